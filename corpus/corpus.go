@@ -11,6 +11,7 @@ package corpus
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Attribute is one named value on a source, case or segment (role, question,
@@ -77,16 +78,44 @@ type Options struct {
 type InputError struct {
 	File  string // base name of the file
 	Where string // "line 12", "row 5", "sheet \"Answers\"" or ""
-	Msg   string
+	Msg   string // what is wrong; when empty, Err's message is used
+	Err   error  // the cause or sentinel (ErrUnsupported, ErrNoTextColumn…), if any
 }
 
+// Error returns "file: where: what", always on one line.
 func (e *InputError) Error() string {
-	if e.Where == "" {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	msg := e.Msg
+	if msg == "" && e.Err != nil {
+		msg = e.Err.Error()
 	}
-	return fmt.Sprintf("%s: %s: %s", e.File, e.Where, e.Msg)
+	var s string
+	if e.Where == "" {
+		s = fmt.Sprintf("%s: %s", e.File, msg)
+	} else {
+		s = fmt.Sprintf("%s: %s: %s", e.File, e.Where, msg)
+	}
+	return oneLine(s)
+}
+
+// Unwrap lets errors.Is and errors.As see the cause (ErrUnsupported,
+// ErrNoTextColumn, fs.ErrNotExist…).
+func (e *InputError) Unwrap() error { return e.Err }
+
+// oneLine folds any line breaks a message picked up from the input (a column
+// name, a parser's message) into spaces.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // ErrUnsupported is returned (wrapped in an InputError) for a file whose
 // extension names no format qcode reads.
 var ErrUnsupported = errors.New("unsupported file type")
+
+// ErrNoTextColumn is returned (wrapped in an InputError) when a sheet is read
+// without Options.TextCol or TextCols and not exactly one column looks like
+// free text. The message proposes the options to use; FreeTextColumns gives
+// the candidate columns to a caller that wants to ask.
+var ErrNoTextColumn = errors.New("say which column holds the answers")

@@ -1,0 +1,93 @@
+package corpus
+
+import (
+	"strings"
+
+	"qcode/corpus/docx"
+)
+
+// msgNoText is the error for notes that hold nothing but headings and front
+// matter.
+const msgNoText = "no text to code (only headings and front matter)"
+
+// readTextNotes reads TXT or Markdown notes: front matter, then lines.
+func readTextNotes(src *Source, data []byte) error {
+	text, problem := decodeText(data)
+	if problem != "" {
+		return &InputError{File: src.File, Msg: problem}
+	}
+	yamlText, body, _, ok, err := splitFrontMatter(src.File, text)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if src.Attributes, err = frontMatter(src.File, yamlText); err != nil {
+			return err
+		}
+	}
+	raw := strings.Split(body, "\n")
+	lines := make([]noteLine, len(raw))
+	for i, l := range raw {
+		l = strings.TrimRight(l, " \t")
+		switch {
+		case strings.TrimSpace(l) == "" || thematicBreak(l):
+			lines[i] = noteLine{blank: true}
+		default:
+			if title, ok := headingOf(l); ok {
+				lines[i] = noteLine{heading: true, title: title}
+				continue
+			}
+			nl := noteLine{text: l}
+			nl.speaker, nl.rest, nl.turn = turnOf(l)
+			lines[i] = nl
+		}
+	}
+	buildNotes(src, lines, notesLayout{})
+	if len(src.Segments) == 0 {
+		return &InputError{File: src.File, Msg: msgNoText}
+	}
+	return nil
+}
+
+// readDOCXNotes reads a Word document: each paragraph is a line; heading
+// styles and numbered questions are headings; a paragraph starting with a
+// bold "Name:" (or any turn marker of plain notes) starts a turn.
+func readDOCXNotes(src *Source, data []byte) error {
+	paras, err := docx.Read(data)
+	if err != nil {
+		return &InputError{File: src.File, Msg: err.Error(), Err: err}
+	}
+	var lines []noteLine
+	for _, p := range paras {
+		text := strings.TrimSpace(cleanText(p.Text))
+		switch {
+		case text == "":
+			lines = append(lines, noteLine{blank: true})
+			continue
+		case p.Heading:
+			lines = append(lines, noteLine{heading: true, title: strings.Join(strings.Fields(text), " ")})
+			continue
+		case p.List && strings.HasSuffix(text, "?"):
+			lines = append(lines, noteLine{heading: true, title: text})
+			continue
+		}
+		if title, ok := questionOf(text); ok {
+			lines = append(lines, noteLine{heading: true, title: title})
+			continue
+		}
+		nl := noteLine{text: text}
+		if lead := strings.TrimSpace(p.BoldLead); strings.HasSuffix(lead, ":") && speakerName(strings.TrimSpace(strings.TrimSuffix(lead, ":"))) {
+			nl.turn = true
+			nl.speaker = strings.TrimSpace(strings.TrimSuffix(lead, ":"))
+			nl.rest = strings.TrimSpace(cleanText(p.Text[len(p.BoldLead):]))
+		} else {
+			nl.speaker, nl.rest, nl.turn = turnOf(text)
+		}
+		lines = append(lines, nl)
+	}
+	buildNotes(src, lines, notesLayout{linePerParagraph: true})
+	if len(src.Segments) == 0 {
+		return &InputError{File: src.File, Msg: "no text to code (only headings)"}
+	}
+	return nil
+}

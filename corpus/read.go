@@ -1,0 +1,124 @@
+package corpus
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Read reads the file at path into a Source. The format follows the
+// extension: .csv, .tsv and .tab are sheets of delimited text, .xlsx a
+// workbook, .txt, .md and .markdown notes, .docx a Word document. Every error
+// is an *InputError naming the file.
+func Read(path string, opts Options) (*Source, error) {
+	if _, err := formatOf(filepath.Base(path)); err != nil {
+		return nil, err // before reading what cannot be used
+	}
+	data, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(filepath.Base(path), data, opts)
+}
+
+// Parse is Read for bytes already in memory (the embedded demo survey,
+// fuzzing): name is the file's base name, extension included.
+func Parse(name string, data []byte, opts Options) (*Source, error) {
+	format, err := formatOf(name)
+	if err != nil {
+		return nil, err
+	}
+	src := &Source{
+		Name:   sourceName(name),
+		File:   name,
+		Format: format,
+		Hash:   hashOf(data),
+	}
+	switch format {
+	case "csv", "tsv", "xlsx":
+		t, err := readTable(name, format, data, opts.Sheet)
+		if err != nil {
+			return nil, err
+		}
+		err = t.fill(src, opts)
+		if err != nil {
+			return nil, err
+		}
+	case "txt", "md":
+		err = readTextNotes(src, data)
+	case "docx":
+		err = readDOCXNotes(src, data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// formats maps a lower-case extension to the Source.Format it is read as.
+var formats = map[string]string{
+	".csv":      "csv",
+	".tsv":      "tsv",
+	".tab":      "tsv",
+	".xlsx":     "xlsx",
+	".txt":      "txt",
+	".md":       "md",
+	".markdown": "md",
+	".docx":     "docx",
+}
+
+// formatOf names the format of a file from its extension, or explains why
+// qcode cannot read it.
+func formatOf(name string) (string, error) {
+	ext := strings.ToLower(filepath.Ext(name))
+	if f, ok := formats[ext]; ok {
+		return f, nil
+	}
+	msg := "unsupported file type " + quoteExt(ext) + " (qcode reads .csv .tsv .tab .xlsx .txt .md .markdown .docx)"
+	switch ext {
+	case ".xls", ".xlsm", ".ods", ".numbers":
+		msg = "unsupported file type " + ext + ": save the workbook as .xlsx or .csv"
+	case ".doc", ".odt", ".rtf", ".pages":
+		msg = "unsupported file type " + ext + ": save the document as .docx or .txt"
+	}
+	return "", &InputError{File: name, Msg: msg, Err: ErrUnsupported}
+}
+
+func quoteExt(ext string) string {
+	if ext == "" {
+		return "(no extension)"
+	}
+	return ext
+}
+
+// sourceName is the file's base name without its extension.
+func sourceName(name string) string {
+	return strings.TrimSuffix(name, filepath.Ext(name))
+}
+
+func hashOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// readFile reads a whole file, turning the operating system's complaint into
+// an *InputError that still unwraps to fs.ErrNotExist and friends.
+func readFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err == nil {
+		return data, nil
+	}
+	msg := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		msg = pe.Err.Error()
+	}
+	if info, serr := os.Stat(path); serr == nil && info.IsDir() {
+		msg = "is a directory"
+	}
+	return nil, &InputError{File: filepath.Base(path), Msg: "cannot read: " + msg, Err: err}
+}

@@ -1,0 +1,133 @@
+package corpus
+
+import (
+	"bytes"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	xunicode "golang.org/x/text/encoding/unicode"
+)
+
+// Messages for files that are not text at all; tests compare against them.
+const (
+	msgEmpty  = "empty file"
+	msgBinary = "binary file, not text"
+)
+
+var (
+	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
+)
+
+// decodeText turns the bytes of a text file (CSV, TSV, TXT, Markdown) into
+// UTF-8 with \n line endings. It reads UTF-8 with or without a BOM, UTF-16
+// with a BOM (or without one when the zero bytes leave no doubt), and falls
+// back to Windows-1252, which is what spreadsheets on Windows write when they
+// say "ANSI". It returns msgEmpty or msgBinary as the reason a file is not text.
+func decodeText(data []byte) (text string, problem string) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return "", msgEmpty
+	}
+	var enc encoding.Encoding
+	switch {
+	case bytes.HasPrefix(data, bomUTF8):
+		data = data[len(bomUTF8):]
+	case bytes.HasPrefix(data, bomUTF16LE):
+		data, enc = data[2:], xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM)
+	case bytes.HasPrefix(data, bomUTF16BE):
+		data, enc = data[2:], xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM)
+	case bytes.IndexByte(data, 0) >= 0:
+		enc = utf16WithoutBOM(data)
+		if enc == nil {
+			return "", msgBinary
+		}
+	case !utf8.Valid(data):
+		enc = charmap.Windows1252
+	}
+	if enc != nil {
+		b, err := enc.NewDecoder().Bytes(data)
+		if err != nil {
+			return "", msgBinary
+		}
+		data = b
+	}
+	if looksBinary(data) {
+		return "", msgBinary
+	}
+	text = strings.TrimPrefix(string(data), "\uFEFF")
+	text = normaliseNewlines(text)
+	if strings.TrimSpace(text) == "" {
+		return "", msgEmpty
+	}
+	return text, ""
+}
+
+// utf16WithoutBOM recognises UTF-16 text that lost its BOM: mostly ASCII, so
+// every other byte is zero, on the same side throughout. Anything else with a
+// zero byte is binary.
+func utf16WithoutBOM(data []byte) encoding.Encoding {
+	if len(data) < 4 || len(data)%2 != 0 {
+		return nil
+	}
+	var evenZeros, oddZeros int
+	for i, b := range data {
+		if b == 0 {
+			if i%2 == 0 {
+				evenZeros++
+			} else {
+				oddZeros++
+			}
+		}
+	}
+	half := len(data) / 2
+	switch {
+	case evenZeros == 0 && oddZeros*10 >= half*7:
+		return xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM)
+	case oddZeros == 0 && evenZeros*10 >= half*7:
+		return xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM)
+	}
+	return nil
+}
+
+// looksBinary reports whether decoded text holds a NUL or more than one
+// control character in twenty (tab, newline, carriage return, form feed and
+// vertical tab do not count).
+func looksBinary(data []byte) bool {
+	var runes, controls int
+	for _, r := range string(data) {
+		runes++
+		switch {
+		case r == 0:
+			return true
+		case r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v':
+		case unicode.IsControl(r):
+			controls++
+		}
+	}
+	return controls*20 > runes
+}
+
+// normaliseNewlines turns CRLF and lone CR into LF.
+func normaliseNewlines(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// cleanText makes a value read from a container format (XLSX cell, DOCX run)
+// safe to store: valid UTF-8, \n line endings, no NULs.
+func cleanText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "")
+	}
+	return normaliseNewlines(s)
+}
