@@ -1,0 +1,290 @@
+package coding
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// CodeID is a code's internal number. It never changes when a code is
+// renamed or moved, so codings survive every reshaping of the codebook.
+type CodeID uint32
+
+// Code is one node of the codebook.
+type Code struct {
+	ID          CodeID
+	Parent      CodeID // 0 for a theme (top-level code)
+	Name        string
+	Path        string // "Theme/Sub-code", derived from the tree
+	Depth       int    // 0 for a theme
+	Description string
+	Include     string // inclusion note: when to apply it
+	Exclude     string // exclusion note: when not to
+	Color       string // "#rrggbb"; "" inherits the parent's
+	Key         string // optional quick key
+	Group       bool   // children are mutually exclusive levels (one per segment and coder)
+	Order       int    // position among its siblings
+}
+
+// codeRecord is how a code is stored (JSON: a codebook has tens of codes and
+// is read once per change).
+type codeRecord struct {
+	Name        string `json:"name"`
+	Parent      CodeID `json:"parent,omitempty"`
+	Description string `json:"description,omitempty"`
+	Include     string `json:"include,omitempty"`
+	Exclude     string `json:"exclude,omitempty"`
+	Color       string `json:"color,omitempty"`
+	Key         string `json:"key,omitempty"`
+	Group       bool   `json:"group,omitempty"`
+	Order       int    `json:"order"`
+}
+
+func (c *Code) record() codeRecord {
+	return codeRecord{Name: c.Name, Parent: c.Parent, Description: c.Description, Include: c.Include,
+		Exclude: c.Exclude, Color: c.Color, Key: c.Key, Group: c.Group, Order: c.Order}
+}
+
+func (c *Code) encode() []byte {
+	b, _ := json.Marshal(c.record())
+	return b
+}
+
+// Codebook is a snapshot of the code tree. It is never modified once built:
+// a change to the codebook publishes a new one, so views may hold it freely.
+type Codebook struct {
+	codes    []*Code // tree order: depth first, siblings by Order then name
+	byID     map[CodeID]*Code
+	byPath   map[string]*Code
+	byFold   map[string]*Code // lower-cased path → code, for forgiving lookups
+	children map[CodeID][]*Code
+}
+
+// newCodebook builds the tree from stored codes, deriving paths and order.
+func newCodebook(codes map[CodeID]*Code) (*Codebook, error) {
+	b := &Codebook{
+		byID:     make(map[CodeID]*Code, len(codes)),
+		byPath:   make(map[string]*Code, len(codes)),
+		byFold:   make(map[string]*Code, len(codes)),
+		children: make(map[CodeID][]*Code),
+	}
+	for id, c := range codes {
+		c.ID = id
+		b.byID[id] = c
+	}
+	for _, c := range codes {
+		if c.Parent != 0 && b.byID[c.Parent] == nil {
+			return nil, fmt.Errorf("code %q: parent %d missing: %w", c.Name, c.Parent, errCorrupt)
+		}
+		b.children[c.Parent] = append(b.children[c.Parent], c)
+	}
+	for _, kids := range b.children {
+		sort.Slice(kids, func(i, j int) bool {
+			if kids[i].Order != kids[j].Order {
+				return kids[i].Order < kids[j].Order
+			}
+			return kids[i].Name < kids[j].Name
+		})
+	}
+	var walk func(parent CodeID, prefix string, depth int)
+	walk = func(parent CodeID, prefix string, depth int) {
+		for _, c := range b.children[parent] {
+			c.Path = prefix + c.Name
+			c.Depth = depth
+			b.codes = append(b.codes, c)
+			b.byPath[c.Path] = c
+			b.byFold[strings.ToLower(c.Path)] = c
+			walk(c.ID, c.Path+"/", depth+1)
+		}
+	}
+	walk(0, "", 0)
+	if len(b.codes) != len(codes) {
+		return nil, fmt.Errorf("codebook has a cycle: %w", errCorrupt)
+	}
+	return b, nil
+}
+
+// Len is the number of codes.
+func (b *Codebook) Len() int { return len(b.codes) }
+
+// Codes lists every code in tree order (a parent before its children).
+func (b *Codebook) Codes() []Code {
+	out := make([]Code, len(b.codes))
+	for i, c := range b.codes {
+		out[i] = *c
+	}
+	return out
+}
+
+// Code returns the code with the given id.
+func (b *Codebook) Code(id CodeID) (Code, bool) {
+	c, ok := b.byID[id]
+	if !ok {
+		return Code{}, false
+	}
+	return *c, true
+}
+
+// Lookup finds a code by path. An exact match wins; otherwise the path is
+// matched ignoring case, so "barriers/workload and time" finds the code.
+func (b *Codebook) Lookup(path string) (Code, bool) {
+	path = CleanPath(path)
+	if c, ok := b.byPath[path]; ok {
+		return *c, true
+	}
+	if c, ok := b.byFold[strings.ToLower(path)]; ok {
+		return *c, true
+	}
+	return Code{}, false
+}
+
+// Children lists a code's direct children in order; Children(0) lists the themes.
+func (b *Codebook) Children(id CodeID) []Code {
+	kids := b.children[id]
+	out := make([]Code, len(kids))
+	for i, c := range kids {
+		out[i] = *c
+	}
+	return out
+}
+
+// Subtree lists a code and all its descendants, in tree order.
+func (b *Codebook) Subtree(id CodeID) []CodeID {
+	var out []CodeID
+	var walk func(CodeID)
+	walk = func(id CodeID) {
+		out = append(out, id)
+		for _, c := range b.children[id] {
+			walk(c.ID)
+		}
+	}
+	if _, ok := b.byID[id]; ok {
+		walk(id)
+	}
+	return out
+}
+
+// IsLeaf tells whether a code has no children.
+func (b *Codebook) IsLeaf(id CodeID) bool { return len(b.children[id]) == 0 }
+
+// Ancestors lists a code's parents from the nearest to the theme.
+func (b *Codebook) Ancestors(id CodeID) []CodeID {
+	var out []CodeID
+	for c := b.byID[id]; c != nil && c.Parent != 0; c = b.byID[c.Parent] {
+		out = append(out, c.Parent)
+	}
+	return out
+}
+
+// GroupOf returns the code group whose levels include id (its parent, when
+// that parent is a group), so applying id replaces its siblings.
+func (b *Codebook) GroupOf(id CodeID) (Code, bool) {
+	c := b.byID[id]
+	if c == nil || c.Parent == 0 {
+		return Code{}, false
+	}
+	p := b.byID[c.Parent]
+	if p == nil || !p.Group {
+		return Code{}, false
+	}
+	return *p, true
+}
+
+// Theme returns the top-level code above id (id itself for a theme).
+func (b *Codebook) Theme(id CodeID) Code {
+	c := b.byID[id]
+	for c != nil && c.Parent != 0 {
+		c = b.byID[c.Parent]
+	}
+	if c == nil {
+		return Code{}
+	}
+	return *c
+}
+
+// ColorOf is the code's colour, inherited from the nearest ancestor that has one.
+func (b *Codebook) ColorOf(id CodeID) string {
+	for c := b.byID[id]; c != nil; c = b.byID[c.Parent] {
+		if c.Color != "" {
+			return c.Color
+		}
+	}
+	return ""
+}
+
+// Match lists the codes whose path starts with prefix (a code and its
+// descendants), the way --codes PREFIX selects them. An empty prefix matches
+// every code.
+func (b *Codebook) Match(prefix string) ([]CodeID, error) {
+	if CleanPath(prefix) == "" {
+		ids := make([]CodeID, len(b.codes))
+		for i, c := range b.codes {
+			ids[i] = c.ID
+		}
+		return ids, nil
+	}
+	c, ok := b.Lookup(prefix)
+	if !ok {
+		return nil, fmt.Errorf("no code %q: %w", prefix, ErrNotFound)
+	}
+	return b.Subtree(c.ID), nil
+}
+
+// CleanPath trims spaces around each part of a code path and drops empty
+// parts, so " Barriers / Funding " names "Barriers/Funding".
+func CleanPath(path string) string {
+	parts := strings.Split(path, "/")
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "/")
+}
+
+// splitPath returns a clean path's parent path and last name.
+func splitPath(path string) (parent, name string) {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		return path[:i], path[i+1:]
+	}
+	return "", path
+}
+
+func (s *Store) loadCodebook(tx *bolt.Tx) error {
+	b, err := readCodebook(tx)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.book = b
+	s.mu.Unlock()
+	return nil
+}
+
+func readCodebook(tx *bolt.Tx) (*Codebook, error) {
+	codes := map[CodeID]*Code{}
+	err := tx.Bucket(bktCodes).ForEach(func(k, v []byte) error {
+		var r codeRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("code %d: %w", getU64(k), errCorrupt)
+		}
+		codes[CodeID(getU64(k))] = &Code{Name: r.Name, Parent: r.Parent, Description: r.Description,
+			Include: r.Include, Exclude: r.Exclude, Color: r.Color, Key: r.Key, Group: r.Group, Order: r.Order}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return newCodebook(codes)
+}
+
+// Codebook returns the current codebook snapshot.
+func (s *Store) Codebook() *Codebook {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.book
+}

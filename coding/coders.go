@@ -1,0 +1,127 @@
+package coding
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// CoderID is a coder's internal number.
+type CoderID uint32
+
+// Consensus is the reserved coder that holds adjudicated decisions.
+const Consensus = "consensus"
+
+// CheckCoderName tells whether name can name a coder: not empty, no comma
+// (lists of coders are comma-separated) and no control characters.
+func CheckCoderName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return fmt.Errorf("coder name is empty: %w", ErrInvalidInput)
+	}
+	if strings.ContainsRune(name, ',') || strings.IndexFunc(name, unicode.IsControl) >= 0 || name != strings.TrimSpace(name) {
+		return fmt.Errorf("coder name %q: no commas, control characters or surrounding spaces: %w", name, ErrInvalidInput)
+	}
+	return nil
+}
+
+func (s *Store) loadCoders(tx *bolt.Tx) error {
+	coders := map[string]CoderID{}
+	names := map[CoderID]string{}
+	err := tx.Bucket(bktCoders).ForEach(func(k, v []byte) error {
+		id := CoderID(getU64(k))
+		coders[string(v)] = id
+		names[id] = string(v)
+		return nil
+	})
+	s.mu.Lock()
+	s.coders, s.names = coders, names
+	s.mu.Unlock()
+	return err
+}
+
+// forgetCoders reloads the coder cache after a failed transaction that may
+// have added a coder it then rolled back.
+func (s *Store) forgetCoders() {
+	_ = s.db.View(s.loadCoders)
+}
+
+// ensureCoder returns the coder's id, adding the coder on first use.
+func (s *Store) ensureCoder(tx *bolt.Tx, name string) (CoderID, error) {
+	if id, ok := s.coderID(tx, name); ok {
+		return id, nil
+	}
+	if err := CheckCoderName(name); err != nil {
+		return 0, err
+	}
+	b := tx.Bucket(bktCoders)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	id := CoderID(seq)
+	if err := b.Put(u64(seq), []byte(name)); err != nil {
+		return 0, err
+	}
+	if err := tx.Bucket(bktCoderName).Put([]byte(name), u64(seq)); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	s.coders[name] = id
+	s.names[id] = name
+	s.mu.Unlock()
+	return id, nil
+}
+
+func (s *Store) coderID(tx *bolt.Tx, name string) (CoderID, bool) {
+	s.mu.RLock()
+	id, ok := s.coders[name]
+	s.mu.RUnlock()
+	if ok {
+		return id, true
+	}
+	v := tx.Bucket(bktCoderName).Get([]byte(name))
+	if v == nil {
+		return 0, false
+	}
+	return CoderID(getU64(v)), true
+}
+
+func (s *Store) coderName(tx *bolt.Tx, id CoderID) string {
+	s.mu.RLock()
+	name, ok := s.names[id]
+	s.mu.RUnlock()
+	if ok {
+		return name
+	}
+	return string(tx.Bucket(bktCoders).Get(u64(uint64(id))))
+}
+
+// CoderName returns the name of a coder ("" if unknown).
+func (s *Store) CoderName(id CoderID) string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.names[id]
+}
+
+// CoderID returns the id of a named coder.
+func (s *Store) CoderID(name string) (CoderID, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.coders[name]
+	return id, ok
+}
+
+// Coders lists every coder known to the project, sorted by name.
+func (s *Store) Coders() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]string, 0, len(s.coders))
+	for name := range s.coders {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,386 @@
+package coding
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Span is a passage within a segment's text, in rune offsets [Start, End).
+// The zero Span means the whole segment.
+type Span struct {
+	Start, End int
+}
+
+// Whole tells whether the span is the whole segment.
+func (s Span) Whole() bool { return s.Start == 0 && s.End == 0 }
+
+// CodingKey identifies a coding: one coder's code on one passage.
+type CodingKey struct {
+	Seg   SegRef
+	Code  CodeID
+	Coder CoderID
+	Span  Span
+}
+
+// Coding is a code applied by a coder to a segment or a span of it.
+type Coding struct {
+	CodingKey
+	CoderName string
+	Starred   bool   // selected as a report quote
+	Memo      string // the coder's note on this coding
+	Time      time.Time
+}
+
+func (k CodingKey) internal() codingKey { return codingKey(k) }
+
+func putI64(b []byte, v int64) { binary.BigEndian.PutUint64(b, uint64(v)) }
+
+func decodeCodingValue(v []byte) (t int64, starred bool) {
+	if len(v) < 9 {
+		return 0, false
+	}
+	return int64(binary.BigEndian.Uint64(v)), v[8]&flagStarred != 0
+}
+
+// codingAt reads a coding's state (nil when absent).
+func codingAt(tx *bolt.Tx, k codingKey) *codingState {
+	v := tx.Bucket(bktCodings).Get(k.bytes())
+	if v == nil {
+		return nil
+	}
+	t, starred := decodeCodingValue(v)
+	return &codingState{Time: t, Starred: starred, Memo: string(tx.Bucket(bktMemos).Get(k.bytes()))}
+}
+
+// setCoding changes a coding and journals the change.
+func (a *action) setCoding(k codingKey, st *codingState) error {
+	before, err := a.setCodingRaw(k, st)
+	if err != nil {
+		return err
+	}
+	if before == nil && st == nil {
+		return nil
+	}
+	if before != nil && st != nil && *before == *st {
+		return nil
+	}
+	a.ops = append(a.ops, op{kind: opCoding, key: k, before: before, after: st})
+	return nil
+}
+
+// setCodingRaw puts or removes a coding, keeping bycode, bycoder, memos and
+// counts in step. It returns the previous state.
+func (a *action) setCodingRaw(k codingKey, st *codingState) (*codingState, error) {
+	tx := a.tx
+	before := codingAt(tx, k)
+	key := k.bytes()
+	codings, memos := tx.Bucket(bktCodings), tx.Bucket(bktMemos)
+	switch {
+	case st == nil && before == nil:
+		return nil, nil
+	case st == nil:
+		if err := codings.Delete(key); err != nil {
+			return nil, err
+		}
+		if err := tx.Bucket(bktByCode).Delete(k.byCode()); err != nil {
+			return nil, err
+		}
+		if err := tx.Bucket(bktByCoder).Delete(k.byCoder()); err != nil {
+			return nil, err
+		}
+		if err := memos.Delete(key); err != nil {
+			return nil, err
+		}
+		lastOnSeg := !hasPrefix(codings, segCodeCoderPrefix(k.Seg, k.Code, k.Coder))
+		return before, addCount(tx, k.Code, k.Coder, -1, lastOnSeg)
+	}
+	if err := codings.Put(key, st.value()); err != nil {
+		return nil, err
+	}
+	if st.Memo != "" {
+		if err := memos.Put(key, []byte(st.Memo)); err != nil {
+			return nil, err
+		}
+	} else if before != nil && before.Memo != "" {
+		if err := memos.Delete(key); err != nil {
+			return nil, err
+		}
+	}
+	if before != nil {
+		return before, nil
+	}
+	if err := tx.Bucket(bktByCode).Put(k.byCode(), nil); err != nil {
+		return nil, err
+	}
+	if err := tx.Bucket(bktByCoder).Put(k.byCoder(), nil); err != nil {
+		return nil, err
+	}
+	firstOnSeg := countPrefix(codings, segCodeCoderPrefix(k.Seg, k.Code, k.Coder), 2) == 1
+	return nil, addCount(tx, k.Code, k.Coder, 1, firstOnSeg)
+}
+
+// addCount keeps the per code and coder tallies: codings, and segments that
+// have the code from the coder at least once.
+func addCount(tx *bolt.Tx, code CodeID, coder CoderID, delta int64, segChanged bool) error {
+	b := tx.Bucket(bktCounts)
+	key := countKey(code, coder)
+	v := b.Get(key)
+	var n, segs int64
+	if len(v) == 16 {
+		n, segs = int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint64(v[8:]))
+	}
+	n += delta
+	if segChanged {
+		segs += delta
+	}
+	if n <= 0 {
+		return b.Delete(key)
+	}
+	out := make([]byte, 16)
+	binary.BigEndian.PutUint64(out, uint64(n))
+	binary.BigEndian.PutUint64(out[8:], uint64(segs))
+	return b.Put(key, out)
+}
+
+func hasPrefix(b *bolt.Bucket, prefix []byte) bool {
+	k, _ := b.Cursor().Seek(prefix)
+	return k != nil && bytes.HasPrefix(k, prefix)
+}
+
+// countPrefix counts keys with prefix, stopping at limit.
+func countPrefix(b *bolt.Bucket, prefix []byte, limit int) int {
+	n := 0
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n < limit; k, _ = c.Next() {
+		n++
+	}
+	return n
+}
+
+// segCodings lists the codings on a segment (all coders).
+func segCodings(tx *bolt.Tx, seg SegRef) []codingKey {
+	var out []codingKey
+	c := tx.Bucket(bktCodings).Cursor()
+	prefix := segPrefix(seg)
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		out = append(out, parseCodingKey(k))
+	}
+	return out
+}
+
+// checkSpan validates a span against the segment's text.
+func checkSpan(tx *bolt.Tx, seg SegRef, span Span) error {
+	text := tx.Bucket(bktTexts).Get(u64(uint64(seg)))
+	if text == nil && tx.Bucket(bktSegments).Get(u64(uint64(seg))) == nil {
+		return fmt.Errorf("segment %d: %w", seg, ErrNotFound)
+	}
+	if span.Whole() {
+		return nil
+	}
+	n := utf8.RuneCount(text)
+	if span.Start < 0 || span.End <= span.Start || span.End > n {
+		return fmt.Errorf("span %d–%d is outside the segment's %d characters: %w", span.Start, span.End, n, ErrInvalidInput)
+	}
+	return nil
+}
+
+// ApplyResult says what applying a code did.
+type ApplyResult struct {
+	ActionResult
+	Applied  bool     // false when the coding was already there
+	Replaced []CodeID // levels of the code's group removed from the segment
+}
+
+// Apply puts code on a segment (or a span of it) for coder, durably. In a
+// code group, the coder's other levels on the segment are replaced.
+func (s *Store) Apply(coder string, seg SegRef, code CodeID, span Span) (ApplyResult, error) {
+	book := s.Codebook()
+	c, ok := book.Code(code)
+	if !ok {
+		return ApplyResult{}, fmt.Errorf("code %d: %w", code, ErrNotFound)
+	}
+	var out ApplyResult
+	res, err := s.act(coder, "apply "+c.Path, func(a *action) error {
+		var err error
+		out.Applied, out.Replaced, err = a.apply(book, seg, code, span, time.Now())
+		return err
+	})
+	out.ActionResult = res
+	if err == nil && len(out.Replaced) > 0 {
+		old, _ := book.Code(out.Replaced[0])
+		out.Notes = append(out.Notes, fmt.Sprintf("replaced %s (one level per segment)", old.Name))
+	}
+	return out, err
+}
+
+// apply is Apply inside an action, shared with imports.
+func (a *action) apply(book *Codebook, seg SegRef, code CodeID, span Span, when time.Time) (bool, []CodeID, error) {
+	if err := checkSpan(a.tx, seg, span); err != nil {
+		return false, nil, err
+	}
+	k := codingKey{Seg: seg, Code: code, Coder: a.coder, Span: span}
+	if codingAt(a.tx, k) != nil {
+		return false, nil, nil
+	}
+	replaced, err := a.replaceLevels(book, k)
+	if err != nil {
+		return false, nil, err
+	}
+	return true, replaced, a.setCoding(k, &codingState{Time: when.UnixMilli()})
+}
+
+// segCoderCodings lists one coder's codings of one code on a segment.
+func segCoderCodings(tx *bolt.Tx, seg SegRef, code CodeID, coder CoderID) []codingKey {
+	var out []codingKey
+	prefix := segCodeCoderPrefix(seg, code, coder)
+	c := tx.Bucket(bktCodings).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		out = append(out, parseCodingKey(k))
+	}
+	return out
+}
+
+// Remove takes a coding away, durably, as an action of actor.
+func (s *Store) Remove(actor string, k CodingKey) (ActionResult, error) {
+	c, _ := s.Codebook().Code(k.Code)
+	return s.act(actor, "remove "+c.Path, func(a *action) error {
+		if codingAt(a.tx, k.internal()) == nil {
+			return fmt.Errorf("coding: %w", ErrNotFound)
+		}
+		return a.setCoding(k.internal(), nil)
+	})
+}
+
+// Toggle is the digit key: if coder has the code anywhere on the segment, all
+// of those codings go; otherwise the code is applied to the whole segment.
+func (s *Store) Toggle(coder string, seg SegRef, code CodeID) (ApplyResult, error) {
+	book := s.Codebook()
+	c, ok := book.Code(code)
+	if !ok {
+		return ApplyResult{}, fmt.Errorf("code %d: %w", code, ErrNotFound)
+	}
+	var out ApplyResult
+	desc := "toggle " + c.Path
+	res, err := s.act(coder, desc, func(a *action) error {
+		existing := segCoderCodings(a.tx, seg, code, a.coder)
+		if len(existing) == 0 {
+			var err error
+			out.Applied, out.Replaced, err = a.apply(book, seg, code, Span{}, time.Now())
+			return err
+		}
+		for _, k := range existing {
+			if err := a.setCoding(k, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		if out.Applied {
+			res.Desc = "applied " + c.Path
+		} else {
+			res.Desc = "removed " + c.Path
+		}
+		if len(out.Replaced) > 0 {
+			old, _ := book.Code(out.Replaced[0])
+			res.Notes = append(res.Notes, fmt.Sprintf("replaced %s (one level per segment)", old.Name))
+		}
+	}
+	out.ActionResult = res
+	return out, err
+}
+
+// SetStar marks or unmarks a coding as a selected quote.
+func (s *Store) SetStar(actor string, k CodingKey, starred bool) (ActionResult, error) {
+	desc := "star"
+	if !starred {
+		desc = "unstar"
+	}
+	return s.updateCoding(actor, k, desc, func(st *codingState) { st.Starred = starred })
+}
+
+// SetMemo replaces a coding's memo ("" removes it).
+func (s *Store) SetMemo(actor string, k CodingKey, memo string) (ActionResult, error) {
+	return s.updateCoding(actor, k, "memo", func(st *codingState) { st.Memo = memo })
+}
+
+func (s *Store) updateCoding(actor string, k CodingKey, desc string, change func(*codingState)) (ActionResult, error) {
+	c, _ := s.Codebook().Code(k.Code)
+	return s.act(actor, desc+" "+c.Path, func(a *action) error {
+		st := codingAt(a.tx, k.internal())
+		if st == nil {
+			return fmt.Errorf("coding: %w", ErrNotFound)
+		}
+		next := *st
+		change(&next)
+		return a.setCoding(k.internal(), &next)
+	})
+}
+
+// CodingsOf lists the codings on a segment; coders limits them to those
+// coders (nil: every coder).
+func (s *Store) CodingsOf(seg SegRef, coders []CoderID) ([]Coding, error) {
+	var out []Coding
+	err := s.db.View(func(tx *bolt.Tx) error {
+		out = s.readCodings(tx, seg, coders)
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) readCodings(tx *bolt.Tx, seg SegRef, coders []CoderID) []Coding {
+	var out []Coding
+	codings, memos := tx.Bucket(bktCodings), tx.Bucket(bktMemos)
+	prefix := segPrefix(seg)
+	c := codings.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		key := parseCodingKey(k)
+		if coders != nil && !containsCoder(coders, key.Coder) {
+			continue
+		}
+		t, starred := decodeCodingValue(v)
+		out = append(out, Coding{CodingKey: CodingKey(key), CoderName: s.coderName(tx, key.Coder),
+			Starred: starred, Memo: string(memos.Get(k)), Time: time.UnixMilli(t)})
+	}
+	return out
+}
+
+func containsCoder(list []CoderID, id CoderID) bool {
+	for _, c := range list {
+		if c == id {
+			return true
+		}
+	}
+	return false
+}
+
+// CodeCount is the maintained tally of one code by one coder.
+type CodeCount struct {
+	Code     CodeID
+	Coder    CoderID
+	Codings  int // codings, spans counted apart
+	Segments int // segments with at least one such coding
+}
+
+// Counts returns the maintained tallies per code and coder, without walking
+// any coding.
+func (s *Store) Counts() ([]CodeCount, error) {
+	var out []CodeCount
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktCounts).ForEach(func(k, v []byte) error {
+			out = append(out, CodeCount{
+				Code:     CodeID(binary.BigEndian.Uint32(k)),
+				Coder:    CoderID(binary.BigEndian.Uint32(k[4:])),
+				Codings:  int(binary.BigEndian.Uint64(v)),
+				Segments: int(binary.BigEndian.Uint64(v[8:])),
+			})
+			return nil
+		})
+	})
+	return out, err
+}

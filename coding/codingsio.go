@@ -1,0 +1,328 @@
+package coding
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// CodingColumns are the columns of a codings file, in order; the first
+// three are required.
+var CodingColumns = []string{"segment", "code", "coder", "start", "end", "starred", "memo"}
+
+// CodingsImport says what a codings import did.
+type CodingsImport struct {
+	ActionResult
+	Rows      int
+	Added     int
+	Updated   int      // already there; star or memo changed
+	Unchanged int      // already there as given
+	Replaced  int      // codings of a code group's other level removed
+	NewCodes  []string // code paths that did not exist and were created
+}
+
+// codingRow is one parsed row of a codings file.
+type codingRow struct {
+	line          int
+	segment, code string
+	coder         string
+	span          Span
+	starred       *bool
+	memo          *string
+}
+
+// ImportCodings reads a codings CSV (segment,code,coder[,start,end,starred,memo])
+// and applies every row in one transaction: a bad row (unknown segment,
+// bad span, unknown column) fails the whole file with an error naming its
+// line, and the project is left as it was. New code paths are created and
+// listed in NewCodes.
+func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, error) {
+	file := filepath.Base(name)
+	rows, err := parseCodingRows(file, r)
+	if err != nil {
+		return CodingsImport{}, err
+	}
+	out := CodingsImport{Rows: len(rows)}
+	res, err := s.act(actor, "import codings from "+file, func(a *action) error {
+		book, err := a.book()
+		if err != nil {
+			return err
+		}
+		names := newSourceNames(a.tx)
+		now := time.Now().UnixMilli()
+		for _, row := range rows {
+			where := fmt.Sprintf("%s: line %d", file, row.line)
+			ref, err := resolveSegment(a.tx, names, row.segment)
+			if err != nil {
+				if errors.Is(err, ErrNotFound) {
+					return fmt.Errorf("%s: unknown segment %q: %w", where, row.segment, ErrNotFound)
+				}
+				return fmt.Errorf("%s: %w", where, err)
+			}
+			code, ok := book.Lookup(row.code)
+			if !ok {
+				id, created, err := a.ensurePath(row.code, nil)
+				if err != nil {
+					return fmt.Errorf("%s: code %q: %w", where, row.code, err)
+				}
+				out.NewCodes = append(out.NewCodes, created...)
+				if book, err = a.book(); err != nil {
+					return err
+				}
+				code, _ = book.Code(id)
+			}
+			coder, err := s.ensureCoder(a.tx, row.coder)
+			if err != nil {
+				return fmt.Errorf("%s: %w", where, err)
+			}
+			if err := checkSpan(a.tx, ref, row.span); err != nil {
+				return fmt.Errorf("%s: %w", where, err)
+			}
+			k := codingKey{Seg: ref, Code: code.ID, Coder: coder, Span: row.span}
+			have := codingAt(a.tx, k)
+			next := &codingState{Time: now}
+			if have != nil {
+				c := *have
+				next = &c
+			} else {
+				replaced, err := a.replaceLevels(book, k)
+				if err != nil {
+					return err
+				}
+				out.Replaced += len(replaced)
+			}
+			if row.starred != nil {
+				next.Starred = *row.starred
+			}
+			if row.memo != nil {
+				next.Memo = *row.memo
+			}
+			switch {
+			case have == nil:
+				out.Added++
+			case *have == *next:
+				out.Unchanged++
+			default:
+				out.Updated++
+			}
+			if err := a.setCoding(k, next); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	out.ActionResult = res
+	return out, err
+}
+
+// replaceLevels removes k.Coder's other levels of k.Code's group on the
+// segment, as applying a level does, and lists the codes it removed.
+func (a *action) replaceLevels(book *Codebook, k codingKey) ([]CodeID, error) {
+	g, ok := book.GroupOf(k.Code)
+	if !ok {
+		return nil, nil
+	}
+	var replaced []CodeID
+	for _, other := range book.Subtree(g.ID) {
+		if other == g.ID || other == k.Code {
+			continue
+		}
+		found := segCoderCodings(a.tx, k.Seg, other, k.Coder)
+		for _, ok := range found {
+			if err := a.setCoding(ok, nil); err != nil {
+				return nil, err
+			}
+		}
+		if len(found) > 0 {
+			replaced = append(replaced, other)
+		}
+	}
+	return replaced, nil
+}
+
+func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: empty file: %w", file, ErrInvalidInput)
+	}
+	if err != nil {
+		return nil, csvError(file, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		known := false
+		for _, c := range CodingColumns {
+			known = known || c == h
+		}
+		if !known {
+			return nil, fmt.Errorf("%s: line 1: unknown column %q (columns: %s): %w", file, h, strings.Join(CodingColumns, ", "), ErrInvalidInput)
+		}
+		if _, dup := col[h]; dup {
+			return nil, fmt.Errorf("%s: line 1: column %q appears twice: %w", file, h, ErrInvalidInput)
+		}
+		col[h] = i
+	}
+	for _, c := range CodingColumns[:3] {
+		if _, ok := col[c]; !ok {
+			return nil, fmt.Errorf("%s: line 1: missing column %q (need segment, code, coder): %w", file, c, ErrInvalidInput)
+		}
+	}
+	var rows []codingRow
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvError(file, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != len(header) {
+			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+				continue
+			}
+			return nil, fmt.Errorf("%s: line %d: row has %d fields, header has %d: %w", file, line, len(rec), len(header), ErrInvalidInput)
+		}
+		row, err := parseCodingRow(rec, col)
+		if err != nil {
+			return nil, fmt.Errorf("%s: line %d: %w", file, line, err)
+		}
+		row.line = line
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no codings after the header: %w", file, ErrInvalidInput)
+	}
+	return rows, nil
+}
+
+func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
+	get := func(name string) (string, bool) {
+		i, ok := col[name]
+		if !ok {
+			return "", false
+		}
+		return rec[i], true
+	}
+	var row codingRow
+	row.segment, _ = get("segment")
+	row.code, _ = get("code")
+	row.coder, _ = get("coder")
+	row.segment, row.coder = strings.TrimSpace(row.segment), strings.TrimSpace(row.coder)
+	switch {
+	case row.segment == "":
+		return row, fmt.Errorf("empty segment: %w", ErrInvalidInput)
+	case CleanPath(row.code) == "":
+		return row, fmt.Errorf("empty code: %w", ErrInvalidInput)
+	}
+	if err := CheckCoderName(row.coder); err != nil {
+		return row, err
+	}
+	start, _ := get("start")
+	end, _ := get("end")
+	start, end = strings.TrimSpace(start), strings.TrimSpace(end)
+	if start != "" || end != "" {
+		a, err1 := strconv.Atoi(start)
+		b, err2 := strconv.Atoi(end)
+		if err1 != nil || err2 != nil || a < 0 || b <= a {
+			return row, fmt.Errorf("span start %q, end %q: need whole numbers with 0 ≤ start < end, or both empty: %w", start, end, ErrInvalidInput)
+		}
+		row.span = Span{a, b}
+	}
+	if v, ok := get("starred"); ok {
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "true", "yes", "1", "y", "*":
+			t := true
+			row.starred = &t
+		case "false", "no", "0", "n":
+			f := false
+			row.starred = &f
+		case "":
+		default:
+			return row, fmt.Errorf("starred %q: use true or false: %w", v, ErrInvalidInput)
+		}
+	}
+	if v, ok := get("memo"); ok && v != "" {
+		row.memo = &v
+	}
+	return row, nil
+}
+
+func csvError(file string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		msg := pe.Err.Error()
+		if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
+			msg = "unterminated or stray quote"
+		}
+		return fmt.Errorf("%s: line %d: %s: %w", file, pe.StartLine, msg, ErrInvalidInput)
+	}
+	return fmt.Errorf("%s: %w", file, err)
+}
+
+// CodingRecord is a coding as exported: names instead of numbers.
+type CodingRecord struct {
+	Segment string `json:"segment"` // ID, or source:ID where IDs clash
+	Code    string `json:"code"`
+	Coder   string `json:"coder"`
+	Start   *int   `json:"start"` // nil for the whole segment
+	End     *int   `json:"end"`
+	Starred bool   `json:"starred"`
+	Memo    string `json:"memo"`
+}
+
+// CSV returns the record as a row of CodingColumns.
+func (c CodingRecord) CSV() []string {
+	start, end := "", ""
+	if c.Start != nil {
+		start, end = strconv.Itoa(*c.Start), strconv.Itoa(*c.End)
+	}
+	return []string{c.Segment, c.Code, c.Coder, start, end, strconv.FormatBool(c.Starred), c.Memo}
+}
+
+// ExportCodings calls fn for every coding, in segment order.
+func (s *Store) ExportCodings(fn func(CodingRecord) error) error {
+	book := s.Codebook()
+	return s.db.View(func(tx *bolt.Tx) error {
+		names := newSourceNames(tx)
+		segs, memos := tx.Bucket(bktSegments), tx.Bucket(bktMemos)
+		var lastRef SegRef
+		var lastID string
+		c := tx.Bucket(bktCodings).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			key := parseCodingKey(k)
+			if key.Seg != lastRef || lastID == "" {
+				rec, err := decodeSegment(segs.Get(u64(uint64(key.Seg))))
+				if err != nil {
+					return fmt.Errorf("segment %d: %w", key.Seg, err)
+				}
+				lastRef, lastID = key.Seg, rec.id
+				if len(refsNamed(tx, rec.id)) > 1 {
+					lastID = names[rec.source] + ":" + rec.id
+				}
+			}
+			code, _ := book.Code(key.Code)
+			_, starred := decodeCodingValue(v)
+			out := CodingRecord{Segment: lastID, Code: code.Path, Coder: s.coderName(tx, key.Coder),
+				Starred: starred, Memo: string(memos.Get(k))}
+			if !key.Span.Whole() {
+				start, end := key.Span.Start, key.Span.End
+				out.Start, out.End = &start, &end
+			}
+			if err := fn(out); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

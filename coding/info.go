@@ -1,0 +1,41 @@
+package coding
+
+import (
+	bolt "go.etcd.io/bbolt"
+)
+
+// Info counts what a project holds (`qcode info`).
+type Info struct {
+	Name          string         `json:"name"`
+	SchemaVersion int            `json:"schema_version"`
+	Sources       int            `json:"sources"`
+	Segments      int            `json:"segments"`
+	Cases         int            `json:"cases"`
+	Codes         int            `json:"codes"`
+	Codings       int            `json:"codings"`
+	Coders        map[string]int `json:"coders"` // codings per coder, for coders with any
+}
+
+// Info counts sources, segments, cases, codes and codings (per coder). The
+// coding counts come from the maintained tallies, not from a walk.
+func (s *Store) Info() (Info, error) {
+	out := Info{Name: s.Meta().Name, SchemaVersion: SchemaVersion, Coders: map[string]int{}, Codes: s.Codebook().Len()}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		out.Sources = tx.Bucket(bktSources).Stats().KeyN
+		out.Segments = tx.Bucket(bktSegments).Stats().KeyN
+		out.Cases = tx.Bucket(bktCases).Stats().KeyN
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	counts, err := s.Counts()
+	if err != nil {
+		return out, err
+	}
+	for _, c := range counts {
+		out.Codings += c.Codings
+		out.Coders[s.CoderName(c.Coder)] += c.Codings
+	}
+	return out, nil
+}

@@ -1,0 +1,506 @@
+package coding
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The journal is an append-only log of user actions. Each entry lists the
+// logical operations the action made, each with the state before and after,
+// so that undo sets every "before" back (in reverse) and redo sets every
+// "after" again — through the same functions that keep indexes and counts
+// right. Entries are per actor: undo takes the actor's latest action that is
+// still done; a new action drops the actor's redo stack.
+
+// Undo states, kept in bktUndo beside each entry's actor.
+const (
+	stateDone    = 'd'
+	stateUndone  = 'u'
+	stateDropped = 'x' // undone, then a new action made redo impossible
+)
+
+// Operation kinds.
+const (
+	opCoding    = 1 // a coding appeared, disappeared or changed (star, memo)
+	opRecord    = 2 // a raw record changed (codes, cases)
+	opSourceAdd = 3 // a source and its segments were added
+	opSourceDel = 4 // a source and its segments were removed
+)
+
+// codingState is a coding's mutable part; nil means absent.
+type codingState struct {
+	Time    int64 // unix milliseconds
+	Starred bool
+	Memo    string
+}
+
+func (st *codingState) value() []byte {
+	v := make([]byte, 9)
+	putI64(v, st.Time)
+	if st.Starred {
+		v[8] |= flagStarred
+	}
+	return v
+}
+
+const flagStarred = 1
+
+// op is one logical change inside an action.
+type op struct {
+	kind byte
+
+	// opCoding
+	key           codingKey
+	before, after *codingState
+
+	// opRecord
+	bucket            []byte
+	rkey              []byte
+	rbefore, rafter   []byte
+	hadBefore, hasAft bool
+
+	// opSourceAdd / opSourceDel: snapshot holds the source's records while
+	// they are not in the store (captured when they are removed).
+	source   SourceID
+	snapshot []rec
+}
+
+// rec is one raw record of a source snapshot.
+type rec struct {
+	bucket, key, value []byte
+}
+
+// entry is one journal entry: an actor's action.
+type entry struct {
+	seq   uint64
+	coder CoderID
+	time  int64
+	desc  string
+	ops   []op
+}
+
+func (e *entry) encode() []byte {
+	var w wbuf
+	w.byte(1) // entry format version
+	w.uvarint(uint64(e.coder))
+	w.uvarint(uint64(e.time))
+	w.str(e.desc)
+	w.uvarint(uint64(len(e.ops)))
+	for i := range e.ops {
+		o := &e.ops[i]
+		w.byte(o.kind)
+		switch o.kind {
+		case opCoding:
+			w.bytes(o.key.bytes())
+			encodeState(&w, o.before)
+			encodeState(&w, o.after)
+		case opRecord:
+			w.bytes(o.bucket)
+			w.bytes(o.rkey)
+			encodeOpt(&w, o.hadBefore, o.rbefore)
+			encodeOpt(&w, o.hasAft, o.rafter)
+		case opSourceAdd, opSourceDel:
+			w.uvarint(uint64(o.source))
+			w.uvarint(uint64(len(o.snapshot)))
+			for _, r := range o.snapshot {
+				w.bytes(r.bucket)
+				w.bytes(r.key)
+				w.bytes(r.value)
+			}
+		}
+	}
+	return w
+}
+
+func encodeState(w *wbuf, st *codingState) {
+	if st == nil {
+		w.byte(0)
+		return
+	}
+	w.byte(1)
+	w.uvarint(uint64(st.Time))
+	if st.Starred {
+		w.byte(1)
+	} else {
+		w.byte(0)
+	}
+	w.str(st.Memo)
+}
+
+func encodeOpt(w *wbuf, present bool, b []byte) {
+	if !present {
+		w.byte(0)
+		return
+	}
+	w.byte(1)
+	w.bytes(b)
+}
+
+func decodeEntry(seq uint64, b []byte) (*entry, error) {
+	r := rbuf{b: b}
+	if v := r.byte(); v != 1 {
+		return nil, fmt.Errorf("journal entry %d: format %d: %w", seq, v, errCorrupt)
+	}
+	e := &entry{seq: seq}
+	e.coder = CoderID(r.uvarint())
+	e.time = int64(r.uvarint())
+	e.desc = r.str()
+	n := r.uvarint()
+	if n > uint64(len(b)) {
+		return nil, fmt.Errorf("journal entry %d: %w", seq, errCorrupt)
+	}
+	e.ops = make([]op, n)
+	for i := range e.ops {
+		o := &e.ops[i]
+		o.kind = r.byte()
+		switch o.kind {
+		case opCoding:
+			k := r.bytes()
+			if len(k) != codingKeyLen {
+				return nil, fmt.Errorf("journal entry %d: %w", seq, errCorrupt)
+			}
+			o.key = parseCodingKey(k)
+			o.before = decodeState(&r)
+			o.after = decodeState(&r)
+		case opRecord:
+			o.bucket = r.bytes()
+			o.rkey = r.bytes()
+			o.hadBefore, o.rbefore = decodeOpt(&r)
+			o.hasAft, o.rafter = decodeOpt(&r)
+		case opSourceAdd, opSourceDel:
+			o.source = SourceID(r.uvarint())
+			m := r.uvarint()
+			if m > uint64(len(b)) {
+				return nil, fmt.Errorf("journal entry %d: %w", seq, errCorrupt)
+			}
+			o.snapshot = make([]rec, m)
+			for j := range o.snapshot {
+				o.snapshot[j] = rec{r.bytes(), r.bytes(), r.bytes()}
+			}
+		default:
+			return nil, fmt.Errorf("journal entry %d: op kind %d: %w", seq, o.kind, errCorrupt)
+		}
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("journal entry %d: %w", seq, r.err)
+	}
+	return e, nil
+}
+
+func decodeState(r *rbuf) *codingState {
+	if r.byte() == 0 {
+		return nil
+	}
+	st := &codingState{Time: int64(r.uvarint())}
+	st.Starred = r.byte() == 1
+	st.Memo = r.str()
+	return st
+}
+
+func decodeOpt(r *rbuf) (bool, []byte) {
+	if r.byte() == 0 {
+		return false, nil
+	}
+	return true, append([]byte(nil), r.bytes()...)
+}
+
+// action is an open write transaction on behalf of one actor. Its methods
+// change the store and record each change for the journal.
+type action struct {
+	s            *Store
+	tx           *bolt.Tx
+	coder        CoderID
+	ops          []op
+	codesChanged bool
+	notes        []string // what the status line should say beyond the description
+}
+
+// ActionResult reports what an action did.
+type ActionResult struct {
+	Seq   uint64   // journal sequence number (0 when nothing changed)
+	Desc  string   // what was done, for the status line
+	Notes []string // extra remarks (e.g. a code group level replaced)
+}
+
+// act runs fn as one durable transaction on behalf of actor and journals it.
+// An action that changes nothing writes no journal entry.
+func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult, error) {
+	var res ActionResult
+	var book *Codebook
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		coder, err := s.ensureCoder(tx, actor)
+		if err != nil {
+			return err
+		}
+		a := &action{s: s, tx: tx, coder: coder}
+		if err := fn(a); err != nil {
+			return err
+		}
+		res.Desc = desc
+		res.Notes = a.notes
+		if len(a.ops) == 0 {
+			return nil
+		}
+		if a.codesChanged {
+			if book, err = readCodebook(tx); err != nil {
+				return err
+			}
+		}
+		res.Seq, err = a.journal(desc)
+		return err
+	})
+	if err != nil {
+		s.forgetCoders()
+		return ActionResult{}, err
+	}
+	if book != nil {
+		s.mu.Lock()
+		s.book = book
+		s.mu.Unlock()
+	}
+	return res, nil
+}
+
+// journal appends the action's entry and drops the actor's redo stack.
+func (a *action) journal(desc string) (uint64, error) {
+	j := a.tx.Bucket(bktJournal)
+	seq, err := j.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	e := entry{seq: seq, coder: a.coder, time: time.Now().UnixMilli(), desc: desc, ops: a.ops}
+	if err := j.Put(u64(seq), e.encode()); err != nil {
+		return 0, err
+	}
+	u := a.tx.Bucket(bktUndo)
+	prefix := u32(uint32(a.coder))
+	c := u.Cursor()
+	var drop [][]byte
+	for k, v := seekLast(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+		if v[0] == stateDone {
+			break
+		}
+		if v[0] == stateUndone {
+			drop = append(drop, append([]byte(nil), k...))
+		}
+	}
+	for _, k := range drop {
+		if err := u.Put(k, []byte{stateDropped}); err != nil {
+			return 0, err
+		}
+	}
+	return seq, u.Put(append(prefix, u64(seq)...), []byte{stateDone})
+}
+
+// seekLast positions c on the last key with the given prefix (or before it).
+func seekLast(c *bolt.Cursor, prefix []byte) ([]byte, []byte) {
+	end := append(append([]byte(nil), prefix...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
+	if k, _ := c.Seek(end); k == nil {
+		return c.Last()
+	}
+	return c.Prev()
+}
+
+// Undo reverts actor's latest action that is still done.
+func (s *Store) Undo(actor string) (ActionResult, error) {
+	return s.undoRedo(actor, true)
+}
+
+// Redo re-applies actor's most recently undone action, if no new action has
+// been made since.
+func (s *Store) Redo(actor string) (ActionResult, error) {
+	return s.undoRedo(actor, false)
+}
+
+func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
+	var res ActionResult
+	var book *Codebook
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		coder, ok := s.coderID(tx, actor)
+		if !ok {
+			if undo {
+				return ErrNothingUndo
+			}
+			return ErrNothingRedo
+		}
+		u := tx.Bucket(bktUndo)
+		prefix := u32(uint32(coder))
+		c := u.Cursor()
+		var target []byte
+		for k, v := seekLast(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+			if undo && v[0] == stateDone {
+				target = append([]byte(nil), k...)
+				break
+			}
+			if !undo {
+				if v[0] == stateDone || v[0] == stateDropped {
+					break
+				}
+				target = append([]byte(nil), k...) // keep walking back: redo the earliest undone
+			}
+		}
+		if target == nil {
+			if undo {
+				return ErrNothingUndo
+			}
+			return ErrNothingRedo
+		}
+		seq := getU64(target[4:])
+		j := tx.Bucket(bktJournal)
+		e, err := decodeEntry(seq, j.Get(u64(seq)))
+		if err != nil {
+			return err
+		}
+		a := &action{s: s, tx: tx, coder: coder}
+		if undo {
+			for i := len(e.ops) - 1; i >= 0; i-- {
+				if err := a.revert(&e.ops[i], true); err != nil {
+					return fmt.Errorf("undo %q: %w", e.desc, err)
+				}
+			}
+		} else {
+			for i := range e.ops {
+				if err := a.revert(&e.ops[i], false); err != nil {
+					return fmt.Errorf("redo %q: %w", e.desc, err)
+				}
+			}
+		}
+		// Source operations move their snapshots in and out of the entry.
+		if err := j.Put(u64(seq), e.encode()); err != nil {
+			return err
+		}
+		state := byte(stateUndone)
+		if !undo {
+			state = stateDone
+		}
+		if err := u.Put(target, []byte{state}); err != nil {
+			return err
+		}
+		if a.codesChanged {
+			if book, err = readCodebook(tx); err != nil {
+				return err
+			}
+		}
+		res = ActionResult{Seq: seq, Desc: e.desc}
+		return nil
+	})
+	if err != nil {
+		return ActionResult{}, err
+	}
+	if book != nil {
+		s.mu.Lock()
+		s.book = book
+		s.mu.Unlock()
+	}
+	return res, nil
+}
+
+// revert sets an operation's "before" (undo) or "after" (redo) state.
+func (a *action) revert(o *op, undo bool) error {
+	switch o.kind {
+	case opCoding:
+		st := o.after
+		if undo {
+			st = o.before
+		}
+		_, err := a.setCodingRaw(o.key, st)
+		return err
+	case opRecord:
+		present, v := o.hasAft, o.rafter
+		if undo {
+			present, v = o.hadBefore, o.rbefore
+		}
+		if bytes.Equal(o.bucket, bktCodes) {
+			a.codesChanged = true
+		}
+		if bytes.Equal(o.bucket, bktCases) && !present {
+			if n := a.caseSegments(CaseID(getU64(o.rkey))); n > 0 {
+				return nil // another source still speaks of this case: keep it
+			}
+		}
+		b := a.tx.Bucket(o.bucket)
+		if b == nil {
+			return fmt.Errorf("journal names bucket %q: %w", o.bucket, errCorrupt)
+		}
+		if !present {
+			return b.Delete(o.rkey)
+		}
+		return b.Put(o.rkey, v)
+	case opSourceAdd, opSourceDel:
+		remove := (o.kind == opSourceAdd) == undo
+		if remove {
+			snap, err := a.removeSource(o.source)
+			if err != nil {
+				return err
+			}
+			o.snapshot = snap
+			return nil
+		}
+		if err := restoreSnapshot(a.tx, o.snapshot); err != nil {
+			return err
+		}
+		o.snapshot = nil
+		return nil
+	}
+	return fmt.Errorf("op kind %d: %w", o.kind, errCorrupt)
+}
+
+// putRecord changes a raw record and journals the change.
+func (a *action) putRecord(bucket, key, value []byte) error {
+	b := a.tx.Bucket(bucket)
+	old := b.Get(key)
+	o := op{kind: opRecord, bucket: bucket, rkey: append([]byte(nil), key...),
+		hadBefore: old != nil, rbefore: append([]byte(nil), old...),
+		hasAft: value != nil, rafter: append([]byte(nil), value...)}
+	if old != nil && value != nil && bytes.Equal(old, value) {
+		return nil
+	}
+	if old == nil && value == nil {
+		return nil
+	}
+	if bytes.Equal(bucket, bktCodes) {
+		a.codesChanged = true
+	}
+	a.ops = append(a.ops, o)
+	if value == nil {
+		return b.Delete(key)
+	}
+	return b.Put(key, value)
+}
+
+// History lists the latest n journal entries, newest first, for `qcode log`
+// and the TUI's status line.
+func (s *Store) History(n int) ([]HistoryEntry, error) {
+	var out []HistoryEntry
+	err := s.db.View(func(tx *bolt.Tx) error {
+		u := tx.Bucket(bktUndo)
+		c := tx.Bucket(bktJournal).Cursor()
+		for k, v := c.Last(); k != nil && len(out) < n; k, v = c.Prev() {
+			e, err := decodeEntry(getU64(k), v)
+			if err != nil {
+				return err
+			}
+			state := u.Get(append(u32(uint32(e.coder)), k...))
+			h := HistoryEntry{Seq: e.seq, Coder: s.coderName(tx, e.coder), Time: time.UnixMilli(e.time), Desc: e.desc}
+			h.Undone = len(state) == 1 && state[0] != stateDone
+			out = append(out, h)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// HistoryEntry is one journal entry as `qcode log` shows it.
+type HistoryEntry struct {
+	Seq    uint64
+	Coder  string
+	Time   time.Time
+	Desc   string
+	Undone bool
+}
+
+var errStop = errors.New("stop")

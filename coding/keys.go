@@ -1,0 +1,224 @@
+package coding
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+)
+
+// Bucket names. Each bucket holds one kind of record; the layout of its keys
+// and values is described beside it.
+var (
+	bktMeta = []byte("meta") // name → value (schema_version, project_id, name, created)
+
+	// strs interns attribute names and values: id(8) → string; strix: string → id(8).
+	bktStrs  = []byte("strs")
+	bktStrIx = []byte("strix")
+
+	bktSources    = []byte("sources")    // SourceID(8) → sourceRecord (JSON; a project has few)
+	bktSourceHash = []byte("sourcehash") // sha256 hex → SourceID(8)
+
+	// segments: SegRef(8) → segment record (source, case, ordinal, id, attrs);
+	// texts: SegRef(8) → UTF-8 text, kept apart so that walks over segments
+	// never touch text.
+	bktSegments = []byte("segments")
+	bktTexts    = []byte("texts")
+	bktSegName  = []byte("segname")  // segment ID + 0x00 + SegRef(8) → nil
+	bktBySource = []byte("bysource") // SourceID(8) | SegRef(8) → nil
+	bktByCase   = []byte("bycase")   // CaseID(8) | SegRef(8) → nil
+
+	bktCases    = []byte("cases")    // CaseID(8) → case record (name, attrs)
+	bktCaseName = []byte("casename") // name → CaseID(8)
+
+	bktCodes = []byte("codes") // CodeID(8) → code record (JSON; a codebook has tens of codes)
+
+	bktCoders    = []byte("coders")    // CoderID(8) → name
+	bktCoderName = []byte("codername") // name → CoderID(8)
+
+	// codings: SegRef(8) | CodeID(4) | CoderID(4) | start(4) | end(4) → time(8) flags(1).
+	// bycode and bycoder hold the same coding under other key orders.
+	bktCodings = []byte("codings")
+	bktByCode  = []byte("bycode")  // CodeID(4) | SegRef(8) | CoderID(4) | start(4) | end(4) → nil
+	bktByCoder = []byte("bycoder") // CoderID(4) | SegRef(8) | CodeID(4) | start(4) | end(4) → nil
+	bktMemos   = []byte("memos")   // coding key → memo text
+	bktCounts  = []byte("counts")  // CodeID(4) | CoderID(4) → codings(8) segments(8)
+
+	// journal: seq(8) → entry; undo: CoderID(4) | seq(8) → state(1).
+	bktJournal = []byte("journal")
+	bktUndo    = []byte("undo")
+)
+
+// allBuckets are created by Create and checked by Open.
+var allBuckets = [][]byte{
+	bktMeta, bktStrs, bktStrIx, bktSources, bktSourceHash, bktSegments, bktTexts,
+	bktSegName, bktBySource, bktByCase, bktCases, bktCaseName, bktCodes, bktCoders,
+	bktCoderName, bktCodings, bktByCode, bktByCoder, bktMemos, bktCounts, bktJournal, bktUndo,
+}
+
+const codingKeyLen = 24
+
+// u64 encodes v as an 8-byte big-endian key.
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func getU64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
+
+// codingKey is the identity of a coding: who applied which code where.
+type codingKey struct {
+	Seg   SegRef
+	Code  CodeID
+	Coder CoderID
+	Span  Span
+}
+
+func (k codingKey) bytes() []byte {
+	b := make([]byte, codingKeyLen)
+	binary.BigEndian.PutUint64(b[0:], uint64(k.Seg))
+	binary.BigEndian.PutUint32(b[8:], uint32(k.Code))
+	binary.BigEndian.PutUint32(b[12:], uint32(k.Coder))
+	binary.BigEndian.PutUint32(b[16:], uint32(k.Span.Start))
+	binary.BigEndian.PutUint32(b[20:], uint32(k.Span.End))
+	return b
+}
+
+func (k codingKey) byCode() []byte {
+	b := make([]byte, codingKeyLen)
+	binary.BigEndian.PutUint32(b[0:], uint32(k.Code))
+	binary.BigEndian.PutUint64(b[4:], uint64(k.Seg))
+	binary.BigEndian.PutUint32(b[12:], uint32(k.Coder))
+	binary.BigEndian.PutUint32(b[16:], uint32(k.Span.Start))
+	binary.BigEndian.PutUint32(b[20:], uint32(k.Span.End))
+	return b
+}
+
+func (k codingKey) byCoder() []byte {
+	b := make([]byte, codingKeyLen)
+	binary.BigEndian.PutUint32(b[0:], uint32(k.Coder))
+	binary.BigEndian.PutUint64(b[4:], uint64(k.Seg))
+	binary.BigEndian.PutUint32(b[12:], uint32(k.Code))
+	binary.BigEndian.PutUint32(b[16:], uint32(k.Span.Start))
+	binary.BigEndian.PutUint32(b[20:], uint32(k.Span.End))
+	return b
+}
+
+func parseCodingKey(b []byte) codingKey {
+	return codingKey{
+		Seg:   SegRef(binary.BigEndian.Uint64(b[0:])),
+		Code:  CodeID(binary.BigEndian.Uint32(b[8:])),
+		Coder: CoderID(binary.BigEndian.Uint32(b[12:])),
+		Span:  Span{int(binary.BigEndian.Uint32(b[16:])), int(binary.BigEndian.Uint32(b[20:]))},
+	}
+}
+
+func parseByCodeKey(b []byte) codingKey {
+	return codingKey{
+		Code:  CodeID(binary.BigEndian.Uint32(b[0:])),
+		Seg:   SegRef(binary.BigEndian.Uint64(b[4:])),
+		Coder: CoderID(binary.BigEndian.Uint32(b[12:])),
+		Span:  Span{int(binary.BigEndian.Uint32(b[16:])), int(binary.BigEndian.Uint32(b[20:]))},
+	}
+}
+
+func parseByCoderKey(b []byte) codingKey {
+	return codingKey{
+		Coder: CoderID(binary.BigEndian.Uint32(b[0:])),
+		Seg:   SegRef(binary.BigEndian.Uint64(b[4:])),
+		Code:  CodeID(binary.BigEndian.Uint32(b[12:])),
+		Span:  Span{int(binary.BigEndian.Uint32(b[16:])), int(binary.BigEndian.Uint32(b[20:]))},
+	}
+}
+
+// segPrefix, segCodePrefix and segCodeCoderPrefix address the codings of a
+// segment, of a segment and code, and of a segment, code and coder.
+func segPrefix(s SegRef) []byte { return u64(uint64(s)) }
+
+func segCodePrefix(s SegRef, c CodeID) []byte {
+	b := make([]byte, 12)
+	binary.BigEndian.PutUint64(b, uint64(s))
+	binary.BigEndian.PutUint32(b[8:], uint32(c))
+	return b
+}
+
+func segCodeCoderPrefix(s SegRef, c CodeID, k CoderID) []byte {
+	b := make([]byte, 16)
+	binary.BigEndian.PutUint64(b, uint64(s))
+	binary.BigEndian.PutUint32(b[8:], uint32(c))
+	binary.BigEndian.PutUint32(b[12:], uint32(k))
+	return b
+}
+
+func u32(v uint32) []byte {
+	b := make([]byte, 4)
+	binary.BigEndian.PutUint32(b, v)
+	return b
+}
+
+func countKey(c CodeID, k CoderID) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint32(b, uint32(c))
+	binary.BigEndian.PutUint32(b[4:], uint32(k))
+	return b
+}
+
+func pairKey(a, b uint64) []byte {
+	k := make([]byte, 16)
+	binary.BigEndian.PutUint64(k, a)
+	binary.BigEndian.PutUint64(k[8:], b)
+	return k
+}
+
+// wbuf builds the compact binary records (segments, cases, journal entries).
+type wbuf []byte
+
+func (w *wbuf) uvarint(v uint64) { *w = binary.AppendUvarint(*w, v) }
+func (w *wbuf) byte(v byte)      { *w = append(*w, v) }
+func (w *wbuf) bytes(b []byte)   { w.uvarint(uint64(len(b))); *w = append(*w, b...) }
+func (w *wbuf) str(s string)     { w.uvarint(uint64(len(s))); *w = append(*w, s...) }
+
+// rbuf reads what wbuf wrote; the first malformed field sets err and every
+// later read returns zero, so decoders check err once at the end.
+type rbuf struct {
+	b   []byte
+	err error
+}
+
+var errCorrupt = errors.New("corrupt record")
+
+func (r *rbuf) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *rbuf) byte() byte {
+	if r.err != nil || len(r.b) == 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	v := r.b[0]
+	r.b = r.b[1:]
+	return v
+}
+
+func (r *rbuf) bytes() []byte {
+	n := r.uvarint()
+	if r.err != nil || n > uint64(len(r.b)) || n > math.MaxInt32 {
+		r.err = errCorrupt
+		return nil
+	}
+	v := r.b[:n:n]
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *rbuf) str() string { return string(r.bytes()) }

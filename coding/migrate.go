@@ -1,0 +1,98 @@
+package coding
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Schema history:
+//
+//	0  pre-release files: codings keyed segment|code|coder|span only, with no
+//	   bycode or bycoder index and no tallies; no schema_version key.
+//	1  adds the bycode and bycoder indexes, the per code and coder tallies,
+//	   and schema_version.
+//
+// A migration runs in one transaction after a backup copy is written next to
+// the project, so a failed migration leaves both files usable.
+
+// migrate brings a file from version `from` to SchemaVersion.
+func migrate(db *bolt.DB, path string, from int) error {
+	backup := fmt.Sprintf("%s.schema%d.bak", path, from)
+	if _, err := os.Stat(backup); err == nil {
+		backup = fmt.Sprintf("%s.schema%d.%s.bak", path, from, time.Now().Format("20060102-150405"))
+	}
+	if err := db.View(func(tx *bolt.Tx) error { return tx.CopyFile(backup, 0o600) }); err != nil {
+		return fmt.Errorf("backup to %s: %w", backup, err)
+	}
+	return db.Update(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		if from < 1 {
+			if err := rebuildIndexes(tx); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bktMeta).Put([]byte("schema_version"), []byte(strconv.Itoa(SchemaVersion)))
+	})
+}
+
+// rebuildIndexes derives bycode, bycoder and the tallies from the codings.
+func rebuildIndexes(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bktByCode, bktByCoder, bktCounts} {
+		if err := tx.DeleteBucket(name); err != nil {
+			return err
+		}
+		if _, err := tx.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	byCode, byCoder := tx.Bucket(bktByCode), tx.Bucket(bktByCoder)
+	type tally struct{ codings, segments int64 }
+	tallies := map[[8]byte]*tally{}
+	var last codingKey
+	first := true
+	c := tx.Bucket(bktCodings).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if len(k) != codingKeyLen {
+			return fmt.Errorf("coding key of %d bytes: %w", len(k), errCorrupt)
+		}
+		key := parseCodingKey(k)
+		if err := byCode.Put(key.byCode(), nil); err != nil {
+			return err
+		}
+		if err := byCoder.Put(key.byCoder(), nil); err != nil {
+			return err
+		}
+		var ck [8]byte
+		copy(ck[:], countKey(key.Code, key.Coder))
+		t := tallies[ck]
+		if t == nil {
+			t = &tally{}
+			tallies[ck] = t
+		}
+		t.codings++
+		// Codings of one segment, code and coder are adjacent in key order.
+		if first || key.Seg != last.Seg || key.Code != last.Code || key.Coder != last.Coder {
+			t.segments++
+		}
+		last, first = key, false
+	}
+	counts := tx.Bucket(bktCounts)
+	for k, t := range tallies {
+		v := make([]byte, 16)
+		binary.BigEndian.PutUint64(v, uint64(t.codings))
+		binary.BigEndian.PutUint64(v[8:], uint64(t.segments))
+		if err := counts.Put(k[:], v); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,467 @@
+package coding
+
+import (
+	"bytes"
+	"fmt"
+	"math/bits"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Segment is the unit a coder reads and codes, with what a view needs to
+// show it.
+type Segment struct {
+	Ref      SegRef
+	ID       string // the human-readable segment ID
+	Source   string // the source's name
+	SourceID SourceID
+	Case     string // the case's name ("" when unknown)
+	CaseID   CaseID
+	Ordinal  int // 1-based position in its source
+	Text     string
+	// Attributes merges the segment's own attributes, then its case's, then
+	// its source's; a name appears once and the segment's value wins.
+	Attributes []Attribute
+	Codings    []Coding
+}
+
+// Attr returns the value of a merged attribute ("" when absent).
+func (s *Segment) Attr(name string) string {
+	for _, a := range s.Attributes {
+		if a.Name == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// SegmentQuery selects segments. Zero fields select everything.
+type SegmentQuery struct {
+	Source  string    // only this source (by name)
+	Code    string    // only segments with this code or a descendant
+	Uncoded bool      // only segments with no coding
+	Coders  []string  // codings that count (for Code and Uncoded) and are shown; nil: every coder
+	Attr    Attribute // only segments whose merged attribute Attr.Name equals Attr.Value
+	Text    string    // only segments whose text contains this, ignoring case
+}
+
+// refSet is a set of segment refs as a bitset (refs are dense).
+type refSet []uint64
+
+func newRefSet(max SegRef) refSet { return make(refSet, uint64(max)/64+1) }
+func (s refSet) add(r SegRef)     { s[uint64(r)/64] |= 1 << (uint64(r) % 64) }
+func (s refSet) has(r SegRef) bool {
+	w := uint64(r) / 64
+	return w < uint64(len(s)) && s[w]&(1<<(uint64(r)%64)) != 0
+}
+func (s refSet) count() (n int) {
+	for _, w := range s {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// SegmentRefs lists the refs of the segments q selects, in project order.
+func (s *Store) SegmentRefs(q SegmentQuery) ([]SegRef, error) {
+	var out []SegRef
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		out, err = s.selectRefs(tx, q)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) coderIDs(tx *bolt.Tx, names []string) ([]CoderID, error) {
+	if names == nil {
+		return nil, nil
+	}
+	ids := make([]CoderID, 0, len(names))
+	for _, n := range names {
+		id, ok := s.coderID(tx, n)
+		if !ok {
+			return nil, fmt.Errorf("no coder %q (coders: %s): %w", n, strings.Join(s.Coders(), ", "), ErrNotFound)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
+	coders, err := s.coderIDs(tx, q.Coders)
+	if err != nil {
+		return nil, err
+	}
+	var refs []SegRef
+	if q.Source != "" {
+		src, err := findSource(tx, q.Source)
+		if err != nil {
+			return nil, err
+		}
+		prefix := u64(uint64(src.ID))
+		c := tx.Bucket(bktBySource).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			refs = append(refs, SegRef(getU64(k[8:])))
+		}
+	} else {
+		c := tx.Bucket(bktSegments).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			refs = append(refs, SegRef(getU64(k)))
+		}
+	}
+	max := SegRef(tx.Bucket(bktSegments).Sequence())
+	keep := func(set refSet, want bool) {
+		out := refs[:0]
+		for _, r := range refs {
+			if set.has(r) == want {
+				out = append(out, r)
+			}
+		}
+		refs = out
+	}
+	if q.Code != "" {
+		ids, err := s.Codebook().Match(q.Code)
+		if err != nil {
+			return nil, err
+		}
+		set := newRefSet(max)
+		for _, id := range ids {
+			walkByCode(tx, id, func(k codingKey) {
+				if coders == nil || containsCoder(coders, k.Coder) {
+					set.add(k.Seg)
+				}
+			})
+		}
+		keep(set, true)
+	}
+	if q.Uncoded {
+		keep(codedSet(tx, max, coders), false)
+	}
+	if q.Attr.Name != "" {
+		set, err := s.attrSet(tx, max, refs, q.Attr)
+		if err != nil {
+			return nil, err
+		}
+		keep(set, true)
+	}
+	if q.Text != "" {
+		needle := strings.ToLower(q.Text)
+		texts := tx.Bucket(bktTexts)
+		out := refs[:0]
+		for _, r := range refs {
+			if containsFold(texts.Get(u64(uint64(r))), needle) {
+				out = append(out, r)
+			}
+		}
+		refs = out
+	}
+	return refs, nil
+}
+
+// containsFold reports whether text contains the lower-cased needle,
+// ignoring case; ASCII text (most answers) avoids allocating.
+func containsFold(text []byte, needle string) bool {
+	for _, b := range text {
+		if b >= 0x80 {
+			return strings.Contains(strings.ToLower(string(text)), needle)
+		}
+	}
+	n := len(needle)
+	for i := 0; i+n <= len(text); i++ {
+		j := 0
+		for ; j < n; j++ {
+			b := text[i+j]
+			if 'A' <= b && b <= 'Z' {
+				b += 'a' - 'A'
+			}
+			if b != needle[j] {
+				break
+			}
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
+}
+
+// walkByCode calls fn for every coding of one code (not its descendants).
+func walkByCode(tx *bolt.Tx, code CodeID, fn func(codingKey)) {
+	prefix := u32(uint32(code))
+	c := tx.Bucket(bktByCode).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		fn(parseByCodeKey(k))
+	}
+}
+
+// codedSet marks the segments that have any coding by coders (nil: anyone).
+func codedSet(tx *bolt.Tx, max SegRef, coders []CoderID) refSet {
+	set := newRefSet(max)
+	if coders == nil {
+		c := tx.Bucket(bktCodings).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			set.add(SegRef(getU64(k)))
+		}
+		return set
+	}
+	for _, coder := range coders {
+		prefix := u32(uint32(coder))
+		c := tx.Bucket(bktByCoder).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			set.add(SegRef(getU64(k[4:])))
+		}
+	}
+	return set
+}
+
+// attrSet marks the segments among refs whose merged attribute matches.
+func (s *Store) attrSet(tx *bolt.Tx, max SegRef, refs []SegRef, want Attribute) (refSet, error) {
+	set := newRefSet(max)
+	ix := tx.Bucket(bktStrIx)
+	nameV, valueV := ix.Get([]byte(want.Name)), ix.Get([]byte(want.Value))
+	if nameV == nil || valueV == nil {
+		return set, nil
+	}
+	name, value := getU64(nameV), getU64(valueV)
+	lookup := newAttrLookup(tx)
+	segs := tx.Bucket(bktSegments)
+	for _, r := range refs {
+		rec, err := decodeSegment(segs.Get(u64(uint64(r))))
+		if err != nil {
+			return nil, fmt.Errorf("segment %d: %w", r, err)
+		}
+		if v, ok := lookup.value(&rec, name); ok && v == value {
+			set.add(r)
+		}
+	}
+	return set, nil
+}
+
+// attrLookup resolves a merged attribute of a segment (segment, then case,
+// then source), caching cases and sources as it goes.
+type attrLookup struct {
+	tx      *bolt.Tx
+	in      *interner
+	cases   map[CaseID][]strPair
+	sources map[SourceID][]strPair
+}
+
+func newAttrLookup(tx *bolt.Tx) *attrLookup {
+	return &attrLookup{tx: tx, in: newInterner(tx), cases: map[CaseID][]strPair{}, sources: map[SourceID][]strPair{}}
+}
+
+func (l *attrLookup) caseAttrs(id CaseID) []strPair {
+	if id == 0 {
+		return nil
+	}
+	if p, ok := l.cases[id]; ok {
+		return p
+	}
+	r, _ := decodeCase(l.tx.Bucket(bktCases).Get(u64(uint64(id))))
+	l.cases[id] = r.attrs
+	return r.attrs
+}
+
+func (l *attrLookup) sourceAttrs(id SourceID) []strPair {
+	if p, ok := l.sources[id]; ok {
+		return p
+	}
+	var pairs []strPair
+	srcs, _ := readSources(l.tx)
+	for _, src := range srcs {
+		if src.ID == id {
+			for _, a := range src.Attributes {
+				n, err1 := l.in.id(a.Name)
+				v, err2 := l.in.id(a.Value)
+				if err1 == nil && err2 == nil {
+					pairs = append(pairs, strPair{n, v})
+				}
+			}
+		}
+	}
+	l.sources[id] = pairs
+	return pairs
+}
+
+// value returns the interned value of attribute name on a segment.
+func (l *attrLookup) value(rec *segmentRecord, name uint64) (uint64, bool) {
+	for _, p := range rec.attrs {
+		if p.name == name {
+			return p.value, true
+		}
+	}
+	for _, p := range l.caseAttrs(rec.caseID) {
+		if p.name == name {
+			return p.value, true
+		}
+	}
+	for _, p := range l.sourceAttrs(rec.source) {
+		if p.name == name {
+			return p.value, true
+		}
+	}
+	return 0, false
+}
+
+// merged returns every attribute of a segment, segment's first.
+func (l *attrLookup) merged(rec *segmentRecord) []Attribute {
+	out := make([]Attribute, 0, len(rec.attrs)+4)
+	seen := map[uint64]bool{}
+	for _, layer := range [][]strPair{rec.attrs, l.caseAttrs(rec.caseID), l.sourceAttrs(rec.source)} {
+		for _, p := range layer {
+			if seen[p.name] {
+				continue
+			}
+			seen[p.name] = true
+			out = append(out, Attribute{Name: l.in.str(p.name), Value: l.in.str(p.value)})
+		}
+	}
+	return out
+}
+
+// Segments returns the segments q selects, with text, attributes and
+// codings (of q.Coders, or every coder).
+func (s *Store) Segments(q SegmentQuery) ([]Segment, error) {
+	var out []Segment
+	err := s.db.View(func(tx *bolt.Tx) error {
+		refs, err := s.selectRefs(tx, q)
+		if err != nil {
+			return err
+		}
+		coders, err := s.coderIDs(tx, q.Coders)
+		if err != nil {
+			return err
+		}
+		out, err = s.load(tx, refs, coders)
+		return err
+	})
+	return out, err
+}
+
+// Load returns the given segments in the given order, with the codings of
+// coders (nil: every coder).
+func (s *Store) Load(refs []SegRef, coders []CoderID) ([]Segment, error) {
+	var out []Segment
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		out, err = s.load(tx, refs, coders)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) load(tx *bolt.Tx, refs []SegRef, coders []CoderID) ([]Segment, error) {
+	out := make([]Segment, 0, len(refs))
+	lookup := newAttrLookup(tx)
+	segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
+	sourceNames := map[SourceID]string{}
+	caseNames := map[CaseID]string{}
+	for _, ref := range refs {
+		key := u64(uint64(ref))
+		rec, err := decodeSegment(segs.Get(key))
+		if err != nil {
+			return nil, fmt.Errorf("segment %d: %w", ref, err)
+		}
+		seg := Segment{Ref: ref, ID: rec.id, SourceID: rec.source, CaseID: rec.caseID, Ordinal: rec.ordinal,
+			Text: string(texts.Get(key)), Attributes: lookup.merged(&rec)}
+		name, ok := sourceNames[rec.source]
+		if !ok {
+			srcs, _ := readSources(tx)
+			for _, src := range srcs {
+				sourceNames[src.ID] = src.Name
+			}
+			name = sourceNames[rec.source]
+		}
+		seg.Source = name
+		if rec.caseID != 0 {
+			cn, ok := caseNames[rec.caseID]
+			if !ok {
+				cr, _ := decodeCase(tx.Bucket(bktCases).Get(u64(uint64(rec.caseID))))
+				cn = cr.name
+				caseNames[rec.caseID] = cn
+			}
+			seg.Case = cn
+		}
+		seg.Codings = s.readCodings(tx, ref, coders)
+		out = append(out, seg)
+	}
+	return out, nil
+}
+
+// Resolve finds a segment by its ID. An ID that several sources share must
+// be written "source:ID".
+func (s *Store) Resolve(id string) (SegRef, error) {
+	var ref SegRef
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		ref, err = resolveSegment(tx, newSourceNames(tx), id)
+		return err
+	})
+	return ref, err
+}
+
+// sourceNames caches source names for resolving many IDs in one transaction.
+type sourceNames map[SourceID]string
+
+func newSourceNames(tx *bolt.Tx) sourceNames {
+	out := sourceNames{}
+	srcs, _ := readSources(tx)
+	for _, src := range srcs {
+		out[src.ID] = src.Name
+	}
+	return out
+}
+
+func resolveSegment(tx *bolt.Tx, names sourceNames, id string) (SegRef, error) {
+	refs := refsNamed(tx, id)
+	if len(refs) == 1 {
+		return refs[0], nil
+	}
+	if len(refs) > 1 {
+		var in []string
+		segs := tx.Bucket(bktSegments)
+		for _, r := range refs {
+			rec, _ := decodeSegment(segs.Get(u64(uint64(r))))
+			in = append(in, names[rec.source])
+		}
+		return 0, fmt.Errorf("segment ID %q is in %d sources (%s): write it as source:%s: %w", id, len(refs), strings.Join(in, ", "), id, ErrConflict)
+	}
+	if i := strings.IndexByte(id, ':'); i > 0 {
+		src, segID := id[:i], id[i+1:]
+		segs := tx.Bucket(bktSegments)
+		for _, r := range refsNamed(tx, segID) {
+			rec, _ := decodeSegment(segs.Get(u64(uint64(r))))
+			if names[rec.source] == src {
+				return r, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("no segment %q: %w", id, ErrNotFound)
+}
+
+func refsNamed(tx *bolt.Tx, id string) []SegRef {
+	prefix := append([]byte(id), 0)
+	var out []SegRef
+	c := tx.Bucket(bktSegName).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) == len(prefix)+8 {
+			out = append(out, SegRef(getU64(k[len(prefix):])))
+		}
+	}
+	return out
+}
+
+// QualifiedID is the name under which a segment re-imports unambiguously:
+// its ID, or "source:ID" when another source has the same ID.
+func (s *Store) QualifiedID(seg *Segment) string {
+	var n int
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		n = len(refsNamed(tx, seg.ID))
+		return nil
+	})
+	if n > 1 {
+		return seg.Source + ":" + seg.ID
+	}
+	return seg.ID
+}

@@ -1,0 +1,605 @@
+package coding
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+
+	"qcode/corpus"
+)
+
+// SourceID is a source's internal number.
+type SourceID uint64
+
+// SegRef is a segment's internal number: dense, in import order, the key of
+// every segment index. Users see the segment ID (Segment.ID) instead.
+type SegRef uint64
+
+// CaseID is a case's internal number.
+type CaseID uint64
+
+// Attribute is a named value on a source, case or segment.
+type Attribute = corpus.Attribute
+
+// Source is an imported file or sheet.
+type Source struct {
+	ID         SourceID
+	Name       string
+	File       string
+	Format     string
+	Hash       string
+	Attributes []Attribute
+	Segments   int
+	Imported   time.Time
+}
+
+type sourceRecord struct {
+	Name     string      `json:"name"`
+	File     string      `json:"file"`
+	Format   string      `json:"format"`
+	Hash     string      `json:"hash"`
+	Attrs    [][2]string `json:"attrs,omitempty"`
+	Segments int         `json:"segments"`
+	Imported time.Time   `json:"imported"`
+}
+
+func (r sourceRecord) source(id SourceID) Source {
+	s := Source{ID: id, Name: r.Name, File: r.File, Format: r.Format, Hash: r.Hash, Segments: r.Segments, Imported: r.Imported}
+	for _, a := range r.Attrs {
+		s.Attributes = append(s.Attributes, Attribute{Name: a[0], Value: a[1]})
+	}
+	return s
+}
+
+// Sources lists the project's sources in import order.
+func (s *Store) Sources() ([]Source, error) {
+	var out []Source
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		out, err = readSources(tx)
+		return err
+	})
+	return out, err
+}
+
+func readSources(tx *bolt.Tx) ([]Source, error) {
+	var out []Source
+	err := tx.Bucket(bktSources).ForEach(func(k, v []byte) error {
+		var r sourceRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("source %d: %w", getU64(k), errCorrupt)
+		}
+		out = append(out, r.source(SourceID(getU64(k))))
+		return nil
+	})
+	return out, err
+}
+
+// findSource resolves a source by name.
+func findSource(tx *bolt.Tx, name string) (Source, error) {
+	sources, err := readSources(tx)
+	if err != nil {
+		return Source{}, err
+	}
+	var names []string
+	for _, src := range sources {
+		if src.Name == name {
+			return src, nil
+		}
+		names = append(names, src.Name)
+	}
+	return Source{}, fmt.Errorf("no source %q (sources: %s): %w", name, strings.Join(names, ", "), ErrNotFound)
+}
+
+// ImportOptions say how to add a source.
+type ImportOptions struct {
+	// Replace lets a source replace an earlier import of the same file (same
+	// content or same name). Codings on segments whose ID is still there are
+	// kept.
+	Replace bool
+	// Attributes are extra source attributes (e.g. method=survey).
+	Attributes []Attribute
+	// Progress, when set, is called now and then with segments stored so far.
+	Progress func(done, total int)
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	ActionResult
+	Source   string // the source's name
+	Segments int
+	NewCases int
+	Replaced bool // an earlier import of the source was replaced
+	Kept     int  // codings carried over from the replaced import
+	Dropped  int  // codings whose segment or passage is gone
+}
+
+// ImportSource adds a source read by package corpus, in one transaction: a
+// failure leaves the project exactly as it was.
+func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOptions) (ImportResult, error) {
+	out := ImportResult{Source: src.Name, Segments: len(src.Segments)}
+	if len(src.Segments) == 0 {
+		return out, fmt.Errorf("%s: no segments to import: %w", src.File, ErrInvalidInput)
+	}
+	seen := make(map[string]bool, len(src.Segments))
+	for i, seg := range src.Segments {
+		if seen[seg.ID] {
+			return out, fmt.Errorf("%s: segment ID %q appears twice: %w", src.File, seg.ID, ErrInvalidInput)
+		}
+		if seg.ID == "" || strings.ContainsRune(seg.ID, 0) {
+			return out, fmt.Errorf("%s: segment %d has no usable ID: %w", src.File, i+1, ErrInvalidInput)
+		}
+		seen[seg.ID] = true
+	}
+	desc := "import " + src.File
+	res, err := s.act(actor, desc, func(a *action) error {
+		old, err := a.previousImport(src, opts.Replace)
+		if err != nil {
+			return err
+		}
+		var carried map[string][]carriedCoding
+		if old != nil {
+			out.Replaced = true
+			if carried, err = a.dropSource(old.ID); err != nil {
+				return err
+			}
+		}
+		refs, newCases, err := a.addSource(src, opts)
+		if err != nil {
+			return err
+		}
+		out.NewCases = newCases
+		for i, seg := range src.Segments {
+			for _, c := range carried[seg.ID] {
+				if !c.fits(seg.Text) {
+					out.Dropped++
+					continue
+				}
+				k := c.key
+				k.Seg = refs[i]
+				if err := a.setCoding(k, c.state); err != nil {
+					return err
+				}
+				out.Kept++
+			}
+			delete(carried, seg.ID)
+		}
+		for _, cs := range carried {
+			out.Dropped += len(cs)
+		}
+		return nil
+	})
+	out.ActionResult = res
+	if err == nil && out.Replaced {
+		out.Desc = "replace " + src.File
+	}
+	return out, err
+}
+
+// previousImport finds the source an import would duplicate, refusing it
+// unless replace is set.
+func (a *action) previousImport(src *corpus.Source, replace bool) (*Source, error) {
+	sources, err := readSources(a.tx)
+	if err != nil {
+		return nil, err
+	}
+	for _, old := range sources {
+		if old.Hash == src.Hash && src.Hash != "" {
+			if !replace {
+				return nil, fmt.Errorf("%s was already imported as source %q (same content); use --replace to import it again: %w", src.File, old.Name, ErrConflict)
+			}
+			return &old, nil
+		}
+	}
+	for _, old := range sources {
+		if old.Name == src.Name {
+			if !replace {
+				return nil, fmt.Errorf("a source named %q exists (from %s); use --replace to replace it, or rename the file: %w", old.Name, old.File, ErrConflict)
+			}
+			return &old, nil
+		}
+	}
+	return nil, nil
+}
+
+// carriedCoding is a coding lifted off a replaced segment, to be put back on
+// the segment with the same ID if its passage is still there.
+type carriedCoding struct {
+	key   codingKey
+	state *codingState
+	text  string // the old segment's text
+}
+
+func (c carriedCoding) fits(text string) bool {
+	if c.key.Span.Whole() || c.text == text {
+		return true
+	}
+	oldRunes, newRunes := []rune(c.text), []rune(text)
+	sp := c.key.Span
+	if sp.End > len(oldRunes) || sp.End > len(newRunes) {
+		return false
+	}
+	return string(oldRunes[sp.Start:sp.End]) == string(newRunes[sp.Start:sp.End])
+}
+
+// dropSource removes a source for a replace: its codings (journaled one by
+// one) and then its records (journaled as a snapshot).
+func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, error) {
+	carried := map[string][]carriedCoding{}
+	segs := a.tx.Bucket(bktSegments)
+	texts := a.tx.Bucket(bktTexts)
+	c := a.tx.Bucket(bktBySource).Cursor()
+	prefix := u64(uint64(id))
+	var refs []SegRef
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		refs = append(refs, SegRef(getU64(k[8:])))
+	}
+	for _, ref := range refs {
+		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
+		if err != nil {
+			return nil, err
+		}
+		text := string(texts.Get(u64(uint64(ref))))
+		for _, k := range segCodings(a.tx, ref) {
+			st := codingAt(a.tx, k)
+			carried[rec.id] = append(carried[rec.id], carriedCoding{key: k, state: st, text: text})
+			if err := a.setCoding(k, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
+	snap, err := a.removeSource(id)
+	if err != nil {
+		return nil, err
+	}
+	a.ops = append(a.ops, op{kind: opSourceDel, source: id, snapshot: snap})
+	return carried, nil
+}
+
+// addSource writes a source, its cases and segments, and journals them.
+func (a *action) addSource(src *corpus.Source, opts ImportOptions) ([]SegRef, int, error) {
+	tx := a.tx
+	sources := tx.Bucket(bktSources)
+	seq, err := sources.NextSequence()
+	if err != nil {
+		return nil, 0, err
+	}
+	id := SourceID(seq)
+	rec := sourceRecord{Name: src.Name, File: src.File, Format: src.Format, Hash: src.Hash,
+		Segments: len(src.Segments), Imported: time.Now().UTC().Truncate(time.Second)}
+	in := newInterner(tx)
+	for _, attr := range mergeAttrs(src.Attributes, opts.Attributes) {
+		rec.Attrs = append(rec.Attrs, [2]string{attr.Name, attr.Value})
+		// Interned so that filters and reports compare numbers.
+		if _, err := in.pairs([]Attribute{attr}); err != nil {
+			return nil, 0, err
+		}
+	}
+	v, _ := json.Marshal(rec)
+	if err := sources.Put(u64(seq), v); err != nil {
+		return nil, 0, err
+	}
+	if src.Hash != "" {
+		if err := tx.Bucket(bktSourceHash).Put([]byte(src.Hash), u64(seq)); err != nil {
+			return nil, 0, err
+		}
+	}
+
+	cases := newCaseResolver(a, in)
+	for _, c := range src.Cases {
+		if _, err := cases.resolve(c.Name, c.Attributes); err != nil {
+			return nil, 0, err
+		}
+	}
+	segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
+	segs.FillPercent, texts.FillPercent = 0.95, 0.95
+	names, bySource, byCase := tx.Bucket(bktSegName), tx.Bucket(bktBySource), tx.Bucket(bktByCase)
+	bySource.FillPercent = 0.95
+	refs := make([]SegRef, len(src.Segments))
+	for i, seg := range src.Segments {
+		if !utf8.ValidString(seg.Text) {
+			return nil, 0, fmt.Errorf("%s: segment %s: text is not valid UTF-8: %w", src.File, seg.ID, ErrInvalidInput)
+		}
+		n, err := segs.NextSequence()
+		if err != nil {
+			return nil, 0, err
+		}
+		ref := SegRef(n)
+		refs[i] = ref
+		var caseID CaseID
+		if seg.Case != "" {
+			if caseID, err = cases.resolve(seg.Case, nil); err != nil {
+				return nil, 0, err
+			}
+		}
+		r := segmentRecord{source: id, caseID: caseID, ordinal: i + 1, id: seg.ID}
+		if r.attrs, err = in.pairs(seg.Attributes); err != nil {
+			return nil, 0, err
+		}
+		key := u64(n)
+		if err := segs.Put(key, r.encode()); err != nil {
+			return nil, 0, err
+		}
+		if err := texts.Put(key, []byte(seg.Text)); err != nil {
+			return nil, 0, err
+		}
+		if err := names.Put(segNameKey(seg.ID, ref), nil); err != nil {
+			return nil, 0, err
+		}
+		if err := bySource.Put(pairKey(uint64(id), n), nil); err != nil {
+			return nil, 0, err
+		}
+		if caseID != 0 {
+			if err := byCase.Put(pairKey(uint64(caseID), n), nil); err != nil {
+				return nil, 0, err
+			}
+		}
+		if opts.Progress != nil && (i+1)%2048 == 0 {
+			opts.Progress(i+1, len(src.Segments))
+		}
+	}
+	if opts.Progress != nil {
+		opts.Progress(len(src.Segments), len(src.Segments))
+	}
+	a.ops = append(a.ops, op{kind: opSourceAdd, source: id})
+	return refs, cases.created, nil
+}
+
+// mergeAttrs returns base with extra's values set (extra wins on a name).
+func mergeAttrs(base, extra []Attribute) []Attribute {
+	out := append([]Attribute(nil), base...)
+	for _, e := range extra {
+		found := false
+		for i := range out {
+			if out[i].Name == e.Name {
+				out[i].Value, found = e.Value, true
+			}
+		}
+		if !found {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func segNameKey(id string, ref SegRef) []byte {
+	k := make([]byte, 0, len(id)+9)
+	k = append(k, id...)
+	k = append(k, 0)
+	return append(k, u64(uint64(ref))...)
+}
+
+// removeSource deletes a source's records and returns them as a snapshot.
+// It refuses while any of its segments has codings.
+func (a *action) removeSource(id SourceID) ([]rec, error) {
+	tx := a.tx
+	var snap []rec
+	take := func(bucket, key []byte) error {
+		b := tx.Bucket(bucket)
+		v := b.Get(key)
+		if v == nil {
+			return nil
+		}
+		snap = append(snap, rec{bucket, append([]byte(nil), key...), append([]byte(nil), v...)})
+		return b.Delete(key)
+	}
+	srcKey := u64(uint64(id))
+	v := tx.Bucket(bktSources).Get(srcKey)
+	if v == nil {
+		return nil, fmt.Errorf("source %d: %w", id, ErrNotFound)
+	}
+	var sr sourceRecord
+	if err := json.Unmarshal(v, &sr); err != nil {
+		return nil, errCorrupt
+	}
+	var refs []uint64
+	c := tx.Bucket(bktBySource).Cursor()
+	for k, _ := c.Seek(srcKey); k != nil && bytes.HasPrefix(k, srcKey); k, _ = c.Next() {
+		refs = append(refs, getU64(k[8:]))
+	}
+	codings := tx.Bucket(bktCodings)
+	coded := 0
+	for _, ref := range refs {
+		if hasPrefix(codings, segPrefix(SegRef(ref))) {
+			coded++
+		}
+	}
+	if coded > 0 {
+		return nil, fmt.Errorf("source %q has %d coded segments; remove their codings first: %w", sr.Name, coded, ErrConflict)
+	}
+	if err := take(bktSources, srcKey); err != nil {
+		return nil, err
+	}
+	if sr.Hash != "" {
+		if err := take(bktSourceHash, []byte(sr.Hash)); err != nil {
+			return nil, err
+		}
+	}
+	segs := tx.Bucket(bktSegments)
+	for _, ref := range refs {
+		key := u64(ref)
+		r, err := decodeSegment(segs.Get(key))
+		if err != nil {
+			return nil, err
+		}
+		for _, step := range []struct{ bucket, key []byte }{
+			{bktSegments, key}, {bktTexts, key}, {bktSegName, segNameKey(r.id, SegRef(ref))},
+			{bktBySource, pairKey(uint64(id), ref)}, {bktByCase, pairKey(uint64(r.caseID), ref)},
+		} {
+			if err := take(step.bucket, step.key); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return snap, nil
+}
+
+func restoreSnapshot(tx *bolt.Tx, snap []rec) error {
+	for _, r := range snap {
+		b := tx.Bucket(r.bucket)
+		if b == nil {
+			return fmt.Errorf("snapshot names bucket %q: %w", r.bucket, errCorrupt)
+		}
+		if err := b.Put(r.key, r.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// caseSegments counts (up to 1) the segments that belong to a case.
+func (a *action) caseSegments(id CaseID) int {
+	return countPrefix(a.tx.Bucket(bktByCase), u64(uint64(id)), 1)
+}
+
+// segmentRecord is a segment as stored, without its text.
+type segmentRecord struct {
+	source  SourceID
+	caseID  CaseID
+	ordinal int
+	id      string
+	attrs   []strPair // interned (name, value)
+}
+
+type strPair struct{ name, value uint64 }
+
+func (r *segmentRecord) encode() []byte {
+	w := make(wbuf, 0, 16+len(r.id)+4*len(r.attrs))
+	w.byte(1)
+	w.uvarint(uint64(r.source))
+	w.uvarint(uint64(r.caseID))
+	w.uvarint(uint64(r.ordinal))
+	w.str(r.id)
+	w.uvarint(uint64(len(r.attrs)))
+	for _, p := range r.attrs {
+		w.uvarint(p.name)
+		w.uvarint(p.value)
+	}
+	return w
+}
+
+func decodeSegment(b []byte) (segmentRecord, error) {
+	var r segmentRecord
+	if len(b) == 0 {
+		return r, errCorrupt
+	}
+	rb := rbuf{b: b}
+	if rb.byte() != 1 {
+		return r, errCorrupt
+	}
+	r.source = SourceID(rb.uvarint())
+	r.caseID = CaseID(rb.uvarint())
+	r.ordinal = int(rb.uvarint())
+	r.id = rb.str()
+	n := rb.uvarint()
+	if n > uint64(len(b)) {
+		return r, errCorrupt
+	}
+	r.attrs = make([]strPair, n)
+	for i := range r.attrs {
+		r.attrs[i] = strPair{rb.uvarint(), rb.uvarint()}
+	}
+	return r, rb.err
+}
+
+// interner maps attribute names and values to small numbers, so that a
+// question's text is stored once, not once per answer.
+type interner struct {
+	tx    *bolt.Tx
+	cache map[string]uint64
+	rev   map[uint64]string
+}
+
+func newInterner(tx *bolt.Tx) *interner {
+	return &interner{tx: tx, cache: map[string]uint64{}, rev: map[uint64]string{}}
+}
+
+// maxInterned is bbolt's key size limit, less a margin.
+const maxInterned = 32000
+
+func (in *interner) id(s string) (uint64, error) {
+	if id, ok := in.cache[s]; ok {
+		return id, nil
+	}
+	if len(s) > maxInterned {
+		return 0, fmt.Errorf("attribute value of %d bytes is too long (limit %d): %w", len(s), maxInterned, ErrInvalidInput)
+	}
+	ix := in.tx.Bucket(bktStrIx)
+	if v := ix.Get([]byte(s)); v != nil {
+		id := getU64(v)
+		in.cache[s] = id
+		return id, nil
+	}
+	if !in.tx.Writable() {
+		return 0, ErrNotFound
+	}
+	strs := in.tx.Bucket(bktStrs)
+	id, err := strs.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	if err := strs.Put(u64(id), []byte(s)); err != nil {
+		return 0, err
+	}
+	if err := ix.Put([]byte(s), u64(id)); err != nil {
+		return 0, err
+	}
+	in.cache[s] = id
+	return id, nil
+}
+
+func (in *interner) str(id uint64) string {
+	if s, ok := in.rev[id]; ok {
+		return s
+	}
+	s := string(in.tx.Bucket(bktStrs).Get(u64(id)))
+	in.rev[id] = s
+	return s
+}
+
+func (in *interner) pairs(attrs []Attribute) ([]strPair, error) {
+	out := make([]strPair, 0, len(attrs))
+	for _, a := range attrs {
+		if a.Value == "" {
+			continue
+		}
+		n, err := in.id(a.Name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := in.id(a.Value)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, strPair{n, v})
+	}
+	return out, nil
+}
+
+func (in *interner) attrs(pairs []strPair) []Attribute {
+	out := make([]Attribute, len(pairs))
+	for i, p := range pairs {
+		out[i] = Attribute{Name: in.str(p.name), Value: in.str(p.value)}
+	}
+	return out
+}
+
+// sortedAttrNames lists distinct attribute names in a stable order.
+func sortedAttrNames(attrs []Attribute) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range attrs {
+		if !seen[a.Name] {
+			seen[a.Name] = true
+			out = append(out, a.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
