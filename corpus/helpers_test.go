@@ -91,13 +91,7 @@ func wantError(t *testing.T, err error, want string) {
 func checkSource(t *testing.T, src *Source, err error) {
 	t.Helper()
 	if err != nil {
-		var ie *InputError
-		if !errors.As(err, &ie) {
-			t.Fatalf("error %T (%v) is not an *InputError", err, err)
-		}
-		if msg := err.Error(); strings.ContainsAny(msg, "\r\n") {
-			t.Fatalf("error is not one line: %q", msg)
-		}
+		checkError(t, err)
 		if src != nil {
 			t.Fatalf("source returned with error %v", err)
 		}
@@ -131,5 +125,20 @@ func checkSource(t *testing.T, src *Source, err error) {
 		if c.Name == "" {
 			t.Fatal("case without a name")
 		}
+	}
+}
+
+// checkError holds what every error promises: an *InputError on one line.
+func checkError(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	var ie *InputError
+	if !errors.As(err, &ie) {
+		t.Fatalf("error %T (%v) is not an *InputError", err, err)
+	}
+	if msg := err.Error(); strings.ContainsAny(msg, "\r\n") {
+		t.Fatalf("error is not one line: %q", msg)
 	}
 }
