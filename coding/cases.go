@@ -95,7 +95,7 @@ func (cr *caseResolver) resolve(name string, attrs []Attribute) (CaseID, error) 
 			id = CaseID(getU64(v))
 		} else {
 			if len(name) > maxInterned {
-				return 0, fmt.Errorf("case name of %d bytes is too long: %w", len(name), ErrInvalidInput)
+				return 0, errorf(ErrInvalidInput, "case name of %d bytes is too long", len(name))
 			}
 			seq, err := tx.Bucket(bktCases).NextSequence()
 			if err != nil {

@@ -2,7 +2,6 @@ package coding
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -77,7 +76,7 @@ func newCodebook(codes map[CodeID]*Code) (*Codebook, error) {
 	}
 	for _, c := range codes {
 		if c.Parent != 0 && b.byID[c.Parent] == nil {
-			return nil, fmt.Errorf("code %q: parent %d missing: %w", c.Name, c.Parent, errCorrupt)
+			return nil, errorf(errCorrupt, "code %q: parent %d missing", c.Name, c.Parent)
 		}
 		b.children[c.Parent] = append(b.children[c.Parent], c)
 	}
@@ -102,7 +101,7 @@ func newCodebook(codes map[CodeID]*Code) (*Codebook, error) {
 	}
 	walk(0, "", 0)
 	if len(b.codes) != len(codes) {
-		return nil, fmt.Errorf("codebook has a cycle: %w", errCorrupt)
+		return nil, errorf(errCorrupt, "codebook has a cycle")
 	}
 	return b, nil
 }
@@ -228,7 +227,7 @@ func (b *Codebook) Match(prefix string) ([]CodeID, error) {
 	}
 	c, ok := b.Lookup(prefix)
 	if !ok {
-		return nil, fmt.Errorf("no code %q: %w", prefix, ErrNotFound)
+		return nil, errorf(ErrNotFound, "no code %q", prefix)
 	}
 	return b.Subtree(c.ID), nil
 }
@@ -270,7 +269,7 @@ func readCodebook(tx *bolt.Tx) (*Codebook, error) {
 	err := tx.Bucket(bktCodes).ForEach(func(k, v []byte) error {
 		var r codeRecord
 		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("code %d: %w", getU64(k), errCorrupt)
+			return errorf(errCorrupt, "code %d", getU64(k))
 		}
 		codes[CodeID(getU64(k))] = &Code{Name: r.Name, Parent: r.Parent, Description: r.Description,
 			Include: r.Include, Exclude: r.Exclude, Color: r.Color, Key: r.Key, Group: r.Group, Order: r.Order}

@@ -31,11 +31,11 @@ func (c Code) Details() CodeDetails {
 func checkName(name string) error {
 	switch {
 	case strings.TrimSpace(name) == "":
-		return fmt.Errorf("a code needs a name: %w", ErrInvalidInput)
+		return errorf(ErrInvalidInput, "a code needs a name")
 	case strings.Contains(name, "/"):
-		return fmt.Errorf("code name %q: \"/\" separates levels of a path: %w", name, ErrInvalidInput)
+		return errorf(ErrInvalidInput, "code name %q: \"/\" separates levels of a path", name)
 	case name != strings.TrimSpace(name):
-		return fmt.Errorf("code name %q has surrounding spaces: %w", name, ErrInvalidInput)
+		return errorf(ErrInvalidInput, "code name %q has surrounding spaces", name)
 	}
 	return nil
 }
@@ -63,14 +63,14 @@ func (a *action) createCode(b *Codebook, parent CodeID, name string, d CodeDetai
 		return 0, err
 	}
 	if _, clash := sibling(b, parent, name); clash {
-		return 0, fmt.Errorf("code %q exists already: %w", name, ErrConflict)
+		return 0, errorf(ErrConflict, "code %q exists already", name)
 	}
 	seq, err := a.tx.Bucket(bktCodes).NextSequence()
 	if err != nil {
 		return 0, err
 	}
 	if seq > math.MaxUint32 {
-		return 0, fmt.Errorf("too many codes: %w", ErrInvalidInput)
+		return 0, errorf(ErrInvalidInput, "too many codes")
 	}
 	c := &Code{ID: CodeID(seq), Parent: parent, Name: name, Order: nextOrder(b, parent)}
 	d.apply(c)
@@ -92,7 +92,7 @@ func nextOrder(b *Codebook, parent CodeID) int {
 func (a *action) ensurePath(path string, d *CodeDetails) (id CodeID, created []string, err error) {
 	path = CleanPath(path)
 	if path == "" {
-		return 0, nil, fmt.Errorf("empty code path: %w", ErrInvalidInput)
+		return 0, nil, errorf(ErrInvalidInput, "empty code path")
 	}
 	var parent CodeID
 	parts := strings.Split(path, "/")
@@ -122,7 +122,7 @@ func (a *action) ensurePath(path string, d *CodeDetails) (id CodeID, created []s
 func (s *Store) AddCode(actor, path string, d CodeDetails) (Code, ActionResult, error) {
 	path = CleanPath(path)
 	if _, ok := s.Codebook().Lookup(path); ok {
-		return Code{}, ActionResult{}, fmt.Errorf("code %q exists already: %w", path, ErrConflict)
+		return Code{}, ActionResult{}, errorf(ErrConflict, "code %q exists already", path)
 	}
 	var id CodeID
 	res, err := s.act(actor, "add code "+path, func(a *action) error {
@@ -152,7 +152,7 @@ func (s *Store) UpdateCode(actor, path string, d CodeDetails) (ActionResult, err
 func (s *Store) lookup(path string) (Code, error) {
 	c, ok := s.Codebook().Lookup(path)
 	if !ok {
-		return Code{}, fmt.Errorf("no code %q: %w", path, ErrNotFound)
+		return Code{}, errorf(ErrNotFound, "no code %q", path)
 	}
 	return c, nil
 }
@@ -173,7 +173,7 @@ func (s *Store) RenameCode(actor, path, name string) (ActionResult, error) {
 			return err
 		}
 		if other, clash := sibling(b, c.Parent, name); clash && other.ID != c.ID {
-			return fmt.Errorf("code %q exists already: %w", other.Path, ErrConflict)
+			return errorf(ErrConflict, "code %q exists already", other.Path)
 		}
 		c.Name = name
 		return a.putCode(&c)
@@ -204,11 +204,11 @@ func (s *Store) MoveCode(actor, path, parent string) (ActionResult, error) {
 		}
 		for _, id := range b.Subtree(c.ID) {
 			if id == to.ID && to.ID != 0 {
-				return fmt.Errorf("cannot move %s under itself or its own sub-code: %w", c.Path, ErrInvalidInput)
+				return errorf(ErrInvalidInput, "cannot move %s under itself or its own sub-code", c.Path)
 			}
 		}
 		if other, clash := sibling(b, to.ID, c.Name); clash && other.ID != c.ID {
-			return fmt.Errorf("%s has a code named %q already: %w", where, other.Name, ErrConflict)
+			return errorf(ErrConflict, "%s has a code named %q already", where, other.Name)
 		}
 		if c.Parent == to.ID {
 			return nil
@@ -239,11 +239,11 @@ func (s *Store) MergeCode(actor, from, into string) (MergeResult, error) {
 		return MergeResult{}, err
 	}
 	if src.ID == dst.ID {
-		return MergeResult{}, fmt.Errorf("cannot merge %s into itself: %w", src.Path, ErrInvalidInput)
+		return MergeResult{}, errorf(ErrInvalidInput, "cannot merge %s into itself", src.Path)
 	}
 	for _, id := range s.Codebook().Subtree(src.ID) {
 		if id == dst.ID {
-			return MergeResult{}, fmt.Errorf("cannot merge %s into its own sub-code %s: %w", src.Path, dst.Path, ErrInvalidInput)
+			return MergeResult{}, errorf(ErrInvalidInput, "cannot merge %s into its own sub-code %s", src.Path, dst.Path)
 		}
 	}
 	var out MergeResult

@@ -60,7 +60,7 @@ func checkSpecs(specs []CodeSpec, prefix string) error {
 		}
 		key := strings.ToLower(sp.Name)
 		if seen[key] {
-			return fmt.Errorf("code %q appears twice: %w", prefix+sp.Name, ErrInvalidInput)
+			return errorf(ErrInvalidInput, "code %q appears twice", prefix+sp.Name)
 		}
 		seen[key] = true
 		if err := checkSpecs(sp.Codes, prefix+sp.Name+"/"); err != nil {
@@ -80,21 +80,21 @@ func ParseCodebook(name string, data []byte) ([]CodeSpec, error) {
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&f); err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", filepath.Base(name), jsonErrorWhere(data, err), ErrInvalidInput)
+			return nil, errorf(ErrInvalidInput, "%s: %s", filepath.Base(name), jsonErrorWhere(data, err))
 		}
 	case ".yaml", ".yml":
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&f); err != nil && err != io.EOF {
-			return nil, fmt.Errorf("%s: %s: %w", filepath.Base(name), yamlMessage(err), ErrInvalidInput)
+			return nil, errorf(ErrInvalidInput, "%s: %s", filepath.Base(name), yamlMessage(err))
 		}
 	case ".qdc":
-		return nil, fmt.Errorf("%s: REFI-QDA codebooks (.qdc) are not read yet; use YAML or JSON: %w", filepath.Base(name), ErrInvalidInput)
+		return nil, errorf(ErrInvalidInput, "%s: REFI-QDA codebooks (.qdc) are not read yet; use YAML or JSON", filepath.Base(name))
 	default:
-		return nil, fmt.Errorf("%s: a codebook file is .yaml, .yml or .json: %w", filepath.Base(name), ErrInvalidInput)
+		return nil, errorf(ErrInvalidInput, "%s: a codebook file is .yaml, .yml or .json", filepath.Base(name))
 	}
 	if len(f.Codes) == 0 {
-		return nil, fmt.Errorf("%s: no codes (expected a top-level \"codes\" list): %w", filepath.Base(name), ErrInvalidInput)
+		return nil, errorf(ErrInvalidInput, "%s: no codes (expected a top-level \"codes\" list)", filepath.Base(name))
 	}
 	if err := checkSpecs(f.Codes, ""); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Base(name), err)
@@ -163,5 +163,5 @@ func WriteCodebook(w io.Writer, specs []CodeSpec, format string) error {
 		}
 		return enc.Close()
 	}
-	return fmt.Errorf("codebook format %q: use yaml or json: %w", format, ErrInvalidInput)
+	return errorf(ErrInvalidInput, "codebook format %q: use yaml or json", format)
 }

@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"unicode"
@@ -19,10 +18,10 @@ const Consensus = "consensus"
 // (lists of coders are comma-separated) and no control characters.
 func CheckCoderName(name string) error {
 	if strings.TrimSpace(name) == "" {
-		return fmt.Errorf("coder name is empty: %w", ErrInvalidInput)
+		return errorf(ErrInvalidInput, "coder name is empty")
 	}
 	if strings.ContainsRune(name, ',') || strings.IndexFunc(name, unicode.IsControl) >= 0 || name != strings.TrimSpace(name) {
-		return fmt.Errorf("coder name %q: no commas, control characters or surrounding spaces: %w", name, ErrInvalidInput)
+		return errorf(ErrInvalidInput, "coder name %q: no commas, control characters or surrounding spaces", name)
 	}
 	return nil
 }

@@ -177,14 +177,14 @@ func segCodings(tx *bolt.Tx, seg SegRef) []codingKey {
 func checkSpan(tx *bolt.Tx, seg SegRef, span Span) error {
 	text := tx.Bucket(bktTexts).Get(u64(uint64(seg)))
 	if text == nil && tx.Bucket(bktSegments).Get(u64(uint64(seg))) == nil {
-		return fmt.Errorf("segment %d: %w", seg, ErrNotFound)
+		return errorf(ErrNotFound, "segment %d", seg)
 	}
 	if span.Whole() {
 		return nil
 	}
 	n := utf8.RuneCount(text)
 	if span.Start < 0 || span.End <= span.Start || span.End > n {
-		return fmt.Errorf("span %d–%d is outside the segment's %d characters: %w", span.Start, span.End, n, ErrInvalidInput)
+		return errorf(ErrInvalidInput, "span %d–%d is outside the segment's %d characters", span.Start, span.End, n)
 	}
 	return nil
 }
@@ -202,7 +202,7 @@ func (s *Store) Apply(coder string, seg SegRef, code CodeID, span Span) (ApplyRe
 	book := s.Codebook()
 	c, ok := book.Code(code)
 	if !ok {
-		return ApplyResult{}, fmt.Errorf("code %d: %w", code, ErrNotFound)
+		return ApplyResult{}, errorf(ErrNotFound, "code %d", code)
 	}
 	var out ApplyResult
 	res, err := s.act(coder, "apply "+c.Path, func(a *action) error {
@@ -250,7 +250,7 @@ func (s *Store) Remove(actor string, k CodingKey) (ActionResult, error) {
 	c, _ := s.Codebook().Code(k.Code)
 	return s.act(actor, "remove "+c.Path, func(a *action) error {
 		if codingAt(a.tx, k.internal()) == nil {
-			return fmt.Errorf("coding: %w", ErrNotFound)
+			return errorf(ErrNotFound, "coding")
 		}
 		return a.setCoding(k.internal(), nil)
 	})
@@ -262,7 +262,7 @@ func (s *Store) Toggle(coder string, seg SegRef, code CodeID) (ApplyResult, erro
 	book := s.Codebook()
 	c, ok := book.Code(code)
 	if !ok {
-		return ApplyResult{}, fmt.Errorf("code %d: %w", code, ErrNotFound)
+		return ApplyResult{}, errorf(ErrNotFound, "code %d", code)
 	}
 	var out ApplyResult
 	desc := "toggle " + c.Path
@@ -314,7 +314,7 @@ func (s *Store) updateCoding(actor string, k CodingKey, desc string, change func
 	return s.act(actor, desc+" "+c.Path, func(a *action) error {
 		st := codingAt(a.tx, k.internal())
 		if st == nil {
-			return fmt.Errorf("coding: %w", ErrNotFound)
+			return errorf(ErrNotFound, "coding")
 		}
 		next := *st
 		change(&next)

@@ -62,7 +62,7 @@ func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, e
 			ref, err := resolveSegment(a.tx, names, row.segment)
 			if err != nil {
 				if errors.Is(err, ErrNotFound) {
-					return fmt.Errorf("%s: unknown segment %q: %w", where, row.segment, ErrNotFound)
+					return errorf(ErrNotFound, "%s: unknown segment %q", where, row.segment)
 				}
 				return fmt.Errorf("%s: %w", where, err)
 			}
@@ -152,7 +152,7 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, fmt.Errorf("%s: empty file: %w", file, ErrInvalidInput)
+		return nil, errorf(ErrInvalidInput, "%s: empty file", file)
 	}
 	if err != nil {
 		return nil, csvError(file, err)
@@ -165,16 +165,16 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 			known = known || c == h
 		}
 		if !known {
-			return nil, fmt.Errorf("%s: line 1: unknown column %q (columns: %s): %w", file, h, strings.Join(CodingColumns, ", "), ErrInvalidInput)
+			return nil, errorf(ErrInvalidInput, "%s: line 1: unknown column %q (columns: %s)", file, h, strings.Join(CodingColumns, ", "))
 		}
 		if _, dup := col[h]; dup {
-			return nil, fmt.Errorf("%s: line 1: column %q appears twice: %w", file, h, ErrInvalidInput)
+			return nil, errorf(ErrInvalidInput, "%s: line 1: column %q appears twice", file, h)
 		}
 		col[h] = i
 	}
 	for _, c := range CodingColumns[:3] {
 		if _, ok := col[c]; !ok {
-			return nil, fmt.Errorf("%s: line 1: missing column %q (need segment, code, coder): %w", file, c, ErrInvalidInput)
+			return nil, errorf(ErrInvalidInput, "%s: line 1: missing column %q (need segment, code, coder)", file, c)
 		}
 	}
 	var rows []codingRow
@@ -191,7 +191,7 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 				continue
 			}
-			return nil, fmt.Errorf("%s: line %d: row has %d fields, header has %d: %w", file, line, len(rec), len(header), ErrInvalidInput)
+			return nil, errorf(ErrInvalidInput, "%s: line %d: row has %d fields, header has %d", file, line, len(rec), len(header))
 		}
 		row, err := parseCodingRow(rec, col)
 		if err != nil {
@@ -201,7 +201,7 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("%s: no codings after the header: %w", file, ErrInvalidInput)
+		return nil, errorf(ErrInvalidInput, "%s: no codings after the header", file)
 	}
 	return rows, nil
 }
@@ -221,9 +221,9 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 	row.segment, row.coder = strings.TrimSpace(row.segment), strings.TrimSpace(row.coder)
 	switch {
 	case row.segment == "":
-		return row, fmt.Errorf("empty segment: %w", ErrInvalidInput)
+		return row, errorf(ErrInvalidInput, "empty segment")
 	case CleanPath(row.code) == "":
-		return row, fmt.Errorf("empty code: %w", ErrInvalidInput)
+		return row, errorf(ErrInvalidInput, "empty code")
 	}
 	if err := CheckCoderName(row.coder); err != nil {
 		return row, err
@@ -235,7 +235,7 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 		a, err1 := strconv.Atoi(start)
 		b, err2 := strconv.Atoi(end)
 		if err1 != nil || err2 != nil || a < 0 || b <= a {
-			return row, fmt.Errorf("span start %q, end %q: need whole numbers with 0 ≤ start < end, or both empty: %w", start, end, ErrInvalidInput)
+			return row, errorf(ErrInvalidInput, "span start %q, end %q: need whole numbers with 0 ≤ start < end, or both empty", start, end)
 		}
 		row.span = Span{a, b}
 	}
@@ -249,7 +249,7 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 			row.starred = &f
 		case "":
 		default:
-			return row, fmt.Errorf("starred %q: use true or false: %w", v, ErrInvalidInput)
+			return row, errorf(ErrInvalidInput, "starred %q: use true or false", v)
 		}
 	}
 	if v, ok := get("memo"); ok && v != "" {
@@ -265,7 +265,7 @@ func csvError(file string, err error) error {
 		if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
 			msg = "unterminated or stray quote"
 		}
-		return fmt.Errorf("%s: line %d: %s: %w", file, pe.StartLine, msg, ErrInvalidInput)
+		return errorf(ErrInvalidInput, "%s: line %d: %s", file, pe.StartLine, msg)
 	}
 	return fmt.Errorf("%s: %w", file, err)
 }

@@ -143,7 +143,7 @@ func encodeOpt(w *wbuf, present bool, b []byte) {
 func decodeEntry(seq uint64, b []byte) (*entry, error) {
 	r := rbuf{b: b}
 	if v := r.byte(); v != 1 {
-		return nil, fmt.Errorf("journal entry %d: format %d: %w", seq, v, errCorrupt)
+		return nil, errorf(errCorrupt, "journal entry %d: format %d", seq, v)
 	}
 	e := &entry{seq: seq}
 	e.coder = CoderID(r.uvarint())
@@ -151,7 +151,7 @@ func decodeEntry(seq uint64, b []byte) (*entry, error) {
 	e.desc = r.str()
 	n := r.uvarint()
 	if n > uint64(len(b)) {
-		return nil, fmt.Errorf("journal entry %d: %w", seq, errCorrupt)
+		return nil, errorf(errCorrupt, "journal entry %d", seq)
 	}
 	e.ops = make([]op, n)
 	for i := range e.ops {
@@ -161,7 +161,7 @@ func decodeEntry(seq uint64, b []byte) (*entry, error) {
 		case opCoding:
 			k := r.bytes()
 			if len(k) != codingKeyLen {
-				return nil, fmt.Errorf("journal entry %d: %w", seq, errCorrupt)
+				return nil, errorf(errCorrupt, "journal entry %d", seq)
 			}
 			o.key = parseCodingKey(k)
 			o.before = decodeState(&r)
@@ -175,14 +175,14 @@ func decodeEntry(seq uint64, b []byte) (*entry, error) {
 			o.source = SourceID(r.uvarint())
 			m := r.uvarint()
 			if m > uint64(len(b)) {
-				return nil, fmt.Errorf("journal entry %d: %w", seq, errCorrupt)
+				return nil, errorf(errCorrupt, "journal entry %d", seq)
 			}
 			o.snapshot = make([]rec, m)
 			for j := range o.snapshot {
 				o.snapshot[j] = rec{r.bytes(), r.bytes(), r.bytes()}
 			}
 		default:
-			return nil, fmt.Errorf("journal entry %d: op kind %d: %w", seq, o.kind, errCorrupt)
+			return nil, errorf(errCorrupt, "journal entry %d: op kind %d", seq, o.kind)
 		}
 	}
 	if r.err != nil {
@@ -424,7 +424,7 @@ func (a *action) revert(o *op, undo bool) error {
 		}
 		b := a.tx.Bucket(o.bucket)
 		if b == nil {
-			return fmt.Errorf("journal names bucket %q: %w", o.bucket, errCorrupt)
+			return errorf(errCorrupt, "journal names bucket %q", o.bucket)
 		}
 		if !present {
 			return b.Delete(o.rkey)
@@ -446,7 +446,7 @@ func (a *action) revert(o *op, undo bool) error {
 		o.snapshot = nil
 		return nil
 	}
-	return fmt.Errorf("op kind %d: %w", o.kind, errCorrupt)
+	return errorf(errCorrupt, "op kind %d", o.kind)
 }
 
 // putRecord changes a raw record and journals the change.

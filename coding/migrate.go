@@ -62,7 +62,7 @@ func rebuildIndexes(tx *bolt.Tx) error {
 	c := tx.Bucket(bktCodings).Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		if len(k) != codingKeyLen {
-			return fmt.Errorf("coding key of %d bytes: %w", len(k), errCorrupt)
+			return errorf(errCorrupt, "coding key of %d bytes", len(k))
 		}
 		key := parseCodingKey(k)
 		if err := byCode.Put(key.byCode(), nil); err != nil {

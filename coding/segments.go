@@ -81,7 +81,7 @@ func (s *Store) coderIDs(tx *bolt.Tx, names []string) ([]CoderID, error) {
 	for _, n := range names {
 		id, ok := s.coderID(tx, n)
 		if !ok {
-			return nil, fmt.Errorf("no coder %q (coders: %s): %w", n, strings.Join(s.Coders(), ", "), ErrNotFound)
+			return nil, errorf(ErrNotFound, "no coder %q (coders: %s)", n, strings.Join(s.Coders(), ", "))
 		}
 		ids = append(ids, id)
 	}
@@ -425,7 +425,7 @@ func resolveSegment(tx *bolt.Tx, names sourceNames, id string) (SegRef, error) {
 			rec, _ := decodeSegment(segs.Get(u64(uint64(r))))
 			in = append(in, names[rec.source])
 		}
-		return 0, fmt.Errorf("segment ID %q is in %d sources (%s): write it as source:%s: %w", id, len(refs), strings.Join(in, ", "), id, ErrConflict)
+		return 0, errorf(ErrConflict, "segment ID %q is in %d sources (%s): write it as source:%s", id, len(refs), strings.Join(in, ", "), id)
 	}
 	if i := strings.IndexByte(id, ':'); i > 0 {
 		src, segID := id[:i], id[i+1:]
@@ -437,7 +437,7 @@ func resolveSegment(tx *bolt.Tx, names sourceNames, id string) (SegRef, error) {
 			}
 		}
 	}
-	return 0, fmt.Errorf("no segment %q: %w", id, ErrNotFound)
+	return 0, errorf(ErrNotFound, "no segment %q", id)
 }
 
 func refsNamed(tx *bolt.Tx, id string) []SegRef {

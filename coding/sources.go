@@ -3,7 +3,6 @@ package coding
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -73,7 +72,7 @@ func readSources(tx *bolt.Tx) ([]Source, error) {
 	err := tx.Bucket(bktSources).ForEach(func(k, v []byte) error {
 		var r sourceRecord
 		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("source %d: %w", getU64(k), errCorrupt)
+			return errorf(errCorrupt, "source %d", getU64(k))
 		}
 		out = append(out, r.source(SourceID(getU64(k))))
 		return nil
@@ -94,7 +93,7 @@ func findSource(tx *bolt.Tx, name string) (Source, error) {
 		}
 		names = append(names, src.Name)
 	}
-	return Source{}, fmt.Errorf("no source %q (sources: %s): %w", name, strings.Join(names, ", "), ErrNotFound)
+	return Source{}, errorf(ErrNotFound, "no source %q (sources: %s)", name, strings.Join(names, ", "))
 }
 
 // ImportOptions say how to add a source.
@@ -125,15 +124,15 @@ type ImportResult struct {
 func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOptions) (ImportResult, error) {
 	out := ImportResult{Source: src.Name, Segments: len(src.Segments)}
 	if len(src.Segments) == 0 {
-		return out, fmt.Errorf("%s: no segments to import: %w", src.File, ErrInvalidInput)
+		return out, errorf(ErrInvalidInput, "%s: no segments to import", src.File)
 	}
 	seen := make(map[string]bool, len(src.Segments))
 	for i, seg := range src.Segments {
 		if seen[seg.ID] {
-			return out, fmt.Errorf("%s: segment ID %q appears twice: %w", src.File, seg.ID, ErrInvalidInput)
+			return out, errorf(ErrInvalidInput, "%s: segment ID %q appears twice", src.File, seg.ID)
 		}
 		if seg.ID == "" || strings.ContainsRune(seg.ID, 0) {
-			return out, fmt.Errorf("%s: segment %d has no usable ID: %w", src.File, i+1, ErrInvalidInput)
+			return out, errorf(ErrInvalidInput, "%s: segment %d has no usable ID", src.File, i+1)
 		}
 		seen[seg.ID] = true
 	}
@@ -192,7 +191,7 @@ func (a *action) previousImport(src *corpus.Source, replace bool) (*Source, erro
 	for _, old := range sources {
 		if old.Hash == src.Hash && src.Hash != "" {
 			if !replace {
-				return nil, fmt.Errorf("%s was already imported as source %q (same content); use --replace to import it again: %w", src.File, old.Name, ErrConflict)
+				return nil, errorf(ErrConflict, "%s was already imported as source %q (same content); use --replace to import it again", src.File, old.Name)
 			}
 			return &old, nil
 		}
@@ -200,7 +199,7 @@ func (a *action) previousImport(src *corpus.Source, replace bool) (*Source, erro
 	for _, old := range sources {
 		if old.Name == src.Name {
 			if !replace {
-				return nil, fmt.Errorf("a source named %q exists (from %s); use --replace to replace it, or rename the file: %w", old.Name, old.File, ErrConflict)
+				return nil, errorf(ErrConflict, "a source named %q exists (from %s); use --replace to replace it, or rename the file", old.Name, old.File)
 			}
 			return &old, nil
 		}
@@ -304,7 +303,7 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions) ([]SegRef, in
 	refs := make([]SegRef, len(src.Segments))
 	for i, seg := range src.Segments {
 		if !utf8.ValidString(seg.Text) {
-			return nil, 0, fmt.Errorf("%s: segment %s: text is not valid UTF-8: %w", src.File, seg.ID, ErrInvalidInput)
+			return nil, 0, errorf(ErrInvalidInput, "%s: segment %s: text is not valid UTF-8", src.File, seg.ID)
 		}
 		n, err := segs.NextSequence()
 		if err != nil {
@@ -392,7 +391,7 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 	srcKey := u64(uint64(id))
 	v := tx.Bucket(bktSources).Get(srcKey)
 	if v == nil {
-		return nil, fmt.Errorf("source %d: %w", id, ErrNotFound)
+		return nil, errorf(ErrNotFound, "source %d", id)
 	}
 	var sr sourceRecord
 	if err := json.Unmarshal(v, &sr); err != nil {
@@ -411,7 +410,7 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 		}
 	}
 	if coded > 0 {
-		return nil, fmt.Errorf("source %q has %d coded segments; remove their codings first: %w", sr.Name, coded, ErrConflict)
+		return nil, errorf(ErrConflict, "source %q has %d coded segments; remove their codings first", sr.Name, coded)
 	}
 	if err := take(bktSources, srcKey); err != nil {
 		return nil, err
@@ -444,7 +443,7 @@ func restoreSnapshot(tx *bolt.Tx, snap []rec) error {
 	for _, r := range snap {
 		b := tx.Bucket(r.bucket)
 		if b == nil {
-			return fmt.Errorf("snapshot names bucket %q: %w", r.bucket, errCorrupt)
+			return errorf(errCorrupt, "snapshot names bucket %q", r.bucket)
 		}
 		if err := b.Put(r.key, r.value); err != nil {
 			return err
@@ -528,7 +527,7 @@ func (in *interner) id(s string) (uint64, error) {
 		return id, nil
 	}
 	if len(s) > maxInterned {
-		return 0, fmt.Errorf("attribute value of %d bytes is too long (limit %d): %w", len(s), maxInterned, ErrInvalidInput)
+		return 0, errorf(ErrInvalidInput, "attribute value of %d bytes is too long (limit %d)", len(s), maxInterned)
 	}
 	ix := in.tx.Bucket(bktStrIx)
 	if v := ix.Get([]byte(s)); v != nil {

@@ -20,20 +20,6 @@ import (
 // open after a backup copy; newer ones are refused.
 const SchemaVersion = 1
 
-// Errors a caller may want to tell apart.
-var (
-	ErrNoProject    = errors.New("no project")
-	ErrNotProject   = errors.New("not a qcode project")
-	ErrLocked       = errors.New("project is open in another qcode")
-	ErrNewerSchema  = errors.New("project was written by a newer qcode")
-	ErrExists       = errors.New("file exists")
-	ErrNothingUndo  = errors.New("nothing to undo")
-	ErrNothingRedo  = errors.New("nothing to redo")
-	ErrNotFound     = errors.New("not found")
-	ErrConflict     = errors.New("conflict")
-	ErrInvalidInput = errors.New("invalid input")
-)
-
 // openTimeout is how long Open waits for another process to release the file.
 const openTimeout = time.Second
 

@@ -461,7 +461,10 @@ func TestCodebookEditErrors(t *testing.T) {
 		do   func() error
 		want error
 	}{
-		{"rename clash", func() error { _, err := s.RenameCode("l", "Barriers/Funding and budget cuts", "workload and time"); return err }, ErrConflict},
+		{"rename clash", func() error {
+			_, err := s.RenameCode("l", "Barriers/Funding and budget cuts", "workload and time")
+			return err
+		}, ErrConflict},
 		{"slash in name", func() error { _, err := s.RenameCode("l", "Barriers", "A/B"); return err }, ErrInvalidInput},
 		{"move under itself", func() error { _, err := s.MoveCode("l", "Benefits", "Benefits/For the employer"); return err }, ErrInvalidInput},
 		{"merge into self", func() error { _, err := s.MergeCode("l", "Barriers", "Barriers"); return err }, ErrInvalidInput},

@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -31,7 +30,7 @@ func LoadCodebook(nameOrPath string) ([]CodeSpec, error) {
 	data, err := os.ReadFile(nameOrPath)
 	if err != nil {
 		if os.IsNotExist(err) && !strings.ContainsAny(nameOrPath, "./\\") {
-			return nil, fmt.Errorf("no codebook template %q (templates: %s) and no such file: %w", nameOrPath, strings.Join(TemplateNames(), ", "), ErrNotFound)
+			return nil, errorf(ErrNotFound, "no codebook template %q (templates: %s) and no such file", nameOrPath, strings.Join(TemplateNames(), ", "))
 		}
 		return nil, err
 	}

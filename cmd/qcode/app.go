@@ -1,0 +1,189 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"qcode/coding"
+)
+
+// app is what every command shares: the global flags and the streams.
+type app struct {
+	project string // -p, --project
+	coder   string // --coder
+
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// usageError marks a mistake in how qcode was called (exit status 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// run executes qcode with args and returns the exit status: 0 on success, 1
+// on a user error (one line on stderr), 2 on a usage error.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " ")
+	fmt.Fprintf(stderr, "qcode: %s\n", msg)
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintln(stderr, "Run 'qcode --help' for usage.")
+		return 2
+	}
+	return 1
+}
+
+// isCobraUsage recognises the usage errors cobra makes itself.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "required flag"} {
+		if strings.HasPrefix(msg, p) || strings.Contains(msg, " "+p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "qcode",
+		Short: "Keyboard-first qualitative coding in the terminal",
+		Long: `qcode loads free-text survey answers and interview or focus-group notes,
+lets you tag passages with codes from a codebook, and turns the result into
+theme frequency tables and anonymous quotes for a report.
+
+With no command, qcode opens the coding screen on the project.`,
+		Example: `  qcode demo                                  try it on a sample survey
+  qcode init study.qcode --codebook pq        start a project with the PQ themes
+  qcode -p study.qcode import answers.csv --text-col response --id-col id
+  qcode -p study.qcode                        code, in the terminal`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          noArgs,
+		RunE:          func(cmd *cobra.Command, args []string) error { return a.openTUI(cmd, a.project, false) },
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVarP(&a.project, "project", "p", defaultProject(), "project file (default $QCODE_PROJECT, else ./project.qcode)")
+	pf.StringVar(&a.coder, "coder", defaultCoder(), "your name as a coder (default $QCODE_CODER, else your user name)")
+	root.AddCommand(
+		a.initCommand(), a.demoCommand(), a.importCommand(), a.casesCommand(), a.infoCommand(),
+		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
+		a.undoCommand(false), a.logCommand(),
+	)
+	return root
+}
+
+func defaultProject() string {
+	if p := os.Getenv("QCODE_PROJECT"); p != "" {
+		return p
+	}
+	return "project.qcode"
+}
+
+func defaultCoder() string {
+	if c := os.Getenv("QCODE_CODER"); c != "" {
+		return c
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "coder"
+}
+
+// noArgs, exactArgs and minArgs check positional arguments as usage errors.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments (got %q)", cmd.CommandPath(), strings.Join(args, " "))
+	}
+	return nil
+}
+
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s needs %s", cmd.CommandPath(), what)
+		}
+		return nil
+	}
+}
+
+func rangeArgs(min, max int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < min || len(args) > max {
+			return usagef("%s needs %s", cmd.CommandPath(), what)
+		}
+		return nil
+	}
+}
+
+// open opens the project named by -p, with a hint when there is none.
+func (a *app) open() (*coding.Store, error) {
+	s, err := coding.Open(a.project)
+	if errors.Is(err, coding.ErrNoProject) {
+		return nil, fmt.Errorf("no project at %s: create one with `qcode init %s --codebook pq`, name another with -p, or try `qcode demo`", a.project, a.project)
+	}
+	return s, err
+}
+
+// withStore opens the project, runs fn and closes the project.
+func (a *app) withStore(fn func(s *coding.Store) error) error {
+	s, err := a.open()
+	if err != nil {
+		return err
+	}
+	err = fn(s)
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// note prints a message for the user on stderr.
+func (a *app) note(format string, args ...any) {
+	fmt.Fprintf(a.stderr, format+"\n", args...)
+}
+
+// isTerminal tells whether w is a terminal (tables then fit its width).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// termWidth is w's width when it is a terminal, else 0 (no limit).
+func termWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return 0
+	}
+	width, _, err := term.GetSize(f.Fd())
+	if err != nil {
+		return 0
+	}
+	return width
+}

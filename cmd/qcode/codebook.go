@@ -1,0 +1,278 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"qcode/coding"
+)
+
+func (a *app) codebookCommand() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "codebook",
+		Short: "List, export, import and reshape the codebook",
+		Long: `With no sub-command, list the codebook with the number of codings per code
+(a parent counts its sub-codes' codings too). Every change is one undoable
+action; no coding is ever lost by a rename, move or merge.`,
+		Example: `  qcode codebook
+  qcode codebook export --format yaml > codebook.yaml
+  qcode codebook rename "Barriers/Workload and time" "Caseload and time"
+  qcode codebook merge "Barriers/Travel and distance" "Barriers/Unequal access"
+  qcode codebook delete Barriers/Stigma --yes`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, listFormats); err != nil {
+				return err
+			}
+			return a.withStore(func(s *coding.Store) error { return a.listCodebook(s, format) })
+		},
+	}
+	formatFlag(cmd, &format)
+	cmd.AddCommand(a.codebookExport(), a.codebookImport(), a.codeAdd(false), a.codeAdd(true),
+		a.codeRename(), a.codeMove(), a.codeMerge(), a.codeDelete())
+	return cmd
+}
+
+// codeJSON is a code as `qcode codebook --format json` lists it.
+type codeJSON struct {
+	Path        string `json:"path"`
+	Description string `json:"description,omitempty"`
+	Include     string `json:"include,omitempty"`
+	Exclude     string `json:"exclude,omitempty"`
+	Color       string `json:"color,omitempty"`
+	Key         string `json:"key,omitempty"`
+	Group       bool   `json:"group,omitempty"`
+	Codings     int    `json:"codings"`
+}
+
+func (a *app) listCodebook(s *coding.Store, format string) error {
+	book := s.Codebook()
+	counts, err := s.Counts()
+	if err != nil {
+		return err
+	}
+	own := map[coding.CodeID]int{}
+	for _, c := range counts {
+		own[c.Code] += c.Codings
+	}
+	t := table{head: []string{"code", "codings", "description"}, fill: 2}
+	var js []codeJSON
+	for _, c := range book.Codes() {
+		n := 0
+		for _, id := range book.Subtree(c.ID) {
+			n += own[id]
+		}
+		name := strings.Repeat("  ", c.Depth) + c.Name
+		if format != "table" {
+			name = c.Path
+		}
+		if c.Group {
+			name += " (one level per segment)"
+		}
+		t.rows = append(t.rows, []string{name, strconv.Itoa(n), c.Description})
+		js = append(js, codeJSON{Path: c.Path, Description: c.Description, Include: c.Include, Exclude: c.Exclude,
+			Color: c.Color, Key: c.Key, Group: c.Group, Codings: n})
+	}
+	if js == nil {
+		js = []codeJSON{}
+	}
+	return t.write(a.stdout, format, js)
+}
+
+func (a *app) codebookExport() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:     "export",
+		Short:   "Write the codebook to stdout as YAML or JSON",
+		Example: "  qcode codebook export > codebook.yaml\n  qcode codebook export --format json",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format == "qdc" {
+				return fmt.Errorf("REFI-QDA codebooks (qdc) are not written yet; use --format yaml or json")
+			}
+			if err := checkFormat(format, []string{"yaml", "json"}); err != nil {
+				return err
+			}
+			return a.withStore(func(s *coding.Store) error {
+				return coding.WriteCodebook(a.stdout, s.Codebook().Specs(), format)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "yaml", "yaml or json")
+	return cmd
+}
+
+func (a *app) codebookImport() *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE",
+		Short: "Merge codes from a YAML/JSON codebook: new paths are added, existing codes take the file's details",
+		Args:  exactArgs(1, "one FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			specs, err := coding.ParseCodebook(args[0], data)
+			if err != nil {
+				return err
+			}
+			return a.withStore(func(s *coding.Store) error {
+				res, err := s.ImportCodebook(a.coder, specs)
+				if err != nil {
+					return err
+				}
+				a.note("codebook: %d codes added, %d updated", len(res.Created), len(res.Updated))
+				return nil
+			})
+		},
+	}
+}
+
+// codeAdd makes `codebook add PATH` or, with edit, `codebook edit PATH`.
+func (a *app) codeAdd(edit bool) *cobra.Command {
+	var d coding.CodeDetails
+	use, short := "add PATH", "Add a code (and any missing parents)"
+	if edit {
+		use, short = "edit PATH", "Change a code's description, notes, colour, key or group flag"
+	}
+	cmd := &cobra.Command{
+		Use:     use,
+		Short:   short,
+		Example: `  qcode codebook add "Barriers/Stigma" --description "Fear of being seen to struggle"`,
+		Args:    exactArgs(1, "a code PATH"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(func(s *coding.Store) error {
+				if !edit {
+					c, _, err := s.AddCode(a.coder, args[0], d)
+					if err == nil {
+						a.note("added %s", c.Path)
+					}
+					return err
+				}
+				c, ok := s.Codebook().Lookup(args[0])
+				if !ok {
+					return fmt.Errorf("no code %q", args[0])
+				}
+				next := c.Details()
+				f := cmd.Flags()
+				for _, set := range []struct {
+					flag string
+					to   *string
+					from string
+				}{{"description", &next.Description, d.Description}, {"include", &next.Include, d.Include},
+					{"exclude", &next.Exclude, d.Exclude}, {"color", &next.Color, d.Color}, {"key", &next.Key, d.Key}} {
+					if f.Changed(set.flag) {
+						*set.to = set.from
+					}
+				}
+				if f.Changed("group") {
+					next.Group = d.Group
+				}
+				_, err := s.UpdateCode(a.coder, c.Path, next)
+				if err == nil {
+					a.note("updated %s", c.Path)
+				}
+				return err
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&d.Description, "description", "", "one line: what the code means")
+	f.StringVar(&d.Include, "include", "", "inclusion note: when to apply it")
+	f.StringVar(&d.Exclude, "exclude", "", "exclusion note: when not to")
+	f.StringVar(&d.Color, "color", "", "colour as #rrggbb")
+	f.StringVar(&d.Key, "key", "", "quick key")
+	f.BoolVar(&d.Group, "group", false, "children are mutually exclusive levels (one per segment and coder)")
+	return cmd
+}
+
+func (a *app) codeRename() *cobra.Command {
+	return &cobra.Command{
+		Use:     "rename PATH NEW-NAME",
+		Short:   "Rename a code; its codings and sub-codes stay",
+		Example: `  qcode codebook rename "Barriers/Workload and time" "Caseload and time"`,
+		Args:    exactArgs(2, "a code PATH and a NEW-NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(func(s *coding.Store) error {
+				res, err := s.RenameCode(a.coder, args[0], args[1])
+				if err == nil {
+					a.note("%s", res.Desc)
+				}
+				return err
+			})
+		},
+	}
+}
+
+func (a *app) codeMove() *cobra.Command {
+	return &cobra.Command{
+		Use:     "move PATH PARENT",
+		Short:   `Move a code under another parent ("" or / for the top level)`,
+		Example: `  qcode codebook move "Barriers/Travel and distance" "Barriers/Access"`,
+		Args:    exactArgs(2, "a code PATH and a PARENT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(func(s *coding.Store) error {
+				res, err := s.MoveCode(a.coder, args[0], args[1])
+				if err == nil {
+					a.note("%s", res.Desc)
+				}
+				return err
+			})
+		},
+	}
+}
+
+func (a *app) codeMerge() *cobra.Command {
+	return &cobra.Command{
+		Use:   "merge FROM INTO",
+		Short: "Fold code FROM into INTO: its codings and sub-codes move, FROM goes",
+		Args:  exactArgs(2, "two code paths, FROM and INTO"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(func(s *coding.Store) error {
+				res, err := s.MergeCode(a.coder, args[0], args[1])
+				if err == nil {
+					a.note("%s: %d codings moved, %d combined with one already there", res.Desc, res.Moved, res.Fused)
+				}
+				return err
+			})
+		},
+	}
+}
+
+func (a *app) codeDelete() *cobra.Command {
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "delete PATH --yes",
+		Short: "Delete a code, its sub-codes and all their codings (undo brings them back)",
+		Args:  exactArgs(1, "a code PATH"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(func(s *coding.Store) error {
+				c, ok := s.Codebook().Lookup(args[0])
+				if !ok {
+					return fmt.Errorf("no code %q", args[0])
+				}
+				codings, segments, err := s.Usage(c.Path)
+				if err != nil {
+					return err
+				}
+				n := len(s.Codebook().Subtree(c.ID))
+				what := fmt.Sprintf("%s (%d codes, %d codings on %d segments)", c.Path, n, codings, segments)
+				if !yes {
+					return fmt.Errorf("delete %s? run again with --yes to confirm", what)
+				}
+				if _, err := s.DeleteCode(a.coder, c.Path); err != nil {
+					return err
+				}
+				a.note("deleted %s; `qcode undo` brings it back", what)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&yes, "yes", false, "confirm the deletion")
+	return cmd
+}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"qcode/coding"
+)
+
+func (a *app) codingsCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "codings",
+		Short: "Import or export codings as CSV (segment,code,coder[,start,end,starred,memo])",
+		Args:  noArgs,
+	}
+	cmd.AddCommand(a.codingsImport(), a.codingsExport())
+	return cmd
+}
+
+func (a *app) codingsImport() *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE",
+		Short: "Apply the codings of a CSV file in one transaction",
+		Long: `Apply codings from a CSV with a header naming its columns: segment, code and
+coder are required; start and end (rune offsets, both empty for the whole
+segment), starred (true/false) and memo are optional. A segment ID that two
+sources share is written source:ID. New code paths are created (with a
+warning). Any bad row fails the whole file, naming its line.`,
+		Example: "  qcode codings import codings-alice.csv",
+		Args:    exactArgs(1, "one FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			return a.withStore(func(s *coding.Store) error {
+				res, err := s.ImportCodings(a.coder, args[0], f)
+				if err != nil {
+					return err
+				}
+				for _, p := range res.NewCodes {
+					a.note("warning: new code %s (not in the codebook before)", p)
+				}
+				msg := fmt.Sprintf("imported %s: %d rows, %d codings added, %d updated, %d already there", filepath.Base(args[0]), res.Rows, res.Added, res.Updated, res.Unchanged)
+				if res.Replaced > 0 {
+					msg += fmt.Sprintf(", %d replaced (one level per code group)", res.Replaced)
+				}
+				a.note("%s", msg)
+				return nil
+			})
+		},
+	}
+}
+
+func (a *app) codingsExport() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:     "export",
+		Short:   "Write every coding to stdout (CSV or JSON)",
+		Example: "  qcode codings export > codings.csv\n  qcode codings export --format json",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, []string{"csv", "json"}); err != nil {
+				return err
+			}
+			return a.withStore(func(s *coding.Store) error {
+				if format == "json" {
+					list := []coding.CodingRecord{}
+					if err := s.ExportCodings(func(r coding.CodingRecord) error { list = append(list, r); return nil }); err != nil {
+						return err
+					}
+					return writeJSON(a.stdout, list)
+				}
+				w := csv.NewWriter(a.stdout)
+				w.Write(coding.CodingColumns)
+				err := s.ExportCodings(func(r coding.CodingRecord) error { return w.Write(r.CSV()) })
+				w.Flush()
+				if err == nil {
+					err = w.Error()
+				}
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
+	return cmd
+}
+
+func (a *app) undoCommand(undo bool) *cobra.Command {
+	use, short := "undo", "Undo your last action (per coder, across restarts)"
+	if !undo {
+		use, short = "redo", "Redo the action you last undid"
+	}
+	return &cobra.Command{
+		Use:     use,
+		Short:   short,
+		Example: "  qcode undo\n  qcode --coder alice undo",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(func(s *coding.Store) error {
+				var res coding.ActionResult
+				var err error
+				if undo {
+					res, err = s.Undo(a.coder)
+				} else {
+					res, err = s.Redo(a.coder)
+				}
+				if errors.Is(err, coding.ErrNothingUndo) || errors.Is(err, coding.ErrNothingRedo) {
+					return fmt.Errorf("%s for coder %s", err, a.coder)
+				}
+				if err != nil {
+					return err
+				}
+				a.note("%s: %s", map[bool]string{true: "undone", false: "redone"}[undo], res.Desc)
+				return nil
+			})
+		},
+	}
+}
+
+func (a *app) logCommand() *cobra.Command {
+	var n int
+	var format string
+	cmd := &cobra.Command{
+		Use:   "log",
+		Short: "Show the latest actions (what undo would take back)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, listFormats); err != nil {
+				return err
+			}
+			return a.withStore(func(s *coding.Store) error {
+				hist, err := s.History(n)
+				if err != nil {
+					return err
+				}
+				type entryJSON struct {
+					Seq    uint64 `json:"seq"`
+					Coder  string `json:"coder"`
+					Time   string `json:"time"`
+					Action string `json:"action"`
+					Undone bool   `json:"undone"`
+				}
+				js := []entryJSON{}
+				t := table{head: []string{"#", "when", "coder", "action"}, fill: 3}
+				for _, h := range hist {
+					when := h.Time.Format("2006-01-02 15:04:05")
+					action := h.Desc
+					if h.Undone {
+						action += " (undone)"
+					}
+					t.rows = append(t.rows, []string{fmt.Sprint(h.Seq), when, h.Coder, action})
+					js = append(js, entryJSON{h.Seq, h.Coder, h.Time.UTC().Format("2006-01-02T15:04:05Z"), h.Desc, h.Undone})
+				}
+				return t.write(a.stdout, format, js)
+			})
+		},
+	}
+	cmd.Flags().IntVarP(&n, "number", "n", 20, "how many actions")
+	formatFlag(cmd, &format)
+	return cmd
+}
+
+// joinNonEmpty joins the non-empty parts with sep.
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}

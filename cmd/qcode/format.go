@@ -1,0 +1,131 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/spf13/cobra"
+)
+
+// formats every listing accepts.
+var listFormats = []string{"table", "md", "csv", "json"}
+
+// formatFlag adds --format to a listing command.
+func formatFlag(cmd *cobra.Command, target *string) {
+	cmd.Flags().StringVar(target, "format", "table", "output format: "+strings.Join(listFormats, ", "))
+}
+
+func checkFormat(format string, allowed []string) error {
+	for _, f := range allowed {
+		if f == format {
+			return nil
+		}
+	}
+	return usagef("--format %s: use one of %s", format, strings.Join(allowed, ", "))
+}
+
+// table is a listing before it is rendered.
+type table struct {
+	head []string
+	rows [][]string
+	// fill is the column that absorbs the terminal's width (long text is
+	// cut with …); -1 for none.
+	fill int
+}
+
+// write renders t as format, or writes asJSON for "json".
+func (t table) write(w io.Writer, format string, asJSON any) error {
+	switch format {
+	case "json":
+		return writeJSON(w, asJSON)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write(t.head)
+		cw.WriteAll(t.rows)
+		return cw.Error()
+	case "md":
+		return t.markdown(w)
+	default:
+		return t.plain(w, termWidth(w))
+	}
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func (t table) markdown(w io.Writer) error {
+	esc := func(s string) string {
+		s = strings.ReplaceAll(s, "|", `\|`)
+		return strings.ReplaceAll(s, "\n", "<br>")
+	}
+	line := func(cells []string) {
+		out := make([]string, len(cells))
+		for i, c := range cells {
+			out[i] = esc(c)
+		}
+		fmt.Fprintf(w, "| %s |\n", strings.Join(out, " | "))
+	}
+	line(t.head)
+	sep := make([]string, len(t.head))
+	for i := range sep {
+		sep[i] = "---"
+	}
+	fmt.Fprintf(w, "| %s |\n", strings.Join(sep, " | "))
+	for _, r := range t.rows {
+		line(r)
+	}
+	return nil
+}
+
+// plain writes aligned columns; with a width, the fill column is cut to fit.
+func (t table) plain(w io.Writer, width int) error {
+	oneLine := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	widths := make([]int, len(t.head))
+	for i, h := range t.head {
+		widths[i] = ansi.StringWidth(h)
+	}
+	for _, r := range t.rows {
+		for i, c := range r {
+			if n := ansi.StringWidth(oneLine(c)); n > widths[i] {
+				widths[i] = n
+			}
+		}
+	}
+	if width > 0 && t.fill >= 0 && t.fill < len(widths) {
+		used := 0
+		for i, n := range widths {
+			if i != t.fill {
+				used += n + 2
+			}
+		}
+		if room := width - used; room < widths[t.fill] {
+			widths[t.fill] = max(room, 10)
+		}
+	}
+	line := func(cells []string) {
+		var b strings.Builder
+		for i, c := range cells {
+			c = ansi.Truncate(oneLine(c), widths[i], "…")
+			if i == len(cells)-1 {
+				b.WriteString(c)
+				break
+			}
+			b.WriteString(c)
+			b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)+2))
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	line(t.head)
+	for _, r := range t.rows {
+		line(r)
+	}
+	return nil
+}

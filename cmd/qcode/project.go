@@ -1,0 +1,217 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"qcode/coding"
+	"qcode/corpus"
+)
+
+func (a *app) initCommand() *cobra.Command {
+	var codebook, name string
+	cmd := &cobra.Command{
+		Use:   "init FILE",
+		Short: "Create a project file",
+		Long: `Create a new project file (mode 0600) with a starting codebook: the
+built-in "pq" themes of post-qualifying learning studies, "empty", or a
+YAML/JSON codebook file.`,
+		Example: `  qcode init study.qcode --codebook pq
+  qcode init study.qcode --codebook team-codebook.yaml --name "PQ evaluation 2026"`,
+		Args: rangeArgs(0, 1, "one FILE (or -p FILE)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := a.project
+			if len(args) == 1 {
+				path = args[0]
+			}
+			codes, err := coding.LoadCodebook(codebook)
+			if err != nil {
+				return err
+			}
+			s, err := coding.Create(path, coding.CreateOptions{Name: name, Codes: codes})
+			if errors.Is(err, coding.ErrExists) {
+				return fmt.Errorf("%s exists already; open it with `qcode -p %s`", path, path)
+			}
+			if err != nil {
+				return err
+			}
+			n := s.Codebook().Len()
+			if err := s.Close(); err != nil {
+				return err
+			}
+			a.note("created %s (codebook %s: %d codes)", path, codebook, n)
+			a.note("next: qcode -p %s import answers.csv --text-col ANSWER --id-col ID", path)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&codebook, "codebook", "pq", "starting codebook: "+strings.Join(coding.TemplateNames(), ", ")+", or a .yaml/.json file")
+	cmd.Flags().StringVar(&name, "name", "", "the project's name (default: the file name)")
+	return cmd
+}
+
+func (a *app) importCommand() *cobra.Command {
+	var opts corpus.Options
+	var textCols, attrs []string
+	var replace bool
+	cmd := &cobra.Command{
+		Use:   "import FILE...",
+		Short: "Import survey answers or notes as segments",
+		Long: `Import files as sources. Each file is one transaction: a file that fails
+leaves the project exactly as it was.
+
+  long sheet (CSV/TSV/XLSX, one row per answer):  --text-col C [--id-col C] [--case-col C]
+  wide sheet (one row per respondent):             --text-cols A,B [--id-col C]
+  notes or transcripts (TXT/MD/DOCX):              speaker turns, headings and front matter are read
+
+Without --text-col or --text-cols, a sheet with exactly one free-text column is
+read as long; otherwise qcode lists the free-text columns it sees.`,
+		Example: `  qcode import london-pq-survey-2010.csv --text-col response --id-col response_id
+  qcode import survey.xlsx --sheet Answers --text-cols Q3,Q7 --id-col RespondentID
+  qcode import interview-01.md focus-group-02.docx --attr method=interview`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("import needs at least one FILE")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, c := range textCols {
+				opts.TextCols = append(opts.TextCols, splitList(c)...)
+			}
+			if opts.TextCol != "" && len(opts.TextCols) > 0 {
+				return usagef("give --text-col (long sheet) or --text-cols (wide sheet), not both")
+			}
+			extra, err := parseAttrs(attrs)
+			if err != nil {
+				return err
+			}
+			return a.withStore(func(s *coding.Store) error {
+				failed := 0
+				for _, path := range args {
+					if err := a.importFile(s, path, opts, coding.ImportOptions{Replace: replace, Attributes: extra}); err != nil {
+						if len(args) == 1 {
+							return err
+						}
+						a.note("qcode: %s", err)
+						failed++
+					}
+				}
+				if failed > 0 {
+					return fmt.Errorf("%d of %d files not imported (see above)", failed, len(args))
+				}
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.TextCol, "text-col", "", "long sheet: the column holding each answer")
+	f.StringSliceVar(&textCols, "text-cols", nil, "wide sheet: columns that each become a segment per row (A,B,…)")
+	f.StringVar(&opts.IDCol, "id-col", "", "the column with a unique answer (long) or respondent (wide) id")
+	f.StringVar(&opts.CaseCol, "case-col", "", "long sheet: the column naming the respondent")
+	f.StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the first)")
+	f.BoolVar(&replace, "replace", false, "replace an earlier import of the same file, keeping codings of segments still there")
+	f.StringArrayVar(&attrs, "attr", nil, "a source attribute NAME=VALUE (repeatable), e.g. method=survey")
+	return cmd
+}
+
+// importFile reads and stores one file, with a progress bar when slow.
+func (a *app) importFile(s *coding.Store, path string, opts corpus.Options, io coding.ImportOptions) error {
+	bar := startProgress(a.stderr, "reading "+filepath.Base(path))
+	defer bar.end()
+	src, err := corpus.Read(path, opts)
+	if err != nil {
+		return err
+	}
+	io.Progress = func(done, total int) { bar.set("storing "+src.File, done, total) }
+	res, err := s.ImportSource(a.coder, src, io)
+	bar.end()
+	if err != nil {
+		return err
+	}
+	verb := "imported"
+	if res.Replaced {
+		verb = "replaced"
+	}
+	msg := fmt.Sprintf("%s %s: %d segments as source %q", verb, src.File, res.Segments, res.Source)
+	if res.NewCases > 0 {
+		msg += fmt.Sprintf(", %d new cases", res.NewCases)
+	}
+	if res.Replaced {
+		msg += fmt.Sprintf("; %d codings kept", res.Kept)
+		if res.Dropped > 0 {
+			msg += fmt.Sprintf(", %d dropped (their segment or passage is gone)", res.Dropped)
+		}
+	}
+	a.note("%s", msg)
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parseAttrs(list []string) ([]coding.Attribute, error) {
+	var out []coding.Attribute
+	for _, kv := range list {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, usagef("--attr %q: write NAME=VALUE", kv)
+		}
+		out = append(out, coding.Attribute{Name: strings.TrimSpace(k), Value: strings.TrimSpace(v)})
+	}
+	return out, nil
+}
+
+func (a *app) casesCommand() *cobra.Command {
+	cases := &cobra.Command{
+		Use:   "cases",
+		Short: "Attach attributes to cases (participants)",
+		Args:  noArgs,
+	}
+	var idCol, sheet string
+	imp := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Attach attributes from a cases sheet, matched by id or speaker name",
+		Example: `  qcode cases import respondents.csv --id-col respondent
+  qcode cases import participants.xlsx --sheet Interviews --id-col Name`,
+		Args: exactArgs(1, "one FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if idCol == "" {
+				return usagef("cases import needs --id-col")
+			}
+			list, err := corpus.ReadCases(args[0], idCol, sheet)
+			if err != nil {
+				return err
+			}
+			return a.withStore(func(s *coding.Store) error {
+				res, err := s.ImportCases(a.coder, list)
+				if err != nil {
+					return err
+				}
+				a.note("attached attributes to %d cases from %s", res.Matched, filepath.Base(args[0]))
+				if n := len(res.Unmatched); n > 0 {
+					shown := res.Unmatched
+					if n > 10 {
+						shown = append(shown[:10:10], fmt.Sprintf("… %d more", n-10))
+					}
+					a.note("warning: %d ids match no case in the project: %s", n, strings.Join(shown, ", "))
+				}
+				return nil
+			})
+		},
+	}
+	imp.Flags().StringVar(&idCol, "id-col", "", "the column holding the case id or speaker name (required)")
+	imp.Flags().StringVar(&sheet, "sheet", "", "XLSX: the sheet to read")
+	cases.AddCommand(imp)
+	return cases
+}

@@ -1,0 +1,37 @@
+package coding
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors a caller may want to tell apart. Messages built with errorf carry
+// one of these as their kind without repeating its text, so that a user
+// reads one plain line.
+var (
+	ErrNoProject    = errors.New("no project")
+	ErrNotProject   = errors.New("not a qcode project")
+	ErrLocked       = errors.New("project is open in another qcode")
+	ErrNewerSchema  = errors.New("project was written by a newer qcode")
+	ErrExists       = errors.New("file exists")
+	ErrNothingUndo  = errors.New("nothing to undo")
+	ErrNothingRedo  = errors.New("nothing to redo")
+	ErrNotFound     = errors.New("not found")
+	ErrConflict     = errors.New("conflict")
+	ErrInvalidInput = errors.New("invalid input")
+)
+
+// kindError is a message of a known kind: errors.Is(err, kind) holds, and
+// Error() is only the message.
+type kindError struct {
+	kind error
+	err  error
+}
+
+func (e *kindError) Error() string   { return e.err.Error() }
+func (e *kindError) Unwrap() []error { return []error{e.kind, e.err} }
+
+// errorf formats a message of the given kind; %w in format wraps as usual.
+func errorf(kind error, format string, args ...any) error {
+	return &kindError{kind: kind, err: fmt.Errorf(format, args...)}
+}
