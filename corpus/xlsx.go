@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"strconv"
@@ -13,11 +14,39 @@ import (
 // encrypted because it has a password.
 var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 
-// xlsxLimits keep a zip bomb from eating the machine: a real survey workbook
-// of a million answers unzips to a few hundred MiB.
+// Limits that keep a zip bomb (or a damaged zip header) from eating the
+// machine: a real survey workbook of a million answers unzips to a few
+// hundred MiB, and XML packs ten to fifty times, not thousands.
+const (
+	xlsxMaxUnzipped = 1 << 30  // whatever the packed size
+	xlsxFreeUnzip   = 64 << 20 // allowed at any packing ratio
+	xlsxMaxRatio    = 200      // unzipped ÷ packed, above xlsxFreeUnzip
+)
+
 var xlsxLimits = excelize.Options{
-	UnzipSizeLimit:    1 << 30,
+	UnzipSizeLimit:    xlsxMaxUnzipped,
 	UnzipXMLSizeLimit: 64 << 20,
+}
+
+// unzippedSizeProblem checks the sizes a workbook's zip directory claims
+// before excelize allocates them. A zip that does not open is left for
+// excelize to report.
+func unzippedSizeProblem(data []byte) string {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return ""
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > xlsxMaxUnzipped || total < f.UncompressedSize64 {
+			return fmt.Sprintf("workbook too large (unzips to more than %d MiB): save the sheet as CSV", xlsxMaxUnzipped>>20)
+		}
+	}
+	if total > xlsxFreeUnzip && total > xlsxMaxRatio*uint64(len(data)) {
+		return fmt.Sprintf("damaged XLSX file (%d KiB claim to unzip to %d MiB)", len(data)>>10, total>>20)
+	}
+	return ""
 }
 
 // readXLSX reads one sheet of a workbook (the first when sheet is ""). Sheet
@@ -35,6 +64,9 @@ func readXLSX(name string, data []byte, sheet string) (t *table, err error) {
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &InputError{File: name, Msg: msgEmpty}
+	}
+	if problem := unzippedSizeProblem(data); problem != "" {
+		return nil, &InputError{File: name, Msg: problem}
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), xlsxLimits)
 	if err != nil {

@@ -1,7 +1,10 @@
 package corpus
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -128,4 +131,17 @@ func buildXLSX(t testing.TB, rows [][]any) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+func TestXLSXZipBomb(t *testing.T) {
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	f, _ := w.Create("xl/worksheets/sheet1.xml")
+	zeros := make([]byte, 1<<20)
+	for range 100 {
+		_, _ = f.Write(zeros)
+	}
+	_ = w.Close()
+	_, err := Parse("bomb.xlsx", b.Bytes(), Options{})
+	wantError(t, err, fmt.Sprintf("bomb.xlsx: damaged XLSX file (%d KiB claim to unzip to 100 MiB)", b.Len()>>10))
 }
