@@ -85,7 +85,7 @@ func delimiter(format, text string) rune {
 
 // readDelimited reads CSV or TSV text (already UTF-8 with \n line endings).
 func readDelimited(name, text string, comma rune) (*table, error) {
-	t := &table{file: name, unit: "line"}
+	t := &table{file: name, unit: "line", rows: make([]tableRow, 0, strings.Count(text, "\n"))}
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = comma
 	r.FieldsPerRecord = -1

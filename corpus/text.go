@@ -3,7 +3,6 @@ package corpus
 import (
 	"bytes"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -93,23 +92,42 @@ func utf16WithoutBOM(data []byte) encoding.Encoding {
 	return nil
 }
 
-// looksBinary reports whether decoded text holds a NUL or more than one
-// control character in twenty (tab, newline, carriage return, form feed and
-// vertical tab do not count).
+// looksBinary reports whether decoded text holds a NUL, or more than one
+// control character in twenty bytes of its first MiB (tab, newline, carriage
+// return, form feed and vertical tab do not count; C1 controls do).
 func looksBinary(data []byte) bool {
-	var runes, controls int
-	for _, r := range string(data) {
-		runes++
-		switch {
-		case r == 0:
-			return true
-		case r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v':
-		case unicode.IsControl(r):
+	if bytes.IndexByte(data, 0) >= 0 {
+		return true
+	}
+	data = data[:min(len(data), 1<<20)]
+	controls := 0
+	for i, b := range data {
+		switch controlByte[b] {
+		case 1:
 			controls++
+		case 2: // 0xC2 starts U+0080…U+00FF; U+0080…U+009F are C1 controls
+			if i+1 < len(data) && data[i+1] <= 0x9F {
+				controls++
+			}
 		}
 	}
-	return controls*20 > runes
+	return controls*20 > len(data)
 }
+
+// controlByte marks the bytes looksBinary counts: 1 for a C0 control or
+// DEL, 2 for the lead byte of a possible C1 control.
+var controlByte = func() (t [256]uint8) {
+	for b := 0; b < 0x20; b++ {
+		switch b {
+		case '\t', '\n', '\r', '\f', '\v':
+		default:
+			t[b] = 1
+		}
+	}
+	t[0x7F] = 1
+	t[0xC2] = 2
+	return t
+}()
 
 // normaliseNewlines turns CRLF and lone CR into LF.
 func normaliseNewlines(s string) string {
