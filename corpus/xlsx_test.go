@@ -134,14 +134,27 @@ func buildXLSX(t testing.TB, rows [][]any) []byte {
 }
 
 func TestXLSXZipBomb(t *testing.T) {
+	data := claimedSizeZip(t, "xl/worksheets/sheet1.xml", 100<<20)
+	_, err := Parse("bomb.xlsx", data, Options{})
+	wantError(t, err, fmt.Sprintf("bomb.xlsx: damaged XLSX file (%d KiB claim to unzip to 100 MiB)", len(data)>>10))
+	data = claimedSizeZip(t, "xl/worksheets/sheet1.xml", 2<<30)
+	_, err = Parse("huge.xlsx", data, Options{})
+	wantError(t, err, "huge.xlsx: workbook too large (unzips to more than 1024 MiB): save the sheet as CSV")
+}
+
+// claimedSizeZip is a zip of one small entry whose header claims it unzips
+// to size bytes, as a zip bomb (or a damaged directory) would.
+func claimedSizeZip(t testing.TB, name string, size uint64) []byte {
+	t.Helper()
 	var b bytes.Buffer
 	w := zip.NewWriter(&b)
-	f, _ := w.Create("xl/worksheets/sheet1.xml")
-	zeros := make([]byte, 1<<20)
-	for range 100 {
-		_, _ = f.Write(zeros)
+	f, err := w.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Store, CompressedSize64: 3, UncompressedSize64: size})
+	if err != nil {
+		t.Fatal(err)
 	}
-	_ = w.Close()
-	_, err := Parse("bomb.xlsx", b.Bytes(), Options{})
-	wantError(t, err, fmt.Sprintf("bomb.xlsx: damaged XLSX file (%d KiB claim to unzip to 100 MiB)", b.Len()>>10))
+	_, _ = f.Write([]byte("<a>"))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
