@@ -57,7 +57,8 @@ type Source struct {
 	Attributes []Attribute
 	// Segments are in file order; empty answers make no segment.
 	Segments []Segment
-	// Cases holds the cases that carry attributes (the rows of a wide sheet).
+	// Cases holds the cases that carry attributes (the answered rows of a
+	// wide sheet, with their other columns).
 	// Cases named only by Segment.Case need no entry here.
 	Cases []Case
 }
@@ -69,7 +70,7 @@ type Options struct {
 	TextCol  string   // long sheet: the column holding each answer
 	TextCols []string // wide sheet: each column becomes one segment per row
 	IDCol    string   // the column holding a unique answer (long) or respondent (wide) id
-	CaseCol  string   // long sheet: the column naming the respondent
+	CaseCol  string   // the column naming the respondent (a wide sheet's rows default to their id)
 	Sheet    string   // XLSX: the sheet to read (default: the first)
 }
 
