@@ -106,7 +106,7 @@ func (cr *caseResolver) resolve(name string, attrs []Attribute) (CaseID, error) 
 			if err := cr.a.putRecord(bktCases, u64(seq), r.encode()); err != nil {
 				return 0, err
 			}
-			if err := cr.a.putRecord(bktCaseName, []byte(name), u64(seq)); err != nil {
+			if err := cr.a.putRecordLater(bktCaseName, []byte(name), u64(seq)); err != nil {
 				return 0, err
 			}
 			cr.created++
@@ -148,7 +148,7 @@ type CasesResult struct {
 func (s *Store) ImportCases(actor string, cases []corpus.Case) (CasesResult, error) {
 	var out CasesResult
 	res, err := s.act(actor, fmt.Sprintf("attach attributes to %d cases", len(cases)), func(a *action) error {
-		in := newInterner(a.tx)
+		in := newInterner(a.tx, a)
 		cr := newCaseResolver(a, in)
 		folded := map[string]CaseID{}
 		names := a.tx.Bucket(bktCaseName)
@@ -183,7 +183,7 @@ func (s *Store) ImportCases(actor string, cases []corpus.Case) (CasesResult, err
 func (s *Store) Cases() ([]Case, error) {
 	var out []Case
 	err := s.db.View(func(tx *bolt.Tx) error {
-		in := newInterner(tx)
+		in := newInterner(tx, nil)
 		return tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
 			r, err := decodeCase(v)
 			if err != nil {

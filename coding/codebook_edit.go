@@ -274,13 +274,10 @@ func (a *action) merge(from, into CodeID, out *MergeResult) error {
 			return err
 		}
 	}
-	var keys []codingKey
-	walkByCode(a.tx, from, func(k codingKey) { keys = append(keys, k) })
-	for _, k := range keys {
+	var batch []codingChange
+	walkByCode(a.tx, from, func(k codingKey) {
 		st := codingAt(a.tx, k)
-		if err := a.setCoding(k, nil); err != nil {
-			return err
-		}
+		batch = append(batch, codingChange{k, nil})
 		k.Code = into
 		if have := codingAt(a.tx, k); have != nil {
 			st = fuse(have, st)
@@ -288,9 +285,10 @@ func (a *action) merge(from, into CodeID, out *MergeResult) error {
 		} else {
 			out.Moved++
 		}
-		if err := a.setCoding(k, st); err != nil {
-			return err
-		}
+		batch = append(batch, codingChange{k, st})
+	})
+	if err := a.setCodings(batch); err != nil {
+		return err
 	}
 	return a.putRecord(bktCodes, u64(uint64(from)), nil)
 }
@@ -345,14 +343,14 @@ func (s *Store) DeleteCode(actor, path string) (ActionResult, error) {
 			return err
 		}
 		ids := b.Subtree(c.ID)
+		var batch []codingChange
+		for _, id := range ids {
+			walkByCode(a.tx, id, func(k codingKey) { batch = append(batch, codingChange{k, nil}) })
+		}
+		if err := a.setCodings(batch); err != nil {
+			return err
+		}
 		for i := len(ids) - 1; i >= 0; i-- {
-			var keys []codingKey
-			walkByCode(a.tx, ids[i], func(k codingKey) { keys = append(keys, k) })
-			for _, k := range keys {
-				if err := a.setCoding(k, nil); err != nil {
-					return err
-				}
-			}
 			if err := a.putRecord(bktCodes, u64(uint64(ids[i])), nil); err != nil {
 				return err
 			}

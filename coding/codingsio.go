@@ -57,6 +57,7 @@ func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, e
 		}
 		names := newSourceNames(a.tx)
 		now := time.Now().UnixMilli()
+		view := newOverlay(a.tx)
 		for _, row := range rows {
 			where := fmt.Sprintf("%s: line %d", file, row.line)
 			ref, err := resolveSegment(a.tx, names, row.segment)
@@ -86,17 +87,21 @@ func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, e
 				return fmt.Errorf("%s: %w", where, err)
 			}
 			k := codingKey{Seg: ref, Code: code.ID, Coder: coder, Span: row.span}
-			have := codingAt(a.tx, k)
+			have := view.get(k)
 			next := &codingState{Time: now}
 			if have != nil {
 				c := *have
 				next = &c
-			} else {
-				replaced, err := a.replaceLevels(book, k)
-				if err != nil {
-					return err
+			} else if g, ok := book.GroupOf(k.Code); ok {
+				for _, other := range book.Subtree(g.ID) {
+					if other == g.ID || other == k.Code {
+						continue
+					}
+					for _, ok := range view.list(k.Seg, other, k.Coder) {
+						view.set(ok, nil)
+						out.Replaced++
+					}
 				}
-				out.Replaced += len(replaced)
 			}
 			if row.starred != nil {
 				next.Starred = *row.starred
@@ -112,14 +117,55 @@ func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, e
 			default:
 				out.Updated++
 			}
-			if err := a.setCoding(k, next); err != nil {
-				return err
-			}
+			view.set(k, next)
 		}
-		return nil
+		return a.setCodings(view.changes)
 	})
 	out.ActionResult = res
 	return out, err
+}
+
+// overlay is the codings as a bulk action has changed them so far: reads see
+// pending changes over the store, and the changes are written in one sorted
+// batch at the end.
+type overlay struct {
+	tx      *bolt.Tx
+	state   map[codingKey]*codingState
+	trios   map[codingKey][]codingKey // (segment, code, coder) → pending keys under it
+	changes []codingChange
+}
+
+func newOverlay(tx *bolt.Tx) *overlay {
+	return &overlay{tx: tx, state: map[codingKey]*codingState{}, trios: map[codingKey][]codingKey{}}
+}
+
+func (o *overlay) get(k codingKey) *codingState {
+	if st, ok := o.state[k]; ok {
+		return st
+	}
+	return codingAt(o.tx, k)
+}
+
+func (o *overlay) set(k codingKey, st *codingState) {
+	if _, ok := o.state[k]; !ok {
+		trio := codingKey{Seg: k.Seg, Code: k.Code, Coder: k.Coder}
+		o.trios[trio] = append(o.trios[trio], k)
+	}
+	o.state[k] = st
+	o.changes = append(o.changes, codingChange{k, st})
+}
+
+// list returns the present codings of one coder's code on a segment.
+func (o *overlay) list(seg SegRef, code CodeID, coder CoderID) []codingKey {
+	var out []codingKey
+	seen := map[codingKey]bool{}
+	for _, k := range append(segCoderCodings(o.tx, seg, code, coder), o.trios[codingKey{Seg: seg, Code: code, Coder: coder}]...) {
+		if !seen[k] && o.get(k) != nil {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // replaceLevels removes k.Coder's other levels of k.Code's group on the
@@ -130,21 +176,20 @@ func (a *action) replaceLevels(book *Codebook, k codingKey) ([]CodeID, error) {
 		return nil, nil
 	}
 	var replaced []CodeID
+	var batch []codingChange
 	for _, other := range book.Subtree(g.ID) {
 		if other == g.ID || other == k.Code {
 			continue
 		}
 		found := segCoderCodings(a.tx, k.Seg, other, k.Coder)
 		for _, ok := range found {
-			if err := a.setCoding(ok, nil); err != nil {
-				return nil, err
-			}
+			batch = append(batch, codingChange{ok, nil})
 		}
 		if len(found) > 0 {
 			replaced = append(replaced, other)
 		}
 	}
-	return replaced, nil
+	return replaced, a.setCodings(batch)
 }
 
 func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {

@@ -216,7 +216,8 @@ type action struct {
 	coder        CoderID
 	ops          []op
 	codesChanged bool
-	notes        []string // what the status line should say beyond the description
+	notes        []string         // what the status line should say beyond the description
+	pending      map[string][]rec // writes queued by later, flushed in key order
 }
 
 // ActionResult reports what an action did.
@@ -238,6 +239,9 @@ func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult,
 		}
 		a := &action{s: s, tx: tx, coder: coder}
 		if err := fn(a); err != nil {
+			return err
+		}
+		if err := a.flushLater(); err != nil {
 			return err
 		}
 		res.Desc = desc
@@ -356,18 +360,9 @@ func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
 			return err
 		}
 		a := &action{s: s, tx: tx, coder: coder}
-		if undo {
-			for i := len(e.ops) - 1; i >= 0; i-- {
-				if err := a.revert(&e.ops[i], true); err != nil {
-					return fmt.Errorf("undo %q: %w", e.desc, err)
-				}
-			}
-		} else {
-			for i := range e.ops {
-				if err := a.revert(&e.ops[i], false); err != nil {
-					return fmt.Errorf("redo %q: %w", e.desc, err)
-				}
-			}
+		if err := a.replay(e, undo); err != nil {
+			verb := map[bool]string{true: "undo", false: "redo"}[undo]
+			return fmt.Errorf("%s %q: %w", verb, e.desc, err)
 		}
 		// Source operations move their snapshots in and out of the entry.
 		if err := j.Put(u64(seq), e.encode()); err != nil {
@@ -399,16 +394,53 @@ func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
 	return res, nil
 }
 
-// revert sets an operation's "before" (undo) or "after" (redo) state.
+// replay undoes an entry (its operations in reverse, each set to its
+// "before") or redoes it (in order, each set to its "after"). Runs of coding
+// operations are written as one sorted batch.
+func (a *action) replay(e *entry, undo bool) error {
+	var batch []codingChange
+	flush := func() error {
+		_, err := writeCodings(a.tx, batch)
+		batch = batch[:0]
+		return err
+	}
+	step := func(o *op) error {
+		if o.kind == opCoding {
+			st := o.after
+			if undo {
+				st = o.before
+			}
+			batch = append(batch, codingChange{o.key, st})
+			return nil
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		return a.revert(o, undo)
+	}
+	if undo {
+		for i := len(e.ops) - 1; i >= 0; i-- {
+			if err := step(&e.ops[i]); err != nil {
+				return err
+			}
+		}
+	} else {
+		for i := range e.ops {
+			if err := step(&e.ops[i]); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	return a.flushLater()
+}
+
+// revert sets a record or source operation's "before" (undo) or "after"
+// (redo) state.
 func (a *action) revert(o *op, undo bool) error {
 	switch o.kind {
-	case opCoding:
-		st := o.after
-		if undo {
-			st = o.before
-		}
-		_, err := a.setCodingRaw(o.key, st)
-		return err
 	case opRecord:
 		present, v := o.hasAft, o.rafter
 		if undo {
@@ -451,6 +483,16 @@ func (a *action) revert(o *op, undo bool) error {
 
 // putRecord changes a raw record and journals the change.
 func (a *action) putRecord(bucket, key, value []byte) error {
+	return a.putRecordAt(bucket, key, value, false)
+}
+
+// putRecordLater is putRecord for a record nothing in the action reads back
+// from the bucket: the write waits for flushLater, in key order.
+func (a *action) putRecordLater(bucket, key, value []byte) error {
+	return a.putRecordAt(bucket, key, value, true)
+}
+
+func (a *action) putRecordAt(bucket, key, value []byte, later bool) error {
 	b := a.tx.Bucket(bucket)
 	old := b.Get(key)
 	o := op{kind: opRecord, bucket: bucket, rkey: append([]byte(nil), key...),
@@ -466,6 +508,14 @@ func (a *action) putRecord(bucket, key, value []byte) error {
 		a.codesChanged = true
 	}
 	a.ops = append(a.ops, o)
+	if later {
+		if value == nil {
+			a.later(bucket, o.rkey, nil)
+		} else {
+			a.later(bucket, o.rkey, o.rafter)
+		}
+		return nil
+	}
 	if value == nil {
 		return b.Delete(key)
 	}

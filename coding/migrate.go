@@ -59,18 +59,15 @@ func rebuildIndexes(tx *bolt.Tx) error {
 	tallies := map[[8]byte]*tally{}
 	var last codingKey
 	first := true
+	var codeKeys, coderKeys []putDel
 	c := tx.Bucket(bktCodings).Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		if len(k) != codingKeyLen {
 			return errorf(errCorrupt, "coding key of %d bytes", len(k))
 		}
 		key := parseCodingKey(k)
-		if err := byCode.Put(key.byCode(), nil); err != nil {
-			return err
-		}
-		if err := byCoder.Put(key.byCoder(), nil); err != nil {
-			return err
-		}
+		codeKeys = append(codeKeys, putDel{key.byCode(), true})
+		coderKeys = append(coderKeys, putDel{key.byCoder(), true})
 		var ck [8]byte
 		copy(ck[:], countKey(key.Code, key.Coder))
 		t := tallies[ck]
@@ -84,6 +81,12 @@ func rebuildIndexes(tx *bolt.Tx) error {
 			t.segments++
 		}
 		last, first = key, false
+	}
+	if err := applySorted(byCode, codeKeys); err != nil {
+		return err
+	}
+	if err := applySorted(byCoder, coderKeys); err != nil {
+		return err
 	}
 	counts := tx.Bucket(bktCounts)
 	for k, t := range tallies {

@@ -248,7 +248,7 @@ type attrLookup struct {
 }
 
 func newAttrLookup(tx *bolt.Tx) *attrLookup {
-	return &attrLookup{tx: tx, in: newInterner(tx), cases: map[CaseID][]strPair{}, sources: map[SourceID][]strPair{}}
+	return &attrLookup{tx: tx, in: newInterner(tx, nil), cases: map[CaseID][]strPair{}, sources: map[SourceID][]strPair{}}
 }
 
 func (l *attrLookup) caseAttrs(id CaseID) []strPair {

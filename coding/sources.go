@@ -154,6 +154,7 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 			return err
 		}
 		out.NewCases = newCases
+		var keep []codingChange
 		for i, seg := range src.Segments {
 			for _, c := range carried[seg.ID] {
 				if !c.fits(seg.Text) {
@@ -162,9 +163,7 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 				}
 				k := c.key
 				k.Seg = refs[i]
-				if err := a.setCoding(k, c.state); err != nil {
-					return err
-				}
+				keep = append(keep, codingChange{k, c.state})
 				out.Kept++
 			}
 			delete(carried, seg.ID)
@@ -172,7 +171,7 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 		for _, cs := range carried {
 			out.Dropped += len(cs)
 		}
-		return nil
+		return a.setCodings(keep)
 	})
 	out.ActionResult = res
 	if err == nil && out.Replaced {
@@ -239,6 +238,7 @@ func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, error) {
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		refs = append(refs, SegRef(getU64(k[8:])))
 	}
+	var drop []codingChange
 	for _, ref := range refs {
 		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
 		if err != nil {
@@ -246,12 +246,12 @@ func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, error) {
 		}
 		text := string(texts.Get(u64(uint64(ref))))
 		for _, k := range segCodings(a.tx, ref) {
-			st := codingAt(a.tx, k)
-			carried[rec.id] = append(carried[rec.id], carriedCoding{key: k, state: st, text: text})
-			if err := a.setCoding(k, nil); err != nil {
-				return nil, err
-			}
+			carried[rec.id] = append(carried[rec.id], carriedCoding{key: k, state: codingAt(a.tx, k), text: text})
+			drop = append(drop, codingChange{k, nil})
 		}
+	}
+	if err := a.setCodings(drop); err != nil {
+		return nil, err
 	}
 	snap, err := a.removeSource(id)
 	if err != nil {
@@ -272,7 +272,7 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions) ([]SegRef, in
 	id := SourceID(seq)
 	rec := sourceRecord{Name: src.Name, File: src.File, Format: src.Format, Hash: src.Hash,
 		Segments: len(src.Segments), Imported: time.Now().UTC().Truncate(time.Second)}
-	in := newInterner(tx)
+	in := newInterner(tx, a)
 	for _, attr := range mergeAttrs(src.Attributes, opts.Attributes) {
 		rec.Attrs = append(rec.Attrs, [2]string{attr.Name, attr.Value})
 		// Interned so that filters and reports compare numbers.
@@ -298,7 +298,7 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions) ([]SegRef, in
 	}
 	segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
 	segs.FillPercent, texts.FillPercent = 0.95, 0.95
-	names, bySource, byCase := tx.Bucket(bktSegName), tx.Bucket(bktBySource), tx.Bucket(bktByCase)
+	bySource := tx.Bucket(bktBySource)
 	bySource.FillPercent = 0.95
 	refs := make([]SegRef, len(src.Segments))
 	for i, seg := range src.Segments {
@@ -328,16 +328,12 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions) ([]SegRef, in
 		if err := texts.Put(key, []byte(seg.Text)); err != nil {
 			return nil, 0, err
 		}
-		if err := names.Put(segNameKey(seg.ID, ref), nil); err != nil {
-			return nil, 0, err
-		}
+		a.later(bktSegName, segNameKey(seg.ID, ref), []byte{})
 		if err := bySource.Put(pairKey(uint64(id), n), nil); err != nil {
 			return nil, 0, err
 		}
 		if caseID != 0 {
-			if err := byCase.Put(pairKey(uint64(caseID), n), nil); err != nil {
-				return nil, 0, err
-			}
+			a.later(bktByCase, pairKey(uint64(caseID), n), []byte{})
 		}
 		if opts.Progress != nil && (i+1)%2048 == 0 {
 			opts.Progress(i+1, len(src.Segments))
@@ -347,7 +343,7 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions) ([]SegRef, in
 		opts.Progress(len(src.Segments), len(src.Segments))
 	}
 	a.ops = append(a.ops, op{kind: opSourceAdd, source: id})
-	return refs, cases.created, nil
+	return refs, cases.created, a.flushLater()
 }
 
 // mergeAttrs returns base with extra's values set (extra wins on a name).
@@ -440,6 +436,13 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 }
 
 func restoreSnapshot(tx *bolt.Tx, snap []rec) error {
+	snap = append([]rec(nil), snap...)
+	sort.Slice(snap, func(i, j int) bool {
+		if c := bytes.Compare(snap[i].bucket, snap[j].bucket); c != 0 {
+			return c < 0
+		}
+		return bytes.Compare(snap[i].key, snap[j].key) < 0
+	})
 	for _, r := range snap {
 		b := tx.Bucket(r.bucket)
 		if b == nil {
@@ -510,13 +513,15 @@ func decodeSegment(b []byte) (segmentRecord, error) {
 // interner maps attribute names and values to small numbers, so that a
 // question's text is stored once, not once per answer.
 type interner struct {
-	tx    *bolt.Tx
-	cache map[string]uint64
-	rev   map[uint64]string
+	tx      *bolt.Tx
+	pending *action // queues new index entries (nil in read transactions)
+	cache   map[string]uint64
+	rev     map[uint64]string
 }
 
-func newInterner(tx *bolt.Tx) *interner {
-	return &interner{tx: tx, cache: map[string]uint64{}, rev: map[uint64]string{}}
+// newInterner interns within a read transaction, or within action a.
+func newInterner(tx *bolt.Tx, a *action) *interner {
+	return &interner{tx: tx, pending: a, cache: map[string]uint64{}, rev: map[uint64]string{}}
 }
 
 // maxInterned is bbolt's key size limit, less a margin.
@@ -535,7 +540,7 @@ func (in *interner) id(s string) (uint64, error) {
 		in.cache[s] = id
 		return id, nil
 	}
-	if !in.tx.Writable() {
+	if in.pending == nil {
 		return 0, ErrNotFound
 	}
 	strs := in.tx.Bucket(bktStrs)
@@ -546,9 +551,7 @@ func (in *interner) id(s string) (uint64, error) {
 	if err := strs.Put(u64(id), []byte(s)); err != nil {
 		return 0, err
 	}
-	if err := ix.Put([]byte(s), u64(id)); err != nil {
-		return 0, err
-	}
+	in.pending.later(bktStrIx, []byte(s), u64(id))
 	in.cache[s] = id
 	return id, nil
 }

@@ -55,6 +55,9 @@ func boltOptions() *bolt.Options {
 		Timeout:        openTimeout,
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
+		// Address space, not memory: it spares a large import the remaps
+		// (and node copies) bbolt makes each time the file outgrows the map.
+		InitialMmapSize: 1 << 30,
 	}
 }
 

@@ -1,0 +1,267 @@
+package coding
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"sort"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Writes inside one bbolt transaction are kept in memory until commit, and a
+// node only splits then; keys put in random order into a large transaction
+// make every put move the rest of an ever-growing node (quadratic). So bulk
+// writes here go to each bucket in key order: codings through setCodings,
+// other records through later/flushLater.
+
+// codingChange sets a coding to a state; nil removes it.
+type codingChange struct {
+	key   codingKey
+	after *codingState
+}
+
+// setCoding changes one coding and journals the change.
+func (a *action) setCoding(k codingKey, st *codingState) error {
+	return a.setCodings([]codingChange{{k, st}})
+}
+
+// setCodings applies changes (a later change to the same key wins), keeping
+// bycode, bycoder, memos and the tallies in step, and journals each change
+// that changed something.
+func (a *action) setCodings(changes []codingChange) error {
+	ops, err := writeCodings(a.tx, changes)
+	a.ops = append(a.ops, ops...)
+	return err
+}
+
+type putDel struct {
+	key []byte
+	put bool
+}
+
+// writeCodings is setCodings without the journal (undo and redo use it).
+func writeCodings(tx *bolt.Tx, changes []codingChange) ([]op, error) {
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	last := make(map[codingKey]int, len(changes))
+	for i, c := range changes {
+		last[c.key] = i
+	}
+	uniq := make([]codingChange, 0, len(last))
+	for i, c := range changes {
+		if last[c.key] == i {
+			uniq = append(uniq, c)
+		}
+	}
+	sort.Slice(uniq, func(i, j int) bool { return bytes.Compare(uniq[i].key.bytes(), uniq[j].key.bytes()) < 0 })
+
+	codings, memos := tx.Bucket(bktCodings), tx.Bucket(bktMemos)
+	var ops []op
+	for _, c := range uniq {
+		before := codingAt(tx, c.key)
+		if (before == nil && c.after == nil) || (before != nil && c.after != nil && *before == *c.after) {
+			continue
+		}
+		ops = append(ops, op{kind: opCoding, key: c.key, before: before, after: c.after})
+	}
+	if len(ops) == 0 {
+		return nil, nil
+	}
+
+	// How many codings each (segment, code, coder) has before and after, for
+	// the tallies; counted before writing, because seeking in a bucket
+	// emptied by this transaction walks every emptied node.
+	type trio struct {
+		seg   SegRef
+		code  CodeID
+		coder CoderID
+	}
+	trios := map[trio]*[2]int{}
+	for _, o := range ops {
+		t := trio{o.key.Seg, o.key.Code, o.key.Coder}
+		n := trios[t]
+		if n == nil {
+			before := countPrefix(codings, segCodeCoderPrefix(t.seg, t.code, t.coder), math.MaxInt)
+			n = &[2]int{before, before}
+			trios[t] = n
+		}
+		switch {
+		case o.before == nil && o.after != nil:
+			n[1]++
+		case o.before != nil && o.after == nil:
+			n[1]--
+		}
+	}
+
+	var byCode, byCoder []putDel
+	for _, o := range ops {
+		key := o.key.bytes()
+		if o.after == nil {
+			if err := codings.Delete(key); err != nil {
+				return nil, err
+			}
+		} else if err := codings.Put(key, o.after.value()); err != nil {
+			return nil, err
+		}
+		newMemo, oldMemo := "", ""
+		if o.after != nil {
+			newMemo = o.after.Memo
+		}
+		if o.before != nil {
+			oldMemo = o.before.Memo
+		}
+		if newMemo != "" {
+			if err := memos.Put(key, []byte(newMemo)); err != nil {
+				return nil, err
+			}
+		} else if oldMemo != "" {
+			if err := memos.Delete(key); err != nil {
+				return nil, err
+			}
+		}
+		if (o.before == nil) != (o.after == nil) {
+			put := o.after != nil
+			byCode = append(byCode, putDel{o.key.byCode(), put})
+			byCoder = append(byCoder, putDel{o.key.byCoder(), put})
+		}
+	}
+	for _, w := range []struct {
+		bucket []byte
+		list   []putDel
+	}{{bktByCode, byCode}, {bktByCoder, byCoder}} {
+		if err := applySorted(tx.Bucket(w.bucket), w.list); err != nil {
+			return nil, err
+		}
+	}
+
+	type tally struct{ codings, segments int64 }
+	deltas := map[[2]uint32]*tally{}
+	get := func(code CodeID, coder CoderID) *tally {
+		k := [2]uint32{uint32(code), uint32(coder)}
+		t := deltas[k]
+		if t == nil {
+			t = &tally{}
+			deltas[k] = t
+		}
+		return t
+	}
+	for _, o := range ops {
+		switch {
+		case o.before == nil && o.after != nil:
+			get(o.key.Code, o.key.Coder).codings++
+		case o.before != nil && o.after == nil:
+			get(o.key.Code, o.key.Coder).codings--
+		}
+	}
+	for t, n := range trios {
+		switch {
+		case n[1] > 0 && n[0] == 0:
+			get(t.code, t.coder).segments++
+		case n[1] == 0 && n[0] > 0:
+			get(t.code, t.coder).segments--
+		}
+	}
+	keys := make([][2]uint32, 0, len(deltas))
+	for k := range deltas {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		return keys[i][0] < keys[j][0] || keys[i][0] == keys[j][0] && keys[i][1] < keys[j][1]
+	})
+	for _, k := range keys {
+		d := deltas[k]
+		if err := addCounts(tx, CodeID(k[0]), CoderID(k[1]), d.codings, d.segments); err != nil {
+			return nil, err
+		}
+	}
+	return ops, nil
+}
+
+func applySorted(b *bolt.Bucket, list []putDel) error {
+	sort.Slice(list, func(i, j int) bool { return bytes.Compare(list[i].key, list[j].key) < 0 })
+	for _, w := range list {
+		var err error
+		if w.put {
+			err = b.Put(w.key, nil)
+		} else {
+			err = b.Delete(w.key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addCounts adds to the tally of one code and coder.
+func addCounts(tx *bolt.Tx, code CodeID, coder CoderID, codings, segments int64) error {
+	if codings == 0 && segments == 0 {
+		return nil
+	}
+	b := tx.Bucket(bktCounts)
+	key := countKey(code, coder)
+	var n, segs int64
+	if v := b.Get(key); len(v) == 16 {
+		n, segs = int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint64(v[8:]))
+	}
+	n, segs = n+codings, segs+segments
+	if n <= 0 {
+		return b.Delete(key)
+	}
+	out := make([]byte, 16)
+	binary.BigEndian.PutUint64(out, uint64(n))
+	binary.BigEndian.PutUint64(out[8:], uint64(segs))
+	return b.Put(key, out)
+}
+
+// later queues a raw put (value nil: delete) for flushLater, which writes
+// each bucket's queue in key order.
+func (a *action) later(bucket, key, value []byte) {
+	if a.pending == nil {
+		a.pending = map[string][]rec{}
+	}
+	a.pending[string(bucket)] = append(a.pending[string(bucket)], rec{bucket, key, value})
+}
+
+func (a *action) flushLater() error {
+	names := make([]string, 0, len(a.pending))
+	for n := range a.pending {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := putSorted(a.tx, a.pending[n]); err != nil {
+			return err
+		}
+	}
+	a.pending = nil
+	return nil
+}
+
+// putSorted writes records in bucket and key order (nil value: delete).
+func putSorted(tx *bolt.Tx, recs []rec) error {
+	sort.SliceStable(recs, func(i, j int) bool {
+		if c := bytes.Compare(recs[i].bucket, recs[j].bucket); c != 0 {
+			return c < 0
+		}
+		return bytes.Compare(recs[i].key, recs[j].key) < 0
+	})
+	for _, r := range recs {
+		b := tx.Bucket(r.bucket)
+		if b == nil {
+			return errorf(errCorrupt, "no bucket %q", r.bucket)
+		}
+		var err error
+		if r.value == nil {
+			err = b.Delete(r.key)
+		} else {
+			err = b.Put(r.key, r.value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
