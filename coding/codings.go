@@ -214,6 +214,30 @@ func (s *Store) SetStar(actor string, k CodingKey, starred bool) (ActionResult, 
 	return s.updateCoding(actor, k, desc, func(st *codingState) { st.Starred = starred })
 }
 
+// SetStars stars (or unstars) several codings in one action.
+func (s *Store) SetStars(actor string, keys []CodingKey, starred bool) (ActionResult, error) {
+	desc := fmt.Sprintf("star %d codings", len(keys))
+	if !starred {
+		desc = fmt.Sprintf("unstar %d codings", len(keys))
+	}
+	if len(keys) == 1 {
+		return s.SetStar(actor, keys[0], starred)
+	}
+	return s.act(actor, desc, func(a *action) error {
+		var batch []codingChange
+		for _, k := range keys {
+			st := codingAt(a.tx, k.internal())
+			if st == nil {
+				return errorf(ErrNotFound, "coding not found")
+			}
+			next := *st
+			next.Starred = starred
+			batch = append(batch, codingChange{k.internal(), &next})
+		}
+		return a.setCodings(batch)
+	})
+}
+
 // SetMemo replaces a coding's memo ("" removes it).
 func (s *Store) SetMemo(actor string, k CodingKey, memo string) (ActionResult, error) {
 	return s.updateCoding(actor, k, "memo", func(st *codingState) { st.Memo = memo })

@@ -19,6 +19,8 @@ var (
 	ErrNotFound     = errors.New("not found")
 	ErrConflict     = errors.New("conflict")
 	ErrInvalidInput = errors.New("invalid input")
+	ErrClosed       = errors.New("project is closed")
+	ErrFileGone     = errors.New("nothing can be saved; quit and find the file")
 )
 
 // kindError is a message of a known kind: errors.Is(err, kind) holds, and

@@ -225,12 +225,36 @@ type ActionResult struct {
 	Seq   uint64   // journal sequence number (0 when nothing changed)
 	Desc  string   // what was done, for the status line
 	Notes []string // extra remarks (e.g. a code group level replaced)
+	// Segments are the segments whose codings changed (the first
+	// maxTouched), so that a view can refresh or jump to them.
+	Segments []SegRef
+}
+
+const maxTouched = 64
+
+// touched lists the distinct segments of the coding operations.
+func touched(ops []op) []SegRef {
+	var out []SegRef
+	seen := map[SegRef]bool{}
+	for _, o := range ops {
+		if o.kind == opCoding && !seen[o.key.Seg] {
+			seen[o.key.Seg] = true
+			out = append(out, o.key.Seg)
+			if len(out) == maxTouched {
+				break
+			}
+		}
+	}
+	return out
 }
 
 // act runs fn as one durable transaction on behalf of actor and journals it.
 // An action that changes nothing writes no journal entry.
 func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult, error) {
 	var res ActionResult
+	if err := s.checkFile(); err != nil {
+		return res, err
+	}
 	var book *Codebook
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		coder, err := s.ensureCoder(tx, actor)
@@ -246,6 +270,7 @@ func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult,
 		}
 		res.Desc = desc
 		res.Notes = a.notes
+		res.Segments = touched(a.ops)
 		if len(a.ops) == 0 {
 			return nil
 		}
@@ -322,6 +347,9 @@ func (s *Store) Redo(actor string) (ActionResult, error) {
 
 func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
 	var res ActionResult
+	if err := s.checkFile(); err != nil {
+		return res, err
+	}
 	var book *Codebook
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		coder, ok := s.coderID(tx, actor)
@@ -380,7 +408,7 @@ func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
 				return err
 			}
 		}
-		res = ActionResult{Seq: seq, Desc: e.desc}
+		res = ActionResult{Seq: seq, Desc: e.desc, Segments: touched(e.ops)}
 		return nil
 	})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/bits"
+	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -41,25 +42,63 @@ type SegmentQuery struct {
 	Source  string    // only this source (by name)
 	Code    string    // only segments with this code or a descendant
 	Uncoded bool      // only segments with no coding
+	Coded   bool      // only segments with at least one coding
 	Coders  []string  // codings that count (for Code and Uncoded) and are shown; nil: every coder
 	Attr    Attribute // only segments whose merged attribute Attr.Name equals Attr.Value
 	Text    string    // only segments whose text contains this, ignoring case
 }
 
-// refSet is a set of segment refs as a bitset (refs are dense).
-type refSet []uint64
+// RefSet is a set of segments as a bitset over their refs (refs are dense,
+// so a million segments take 125 KB).
+type RefSet []uint64
 
-func newRefSet(max SegRef) refSet { return make(refSet, uint64(max)/64+1) }
-func (s refSet) add(r SegRef)     { s[uint64(r)/64] |= 1 << (uint64(r) % 64) }
-func (s refSet) has(r SegRef) bool {
+type refSet = RefSet
+
+func newRefSet(max SegRef) RefSet  { return make(RefSet, uint64(max)/64+1) }
+func (s RefSet) add(r SegRef)      { s[uint64(r)/64] |= 1 << (uint64(r) % 64) }
+func (s RefSet) has(r SegRef) bool { return s.Has(r) }
+
+// Has tells whether r is in the set.
+func (s RefSet) Has(r SegRef) bool {
 	w := uint64(r) / 64
 	return w < uint64(len(s)) && s[w]&(1<<(uint64(r)%64)) != 0
 }
-func (s refSet) count() (n int) {
+
+// Set adds r to the set (or takes it out), growing the set as needed.
+func (s *RefSet) Set(r SegRef, in bool) {
+	w := uint64(r) / 64
+	for uint64(len(*s)) <= w {
+		*s = append(*s, 0)
+	}
+	if in {
+		(*s)[w] |= 1 << (uint64(r) % 64)
+	} else {
+		(*s)[w] &^= 1 << (uint64(r) % 64)
+	}
+}
+
+// Len counts the members.
+func (s RefSet) Len() (n int) {
 	for _, w := range s {
 		n += bits.OnesCount64(w)
 	}
 	return n
+}
+
+// Coded returns the segments that coders (nil: anyone) have coded, from the
+// by-coder index: what "coded N/M" and "next uncoded" need.
+func (s *Store) Coded(coders []CoderID) (RefSet, error) {
+	var out RefSet
+	err := s.db.View(func(tx *bolt.Tx) error {
+		out = codedSet(tx, SegRef(tx.Bucket(bktSegments).Sequence()), coders)
+		return nil
+	})
+	return out, err
+}
+
+// IsZero tells whether the query selects every segment.
+func (q SegmentQuery) IsZero() bool {
+	return q.Source == "" && q.Code == "" && !q.Uncoded && !q.Coded && q.Coders == nil && q.Attr == (Attribute{}) && q.Text == ""
 }
 
 // SegmentRefs lists the refs of the segments q selects, in project order.
@@ -135,8 +174,14 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 		}
 		keep(set, true)
 	}
-	if q.Uncoded {
-		keep(codedSet(tx, max, coders), false)
+	if q.Uncoded || q.Coded {
+		set := codedSet(tx, max, coders)
+		if q.Uncoded {
+			keep(set, false)
+		}
+		if q.Coded {
+			keep(set, true)
+		}
 	}
 	if q.Attr.Name != "" {
 		set, err := s.attrSet(tx, max, refs, q.Attr)
@@ -464,4 +509,70 @@ func (s *Store) QualifiedID(seg *Segment) string {
 		return seg.Source + ":" + seg.ID
 	}
 	return seg.ID
+}
+
+// AttributeValues lists every attribute name in the project with its
+// distinct values (merged over segments, cases and sources), names and
+// values sorted: what a filter by attribute offers.
+func (s *Store) AttributeValues() ([]AttributeValues, error) {
+	values := map[string]map[string]bool{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		in := newInterner(tx, nil)
+		seen := map[strPair]bool{}
+		add := func(pairs []strPair) {
+			for _, p := range pairs {
+				if seen[p] {
+					continue
+				}
+				seen[p] = true
+				name := in.str(p.name)
+				if values[name] == nil {
+					values[name] = map[string]bool{}
+				}
+				values[name][in.str(p.value)] = true
+			}
+		}
+		c := tx.Bucket(bktSegments).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			rec, err := decodeSegment(v)
+			if err != nil {
+				return fmt.Errorf("segment %d: %w", getU64(k), err)
+			}
+			add(rec.attrs)
+		}
+		if err := tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
+			r, err := decodeCase(v)
+			add(r.attrs)
+			return err
+		}); err != nil {
+			return err
+		}
+		srcs, err := readSources(tx)
+		for _, src := range srcs {
+			for _, a := range src.Attributes {
+				if values[a.Name] == nil {
+					values[a.Name] = map[string]bool{}
+				}
+				values[a.Name][a.Value] = true
+			}
+		}
+		return err
+	})
+	out := make([]AttributeValues, 0, len(values))
+	for name, vals := range values {
+		av := AttributeValues{Name: name}
+		for v := range vals {
+			av.Values = append(av.Values, v)
+		}
+		sort.Strings(av.Values)
+		out = append(out, av)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, err
+}
+
+// AttributeValues is an attribute name with its distinct values.
+type AttributeValues struct {
+	Name   string
+	Values []string
 }

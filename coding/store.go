@@ -26,8 +26,10 @@ const openTimeout = time.Second
 // Store is an open project. It is safe for concurrent use: bbolt serialises
 // writers, and the in-memory codebook is guarded by mu.
 type Store struct {
-	db   *bolt.DB
-	path string
+	db     *bolt.DB
+	path   string
+	file   os.FileInfo // the file as opened, to notice it being removed or replaced
+	closed bool
 
 	mu     sync.RWMutex
 	book   *Codebook          // the codebook, rebuilt after every change to codes
@@ -152,6 +154,9 @@ func Open(path string) (*Store, error) {
 
 func finishOpen(db *bolt.DB, path string) (*Store, error) {
 	s := &Store{db: db, path: path}
+	if st, err := os.Stat(path); err == nil {
+		s.file = st
+	}
 	if err := db.View(func(tx *bolt.Tx) error {
 		if err := s.loadMeta(tx); err != nil {
 			return err
@@ -220,17 +225,31 @@ func (s *Store) loadMeta(tx *bolt.Tx) error {
 // that the next Open need not walk every page to rebuild it (the price of
 // NoFreelistSync, paid only after a crash).
 func (s *Store) Close() error {
-	if s == nil || s.db == nil {
+	if s == nil || s.closed {
 		return nil
 	}
+	s.closed = true
 	s.db.NoFreelistSync = false
 	err := s.db.Update(func(*bolt.Tx) error { return nil })
 	if cerr := s.db.Close(); err == nil {
 		err = cerr
 	}
 	os.Remove(s.path + ".pid")
-	s.db = nil
 	return err
+}
+
+// checkFile refuses to write when the project file was removed or replaced
+// since it was opened: bbolt would go on writing into a file nobody can
+// open again, and the user's work would be lost when qcode quits.
+func (s *Store) checkFile() error {
+	if s.closed {
+		return ErrClosed
+	}
+	st, err := os.Stat(s.path)
+	if err != nil || (s.file != nil && !os.SameFile(st, s.file)) {
+		return fmt.Errorf("%s was removed or replaced while open: %w", s.path, ErrFileGone)
+	}
+	return nil
 }
 
 // Path is the project's file name.

@@ -16,8 +16,9 @@ import (
 
 // app is what every command shares: the global flags and the streams.
 type app struct {
-	project string // -p, --project
-	coder   string // --coder
+	project    string // -p, --project
+	coder      string // --coder
+	showCoders bool   // --show-coders: every coder's codings in the TUI
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -88,6 +89,7 @@ With no command, qcode opens the coding screen on the project.`,
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.project, "project", "p", defaultProject(), "project file (default $QCODE_PROJECT, else ./project.qcode)")
 	pf.StringVar(&a.coder, "coder", defaultCoder(), "your name as a coder (default $QCODE_CODER, else your user name)")
+	pf.BoolVar(&a.showCoders, "show-coders", false, "TUI: show every coder's codings side by side (default: only yours)")
 	root.AddCommand(
 		a.initCommand(), a.demoCommand(), a.importCommand(), a.casesCommand(), a.infoCommand(),
 		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
@@ -118,6 +120,9 @@ func defaultCoder() string {
 
 // noArgs, exactArgs and minArgs check positional arguments as usage errors.
 func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 && !cmd.HasParent() {
+		return usagef("unknown command %q", args[0])
+	}
 	if len(args) > 0 {
 		return usagef("%s takes no arguments (got %q)", cmd.CommandPath(), strings.Join(args, " "))
 	}

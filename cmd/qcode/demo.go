@@ -10,6 +10,7 @@ import (
 
 	"qcode/coding"
 	"qcode/corpus/demo"
+	"qcode/tui"
 )
 
 func (a *app) demoCommand() *cobra.Command {
@@ -27,7 +28,7 @@ $XDG_DATA_HOME/qcode/demo.qcode) and kept, so your coding survives.`,
 			if len(args) == 1 {
 				path = args[0]
 			}
-			if err := ensureDemo(path, a.coder); err != nil {
+			if err := ensureDemo(path); err != nil {
 				return err
 			}
 			return a.openTUI(cmd, path, true)
@@ -47,8 +48,12 @@ func defaultDemoPath() string {
 	return filepath.Join(dir, "qcode", "demo.qcode")
 }
 
+// demoActor imports the demo survey, so that a coder's undo never reaches
+// back to the import.
+const demoActor = "qcode-demo"
+
 // ensureDemo creates the demo project at path unless it exists.
-func ensureDemo(path, coder string) error {
+func ensureDemo(path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return nil
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -65,7 +70,7 @@ func ensureDemo(path, coder string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.ImportSource(coder, src, coding.ImportOptions{}); err != nil {
+	if _, err := s.ImportSource(demoActor, src, coding.ImportOptions{}); err != nil {
 		s.Close()
 		os.Remove(path)
 		return fmt.Errorf("demo survey: %w", err)
@@ -75,14 +80,11 @@ func ensureDemo(path, coder string) error {
 
 // openTUI opens the coding screen on the project at path.
 func (a *app) openTUI(cmd *cobra.Command, path string, demo bool) error {
+	if err := coding.CheckCoderName(a.coder); err != nil {
+		return usagef("--coder: %s", err)
+	}
 	a.project = path
 	return a.withStore(func(s *coding.Store) error {
-		info, err := s.Info()
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stdout, "%s: %d segments from %d sources, %d codes, %d codings\n", path, info.Segments, info.Sources, info.Codes, info.Codings)
-		fmt.Fprintf(a.stdout, "look at it with: qcode -p %s segments | less\n", path)
-		return nil
+		return tui.Run(s, tui.Options{Coder: a.coder, ShowCoders: a.showCoders, Demo: demo})
 	})
 }

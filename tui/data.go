@@ -1,0 +1,157 @@
+package tui
+
+import (
+	"slices"
+
+	tea "charm.land/bubbletea/v2"
+
+	"qcode/coding"
+)
+
+// Everything that touches the store runs in a tea.Cmd and answers with one of
+// these messages; Update only folds them into state.
+
+// loadedMsg is the project as the screen needs it: on start, after a filter,
+// and after undo or an edit that may have changed anything.
+type loadedMsg struct {
+	book   *coding.Codebook
+	refs   []coding.SegRef // the segments the list shows
+	total  int             // segments in the project
+	coded  coding.RefSet   // segments the visible coders have coded
+	counts []coding.CodeCount
+	coder  coding.CoderID // 0 until the coder's first action
+	keep   coding.SegRef  // segment to keep the cursor on, if still listed
+	err    error
+}
+
+// windowMsg brings segments for the cache around the cursor.
+type windowMsg struct {
+	segs []coding.Segment
+	err  error
+}
+
+// write is one user action, queued so that actions reach the store in the
+// order they were made.
+type write struct {
+	pending string        // status while it runs ("saving: apply …")
+	seg     coding.SegRef // segment to refresh afterwards (0: none)
+	book    bool          // the codebook may change
+	reload  bool          // anything may change: reload everything after
+	do      func(s *coding.Store) (coding.ActionResult, error)
+	undo    func()       // rolls back what the screen showed before the store answered
+	after   func(*Model) // runs when the store has answered (e.g. move the cursor)
+	jump    bool         // move the cursor to the first segment the action changed
+}
+
+// writeDoneMsg is the store's answer to a write, with fresh copies of what it
+// changed.
+type writeDoneMsg struct {
+	w      write
+	res    coding.ActionResult
+	err    error
+	segs   []coding.Segment
+	counts []coding.CodeCount
+	book   *coding.Codebook
+	coder  coding.CoderID
+}
+
+// searchMsg lists the segments (of the current list) whose text matches.
+type searchMsg struct {
+	query string
+	refs  []coding.SegRef
+	err   error
+}
+
+// visibleCoders are the coders whose codings the screen shows: only the
+// coder's own (blind coding), or everyone's.
+func visibleCoders(s *coding.Store, coder string, all bool) []coding.CoderID {
+	if all {
+		return nil
+	}
+	if id, ok := s.CoderID(coder); ok {
+		return []coding.CoderID{id}
+	}
+	return []coding.CoderID{0} // no codings yet: show none
+}
+
+// loadCmd reads everything the screen starts from.
+func loadCmd(s *coding.Store, coder string, all bool, q coding.SegmentQuery, keep coding.SegRef) tea.Cmd {
+	return func() tea.Msg {
+		msg := loadedMsg{book: s.Codebook(), keep: keep}
+		msg.coder, _ = s.CoderID(coder)
+		mine := visibleCoders(s, coder, false)
+		if msg.refs, msg.err = s.SegmentRefs(q); msg.err != nil {
+			return msg
+		}
+		if q.IsZero() {
+			msg.total = len(msg.refs)
+		} else {
+			all, err := s.SegmentRefs(coding.SegmentQuery{})
+			if err != nil {
+				msg.err = err
+				return msg
+			}
+			msg.total = len(all)
+		}
+		if msg.coded, msg.err = s.Coded(mine); msg.err != nil {
+			return msg
+		}
+		msg.counts, msg.err = s.Counts()
+		return msg
+	}
+}
+
+// windowCmd loads segments into the cache.
+func windowCmd(s *coding.Store, coders []coding.CoderID, refs []coding.SegRef) tea.Cmd {
+	refs = slices.Clone(refs)
+	return func() tea.Msg {
+		segs, err := s.Load(refs, coders)
+		return windowMsg{segs: segs, err: err}
+	}
+}
+
+// writeCmd runs a write and reads back what it changed.
+func writeCmd(s *coding.Store, coder string, all bool, w write) tea.Cmd {
+	return func() tea.Msg {
+		msg := writeDoneMsg{w: w}
+		msg.res, msg.err = w.do(s)
+		msg.coder, _ = s.CoderID(coder)
+		refs := slices.Clone(msg.res.Segments)
+		if w.seg != 0 && !slices.Contains(refs, w.seg) {
+			refs = append(refs, w.seg)
+		}
+		// Read back even after an error: the screen must show what the store
+		// holds, not what it hoped for.
+		if segs, err := s.Load(refs, visibleCoders(s, coder, all)); err == nil {
+			msg.segs = segs
+		}
+		msg.counts, _ = s.Counts()
+		if w.book || w.reload {
+			msg.book = s.Codebook()
+		}
+		return msg
+	}
+}
+
+// searchCmd finds matches among refs.
+func searchCmd(s *coding.Store, q coding.SegmentQuery, query string, within []coding.SegRef) tea.Cmd {
+	return func() tea.Msg {
+		q.Text = query
+		hits, err := s.SegmentRefs(q)
+		if err != nil {
+			return searchMsg{query: query, err: err}
+		}
+		// Keep the list's order and only what the list shows.
+		in := make(map[coding.SegRef]bool, len(hits))
+		for _, r := range hits {
+			in[r] = true
+		}
+		var out []coding.SegRef
+		for _, r := range within {
+			if in[r] {
+				out = append(out, r)
+			}
+		}
+		return searchMsg{query: query, refs: out}
+	}
+}

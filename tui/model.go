@@ -1,0 +1,671 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"qcode/coding"
+)
+
+// Options configure the coding screen.
+type Options struct {
+	Coder      string // whose codings are made and (blind coding) shown
+	ShowCoders bool   // show every coder's codings side by side
+	Demo       bool   // say so in the status line
+}
+
+type focusArea int
+
+const (
+	focusSegments focusArea = iota
+	focusCodebook
+)
+
+// overlay is a box drawn over the screen that takes the keys while open
+// (picker, memo, help, filter, editor…).
+type overlay interface {
+	// update handles a key; done closes the overlay.
+	update(m *Model, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd)
+	view(m *Model) string
+}
+
+// Model is the coding screen: the segment list with the current segment in
+// full, the codebook panel and the status line.
+type Model struct {
+	store *coding.Store
+	opts  Options
+	keys  keyMap
+	st    styles
+	help  help.Model
+
+	width, height int
+	ready         bool // the first load has arrived
+
+	book    *coding.Codebook
+	query   coding.SegmentQuery // the active filter
+	filter  string              // the filter, in words, for the status line
+	refs    []coding.SegRef     // the segments listed
+	index   map[coding.SegRef]int
+	total   int
+	cursor  int
+	scroll  int // lines scrolled inside the current segment's text
+	cache   map[coding.SegRef]*coding.Segment
+	asked   map[coding.SegRef]bool // loads in flight
+	coder   coding.CoderID
+	coded   coding.RefSet // segments the coder has coded
+	ncoded  int
+	counts  []coding.CodeCount
+	showAll bool
+
+	focus   focusArea
+	panel   codebookPanel
+	hits    hitMap // where the last frame drew what, for the mouse
+	overlay overlay
+	span    *spanSelection
+	search  searchState
+	status  status
+
+	writes  []write // waiting for the one in flight
+	writing bool
+}
+
+// New builds the screen for a project; Init loads it.
+func New(s *coding.Store, opts Options) *Model {
+	m := &Model{
+		store:   s,
+		opts:    opts,
+		keys:    newKeyMap(),
+		st:      newStyles(true),
+		help:    help.New(),
+		showAll: opts.ShowCoders,
+		cache:   map[coding.SegRef]*coding.Segment{},
+		asked:   map[coding.SegRef]bool{},
+		book:    s.Codebook(),
+		width:   80,
+		height:  24,
+	}
+	m.help.Styles = m.st.Help
+	m.panel.expanded = map[coding.CodeID]bool{}
+	m.status.set("loading…", statusInfo)
+	return m
+}
+
+// Init asks for the terminal's background and loads the project.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.reload(0))
+}
+
+func (m *Model) reload(keep coding.SegRef) tea.Cmd {
+	return loadCmd(m.store, m.opts.Coder, m.showAll, m.query, keep)
+}
+
+// Update folds a message into the model. It never touches the store: keys
+// that change data queue a write, which runs as a command.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		return m, m.prefetch()
+	case tea.BackgroundColorMsg:
+		m.st = newStyles(msg.IsDark())
+		m.help.Styles = m.st.Help
+		return m, nil
+	case loadedMsg:
+		return m, m.loaded(msg)
+	case windowMsg:
+		m.windowLoaded(msg)
+		return m, m.prefetch()
+	case writeDoneMsg:
+		return m, m.writeDone(msg)
+	case searchMsg:
+		m.searchDone(msg)
+		return m, m.prefetch()
+	case attrsMsg:
+		m.attributesLoaded(msg)
+		return m, nil
+	case usageMsg:
+		m.usageLoaded(msg)
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	case tea.MouseClickMsg:
+		return m, m.click(msg.Mouse())
+	case tea.MouseWheelMsg:
+		return m, m.wheel(msg.Mouse())
+	}
+	return m, nil
+}
+
+func (m *Model) loaded(msg loadedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.status.set("could not load the project: "+msg.err.Error(), statusError)
+		return nil
+	}
+	first := !m.ready
+	m.ready = true
+	m.book = msg.book
+	m.refs, m.total, m.counts, m.coder = msg.refs, msg.total, msg.counts, msg.coder
+	m.coded, m.ncoded = msg.coded, msg.coded.Len()
+	m.index = make(map[coding.SegRef]int, len(m.refs))
+	for i, r := range m.refs {
+		m.index[r] = i
+	}
+	m.cache = map[coding.SegRef]*coding.Segment{}
+	m.asked = map[coding.SegRef]bool{}
+	m.cursor = 0
+	if i, ok := m.index[msg.keep]; ok {
+		m.cursor = i
+	}
+	m.scroll = 0
+	m.panel.clamp(m)
+	if first {
+		// Start with every theme open, so the digits reach codes at once.
+		for _, c := range m.book.Codes() {
+			if !m.book.IsLeaf(c.ID) {
+				m.panel.expanded[c.ID] = true
+			}
+		}
+		m.status.set(fmt.Sprintf("%d segments · press ? for help", m.total), statusInfo)
+		if m.total == 0 {
+			m.status.set("no segments yet: import some with `qcode import FILE`", statusInfo)
+		}
+	}
+	return m.prefetch()
+}
+
+// window is how many segments around the cursor are kept loaded.
+const window = 64
+
+// prefetch asks for the segments around the cursor that are not loaded.
+func (m *Model) prefetch() tea.Cmd {
+	if len(m.refs) == 0 {
+		return nil
+	}
+	lo, hi := max(0, m.cursor-window/2), min(len(m.refs), m.cursor+window)
+	var need []coding.SegRef
+	for _, r := range m.refs[lo:hi] {
+		if m.cache[r] == nil && !m.asked[r] {
+			need = append(need, r)
+			m.asked[r] = true
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	return windowCmd(m.store, m.visible(), need)
+}
+
+func (m *Model) visible() []coding.CoderID {
+	if m.showAll {
+		return nil
+	}
+	if m.coder == 0 {
+		return []coding.CoderID{0}
+	}
+	return []coding.CoderID{m.coder}
+}
+
+func (m *Model) windowLoaded(msg windowMsg) {
+	if msg.err != nil {
+		m.status.set("could not read segments: "+msg.err.Error(), statusError)
+		return
+	}
+	for i := range msg.segs {
+		seg := msg.segs[i]
+		m.cache[seg.Ref] = &seg
+		delete(m.asked, seg.Ref)
+	}
+	// Keep the cache small on big projects: drop what is far from the cursor.
+	if len(m.cache) > 8*window {
+		for r := range m.cache {
+			if i, ok := m.index[r]; !ok || i < m.cursor-2*window || i > m.cursor+2*window {
+				delete(m.cache, r)
+			}
+		}
+	}
+}
+
+// current is the segment under the cursor (nil while it loads).
+func (m *Model) current() *coding.Segment {
+	if m.cursor < 0 || m.cursor >= len(m.refs) {
+		return nil
+	}
+	return m.cache[m.refs[m.cursor]]
+}
+
+// move puts the cursor on list position i.
+func (m *Model) move(i int) tea.Cmd {
+	if len(m.refs) == 0 {
+		return nil
+	}
+	i = max(0, min(i, len(m.refs)-1))
+	if i != m.cursor {
+		m.cursor, m.scroll = i, 0
+		m.span = nil
+	}
+	return m.prefetch()
+}
+
+// enqueue queues a write; the first runs at once.
+func (m *Model) enqueue(w write) tea.Cmd {
+	m.status.set("saving: "+w.pending, statusPending)
+	if m.writing {
+		m.writes = append(m.writes, w)
+		return nil
+	}
+	m.writing = true
+	return writeCmd(m.store, m.opts.Coder, m.showAll, w)
+}
+
+func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
+	m.writing = false
+	var cmds []tea.Cmd
+	if msg.coder != 0 {
+		m.coder = msg.coder
+	}
+	if msg.book != nil {
+		m.book = msg.book
+		m.panel.clamp(m)
+	}
+	if msg.counts != nil {
+		m.counts = msg.counts
+	}
+	if msg.err != nil && msg.w.undo != nil && len(msg.segs) == 0 {
+		msg.w.undo() // the store could not even be read: show what was there before
+	}
+	for i := range msg.segs {
+		seg := msg.segs[i]
+		m.cache[seg.Ref] = &seg
+		m.markCoded(&seg)
+	}
+	switch {
+	case msg.err != nil:
+		m.status.set(errorText(msg.w.pending, msg.err), statusError)
+		// Queued writes were made on top of what failed: drop them, and say so.
+		if n := len(m.writes); n > 0 {
+			m.writes = nil
+			m.status.set(fmt.Sprintf("%s (and %d later actions not saved)", errorText(msg.w.pending, msg.err), n), statusError)
+			cmds = append(cmds, m.reload(m.currentRef()))
+		}
+		return tea.Batch(cmds...)
+	case msg.res.Desc != "":
+		text := msg.res.Desc
+		if len(msg.res.Notes) > 0 {
+			text += " · " + strings.Join(msg.res.Notes, " · ")
+		}
+		if msg.res.Seq == 0 {
+			text += " · nothing changed"
+		} else {
+			text += " · saved"
+		}
+		m.status.set(text, statusOK)
+	}
+	if msg.w.after != nil {
+		msg.w.after(m)
+	}
+	if msg.w.jump && len(msg.res.Segments) > 0 {
+		if i, ok := m.index[msg.res.Segments[0]]; ok {
+			cmds = append(cmds, m.move(i))
+		}
+	}
+	if msg.w.reload || len(msg.res.Segments) >= 64 {
+		cmds = append(cmds, m.reload(m.currentRef()))
+	}
+	if len(m.writes) > 0 {
+		next := m.writes[0]
+		m.writes = m.writes[1:]
+		m.writing = true
+		cmds = append(cmds, writeCmd(m.store, m.opts.Coder, m.showAll, next))
+	}
+	return tea.Batch(cmds...)
+}
+
+func errorText(what string, err error) string {
+	return "not saved: " + what + ": " + err.Error()
+}
+
+func (m *Model) currentRef() coding.SegRef {
+	if m.cursor >= 0 && m.cursor < len(m.refs) {
+		return m.refs[m.cursor]
+	}
+	return 0
+}
+
+// markCoded keeps the coder's coded set in step with a segment's codings.
+func (m *Model) markCoded(seg *coding.Segment) {
+	mine := false
+	for _, c := range seg.Codings {
+		if c.Coder == m.coder && m.coder != 0 {
+			mine = true
+		}
+	}
+	if m.coded.Has(seg.Ref) != mine {
+		m.coded.Set(seg.Ref, mine)
+		if mine {
+			m.ncoded++
+		} else {
+			m.ncoded--
+		}
+	}
+}
+
+// codeCounts are the codings per code of the visible coders.
+func (m *Model) codeCounts() map[coding.CodeID]int {
+	out := map[coding.CodeID]int{}
+	for _, c := range m.counts {
+		if m.showAll || (c.Coder == m.coder && m.coder != 0) {
+			out[c.Code] += c.Codings
+		}
+	}
+	return out
+}
+
+// key handles a key press: an open overlay first, then span selection, then
+// the screen's own keys.
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if o := m.overlay; o != nil {
+		done, cmd := o.update(m, msg)
+		// An overlay may hand over to another (the picker back to the
+		// editor); only the one that finished closes.
+		if done && m.overlay == o {
+			m.overlay = nil
+		}
+		return cmd
+	}
+	if m.search.editing {
+		return m.searchKey(msg)
+	}
+	if m.span != nil {
+		if cmd, ok := m.spanKey(msg); ok {
+			return cmd
+		}
+	}
+	if m.focus == focusCodebook {
+		if cmd, ok := m.panelKey(msg); ok {
+			return cmd
+		}
+	}
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.overlay = &helpOverlay{}
+	case msg.String() == "esc":
+		switch {
+		case m.search.active():
+			m.search = searchState{}
+			m.status.set("search cleared", statusInfo)
+		case !m.query.IsZero():
+			return m.setFilter(coding.SegmentQuery{}, "")
+		}
+	case key.Matches(msg, k.Down):
+		return m.move(m.cursor + 1)
+	case key.Matches(msg, k.Up):
+		return m.move(m.cursor - 1)
+	case key.Matches(msg, k.PageDown):
+		return m.move(m.cursor + max(1, m.height/3))
+	case key.Matches(msg, k.PageUp):
+		return m.move(m.cursor - max(1, m.height/3))
+	case key.Matches(msg, k.Top):
+		return m.move(0)
+	case key.Matches(msg, k.Bottom):
+		return m.move(len(m.refs) - 1)
+	case msg.String() == "J":
+		m.scroll++
+	case msg.String() == "K":
+		m.scroll = max(0, m.scroll-1)
+	case key.Matches(msg, k.NextUncoded):
+		if m.search.active() {
+			return m.nextMatch(1)
+		}
+		return m.nextUncoded()
+	case msg.String() == "N" && m.search.active():
+		return m.nextMatch(-1)
+	case key.Matches(msg, k.Toggle):
+		return m.toggleNumbered(msg.String())
+	case key.Matches(msg, k.NextTheme):
+		m.panel.stepTheme(m, 1)
+	case key.Matches(msg, k.PrevTheme):
+		m.panel.stepTheme(m, -1)
+	case key.Matches(msg, k.OutTheme):
+		m.panel.out(m)
+	case key.Matches(msg, k.Picker):
+		if m.current() != nil {
+			m.overlay = newPicker(m, pickApply, "Apply a code")
+		}
+	case key.Matches(msg, k.Search):
+		m.beginSearch()
+	case key.Matches(msg, k.Filter):
+		m.overlay = newFilterMenu(m)
+	case key.Matches(msg, k.Star):
+		return m.star()
+	case key.Matches(msg, k.Memo):
+		return m.memo()
+	case key.Matches(msg, k.Span):
+		m.beginSpan()
+	case key.Matches(msg, k.Undo):
+		return m.undo(true)
+	case key.Matches(msg, k.Redo):
+		return m.undo(false)
+	case key.Matches(msg, k.Focus):
+		if m.panelWidth() > 0 {
+			m.focus = 1 - m.focus
+		}
+	case key.Matches(msg, k.Editor):
+		m.overlay = newEditor(m)
+	case key.Matches(msg, k.Report):
+		m.overlay = newReportView(m)
+	case key.Matches(msg, k.Agree):
+		m.overlay = newAgreeView(m)
+	case key.Matches(msg, k.Coders):
+		m.showAll = !m.showAll
+		if m.showAll {
+			m.status.set("showing every coder's codings", statusInfo)
+		} else {
+			m.status.set("showing only your codings (blind coding)", statusInfo)
+		}
+		return m.reload(m.currentRef())
+	}
+	return nil
+}
+
+// nextUncoded moves to the next segment the coder has not coded.
+func (m *Model) nextUncoded() tea.Cmd {
+	for i := m.cursor + 1; i < len(m.refs); i++ {
+		if !m.coded.Has(m.refs[i]) {
+			return m.move(i)
+		}
+	}
+	for i := 0; i < m.cursor; i++ {
+		if !m.coded.Has(m.refs[i]) {
+			m.status.set("wrapped to the first uncoded segment", statusInfo)
+			return m.move(i)
+		}
+	}
+	m.status.set("every listed segment is coded", statusOK)
+	return nil
+}
+
+// toggleNumbered toggles the code numbered d in the codebook panel.
+func (m *Model) toggleNumbered(d string) tea.Cmd {
+	n := int(d[0] - '0')
+	if n == 0 {
+		n = 10
+	}
+	rows := m.panel.rows(m)
+	if n > len(rows) {
+		m.status.set(fmt.Sprintf("no code numbered %s here", d), statusInfo)
+		return nil
+	}
+	if m.span != nil {
+		return m.applySpan(rows[n-1].code.ID)
+	}
+	return m.toggle(rows[n-1].code.ID)
+}
+
+// toggle applies or removes a code on the current segment, showing the
+// result at once and saving it in the background.
+func (m *Model) toggle(id coding.CodeID) tea.Cmd {
+	seg := m.current()
+	if seg == nil {
+		return nil
+	}
+	code, ok := m.book.Code(id)
+	if !ok {
+		return nil
+	}
+	before := *seg
+	before.Codings = append([]coding.Coding(nil), seg.Codings...)
+	had := false
+	var kept []coding.Coding
+	for _, c := range seg.Codings {
+		if c.Coder == m.coder && m.coder != 0 && c.Code == id {
+			had = true
+			continue
+		}
+		kept = append(kept, c)
+	}
+	verb := "remove "
+	if !had {
+		verb = "apply "
+		if g, ok := m.book.GroupOf(id); ok {
+			kept = slicesDeleteFunc(kept, func(c coding.Coding) bool {
+				p, _ := m.book.Code(c.Code)
+				return c.Coder == m.coder && m.coder != 0 && p.Parent == g.ID
+			})
+		}
+		kept = append(kept, coding.Coding{CodingKey: coding.CodingKey{Seg: seg.Ref, Code: id, Coder: m.coder}, CoderName: m.opts.Coder})
+	}
+	seg.Codings = kept
+	m.markCodedOptimistic(seg.Ref, !had || hasMine(kept, m.coder))
+	coder, ref := m.opts.Coder, seg.Ref
+	return m.enqueue(write{
+		pending: verb + code.Path,
+		seg:     ref,
+		do: func(s *coding.Store) (coding.ActionResult, error) {
+			r, err := s.Toggle(coder, ref, id)
+			return r.ActionResult, err
+		},
+		undo: func() { m.cache[ref] = &before },
+	})
+}
+
+func hasMine(cs []coding.Coding, me coding.CoderID) bool {
+	for _, c := range cs {
+		if c.Coder == me {
+			return true
+		}
+	}
+	return false
+}
+
+// markCodedOptimistic updates the coded set before the store answers.
+func (m *Model) markCodedOptimistic(ref coding.SegRef, coded bool) {
+	if m.coded.Has(ref) != coded {
+		m.coded.Set(ref, coded)
+		if coded {
+			m.ncoded++
+		} else {
+			m.ncoded--
+		}
+	}
+}
+
+func slicesDeleteFunc(cs []coding.Coding, del func(coding.Coding) bool) []coding.Coding {
+	out := cs[:0]
+	for _, c := range cs {
+		if !del(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// undo undoes (or redoes) the coder's last action and jumps to what it
+// changed.
+func (m *Model) undo(undo bool) tea.Cmd {
+	coder := m.opts.Coder
+	verb := "undo"
+	if !undo {
+		verb = "redo"
+	}
+	return m.enqueue(write{
+		pending: verb,
+		book:    true,
+		jump:    true,
+		do: func(s *coding.Store) (coding.ActionResult, error) {
+			var r coding.ActionResult
+			var err error
+			if undo {
+				r, err = s.Undo(coder)
+			} else {
+				r, err = s.Redo(coder)
+			}
+			if err == nil {
+				r.Desc = verb + ": " + r.Desc
+			}
+			return r, err
+		},
+	})
+}
+
+// View draws the screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "qcode · " + m.store.Meta().Name
+	return v
+}
+
+// render draws the screen as a string (the tests' golden frames).
+func (m *Model) render() string {
+	w, h := m.width, m.height
+	if w < 20 || h < 6 {
+		return "qcode needs a larger terminal"
+	}
+	mainH := h - 2
+	pw := m.panelWidth()
+	list := m.renderSegments(w-pw, mainH)
+	body := list
+	if pw > 0 {
+		body = lipgloss.JoinHorizontal(lipgloss.Top, list, m.renderPanel(pw, mainH))
+	}
+	screen := lipgloss.JoinVertical(lipgloss.Left, body, m.renderStatus(w), m.renderFooter(w))
+	if m.overlay != nil {
+		box := m.overlay.view(m)
+		bw, bh := lipgloss.Size(box)
+		x, y := max(0, (w-bw)/2), max(0, (h-bh)/2)
+		screen = lipgloss.NewCompositor(
+			lipgloss.NewLayer(screen),
+			lipgloss.NewLayer(box).X(x).Y(y).Z(1),
+		).Render()
+	}
+	return screen
+}
+
+// panelWidth is the codebook panel's width (0: hidden on narrow screens).
+func (m *Model) panelWidth() int {
+	switch {
+	case m.width < 60:
+		return 0
+	case m.width >= 160: // room for the codes' descriptions beside them
+		return min(80, m.width*2/5)
+	}
+	return max(30, min(50, m.width*2/7))
+}
+
+func (m *Model) renderFooter(w int) string {
+	if m.search.editing {
+		return m.search.view(m, w)
+	}
+	m.help.SetWidth(w)
+	return m.help.View(m.keys)
+}

@@ -1,0 +1,126 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"qcode/coding"
+)
+
+// searchState is the `/` search: typing in the footer, then matches marked
+// and n/N jumping between them until esc.
+type searchState struct {
+	editing bool
+	input   textinput.Model
+	query   string
+	hits    []coding.SegRef
+	running bool
+}
+
+// newInput is a one-line input with a steady cursor (a blinking one would
+// redraw the screen twice a second for nothing).
+func newInput(prompt, placeholder string, isDark bool) textinput.Model {
+	in := textinput.New()
+	st := textinput.DefaultStyles(isDark)
+	st.Cursor.Blink = false
+	in.SetStyles(st)
+	in.Prompt = prompt
+	in.Placeholder = placeholder
+	in.Focus()
+	return in
+}
+
+func (s searchState) active() bool { return s.query != "" && !s.editing }
+
+// position says which match the cursor is on.
+func (s searchState) position() string {
+	switch {
+	case s.running:
+		return "(searching…)"
+	case len(s.hits) == 0:
+		return "(no matches)"
+	}
+	return fmt.Sprintf("(%d matches · n/N)", len(s.hits))
+}
+
+func (m *Model) beginSearch() {
+	m.search.editing = true
+	m.search.input = newInput("/", "search the text; enter jumps, esc cancels", m.st.isDark)
+	m.search.input.SetValue(m.search.query)
+	m.search.input.CursorEnd()
+}
+
+func (m *Model) searchKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		m.search.editing = false
+		return nil
+	case "enter":
+		m.search.editing = false
+		q := m.search.input.Value()
+		m.search.query, m.search.hits = q, nil
+		if q == "" {
+			return nil
+		}
+		m.search.running = true
+		return searchCmd(m.store, m.query, q, m.refs)
+	}
+	var cmd tea.Cmd
+	m.search.input, cmd = m.search.input.Update(msg)
+	return cmd
+}
+
+func (m *Model) searchDone(msg searchMsg) {
+	if msg.query != m.search.query {
+		return // a newer search is on its way
+	}
+	m.search.running = false
+	if msg.err != nil {
+		m.status.set("search failed: "+msg.err.Error(), statusError)
+		return
+	}
+	m.search.hits = msg.refs
+	if len(msg.refs) == 0 {
+		m.status.set(fmt.Sprintf("no segment contains %q", msg.query), statusInfo)
+		return
+	}
+	m.status.set(fmt.Sprintf("%d segments contain %q", len(msg.refs), msg.query), statusInfo)
+	if i, ok := m.index[m.currentRef()]; !ok || !containsRef(msg.refs, m.refs[i]) {
+		m.nextMatch(1)
+	}
+}
+
+func containsRef(list []coding.SegRef, r coding.SegRef) bool {
+	for _, x := range list {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// nextMatch moves to the next (d=1) or previous match, wrapping round. The
+// matches are in list order, so this is a binary search.
+func (m *Model) nextMatch(d int) tea.Cmd {
+	hits := m.search.hits
+	if len(hits) == 0 {
+		return nil
+	}
+	k := sort.Search(len(hits), func(k int) bool { return m.index[hits[k]] > m.cursor })
+	if d < 0 {
+		k = sort.Search(len(hits), func(k int) bool { return m.index[hits[k]] >= m.cursor }) - 1
+	}
+	if k < 0 || k >= len(hits) {
+		k = (k + len(hits)) % len(hits)
+		m.status.set("search wrapped round", statusInfo)
+	}
+	return m.move(m.index[hits[k]])
+}
+
+func (s searchState) view(m *Model, w int) string {
+	s.input.SetWidth(w - 2)
+	return s.input.View()
+}
