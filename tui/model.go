@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -50,7 +51,6 @@ type Model struct {
 	query   coding.SegmentQuery // the active filter
 	filter  string              // the filter, in words, for the status line
 	refs    []coding.SegRef     // the segments listed
-	index   map[coding.SegRef]int
 	total   int
 	cursor  int
 	scroll  int // lines scrolled inside the current segment's text
@@ -152,14 +152,10 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	m.book = msg.book
 	m.refs, m.total, m.counts, m.coder = msg.refs, msg.total, msg.counts, msg.coder
 	m.coded, m.ncoded = msg.coded, msg.coded.Len()
-	m.index = make(map[coding.SegRef]int, len(m.refs))
-	for i, r := range m.refs {
-		m.index[r] = i
-	}
 	m.cache = map[coding.SegRef]*coding.Segment{}
 	m.asked = map[coding.SegRef]bool{}
 	m.cursor = 0
-	if i, ok := m.index[msg.keep]; ok {
+	if i, ok := m.indexOf(msg.keep); ok {
 		m.cursor = i
 	}
 	m.scroll = 0
@@ -224,11 +220,19 @@ func (m *Model) windowLoaded(msg windowMsg) {
 	// Keep the cache small on big projects: drop what is far from the cursor.
 	if len(m.cache) > 8*window {
 		for r := range m.cache {
-			if i, ok := m.index[r]; !ok || i < m.cursor-2*window || i > m.cursor+2*window {
+			if i, ok := m.indexOf(r); !ok || i < m.cursor-2*window || i > m.cursor+2*window {
 				delete(m.cache, r)
 			}
 		}
 	}
+}
+
+// indexOf finds a segment's position in the list. The list is always in
+// ascending ref order, so this is a binary search (a map over a million
+// refs would cost more to build than the first frame may take).
+func (m *Model) indexOf(r coding.SegRef) (int, bool) {
+	i, ok := slices.BinarySearch(m.refs, r)
+	return i, ok
 }
 
 // current is the segment under the cursor (nil while it loads).
@@ -310,7 +314,7 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 		msg.w.after(m)
 	}
 	if msg.w.jump && len(msg.res.Segments) > 0 {
-		if i, ok := m.index[msg.res.Segments[0]]; ok {
+		if i, ok := m.indexOf(msg.res.Segments[0]); ok {
 			cmds = append(cmds, m.move(i))
 		}
 	}

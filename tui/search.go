@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"charm.land/bubbles/v2/textinput"
@@ -88,18 +89,9 @@ func (m *Model) searchDone(msg searchMsg) {
 		return
 	}
 	m.status.set(fmt.Sprintf("%d segments contain %q", len(msg.refs), msg.query), statusInfo)
-	if i, ok := m.index[m.currentRef()]; !ok || !containsRef(msg.refs, m.refs[i]) {
+	if _, ok := slices.BinarySearch(msg.refs, m.currentRef()); !ok {
 		m.nextMatch(1)
 	}
-}
-
-func containsRef(list []coding.SegRef, r coding.SegRef) bool {
-	for _, x := range list {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
 
 // nextMatch moves to the next (d=1) or previous match, wrapping round. The
@@ -109,15 +101,18 @@ func (m *Model) nextMatch(d int) tea.Cmd {
 	if len(hits) == 0 {
 		return nil
 	}
-	k := sort.Search(len(hits), func(k int) bool { return m.index[hits[k]] > m.cursor })
+	// Hits and the list are both in ref order: compare refs directly.
+	cur := m.currentRef()
+	k := sort.Search(len(hits), func(k int) bool { return hits[k] > cur })
 	if d < 0 {
-		k = sort.Search(len(hits), func(k int) bool { return m.index[hits[k]] >= m.cursor }) - 1
+		k = sort.Search(len(hits), func(k int) bool { return hits[k] >= cur }) - 1
 	}
 	if k < 0 || k >= len(hits) {
 		k = (k + len(hits)) % len(hits)
 		m.status.set("search wrapped round", statusInfo)
 	}
-	return m.move(m.index[hits[k]])
+	i, _ := m.indexOf(hits[k])
+	return m.move(i)
 }
 
 func (s searchState) view(m *Model, w int) string {

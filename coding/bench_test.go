@@ -1,0 +1,145 @@
+package coding_test
+
+import (
+	"bufio"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"qcode/coding"
+	"qcode/coding/codingtest"
+	"qcode/corpus"
+)
+
+// These benchmarks print each figure beside its budget from DESIGN.md. They
+// run under `make bench`, not `make test`.
+
+// BenchmarkImportCSV100k reads and stores a 100,000-row long CSV: the whole
+// `qcode import`, parse included (budget ≤ 2 s).
+func BenchmarkImportCSV100k(b *testing.B) {
+	dir := b.TempDir()
+	csvPath := filepath.Join(dir, "answers.csv")
+	f, err := os.Create(csvPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "id,respondent,question_id,role,authority,answer")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 100_000; i++ {
+		fmt.Fprintf(w, "A%06d,P%05d,%s,%s,Authority %02d,\"%s\"\n", i+1, i/5+1,
+			codingtest.Questions[i%5], codingtest.Roles[(i/5)%6], (i/5)%30+1, codingtest.Answer(rng))
+	}
+	w.Flush()
+	f.Close()
+	var times []time.Duration
+	for i := 0; i < b.N; i++ {
+		s, err := coding.Create(filepath.Join(dir, fmt.Sprintf("p%d.qcode", i)), coding.CreateOptions{Codes: coding.PQTemplate()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		src, err := corpus.Read(csvPath, corpus.Options{TextCol: "answer", IDCol: "id", CaseCol: "respondent"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.ImportSource("bench", src, coding.ImportOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+		s.Close()
+	}
+	codingtest.Budget(b, "import of a 100,000-row CSV (median)", median(times), 2*time.Second)
+}
+
+// BenchmarkApplyDurable applies one code, durably, on the full project and
+// compares it with a raw fsync measured on the same disk in the same run
+// (budget ≤ 2.5× fsync; bbolt's floor is two syncs).
+func BenchmarkApplyDurable(b *testing.B) {
+	path := codingtest.CopyProject(b, codingtest.Project(b, codingtest.Full), b.TempDir())
+	s, err := coding.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	refs, err := s.SegmentRefs(coding.SegmentQuery{Source: "survey-01"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	code, _ := s.Codebook().Lookup("Barriers/Workload and time")
+	rng := rand.New(rand.NewPCG(3, 4))
+	// Warm up: the first write after open pays for the page cache.
+	s.Apply("bench", refs[0], code.ID, coding.Span{})
+	const n = 300
+	var apply []time.Duration
+	for i := 0; i < max(n, b.N); i++ {
+		ref := refs[rng.IntN(len(refs))]
+		start := time.Now()
+		if _, err := s.Toggle("bench", ref, code.ID); err != nil {
+			b.Fatal(err)
+		}
+		apply = append(apply, time.Since(start))
+	}
+	fsync := fsyncLatency(b, filepath.Dir(path), n)
+	ratio := float64(median(apply)) / float64(median(fsync))
+	b.Logf("raw fsync (4 KiB write + fdatasync) median %s, p99 %s", median(fsync), percentile(fsync, 99))
+	codingtest.Budget(b, "apply a code, durable (median)", median(apply), time.Duration(2.5*float64(median(fsync))))
+	b.Logf("apply a code, durable p99: %s", percentile(apply, 99))
+	codingtest.Ratio(b, "apply ÷ fsync (medians)", ratio, 2.5)
+	b.ReportMetric(ratio, "x-fsync")
+}
+
+// fsyncLatency measures n small writes each followed by a sync, in dir.
+func fsyncLatency(b *testing.B, dir string, n int) []time.Duration {
+	f, err := os.CreateTemp(dir, "fsync")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	page := make([]byte, 4096)
+	var out []time.Duration
+	for i := 0; i < n; i++ {
+		start := time.Now()
+		if _, err := f.WriteAt(page, int64(i%64)*4096); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Sync(); err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, time.Since(start))
+	}
+	return out
+}
+
+// BenchmarkOpen1M opens the 1,000,000-segment project after a clean close
+// (Close writes bbolt's freelist, so Open need not walk every page; after a
+// crash the first open does, see TestCrash* for that figure).
+func BenchmarkOpen1M(b *testing.B) {
+	path := codingtest.Project(b, codingtest.Full)
+	var clean []time.Duration
+	for i := 0; i < max(5, b.N); i++ {
+		start := time.Now()
+		s, err := coding.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		clean = append(clean, time.Since(start))
+		s.Close()
+	}
+	codingtest.Budget(b, "open a 1,000,000-segment project (median)", median(clean), 300*time.Millisecond)
+	st, _ := os.Stat(path)
+	b.Logf("project file: %d MB", st.Size()>>20)
+}
+
+func median(d []time.Duration) time.Duration { return percentile(d, 50) }
+
+func percentile(d []time.Duration, p int) time.Duration {
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[min(len(s)-1, len(s)*p/100)]
+}

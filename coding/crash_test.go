@@ -1,0 +1,209 @@
+package coding
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"qcode/corpus"
+)
+
+// The crash tests re-run this test binary as a child that imports a large
+// file, kill it with SIGKILL part-way, and check that the project opens and
+// is exactly as it was before, or exactly as after.
+
+const (
+	crashSegments = 100_000
+	crashCodings  = 150_000
+)
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv("QCODE_CRASH_CHILD"); mode != "" {
+		if err := crashChild(mode, os.Getenv("QCODE_CRASH_PATH")); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func bigSource(name string, n int) *corpus.Source {
+	src := &corpus.Source{Name: name, File: name + ".csv", Format: "csv", Hash: name}
+	src.Segments = make([]corpus.Segment, n)
+	for i := range src.Segments {
+		src.Segments[i] = corpus.Segment{ID: fmt.Sprintf("%s-%d", name, i+1), Case: fmt.Sprintf("P%d", i/5),
+			Text:       fmt.Sprintf("answer %d about workload, release and travel", i),
+			Attributes: []corpus.Attribute{{Name: "question_id", Value: fmt.Sprintf("Q%d", i%5)}}}
+	}
+	return src
+}
+
+// crashChild does the work the parent kills.
+func crashChild(mode, path string) error {
+	s, err := Open(path)
+	if err != nil {
+		return err
+	}
+	fmt.Println("ready")
+	switch mode {
+	case "import":
+		_, err = s.ImportSource("child", bigSource("big", crashSegments), ImportOptions{})
+	case "codings":
+		var b strings.Builder
+		b.WriteString("segment,code,coder\n")
+		for i := 0; i < crashCodings; i++ {
+			fmt.Fprintf(&b, "base-%d,Barriers/Workload and time,c%d\n", i%50_000+1, i%7)
+		}
+		_, err = s.ImportCodings("child", "big.csv", strings.NewReader(b.String()))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Println("done")
+	return s.Close()
+}
+
+func TestCrashDuringImport(t *testing.T) {
+	crashTest(t, "import", func(t *testing.T, s *Store, completed bool) {
+		info, _ := s.Info()
+		switch info.Segments {
+		case 50_000:
+			if completed {
+				t.Errorf("the child said done, but the import is not there")
+			}
+		case 50_000 + crashSegments:
+			refs, err := s.SegmentRefs(SegmentQuery{Source: "big"})
+			if err != nil || len(refs) != crashSegments {
+				t.Errorf("after: source big has %d segments (%v)", len(refs), err)
+			}
+			if _, err := s.Resolve(fmt.Sprintf("big-%d", crashSegments)); err != nil {
+				t.Errorf("after: last segment missing: %v", err)
+			}
+		default:
+			t.Errorf("project is half imported: %d segments", info.Segments)
+		}
+	})
+}
+
+func TestCrashDuringCodingsImport(t *testing.T) {
+	crashTest(t, "codings", func(t *testing.T, s *Store, completed bool) {
+		info, _ := s.Info()
+		exported := 0
+		if err := s.ExportCodings(func(CodingRecord) error { exported++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		byCode := 0
+		s.db.View(func(tx *bolt.Tx) error {
+			byCode = tx.Bucket(bktByCode).Stats().KeyN
+			return nil
+		})
+		// 150,000 rows over 50,000 segments × 7 coders: all distinct codings.
+		if (info.Codings != 0 && info.Codings != crashCodings) || exported != info.Codings || byCode != info.Codings {
+			t.Errorf("half a codings import: tallies %d, codings %d, index %d", info.Codings, exported, byCode)
+		}
+		if completed && info.Codings == 0 {
+			t.Errorf("the child said done, but the codings are not there")
+		}
+	})
+}
+
+// crashTest kills a child doing mode at several moments and checks the
+// project each time.
+func crashTest(t *testing.T, mode string, check func(t *testing.T, s *Store, completed bool)) {
+	if testing.Short() {
+		t.Skip("crash test re-runs the binary; not in -short")
+	}
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base.qcode")
+	s, err := Create(base, CreateOptions{Codes: PQTemplate()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportSource("setup", bigSource("base", 50_000), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	// First let a child finish, to learn how long the work takes on this
+	// machine (and build); then kill children at fractions of that time.
+	full := runChild(t, mode, base, filepath.Join(dir, "full.qcode"), 0, check)
+	for i, frac := range []float64{0.15, 0.5, 0.85, 0.97} {
+		runChild(t, mode, base, filepath.Join(dir, fmt.Sprintf("p%d.qcode", i)), time.Duration(frac*float64(full)), check)
+	}
+}
+
+// runChild copies base to path, runs a child on it, kills it after delay
+// (0: lets it finish) and checks the project. It returns how long the child
+// ran.
+func runChild(t *testing.T, mode, base, path string, delay time.Duration, check func(t *testing.T, s *Store, completed bool)) time.Duration {
+	copyFile(t, base, path)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "QCODE_CRASH_CHILD="+mode, "QCODE_CRASH_PATH="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(out)
+	if !lines.Scan() || lines.Text() != "ready" {
+		t.Fatalf("child did not start: %q", lines.Text())
+	}
+	start := time.Now()
+	done := make(chan bool, 1)
+	go func() {
+		finished := false
+		for lines.Scan() {
+			finished = finished || lines.Text() == "done"
+		}
+		done <- finished
+	}()
+	var completed bool
+	if delay == 0 {
+		completed = <-done
+		cmd.Wait()
+	} else {
+		select {
+		case completed = <-done:
+		case <-time.After(delay):
+		}
+		cmd.Process.Kill() // SIGKILL: no deferred code, no Close
+		cmd.Wait()
+		if !completed {
+			completed = <-done
+		}
+	}
+	ran := time.Since(start)
+
+	opened := time.Now()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatalf("after a kill at %s the project does not open: %v", delay, err)
+	}
+	took := time.Since(opened)
+	defer s.Close()
+	check(t, s, completed)
+	info, _ := s.Info()
+	t.Logf("killed after %s (ran %s): completed=%v, segments %d, codings %d, reopened in %s", delay, ran.Round(time.Millisecond), completed, info.Segments, info.Codings, took)
+	return ran
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
