@@ -145,16 +145,7 @@ func segmentsJSON(s *coding.Store, segs []coding.Segment) []segmentJSON {
 
 func segmentsTable(s *coding.Store, segs []coding.Segment) table {
 	book := s.Codebook()
-	hasCase := false
-	for _, seg := range segs {
-		hasCase = hasCase || seg.Case != ""
-	}
-	t := table{head: []string{"id", "source"}}
-	if hasCase {
-		t.head = append(t.head, "case")
-	}
-	t.head = append(t.head, "codes", "text")
-	t.fill = len(t.head) - 1
+	t := table{head: []string{"id", "source", "case", "codes", "text"}, fill: 4}
 	for _, seg := range segs {
 		var codes []string
 		for _, c := range seg.Codings {
@@ -168,11 +159,7 @@ func segmentsTable(s *coding.Store, segs []coding.Segment) table {
 			}
 			codes = append(codes, label+")")
 		}
-		row := []string{seg.ID, seg.Source}
-		if hasCase {
-			row = append(row, seg.Case)
-		}
-		t.rows = append(t.rows, append(row, strings.Join(codes, "; "), seg.Text))
+		t.rows = append(t.rows, []string{seg.ID, seg.Source, seg.Case, strings.Join(codes, "; "), seg.Text})
 	}
 	return t
 }
