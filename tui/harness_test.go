@@ -14,7 +14,12 @@ import (
 	"qcode/corpus/demo"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+// updating tells whether -update was given (the flag is teatest's golden
+// package's, shared with it).
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // harness drives a Model without a program: it calls Update, runs the
 // commands it returns (as the program would, but at once) and feeds their
@@ -117,7 +122,7 @@ func (h *harness) frame() string { return ansi.Strip(h.m.render()) }
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
+	if updating() {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}

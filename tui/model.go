@@ -70,8 +70,9 @@ type Model struct {
 	search  searchState
 	status  status
 
-	writes  []write // waiting for the one in flight
-	writing bool
+	writes   []write // waiting for the one in flight
+	writing  bool
+	quitting bool // q was pressed while writes were in flight: quit once saved
 }
 
 // New builds the screen for a project; Init loads it.
@@ -297,6 +298,7 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 			m.status.set(fmt.Sprintf("%s (and %d later actions not saved)", errorText(msg.w.pending, msg.err), n), statusError)
 			cmds = append(cmds, m.reload(m.currentRef()))
 		}
+		m.quitting = false // stay, so the error is read
 		return tea.Batch(cmds...)
 	case msg.res.Desc != "":
 		text := msg.res.Desc
@@ -326,6 +328,8 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 		m.writes = m.writes[1:]
 		m.writing = true
 		cmds = append(cmds, writeCmd(m.store, m.opts.Coder, m.showAll, next))
+	} else if m.quitting {
+		cmds = append(cmds, tea.Quit)
 	}
 	return tea.Batch(cmds...)
 }
@@ -398,6 +402,13 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
+		// Never quit with an action unsaved: wait for the queue to drain
+		// (a second q quits at once).
+		if (m.writing || len(m.writes) > 0) && !m.quitting {
+			m.quitting = true
+			m.status.set("saving, then quitting…", statusPending)
+			return nil
+		}
 		return tea.Quit
 	case key.Matches(msg, k.Help):
 		m.overlay = &helpOverlay{}

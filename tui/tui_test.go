@@ -369,3 +369,40 @@ func TestQuit(t *testing.T) {
 		t.Errorf("q should quit")
 	}
 }
+
+func TestQuitWaitsForUnsavedWork(t *testing.T) {
+	s := newProject(t)
+	h := newHarness(t, s, 80, 24, Options{})
+	// Press 2 but hold its command back, as if the disk were slow.
+	_, pending := h.m.Update(tea.KeyPressMsg{Code: '2', Text: "2"})
+	_, cmd := h.m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	if cmd != nil {
+		t.Fatalf("q with a write in flight must not quit yet")
+	}
+	if !strings.Contains(h.frame(), "saving, then quitting") {
+		t.Errorf("status should say it is saving first:\n%s", h.frame())
+	}
+	msg := pending() // the write finishes
+	_, after := h.m.Update(msg)
+	quit := false
+	if after != nil {
+		switch m := after().(type) {
+		case tea.QuitMsg:
+			quit = true
+		case tea.BatchMsg:
+			for _, c := range m {
+				if c != nil {
+					if _, ok := c().(tea.QuitMsg); ok {
+						quit = true
+					}
+				}
+			}
+		}
+	}
+	if !quit {
+		t.Errorf("once saved, the screen should quit")
+	}
+	if got := codings(t, s); len(got) != 1 {
+		t.Errorf("the coding made before quitting is lost: %v", got)
+	}
+}

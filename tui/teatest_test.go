@@ -1,0 +1,78 @@
+package tui
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"qcode/coding"
+)
+
+// These tests run the screen as a real Bubble Tea program (teatest): keys go
+// through the program's loop and commands run in the background, as in a
+// terminal.
+
+func startProgram(t *testing.T, s *coding.Store, w, h int) *teatest.TestModel {
+	t.Helper()
+	tm := teatest.NewTestModel(t, New(s, Options{Coder: "alice"}),
+		teatest.WithInitialTermSize(w, h),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("R001")) },
+		teatest.WithDuration(5*time.Second))
+	return tm
+}
+
+// waitCodings waits until the store holds n codings.
+func waitCodings(t *testing.T, tm *teatest.TestModel, s *coding.Store, n int) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func([]byte) bool {
+		info, err := s.Info()
+		return err == nil && info.Codings == n
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+func TestProgramCodesUndoesAndRestarts(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			s := newProject(t)
+			tm := startProgram(t, s, size[0], size[1])
+			tm.Type("jj2")
+			waitCodings(t, tm, s, 1)
+			tm.Type("cworkload")
+			tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+			waitCodings(t, tm, s, 2)
+			tm.Type("u")
+			waitCodings(t, tm, s, 1)
+			tm.Send(tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
+			waitCodings(t, tm, s, 2)
+			tm.Type("js")
+			teatest.WaitFor(t, tm.Output(), func([]byte) bool {
+				rows := codings(t, s)
+				return len(rows) == 2 && rows[1] == "R003,Barriers/Workload and time,alice,,,false," // R004 not coded: no star
+			}, teatest.WithDuration(2*time.Second))
+			tm.Type("q")
+			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+			golden(t, fmt.Sprintf("program-%dx%d", size[0], size[1]), ansi.Strip(final.render()))
+			want := []string{"R003,Motivations/Career progression,alice,,,false,", "R003,Barriers/Workload and time,alice,,,false,"}
+			if got := codings(t, s); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("store %v, want %v", got, want)
+			}
+
+			// A new session: undo takes back alice's last action.
+			tm = startProgram(t, s, size[0], size[1])
+			tm.Type("u")
+			waitCodings(t, tm, s, 1)
+			tm.Type("q")
+			tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+			if got := codings(t, s); len(got) != 1 || got[0] != want[0] {
+				t.Errorf("undo after a restart: %v", got)
+			}
+		})
+	}
+}
