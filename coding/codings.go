@@ -175,14 +175,15 @@ func (s *Store) Toggle(coder string, seg SegRef, code CodeID) (ApplyResult, erro
 		return ApplyResult{}, errorf(ErrNotFound, "code %d", code)
 	}
 	var out ApplyResult
-	desc := "toggle " + c.Path
-	res, err := s.act(coder, desc, func(a *action) error {
+	res, err := s.act(coder, "toggle "+c.Path, func(a *action) error {
 		existing := segCoderCodings(a.tx, seg, code, a.coder)
 		if len(existing) == 0 {
+			a.desc = "apply " + c.Path
 			var err error
 			out.Applied, out.Replaced, err = a.apply(book, seg, code, Span{}, time.Now())
 			return err
 		}
+		a.desc = "remove " + c.Path
 		for _, k := range existing {
 			if err := a.setCoding(k, nil); err != nil {
 				return err
@@ -191,11 +192,6 @@ func (s *Store) Toggle(coder string, seg SegRef, code CodeID) (ApplyResult, erro
 		return nil
 	})
 	if err == nil {
-		if out.Applied {
-			res.Desc = "applied " + c.Path
-		} else {
-			res.Desc = "removed " + c.Path
-		}
 		if len(out.Replaced) > 0 {
 			old, _ := book.Code(out.Replaced[0])
 			res.Notes = append(res.Notes, fmt.Sprintf("replaced %s (one level per segment)", old.Name))

@@ -218,6 +218,7 @@ type action struct {
 	codesChanged bool
 	notes        []string         // what the status line should say beyond the description
 	pending      map[string][]rec // writes queued by later, flushed in key order
+	desc         string           // what the action did, when it knows better than its caller
 }
 
 // ActionResult reports what an action did.
@@ -267,6 +268,9 @@ func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult,
 		}
 		if err := a.flushLater(); err != nil {
 			return err
+		}
+		if a.desc != "" {
+			desc = a.desc
 		}
 		res.Desc = desc
 		res.Notes = a.notes
@@ -548,6 +552,39 @@ func (a *action) putRecordAt(bucket, key, value []byte, later bool) error {
 		return b.Delete(key)
 	}
 	return b.Put(key, value)
+}
+
+// LastSegment is the first segment the actor's latest coding action
+// changed: where a coder left off. Very large entries (imports) are skipped
+// rather than decoded.
+func (s *Store) LastSegment(actor string) (SegRef, bool) {
+	var out SegRef
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		coder, ok := s.coderID(tx, actor)
+		if !ok {
+			return nil
+		}
+		prefix := u32(uint32(coder))
+		j := tx.Bucket(bktJournal)
+		c := tx.Bucket(bktUndo).Cursor()
+		for k, v := seekLast(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+			if v[0] != stateDone {
+				continue
+			}
+			raw := j.Get(k[4:])
+			if len(raw) > 64<<10 {
+				continue
+			}
+			if e, err := decodeEntry(getU64(k[4:]), raw); err == nil {
+				if segs := touched(e.ops); len(segs) > 0 {
+					out = segs[0]
+					return nil
+				}
+			}
+		}
+		return nil
+	})
+	return out, out != 0
 }
 
 // History lists the latest n journal entries, newest first, for `qcode log`

@@ -79,6 +79,9 @@ func loadCmd(s *coding.Store, coder string, all bool, q coding.SegmentQuery, kee
 	return func() tea.Msg {
 		msg := loadedMsg{book: s.Codebook(), keep: keep}
 		msg.coder, _ = s.CoderID(coder)
+		if keep == 0 { // first load: resume where the coder left off
+			msg.keep, _ = s.LastSegment(coder)
+		}
 		mine := visibleCoders(s, coder, false)
 		if msg.refs, msg.err = s.SegmentRefs(q); msg.err != nil {
 			return msg

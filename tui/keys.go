@@ -10,7 +10,7 @@ type keyMap struct {
 	Toggle                                  key.Binding // 1–9, 0
 	NextTheme, PrevTheme, OutTheme          key.Binding
 	Picker, Search, Filter                  key.Binding
-	Star, Memo, Span                        key.Binding
+	Star, StarOne, Memo, Span               key.Binding
 	Undo, Redo                              key.Binding
 	Focus, Enter, Expand, Collapse          key.Binding
 	Editor, Report, Agree, Coders           key.Binding
@@ -34,6 +34,7 @@ func newKeyMap() keyMap {
 		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search text")),
 		Filter:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
 		Star:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "star as quote")),
+		StarOne:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "star one coding")),
 		Memo:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "memo")),
 		Span:        key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "select a passage")),
 		Undo:        key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo")),
@@ -68,7 +69,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextUncoded, k.Search, k.Filter},
-		{k.Toggle, k.Picker, k.Span, k.Star, k.Memo, k.Undo, k.Redo},
+		{k.Toggle, k.Picker, k.Span, k.Star, k.StarOne, k.Memo, k.Undo, k.Redo},
 		{k.NextTheme, k.PrevTheme, k.OutTheme, k.Focus, k.Enter, k.Expand, k.Collapse},
 		{k.Editor, k.Report, k.Agree, k.Coders, k.Help, k.Quit},
 	}

@@ -38,9 +38,9 @@ func (m *Model) codingLabel(seg *coding.Segment, c coding.Coding) string {
 	return label
 }
 
-// star marks the coder's coding on this segment as a quote (or unmarks it);
-// with several codings, a chooser asks which (or all).
-func (m *Model) star() tea.Cmd {
+// star marks the coder's codings on this segment as quotes (or unmarks
+// them): one key for the common case. choose (S) asks which coding.
+func (m *Model) star(choose bool) tea.Cmd {
 	seg, cs := m.mine()
 	if seg == nil {
 		return nil
@@ -49,7 +49,7 @@ func (m *Model) star() tea.Cmd {
 		m.status.set("a quote is a coding: code this segment first (a digit or c)", statusInfo)
 		return nil
 	}
-	if len(cs) == 1 {
+	if len(cs) == 1 || !choose {
 		return m.setStars(seg, cs)
 	}
 	items := []string{fmt.Sprintf("all %d codings", len(cs))}

@@ -460,7 +460,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Filter):
 		m.overlay = newFilterMenu(m)
 	case key.Matches(msg, k.Star):
-		return m.star()
+		return m.star(false)
+	case key.Matches(msg, k.StarOne):
+		return m.star(true)
 	case key.Matches(msg, k.Memo):
 		return m.memo()
 	case key.Matches(msg, k.Span):

@@ -201,16 +201,20 @@ func TestStarAndMemo(t *testing.T) {
 	if got := codings(t, s); !slices.Equal(got, want) {
 		t.Errorf("discarded memo changed the store: %v", got)
 	}
-	// With two codings, a chooser asks which to star.
+	// With two codings, s stars both (they were not all starred); S asks.
 	h.keys("3s")
-	if _, ok := h.m.overlay.(*chooser); !ok {
-		t.Fatalf("two codings: expected a chooser")
-	}
-	h.keys("<enter>") // all
 	for _, row := range codings(t, s) {
 		if !strings.Contains(row, ",true,") {
-			t.Errorf("'all' should star every coding (they were not all starred): %s", row)
+			t.Errorf("s should star every coding of the segment: %s", row)
 		}
+	}
+	h.keys("S")
+	if _, ok := h.m.overlay.(*chooser); !ok {
+		t.Fatalf("S with two codings: expected a chooser")
+	}
+	h.keys("2") // the first coding (1 is "all")
+	if got := codings(t, s); !strings.Contains(got[0], ",false,") || !strings.Contains(got[1], ",true,") {
+		t.Errorf("S then 2 should unstar only the first coding: %v", got)
 	}
 }
 

@@ -32,7 +32,7 @@ type Shape struct {
 var Full = Shape{Segments: 1_000_000, Codings: 5_000_000, Coders: 8}
 
 func (s Shape) name() string {
-	return fmt.Sprintf("seg%d-cod%d-c%d-v1.qcode", s.Segments, s.Codings, s.Coders)
+	return fmt.Sprintf("seg%d-cod%d-c%d-v2.qcode", s.Segments, s.Codings, s.Coders)
 }
 
 // Coder names the i-th generated coder.
@@ -142,7 +142,11 @@ func Answer(rng *rand.Rand) string {
 }
 
 // Build creates a project of the given shape at path with the pq codebook.
+// Codings must not exceed Segments × Coders (each is distinct).
 func Build(path string, shape Shape) error {
+	if shape.Codings > shape.Segments*shape.Coders {
+		return fmt.Errorf("%d codings cannot be distinct over %d segments × %d coders", shape.Codings, shape.Segments, shape.Coders)
+	}
 	s, err := coding.Create(path, coding.CreateOptions{Codes: coding.PQTemplate()})
 	if err != nil {
 		return err
@@ -171,26 +175,30 @@ func Build(path string, shape Shape) error {
 	rng := rand.New(rand.NewPCG(42, 42))
 	for done := 0; done < shape.Codings; done += chunk {
 		n := min(chunk, shape.Codings-done)
-		if _, err := s.ImportCodings("builder", "generated.csv", CodingsCSV(rng, ids, leaves, shape.Coders, n)); err != nil {
+		if _, err := s.ImportCodings("builder", "generated.csv", CodingsCSV(rng, ids, leaves, shape.Coders, done, n)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// CodingsCSV streams n generated codings as a codings CSV. Coders agree
-// often but not always, so agreement figures are neither 0 nor 1.
-func CodingsCSV(rng *rand.Rand, ids, codes []string, coders, n int) io.Reader {
+// CodingsCSV streams codings number from to from+n of a generated set, as a
+// codings CSV. Coding k goes to segment k mod len(ids), by a coder that no
+// other coding of that segment has, so every coding is distinct (up to
+// coders codings per segment). Each segment leans towards three codes, so
+// coders agree often but not always.
+func CodingsCSV(rng *rand.Rand, ids, codes []string, coders, from, n int) io.Reader {
 	pr, pw := io.Pipe()
 	go func() {
 		w := bufio.NewWriterSize(pw, 1<<16)
 		fmt.Fprintln(w, "segment,code,coder")
-		for k := 0; k < n; k++ {
-			seg := ids[rng.IntN(len(ids))]
-			// Each segment leans towards a few codes, so that coders overlap.
-			base := int(hashString(seg) % uint64(len(codes)))
-			code := codes[(base+rng.IntN(3))%len(codes)]
-			fmt.Fprintf(w, "%s,%q,%s\n", seg, code, Coder(rng.IntN(coders)))
+		for k := from; k < from+n; k++ {
+			seg := ids[k%len(ids)]
+			round := k / len(ids)
+			h := hashString(seg)
+			code := codes[(int(h%uint64(len(codes)))+rng.IntN(3))%len(codes)]
+			coder := Coder((round + int(h>>8)) % coders)
+			fmt.Fprintf(w, "%s,%q,%s\n", seg, code, coder)
 		}
 		pw.CloseWithError(w.Flush())
 	}()
