@@ -64,7 +64,8 @@ type Model struct {
 
 	focus   focusArea
 	panel   codebookPanel
-	hits    hitMap // where the last frame drew what, for the mouse
+	hits    hitMap     // where the last frame drew what, for the mouse
+	frames  frameCache // pieces of the last frames, reused while valid
 	overlay overlay
 	span    *spanSelection
 	search  searchState
@@ -108,6 +109,9 @@ func (m *Model) reload(keep coding.SegRef) tea.Cmd {
 // Update folds a message into the model. It never touches the store: keys
 // that change data queue a write, which runs as a command.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if !m.isNavigation(msg) {
+		m.frames.invalidate()
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -650,12 +654,15 @@ func (m *Model) render() string {
 	}
 	mainH := h - 2
 	pw := m.panelWidth()
-	list := m.renderSegments(w-pw, mainH)
-	body := list
+	body := m.renderSegments(w-pw, mainH)
 	if pw > 0 {
-		body = lipgloss.JoinHorizontal(lipgloss.Top, list, m.renderPanel(pw, mainH))
+		pk := panelKey{w: pw, h: mainH, version: m.frames.version, focus: m.focus}
+		if m.frames.panel.key != pk || m.frames.panel.out == "" {
+			m.frames.panel.key, m.frames.panel.out = pk, m.renderPanel(pw, mainH)
+		}
+		body = joinColumns(body, m.frames.panel.out)
 	}
-	screen := lipgloss.JoinVertical(lipgloss.Left, body, m.renderStatus(w), m.renderFooter(w))
+	screen := body + "\n" + padRight(m.renderStatus(w), w) + "\n" + padRight(m.renderFooter(w), w)
 	if m.overlay != nil {
 		box := m.overlay.view(m)
 		bw, bh := lipgloss.Size(box)

@@ -25,8 +25,12 @@ func (m *Model) renderSegments(w, h int) string {
 		}
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.st.Dim.Render(msg))
 	}
-	current := m.renderCurrent(w, h)
-	ch := lipgloss.Height(current)
+	ck := rowKey{ref: m.currentRef(), w: w, h: h, version: m.frames.version, scroll: m.scroll, focusSeg: m.focus == focusSegments}
+	if m.frames.current.key != ck || m.frames.current.out == "" {
+		m.frames.current.key, m.frames.current.out = ck, m.renderCurrent(w, h)
+	}
+	current := m.frames.current.out
+	ch := strings.Count(current, "\n") + 1
 	rest := max(0, h-ch)
 	above := min(m.cursor, rest/3)
 	below := rest - above
@@ -43,14 +47,17 @@ func (m *Model) renderSegments(w, h int) string {
 	}
 	lines := make([]string, 0, h)
 	for i := m.cursor - above; i < m.cursor; i++ {
-		lines = append(lines, m.renderRow(i, w))
+		lines = append(lines, m.cachedRow(i, w))
 	}
-	lines = append(lines, current)
+	lines = append(lines, strings.Split(current, "\n")...)
 	for i := m.cursor + 1; i <= m.cursor+below && i < len(m.refs); i++ {
-		lines = append(lines, m.renderRow(i, w))
+		lines = append(lines, m.cachedRow(i, w))
 	}
-	out := lipgloss.JoinVertical(lipgloss.Left, lines...)
-	return lipgloss.NewStyle().Width(w).Height(h).MaxHeight(h).Render(out)
+	blank := strings.Repeat(" ", w)
+	for len(lines) < h {
+		lines = append(lines, blank)
+	}
+	return strings.Join(lines[:h], "\n")
 }
 
 // renderRow draws a neighbour on one line: a mark if the coder coded it, its
