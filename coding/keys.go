@@ -84,6 +84,21 @@ func (k codingKey) bytes() []byte {
 	return b
 }
 
+// less orders keys as their bytes order.
+func (k codingKey) less(o codingKey) bool {
+	switch {
+	case k.Seg != o.Seg:
+		return k.Seg < o.Seg
+	case k.Code != o.Code:
+		return k.Code < o.Code
+	case k.Coder != o.Coder:
+		return k.Coder < o.Coder
+	case k.Span.Start != o.Span.Start:
+		return k.Span.Start < o.Span.Start
+	}
+	return k.Span.End < o.Span.End
+}
+
 func (k codingKey) byCode() []byte {
 	b := make([]byte, codingKeyLen)
 	binary.BigEndian.PutUint32(b[0:], uint32(k.Code))
