@@ -137,16 +137,24 @@ func (s *Store) Settle(actor string, seg SegRef, code CodeID, d Decision) (Settl
 	default:
 		return SettleResult{}, errorf(ErrInvalidInput, "decision %q: use coder, union, none or set", d.Kind)
 	}
-	var out SettleResult
-	now := time.Now()
 	var segID string
-	res, err := s.act(actor, "settle "+ic.Path, func(a *action) error {
-		tx := a.tx
+	if err := s.db.View(func(tx *bolt.Tx) error {
 		rec, err := decodeSegment(tx.Bucket(bktSegments).Get(u64(uint64(seg))))
 		if err != nil {
 			return errorf(ErrNotFound, "segment %d", seg)
 		}
 		segID = qualifiedID(tx, newSourceNames(tx), &rec)
+		return nil
+	}); err != nil {
+		return SettleResult{}, err
+	}
+	var out SettleResult
+	now := time.Now()
+	res, err := s.act(actor, fmt.Sprintf("settle %s on %s", ic.Path, segID), func(a *action) error {
+		tx := a.tx
+		if tx.Bucket(bktSegments).Get(u64(uint64(seg))) == nil {
+			return errorf(ErrNotFound, "segment %d", seg)
+		}
 		names, ids, err := s.comparedCoders(tx, d.Coders)
 		if err != nil {
 			return err
@@ -262,7 +270,7 @@ func (s *Store) Settle(actor string, seg SegRef, code CodeID, d Decision) (Settl
 		return a.putRecord(bktSettled, settledKey(seg, item), r)
 	})
 	if err == nil {
-		res.Desc = fmt.Sprintf("settled %s on %s", ic.Path, segID)
+		res.Desc = "settled" + strings.TrimPrefix(res.Desc, "settle")
 	}
 	out.ActionResult = res
 	return out, err
