@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 
@@ -135,6 +134,17 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 	for i, c := range book.codes {
 		pos[c.ID] = i
 	}
+	// bit numbers a code within its item, so that a coder's version of an
+	// item is a bitmask and comparing versions allocates nothing.
+	bit := make([]uint, maxCode+1)
+	for _, c := range book.codes {
+		if c.Group {
+			for i, kid := range book.children[c.ID] {
+				bit[kid.ID] = uint(min(i+1, 63)) // 63 levels are plenty
+			}
+		}
+	}
+	everything := len(scope) == len(book.codes)
 	err = s.db.View(func(tx *bolt.Tx) error {
 		names, ids, err := s.comparedCoders(tx, q.Coders)
 		if err != nil {
@@ -145,7 +155,9 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 		for i, id := range ids {
 			slot[id] = i
 		}
-		consensus, hasConsensus := s.coderID(tx, Consensus)
+		if id, ok := s.coderID(tx, Consensus); ok {
+			slot[id] = -1
+		}
 		var units agreement.Bitset
 		if q.Source != "" {
 			if units, err = unitSet(tx, q.Source); err != nil {
@@ -153,36 +165,57 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 			}
 		}
 		settled := tx.Bucket(bktSettled)
-		memos := tx.Bucket(bktMemos)
+		codings, memos := tx.Bucket(bktCodings), tx.Bucket(bktMemos)
 		segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
 		sourceNames := newSourceNames(tx)
+		masks := make([]uint64, len(ids))
 
-		type item struct {
-			versions  [][]Passage
-			consensus []Passage
+		passage := func(c segCoding) Passage {
+			k := c.key.bytes()
+			v := c.value
+			if v == nil {
+				v = codings.Get(k)
+			}
+			t, starred := decodeCodingValue(v)
+			return newPassage(book, c.key.Code, c.key.Span, &codingState{Time: t, Starred: starred, Memo: string(memos.Get(k))})
 		}
-		var seg SegRef
-		items := map[CodeID]*item{}
-		flush := func() error {
-			if len(items) == 0 {
-				return nil
-			}
-			codes := make([]CodeID, 0, len(items))
-			for id := range items {
-				codes = append(codes, id)
-			}
-			sort.Slice(codes, func(i, j int) bool { return pos[codes[i]] < pos[codes[j]] })
+		// segment takes the relevant codings of one segment and adds its
+		// disagreements to out.
+		segment := func(seg SegRef, list []segCoding) error {
+			sort.SliceStable(list, func(i, j int) bool {
+				return pos[itemCode(book, list[i].key.Code)] < pos[itemCode(book, list[j].key.Code)]
+			})
 			var rec *segmentRecord
-			for _, id := range codes {
-				it := items[id]
-				if !differ(it.versions) {
+			var segID, text string
+			for len(list) > 0 {
+				id := itemCode(book, list[0].key.Code)
+				n := 1
+				for n < len(list) && itemCode(book, list[n].key.Code) == id {
+					n++
+				}
+				group := list[:n]
+				list = list[n:]
+				clear(masks)
+				hasConsensus := false
+				for _, c := range group {
+					if c.slot < 0 {
+						hasConsensus = true
+					} else {
+						masks[c.slot] |= 1 << bit[c.key.Code]
+					}
+				}
+				differs := false
+				for _, m := range masks[1:] {
+					differs = differs || m != masks[0]
+				}
+				if !differs {
 					continue
 				}
 				st, hasMarker, err := readSettlement(settled, seg, id)
 				if err != nil {
 					return err
 				}
-				done := hasMarker || len(it.consensus) > 0
+				done := hasMarker || hasConsensus
 				out.Total++
 				if done {
 					out.Settled++
@@ -196,90 +229,92 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 						return fmt.Errorf("segment %d: %w", seg, err)
 					}
 					rec = &r
+					segID, text = qualifiedID(tx, sourceNames, rec), string(texts.Get(u64(uint64(seg))))
 				}
-				d := Disagreement{Seg: seg, Segment: qualifiedID(tx, sourceNames, rec), Source: sourceNames[rec.source],
-					Text: string(texts.Get(u64(uint64(seg)))), Code: id, Path: book.byID[id].Path, Group: book.byID[id].Group,
-					Consensus: it.consensus, Settled: done}
-				if d.Consensus == nil {
-					d.Consensus = []Passage{}
-				}
+				d := Disagreement{Seg: seg, Segment: segID, Source: sourceNames[rec.source], Text: text, Code: id, Path: book.byID[id].Path, Group: book.byID[id].Group,
+					Consensus: []Passage{}, Settled: done}
 				if hasMarker {
 					d.Settlement = &st
 				}
-				for i, v := range it.versions {
-					if v == nil {
-						v = []Passage{}
+				for _, n := range names {
+					d.Versions = append(d.Versions, Version{Coder: n, Passages: []Passage{}})
+				}
+				for _, c := range group {
+					if c.slot < 0 {
+						d.Consensus = append(d.Consensus, passage(c))
+					} else {
+						d.Versions[c.slot].Passages = append(d.Versions[c.slot].Passages, passage(c))
 					}
-					d.Versions = append(d.Versions, Version{Coder: names[i], Passages: v})
 				}
 				out.Items = append(out.Items, d)
 			}
-			clear(items)
 			return nil
 		}
-		c := tx.Bucket(bktCodings).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			key := parseCodingKey(k)
-			if key.Seg != seg {
-				if err := flush(); err != nil {
-					return err
+		relevant := func(k codingKey) (int, bool) {
+			if int(k.Code) >= len(inScope) || !inScope[k.Code] || (units != nil && !units.Has(int(k.Seg))) {
+				return 0, false
+			}
+			i, ok := slot[k.Coder]
+			return i, ok
+		}
+
+		var list []segCoding
+		if everything {
+			// Every code: the codings bucket is already in segment order.
+			var seg SegRef
+			c := tx.Bucket(bktCodings).Cursor()
+			for k, v := c.First(); k != nil; k, v = c.Next() {
+				key := parseCodingKey(k)
+				if key.Seg != seg && len(list) > 0 {
+					if err := segment(seg, list); err != nil {
+						return err
+					}
+					list = list[:0]
 				}
 				seg = key.Seg
+				if i, ok := relevant(key); ok {
+					list = append(list, segCoding{key: key, slot: i, value: v})
+				}
 			}
-			if int(key.Code) >= len(inScope) || !inScope[key.Code] || (units != nil && !units.Has(int(key.Seg))) {
-				continue
+			if len(list) > 0 {
+				return segment(seg, list)
 			}
-			i, compared := slot[key.Coder]
-			isConsensus := hasConsensus && key.Coder == consensus
-			if !compared && !isConsensus {
-				continue
-			}
-			t, starred := decodeCodingValue(v)
-			st := &codingState{Time: t, Starred: starred, Memo: string(memos.Get(k))}
-			id := itemCode(book, key.Code)
-			it := items[id]
-			if it == nil {
-				it = &item{versions: make([][]Passage, len(ids))}
-				items[id] = it
-			}
-			p := newPassage(book, key.Code, key.Span, st)
-			if compared {
-				it.versions[i] = append(it.versions[i], p)
-			}
-			if isConsensus {
-				it.consensus = append(it.consensus, p)
-			}
+			return nil
 		}
-		return flush()
+		// Part of the codebook: read only its codes' codings from bycode.
+		for id, in := range inScope {
+			if !in {
+				continue
+			}
+			walkByCode(tx, CodeID(id), func(k codingKey) {
+				if i, ok := relevant(k); ok {
+					list = append(list, segCoding{key: k, slot: i})
+				}
+			})
+		}
+		sort.SliceStable(list, func(i, j int) bool { return list[i].key.Seg < list[j].key.Seg })
+		for len(list) > 0 {
+			n := 1
+			for n < len(list) && list[n].key.Seg == list[0].key.Seg {
+				n++
+			}
+			if err := segment(list[0].key.Seg, list[:n]); err != nil {
+				return err
+			}
+			list = list[n:]
+		}
+		return nil
 	})
 	return out, err
 }
 
-// differ tells whether the coders' versions name different sets of codes.
-func differ(versions [][]Passage) bool {
-	key := func(v []Passage) string {
-		ids := make([]int, 0, len(v))
-		for _, p := range v {
-			ids = append(ids, int(p.Code))
-		}
-		sort.Ints(ids)
-		var b bytes.Buffer
-		last := -1
-		for _, id := range ids {
-			if id != last {
-				fmt.Fprintf(&b, "%d,", id)
-				last = id
-			}
-		}
-		return b.String()
-	}
-	first := key(versions[0])
-	for _, v := range versions[1:] {
-		if key(v) != first {
-			return true
-		}
-	}
-	return false
+// segCoding is a coding relevant to a disagreement listing: its key, the
+// compared coder's slot (-1 for consensus) and, when the walk had it, its
+// stored value.
+type segCoding struct {
+	key   codingKey
+	slot  int
+	value []byte
 }
 
 // qualifiedID is a segment's ID, or source:ID when another source shares it.
