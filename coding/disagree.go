@@ -1,0 +1,326 @@
+package coding
+
+import (
+	"fmt"
+	"sort"
+
+	bolt "go.etcd.io/bbolt"
+
+	"qcode/coding/agreement"
+)
+
+// A disagreement is about one code on one segment: the coders did not all
+// apply it. It is judged on the code's own codings (not its descendants'):
+// whenever the coders differ on a parent's inclusive value they also differ
+// on some code of its subtree, and a decision about one code is what a lead
+// can settle. A code group is the exception: its levels are exclusive (one
+// per segment and coder), so they are judged and settled together, as one
+// item named by the group.
+
+// DisagreeQuery selects the disagreements to list.
+type DisagreeQuery struct {
+	Code      string   // a code path: it and its descendants; "" every code
+	Coders    []string // coders compared (at least two); nil: as Agreement's default
+	Source    string   // only this source (by name)
+	Unsettled bool     // leave out the items consensus has decided
+}
+
+// DisagreementList is the adjudication queue: each item, and how many are
+// settled ("settled N of M").
+type DisagreementList struct {
+	Coders  []string       `json:"coders"`
+	Items   []Disagreement `json:"items"`
+	Total   int            `json:"total"`   // disagreements in scope, settled or not
+	Settled int            `json:"settled"` // of Total, those with a consensus decision
+}
+
+// Disagreement is one segment and code on which the compared coders differ.
+type Disagreement struct {
+	Seg     SegRef `json:"-"`
+	Segment string `json:"segment"` // the segment ID (source:ID where IDs clash)
+	Source  string `json:"source"`
+	Text    string `json:"text"`
+	Code    CodeID `json:"-"`
+	Path    string `json:"code"`  // the code, or the code group whose level differs
+	Group   bool   `json:"group"` // Code is a code group: its levels are decided together
+	// Versions holds each compared coder's codings of the item, in the
+	// order of DisagreementList.Coders.
+	Versions []Version `json:"versions"`
+	// Consensus holds consensus's codings of the item; Settled tells
+	// whether a decision exists (codings, or a recorded "none").
+	Consensus  []Passage   `json:"consensus"`
+	Settled    bool        `json:"settled"`
+	Settlement *Settlement `json:"settlement,omitempty"`
+}
+
+// Version is one coder's codings of a disagreement's code on its segment.
+type Version struct {
+	Coder    string    `json:"coder"`
+	Passages []Passage `json:"codings"` // empty: the coder did not apply it
+}
+
+// Passage is a coding seen from a disagreement: which code, where.
+type Passage struct {
+	Code    CodeID `json:"-"`
+	Path    string `json:"path"`
+	Span    Span   `json:"-"`
+	Start   *int   `json:"start,omitempty"` // nil for the whole segment
+	End     *int   `json:"end,omitempty"`
+	Starred bool   `json:"starred,omitempty"`
+	Memo    string `json:"memo,omitempty"`
+}
+
+func newPassage(book *Codebook, code CodeID, span Span, st *codingState) Passage {
+	p := Passage{Code: code, Span: span}
+	if c, ok := book.byID[code]; ok {
+		p.Path = c.Path
+	}
+	if !span.Whole() {
+		start, end := span.Start, span.End
+		p.Start, p.End = &start, &end
+	}
+	if st != nil {
+		p.Starred, p.Memo = st.Starred, st.Memo
+	}
+	return p
+}
+
+// itemCode is the code a disagreement or decision about code is filed
+// under: its code group when code is a level, else code itself.
+func itemCode(book *Codebook, code CodeID) CodeID {
+	if g, ok := book.GroupOf(code); ok {
+		return g.ID
+	}
+	return code
+}
+
+// itemScope lists the codes an item covers: a code group and its levels,
+// or the code alone.
+func itemScope(book *Codebook, item CodeID) []CodeID {
+	c, ok := book.byID[item]
+	if !ok || !c.Group {
+		return []CodeID{item}
+	}
+	out := []CodeID{item}
+	for _, kid := range book.children[item] {
+		out = append(out, kid.ID)
+	}
+	return out
+}
+
+// Disagreements lists every segment and code on which the compared coders
+// differ (one applied the code, another did not; for a code group, their
+// levels differ), in segment order, with each coder's codings and spans and
+// the consensus decision if any. Spans are shown but a difference of span
+// alone is not a disagreement: units are segments, as in Agreement.
+func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
+	book := s.Codebook()
+	out := DisagreementList{Items: []Disagreement{}}
+	scope, err := book.Match(q.Code)
+	if err != nil {
+		return out, err
+	}
+	var maxCode CodeID
+	for _, c := range book.codes {
+		maxCode = max(maxCode, c.ID)
+	}
+	inScope := make([]bool, maxCode+1)
+	for _, id := range scope {
+		for _, c := range itemScope(book, itemCode(book, id)) {
+			inScope[c] = true
+		}
+	}
+	pos := make(map[CodeID]int, len(book.codes))
+	for i, c := range book.codes {
+		pos[c.ID] = i
+	}
+	// bit numbers a code within its item, so that a coder's version of an
+	// item is a bitmask and comparing versions allocates nothing.
+	bit := make([]uint, maxCode+1)
+	for _, c := range book.codes {
+		if c.Group {
+			for i, kid := range book.children[c.ID] {
+				bit[kid.ID] = uint(min(i+1, 63)) // 63 levels are plenty
+			}
+		}
+	}
+	everything := len(scope) == len(book.codes)
+	err = s.db.View(func(tx *bolt.Tx) error {
+		names, ids, err := s.comparedCoders(tx, q.Coders)
+		if err != nil {
+			return err
+		}
+		out.Coders = names
+		slot := map[CoderID]int{}
+		for i, id := range ids {
+			slot[id] = i
+		}
+		if id, ok := s.coderID(tx, Consensus); ok {
+			slot[id] = -1
+		}
+		var units agreement.Bitset
+		if q.Source != "" {
+			if units, err = unitSet(tx, q.Source); err != nil {
+				return err
+			}
+		}
+		settled := tx.Bucket(bktSettled)
+		codings, memos := tx.Bucket(bktCodings), tx.Bucket(bktMemos)
+		segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
+		sourceNames := newSourceNames(tx)
+		masks := make([]uint64, len(ids))
+
+		passage := func(c segCoding) Passage {
+			k := c.key.bytes()
+			v := c.value
+			if v == nil {
+				v = codings.Get(k)
+			}
+			t, starred := decodeCodingValue(v)
+			return newPassage(book, c.key.Code, c.key.Span, &codingState{Time: t, Starred: starred, Memo: string(memos.Get(k))})
+		}
+		// segment takes the relevant codings of one segment and adds its
+		// disagreements to out.
+		segment := func(seg SegRef, list []segCoding) error {
+			sort.SliceStable(list, func(i, j int) bool {
+				return pos[itemCode(book, list[i].key.Code)] < pos[itemCode(book, list[j].key.Code)]
+			})
+			var rec *segmentRecord
+			var segID, text string
+			for len(list) > 0 {
+				id := itemCode(book, list[0].key.Code)
+				n := 1
+				for n < len(list) && itemCode(book, list[n].key.Code) == id {
+					n++
+				}
+				group := list[:n]
+				list = list[n:]
+				clear(masks)
+				hasConsensus := false
+				for _, c := range group {
+					if c.slot < 0 {
+						hasConsensus = true
+					} else {
+						masks[c.slot] |= 1 << bit[c.key.Code]
+					}
+				}
+				differs := false
+				for _, m := range masks[1:] {
+					differs = differs || m != masks[0]
+				}
+				if !differs {
+					continue
+				}
+				st, hasMarker, err := readSettlement(settled, seg, id)
+				if err != nil {
+					return err
+				}
+				done := hasMarker || hasConsensus
+				out.Total++
+				if done {
+					out.Settled++
+				}
+				if q.Unsettled && done {
+					continue
+				}
+				if rec == nil {
+					r, err := decodeSegment(segs.Get(u64(uint64(seg))))
+					if err != nil {
+						return fmt.Errorf("segment %d: %w", seg, err)
+					}
+					rec = &r
+					segID, text = qualifiedID(tx, sourceNames, rec), string(texts.Get(u64(uint64(seg))))
+				}
+				d := Disagreement{Seg: seg, Segment: segID, Source: sourceNames[rec.source], Text: text, Code: id, Path: book.byID[id].Path, Group: book.byID[id].Group,
+					Consensus: []Passage{}, Settled: done}
+				if hasMarker {
+					d.Settlement = &st
+				}
+				for _, n := range names {
+					d.Versions = append(d.Versions, Version{Coder: n, Passages: []Passage{}})
+				}
+				for _, c := range group {
+					if c.slot < 0 {
+						d.Consensus = append(d.Consensus, passage(c))
+					} else {
+						d.Versions[c.slot].Passages = append(d.Versions[c.slot].Passages, passage(c))
+					}
+				}
+				out.Items = append(out.Items, d)
+			}
+			return nil
+		}
+		relevant := func(k codingKey) (int, bool) {
+			if int(k.Code) >= len(inScope) || !inScope[k.Code] || (units != nil && !units.Has(int(k.Seg))) {
+				return 0, false
+			}
+			i, ok := slot[k.Coder]
+			return i, ok
+		}
+
+		var list []segCoding
+		if everything {
+			// Every code: the codings bucket is already in segment order.
+			var seg SegRef
+			c := tx.Bucket(bktCodings).Cursor()
+			for k, v := c.First(); k != nil; k, v = c.Next() {
+				key := parseCodingKey(k)
+				if key.Seg != seg && len(list) > 0 {
+					if err := segment(seg, list); err != nil {
+						return err
+					}
+					list = list[:0]
+				}
+				seg = key.Seg
+				if i, ok := relevant(key); ok {
+					list = append(list, segCoding{key: key, slot: i, value: v})
+				}
+			}
+			if len(list) > 0 {
+				return segment(seg, list)
+			}
+			return nil
+		}
+		// Part of the codebook: read only its codes' codings from bycode.
+		for id, in := range inScope {
+			if !in {
+				continue
+			}
+			walkByCode(tx, CodeID(id), func(k codingKey) {
+				if i, ok := relevant(k); ok {
+					list = append(list, segCoding{key: k, slot: i})
+				}
+			})
+		}
+		sort.SliceStable(list, func(i, j int) bool { return list[i].key.Seg < list[j].key.Seg })
+		for len(list) > 0 {
+			n := 1
+			for n < len(list) && list[n].key.Seg == list[0].key.Seg {
+				n++
+			}
+			if err := segment(list[0].key.Seg, list[:n]); err != nil {
+				return err
+			}
+			list = list[n:]
+		}
+		return nil
+	})
+	return out, err
+}
+
+// segCoding is a coding relevant to a disagreement listing: its key, the
+// compared coder's slot (-1 for consensus) and, when the walk had it, its
+// stored value.
+type segCoding struct {
+	key   codingKey
+	slot  int
+	value []byte
+}
+
+// qualifiedID is a segment's ID, or source:ID when another source shares it.
+func qualifiedID(tx *bolt.Tx, names sourceNames, rec *segmentRecord) string {
+	if len(refsNamed(tx, rec.id)) > 1 {
+		return names[rec.source] + ":" + rec.id
+	}
+	return rec.id
+}

@@ -1,0 +1,605 @@
+package coding
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"qcode/corpus"
+)
+
+// Merging brings coders' copies of a project back into the lead's. What is
+// matched how:
+//
+//   - sources by content hash; a source whose hash is new but whose name is
+//     known is the same source re-imported (--replace) on one side: its
+//     segments are matched by ID and a span coding is kept only where its
+//     passage reads the same; a source unknown by both is copied in;
+//   - segments by ID within their source;
+//   - codes by path (a path this project lacks is created and reported);
+//   - coders by name (optionally renamed on the way in).
+//
+// A coder's codings conflict when, on a segment both this project and the
+// incoming file have codings of that coder on, the two sets of (code, span)
+// differ. Stars and memos never conflict (a star is kept if either side has
+// it; an incoming memo the project lacks is appended). By default any
+// conflict refuses the whole merge, naming each coder and segment, and
+// nothing changes; MergeOptions.Prefer settles conflicting segments for one
+// side instead, and MergeOptions.Rename files an incoming coder under
+// another name (two people who chose the same name).
+
+// Prefer says which side wins on the segments where a coder's codings
+// conflict.
+type Prefer string
+
+// Conflict policies.
+const (
+	PreferNone     Prefer = ""         // refuse the merge
+	PreferHere     Prefer = "here"     // keep this project's codings on those segments
+	PreferIncoming Prefer = "incoming" // replace them by the incoming file's
+)
+
+// MergeOptions tune MergeProjects.
+type MergeOptions struct {
+	Prefer Prefer
+	// Rename maps an incoming coder's name to the name their codings take
+	// here.
+	Rename map[string]string
+}
+
+// ProjectMerge says what merging project files did.
+type ProjectMerge struct {
+	ActionResult
+	Files []FileMerge
+}
+
+// FileMerge says what one merged file brought.
+type FileMerge struct {
+	File      string
+	Matched   int            // sources matched by content
+	Copied    []string       // sources copied in
+	Changed   []string       // sources matched by name whose content differs here
+	NewCodes  []string       // code paths created
+	NewCoders []string       // coders this project did not know
+	Added     map[string]int // codings added, per coder (names as stored here)
+	Updated   int            // codings already here whose star or memo changed
+	Removed   int            // codings replaced under PreferIncoming
+	Dropped   int            // codings whose segment or passage is not in this project
+	Conflicts []CoderConflict
+}
+
+// CoderConflict lists the segments where a coder's codings differ between
+// this project and the incoming file.
+type CoderConflict struct {
+	Coder    string
+	Segments []string // segment IDs (source:ID where IDs clash)
+}
+
+// MergeProjects merges other copies of this project into it, as one
+// undoable action of actor. Each file is opened read-only, so a coder's copy
+// is never changed. A file that is not a qcode project, belongs to another
+// project, or was written by another schema version is refused, and so is
+// the whole merge (nothing changes); on a conflict with PreferNone the
+// result lists the conflicts and the error says the merge was refused.
+func (s *Store) MergeProjects(actor string, files []string, opts MergeOptions) (ProjectMerge, error) {
+	var out ProjectMerge
+	if len(files) == 0 {
+		return out, errorf(ErrInvalidInput, "no file to merge")
+	}
+	switch opts.Prefer {
+	case PreferNone, PreferHere, PreferIncoming:
+	default:
+		return out, errorf(ErrInvalidInput, "prefer %q: use here or incoming", opts.Prefer)
+	}
+	var dbs []*bolt.DB
+	defer func() {
+		for _, db := range dbs {
+			db.Close()
+		}
+	}()
+	for _, f := range files {
+		db, err := s.openCopy(f)
+		if err != nil {
+			return out, err
+		}
+		dbs = append(dbs, db)
+	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = filepath.Base(f)
+	}
+	res, err := s.act(actor, "merge "+strings.Join(names, ", "), func(a *action) error {
+		out.Files = nil
+		for i, db := range dbs {
+			fm := FileMerge{File: files[i], Added: map[string]int{}}
+			err := db.View(func(otx *bolt.Tx) error { return a.mergeFile(otx, opts, &fm) })
+			out.Files = append(out.Files, fm)
+			if err != nil {
+				return fmt.Errorf("%s: %w", files[i], err)
+			}
+		}
+		if opts.Prefer != PreferNone {
+			return nil
+		}
+		var who []string
+		pairs := 0
+		for _, fm := range out.Files {
+			for _, c := range fm.Conflicts {
+				who = append(who, c.Coder)
+				pairs += len(c.Segments)
+			}
+		}
+		if pairs > 0 {
+			return errorf(ErrConflict, "merge refused, nothing changed: coder %s has different codings here and in the incoming file on %d segments (see the list; merge with --prefer here or --prefer incoming, or file a coder under another name with --rename)",
+				strings.Join(dedupe(who), ", "), pairs)
+		}
+		return nil
+	})
+	out.ActionResult = res
+	return out, err
+}
+
+func dedupe(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range list {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// openCopy opens a project file read-only and checks that it is a copy of
+// this project in this schema.
+func (s *Store) openCopy(path string) (*bolt.DB, error) {
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errorf(ErrNotFound, "%s: no such file", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, errorf(ErrNotProject, "%s is a directory, not a qcode project", path)
+	}
+	if self, err := os.Stat(s.path); err == nil && os.SameFile(self, st) {
+		return nil, errorf(ErrInvalidInput, "%s is this project; merge other copies into it", path)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: openTimeout})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, errorf(ErrLocked, "%s is open in another qcode%s; close it first", path, holderPID(path))
+		}
+		return nil, errorf(ErrNotProject, "%s is not a qcode project", path)
+	}
+	err = db.View(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bktMeta)
+		if m == nil {
+			return errorf(ErrNotProject, "%s is not a qcode project", path)
+		}
+		v, _ := strconv.Atoi(string(m.Get([]byte("schema_version"))))
+		switch {
+		case v > SchemaVersion:
+			return errorf(ErrNewerSchema, "%s was written by a newer qcode (schema %d; this qcode reads up to %d): upgrade qcode", path, v, SchemaVersion)
+		case v < SchemaVersion:
+			return errorf(ErrInvalidInput, "%s uses an older schema (%d): open it once with this qcode to upgrade it, then merge", path, v)
+		}
+		for _, b := range [][]byte{bktSources, bktSegments, bktTexts, bktBySource, bktCases, bktStrs, bktCodes, bktCoders, bktCodings, bktMemos} {
+			if tx.Bucket(b) == nil {
+				return errorf(ErrNotProject, "%s is not a qcode project (no %s)", path, b)
+			}
+		}
+		id := string(m.Get([]byte("project_id")))
+		if id != s.Meta().ID {
+			return errorf(ErrConflict, "%s belongs to another project (%q), not to this one (%q): only copies of this project can be merged",
+				path, string(m.Get([]byte("name"))), s.Meta().Name)
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// segMatch is where an incoming segment lands here.
+type segMatch struct {
+	ref     SegRef
+	changed bool   // its source's content differs here: check passages
+	oldText string // the incoming segment's text (when changed)
+	here    string // this project's text (when changed)
+}
+
+// mergeFile merges one incoming project, read in otx, into the action.
+func (a *action) mergeFile(otx *bolt.Tx, opts MergeOptions, fm *FileMerge) error {
+	tx := a.tx
+	s := a.s
+	// Codes by path, parents first (tree order).
+	obook, err := readCodebook(otx)
+	if err != nil {
+		return err
+	}
+	codeMap := map[CodeID]CodeID{}
+	for _, c := range obook.codes {
+		book, err := a.book()
+		if err != nil {
+			return err
+		}
+		if here, ok := book.Lookup(c.Path); ok {
+			codeMap[c.ID] = here.ID
+			continue
+		}
+		d := c.Details()
+		id, created, err := a.ensurePath(c.Path, &d)
+		if err != nil {
+			return fmt.Errorf("code %q: %w", c.Path, err)
+		}
+		codeMap[c.ID] = id
+		fm.NewCodes = append(fm.NewCodes, created...)
+	}
+
+	// Sources: by hash, else by name, else copied in.
+	segMap, err := a.matchSources(otx, fm)
+	if err != nil {
+		return err
+	}
+
+	// Coders by name, renamed as asked.
+	coderMap := map[CoderID]CoderID{}
+	coderName := map[CoderID]string{}
+	if err := otx.Bucket(bktCoders).ForEach(func(k, v []byte) error {
+		name := string(v)
+		if to, ok := opts.Rename[name]; ok {
+			name = to
+		}
+		id, known := s.coderID(tx, name)
+		if !known {
+			if countPrefix(otx.Bucket(bktByCoder), u32(uint32(getU64(k))), 1) == 0 {
+				return nil // no codings: nothing to bring
+			}
+			var err error
+			if id, err = s.ensureCoder(tx, name); err != nil {
+				return err
+			}
+			fm.NewCoders = append(fm.NewCoders, name)
+		}
+		coderMap[CoderID(getU64(k))] = id
+		coderName[id] = name
+		return nil
+	}); err != nil {
+		return err
+	}
+
+	// Codings, a segment at a time (the codings bucket is in segment
+	// order); memos are read by a second cursor kept in step.
+	type incoming struct {
+		key codingKey
+		st  *codingState
+	}
+	var changes []codingChange
+	conflicts := map[string][]string{}
+	sourceNames := newSourceNames(tx)
+	segs := tx.Bucket(bktSegments)
+	memoCur := otx.Bucket(bktMemos).Cursor()
+	memoK, memoV := memoCur.First()
+	memoOf := func(k []byte) string {
+		for memoK != nil && bytes.Compare(memoK, k) < 0 {
+			memoK, memoV = memoCur.Next()
+		}
+		if memoK != nil && bytes.Equal(memoK, k) {
+			return string(memoV)
+		}
+		return ""
+	}
+	var cur SegRef
+	var group []incoming
+	flush := func() error {
+		if len(group) == 0 {
+			return nil
+		}
+		defer func() { group = group[:0] }()
+		match, ok := segMap[cur]
+		if !ok {
+			fm.Dropped += len(group)
+			return nil
+		}
+		here := map[CoderID][]codingKey{}
+		for _, k := range segCodings(tx, match.ref) {
+			here[k.Coder] = append(here[k.Coder], k)
+		}
+		byCoder := map[CoderID][]incoming{}
+		var order []CoderID
+		for _, in := range group {
+			if _, seen := byCoder[in.key.Coder]; !seen {
+				order = append(order, in.key.Coder)
+			}
+			byCoder[in.key.Coder] = append(byCoder[in.key.Coder], in)
+		}
+		for _, coder := range order {
+			ins := byCoder[coder]
+			have := here[coder]
+			if len(have) > 0 && !sameCodings(have, ins, func(in incoming) codingKey { return in.key }) {
+				name := coderName[coder]
+				rec, err := decodeSegment(segs.Get(u64(uint64(match.ref))))
+				if err != nil {
+					return err
+				}
+				conflicts[name] = append(conflicts[name], qualifiedID(tx, sourceNames, &rec))
+				if opts.Prefer != PreferIncoming {
+					continue
+				}
+				incomingKeys := map[codingKey]bool{}
+				for _, in := range ins {
+					incomingKeys[in.key] = true
+				}
+				for _, k := range have {
+					if !incomingKeys[k] {
+						changes = append(changes, codingChange{k, nil})
+						fm.Removed++
+					}
+				}
+				for _, in := range ins {
+					if old := codingAt(tx, in.key); old == nil {
+						fm.Added[name]++
+						changes = append(changes, codingChange{in.key, in.st})
+					} else if *old != *in.st {
+						fm.Updated++
+						changes = append(changes, codingChange{in.key, in.st})
+					}
+				}
+				continue
+			}
+			for _, in := range ins {
+				old := codingAt(tx, in.key)
+				if old == nil {
+					fm.Added[coderName[coder]]++
+					changes = append(changes, codingChange{in.key, in.st})
+					continue
+				}
+				if next := mergeState(old, in.st); *next != *old {
+					fm.Updated++
+					changes = append(changes, codingChange{in.key, next})
+				}
+			}
+		}
+		return nil
+	}
+	c := otx.Bucket(bktCodings).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		ok := parseCodingKey(k)
+		if ok.Seg != cur {
+			if err := flush(); err != nil {
+				return err
+			}
+			cur = ok.Seg
+		}
+		coder, known := coderMap[ok.Coder]
+		code, codeKnown := codeMap[ok.Code]
+		if !known || !codeKnown {
+			fm.Dropped++
+			continue
+		}
+		match, matched := segMap[ok.Seg]
+		if matched && match.changed && !(carriedCoding{key: ok, text: match.oldText}).fits(match.here) {
+			fm.Dropped++
+			continue
+		}
+		t, starred := decodeCodingValue(v)
+		key := codingKey{Seg: match.ref, Code: code, Coder: coder, Span: ok.Span}
+		group = append(group, incoming{key, &codingState{Time: t, Starred: starred, Memo: memoOf(k)}})
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	coders := make([]string, 0, len(conflicts))
+	for name := range conflicts {
+		coders = append(coders, name)
+	}
+	sort.Strings(coders)
+	for _, name := range coders {
+		fm.Conflicts = append(fm.Conflicts, CoderConflict{Coder: name, Segments: conflicts[name]})
+	}
+	return a.setCodings(changes)
+}
+
+// sameCodings tells whether two lists name the same (code, span) pairs.
+func sameCodings[T any](have []codingKey, in []T, key func(T) codingKey) bool {
+	type cs struct {
+		code CodeID
+		span Span
+	}
+	a, b := map[cs]bool{}, map[cs]bool{}
+	for _, k := range have {
+		a[cs{k.Code, k.Span}] = true
+	}
+	for _, x := range in {
+		k := key(x)
+		b[cs{k.Code, k.Span}] = true
+	}
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// mergeState combines this project's state of a coding with the incoming
+// one so that merging the same file again changes nothing: a star on
+// either side stays; an incoming memo is appended unless already there.
+func mergeState(here, in *codingState) *codingState {
+	out := *here
+	out.Starred = here.Starred || in.Starred
+	switch {
+	case in.Memo == "" || strings.Contains(here.Memo, in.Memo):
+	case here.Memo == "":
+		out.Memo = in.Memo
+	default:
+		out.Memo = here.Memo + "\n\n" + in.Memo
+	}
+	return &out
+}
+
+// matchSources maps every incoming segment to one here, copying in the
+// sources this project lacks.
+func (a *action) matchSources(otx *bolt.Tx, fm *FileMerge) (map[SegRef]segMatch, error) {
+	tx := a.tx
+	theirs, err := readSources(otx)
+	if err != nil {
+		return nil, err
+	}
+	ours, err := readSources(tx)
+	if err != nil {
+		return nil, err
+	}
+	byHash, byName := map[string]Source{}, map[string]Source{}
+	for _, src := range ours {
+		if src.Hash != "" {
+			byHash[src.Hash] = src
+		}
+		byName[src.Name] = src
+	}
+	out := map[SegRef]segMatch{}
+	taken := map[SegRef]bool{} // each segment here receives one incoming segment
+	for _, src := range theirs {
+		osegs, err := readSourceSegments(otx, src.ID)
+		if err != nil {
+			return nil, err
+		}
+		here, ok := byHash[src.Hash]
+		changed, checkText := false, false
+		if !ok || src.Hash == "" {
+			here, ok = byName[src.Name]
+			changed = ok && here.Hash != src.Hash
+			checkText = ok // no hash, or another hash: compare texts
+		}
+		if !ok {
+			refs, err := a.copySource(otx, src, osegs)
+			if err != nil {
+				return nil, fmt.Errorf("copy source %q: %w", src.Name, err)
+			}
+			if len(refs) == 0 {
+				continue
+			}
+			for i, seg := range osegs {
+				out[seg.ref] = segMatch{ref: refs[i]}
+				taken[refs[i]] = true
+			}
+			fm.Copied = append(fm.Copied, src.Name)
+			// A later file finds it by hash and by name.
+			rec, err := decodeSegment(tx.Bucket(bktSegments).Get(u64(uint64(refs[0]))))
+			if err != nil {
+				return nil, err
+			}
+			copied := Source{ID: rec.source, Name: src.Name, Hash: src.Hash}
+			byName[src.Name] = copied
+			if src.Hash != "" {
+				byHash[src.Hash] = copied
+			}
+			continue
+		}
+		if changed {
+			fm.Changed = append(fm.Changed, src.Name)
+		} else {
+			fm.Matched++
+		}
+		hsegs, err := readSourceSegments(tx, here.ID)
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[string]int, len(hsegs))
+		for i, seg := range hsegs {
+			byID[seg.rec.id] = i
+		}
+		texts, otexts := tx.Bucket(bktTexts), otx.Bucket(bktTexts)
+		for _, seg := range osegs {
+			i, ok := byID[seg.rec.id]
+			if !ok || taken[hsegs[i].ref] {
+				continue
+			}
+			m := segMatch{ref: hsegs[i].ref}
+			if checkText {
+				m.oldText = string(otexts.Get(u64(uint64(seg.ref))))
+				m.here = string(texts.Get(u64(uint64(hsegs[i].ref))))
+				m.changed = m.oldText != m.here
+			}
+			out[seg.ref] = m
+			taken[m.ref] = true
+		}
+	}
+	return out, nil
+}
+
+type storedSegment struct {
+	ref SegRef
+	rec segmentRecord
+}
+
+// readSourceSegments lists a source's segments in import order.
+func readSourceSegments(tx *bolt.Tx, id SourceID) ([]storedSegment, error) {
+	var out []storedSegment
+	segs := tx.Bucket(bktSegments)
+	prefix := u64(uint64(id))
+	c := tx.Bucket(bktBySource).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		ref := SegRef(getU64(k[8:]))
+		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
+		if err != nil {
+			return nil, fmt.Errorf("segment %d: %w", ref, err)
+		}
+		out = append(out, storedSegment{ref, rec})
+	}
+	return out, nil
+}
+
+// copySource adds an incoming source (segments, texts, cases, attributes)
+// through addSource, so that it is journaled like an import and undone with
+// the merge.
+func (a *action) copySource(otx *bolt.Tx, src Source, segs []storedSegment) ([]SegRef, error) {
+	in := newInterner(otx, nil)
+	cs := &corpus.Source{Name: src.Name, File: src.File, Format: src.Format, Hash: src.Hash, Attributes: src.Attributes}
+	caseNames := map[CaseID]string{}
+	knownHere := a.tx.Bucket(bktCaseName)
+	ocases := otx.Bucket(bktCases)
+	for _, seg := range segs {
+		var caseName string
+		if seg.rec.caseID != 0 {
+			name, ok := caseNames[seg.rec.caseID]
+			if !ok {
+				r, err := decodeCase(ocases.Get(u64(uint64(seg.rec.caseID))))
+				if err != nil {
+					return nil, fmt.Errorf("case %d: %w", seg.rec.caseID, err)
+				}
+				name = r.name
+				caseNames[seg.rec.caseID] = name
+				// A case this project knows keeps its own attributes.
+				if knownHere.Get([]byte(name)) == nil && len(r.attrs) > 0 {
+					cs.Cases = append(cs.Cases, corpus.Case{Name: name, Attributes: in.attrs(r.attrs)})
+				}
+			}
+			caseName = name
+		}
+		cs.Segments = append(cs.Segments, corpus.Segment{ID: seg.rec.id, Case: caseName,
+			Text: string(otx.Bucket(bktTexts).Get(u64(uint64(seg.ref)))), Attributes: in.attrs(seg.rec.attrs)})
+	}
+	if len(cs.Segments) == 0 {
+		return nil, nil
+	}
+	refs, _, err := a.addSource(cs, ImportOptions{})
+	return refs, err
+}

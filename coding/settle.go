@@ -1,0 +1,305 @@
+package coding
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Settling writes the lead's decision on a disagreement into the reserved
+// coder `consensus`, and records the decision itself in the settled bucket:
+//
+//	settled: SegRef(8) | CodeID(4) → settlementRecord (JSON)
+//
+// The record is what makes a "none" decision visible (consensus then has no
+// coding to show for it) and carries the audit trail. The bucket is created
+// on first use, so projects made before it existed need no migration;
+// readers treat a missing bucket as empty.
+var bktSettled = []byte("settled")
+
+// DecisionKind says how a disagreement was settled.
+type DecisionKind string
+
+// Decision kinds.
+const (
+	TakeCoder DecisionKind = "coder" // one coder's version, spans included
+	TakeUnion DecisionKind = "union" // every compared coder's codings together
+	TakeNone  DecisionKind = "none"  // the code does not apply
+	TakeSet   DecisionKind = "set"   // codes and spans the lead chose
+)
+
+// Decision is how to settle one disagreement.
+type Decision struct {
+	Kind  DecisionKind
+	Coder string // TakeCoder: whose version
+	// Set is TakeSet's codings (Code and Span are read; Starred too). Codes
+	// outside the item are allowed — the picker may pick a better code —
+	// and are added to consensus without removing anything else.
+	Set []Passage
+	// Coders are the compared coders, for the union and the audit memo;
+	// nil: as Agreement's default.
+	Coders []string
+}
+
+// Settlement is a recorded decision.
+type Settlement struct {
+	By    string       `json:"by"`              // who settled it
+	At    time.Time    `json:"at"`              // when
+	Kind  DecisionKind `json:"decision"`        // how
+	Coder string       `json:"coder,omitempty"` // TakeCoder: whose version
+	Audit string       `json:"audit"`           // the memo: decision and what each coder had
+}
+
+type settlementRecord struct {
+	By    string       `json:"by"`
+	At    int64        `json:"at"` // unix milliseconds
+	Kind  DecisionKind `json:"kind"`
+	Coder string       `json:"coder,omitempty"`
+	Audit string       `json:"audit"`
+}
+
+func settledKey(seg SegRef, code CodeID) []byte {
+	k := make([]byte, 12)
+	binary.BigEndian.PutUint64(k, uint64(seg))
+	binary.BigEndian.PutUint32(k[8:], uint32(code))
+	return k
+}
+
+func readSettlement(b *bolt.Bucket, seg SegRef, code CodeID) (Settlement, bool, error) {
+	if b == nil {
+		return Settlement{}, false, nil
+	}
+	v := b.Get(settledKey(seg, code))
+	if v == nil {
+		return Settlement{}, false, nil
+	}
+	var r settlementRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return Settlement{}, false, errorf(errCorrupt, "settlement of segment %d, code %d", seg, code)
+	}
+	return Settlement{By: r.By, At: time.UnixMilli(r.At).UTC(), Kind: r.Kind, Coder: r.Coder, Audit: r.Audit}, true, nil
+}
+
+// Settlement returns the decision recorded for a segment and code (a code
+// group's level is looked up under its group).
+func (s *Store) Settlement(seg SegRef, code CodeID) (Settlement, bool, error) {
+	item := itemCode(s.Codebook(), code)
+	var out Settlement
+	var ok bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		out, ok, err = readSettlement(tx.Bucket(bktSettled), seg, item)
+		return err
+	})
+	return out, ok, err
+}
+
+// SettleResult says what settling did.
+type SettleResult struct {
+	ActionResult
+	Codings []Passage // consensus's codings of the item afterwards
+}
+
+// Settle decides a disagreement on code at seg, as one undoable action of
+// actor: consensus's codings of the code (for a code group: of its levels)
+// on the segment become the decision's, each with an audit memo — who
+// settled it, when, how, and what each compared coder had — and the
+// decision is recorded, so that a "none" decision counts as settled too.
+// Settling again replaces the earlier decision.
+func (s *Store) Settle(actor string, seg SegRef, code CodeID, d Decision) (SettleResult, error) {
+	book := s.Codebook()
+	if _, ok := book.Code(code); !ok {
+		return SettleResult{}, errorf(ErrNotFound, "code %d", code)
+	}
+	item := itemCode(book, code)
+	ic := book.byID[item]
+	scope := itemScope(book, item)
+	inScope := map[CodeID]bool{}
+	for _, id := range scope {
+		inScope[id] = true
+	}
+	switch d.Kind {
+	case TakeCoder:
+		if d.Coder == "" {
+			return SettleResult{}, errorf(ErrInvalidInput, "say whose version to take")
+		}
+	case TakeUnion, TakeNone:
+	case TakeSet:
+		for _, p := range d.Set {
+			if _, ok := book.Code(p.Code); !ok {
+				return SettleResult{}, errorf(ErrNotFound, "code %d", p.Code)
+			}
+		}
+	default:
+		return SettleResult{}, errorf(ErrInvalidInput, "decision %q: use coder, union, none or set", d.Kind)
+	}
+	var segID string
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		rec, err := decodeSegment(tx.Bucket(bktSegments).Get(u64(uint64(seg))))
+		if err != nil {
+			return errorf(ErrNotFound, "segment %d", seg)
+		}
+		segID = qualifiedID(tx, newSourceNames(tx), &rec)
+		return nil
+	}); err != nil {
+		return SettleResult{}, err
+	}
+	var out SettleResult
+	now := time.Now()
+	res, err := s.act(actor, fmt.Sprintf("settle %s on %s", ic.Path, segID), func(a *action) error {
+		tx := a.tx
+		if tx.Bucket(bktSegments).Get(u64(uint64(seg))) == nil {
+			return errorf(ErrNotFound, "segment %d", seg)
+		}
+		names, ids, err := s.comparedCoders(tx, d.Coders)
+		if err != nil {
+			return err
+		}
+		if d.Kind == TakeCoder {
+			id, ok := s.coderID(tx, d.Coder)
+			if !ok {
+				return errorf(ErrNotFound, "no coder %q", d.Coder)
+			}
+			if !containsCoder(ids, id) {
+				names, ids = append(names, d.Coder), append(ids, id)
+			}
+		}
+		versions := make([][]codingKey, len(ids))
+		for i, coder := range ids {
+			for _, c := range scope {
+				versions[i] = append(versions[i], segCoderCodings(tx, seg, c, coder)...)
+			}
+		}
+
+		// What consensus should hold: (code, span) → starred.
+		type passage struct {
+			code CodeID
+			span Span
+		}
+		want := map[passage]bool{}
+		var order []passage
+		add := func(p passage, starred bool) {
+			if _, ok := want[p]; !ok {
+				order = append(order, p)
+			}
+			want[p] = want[p] || starred
+		}
+		starredAt := func(k codingKey) bool {
+			st := codingAt(tx, k)
+			return st != nil && st.Starred
+		}
+		how := ""
+		switch d.Kind {
+		case TakeCoder:
+			for i, n := range names {
+				if n == d.Coder {
+					for _, k := range versions[i] {
+						add(passage{k.Code, k.Span}, starredAt(k))
+					}
+				}
+			}
+			how = d.Coder + "'s version"
+		case TakeUnion:
+			for _, v := range versions {
+				for _, k := range v {
+					add(passage{k.Code, k.Span}, starredAt(k))
+				}
+			}
+			how = "the union of " + strings.Join(names, ", ")
+		case TakeNone:
+			how = "none (the code does not apply)"
+		case TakeSet:
+			var paths []string
+			for _, p := range d.Set {
+				if err := checkSpan(tx, seg, p.Span); err != nil {
+					return err
+				}
+				add(passage{p.Code, p.Span}, p.Starred)
+				paths = append(paths, describePassage(book, p.Code, p.Span))
+			}
+			how = "chosen: " + listOrNone(paths)
+		}
+		// One level per code group, for consensus as for any coder.
+		levels := map[CodeID]CodeID{}
+		for _, p := range order {
+			if g, ok := book.GroupOf(p.code); ok {
+				if other, seen := levels[g.ID]; seen && other != p.code {
+					return errorf(ErrConflict, "%s takes one level per segment: the decision has %s and %s; take one coder's version or choose a level",
+						g.Path, book.byID[other].Name, book.byID[p.code].Name)
+				}
+				levels[g.ID] = p.code
+			}
+		}
+
+		consensus, err := s.ensureCoder(tx, Consensus)
+		if err != nil {
+			return err
+		}
+		audit := auditMemo(book, actor, now, how, names, versions)
+		var changes []codingChange
+		for _, c := range scope {
+			for _, k := range segCoderCodings(tx, seg, c, consensus) {
+				if _, keep := want[passage{k.Code, k.Span}]; !keep {
+					changes = append(changes, codingChange{k, nil})
+				}
+			}
+		}
+		for _, p := range order {
+			k := codingKey{Seg: seg, Code: p.code, Coder: consensus, Span: p.span}
+			if !inScope[p.code] {
+				// A code the picker chose outside the item: its group's
+				// other levels make way, as when a coder applies a level.
+				if _, err := a.replaceLevels(book, k); err != nil {
+					return err
+				}
+			}
+			changes = append(changes, codingChange{k, &codingState{Time: now.UnixMilli(), Starred: want[p], Memo: audit}})
+			out.Codings = append(out.Codings, newPassage(book, p.code, p.span, &codingState{Starred: want[p], Memo: audit}))
+		}
+		if err := a.setCodings(changes); err != nil {
+			return err
+		}
+		if _, err := tx.CreateBucketIfNotExists(bktSettled); err != nil {
+			return err
+		}
+		r, _ := json.Marshal(settlementRecord{By: actor, At: now.UnixMilli(), Kind: d.Kind, Coder: d.Coder, Audit: audit})
+		return a.putRecord(bktSettled, settledKey(seg, item), r)
+	})
+	if err == nil {
+		res.Desc = "settled" + strings.TrimPrefix(res.Desc, "settle")
+	}
+	out.ActionResult = res
+	return out, err
+}
+
+// auditMemo is the memo on a consensus coding: who decided what, when, and
+// what each coder had, so the decision can be reviewed later without the
+// coders' copies.
+func auditMemo(book *Codebook, actor string, when time.Time, how string, names []string, versions [][]codingKey) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Settled by %s on %s: %s.", actor, when.UTC().Format("2006-01-02 15:04 UTC"), how)
+	for i, n := range names {
+		var had []string
+		for _, k := range versions[i] {
+			had = append(had, describePassage(book, k.Code, k.Span))
+		}
+		fmt.Fprintf(&b, "\n%s had: %s", n, listOrNone(had))
+	}
+	return b.String()
+}
+
+// describePassage names a code and, for a span, its rune offsets.
+func describePassage(book *Codebook, code CodeID, span Span) string {
+	path := fmt.Sprintf("code %d", code)
+	if c, ok := book.byID[code]; ok {
+		path = c.Path
+	}
+	if span.Whole() {
+		return path
+	}
+	return fmt.Sprintf("%s [%d–%d]", path, span.Start, span.End)
+}
