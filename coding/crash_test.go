@@ -196,14 +196,3 @@ func runChild(t *testing.T, mode, base, path string, delay time.Duration, check 
 	t.Logf("killed after %s (ran %s): completed=%v, segments %d, codings %d, reopened in %s", delay, ran.Round(time.Millisecond), completed, info.Segments, info.Codings, took)
 	return ran
 }
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	b, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
