@@ -137,6 +137,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case usageMsg:
 		m.usageLoaded(msg)
 		return m, nil
+	case agreeMsg:
+		m.agreementLoaded(msg)
+		return m, nil
+	case disagreeMsg:
+		m.disagreementsLoaded(msg)
+		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.MouseClickMsg:
@@ -484,7 +490,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Report):
 		m.overlay = newReportView(m)
 	case key.Matches(msg, k.Agree):
-		m.overlay = newAgreeView(m)
+		v, cmd := newAgreeView(m)
+		m.overlay = v
+		return cmd
 	case key.Matches(msg, k.Coders):
 		m.showAll = !m.showAll
 		if m.showAll {

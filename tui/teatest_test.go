@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,5 +75,39 @@ func TestProgramCodesUndoesAndRestarts(t *testing.T) {
 				t.Errorf("undo after a restart: %v", got)
 			}
 		})
+	}
+}
+
+func TestProgramSettlesADisagreement(t *testing.T) {
+	s := twoCoders(t)
+	tm := teatest.NewTestModel(t, New(s, Options{Coder: "lead"}),
+		teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("R001")) }, teatest.WithDuration(5*time.Second))
+	tm.Type("a")
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Landis")) }, teatest.WithDuration(5*time.Second))
+	// The table lists codes in codebook order: walk down to the code.
+	for _, c := range s.Codebook().Codes() {
+		if c.Path == "Barriers/Workload and time" {
+			break
+		}
+		tm.Type("j")
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("not settled yet")) }, teatest.WithDuration(5*time.Second))
+	tm.Type("2") // R002: take bob's version: bob did not apply it
+	teatest.WaitFor(t, tm.Output(), func([]byte) bool {
+		list, err := s.Disagreements(coding.DisagreeQuery{Code: "Barriers/Workload and time"})
+		return err == nil && list.Settled == 1
+	}, teatest.WithDuration(5*time.Second))
+	tm.Type("qqq")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	list, _ := s.Disagreements(coding.DisagreeQuery{Code: "Barriers/Workload and time"})
+	it := list.Items[0]
+	if it.Segment != "R002" || !it.Settled || len(it.Consensus) != 0 || it.Settlement == nil || it.Settlement.Coder != "bob" {
+		t.Errorf("R002 should be settled as bob had it (not applied): %+v", it)
+	}
+	if !strings.Contains(it.Settlement.Audit, "alice") {
+		t.Errorf("the audit memo should say what each coder had: %q", it.Settlement.Audit)
 	}
 }
