@@ -150,9 +150,8 @@ func codePassages(tx *bolt.Tx, id CodeID, allowed []bool, scope refSet) []passag
 	var out []passage
 	index := map[[3]uint64]int{}
 	codings := tx.Bucket(bktCodings)
-	prefix := u32(uint32(id))
 	c := tx.Bucket(bktByCode).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+	for k, _ := c.Seek(u32(uint32(id))); len(k) == codingKeyLen && binary.BigEndian.Uint32(k) == uint32(id); k, _ = c.Next() {
 		coder := binary.BigEndian.Uint32(k[12:])
 		if allowed != nil && (int(coder) >= len(allowed) || !allowed[coder]) {
 			continue
