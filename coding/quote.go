@@ -285,14 +285,23 @@ func attrValue(attrs []Attribute, name string) string {
 }
 
 // passageText cuts a span (rune offsets) out of a segment's text; the zero
-// span is the whole text. Surrounding space is trimmed.
+// span is the whole text. Surrounding space is trimmed, and an ellipsis
+// marks where the passage leaves out words of the answer, as quoting does.
 func passageText(text string, span Span) string {
-	if !span.Whole() {
-		runes := []rune(text)
-		start, end := min(max(span.Start, 0), len(runes)), min(max(span.End, 0), len(runes))
-		if start < end {
-			text = string(runes[start:end])
-		}
+	if span.Whole() {
+		return strings.TrimSpace(text)
 	}
-	return strings.TrimSpace(text)
+	runes := []rune(text)
+	start, end := min(max(span.Start, 0), len(runes)), min(max(span.End, 0), len(runes))
+	if start >= end {
+		return strings.TrimSpace(text)
+	}
+	out := strings.TrimSpace(string(runes[start:end]))
+	if strings.TrimSpace(string(runes[:start])) != "" {
+		out = "…" + out
+	}
+	if rest := strings.TrimSpace(string(runes[end:])); rest != "" {
+		out += "…"
+	}
+	return out
 }

@@ -39,6 +39,11 @@ type Report struct {
 	CasesTotal    int         `json:"cases_total"`    // cases (or units) with at least one segment in scope
 	Codes         []ReportRow `json:"codes"`          // every code in scope, tree order
 
+	// SegmentsCoded and CasesCoded count the segments and cases (units) in
+	// scope with at least one counted coding of a code in scope.
+	SegmentsCoded int `json:"segments_coded"`
+	CasesCoded    int `json:"cases_coded"`
+
 	Unit   string   `json:"unit"`             // "case", or the --unit attribute counted instead
 	Source string   `json:"source,omitempty"` // the --source scope
 	Coders []string `json:"coders"`           // coders counted; null: any coder
@@ -112,6 +117,7 @@ func (s *Store) Report(q ReportQuery) (Report, error) {
 		}
 		sets, ex := codeSets(tx, book, ids, sc.scope, allowed, q.Examples)
 		out.Codes = sc.count(book, ids, sets)
+		out.SegmentsCoded, out.CasesCoded = sc.coded(book, ids, sets)
 		if q.Examples {
 			m, err := s.newQuoteMaker(tx, q.Attribution, false, q.Redact)
 			if err != nil {
@@ -559,6 +565,28 @@ func (sc *segmentScan) count(book *Codebook, ids []CodeID, sets map[CodeID]refSe
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// coded counts the segments and units carrying any code in scope: the
+// union of the top codes' sets (each holds its descendants' already).
+func (sc *segmentScan) coded(book *Codebook, ids []CodeID, sets map[CodeID]refSet) (int, int) {
+	union := make(refSet, len(sc.scope))
+	for _, id := range ids {
+		code, _ := book.Code(id)
+		if _, nested := sets[code.Parent]; !nested || code.Parent == 0 {
+			union.or(sets[id])
+		}
+	}
+	segments, units := 0, 0
+	seen := make([]bool, sc.nUnits)
+	union.each(func(ref SegRef) {
+		segments++
+		if u := sc.unit[ref]; u >= 0 && !seen[u] {
+			seen[u] = true
+			units++
+		}
+	})
+	return segments, units
 }
 
 // percent is 100 × n ÷ of, and 0 (not NaN) for an empty base.

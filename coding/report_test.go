@@ -320,6 +320,17 @@ func (f *fixture) expect(paths []string, q ReportQuery) Report {
 		}
 		out.Codes = append(out.Codes, row)
 	}
+	coded, codedUnits := map[string]bool{}, map[string]bool{}
+	for _, c := range f.codings {
+		inCodes := q.Codes == "" || c.code == q.Codes || strings.HasPrefix(c.code, q.Codes+"/")
+		if s := segByID[c.segment]; inCodes && coderOK(c.coder) && inScope(s) {
+			coded[c.segment] = true
+			if u := unitOf(s); u != "" {
+				codedUnits[u] = true
+			}
+		}
+	}
+	out.SegmentsCoded, out.CasesCoded = len(coded), len(codedUnits)
 	return out
 }
 

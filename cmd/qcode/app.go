@@ -92,6 +92,7 @@ With no command, qcode opens the coding screen on the project.`,
 		a.initCommand(), a.demoCommand(), a.importCommand(), a.casesCommand(), a.infoCommand(),
 		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
 		a.undoCommand(false), a.logCommand(),
+		a.reportCommand(), a.quotesCommand(), a.exportCommand(),
 	)
 	return root
 }
