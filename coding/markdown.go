@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -96,8 +97,8 @@ func mdEscape(s string) string {
 		case '\\', '*', '_', '`', '[', ']', '<', '>', '|', '~':
 			b.WriteByte('\\')
 		case '&':
-			// Only an entity-looking & would be read as one.
-			if next := s[i+1:]; next != "" && (next[0] == '#' || isASCIILetter(next[0])) {
+			// Only an entity ("&amp;", "&#8212;") would be read as one.
+			if entityRE.MatchString(s[i:]) {
 				b.WriteByte('\\')
 			}
 		}
@@ -107,7 +108,7 @@ func mdEscape(s string) string {
 	return b.String()
 }
 
-func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+var entityRE = regexp.MustCompile(`^&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);`)
 
 // mdEscapeLine escapes a line that starts a block: what would make it a
 // heading, list, rule or numbered item is escaped too.
