@@ -151,12 +151,13 @@ func (d *document) summary(info Info, rep Report, methods Report, opts ExportOpt
 	}
 	row("Segments", rep.SegmentsTotal)
 	row("Segments coded", rep.SegmentsCoded)
-	caseLabel := "Cases (participants)"
 	if opts.Unit != "" {
-		caseLabel = "Units (distinct " + mdCell(opts.Unit) + ")"
+		row(mdCell(capital(d.unit.many)), rep.CasesTotal)
+		row(mdCell(capital(d.unit.many))+" coded", rep.CasesCoded)
+	} else {
+		row("Cases (participants)", rep.CasesTotal)
+		row("Cases coded", rep.CasesCoded)
 	}
-	row(caseLabel, rep.CasesTotal)
-	row(strings.Replace(caseLabel, " (", " coded (", 1), rep.CasesCoded)
 	coders := make([]string, 0, len(info.Coders))
 	total := 0
 	for c, n := range info.Coders {
@@ -164,7 +165,7 @@ func (d *document) summary(info Info, rep Report, methods Report, opts ExportOpt
 		total += n
 	}
 	sort.Strings(coders)
-	row("Codings", total)
+	row("Codings in the project", total)
 	if len(coders) > 0 {
 		row("Coders", mdCell(strings.Join(coders, ", ")))
 	}

@@ -86,20 +86,9 @@ func (s *Store) Quotes(q QuoteQuery) (QuoteBank, error) {
 		if err != nil {
 			return err
 		}
+		stars := newStarLookup(tx, ids)
 		for _, id := range ids {
-			passages := codePassages(tx, id, allowed, scope)
-			if q.Starred {
-				kept := passages[:0]
-				for _, p := range passages {
-					if p.starred {
-						kept = append(kept, p)
-					}
-				}
-				passages = kept
-			}
-			if q.PerCode > 0 && len(passages) > q.PerCode {
-				passages = passages[:q.PerCode]
-			}
+			passages := codePassages(tx, id, allowed, scope, stars, q.PerCode, q.Starred)
 			if len(passages) == 0 {
 				continue
 			}
@@ -145,11 +134,25 @@ type passage struct {
 }
 
 // codePassages lists a code's own passages (not its descendants'), starred
-// first, then in project order.
-func codePassages(tx *bolt.Tx, id CodeID, allowed []bool, scope refSet) []passage {
-	var out []passage
-	index := map[[3]uint64]int{}
-	codings := tx.Bucket(bktCodings)
+// first, then in project order; with limit > 0, at most limit of them;
+// with starredOnly, only starred ones.
+// The bycode index holds a code's codings by segment, so the passages of
+// one segment (several coders, several spans) are gathered and merged
+// before the next; with a limit, only starred passages and the first
+// limit others are kept, so memory stays small on a large project.
+func codePassages(tx *bolt.Tx, id CodeID, allowed []bool, scope refSet, stars *starLookup, limit int, starredOnly bool) []passage {
+	var starred, plain, seg []passage
+	flush := func() {
+		for _, p := range seg {
+			switch {
+			case p.starred:
+				starred = append(starred, p)
+			case !starredOnly && (limit <= 0 || len(plain) < limit):
+				plain = append(plain, p)
+			}
+		}
+		seg = seg[:0]
+	}
 	c := tx.Bucket(bktByCode).Cursor()
 	for k, _ := c.Seek(u32(uint32(id))); len(k) == codingKeyLen && binary.BigEndian.Uint32(k) == uint32(id); k, _ = c.Next() {
 		coder := binary.BigEndian.Uint32(k[12:])
@@ -160,26 +163,37 @@ func codePassages(tx *bolt.Tx, id CodeID, allowed []bool, scope refSet) []passag
 		if scope != nil && !scope.has(key.Seg) {
 			continue
 		}
-		_, starred := decodeCodingValue(codings.Get(key.bytes()))
-		at := [3]uint64{uint64(key.Seg), uint64(key.Span.Start), uint64(key.Span.End)}
-		i, ok := index[at]
-		if !ok {
-			i = len(out)
-			index[at] = i
-			out = append(out, passage{ref: key.Seg, span: key.Span})
+		if len(seg) > 0 && seg[0].ref != key.Seg {
+			flush()
 		}
-		out[i].starred = out[i].starred || starred
-		out[i].keys = append(out[i].keys, CodingKey(key))
+		i := 0
+		for i < len(seg) && seg[i].span != key.Span {
+			i++
+		}
+		if i == len(seg) {
+			seg = append(seg, passage{ref: key.Seg, span: key.Span})
+		}
+		// Once a passage is starred, its other codings need no lookup.
+		if !seg[i].starred && stars.starred(key) {
+			seg[i].starred = true
+		}
+		seg[i].keys = append(seg[i].keys, CodingKey(key))
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].starred != out[j].starred {
-			return out[i].starred
-		}
-		if out[i].ref != out[j].ref {
-			return out[i].ref < out[j].ref
-		}
-		return out[i].span.Start < out[j].span.Start
-	})
+	flush()
+	byPlace := func(list []passage) {
+		sort.SliceStable(list, func(i, j int) bool {
+			if list[i].ref != list[j].ref {
+				return list[i].ref < list[j].ref
+			}
+			return list[i].span.Start < list[j].span.Start
+		})
+	}
+	byPlace(starred)
+	byPlace(plain)
+	out := append(starred, plain...)
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
 	return out
 }
 

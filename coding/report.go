@@ -435,10 +435,10 @@ type example struct {
 func codeSets(tx *bolt.Tx, book *Codebook, ids []CodeID, scope refSet, allowed []bool, examples bool) (map[CodeID]refSet, map[CodeID]example) {
 	sets := make(map[CodeID]refSet, len(ids))
 	var ex map[CodeID]example
-	var codings *bolt.Bucket
+	var stars *starLookup
 	if examples {
 		ex = map[CodeID]example{}
-		codings = tx.Bucket(bktCodings)
+		stars = newStarLookup(tx, ids)
 	}
 	c := tx.Bucket(bktByCode).Cursor()
 	for _, id := range ids {
@@ -461,8 +461,7 @@ func codeSets(tx *bolt.Tx, book *Codebook, ids []CodeID, scope refSet, allowed [
 					continue
 				}
 				key := parseByCodeKey(k)
-				_, starred := decodeCodingValue(codings.Get(key.bytes()))
-				if !have || starred {
+				if starred := stars.starred(key); !have || starred {
 					ex[id] = example{key, starred}
 				}
 			}
