@@ -12,7 +12,7 @@ import (
 // lookup per coding: a lookup costs about 2 µs, a walked key about 60 ns,
 // so the walk of a 5,000,000-coding project (~0.3 s) pays off beyond some
 // 150,000 lookups.
-const starWalkThreshold = 150_000
+var starWalkThreshold = 150_000
 
 // starLookup tells whether a coding is starred. Stars live only in the
 // codings bucket's values; there is no index of them, because they are few
