@@ -234,6 +234,9 @@ func (d *document) thematicMap(name string) {
 
 func (d *document) themes(groups map[CodeID]ReportRow) {
 	d.printf("## Themes\n\n")
+	if d.book.Len() == 0 {
+		d.printf("The codebook is empty.\n\n")
+	}
 	for _, theme := range d.book.Children(0) {
 		d.printf("### %s\n\n", mdEscape(theme.Name))
 		if theme.Description != "" {
