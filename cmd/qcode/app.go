@@ -89,10 +89,10 @@ With no command, qcode opens the coding screen on the project.`,
 	pf.StringVarP(&a.project, "project", "p", defaultProject(), "project file (default $QCODE_PROJECT, else ./project.qcode)")
 	pf.StringVar(&a.coder, "coder", defaultCoder(), "your name as a coder (default $QCODE_CODER, else your user name)")
 	root.AddCommand(
+		a.reportCommand(), a.quotesCommand(), a.exportCommand(),
 		a.initCommand(), a.demoCommand(), a.importCommand(), a.casesCommand(), a.infoCommand(),
 		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
 		a.undoCommand(false), a.logCommand(),
-		a.reportCommand(), a.quotesCommand(), a.exportCommand(),
 	)
 	return root
 }
