@@ -91,6 +91,7 @@ With no command, qcode opens the coding screen on the project.`,
 	pf.StringVar(&a.coder, "coder", defaultCoder(), "your name as a coder (default $QCODE_CODER, else your user name)")
 	pf.BoolVar(&a.showCoders, "show-coders", false, "TUI: show every coder's codings side by side (default: only yours)")
 	root.AddCommand(
+		a.reportCommand(), a.quotesCommand(), a.exportCommand(),
 		a.initCommand(), a.demoCommand(), a.importCommand(), a.casesCommand(), a.infoCommand(),
 		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
 		a.undoCommand(false), a.logCommand(),

@@ -1,0 +1,469 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/spf13/cobra"
+
+	"qcode/coding"
+)
+
+// coderFilter is the --coder flag as reports read it: only when the user
+// gave it; without it, codings by any coder count.
+func (a *app) coderFilter(cmd *cobra.Command) []string {
+	if cmd.Flags().Changed("coder") {
+		return []string{a.coder}
+	}
+	return nil
+}
+
+func (a *app) reportCommand() *cobra.Command {
+	var q coding.ReportQuery
+	var format string
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Theme frequency table: segments and cases per code, split by an attribute",
+		Long: `Count, per code, the segments coded with it and the cases (participants)
+they belong to, with the percent of all cases in scope. A parent code counts
+its sub-codes; a segment counts once per code however often it was coded; a
+segment with no case counts as its own case.
+
+  --by ATTR      add a column per value of ATTR: cases and column percent
+  --unit ATTR    count distinct values of ATTR (e.g. authority) instead of cases
+  --coder NAME   count only NAME's codings (consensus: the settled ones);
+                 without it, a code counts where any coder applied it
+  --examples     add an example quote per code, starred ones first`,
+		Example: `  qcode report
+  qcode report --codes Barriers --by role --format md > barriers.md
+  qcode report --codes Kirkpatrick --unit authority --examples
+  qcode report --coder consensus --format json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, listFormats); err != nil {
+				return err
+			}
+			q.Coders = a.coderFilter(cmd)
+			return a.withStore(func(s *coding.Store) error {
+				r, err := s.Report(q)
+				if err != nil {
+					return err
+				}
+				a.warnPII(r.Warnings, q.Redact)
+				if r.WithoutUnit > 0 {
+					a.note("note: %d of %d segments have no %s; they count as segments, not as %s values", r.WithoutUnit, r.SegmentsTotal, q.Unit, q.Unit)
+				}
+				return writeReport(a.stdout, r, format)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&q.Codes, "codes", "", "only this code and its sub-codes (a path, e.g. Barriers)")
+	f.StringVar(&q.By, "by", "", "split each count by the values of this attribute (e.g. role)")
+	f.StringVar(&q.Unit, "unit", "", "count distinct values of this attribute instead of cases (e.g. authority)")
+	f.StringVar(&q.Source, "source", "", "only segments of this source")
+	f.BoolVar(&q.Examples, "examples", false, "add an example quote per code (starred first)")
+	f.StringVar(&q.Attribution, "attribution", "", "attribution template for examples (default "+strconv.Quote(coding.DefaultAttribution)+")")
+	f.BoolVar(&q.Redact, "redact", false, "replace e-mail addresses, phone numbers and names in examples with [redacted]")
+	formatFlag(cmd, &format)
+	return cmd
+}
+
+// unitName is what a report's case column counts.
+func unitName(r coding.Report) string {
+	if r.Unit == "case" {
+		return "cases"
+	}
+	return r.Unit
+}
+
+// count writes n with its noun: "1 case", "3 cases", "2 authority values".
+func count(n int, r coding.Report) string {
+	switch {
+	case r.Unit != "case" && n == 1:
+		return fmt.Sprintf("%d %s value", n, r.Unit)
+	case r.Unit != "case":
+		return fmt.Sprintf("%d %s values", n, r.Unit)
+	case n == 1:
+		return "1 case"
+	}
+	return fmt.Sprintf("%d cases", n)
+}
+
+func segments(n int) string {
+	if n == 1 {
+		return "1 segment"
+	}
+	return fmt.Sprintf("%d segments", n)
+}
+
+// writeReport renders a report: JSON as the contract says, CSV with every
+// number unrounded, Markdown and the terminal table rounded for reading.
+func writeReport(w io.Writer, r coding.Report, format string) error {
+	switch format {
+	case "json":
+		if r.Codes == nil {
+			r.Codes = []coding.ReportRow{}
+		}
+		return writeJSON(w, r)
+	case "csv":
+		return reportCSV(r).write(w, "csv", nil)
+	}
+	examples := false
+	for _, c := range r.Codes {
+		examples = examples || c.Example != nil
+	}
+	head := []string{"code", "segments", unitName(r), "% " + unitName(r)}
+	for _, c := range r.Columns {
+		head = append(head, fmt.Sprintf("%s (n=%d)", c.Value, c.Cases))
+	}
+	if examples {
+		head = append(head, "example")
+	}
+	var rows [][]string
+	for _, c := range r.Codes {
+		name := c.Name
+		if format == "md" {
+			name = strings.Repeat("&emsp;", c.Depth) + name
+		} else {
+			name = strings.Repeat("  ", c.Depth) + name
+		}
+		row := []string{name, strconv.Itoa(c.Segments), strconv.Itoa(c.Cases), coding.Percent(c.PercentCases)}
+		for _, col := range r.Columns {
+			cell := c.By[col.Value]
+			row = append(row, fmt.Sprintf("%d (%s)", cell.Cases, coding.Percent(cell.PercentCases)))
+		}
+		if examples {
+			row = append(row, exampleCell(c.Example))
+		}
+		rows = append(rows, row)
+	}
+	caption := reportCaption(r)
+	if format == "md" {
+		fmt.Fprintf(w, "%s\n\n", caption)
+		return table{head: head, rows: rows, fill: -1}.write(w, "md", nil)
+	}
+	fmt.Fprintln(w, caption)
+	fill := -1
+	if examples {
+		fill = len(head) - 1
+	}
+	return alignedTable(w, head, rows, fill, termWidth(w))
+}
+
+// reportCaption states n, as every table in a report should.
+func reportCaption(r coding.Report) string {
+	who := "codings by any coder"
+	if r.Coders != nil {
+		who = "codings by " + strings.Join(r.Coders, ", ")
+	}
+	scope := ""
+	if r.Source != "" {
+		scope = " of " + r.Source
+	}
+	return fmt.Sprintf("n = %s, %s%s (coded: %s, %s); %s",
+		count(r.CasesTotal, r), segments(r.SegmentsTotal), scope, count(r.CasesCoded, r), segments(r.SegmentsCoded), who)
+}
+
+func exampleCell(q *coding.Quote) string {
+	if q == nil {
+		return ""
+	}
+	s := "“" + strings.Join(strings.Fields(q.Text), " ") + "”"
+	if q.Attribution != "" {
+		s += " (" + q.Attribution + ")"
+	}
+	return s
+}
+
+// reportCSV is one row per code with unrounded numbers, for spreadsheets.
+func reportCSV(r coding.Report) table {
+	head := []string{"path", "depth", "segments", "cases", "percent_cases"}
+	for _, c := range r.Columns {
+		head = append(head, c.Value+" segments", c.Value+" cases", c.Value+" percent_cases")
+	}
+	examples := false
+	for _, c := range r.Codes {
+		examples = examples || c.Example != nil
+	}
+	if examples {
+		head = append(head, "example", "example_attribution")
+	}
+	t := table{head: head, fill: -1}
+	num := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+	for _, c := range r.Codes {
+		row := []string{c.Path, strconv.Itoa(c.Depth), strconv.Itoa(c.Segments), strconv.Itoa(c.Cases), num(c.PercentCases)}
+		for _, col := range r.Columns {
+			cell := c.By[col.Value]
+			row = append(row, strconv.Itoa(cell.Segments), strconv.Itoa(cell.Cases), num(cell.PercentCases))
+		}
+		if examples {
+			if c.Example != nil {
+				row = append(row, c.Example.Text, c.Example.Attribution)
+			} else {
+				row = append(row, "", "")
+			}
+		}
+		t.rows = append(t.rows, row)
+	}
+	return t
+}
+
+// alignedTable writes a terminal table that keeps the code column's
+// indentation and right-aligns numbers; the fill column is cut to width.
+func alignedTable(w io.Writer, head []string, rows [][]string, fill, width int) error {
+	widths := make([]int, len(head))
+	for i, h := range head {
+		widths[i] = ansi.StringWidth(h)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], ansi.StringWidth(c))
+		}
+	}
+	if width > 0 && fill >= 0 {
+		used := 0
+		for i, n := range widths {
+			if i != fill {
+				used += n + 2
+			}
+		}
+		widths[fill] = min(widths[fill], max(width-used, 10))
+	}
+	line := func(cells []string) {
+		var b strings.Builder
+		for i, c := range cells {
+			c = ansi.Truncate(c, widths[i], "…")
+			pad := strings.Repeat(" ", widths[i]-ansi.StringWidth(c))
+			switch {
+			case i == 0 || i == fill:
+				b.WriteString(c + pad)
+			default:
+				b.WriteString(pad + c)
+			}
+			if i < len(cells)-1 {
+				b.WriteString("  ")
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	line(head)
+	for _, r := range rows {
+		line(r)
+	}
+	return nil
+}
+
+// warnPII reports each personal detail found on stderr, with the segment
+// to look at, and what to do about it.
+func (a *app) warnPII(hits []coding.PIIHit, redacted bool) {
+	for _, h := range hits {
+		a.note("warning: %s: %s %q in a %s (code %s)", h.Segment, h.Kind, h.Text, h.Where, h.Code)
+	}
+	if len(hits) == 0 {
+		return
+	}
+	if redacted {
+		a.note("replaced %d personal details with %s", len(hits), coding.Redacted)
+	} else {
+		a.note("%d possible personal details in the output: check them, or run again with --redact", len(hits))
+	}
+}
+
+// quoteFormats are what `qcode quotes` writes.
+var quoteFormats = []string{"md", "json", "csv"}
+
+// quoteJSON is one quote as `qcode quotes --format json|csv` lists it.
+type quoteJSON struct {
+	Theme       string `json:"theme"`
+	Code        string `json:"code"`
+	Text        string `json:"text"`
+	Attribution string `json:"attribution"`
+	Starred     bool   `json:"starred"`
+	Segment     string `json:"segment,omitempty"`
+	Case        string `json:"case,omitempty"`
+}
+
+func (a *app) quotesCommand() *cobra.Command {
+	var q coding.QuoteQuery
+	var format string
+	cmd := &cobra.Command{
+		Use:   "quotes",
+		Short: "Quote bank: coded passages with anonymous attributions, by theme and code",
+		Long: `List coded passages as quotes, grouped by theme and code: a passage is the
+coded span of text, or the whole segment. Starred passages come first, then
+the rest in project order; a passage coded by several coders appears once.
+
+Each quote is followed by an attribution built from the attributes of its
+segment, case and source. The template names attributes in braces, and
+{a|b} takes the first that has a value. An attribute that is missing drops
+out with its punctuation, and a clause or bracket whose attributes are all
+missing goes entirely:
+
+  "{role}, {org_size} {geography} local authority, {method}"
+      → (Learning lead, medium-sized rural local authority, interview)
+      → (Learning lead, interview)            without org_size and geography
+
+Segment IDs and case names are never printed unless --show-ids. Quotes are
+scanned for e-mail addresses, phone numbers and the names of cases; each hit
+is reported on stderr with its segment ID, and --redact replaces it.`,
+		Example: `  qcode quotes --code Barriers --starred > barriers-quotes.md
+  qcode quotes --per-code 3 --attribution "{role}, {org_size} {geography} local authority, {method}"
+  qcode quotes --coder consensus --redact --format csv`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, quoteFormats); err != nil {
+				return err
+			}
+			if q.PerCode < 0 {
+				return usagef("--per-code %d: give a number ≥ 0 (0: no limit)", q.PerCode)
+			}
+			q.Coders = a.coderFilter(cmd)
+			return a.withStore(func(s *coding.Store) error {
+				bank, err := s.Quotes(q)
+				if err != nil {
+					return err
+				}
+				a.warnPII(bank.Warnings, q.Redact)
+				if len(bank.Groups) == 0 {
+					a.note("no quotes: nothing coded matches")
+				}
+				return writeQuotes(a.stdout, bank, format)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&q.Code, "code", "", "only this code and its sub-codes")
+	f.BoolVar(&q.Starred, "starred", false, "only passages starred as quotes")
+	f.IntVar(&q.PerCode, "per-code", 0, "at most N quotes per code, starred first (0: all)")
+	f.StringVar(&q.Attribution, "attribution", "", "attribution template (default "+strconv.Quote(coding.DefaultAttribution)+")")
+	f.BoolVar(&q.ShowIDs, "show-ids", false, "print each quote's segment ID and case name (not anonymous)")
+	f.BoolVar(&q.Redact, "redact", false, "replace e-mail addresses, phone numbers and names with [redacted]")
+	f.StringVar(&q.Source, "source", "", "only segments of this source")
+	f.StringVar(&format, "format", "md", "output format: "+strings.Join(quoteFormats, ", "))
+	return cmd
+}
+
+func writeQuotes(w io.Writer, bank coding.QuoteBank, format string) error {
+	if format == "md" {
+		return coding.WriteQuotesMarkdown(w, bank, 2)
+	}
+	list := []quoteJSON{}
+	t := table{head: []string{"theme", "code", "text", "attribution", "starred", "segment", "case"}, fill: -1}
+	for _, g := range bank.Groups {
+		for _, q := range g.Quotes {
+			list = append(list, quoteJSON{Theme: g.Theme, Code: g.Path, Text: q.Text, Attribution: q.Attribution,
+				Starred: q.Starred, Segment: q.Segment, Case: q.Case})
+			t.rows = append(t.rows, []string{g.Theme, g.Path, q.Text, q.Attribution, strconv.FormatBool(q.Starred), q.Segment, q.Case})
+		}
+	}
+	return t.write(w, format, list)
+}
+
+func (a *app) exportCommand() *cobra.Command {
+	var opts coding.ExportOptions
+	var format string
+	cmd := &cobra.Command{
+		Use:   "export OUT",
+		Short: "Write the whole report as a Markdown document (OUT, or - for stdout)",
+		Long: `Write a report document that renders on GitHub as it is: a summary, the
+thematic map (a Mermaid mindmap of themes and codes with counts), per theme a
+frequency table and a bar chart (Mermaid xychart-beta, n in every caption),
+the Kirkpatrick table (levels, count, an example quote each), and the quote
+bank. Quotes are anonymous and scanned for personal details as in
+'qcode quotes'. REFI-QDA exports (--format qdpx, qdc) come later.`,
+		Example: `  qcode export --format md report.md
+  qcode export --format md report.md --unit authority --by role --redact
+  qcode export --format md - --coder consensus | less`,
+		Args: exactArgs(1, "one OUT file (or - for stdout)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch format {
+			case "md":
+			case "qdpx", "qdc":
+				return fmt.Errorf("export --format %s is not available yet (REFI-QDA exchange comes in a later version); use --format md", format)
+			default:
+				return usagef("--format %s: use md (qdpx and qdc come later)", format)
+			}
+			if opts.PerCode < 0 {
+				return usagef("--per-code %d: give a number ≥ 1 (0: %d)", opts.PerCode, coding.ExportQuotesPerCode)
+			}
+			opts.Coders = a.coderFilter(cmd)
+			date, err := reportDate()
+			if err != nil {
+				return err
+			}
+			opts.Date = date
+			out := args[0]
+			return a.withStore(func(s *coding.Store) error {
+				var buf bytes.Buffer
+				hits, err := s.ExportMarkdown(&buf, opts)
+				if err != nil {
+					return err
+				}
+				a.warnPII(hits, opts.Redact)
+				if out == "-" {
+					_, err := a.stdout.Write(buf.Bytes())
+					return err
+				}
+				if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+					return err
+				}
+				a.note("wrote %s", out)
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&format, "format", "md", "md (qdpx and qdc come later)")
+	f.StringVar(&opts.Source, "source", "", "only segments of this source")
+	f.StringVar(&opts.Unit, "unit", "", "count distinct values of this attribute instead of cases (e.g. authority)")
+	f.StringVar(&opts.By, "by", "", "split the frequency tables by the values of this attribute (e.g. role)")
+	f.StringVar(&opts.Attribution, "attribution", "", "attribution template (default "+strconv.Quote(coding.DefaultAttribution)+")")
+	f.IntVar(&opts.PerCode, "per-code", 0, fmt.Sprintf("quotes per code in the quote bank, starred first (default %d)", coding.ExportQuotesPerCode))
+	f.BoolVar(&opts.ShowIDs, "show-ids", false, "print each quote's segment ID and case name (not anonymous)")
+	f.BoolVar(&opts.Redact, "redact", false, "replace e-mail addresses, phone numbers and names with [redacted]")
+	return cmd
+}
+
+// reportDate is today, or SOURCE_DATE_EPOCH when set (reproducible output:
+// the convention of reproducible builds, used by the golden tests).
+func reportDate() (time.Time, error) {
+	v := os.Getenv("SOURCE_DATE_EPOCH")
+	if v == "" {
+		return time.Now(), nil
+	}
+	sec, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q: not a number of seconds", v)
+	}
+	return time.Unix(sec, 0).UTC(), nil
+}
+
+// writeFileAtomic writes data to path through a temporary file, so that a
+// failed export never leaves half a report where a whole one was.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".qcode-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,381 @@
+package coding
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ExportQuotesPerCode is how many quotes per code the report document's
+// quote bank holds unless asked otherwise: enough to choose from, few
+// enough to read.
+const ExportQuotesPerCode = 5
+
+// ExportOptions say what goes into the Markdown report document.
+type ExportOptions struct {
+	Coders      []string // coders whose codings count; nil: any coder
+	Source      string   // only this source
+	Unit        string   // attribute counted instead of cases ("" cases)
+	By          string   // attribute whose values split the frequency tables ("" none)
+	Attribution string   // attribution template ("" DefaultAttribution)
+	PerCode     int      // quotes per code in the quote bank (0: ExportQuotesPerCode)
+	ShowIDs     bool     // name segments and cases beside quotes
+	Redact      bool     // replace personal details found with [redacted]
+	Date        time.Time
+}
+
+// ExportMarkdown writes the whole report document: a summary, the
+// thematic map (a Mermaid mindmap), per theme a frequency table and a bar
+// chart, per code group (Kirkpatrick) a table of levels with an example,
+// and the quote bank. It returns the personal details found in quotes
+// (replaced when opts.Redact).
+func (s *Store) ExportMarkdown(w io.Writer, opts ExportOptions) ([]PIIHit, error) {
+	q := ReportQuery{Coders: opts.Coders, Source: opts.Source, Unit: opts.Unit, By: opts.By,
+		Attribution: opts.Attribution, Redact: opts.Redact}
+	rep, err := s.Report(q)
+	if err != nil {
+		return nil, err
+	}
+	book := s.Codebook()
+	// Code groups get a table with an example per level.
+	groupRows := map[CodeID]ReportRow{}
+	var hits []PIIHit
+	for _, theme := range book.Children(0) {
+		if !theme.Group {
+			continue
+		}
+		gq := q
+		gq.Codes, gq.By, gq.Examples = theme.Path, "", true
+		gr, err := s.Report(gq)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range gr.Codes {
+			groupRows[r.Code] = r
+		}
+		hits = append(hits, gr.Warnings...)
+	}
+	perCode := opts.PerCode
+	if perCode <= 0 {
+		perCode = ExportQuotesPerCode
+	}
+	bank, err := s.Quotes(QuoteQuery{PerCode: perCode, Coders: opts.Coders, Source: opts.Source,
+		Attribution: opts.Attribution, ShowIDs: opts.ShowIDs, Redact: opts.Redact})
+	if err != nil {
+		return nil, err
+	}
+	hits = append(hits, bank.Warnings...)
+	info, err := s.Info()
+	if err != nil {
+		return nil, err
+	}
+	methods, err := s.Report(ReportQuery{Codes: "", Coders: opts.Coders, Source: opts.Source, Unit: opts.Unit, By: "method"})
+	if err != nil {
+		return nil, err
+	}
+
+	d := &document{w: bufio.NewWriter(w), rep: rep, book: book, unit: unitWords(opts.Unit)}
+	d.title(s.Meta().Name, opts.Date)
+	d.summary(info, rep, methods, opts)
+	d.thematicMap(s.Meta().Name)
+	d.themes(groupRows)
+	d.quotes(bank)
+	return dedupeHits(hits), d.w.Flush()
+}
+
+// dedupeHits drops repeats: an example is often also in the quote bank.
+func dedupeHits(hits []PIIHit) []PIIHit {
+	seen := map[PIIHit]bool{}
+	out := hits[:0]
+	for _, h := range hits {
+		key := h
+		key.Code = ""
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// units names what the counts count, singular and plural.
+type units struct{ one, many string }
+
+func unitWords(attr string) units {
+	if attr == "" {
+		return units{"case", "cases"}
+	}
+	return units{attr + " value", attr + " values"}
+}
+
+func (u units) n(n int) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, u.one)
+	}
+	return fmt.Sprintf("%d %s", n, u.many)
+}
+
+// document writes one report; tables and figures are numbered as written.
+type document struct {
+	w       *bufio.Writer
+	rep     Report
+	book    *Codebook
+	unit    units
+	tables  int
+	figures int
+}
+
+func (d *document) printf(format string, args ...any) { fmt.Fprintf(d.w, format, args...) }
+
+func (d *document) title(name string, date time.Time) {
+	if name == "" {
+		name = "Report"
+	}
+	d.printf("# %s\n\n", mdEscape(name))
+	if !date.IsZero() {
+		d.printf("Report written by qcode on %s.\n\n", date.Format("2 January 2006"))
+	}
+}
+
+func (d *document) summary(info Info, rep Report, methods Report, opts ExportOptions) {
+	d.printf("## Summary\n\n")
+	d.printf("| | |\n| --- | ---: |\n")
+	row := func(k string, v any) { d.printf("| %s | %v |\n", k, v) }
+	if opts.Source != "" {
+		row("Source", mdCell(opts.Source))
+	} else {
+		row("Sources", info.Sources)
+	}
+	row("Segments", rep.SegmentsTotal)
+	row("Segments coded", rep.SegmentsCoded)
+	if opts.Unit != "" {
+		row(mdCell(capital(d.unit.many)), rep.CasesTotal)
+		row(mdCell(capital(d.unit.many))+" coded", rep.CasesCoded)
+	} else {
+		row("Cases (participants)", rep.CasesTotal)
+		row("Cases coded", rep.CasesCoded)
+	}
+	coders := make([]string, 0, len(info.Coders))
+	total := 0
+	for c, n := range info.Coders {
+		coders = append(coders, c)
+		total += n
+	}
+	sort.Strings(coders)
+	row("Codings in the project", total)
+	if len(coders) > 0 {
+		row("Coders", mdCell(strings.Join(coders, ", ")))
+	}
+	counted := "any coder"
+	if opts.Coders != nil {
+		counted = strings.Join(opts.Coders, ", ")
+	}
+	row("Codings counted", mdCell(counted))
+	d.printf("\n")
+	var parts []string
+	for _, c := range methods.Columns {
+		if c.Value != MissingValue {
+			parts = append(parts, fmt.Sprintf("%s: %d segments, %s", mdCell(c.Value), c.Segments, d.unit.n(c.Cases)))
+		}
+	}
+	if len(parts) > 0 {
+		d.printf("By method: %s.\n\n", strings.Join(parts, "; "))
+	}
+	what := "a case is a participant (a segment with no known participant counts as its own case)"
+	if opts.Unit != "" {
+		what = fmt.Sprintf("counts are of distinct values of %s; segments without one are counted as segments only", mdCell(opts.Unit))
+		if rep.WithoutUnit > 0 {
+			what += fmt.Sprintf(" (%d here)", rep.WithoutUnit)
+		}
+	}
+	d.printf("How to read the tables: %s. A code's count includes its sub-codes, and a segment counts once per code however many times it was coded. Percentages are of the %s with at least one segment (n = %d).\n\n",
+		what, d.unit.many, rep.CasesTotal)
+}
+
+// rows returns the report rows of a code's subtree, in tree order.
+func (d *document) rows(id CodeID) []ReportRow {
+	in := map[CodeID]bool{}
+	for _, c := range d.book.Subtree(id) {
+		in[c] = true
+	}
+	var out []ReportRow
+	for _, r := range d.rep.Codes {
+		if in[r.Code] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (d *document) thematicMap(name string) {
+	d.printf("## Thematic map\n\n")
+	d.figures++
+	d.printf("```mermaid\nmindmap\n")
+	d.printf("  root((\"%s\"))\n", mermaidLabel(fmt.Sprintf("%s (n = %s)", name, d.unit.n(d.rep.CasesTotal))))
+	shown := 0
+	for i, r := range d.rep.Codes {
+		if r.Cases == 0 && r.Segments == 0 {
+			continue
+		}
+		shown++
+		d.printf("%s  n%d[\"%s\"]\n", strings.Repeat("  ", r.Depth+1), i+1, mermaidLabel(fmt.Sprintf("%s (%d)", r.Name, r.Cases)))
+	}
+	d.printf("```\n\n")
+	if shown == 0 {
+		d.printf("**Figure %d.** Thematic map: nothing is coded yet.\n\n", d.figures)
+		return
+	}
+	d.printf("**Figure %d.** Thematic map: themes and the codes under them, with the number of %s raising each (codes nobody raised are left out; n = %d).\n\n",
+		d.figures, d.unit.many, d.rep.CasesTotal)
+}
+
+func (d *document) themes(groups map[CodeID]ReportRow) {
+	d.printf("## Themes\n\n")
+	if d.book.Len() == 0 {
+		d.printf("The codebook is empty.\n\n")
+	}
+	for _, theme := range d.book.Children(0) {
+		d.printf("### %s\n\n", mdEscape(theme.Name))
+		if theme.Description != "" {
+			d.printf("*%s*\n\n", mdEscape(theme.Description))
+		}
+		rows := d.rows(theme.ID)
+		if theme.Group {
+			d.levelsTable(theme, rows, groups)
+		} else {
+			d.frequencyTable(theme, rows)
+		}
+		d.charts(theme)
+	}
+}
+
+// frequencyTable is one theme's table: the theme, then its codes indented
+// by depth; with By, a column per value (cases and column percent).
+func (d *document) frequencyTable(theme Code, rows []ReportRow) {
+	d.tables++
+	d.printf("**Table %d.** %s: number of %s raising each code (n = %d).\n\n", d.tables, mdEscape(theme.Name), d.unit.many, d.rep.CasesTotal)
+	head := []string{"Code", capital(d.unit.many), "% of " + d.unit.many}
+	align := []string{"---", "---:", "---:"}
+	for _, c := range d.rep.Columns {
+		head = append(head, fmt.Sprintf("%s (n = %d)", mdCell(c.Value), c.Cases))
+		align = append(align, "---:")
+	}
+	head = append(head, "Segments")
+	align = append(align, "---:")
+	d.printf("| %s |\n| %s |\n", strings.Join(head, " | "), strings.Join(align, " | "))
+	for _, r := range rows {
+		name := indent(r.Depth) + mdCell(r.Name)
+		if r.Depth == 0 {
+			name = "**" + mdCell(r.Name) + "** (all codes)"
+		}
+		cells := []string{name, fmt.Sprint(r.Cases), Percent(r.PercentCases)}
+		for _, c := range d.rep.Columns {
+			cell := r.By[c.Value]
+			cells = append(cells, fmt.Sprintf("%d (%s)", cell.Cases, Percent(cell.PercentCases)))
+		}
+		cells = append(cells, fmt.Sprint(r.Segments))
+		d.printf("| %s |\n", strings.Join(cells, " | "))
+	}
+	d.printf("\n")
+}
+
+// levelsTable is a code group's table, the study's Table 2: each level,
+// how many cases (or units) are at it, and an example, starred first.
+func (d *document) levelsTable(theme Code, rows []ReportRow, groups map[CodeID]ReportRow) {
+	d.tables++
+	d.printf("**Table %d.** %s: number of %s at each level, with an example (n = %d).\n\n", d.tables, mdEscape(theme.Name), d.unit.many, d.rep.CasesTotal)
+	d.printf("| Level | %s | %% of %s | Example |\n| --- | ---: | ---: | --- |\n", capital(d.unit.many), d.unit.many)
+	for _, r := range rows {
+		name := indent(r.Depth-1) + mdCell(r.Name)
+		if r.Depth == 0 {
+			name = "**All levels**"
+		}
+		example := ""
+		if ex := groups[r.Code].Example; ex != nil && r.Depth > 0 {
+			example = "“" + mdCell(shorten(ex.Text, 200)) + "”"
+			if ex.Attribution != "" {
+				example += " (" + mdCell(ex.Attribution) + ")"
+			}
+		}
+		d.printf("| %s | %d | %s | %s |\n", name, r.Cases, Percent(r.PercentCases), example)
+	}
+	d.printf("\n")
+}
+
+// charts draws a horizontal bar chart of the theme's children, then one
+// for each child that has children of its own, so that every chart
+// compares siblings.
+func (d *document) charts(theme Code) {
+	var walk func(c Code)
+	walk = func(c Code) {
+		kids := d.book.Children(c.ID)
+		if len(kids) == 0 {
+			return
+		}
+		d.barChart(c, kids, c.Group)
+		for _, k := range kids {
+			walk(k)
+		}
+	}
+	walk(theme)
+}
+
+func (d *document) barChart(parent Code, kids []Code, levels bool) {
+	byID := map[CodeID]ReportRow{}
+	for _, r := range d.rep.Codes {
+		byID[r.Code] = r
+	}
+	var labels, values []string
+	top := 0
+	for _, k := range kids {
+		r := byID[k.ID]
+		labels = append(labels, `"`+mermaidLabel(k.Name)+`"`)
+		values = append(values, fmt.Sprint(r.Cases))
+		top = max(top, r.Cases)
+	}
+	if top == 0 {
+		return
+	}
+	d.figures++
+	title := strings.ReplaceAll(parent.Path, "/", " › ")
+	d.printf("```mermaid\nxychart-beta horizontal\n")
+	d.printf("  title \"%s\"\n", mermaidLabel(fmt.Sprintf("%s (n = %d)", title, d.rep.CasesTotal)))
+	d.printf("  x-axis [%s]\n", strings.Join(labels, ", "))
+	d.printf("  y-axis \"%s\" 0 --> %d\n", mermaidLabel(capital(d.unit.many)), top)
+	d.printf("  bar [%s]\n", strings.Join(values, ", "))
+	d.printf("```\n\n")
+	what := "raising each code"
+	if levels {
+		what = "at each level"
+	}
+	d.printf("**Figure %d.** %s: number of %s %s (n = %d).\n\n", d.figures, mdEscape(title), d.unit.many, what, d.rep.CasesTotal)
+}
+
+func (d *document) quotes(bank QuoteBank) {
+	d.printf("## Quotes\n\n")
+	if len(bank.Groups) == 0 {
+		d.printf("No coded passages yet.\n\n")
+		return
+	}
+	d.w.Flush()
+	WriteQuotesMarkdown(d.w, bank, 3)
+}
+
+// indent pads a table cell by depth; GitHub keeps &emsp; where it trims
+// spaces.
+func indent(depth int) string {
+	if depth <= 0 {
+		return ""
+	}
+	return strings.Repeat("&emsp;", depth)
+}
+
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

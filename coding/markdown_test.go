@@ -1,0 +1,182 @@
+package coding
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestExportMermaidIsWellFormed checks every Mermaid block of a report
+// against the grammar it must follow (mermaid's mindmap and xychart
+// parsers), with code names full of what breaks them: double quotes,
+// backticks, "#…;" entities, "%%" comments, brackets.
+func TestExportMermaidIsWellFormed(t *testing.T) {
+	s := loadFixture(t).build(t)
+	nasty := []string{`Barriers/The "system" ` + "`is`" + ` #1; %% broken (really) [sic] {x}`, `Odd: "quoted" theme/a-b — c %% d`}
+	for _, p := range nasty {
+		if _, _, err := s.AddCode("lead", p, CodeDetails{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.ImportCodings("lead", "n.csv", strings.NewReader("segment,code,coder\n"+
+		`S6,"Barriers/The ""system"" `+"`is`"+` #1; %% broken (really) [sic] {x}",alice`+"\n"+
+		`S7,"Odd: ""quoted"" theme/a-b — c %% d",bob`+"\n")); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := s.ExportMarkdown(&b, ExportOptions{Date: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	doc := b.String()
+	blocks := regexp.MustCompile("(?s)```mermaid\n(.*?)```").FindAllStringSubmatch(doc, -1)
+	if len(blocks) < 6 {
+		t.Fatalf("%d Mermaid blocks", len(blocks))
+	}
+	label := `"[^"` + "`" + `#]*"`
+	mindmapLine := regexp.MustCompile(`^(  root\(\(` + label + `\)\)|( {4,})n\d+\[` + label + `\])$`)
+	xyLines := []*regexp.Regexp{
+		regexp.MustCompile(`^xychart-beta horizontal$`),
+		regexp.MustCompile(`^  title ` + label + `$`),
+		regexp.MustCompile(`^  x-axis \[` + label + `(, ` + label + `)*\]$`),
+		regexp.MustCompile(`^  y-axis ` + label + ` 0 --> [1-9]\d*$`),
+		regexp.MustCompile(`^  bar \[\d+(, \d+)*\]$`),
+	}
+	sawNasty := 0
+	for _, blk := range blocks {
+		lines := strings.Split(strings.TrimSuffix(blk[1], "\n"), "\n")
+		switch lines[0] {
+		case "mindmap":
+			for _, l := range lines[1:] {
+				if !mindmapLine.MatchString(l) {
+					t.Errorf("mindmap line %q is not a quoted node", l)
+				}
+				if strings.Contains(l, "system") {
+					sawNasty++
+				}
+			}
+		case "xychart-beta horizontal":
+			if len(lines) != len(xyLines) {
+				t.Errorf("xychart has %d lines: %q", len(lines), blk[1])
+				continue
+			}
+			for i, l := range lines {
+				if !xyLines[i].MatchString(l) {
+					t.Errorf("xychart line %q does not match %s", l, xyLines[i])
+				}
+			}
+			if strings.Contains(blk[1], "system") {
+				sawNasty++
+			}
+		default:
+			t.Errorf("unexpected Mermaid block %q", lines[0])
+		}
+	}
+	if sawNasty < 2 {
+		t.Errorf("the nasty code is missing from the charts")
+	}
+	// Figures state n.
+	for _, c := range regexp.MustCompile(`\*\*Figure \d+\.\*\*[^\n]*`).FindAllString(doc, -1) {
+		if !strings.Contains(c, "n = ") {
+			t.Errorf("caption without n: %s", c)
+		}
+	}
+}
+
+func TestMarkdownEscaping(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"plain text, fine.", "plain text, fine."},
+		{"a *b* _c_ `d` [e](f) <g> h|i ~j~", `a \*b\* \_c\_ \` + "`" + `d\` + "`" + ` \[e\](f) \<g\> h\|i \~j\~`},
+		{"AT&T &amp; & co", `AT&T \&amp; & co`},
+		{"[redacted] and [redacted](x)", `[redacted] and \[redacted\](x)`},
+	}
+	for _, c := range cases {
+		if got := mdEscape(c.in); got != c.want {
+			t.Errorf("mdEscape(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	lines := []struct{ in, want string }{
+		{"# not a heading", `\# not a heading`},
+		{"- not a list", `\- not a list`},
+		{"1. not a list", `1\. not a list`},
+		{"2019) also not", `2019\) also not`},
+		{"2019 was a year", "2019 was a year"},
+	}
+	for _, c := range lines {
+		if got := mdEscapeLine(c.in); got != c.want {
+			t.Errorf("mdEscapeLine(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestQuoteMarkdown(t *testing.T) {
+	bank := QuoteBank{Groups: []QuoteGroup{
+		{Theme: "Barriers", Path: "Barriers", Depth: 0, Quotes: []Quote{{Text: "All of it.", Attribution: "Social worker, survey"}}},
+		{Theme: "Barriers", Path: "Barriers/Workload and time", Depth: 1, Quotes: []Quote{
+			{Text: "# No time\n\n- at all", Attribution: ""},
+			{Text: "Too much", Attribution: "PQ lead", Segment: "R9", Case: "P2"},
+		}},
+		{Theme: "Benefits", Path: "Benefits/For the practitioner/Confidence", Depth: 2, Quotes: []Quote{{Text: "More sure."}}},
+	}}
+	var b bytes.Buffer
+	if err := WriteQuotesMarkdown(&b, bank, 2); err != nil {
+		t.Fatal(err)
+	}
+	want := `## Barriers
+
+> All of it.
+
+(Social worker, survey)
+
+### Workload and time
+
+> \# No time
+>
+> \- at all
+
+> Too much
+
+(PQ lead) — segment R9, case P2
+
+## Benefits
+
+### For the practitioner › Confidence
+
+> More sure.
+
+`
+	if got := b.String(); got != want {
+		t.Errorf("quote Markdown:\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestPassageText(t *testing.T) {
+	text := "  Career progression and a pay rise  "
+	for _, c := range []struct {
+		span Span
+		want string
+	}{
+		{Span{}, "Career progression and a pay rise"},
+		{Span{2, 20}, "Career progression…"},
+		{Span{25, 37}, "…a pay rise"},
+		{Span{0, 37}, "Career progression and a pay rise"},
+		{Span{9, 20}, "…progression…"},
+		{Span{40, 50}, "Career progression and a pay rise"},
+	} {
+		if got := passageText(text, c.span); got != c.want {
+			t.Errorf("passageText(%v) = %q, want %q", c.span, got, c.want)
+		}
+	}
+	if got := passageText("Zoë said ünïcode", Span{4, 8}); got != "…said…" {
+		t.Errorf("rune offsets: %q", got)
+	}
+}
+
+func TestPercent(t *testing.T) {
+	for p, want := range map[float64]string{0: "0%", 0.3: "<1%", 0.5: "1%", 12.5: "13%", 33.333: "33%", 100: "100%"} {
+		if got := Percent(p); got != want {
+			t.Errorf("Percent(%v) = %q, want %q", p, got, want)
+		}
+	}
+}

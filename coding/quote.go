@@ -1,0 +1,321 @@
+package coding
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// QuoteQuery selects quotes for a quote bank. The zero value lists every
+// coded passage of every code, by any coder, with the default attribution.
+type QuoteQuery struct {
+	Code        string   // a code path: that code and its descendants; "" every code
+	Starred     bool     // only passages a coder starred as a quote
+	PerCode     int      // at most this many quotes per code (starred first); 0 no limit
+	Coders      []string // coders whose codings count; nil: any coder
+	Source      string   // only segments of this source (by name)
+	Attribution string   // attribution template ("" DefaultAttribution)
+	ShowIDs     bool     // fill Quote.Segment and Quote.Case (anonymous otherwise)
+	Redact      bool     // replace personal details found with [redacted]
+}
+
+// Quote is a coded passage ready for a report: the coding's span of text
+// (or the whole segment) with its anonymous attribution.
+type Quote struct {
+	Code        CodeID `json:"-"`
+	Path        string `json:"code"`
+	Text        string `json:"text"`
+	Attribution string `json:"attribution"` // without parentheses; "" when no attribute is known
+	Starred     bool   `json:"starred"`
+	Segment     string `json:"segment,omitempty"` // segment ID, only with ShowIDs
+	Case        string `json:"case,omitempty"`    // case name, only with ShowIDs
+
+	Ref  SegRef `json:"-"`
+	Span Span   `json:"-"`
+	// Codings are the codings this quote stands for: several coders may
+	// have coded the same passage; starring from a quote list stars them.
+	Codings []CodingKey `json:"-"`
+}
+
+// QuoteGroup is one code's quotes.
+type QuoteGroup struct {
+	Code   CodeID  `json:"-"`
+	Theme  string  `json:"theme"` // the top-level code's name
+	Path   string  `json:"code"`
+	Name   string  `json:"name"`
+	Depth  int     `json:"depth"`
+	Quotes []Quote `json:"quotes"`
+}
+
+// QuoteBank is quotes grouped by theme then code, in codebook order. Codes
+// without quotes are left out.
+type QuoteBank struct {
+	Groups   []QuoteGroup `json:"groups"`
+	Warnings []PIIHit     `json:"-"` // personal details found (redacted when asked)
+}
+
+// Quotes builds a quote bank. Within a code, starred passages come first,
+// then the rest in project order; a passage several coders coded appears
+// once. Every quote and attribution is scanned for personal details.
+func (s *Store) Quotes(q QuoteQuery) (QuoteBank, error) {
+	book := s.Codebook()
+	ids, err := book.Match(q.Code)
+	if err != nil {
+		return QuoteBank{}, err
+	}
+	if q.PerCode < 0 {
+		return QuoteBank{}, errorf(ErrInvalidInput, "quotes per code must not be negative (got %d)", q.PerCode)
+	}
+	var out QuoteBank
+	err = s.db.View(func(tx *bolt.Tx) error {
+		allowed, err := s.allowedCoders(tx, q.Coders)
+		if err != nil {
+			return err
+		}
+		var scope refSet
+		if q.Source != "" {
+			if scope, err = sourceSet(tx, q.Source); err != nil {
+				return err
+			}
+		}
+		m, err := s.newQuoteMaker(tx, q.Attribution, q.ShowIDs, q.Redact)
+		if err != nil {
+			return err
+		}
+		stars := newStarLookup(tx, ids)
+		for _, id := range ids {
+			passages := codePassages(tx, id, allowed, scope, stars, q.PerCode, q.Starred)
+			if len(passages) == 0 {
+				continue
+			}
+			code, _ := book.Code(id)
+			g := QuoteGroup{Code: id, Theme: book.Theme(id).Name, Path: code.Path, Name: code.Name, Depth: code.Depth}
+			for _, p := range passages {
+				quote, err := m.make(id, p.ref, p.span, p.starred, p.keys)
+				if err != nil {
+					return err
+				}
+				g.Quotes = append(g.Quotes, quote)
+			}
+			out.Groups = append(out.Groups, g)
+		}
+		out.Warnings = m.hits
+		return nil
+	})
+	return out, err
+}
+
+// sourceSet marks the segments of a source.
+func sourceSet(tx *bolt.Tx, name string) (refSet, error) {
+	src, err := findSource(tx, name)
+	if err != nil {
+		return nil, err
+	}
+	set := newRefSet(SegRef(tx.Bucket(bktSegments).Sequence()))
+	prefix := u64(uint64(src.ID))
+	c := tx.Bucket(bktBySource).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		set.add(SegRef(getU64(k[8:])))
+	}
+	return set, nil
+}
+
+// passage is one coded passage of a code: a segment and span, with every
+// allowed coding of it.
+type passage struct {
+	ref     SegRef
+	span    Span
+	starred bool // by any of its coders
+	keys    []CodingKey
+}
+
+// codePassages lists a code's own passages (not its descendants'), starred
+// first, then in project order; with limit > 0, at most limit of them;
+// with starredOnly, only starred ones.
+// The bycode index holds a code's codings by segment, so the passages of
+// one segment (several coders, several spans) are gathered and merged
+// before the next; with a limit, only starred passages and the first
+// limit others are kept, so memory stays small on a large project.
+func codePassages(tx *bolt.Tx, id CodeID, allowed []bool, scope refSet, stars *starLookup, limit int, starredOnly bool) []passage {
+	var starred, plain, seg []passage
+	flush := func() {
+		for _, p := range seg {
+			switch {
+			case p.starred:
+				starred = append(starred, p)
+			case !starredOnly && (limit <= 0 || len(plain) < limit):
+				plain = append(plain, p)
+			}
+		}
+		seg = seg[:0]
+	}
+	c := tx.Bucket(bktByCode).Cursor()
+	for k, _ := c.Seek(u32(uint32(id))); len(k) == codingKeyLen && binary.BigEndian.Uint32(k) == uint32(id); k, _ = c.Next() {
+		coder := binary.BigEndian.Uint32(k[12:])
+		if allowed != nil && (int(coder) >= len(allowed) || !allowed[coder]) {
+			continue
+		}
+		key := parseByCodeKey(k)
+		if scope != nil && !scope.has(key.Seg) {
+			continue
+		}
+		if len(seg) > 0 && seg[0].ref != key.Seg {
+			flush()
+		}
+		i := 0
+		for i < len(seg) && seg[i].span != key.Span {
+			i++
+		}
+		if i == len(seg) {
+			seg = append(seg, passage{ref: key.Seg, span: key.Span})
+		}
+		// Once a passage is starred, its other codings need no lookup.
+		if !seg[i].starred && stars.starred(key) {
+			seg[i].starred = true
+		}
+		seg[i].keys = append(seg[i].keys, CodingKey(key))
+	}
+	flush()
+	byPlace := func(list []passage) {
+		sort.SliceStable(list, func(i, j int) bool {
+			if list[i].ref != list[j].ref {
+				return list[i].ref < list[j].ref
+			}
+			return list[i].span.Start < list[j].span.Start
+		})
+	}
+	byPlace(starred)
+	byPlace(plain)
+	out := append(starred, plain...)
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// quoteMaker turns coded passages into quotes inside one read transaction:
+// text, attribution, personal-details scan.
+type quoteMaker struct {
+	tx      *bolt.Tx
+	book    *Codebook
+	lookup  *attrLookup
+	sources sourceNames
+	tmpl    *AttributionTemplate
+	scan    *PIIScanner
+	showIDs bool
+	redact  bool
+	hits    []PIIHit
+	warned  map[PIIHit]bool
+}
+
+func (s *Store) newQuoteMaker(tx *bolt.Tx, template string, showIDs, redact bool) (*quoteMaker, error) {
+	if template == "" {
+		template = DefaultAttribution
+	}
+	tmpl, err := ParseAttribution(template)
+	if err != nil {
+		return nil, err
+	}
+	return &quoteMaker{tx: tx, book: s.Codebook(), lookup: newAttrLookup(tx), sources: newSourceNames(tx), tmpl: tmpl,
+		scan: NewPIIScanner(caseNames(tx)), showIDs: showIDs, redact: redact, warned: map[PIIHit]bool{}}, nil
+}
+
+// caseNames lists the names of the project's cases (respondents, speakers).
+func caseNames(tx *bolt.Tx) []string {
+	var out []string
+	_ = tx.Bucket(bktCaseName).ForEach(func(k, _ []byte) error {
+		out = append(out, string(k))
+		return nil
+	})
+	return out
+}
+
+func (m *quoteMaker) make(code CodeID, ref SegRef, span Span, starred bool, keys []CodingKey) (Quote, error) {
+	key := u64(uint64(ref))
+	rec, err := decodeSegment(m.tx.Bucket(bktSegments).Get(key))
+	if err != nil {
+		return Quote{}, fmt.Errorf("segment %d: %w", ref, err)
+	}
+	c, _ := m.book.Code(code)
+	q := Quote{Code: code, Path: c.Path, Starred: starred, Ref: ref, Span: span, Codings: keys}
+	q.Text = passageText(string(m.tx.Bucket(bktTexts).Get(key)), span)
+	attrs := m.lookup.merged(&rec)
+	q.Attribution = m.tmpl.Format(func(name string) string { return attrValue(attrs, name) })
+
+	segID := rec.id
+	if len(refsNamed(m.tx, rec.id)) > 1 {
+		segID = m.sources[rec.source] + ":" + rec.id
+	}
+	if m.showIDs {
+		q.Segment = segID
+		if rec.caseID != 0 {
+			cr, _ := decodeCase(m.tx.Bucket(bktCases).Get(u64(uint64(rec.caseID))))
+			q.Case = cr.name
+		}
+	}
+	q.Text = m.check(q.Text, segID, c.Path, "quote")
+	q.Attribution = m.check(q.Attribution, segID, c.Path, "attribution")
+	return q, nil
+}
+
+// check scans text for personal details, records each new hit, and
+// returns the text redacted when asked.
+func (m *quoteMaker) check(text, segID, path, where string) string {
+	found := m.scan.Scan(text)
+	for _, f := range found {
+		hit := PIIHit{Segment: segID, Code: path, Where: where, Kind: f.Kind, Text: f.Text}
+		// A passage quoted under several codes is reported once.
+		dedupe := hit
+		dedupe.Code = ""
+		if !m.warned[dedupe] {
+			m.warned[dedupe] = true
+			m.hits = append(m.hits, hit)
+		}
+	}
+	if m.redact && len(found) > 0 {
+		return Redact(text, found)
+	}
+	return text
+}
+
+// attrValue finds a merged attribute by name, exactly first, then ignoring
+// case (a sheet's "Role" column answers {role}).
+func attrValue(attrs []Attribute, name string) string {
+	for _, a := range attrs {
+		if a.Name == name {
+			return a.Value
+		}
+	}
+	for _, a := range attrs {
+		if strings.EqualFold(a.Name, name) {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// passageText cuts a span (rune offsets) out of a segment's text; the zero
+// span is the whole text. Surrounding space is trimmed, and an ellipsis
+// marks where the passage leaves out words of the answer, as quoting does.
+func passageText(text string, span Span) string {
+	if span.Whole() {
+		return strings.TrimSpace(text)
+	}
+	runes := []rune(text)
+	start, end := min(max(span.Start, 0), len(runes)), min(max(span.End, 0), len(runes))
+	if start >= end {
+		return strings.TrimSpace(text)
+	}
+	out := strings.TrimSpace(string(runes[start:end]))
+	if strings.TrimSpace(string(runes[:start])) != "" {
+		out = "…" + out
+	}
+	if rest := strings.TrimSpace(string(runes[end:])); rest != "" {
+		out += "…"
+	}
+	return out
+}

@@ -1,0 +1,706 @@
+package coding
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// MissingValue labels the crosstab column of segments that have no value for
+// the --by attribute, so that columns always add up to the whole.
+const MissingValue = "(missing)"
+
+// ReportQuery says what a frequency report counts. The zero value counts
+// every code over every segment, by any coder, in cases.
+type ReportQuery struct {
+	Codes  string   // a code path: that code and its descendants; "" every code
+	By     string   // attribute to cross-tabulate by; "" none
+	Unit   string   // attribute whose distinct values are counted instead of cases; "" cases
+	Coders []string // coders whose codings count; nil: any coder
+	Source string   // only segments of this source (by name); "" every source
+
+	// Examples picks one example quote per code: a starred coding first,
+	// else the first coding in project order (the study's Table 2 shape).
+	Examples    bool
+	Attribution string // template for the examples' attributions ("" DefaultAttribution)
+	Redact      bool   // replace personal details found in examples with [redacted]
+}
+
+// Report is a theme frequency table: per code, how many segments and cases
+// (or units) carry it, with an optional crosstab by an attribute. Its JSON
+// form is the `qcode report --format json` contract of DESIGN.md.
+type Report struct {
+	SegmentsTotal int         `json:"segments_total"` // segments in scope
+	CasesTotal    int         `json:"cases_total"`    // cases (or units) with at least one segment in scope
+	Codes         []ReportRow `json:"codes"`          // every code in scope, tree order
+
+	// SegmentsCoded and CasesCoded count the segments and cases (units) in
+	// scope with at least one counted coding of a code in scope.
+	SegmentsCoded int `json:"segments_coded"`
+	CasesCoded    int `json:"cases_coded"`
+
+	Unit   string   `json:"unit"`             // "case", or the --unit attribute counted instead
+	Source string   `json:"source,omitempty"` // the --source scope
+	Coders []string `json:"coders"`           // coders counted; null: any coder
+	// By is the crosstab attribute; Columns are its values in display order,
+	// each with the segments and cases in scope that have it.
+	By      string         `json:"by_attribute,omitempty"`
+	Columns []ReportColumn `json:"by_totals,omitempty"`
+	// WithoutUnit counts segments in scope that lack the --unit attribute:
+	// they count as segments but not as units.
+	WithoutUnit int `json:"segments_without_unit,omitempty"`
+
+	// Warnings lists personal details found in the examples.
+	Warnings []PIIHit `json:"-"`
+}
+
+// ReportRow is one code's line of a report. A parent's counts include its
+// descendants'; a segment counts once per code however often it was coded.
+type ReportRow struct {
+	Code         CodeID                `json:"-"`
+	Path         string                `json:"path"`
+	Segments     int                   `json:"segments"`
+	Cases        int                   `json:"cases"`
+	PercentCases float64               `json:"percent_cases"` // of CasesTotal
+	By           map[string]ReportCell `json:"by,omitempty"`  // per value of the By attribute
+	Name         string                `json:"name"`
+	Depth        int                   `json:"depth"` // 0 for a theme
+	Example      *Quote                `json:"example,omitempty"`
+}
+
+// ReportCell is one crosstab cell: the code among segments with one value of
+// the By attribute. PercentCases is the column percent: of the cases that
+// have a segment with that value.
+type ReportCell struct {
+	Segments     int     `json:"segments"`
+	Cases        int     `json:"cases"`
+	PercentCases float64 `json:"percent_cases"`
+}
+
+// ReportColumn is one value of the By attribute with its totals in scope.
+type ReportColumn struct {
+	Value    string `json:"value"`
+	Segments int    `json:"segments"`
+	Cases    int    `json:"cases"`
+}
+
+// Report counts codes as q says, from the indexes: one walk of the bycode
+// index per code and one pass over the compact segment records for case
+// and attribute ids. It never reads a segment's text (except for examples).
+func (s *Store) Report(q ReportQuery) (Report, error) {
+	book := s.Codebook()
+	ids, err := book.Match(q.Codes)
+	if err != nil {
+		return Report{}, err
+	}
+	out := Report{Unit: "case", Source: q.Source, Coders: q.Coders, By: q.By}
+	if q.Unit != "" {
+		out.Unit = q.Unit
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		allowed, err := s.allowedCoders(tx, q.Coders)
+		if err != nil {
+			return err
+		}
+		sc, err := scanSegments(tx, q.Source, q.Unit, q.By)
+		if err != nil {
+			return err
+		}
+		out.SegmentsTotal, out.CasesTotal, out.WithoutUnit = sc.segments, sc.units, sc.withoutUnit
+		for i, v := range sc.colNames {
+			out.Columns = append(out.Columns, ReportColumn{Value: v, Segments: sc.colSegments[i], Cases: sc.colUnits[i]})
+		}
+		sets, ex := codeSets(tx, book, ids, sc.scope, allowed, q.Examples)
+		out.Codes = sc.count(book, ids, sets)
+		out.SegmentsCoded, out.CasesCoded = sc.coded(book, ids, sets)
+		if q.Examples {
+			m, err := s.newQuoteMaker(tx, q.Attribution, false, q.Redact)
+			if err != nil {
+				return err
+			}
+			for i := range out.Codes {
+				if k, ok := ex[out.Codes[i].Code]; ok {
+					quote, err := m.make(k.key.Code, k.key.Seg, k.key.Span, k.starred, []CodingKey{CodingKey(k.key)})
+					if err != nil {
+						return err
+					}
+					out.Codes[i].Example = &quote
+				}
+			}
+			out.Warnings = m.hits
+		}
+		return nil
+	})
+	if err != nil {
+		return Report{}, err
+	}
+	return out, nil
+}
+
+// allowedCoders turns coder names into a lookup table by CoderID; nil
+// means any coder.
+func (s *Store) allowedCoders(tx *bolt.Tx, names []string) ([]bool, error) {
+	ids, err := s.coderIDs(tx, names)
+	if err != nil {
+		if len(names) == 1 && names[0] == Consensus {
+			return nil, errorf(ErrNotFound, "no coder %q: nothing has been settled yet", Consensus)
+		}
+		return nil, err
+	}
+	if ids == nil {
+		return nil, nil
+	}
+	allowed := make([]bool, tx.Bucket(bktCoders).Sequence()+1)
+	for _, id := range ids {
+		if int(id) < len(allowed) {
+			allowed[id] = true
+		}
+	}
+	return allowed, nil
+}
+
+// segmentScan is what one pass over the segment records learns: which
+// segments are in scope, the unit (case or attribute value) and crosstab
+// column of each, and the totals.
+type segmentScan struct {
+	scope refSet
+	unit  []int32 // per SegRef: unit index; -1 none
+	col   []int32 // per SegRef: column index (0 without By)
+
+	nUnits      int
+	segments    int // in scope
+	units       int // distinct units in scope
+	withoutUnit int
+
+	colNames    []string
+	colSegments []int
+	colUnits    []int
+}
+
+// attrResolver finds an attribute's interned value for a segment without
+// decoding more than it needs: segment pairs first, then the case's, then
+// the source's, each case and source looked up once.
+type attrResolver struct {
+	name    uint64
+	ok      bool // the name is interned at all
+	cases   []uint64
+	caseOK  []bool
+	sources map[SourceID]uint64
+	lookup  *attrLookup
+}
+
+func newAttrResolver(tx *bolt.Tx, lookup *attrLookup, name string) *attrResolver {
+	r := &attrResolver{lookup: lookup, sources: map[SourceID]uint64{}}
+	if v := tx.Bucket(bktStrIx).Get([]byte(name)); v != nil {
+		r.name, r.ok = getU64(v), true
+	}
+	n := tx.Bucket(bktCases).Sequence() + 1
+	r.cases, r.caseOK = make([]uint64, n), make([]bool, n)
+	return r
+}
+
+// value returns the attribute's interned value (0 when absent).
+func (r *attrResolver) value(source SourceID, caseID CaseID, pairs []byte) uint64 {
+	if !r.ok {
+		return 0
+	}
+	if v, ok := pairValue(pairs, r.name); ok {
+		return v
+	}
+	if caseID != 0 && uint64(caseID) < uint64(len(r.cases)) {
+		if !r.caseOK[caseID] {
+			for _, p := range r.lookup.caseAttrs(caseID) {
+				if p.name == r.name {
+					r.cases[caseID] = p.value
+				}
+			}
+			r.caseOK[caseID] = true
+		}
+		if v := r.cases[caseID]; v != 0 {
+			return v
+		}
+	}
+	v, ok := r.sources[source]
+	if !ok {
+		for _, p := range r.lookup.sourceAttrs(source) {
+			if p.name == r.name {
+				v = p.value
+			}
+		}
+		r.sources[source] = v
+	}
+	return v
+}
+
+// scanSegments makes the one pass over segment records a report needs.
+// Interned ids are never 0 (bbolt sequences start at 1), so 0 means absent.
+func scanSegments(tx *bolt.Tx, source, unitAttr, byAttr string) (*segmentScan, error) {
+	var srcID SourceID
+	if source != "" {
+		src, err := findSource(tx, source)
+		if err != nil {
+			return nil, err
+		}
+		srcID = src.ID
+	}
+	segs := tx.Bucket(bktSegments)
+	maxRef := SegRef(segs.Sequence())
+	maxCase := tx.Bucket(bktCases).Sequence()
+	sc := &segmentScan{scope: newRefSet(maxRef), unit: make([]int32, maxRef+1), col: make([]int32, maxRef+1)}
+	lookup := newAttrLookup(tx)
+	var unitR, byR *attrResolver
+	unitIx := map[uint64]int32{}
+	colIx := map[uint64]int32{}
+	if unitAttr != "" {
+		unitR = newAttrResolver(tx, lookup, unitAttr)
+	} else {
+		// A segment with no case counts as its own case.
+		sc.nUnits = int(maxCase) + 1 + int(maxRef) + 1
+	}
+	if byAttr != "" {
+		byR = newAttrResolver(tx, lookup, byAttr)
+	}
+	c := segs.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		ref := SegRef(getU64(k))
+		rec, ok := scanSegmentRecord(v)
+		if !ok {
+			return nil, errorf(errCorrupt, "segment %d", ref)
+		}
+		if srcID != 0 && rec.source != srcID {
+			continue
+		}
+		sc.scope.add(ref)
+		sc.segments++
+		switch {
+		case unitR != nil:
+			val := unitR.value(rec.source, rec.caseID, rec.pairs)
+			if val == 0 {
+				sc.unit[ref] = -1
+				sc.withoutUnit++
+				break
+			}
+			u, ok := unitIx[val]
+			if !ok {
+				u = int32(len(unitIx))
+				unitIx[val] = u
+			}
+			sc.unit[ref] = u
+		case rec.caseID != 0:
+			sc.unit[ref] = int32(rec.caseID)
+		default:
+			sc.unit[ref] = int32(uint64(maxCase) + 1 + uint64(ref))
+		}
+		if byR != nil {
+			val := byR.value(rec.source, rec.caseID, rec.pairs)
+			col, ok := colIx[val]
+			if !ok {
+				col = int32(len(colIx))
+				colIx[val] = col
+				name := MissingValue
+				if val != 0 {
+					name = lookup.in.str(val)
+				}
+				sc.colNames = append(sc.colNames, name)
+			}
+			sc.col[ref] = col
+		}
+	}
+	if unitR != nil {
+		sc.nUnits = len(unitIx)
+	}
+	if byR == nil {
+		sc.colNames = nil
+	}
+	nCols := max(len(sc.colNames), 1)
+	sc.colSegments, sc.colUnits = make([]int, nCols), make([]int, nCols)
+	seen := newPairSet(sc.nUnits, nCols)
+	unitSeen := make([]bool, sc.nUnits)
+	sc.scope.each(func(ref SegRef) {
+		sc.colSegments[sc.col[ref]]++
+		u := sc.unit[ref]
+		if u < 0 {
+			return
+		}
+		if !unitSeen[u] {
+			unitSeen[u] = true
+			sc.units++
+		}
+		if seen.add(u, sc.col[ref]) {
+			sc.colUnits[sc.col[ref]]++
+		}
+	})
+	sc.sortColumns()
+	return sc, nil
+}
+
+// sortColumns puts crosstab columns in natural order of their values
+// ("Q2" before "Q10"), the missing column last, and renumbers sc.col.
+func (sc *segmentScan) sortColumns() {
+	if len(sc.colNames) < 2 {
+		return
+	}
+	order := make([]int, len(sc.colNames))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := sc.colNames[order[i]], sc.colNames[order[j]]
+		if (a == MissingValue) != (b == MissingValue) {
+			return b == MissingValue
+		}
+		return naturalLess(a, b)
+	})
+	newIndex := make([]int32, len(order))
+	names := make([]string, len(order))
+	segs, units := make([]int, len(order)), make([]int, len(order))
+	for to, from := range order {
+		newIndex[from] = int32(to)
+		names[to], segs[to], units[to] = sc.colNames[from], sc.colSegments[from], sc.colUnits[from]
+	}
+	sc.colNames, sc.colSegments, sc.colUnits = names, segs, units
+	sc.scope.each(func(ref SegRef) { sc.col[ref] = newIndex[sc.col[ref]] })
+}
+
+// segmentFields are the parts of a segment record a report reads; pairs is
+// the raw attribute list, searched in place by pairValue.
+type segmentFields struct {
+	source SourceID
+	caseID CaseID
+	pairs  []byte
+}
+
+// scanSegmentRecord reads a segment record's source and case and finds its
+// attribute pairs without allocating: a report reads a million of them.
+func scanSegmentRecord(b []byte) (segmentFields, bool) {
+	var f segmentFields
+	if len(b) == 0 || b[0] != 1 {
+		return f, false
+	}
+	b = b[1:]
+	var vals [4]uint64 // source, case, ordinal, id length
+	for i := range vals {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			return f, false
+		}
+		vals[i], b = v, b[n:]
+	}
+	if vals[3] > uint64(len(b)) {
+		return f, false
+	}
+	b = b[vals[3]:]
+	_, n := binary.Uvarint(b) // pair count
+	if n <= 0 {
+		return f, false
+	}
+	f.source, f.caseID, f.pairs = SourceID(vals[0]), CaseID(vals[1]), b[n:]
+	return f, true
+}
+
+// pairValue finds name in a raw list of interned (name, value) uvarints.
+func pairValue(pairs []byte, name uint64) (uint64, bool) {
+	for len(pairs) > 0 {
+		k, n := binary.Uvarint(pairs)
+		if n <= 0 {
+			return 0, false
+		}
+		pairs = pairs[n:]
+		v, m := binary.Uvarint(pairs)
+		if m <= 0 {
+			return 0, false
+		}
+		pairs = pairs[m:]
+		if k == name {
+			return v, true
+		}
+	}
+	return 0, false
+}
+
+// example is a code's chosen example coding.
+type example struct {
+	key     codingKey
+	starred bool
+}
+
+// codeSets marks, per code in ids, the segments in scope coded with it (by
+// an allowed coder), then rolls children up into parents. With examples it
+// also picks each code's example coding.
+func codeSets(tx *bolt.Tx, book *Codebook, ids []CodeID, scope refSet, allowed []bool, examples bool) (map[CodeID]refSet, map[CodeID]example) {
+	sets := make(map[CodeID]refSet, len(ids))
+	var ex map[CodeID]example
+	var stars *starLookup
+	if examples {
+		ex = map[CodeID]example{}
+		stars = newStarLookup(tx, ids)
+	}
+	c := tx.Bucket(bktByCode).Cursor()
+	for _, id := range ids {
+		set := make(refSet, len(scope))
+		// Comparing the code as a number, not bytes.HasPrefix, saves a
+		// tenth of a full report.
+		for k, _ := c.Seek(u32(uint32(id))); len(k) == codingKeyLen && binary.BigEndian.Uint32(k) == uint32(id); k, _ = c.Next() {
+			ref := SegRef(binary.BigEndian.Uint64(k[4:]))
+			coder := binary.BigEndian.Uint32(k[12:])
+			if allowed != nil && (int(coder) >= len(allowed) || !allowed[coder]) {
+				continue
+			}
+			if !scope.has(ref) {
+				continue
+			}
+			set.add(ref)
+			if examples {
+				cur, have := ex[id]
+				if have && cur.starred {
+					continue
+				}
+				key := parseByCodeKey(k)
+				if starred := stars.starred(key); !have || starred {
+					ex[id] = example{key, starred}
+				}
+			}
+		}
+		sets[id] = set
+	}
+	// ids is a subtree in tree order: walking it backwards finishes every
+	// child before its parent.
+	for i := len(ids) - 1; i >= 0; i-- {
+		code, _ := book.Code(ids[i])
+		if parent, ok := sets[code.Parent]; ok && code.Parent != 0 {
+			parent.or(sets[ids[i]])
+		}
+		if examples {
+			ex[ids[i]] = pickExample(book, ids[i], ex)
+		}
+	}
+	if examples {
+		for id, e := range ex {
+			if e.key == (codingKey{}) {
+				delete(ex, id)
+			}
+		}
+	}
+	return sets, ex
+}
+
+// pickExample chooses a parent's example: its own starred coding, else a
+// descendant's starred one (children in order), else its own first coding,
+// else a descendant's.
+func pickExample(book *Codebook, id CodeID, ex map[CodeID]example) example {
+	own, have := ex[id]
+	if have && own.starred {
+		return own
+	}
+	kids := book.Children(id)
+	for _, k := range kids {
+		if e, ok := ex[k.ID]; ok && e.starred {
+			return e
+		}
+	}
+	if have {
+		return own
+	}
+	for _, k := range kids {
+		if e, ok := ex[k.ID]; ok && e.key != (codingKey{}) {
+			return e
+		}
+	}
+	return example{}
+}
+
+// count turns each code's segment set into its row, crosstab included.
+func (sc *segmentScan) count(book *Codebook, ids []CodeID, sets map[CodeID]refSet) []ReportRow {
+	rows := make([]ReportRow, 0, len(ids))
+	nCols := len(sc.colNames)
+	stamp := make([]int32, sc.nUnits)
+	var seen *pairSet
+	if nCols > 0 {
+		seen = newPairSet(sc.nUnits, nCols)
+	}
+	for i, id := range ids {
+		code, _ := book.Code(id)
+		row := ReportRow{Code: id, Path: code.Path, Name: code.Name, Depth: code.Depth}
+		mark := int32(i + 1)
+		var colSegs, colUnits []int
+		if nCols > 0 {
+			colSegs, colUnits = make([]int, nCols), make([]int, nCols)
+		}
+		set := sets[id]
+		set.each(func(ref SegRef) {
+			row.Segments++
+			u := sc.unit[ref]
+			if nCols > 0 {
+				col := sc.col[ref]
+				colSegs[col]++
+				if u >= 0 && seen.add(u, col) {
+					colUnits[col]++
+				}
+			}
+			if u >= 0 && stamp[u] != mark {
+				stamp[u] = mark
+				row.Cases++
+			}
+		})
+		if nCols > 0 {
+			seen.reset(func(yield func(int32, int32)) {
+				set.each(func(ref SegRef) {
+					if u := sc.unit[ref]; u >= 0 {
+						yield(u, sc.col[ref])
+					}
+				})
+			})
+			row.By = make(map[string]ReportCell, nCols)
+			for c, name := range sc.colNames {
+				row.By[name] = ReportCell{Segments: colSegs[c], Cases: colUnits[c], PercentCases: percent(colUnits[c], sc.colUnits[c])}
+			}
+		}
+		row.PercentCases = percent(row.Cases, sc.units)
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// coded counts the segments and units carrying any code in scope: the
+// union of the top codes' sets (each holds its descendants' already).
+func (sc *segmentScan) coded(book *Codebook, ids []CodeID, sets map[CodeID]refSet) (int, int) {
+	union := make(refSet, len(sc.scope))
+	for _, id := range ids {
+		code, _ := book.Code(id)
+		if _, nested := sets[code.Parent]; !nested || code.Parent == 0 {
+			union.or(sets[id])
+		}
+	}
+	segments, units := 0, 0
+	seen := make([]bool, sc.nUnits)
+	union.each(func(ref SegRef) {
+		segments++
+		if u := sc.unit[ref]; u >= 0 && !seen[u] {
+			seen[u] = true
+			units++
+		}
+	})
+	return segments, units
+}
+
+// percent is 100 × n ÷ of, and 0 (not NaN) for an empty base.
+func percent(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(of)
+}
+
+// or adds every member of o to s.
+func (s refSet) or(o refSet) {
+	for i := range o {
+		if i < len(s) {
+			s[i] |= o[i]
+		}
+	}
+}
+
+// each calls fn for every member, in ref order.
+func (s refSet) each(fn func(SegRef)) {
+	for i, w := range s {
+		for w != 0 {
+			tz := bits.TrailingZeros64(w)
+			fn(SegRef(uint64(i)*64 + uint64(tz)))
+			w &= w - 1
+		}
+	}
+}
+
+// pairSet remembers (unit, column) pairs: a bitset when units × columns is
+// modest, a map beyond, so that a crosstab by a many-valued attribute does
+// not allocate gigabytes.
+type pairSet struct {
+	nCols int
+	bits  []uint64
+	m     map[int64]struct{}
+}
+
+const pairSetMaxBits = 1 << 28 // 32 MiB
+
+func newPairSet(nUnits, nCols int) *pairSet {
+	p := &pairSet{nCols: nCols}
+	if n := uint64(nUnits) * uint64(nCols); n <= pairSetMaxBits {
+		p.bits = make([]uint64, n/64+1)
+	} else {
+		p.m = map[int64]struct{}{}
+	}
+	return p
+}
+
+// add puts the pair in and tells whether it was new.
+func (p *pairSet) add(u, col int32) bool {
+	i := int64(u)*int64(p.nCols) + int64(col)
+	if p.m != nil {
+		if _, ok := p.m[i]; ok {
+			return false
+		}
+		p.m[i] = struct{}{}
+		return true
+	}
+	w, b := i/64, uint64(1)<<(i%64)
+	if p.bits[w]&b != 0 {
+		return false
+	}
+	p.bits[w] |= b
+	return true
+}
+
+// reset empties the set; pairs lists what was added, so that clearing a
+// large bitset costs only as much as filling it did.
+func (p *pairSet) reset(pairs func(yield func(int32, int32))) {
+	if p.m != nil {
+		clear(p.m)
+		return
+	}
+	pairs(func(u, col int32) {
+		i := int64(u)*int64(p.nCols) + int64(col)
+		p.bits[i/64] = 0
+	})
+}
+
+// naturalLess orders strings the way people read numbered values: "Q2"
+// before "Q10", "Authority 9" before "Authority 10"; otherwise ignoring case.
+func naturalLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		ra, sa := utf8.DecodeRuneInString(a)
+		rb, sb := utf8.DecodeRuneInString(b)
+		if la, lb := unicode.ToLower(ra), unicode.ToLower(rb); la != lb {
+			return la < lb
+		}
+		a, b = a[sa:], b[sb:]
+	}
+	if len(a) != len(b) {
+		return a == ""
+	}
+	return false
+}
+
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && '0' <= s[n] && s[n] <= '9' {
+		n++
+	}
+	return n
+}
