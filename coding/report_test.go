@@ -3,7 +3,6 @@ package coding
 import (
 	"bytes"
 	"encoding/csv"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -16,14 +15,6 @@ import (
 
 	"qcode/corpus"
 )
-
-// This package has no golden files, but `go test ./... -update` passes the
-// flag to every test binary: accept it (unless another file defines it).
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
 
 // The report's counts are checked against a second computation that knows
 // nothing of the store: it reads the fixture's CSV files into plain maps

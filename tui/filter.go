@@ -65,8 +65,16 @@ func (f *filterMenu) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	return false, nil
 }
 
-// attributesLoaded hands the attributes to the filter menu, if still open.
+// attributesLoaded hands the attributes to the filter menu or the report
+// view, whichever asked and is still open.
 func (m *Model) attributesLoaded(msg attrsMsg) {
+	if v, ok := m.overlay.(*reportView); ok && msg.err == nil {
+		v.attrs = v.attrs[:0]
+		for _, a := range msg.attrs {
+			v.attrs = append(v.attrs, a.Name)
+		}
+		return
+	}
 	f, ok := m.overlay.(*filterMenu)
 	if !ok {
 		return

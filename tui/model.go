@@ -140,6 +140,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case agreeMsg:
 		m.agreementLoaded(msg)
 		return m, nil
+	case reportMsg:
+		m.reportLoaded(msg)
+		return m, nil
+	case quotesMsg:
+		m.quotesLoaded(msg)
+		return m, nil
+	case exportMsg:
+		m.exported(msg)
+		return m, nil
 	case disagreeMsg:
 		m.disagreementsLoaded(msg)
 		return m, nil
@@ -488,7 +497,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Editor):
 		m.overlay = newEditor(m)
 	case key.Matches(msg, k.Report):
-		m.overlay = newReportView(m)
+		v, cmd := newReportView(m)
+		m.overlay = v
+		return cmd
 	case key.Matches(msg, k.Agree):
 		v, cmd := newAgreeView(m)
 		m.overlay = v

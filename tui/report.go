@@ -1,13 +1,388 @@
 package tui
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"qcode/coding"
 )
 
-// TODO(lead): the report view (`r`) lands with issue 5's Store.Report.
-type reportView struct{}
+// reportView is the `r` view: the frequency table for the current filter
+// with bars, split by an attribute with b; enter lists a code's quotes (s
+// stars from there); x writes the Markdown report.
+type reportView struct {
+	q       coding.ReportQuery
+	scope   string // who and what is counted, in words
+	attrs   []string
+	loading bool
+	err     error
+	rep     coding.Report
+	cursor  int
+	offset  int
+	quotes  *quoteList
+	zeros   bool // show codes nobody applied
+}
 
-func newReportView(m *Model) overlay { return &reportView{} }
+// rows are the report's rows the table shows: without codes nobody applied,
+// unless z asked for them.
+func (v *reportView) rows() []coding.ReportRow {
+	if v.zeros {
+		return v.rep.Codes
+	}
+	out := make([]coding.ReportRow, 0, len(v.rep.Codes))
+	for _, r := range v.rep.Codes {
+		if r.Segments > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
 
-func (*reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) { return true, nil }
-func (*reportView) view(m *Model) string                                 { return m.st.Overlay.Render("report") }
+type quoteList struct {
+	path    string
+	loading bool
+	err     error
+	quotes  []coding.Quote
+	cursor  int
+}
+
+type reportMsg struct {
+	q   coding.ReportQuery
+	rep coding.Report
+	err error
+}
+
+type quotesMsg struct {
+	path string
+	bank coding.QuoteBank
+	err  error
+}
+
+type exportMsg struct {
+	path string
+	hits int
+	err  error
+}
+
+// newReportView opens the view on the current filter's scope.
+func newReportView(m *Model) (overlay, tea.Cmd) {
+	v := &reportView{}
+	v.q.Coders = m.visibleNames()
+	v.scope = "your codings"
+	if m.showAll {
+		v.scope = "every coder's codings"
+	}
+	if m.query.Code != "" {
+		v.q.Codes = m.query.Code
+	}
+	if m.query.Attr.Name != "" {
+		v.q.By = m.query.Attr.Name // the filter's attribute becomes the split
+	}
+	s := m.store
+	attrs := func() tea.Msg {
+		a, err := s.AttributeValues()
+		return attrsMsg{a, err}
+	}
+	return v, tea.Batch(v.load(m), attrs)
+}
+
+func (v *reportView) load(m *Model) tea.Cmd {
+	s, q := m.store, v.q
+	v.loading = true
+	return func() tea.Msg {
+		rep, err := s.Report(q)
+		return reportMsg{q, rep, err}
+	}
+}
+
+func (m *Model) reportLoaded(msg reportMsg) {
+	if v, ok := m.overlay.(*reportView); ok && msg.q.By == v.q.By {
+		v.loading, v.rep, v.err = false, msg.rep, msg.err
+		v.cursor = max(0, min(v.cursor, len(v.rows())-1))
+	}
+}
+
+func (m *Model) quotesLoaded(msg quotesMsg) {
+	v, ok := m.overlay.(*reportView)
+	if !ok || v.quotes == nil || v.quotes.path != msg.path {
+		return
+	}
+	ql := v.quotes
+	ql.loading, ql.err = false, msg.err
+	for _, g := range msg.bank.Groups {
+		ql.quotes = append(ql.quotes, g.Quotes...)
+	}
+	if n := len(msg.bank.Warnings); n > 0 {
+		m.status.set(fmt.Sprintf("%d personal details in these quotes (names, e-mail, phone): check before exporting", n), statusError)
+	}
+}
+
+func (m *Model) exported(msg exportMsg) {
+	if msg.err != nil {
+		m.status.set("report not written: "+msg.err.Error(), statusError)
+		return
+	}
+	text := "wrote " + msg.path
+	if msg.hits > 0 {
+		text += fmt.Sprintf(" · %d personal details flagged: run `qcode export` to see them, --redact to remove", msg.hits)
+		m.status.set(text, statusError)
+		return
+	}
+	m.status.set(text, statusOK)
+}
+
+func (v *reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
+	if v.quotes != nil {
+		return v.quoteKey(m, msg)
+	}
+	switch msg.String() {
+	case "esc", "q", "r":
+		return true, nil
+	case "j", "down":
+		v.cursor = min(v.cursor+1, len(v.rows())-1)
+	case "k", "up":
+		v.cursor = max(v.cursor-1, 0)
+	case "z":
+		v.zeros = !v.zeros
+		v.cursor = 0
+	case "b":
+		// Cycle the split: none, then each attribute.
+		next := ""
+		for i, a := range v.attrs {
+			if a == v.q.By && i+1 < len(v.attrs) {
+				next = v.attrs[i+1]
+			}
+		}
+		if v.q.By == "" && len(v.attrs) > 0 {
+			next = v.attrs[0]
+		}
+		v.q.By = next
+		return false, v.load(m)
+	case "enter":
+		if rows := v.rows(); v.cursor < len(rows) {
+			path := rows[v.cursor].Path
+			v.quotes = &quoteList{path: path, loading: true}
+			s, coders := m.store, v.q.Coders
+			return false, func() tea.Msg {
+				bank, err := s.Quotes(coding.QuoteQuery{Code: path, Coders: coders})
+				return quotesMsg{path, bank, err}
+			}
+		}
+	case "x":
+		return false, v.export(m)
+	}
+	return false, nil
+}
+
+// export writes the Markdown report next to the project.
+func (v *reportView) export(m *Model) tea.Cmd {
+	s := m.store
+	path := strings.TrimSuffix(s.Path(), filepath.Ext(s.Path())) + "-report.md"
+	opts := coding.ExportOptions{Coders: v.q.Coders, By: v.q.By}
+	m.status.set("writing "+path+"…", statusPending)
+	return func() tea.Msg {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return exportMsg{path: path, err: err}
+		}
+		hits, err := s.ExportMarkdown(f, opts)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return exportMsg{path: path, hits: len(hits), err: err}
+	}
+}
+
+func (v *reportView) quoteKey(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
+	ql := v.quotes
+	switch msg.String() {
+	case "esc", "q":
+		v.quotes = nil
+		return false, v.load(m) // stars may have changed the examples
+	case "j", "down":
+		ql.cursor = min(ql.cursor+1, len(ql.quotes)-1)
+	case "k", "up":
+		ql.cursor = max(ql.cursor-1, 0)
+	case "s":
+		if ql.cursor < len(ql.quotes) {
+			q := &ql.quotes[ql.cursor]
+			on := !q.Starred
+			keys, actor := q.Codings, m.opts.Coder
+			return false, m.enqueue(write{
+				pending: "star a quote of " + q.Path,
+				seg:     q.Ref,
+				do: func(s *coding.Store) (coding.ActionResult, error) {
+					return s.SetStars(actor, keys, on)
+				},
+				after: func(*Model) { q.Starred = on },
+			})
+		}
+	}
+	return false, nil
+}
+
+func (v *reportView) view(m *Model) string {
+	w, h := max(40, m.width-2), max(8, m.height-4)
+	var body string
+	if v.quotes != nil {
+		body = v.renderQuotes(m, w-4, h-2)
+	} else {
+		body = v.renderTable(m, w-4, h-2)
+	}
+	return m.st.Overlay.Width(w).MaxHeight(h + 2).Render(body)
+}
+
+// bar draws a horizontal bar of frac (0–1) in width cells, with eighths.
+func bar(frac float64, width int) string {
+	if frac <= 0 || width <= 0 {
+		return ""
+	}
+	eighths := int(frac*float64(width*8) + 0.5)
+	if eighths == 0 {
+		eighths = 1
+	}
+	full, rest := eighths/8, eighths%8
+	return strings.Repeat("█", full) + []string{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"}[rest]
+}
+
+func (v *reportView) renderTable(m *Model, w, h int) string {
+	title := m.st.OverlayTitle.Render("Report")
+	switch {
+	case v.loading && len(v.rep.Codes) == 0:
+		return title + "\n\n" + m.st.Dim.Render("counting…")
+	case v.err != nil:
+		return title + "\n\n" + m.st.StatusErr.Render(v.err.Error())
+	}
+	r := v.rep
+	unit := "cases"
+	if r.Unit != "" && r.Unit != "case" {
+		unit = r.Unit + "s"
+	}
+	head := fmt.Sprintf(" · %s · n = %d %s, %d segments", v.scope, r.CasesTotal, unit, r.SegmentsTotal)
+	if v.q.Codes != "" {
+		head += " · " + v.q.Codes
+	}
+	lines := []string{title + m.st.Dim.Render(ansi.Truncate(head, w-8, "…"))}
+
+	nameW := min(40, max(16, w/3))
+	rows := v.rows()
+	maxPct := 0.0
+	for _, row := range rows {
+		maxPct = max(maxPct, row.PercentCases)
+	}
+	// Columns of the split, as many as fit; a bar in the rest.
+	var cols []coding.ReportColumn
+	used := nameW + 24
+	for _, c := range r.Columns {
+		cw := max(10, ansi.StringWidth(c.Value)+1)
+		if used+cw > w-10 {
+			break
+		}
+		cols = append(cols, c)
+		used += cw
+	}
+	barW := max(0, w-used-2)
+	header := fmt.Sprintf("%-*s %6s %6s %7s", nameW, "code", "segs", unit[:min(6, len(unit))], "%")
+	for _, c := range cols {
+		header += fmt.Sprintf(" %*s", max(10, ansi.StringWidth(c.Value)+1), ansi.Truncate(c.Value, 20, "…"))
+	}
+	lines = append(lines, m.st.Bold.Render(header))
+	room := max(3, h-len(lines)-3)
+	if v.cursor < v.offset {
+		v.offset = v.cursor
+	}
+	if v.cursor >= v.offset+room {
+		v.offset = v.cursor - room + 1
+	}
+	for i := v.offset; i < len(rows) && i < v.offset+room; i++ {
+		row := rows[i]
+		name := ansi.Truncate(strings.Repeat("  ", row.Depth)+row.Name, nameW, "…")
+		line := fmt.Sprintf("%-*s %6d %6d %7s", nameW, name, row.Segments, row.Cases, coding.Percent(row.PercentCases))
+		for _, c := range cols {
+			cell := row.By[c.Value]
+			line += fmt.Sprintf(" %*s", max(10, ansi.StringWidth(c.Value)+1), fmt.Sprintf("%d %s", cell.Cases, coding.Percent(cell.PercentCases)))
+		}
+		if barW > 0 && maxPct > 0 {
+			colour := colorOr(m.book.ColorOf(row.Code), "#6e7781")
+			line += " " + colorStyle(colour).Render(bar(row.PercentCases/maxPct, barW))
+		}
+		if i == v.cursor {
+			line = m.st.ItemSelected.Render(ansi.Strip(line))
+		}
+		lines = append(lines, line)
+	}
+	if len(rows) == 0 {
+		lines = append(lines, m.st.Dim.Render("nothing coded in scope yet"))
+	}
+	zeros := "z show codes nobody applied"
+	if hidden := len(r.Codes) - len(rows); hidden > 0 {
+		zeros = fmt.Sprintf("z show the %d codes nobody applied", hidden)
+	} else if v.zeros {
+		zeros = "z hide codes nobody applied"
+	}
+	split := "b split by an attribute"
+	if v.q.By != "" {
+		split = "b split: " + v.q.By
+		if len(cols) < len(r.Columns) {
+			split += fmt.Sprintf(" (%d of %d columns shown)", len(cols), len(r.Columns))
+		}
+	}
+	lines = append(lines, "", m.st.Dim.Render(ansi.Wrap("bars: % of "+unit+", scaled to the largest · "+split+" · "+zeros+" · enter quotes · x write the Markdown report · esc close", w, " ")))
+	return strings.Join(lines, "\n")
+}
+
+func (v *reportView) renderQuotes(m *Model, w, h int) string {
+	ql := v.quotes
+	title := m.st.OverlayTitle.Render("Quotes · " + ql.path)
+	switch {
+	case ql.loading:
+		return title + "\n\n" + m.st.Dim.Render("collecting quotes…")
+	case ql.err != nil:
+		return title + "\n\n" + m.st.StatusErr.Render(ql.err.Error())
+	case len(ql.quotes) == 0:
+		return title + "\n\n" + m.st.Dim.Render("no coded passages yet") + "\n\n" + m.st.Dim.Render("esc back")
+	}
+	lines := []string{title + m.st.Dim.Render(fmt.Sprintf(" · %d quotes", len(ql.quotes))), ""}
+	room := max(4, h-4)
+	start := max(0, ql.cursor-room/3)
+	for i := start; i < len(ql.quotes) && len(lines) < room; i++ {
+		q := ql.quotes[i]
+		star := "  "
+		if q.Starred {
+			star = "★ "
+		}
+		text := strings.Split(ansi.Wordwrap("“"+q.Text+"”", w-4, " "), "\n")
+		if len(text) > 3 {
+			text = append(text[:2], ansi.Truncate(strings.Join(text[2:], " "), w-4, "…"))
+		}
+		if q.Attribution != "" {
+			text = append(text, m.st.Dim.Render("("+ansi.Truncate(q.Attribution, w-6, "…")+")"))
+		}
+		for j, l := range text {
+			prefix := "  "
+			if j == 0 {
+				prefix = star
+			}
+			l = prefix + l
+			if i == ql.cursor {
+				l = m.st.ItemSelected.Render(ansi.Strip(l))
+			}
+			lines = append(lines, l)
+		}
+		if i < len(ql.quotes)-1 {
+			lines = append(lines, "")
+		}
+	}
+	lines = append(lines, "", m.st.Dim.Render("j/k move · s star as a report quote · esc back"))
+	return strings.Join(lines, "\n")
+}
+
+func colorStyle(hex string) lipgloss.Style {
+	return lipgloss.NewStyle().Foreground(lipgloss.Color(hex))
+}

@@ -32,6 +32,18 @@ func mustQcode(t *testing.T, args ...string) string {
 	return out
 }
 
+// mustQcodeErr is mustQcode that also returns stderr (notes, warnings).
+func mustQcodeErr(t *testing.T, args ...string) (string, string) {
+	t.Helper()
+	out, errs, code := qcode(t, args...)
+	if code != 0 {
+		t.Fatalf("qcode %s: exit %d: %s", strings.Join(args, " "), code, errs)
+	}
+	return out, errs
+}
+
+// golden compares got with testdata/NAME.golden (go test ./... -update
+// rewrites it).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")

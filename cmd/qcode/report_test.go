@@ -1,67 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// The -update flag rewrites golden files. Other test files of this package
-// may define it too; init runs after every package-level variable, so it
-// defines the flag only if nobody has.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func reportUpdating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// reportGolden compares got with testdata/NAME.golden (go test ./... -update
-// rewrites it).
-func reportGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if reportUpdating() {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./cmd/qcode -update creates it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from its golden file (go test ./cmd/qcode -update rewrites it):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
-
-// rq runs qcode in-process as coder alice (who is not named with --coder,
-// so reports count every coder).
-func rq(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	t.Setenv("QCODE_CODER", "alice")
-	code := run(args, strings.NewReader(""), &out, &errb)
-	return out.String(), errb.String(), code
-}
-
-func mustRQ(t *testing.T, args ...string) (string, string) {
-	t.Helper()
-	out, errs, code := rq(t, args...)
-	if code != 0 {
-		t.Fatalf("qcode %s: exit %d: %s", strings.Join(args, " "), code, errs)
-	}
-	return out, errs
-}
 
 // reportProject builds the reports fixture through the command line: a
 // survey (17 answers, one with no respondent), an interview with a learning
@@ -74,12 +19,12 @@ func reportProject(t *testing.T) string {
 		t.Fatal(err)
 	}
 	p := filepath.Join(t.TempDir(), "p.qcode")
-	mustRQ(t, "init", p, "--codebook", "pq", "--name", "PQ learning (test)")
-	mustRQ(t, "-p", p, "import", filepath.Join(fx, "survey.csv"), "--text-col", "answer", "--id-col", "id",
+	mustQcodeErr(t, "init", p, "--codebook", "pq", "--name", "PQ learning (test)")
+	mustQcodeErr(t, "-p", p, "import", filepath.Join(fx, "survey.csv"), "--text-col", "answer", "--id-col", "id",
 		"--case-col", "respondent", "--attr", "method=survey")
-	mustRQ(t, "-p", p, "import", filepath.Join(fx, "interview-lead-01.md"), filepath.Join(fx, "focus-group-01.md"))
-	mustRQ(t, "-p", p, "cases", "import", filepath.Join(fx, "cases.csv"), "--id-col", "case")
-	mustRQ(t, "-p", p, "codings", "import", filepath.Join(fx, "codings.csv"))
+	mustQcodeErr(t, "-p", p, "import", filepath.Join(fx, "interview-lead-01.md"), filepath.Join(fx, "focus-group-01.md"))
+	mustQcodeErr(t, "-p", p, "cases", "import", filepath.Join(fx, "cases.csv"), "--id-col", "case")
+	mustQcodeErr(t, "-p", p, "codings", "import", filepath.Join(fx, "codings.csv"))
 	return p
 }
 
@@ -87,8 +32,8 @@ const studyAttribution = "{role}, {org_size} {geography} local authority, {metho
 
 func TestReportJSONGolden(t *testing.T) {
 	p := reportProject(t)
-	out, _ := mustRQ(t, "-p", p, "report", "--format", "json")
-	reportGolden(t, "report.json", out)
+	out, _ := mustQcodeErr(t, "-p", p, "report", "--format", "json")
+	golden(t, "report.json", out)
 
 	// The contract's shape, read back as a stranger would.
 	var r struct {
@@ -102,8 +47,8 @@ func TestReportJSONGolden(t *testing.T) {
 			By           map[string]map[string]float64 `json:"by"`
 		} `json:"codes"`
 	}
-	out, _ = mustRQ(t, "-p", p, "report", "--by", "role", "--codes", "Barriers", "--format", "json")
-	reportGolden(t, "report-by-role.json", out)
+	out, _ = mustQcodeErr(t, "-p", p, "report", "--by", "role", "--codes", "Barriers", "--format", "json")
+	golden(t, "report-by-role.json", out)
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}
@@ -118,30 +63,30 @@ func TestReportJSONGolden(t *testing.T) {
 		t.Errorf("Barriers × Social worker: %v", c)
 	}
 
-	out, _ = mustRQ(t, "-p", p, "report", "--codes", "Kirkpatrick", "--unit", "authority", "--examples", "--format", "json")
-	reportGolden(t, "report-kirkpatrick.json", out)
+	out, _ = mustQcodeErr(t, "-p", p, "report", "--codes", "Kirkpatrick", "--unit", "authority", "--examples", "--format", "json")
+	golden(t, "report-kirkpatrick.json", out)
 }
 
 func TestReportTables(t *testing.T) {
 	p := reportProject(t)
 	// The study's Table 2: level, authorities, an example (starred first).
-	out, errs := mustRQ(t, "-p", p, "report", "--codes", "Kirkpatrick", "--unit", "authority", "--examples",
+	out, errs := mustQcodeErr(t, "-p", p, "report", "--codes", "Kirkpatrick", "--unit", "authority", "--examples",
 		"--attribution", studyAttribution, "--redact", "--format", "md")
-	reportGolden(t, "report-kirkpatrick.md", out)
+	golden(t, "report-kirkpatrick.md", out)
 	if !strings.Contains(errs, "note: 5 of 27 segments have no authority") {
 		t.Errorf("no note on segments without the unit: %s", errs)
 	}
-	out, _ = mustRQ(t, "-p", p, "report", "--codes", "Motivations", "--by", "role")
-	reportGolden(t, "report-motivations-by-role.txt", out)
-	out, _ = mustRQ(t, "-p", p, "report", "--codes", "Kirkpatrick", "--by", "method", "--format", "csv")
-	reportGolden(t, "report-kirkpatrick-by-method.csv", out)
+	out, _ = mustQcodeErr(t, "-p", p, "report", "--codes", "Motivations", "--by", "role")
+	golden(t, "report-motivations-by-role.txt", out)
+	out, _ = mustQcodeErr(t, "-p", p, "report", "--codes", "Kirkpatrick", "--by", "method", "--format", "csv")
+	golden(t, "report-kirkpatrick-by-method.csv", out)
 }
 
 func TestReportCoderFlag(t *testing.T) {
 	p := reportProject(t)
-	any, _ := mustRQ(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv")
-	bob, _ := mustRQ(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv", "--coder", "bob")
-	settled, _ := mustRQ(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv", "--coder", "consensus")
+	any, _ := mustQcodeErr(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv")
+	bob, _ := mustQcodeErr(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv", "--coder", "bob")
+	settled, _ := mustQcodeErr(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv", "--coder", "consensus")
 	// Benefits: 9 segments by anyone, 1 by bob (R086), 1 settled (R110).
 	for _, c := range []struct{ name, out, want string }{
 		{"any coder", any, "Benefits,0,9,8,50\n"},
@@ -152,18 +97,18 @@ func TestReportCoderFlag(t *testing.T) {
 			t.Errorf("%s: no line %q in\n%s", c.name, c.want, c.out)
 		}
 	}
-	if _, errs, code := rq(t, "-p", p, "report", "--coder", "zed"); code != 1 || !strings.Contains(errs, `no coder "zed"`) {
+	if _, errs, code := qcode(t, "-p", p, "report", "--coder", "zed"); code != 1 || !strings.Contains(errs, `no coder "zed"`) {
 		t.Errorf("unknown coder: exit %d, %s", code, errs)
 	}
-	if _, errs, code := rq(t, "-p", p, "report", "--codes", "Nothing"); code != 1 || !strings.Contains(errs, `no code "Nothing"`) {
+	if _, errs, code := qcode(t, "-p", p, "report", "--codes", "Nothing"); code != 1 || !strings.Contains(errs, `no code "Nothing"`) {
 		t.Errorf("unknown code: exit %d, %s", code, errs)
 	}
 }
 
 func TestQuotesMarkdownGolden(t *testing.T) {
 	p := reportProject(t)
-	out, errs := mustRQ(t, "-p", p, "quotes")
-	reportGolden(t, "quotes.md", out)
+	out, errs := mustQcodeErr(t, "-p", p, "quotes")
+	golden(t, "quotes.md", out)
 	// Each personal detail is reported once, with its segment ID.
 	for _, want := range []string{
 		`warning: R200: e-mail address "sw07@example.org" in a quote`,
@@ -185,8 +130,8 @@ func TestQuotesMarkdownGolden(t *testing.T) {
 		}
 	}
 
-	out, errs = mustRQ(t, "-p", p, "quotes", "--attribution", studyAttribution, "--per-code", "1", "--redact")
-	reportGolden(t, "quotes-study-redacted.md", out)
+	out, errs = mustQcodeErr(t, "-p", p, "quotes", "--attribution", studyAttribution, "--per-code", "1", "--redact")
+	golden(t, "quotes-study-redacted.md", out)
 	for _, hit := range []string{"sw07@example.org", "jane.smith@example.gov.uk", "020 7946 0958", "+44 7700 900123", "Jane"} {
 		if strings.Contains(out, hit) {
 			t.Errorf("--redact left %q", hit)
@@ -200,9 +145,9 @@ func TestQuotesMarkdownGolden(t *testing.T) {
 		t.Errorf("redaction summary: %s", errs)
 	}
 
-	out, _ = mustRQ(t, "-p", p, "quotes", "--code", "Kirkpatrick", "--starred", "--show-ids", "--format", "json")
-	reportGolden(t, "quotes-kirkpatrick-starred.json", out)
-	out, _ = mustRQ(t, "-p", p, "quotes", "--code", "Barriers/Travel and distance", "--format", "csv")
+	out, _ = mustQcodeErr(t, "-p", p, "quotes", "--code", "Kirkpatrick", "--starred", "--show-ids", "--format", "json")
+	golden(t, "quotes-kirkpatrick-starred.json", out)
+	out, _ = mustQcodeErr(t, "-p", p, "quotes", "--code", "Barriers/Travel and distance", "--format", "csv")
 	if out != "theme,code,text,attribution,starred,segment,case\nBarriers,Barriers/Travel and distance,Travel: two hours each way for island staff.,\"Local authority adult care social worker, Barriers, focus group\",true,,\n" {
 		t.Errorf("quotes csv:\n%s", out)
 	}
@@ -215,11 +160,11 @@ func TestQuotesUsage(t *testing.T) {
 		{"quotes", "--per-code", "-1"},
 		{"quotes", "extra"},
 	} {
-		if _, _, code := rq(t, append([]string{"-p", p}, args...)...); code != 2 {
+		if _, _, code := qcode(t, append([]string{"-p", p}, args...)...); code != 2 {
 			t.Errorf("qcode %v: exit %d, want 2", args, code)
 		}
 	}
-	if _, errs, code := rq(t, "-p", p, "quotes", "--attribution", "{role"); code != 1 || !strings.Contains(errs, "never closed") {
+	if _, errs, code := qcode(t, "-p", p, "quotes", "--attribution", "{role"); code != 1 || !strings.Contains(errs, "never closed") {
 		t.Errorf("bad template: exit %d, %s", code, errs)
 	}
 }
@@ -228,12 +173,12 @@ func TestExportMarkdownGolden(t *testing.T) {
 	p := reportProject(t)
 	t.Setenv("SOURCE_DATE_EPOCH", "1790000000")
 	out := filepath.Join(t.TempDir(), "report.md")
-	_, errs := mustRQ(t, "-p", p, "export", "--format", "md", out)
+	_, errs := mustQcodeErr(t, "-p", p, "export", "--format", "md", out)
 	doc, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reportGolden(t, "export.md", string(doc))
+	golden(t, "export.md", string(doc))
 	if !strings.Contains(errs, "5 possible personal details") || !strings.Contains(errs, "wrote "+out) {
 		t.Errorf("stderr: %s", errs)
 	}
@@ -245,9 +190,9 @@ func TestExportMarkdownGolden(t *testing.T) {
 	}
 
 	// Redacted, counted in authorities, split by method, to stdout.
-	red, errs := mustRQ(t, "-p", p, "export", "--format", "md", "-", "--redact", "--unit", "authority", "--by", "method",
+	red, errs := mustQcodeErr(t, "-p", p, "export", "--format", "md", "-", "--redact", "--unit", "authority", "--by", "method",
 		"--attribution", studyAttribution)
-	reportGolden(t, "export-redacted.md", red)
+	golden(t, "export-redacted.md", red)
 	for _, hit := range []string{"sw07@example.org", "jane.smith@example.gov.uk", "020 7946 0958", "+44 7700 900123", "Jane"} {
 		if strings.Contains(red, hit) {
 			t.Errorf("export --redact left %q", hit)
@@ -262,15 +207,15 @@ func TestExportFormats(t *testing.T) {
 	p := reportProject(t)
 	dir := t.TempDir()
 	for _, f := range []string{"qdpx", "qdc"} {
-		_, errs, code := rq(t, "-p", p, "export", "--format", f, filepath.Join(dir, "x."+f))
+		_, errs, code := qcode(t, "-p", p, "export", "--format", f, filepath.Join(dir, "x."+f))
 		if code != 1 || !strings.Contains(errs, "not available yet") {
 			t.Errorf("export --format %s: exit %d, %s", f, code, errs)
 		}
 	}
-	if _, _, code := rq(t, "-p", p, "export", "--format", "pdf", filepath.Join(dir, "x.pdf")); code != 2 {
+	if _, _, code := qcode(t, "-p", p, "export", "--format", "pdf", filepath.Join(dir, "x.pdf")); code != 2 {
 		t.Errorf("export --format pdf: exit %d, want 2", code)
 	}
-	if _, _, code := rq(t, "-p", p, "export", "--format", "md"); code != 2 {
+	if _, _, code := qcode(t, "-p", p, "export", "--format", "md"); code != 2 {
 		t.Errorf("export without OUT: exit %d, want 2", code)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {

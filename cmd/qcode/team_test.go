@@ -1,46 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// -update rewrites golden files. Registered only if no other test file of
-// the package has registered it, so that `go test ./... -update` works
-// whichever files define it.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// qc runs qcode in the test and returns stdout, stderr and the exit status.
-func qc(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(args, strings.NewReader(""), &out, &errb)
-	return out.String(), errb.String(), code
-}
-
-// mustQC runs qcode and fails the test on a non-zero exit status.
-func mustQC(t *testing.T, args ...string) string {
-	t.Helper()
-	out, errs, code := qc(t, args...)
-	if code != 0 {
-		t.Fatalf("qcode %s: exit %d: %s", strings.Join(args, " "), code, errs)
-	}
-	return out
-}
 
 // teamFixture is a six-answer survey coded by alice and bob (and a
 // consensus decision that agree must leave out).
@@ -74,17 +40,17 @@ A5,Motivations/Salary and reward,bob,,
 A5,Motivations/Career progression,bob,,
 A6,Motivations/Salary and reward,consensus,,
 `), 0o600)
-	mustQC(t, "init", project, "--codebook", "pq")
-	mustQC(t, "-p", project, "--coder", "lead", "import", answers, "--text-col", "answer", "--id-col", "id", "--case-col", "respondent")
-	mustQC(t, "-p", project, "--coder", "lead", "codings", "import", codings)
+	mustQcode(t, "init", project, "--codebook", "pq")
+	mustQcode(t, "-p", project, "--coder", "lead", "import", answers, "--text-col", "answer", "--id-col", "id", "--case-col", "respondent")
+	mustQcode(t, "-p", project, "--coder", "lead", "codings", "import", codings)
 	return project
 }
 
 func TestAgreeJSONGolden(t *testing.T) {
 	project := teamFixture(t)
-	got := mustQC(t, "-p", project, "agree", "--format", "json", "--codes", "Barriers")
+	got := mustQcode(t, "-p", project, "agree", "--format", "json", "--codes", "Barriers")
 	golden := filepath.Join("testdata", "agree.golden.json")
-	if updating() {
+	if *update {
 		os.MkdirAll("testdata", 0o755)
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -126,7 +92,7 @@ func TestAgreeJSONGolden(t *testing.T) {
 
 func TestAgreeTable(t *testing.T) {
 	project := teamFixture(t)
-	out := mustQC(t, "-p", project, "agree", "--units", "coded", "--codes", "Barriers")
+	out := mustQcode(t, "-p", project, "agree", "--units", "coded", "--codes", "Barriers")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if !strings.HasPrefix(lines[0], "alice vs bob: 5 units (segments some compared coder coded); coded by alice 4, bob 5") {
 		t.Errorf("preamble %q", lines[0])
@@ -142,28 +108,28 @@ func TestAgreeTable(t *testing.T) {
 			t.Errorf("unused code row %q", l)
 		}
 	}
-	csv := mustQC(t, "-p", project, "agree", "--format", "csv", "--codes", "Barriers/Travel and distance")
+	csv := mustQcode(t, "-p", project, "agree", "--format", "csv", "--codes", "Barriers/Travel and distance")
 	if !strings.HasPrefix(csv, "code,agree %,Cohen κ,Fleiss κ,α,strength,differ\nBarriers/Travel and distance,100.0,1.000,") {
 		t.Errorf("csv:\n%s", csv)
 	}
 	// Three coders: no Cohen kappa.
-	out = mustQC(t, "-p", project, "agree", "--coders", "alice,bob,consensus", "--format", "json")
+	out = mustQcode(t, "-p", project, "agree", "--coders", "alice,bob,consensus", "--format", "json")
 	if !strings.Contains(out, `"cohen_kappa": null`) || strings.Contains(out, `"cohen_kappa": 0`) {
 		t.Errorf("three coders:\n%s", out)
 	}
 	for _, args := range [][]string{{"--units", "some"}, {"--format", "xml"}} {
-		if _, _, code := qc(t, append([]string{"-p", project, "agree"}, args...)...); code != 2 {
+		if _, _, code := qcode(t, append([]string{"-p", project, "agree"}, args...)...); code != 2 {
 			t.Errorf("agree %v: exit %d, want 2", args, code)
 		}
 	}
-	if _, errs, code := qc(t, "-p", project, "agree", "--coders", "alice"); code != 1 || strings.Count(errs, "\n") != 1 {
+	if _, errs, code := qcode(t, "-p", project, "agree", "--coders", "alice"); code != 1 || strings.Count(errs, "\n") != 1 {
 		t.Errorf("one coder: exit %d, %q", code, errs)
 	}
 }
 
 func TestDisagreementsAndSettle(t *testing.T) {
 	project := teamFixture(t)
-	out, errs, code := qc(t, "-p", project, "disagreements")
+	out, errs, code := qcode(t, "-p", project, "disagreements")
 	if code != 0 || !strings.Contains(errs, "settled 0 of 4") {
 		t.Fatalf("exit %d, %s", code, errs)
 	}
@@ -174,9 +140,9 @@ func TestDisagreementsAndSettle(t *testing.T) {
 			t.Errorf("disagreements lack %q:\n%s", want, out)
 		}
 	}
-	mustQC(t, "-p", project, "--coder", "lead", "settle", "A1", "Kirkpatrick/L3 Behaviour", "--take", "bob")
-	mustQC(t, "-p", project, "--coder", "lead", "settle", "A4", "Barriers/Manager support and supervision", "--none")
-	mustQC(t, "-p", project, "--coder", "lead", "settle", "A2", "Barriers/Release and backfill", "--set", "Barriers/Release and backfill@0-8")
+	mustQcode(t, "-p", project, "--coder", "lead", "settle", "A1", "Kirkpatrick/L3 Behaviour", "--take", "bob")
+	mustQcode(t, "-p", project, "--coder", "lead", "settle", "A4", "Barriers/Manager support and supervision", "--none")
+	mustQcode(t, "-p", project, "--coder", "lead", "settle", "A2", "Barriers/Release and backfill", "--set", "Barriers/Release and backfill@0-8")
 	var list struct {
 		Total, Settled int
 		Items          []struct {
@@ -189,7 +155,7 @@ func TestDisagreementsAndSettle(t *testing.T) {
 			}
 		}
 	}
-	js := mustQC(t, "-p", project, "disagreements", "--format", "json")
+	js := mustQcode(t, "-p", project, "disagreements", "--format", "json")
 	if err := json.Unmarshal([]byte(js), &list); err != nil {
 		t.Fatal(err)
 	}
@@ -200,11 +166,11 @@ func TestDisagreementsAndSettle(t *testing.T) {
 	if a2.Segment != "A2" || len(a2.Consensus) != 1 || *a2.Consensus[0].Start != 0 || !strings.Contains(a2.Consensus[0].Memo, "Settled by lead") {
 		t.Errorf("A2 %+v", a2)
 	}
-	out = mustQC(t, "-p", project, "disagreements", "--unsettled", "--format", "csv")
+	out = mustQcode(t, "-p", project, "disagreements", "--unsettled", "--format", "csv")
 	if strings.Count(strings.TrimSpace(out), "\n") != 1 || !strings.Contains(out, "A5,Motivations/Career progression,–,✓,,") {
 		t.Errorf("unsettled:\n%s", out)
 	}
-	if _, errs, _ := qc(t, "-p", project, "--coder", "lead", "undo"); !strings.Contains(errs, "settle Barriers/Release and backfill on A2") {
+	if _, errs, _ := qcode(t, "-p", project, "--coder", "lead", "undo"); !strings.Contains(errs, "settle Barriers/Release and backfill on A2") {
 		t.Errorf("undo: %s", errs)
 	}
 	for _, args := range [][]string{
@@ -212,11 +178,11 @@ func TestDisagreementsAndSettle(t *testing.T) {
 		{"settle", "A1", "Kirkpatrick", "--none", "--union"},
 		{"settle", "A1"},
 	} {
-		if _, _, code := qc(t, append([]string{"-p", project}, args...)...); code != 2 {
+		if _, _, code := qcode(t, append([]string{"-p", project}, args...)...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
-	if _, errs, code := qc(t, "-p", project, "settle", "A1", "Kirkpatrick", "--union"); code != 1 || !strings.Contains(errs, "one level") {
+	if _, errs, code := qcode(t, "-p", project, "settle", "A1", "Kirkpatrick", "--union"); code != 1 || !strings.Contains(errs, "one level") {
 		t.Errorf("union of levels: %d %s", code, errs)
 	}
 }
@@ -229,27 +195,27 @@ func TestMergeCommand(t *testing.T) {
 	os.WriteFile(cp, b, 0o600)
 	codings := filepath.Join(dir, "carol.csv")
 	os.WriteFile(codings, []byte("segment,code,coder\nA3,Barriers/Travel and distance,carol\nA6,Barriers/Childcare,carol\nA2,Barriers/Workload and time,alice\n"), 0o600)
-	mustQC(t, "-p", cp, "--coder", "carol", "codings", "import", codings)
+	mustQcode(t, "-p", cp, "--coder", "carol", "codings", "import", codings)
 
-	_, errs, code := qc(t, "-p", project, "--coder", "lead", "merge", cp)
+	_, errs, code := qcode(t, "-p", project, "--coder", "lead", "merge", cp)
 	if code != 1 || !strings.Contains(errs, "conflict: coder alice differs on A2") || !strings.Contains(errs, "qcode: merge refused, nothing changed") {
 		t.Fatalf("conflict: exit %d\n%s", code, errs)
 	}
-	_, errs, code = qc(t, "-p", project, "--coder", "lead", "merge", cp, "--prefer", "here")
+	_, errs, code = qcode(t, "-p", project, "--coder", "lead", "merge", cp, "--prefer", "here")
 	if code != 0 || !strings.Contains(errs, "2 codings added (carol 2)") || !strings.Contains(errs, "new code Barriers/Childcare") ||
 		!strings.Contains(errs, "kept this project's codings: coder alice differs on A2") {
 		t.Errorf("prefer here: exit %d\n%s", code, errs)
 	}
-	if _, errs, _ = qc(t, "-p", project, "merge", cp, "--prefer", "here"); !strings.Contains(errs, "nothing new to merge") {
+	if _, errs, _ = qcode(t, "-p", project, "merge", cp, "--prefer", "here"); !strings.Contains(errs, "nothing new to merge") {
 		t.Errorf("second merge: %s", errs)
 	}
 	junk := filepath.Join(dir, "notes.txt")
 	os.WriteFile(junk, []byte("hello"), 0o600)
-	if _, errs, code := qc(t, "-p", project, "merge", junk); code != 1 || errs != "qcode: "+junk+" is not a qcode project\n" {
+	if _, errs, code := qcode(t, "-p", project, "merge", junk); code != 1 || errs != "qcode: "+junk+" is not a qcode project\n" {
 		t.Errorf("junk: exit %d %q", code, errs)
 	}
 	for _, args := range [][]string{{"merge"}, {"merge", cp, "--prefer", "mine"}, {"merge", cp, "--rename", "alice"}} {
-		if _, _, code := qc(t, append([]string{"-p", project}, args...)...); code != 2 {
+		if _, _, code := qcode(t, append([]string{"-p", project}, args...)...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
