@@ -44,7 +44,8 @@ type PIIHit struct {
 // spaces, hyphens or apostrophes ("O'Brien", "Mary-Jane"). A case name is
 // not treated as a person's name when it holds a digit (respondent ids such
 // as R017 or P3) or fewer than three letters (initials), or when it is a
-// role ("Interviewer", "Facilitator", "Team manager"). Each word of a
+// role ("Interviewer", "Facilitator", "Team manager", "Learning lead": a
+// word in lower case marks a description). Each word of a
 // longer name counts as well (a first name alone identifies someone in a
 // small study) unless it is short, a title (Mr, Dr) or an everyday English
 // word (Will, Hope, Green): those words are only found as part of the full
@@ -89,10 +90,17 @@ func NewPIIScanner(names []string) *PIIScanner {
 	return p
 }
 
-// personName tells whether a case name looks like a person's name.
+// personName tells whether a case name looks like a person's name. A name
+// with a word in lower case is a description, not a person ("Learning
+// lead", "Social worker"): people's names are written capitalised.
 func personName(name string, words []string) bool {
 	if strings.IndexFunc(name, unicode.IsDigit) >= 0 || letterCount(name) < 3 || len(words) == 0 {
 		return false
+	}
+	for _, w := range words {
+		if r := []rune(w)[0]; unicode.IsLower(r) {
+			return false
+		}
 	}
 	for _, w := range words {
 		lw := strings.ToLower(w)
