@@ -21,7 +21,7 @@ test:
 # large fixtures (1,000,000 segments, 5,000,000 codings) are built once into
 # .bench/ and reused.
 bench:
-	$(GO) test -run '^$$' -bench . -timeout 60m $(PKGS)
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m $(PKGS)
 
 # fuzz runs each fuzz target for FUZZTIME (default 5s).
 fuzz:

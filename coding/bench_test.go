@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,4 +143,57 @@ func percentile(d []time.Duration, p int) time.Duration {
 	s := append([]time.Duration(nil), d...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+// BenchmarkResidentMemory does a session's heaviest work on the full
+// project (the list of every segment, a full report, a crosstab, agreement
+// for 8 coders) and prints the peak resident memory (budget ≤ 1.5 GB). The
+// project's mapped pages that were touched count too.
+func BenchmarkResidentMemory(b *testing.B) {
+	path := codingtest.Project(b, codingtest.Full)
+	s, err := coding.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.SegmentRefs(coding.SegmentQuery{}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Report(coding.ReportQuery{}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Report(coding.ReportQuery{By: "role"}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Agreement(coding.AgreeQuery{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	peak := peakRSS(b)
+	if peak < 0 {
+		b.Logf("peak resident memory: unknown here (no /proc/self/status)")
+		return
+	}
+	verdict := "ok"
+	if peak > 1536<<20 {
+		verdict = "OVER BUDGET"
+	}
+	b.Logf("peak resident memory after list, report, crosstab and agreement: %d MB (budget ≤ 1536 MB) %s", peak>>20, verdict)
+}
+
+// peakRSS reads the process's peak resident set size (Linux).
+func peakRSS(b *testing.B) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
+			return kb << 10
+		}
+	}
+	return 0
 }
