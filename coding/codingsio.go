@@ -50,6 +50,7 @@ func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, e
 		return CodingsImport{}, err
 	}
 	out := CodingsImport{Rows: len(rows)}
+	defer bulkGC()()
 	res, err := s.act(actor, "import codings from "+file, func(a *action) error {
 		book, err := a.book()
 		if err != nil {
@@ -58,20 +59,26 @@ func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, e
 		names := newSourceNames(a.tx)
 		now := time.Now().UnixMilli()
 		view := newOverlay(a.tx)
+		resolved := map[string]SegRef{} // rows name the same segment again and again
 		for _, row := range rows {
-			where := fmt.Sprintf("%s: line %d", file, row.line)
-			ref, err := resolveSegment(a.tx, names, row.segment)
-			if err != nil {
-				if errors.Is(err, ErrNotFound) {
-					return errorf(ErrNotFound, "%s: unknown segment %q", where, row.segment)
+			ref, ok := resolved[row.segment]
+			if !ok {
+				var err error
+				if ref, err = resolveSegment(a.tx, names, row.segment); err != nil {
+					where := fmt.Sprintf("%s: line %d", file, row.line)
+					if errors.Is(err, ErrNotFound) {
+						return errorf(ErrNotFound, "%s: unknown segment %q", where, row.segment)
+					}
+					return fmt.Errorf("%s: %w", where, err)
 				}
-				return fmt.Errorf("%s: %w", where, err)
+				resolved[row.segment] = ref
 			}
+			where := func() string { return fmt.Sprintf("%s: line %d", file, row.line) }
 			code, ok := book.Lookup(row.code)
 			if !ok {
 				id, created, err := a.ensurePath(row.code, nil)
 				if err != nil {
-					return fmt.Errorf("%s: code %q: %w", where, row.code, err)
+					return fmt.Errorf("%s: code %q: %w", where(), row.code, err)
 				}
 				out.NewCodes = append(out.NewCodes, created...)
 				if book, err = a.book(); err != nil {
@@ -81,10 +88,12 @@ func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, e
 			}
 			coder, err := s.ensureCoder(a.tx, row.coder)
 			if err != nil {
-				return fmt.Errorf("%s: %w", where, err)
+				return fmt.Errorf("%s: %w", where(), err)
 			}
-			if err := checkSpan(a.tx, ref, row.span); err != nil {
-				return fmt.Errorf("%s: %w", where, err)
+			if !row.span.Whole() { // the segment exists: it was resolved
+				if err := checkSpan(a.tx, ref, row.span); err != nil {
+					return fmt.Errorf("%s: %w", where(), err)
+				}
 			}
 			k := codingKey{Seg: ref, Code: code.ID, Coder: coder, Span: row.span}
 			have := view.get(k)
@@ -119,7 +128,7 @@ func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, e
 			}
 			view.set(k, next)
 		}
-		return a.setCodings(view.changes)
+		return a.setCodingsKnown(view.changes, view.stored)
 	})
 	out.ActionResult = res
 	return out, err
@@ -131,25 +140,37 @@ func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, e
 type overlay struct {
 	tx      *bolt.Tx
 	state   map[codingKey]*codingState
-	trios   map[codingKey][]codingKey // (segment, code, coder) → pending keys under it
+	orig    map[codingKey]*codingState // the store's state of each key changed
+	trios   map[codingKey][]codingKey  // (segment, code, coder) → pending keys under it
 	changes []codingChange
 }
 
 func newOverlay(tx *bolt.Tx) *overlay {
-	return &overlay{tx: tx, state: map[codingKey]*codingState{}, trios: map[codingKey][]codingKey{}}
+	return &overlay{tx: tx, state: map[codingKey]*codingState{}, orig: map[codingKey]*codingState{}, trios: map[codingKey][]codingKey{}}
 }
+
+// stored is a changed key's state in the store, read when first touched.
+func (o *overlay) stored(k codingKey) *codingState { return o.orig[k] }
 
 func (o *overlay) get(k codingKey) *codingState {
 	if st, ok := o.state[k]; ok {
 		return st
 	}
-	return codingAt(o.tx, k)
+	if st, ok := o.orig[k]; ok {
+		return st
+	}
+	st := codingAt(o.tx, k)
+	o.orig[k] = st
+	return st
 }
 
 func (o *overlay) set(k codingKey, st *codingState) {
 	if _, ok := o.state[k]; !ok {
 		trio := codingKey{Seg: k.Seg, Code: k.Code, Coder: k.Coder}
 		o.trios[trio] = append(o.trios[trio], k)
+		if _, ok := o.orig[k]; !ok {
+			o.orig[k] = codingAt(o.tx, k)
+		}
 	}
 	o.state[k] = st
 	o.changes = append(o.changes, codingChange{k, st})

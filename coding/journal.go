@@ -432,7 +432,7 @@ func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
 func (a *action) replay(e *entry, undo bool) error {
 	var batch []codingChange
 	flush := func() error {
-		_, err := writeCodings(a.tx, batch)
+		_, err := writeCodings(a.tx, batch, nil)
 		batch = batch[:0]
 		return err
 	}

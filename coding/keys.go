@@ -1,6 +1,7 @@
 package coding
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"math"
@@ -84,19 +85,45 @@ func (k codingKey) bytes() []byte {
 	return b
 }
 
-// less orders keys as their bytes order.
-func (k codingKey) less(o codingKey) bool {
+// compare orders keys as their bytes order (-1, 0, 1).
+func (k codingKey) compare(o codingKey) int {
 	switch {
 	case k.Seg != o.Seg:
-		return k.Seg < o.Seg
+		return cmp.Compare(k.Seg, o.Seg)
 	case k.Code != o.Code:
-		return k.Code < o.Code
+		return cmp.Compare(k.Code, o.Code)
 	case k.Coder != o.Coder:
-		return k.Coder < o.Coder
+		return cmp.Compare(k.Coder, o.Coder)
 	case k.Span.Start != o.Span.Start:
-		return k.Span.Start < o.Span.Start
+		return cmp.Compare(k.Span.Start, o.Span.Start)
 	}
-	return k.Span.End < o.Span.End
+	return cmp.Compare(k.Span.End, o.Span.End)
+}
+
+// appendBytes, appendByCode and appendByCoder append the key in the
+// codings, bycode and bycoder layouts (bulk writes build keys in one arena).
+func (k codingKey) appendBytes(b []byte) []byte {
+	b = binary.BigEndian.AppendUint64(b, uint64(k.Seg))
+	b = binary.BigEndian.AppendUint32(b, uint32(k.Code))
+	b = binary.BigEndian.AppendUint32(b, uint32(k.Coder))
+	b = binary.BigEndian.AppendUint32(b, uint32(k.Span.Start))
+	return binary.BigEndian.AppendUint32(b, uint32(k.Span.End))
+}
+
+func (k codingKey) appendByCode(b []byte) []byte {
+	b = binary.BigEndian.AppendUint32(b, uint32(k.Code))
+	b = binary.BigEndian.AppendUint64(b, uint64(k.Seg))
+	b = binary.BigEndian.AppendUint32(b, uint32(k.Coder))
+	b = binary.BigEndian.AppendUint32(b, uint32(k.Span.Start))
+	return binary.BigEndian.AppendUint32(b, uint32(k.Span.End))
+}
+
+func (k codingKey) appendByCoder(b []byte) []byte {
+	b = binary.BigEndian.AppendUint32(b, uint32(k.Coder))
+	b = binary.BigEndian.AppendUint64(b, uint64(k.Seg))
+	b = binary.BigEndian.AppendUint32(b, uint32(k.Code))
+	b = binary.BigEndian.AppendUint32(b, uint32(k.Span.Start))
+	return binary.BigEndian.AppendUint32(b, uint32(k.Span.End))
 }
 
 func (k codingKey) byCode() []byte {

@@ -92,6 +92,7 @@ type CoderConflict struct {
 // result lists the conflicts and the error says the merge was refused.
 func (s *Store) MergeProjects(actor string, files []string, opts MergeOptions) (ProjectMerge, error) {
 	var out ProjectMerge
+	defer bulkGC()()
 	if len(files) == 0 {
 		return out, errorf(ErrInvalidInput, "no file to merge")
 	}

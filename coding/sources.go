@@ -137,6 +137,7 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 		seen[seg.ID] = true
 	}
 	desc := "import " + src.File
+	defer bulkGC()()
 	res, err := s.act(actor, desc, func(a *action) error {
 		old, err := a.previousImport(src, opts.Replace)
 		if err != nil {

@@ -1,0 +1,146 @@
+package coding_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"qcode/coding"
+	"qcode/coding/codingtest"
+	"qcode/corpus"
+)
+
+// BenchmarkBesideSQLite runs the same work in qcode and in SQLite (the store
+// QualCoder and Taguette use), in the same run, at 200,000 answers and
+// 1,000,000 codings by 8 coders, and prints the ratios beside DESIGN.md's
+// budgets: answer import ≤ 1.5× `.import` plus a unique index, codings
+// import ≤ 1.5× `.import` plus two indexes, a report by attribute ≤ 1.0× the
+// equivalent GROUP BY with count(DISTINCT …). It needs the sqlite3 command.
+func BenchmarkBesideSQLite(b *testing.B) {
+	sqlite, err := exec.LookPath("sqlite3")
+	if err != nil {
+		b.Logf("sqlite3 is not installed (apt install sqlite3): no comparison")
+		return
+	}
+	dir := b.TempDir()
+	answers, codings := filepath.Join(dir, "answers.csv"), filepath.Join(dir, "codings.csv")
+	ids := writeAnswers(b, answers, 200_000)
+	writeCodings(b, codings, ids, 1_000_000)
+
+	// SQLite, as its command line does it.
+	db := filepath.Join(dir, "bench.sqlite")
+	run := func(script string) time.Duration {
+		cmd := exec.Command(sqlite, db)
+		cmd.Stdin = strings.NewReader(script)
+		cmd.Stdout = io.Discard
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("sqlite3: %v: %s", err, stderr.String())
+		}
+		return time.Since(start)
+	}
+	sqlAnswers := run(".mode csv\n.import " + answers + " answers\nCREATE UNIQUE INDEX answers_id ON answers(id);\n")
+	sqlCodings := run(".mode csv\n.import " + codings + " codings\nCREATE INDEX codings_segment ON codings(segment);\nCREATE INDEX codings_code ON codings(code);\n")
+	sqlReport := run(`SELECT c.code, a.role, count(DISTINCT a.id), count(DISTINCT a.respondent)
+  FROM codings c JOIN answers a ON a.id = c.segment GROUP BY c.code, a.role;` + "\n")
+
+	// qcode, as `qcode import`, `qcode codings import` and `qcode report --by role` do it.
+	s, err := coding.Create(filepath.Join(dir, "bench.qcode"), coding.CreateOptions{Codes: coding.PQTemplate()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	start := time.Now()
+	src, err := corpus.Read(answers, corpus.Options{TextCol: "answer", IDCol: "id", CaseCol: "respondent"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.ImportSource("bench", src, coding.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	qAnswers := time.Since(start)
+	f, err := os.Open(codings)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start = time.Now()
+	if _, err := s.ImportCodings("bench", codings, bufio.NewReader(f)); err != nil {
+		b.Fatal(err)
+	}
+	qCodings := time.Since(start)
+	f.Close()
+	start = time.Now()
+	if _, err := s.Report(coding.ReportQuery{By: "role"}); err != nil {
+		b.Fatal(err)
+	}
+	qReport := time.Since(start)
+
+	for _, r := range []struct {
+		what    string
+		q, sql  time.Duration
+		budget  float64
+		sqlWhat string
+	}{
+		{"answer import (200,000)", qAnswers, sqlAnswers, 1.5, ".import + unique index"},
+		{"codings import (1,000,000)", qCodings, sqlCodings, 1.5, ".import + two indexes"},
+		{"report by attribute", qReport, sqlReport, 1.0, "GROUP BY with count(DISTINCT)"},
+	} {
+		b.Logf("%s: qcode %s, sqlite3 %s (%s)", r.what, r.q.Round(time.Millisecond), r.sql.Round(time.Millisecond), r.sqlWhat)
+		codingtest.Ratio(b, r.what+": qcode ÷ sqlite3", float64(r.q)/float64(r.sql), r.budget)
+	}
+}
+
+// writeAnswers writes a long survey export and returns its answer ids.
+func writeAnswers(b *testing.B, path string, n int) []string {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "id,respondent,question_id,role,authority,answer")
+	rng := rand.New(rand.NewPCG(5, 6))
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("A%07d", i+1)
+		fmt.Fprintf(w, "%s,P%06d,%s,%s,Authority %02d,\"%s\"\n", ids[i], i/5+1,
+			codingtest.Questions[i%5], codingtest.Roles[(i/5)%6], (i/5)%30+1, codingtest.Answer(rng))
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	return ids
+}
+
+// writeCodings writes n distinct codings of the answers by 8 coders.
+func writeCodings(b *testing.B, path string, ids []string, n int) {
+	var leaves []string
+	book := coding.PQTemplate()
+	var walk func(prefix string, specs []coding.CodeSpec)
+	walk = func(prefix string, specs []coding.CodeSpec) {
+		for _, sp := range specs {
+			if len(sp.Codes) == 0 {
+				leaves = append(leaves, prefix+sp.Name)
+			}
+			walk(prefix+sp.Name+"/", sp.Codes)
+		}
+	}
+	walk("", book)
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(f, codingtest.CodingsCSV(rand.New(rand.NewPCG(7, 8)), ids, leaves, 8, 0, n)); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+}
