@@ -260,8 +260,13 @@ func (a *action) merge(from, into CodeID, out *MergeResult) error {
 		return err
 	}
 	for _, child := range b.Children(from) {
-		if same, ok := sibling(b, into, child.Name); ok {
+		// Merging into the parent, the code itself is one of into's children:
+		// it is going, so its name does not count as taken.
+		if same, ok := sibling(b, into, child.Name); ok && same.ID != from {
 			if err := a.merge(child.ID, same.ID, out); err != nil {
+				return err
+			}
+			if b, err = a.book(); err != nil {
 				return err
 			}
 			continue

@@ -2,8 +2,11 @@ package coding
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -219,6 +222,7 @@ type action struct {
 	notes        []string         // what the status line should say beyond the description
 	pending      map[string][]rec // writes queued by later, flushed in key order
 	desc         string           // what the action did, when it knows better than its caller
+	restored     []CodeID         // codes an undo or redo brought back, to check their names
 }
 
 // ActionResult reports what an action did.
@@ -253,11 +257,13 @@ func touched(ops []op) []SegRef {
 // An action that changes nothing writes no journal entry.
 func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult, error) {
 	var res ActionResult
-	if err := s.checkFile(); err != nil {
+	done, err := s.beginWrite()
+	if err != nil {
 		return res, err
 	}
+	defer done()
 	var book *Codebook
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		coder, err := s.ensureCoder(tx, actor)
 		if err != nil {
 			return err
@@ -351,11 +357,13 @@ func (s *Store) Redo(actor string) (ActionResult, error) {
 
 func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
 	var res ActionResult
-	if err := s.checkFile(); err != nil {
+	done, err := s.beginWrite()
+	if err != nil {
 		return res, err
 	}
+	defer done()
 	var book *Codebook
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		coder, ok := s.coderID(tx, actor)
 		if !ok {
 			if undo {
@@ -373,10 +381,14 @@ func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
 				break
 			}
 			if !undo {
-				if v[0] == stateDone || v[0] == stateDropped {
+				if v[0] == stateDone {
 					break
 				}
-				target = append([]byte(nil), k...) // keep walking back: redo the earliest undone
+				if v[0] == stateUndone {
+					target = append([]byte(nil), k...) // keep walking back: redo the earliest undone
+				}
+				// Dropped entries are passed over: what was undone before
+				// them is still redoable once what came after is redone.
 			}
 		}
 		if target == nil {
@@ -409,7 +421,7 @@ func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
 		}
 		if a.codesChanged {
 			if book, err = readCodebook(tx); err != nil {
-				return err
+				return errorf(ErrConflict, "%s %q would break the codebook (%v); undo later changes first", map[bool]string{true: "undoing", false: "redoing"}[undo], e.desc, err)
 			}
 		}
 		res = ActionResult{Seq: seq, Desc: e.desc, Segments: touched(e.ops)}
@@ -432,6 +444,9 @@ func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
 func (a *action) replay(e *entry, undo bool) error {
 	var batch []codingChange
 	flush := func() error {
+		if err := a.checkCodingTargets(batch); err != nil {
+			return err
+		}
 		_, err := writeCodings(a.tx, batch, nil)
 		batch = batch[:0]
 		return err
@@ -466,7 +481,10 @@ func (a *action) replay(e *entry, undo bool) error {
 	if err := flush(); err != nil {
 		return err
 	}
-	return a.flushLater()
+	if err := a.flushLater(); err != nil {
+		return err
+	}
+	return a.checkNames()
 }
 
 // revert sets a record or source operation's "before" (undo) or "after"
@@ -478,17 +496,24 @@ func (a *action) revert(o *op, undo bool) error {
 		if undo {
 			present, v = o.hadBefore, o.rbefore
 		}
-		if bytes.Equal(o.bucket, bktCodes) {
-			a.codesChanged = true
-		}
-		if bytes.Equal(o.bucket, bktCases) && !present {
-			if n := a.caseSegments(CaseID(getU64(o.rkey))); n > 0 {
-				return nil // another source still speaks of this case: keep it
-			}
-		}
 		b := a.tx.Bucket(o.bucket)
 		if b == nil {
 			return errorf(errCorrupt, "journal names bucket %q", o.bucket)
+		}
+		switch {
+		case bytes.Equal(o.bucket, bktCodes):
+			a.codesChanged = true
+			if err := a.checkCodeChange(CodeID(getU64(o.rkey)), present, v); err != nil {
+				return err
+			}
+		case bytes.Equal(o.bucket, bktCases) && !present:
+			if n := a.caseSegments(CaseID(getU64(o.rkey))); n > 0 {
+				return nil // another source still speaks of this case: keep it
+			}
+		case bytes.Equal(o.bucket, bktCaseName) && !present:
+			if id := b.Get(o.rkey); id != nil && a.caseSegments(CaseID(getU64(id))) > 0 {
+				return nil // the case stays, and so does its name
+			}
 		}
 		if !present {
 			return b.Delete(o.rkey)
@@ -504,6 +529,9 @@ func (a *action) revert(o *op, undo bool) error {
 			o.snapshot = snap
 			return nil
 		}
+		if err := a.checkSnapshot(o.snapshot); err != nil {
+			return err
+		}
 		if err := restoreSnapshot(a.tx, o.snapshot); err != nil {
 			return err
 		}
@@ -511,6 +539,123 @@ func (a *action) revert(o *op, undo bool) error {
 		return nil
 	}
 	return errorf(errCorrupt, "op kind %d", o.kind)
+}
+
+// Undo and redo set states that other actions (another coder's, or this
+// coder's own before an undo) may have made impossible since. These checks
+// refuse, with the reason, rather than leave a coding on a code or segment
+// that is gone, or two codes at one path.
+
+// checkCodingTargets refuses to put a coding on a code or segment that no
+// longer exists.
+func (a *action) checkCodingTargets(batch []codingChange) error {
+	codes, segs := a.tx.Bucket(bktCodes), a.tx.Bucket(bktSegments)
+	for _, c := range batch {
+		if c.after == nil {
+			continue
+		}
+		if codes.Get(u64(uint64(c.key.Code))) == nil {
+			return errorf(ErrConflict, "a coding's code was deleted by a later action; undo that first")
+		}
+		if segs.Get(u64(uint64(c.key.Seg))) == nil {
+			return errorf(ErrConflict, "a coding's segment was removed by a later action (an undone import); redo that first")
+		}
+	}
+	return nil
+}
+
+// checkCodeChange refuses to delete a code that has codings or sub-codes, or
+// to restore one whose parent is gone or whose name another code now has.
+func (a *action) checkCodeChange(id CodeID, present bool, value []byte) error {
+	codes := a.tx.Bucket(bktCodes)
+	name := func(id CodeID) string {
+		var r codeRecord
+		json.Unmarshal(codes.Get(u64(uint64(id))), &r)
+		return r.Name
+	}
+	if !present {
+		if codes.Get(u64(uint64(id))) == nil {
+			return nil
+		}
+		if hasPrefix(a.tx.Bucket(bktByCode), u32(uint32(id))) {
+			return errorf(ErrConflict, "code %q has codings made since; remove or undo them first", name(id))
+		}
+		kids := false
+		codes.ForEach(func(k, v []byte) error {
+			var r codeRecord
+			if json.Unmarshal(v, &r) == nil && r.Parent == id {
+				kids = true
+			}
+			return nil
+		})
+		if kids {
+			return errorf(ErrConflict, "code %q has sub-codes added since; move or undo them first", name(id))
+		}
+		return nil
+	}
+	var rec codeRecord
+	if err := json.Unmarshal(value, &rec); err != nil {
+		return errorf(errCorrupt, "code %d in the journal", id)
+	}
+	if rec.Parent != 0 && codes.Get(u64(uint64(rec.Parent))) == nil {
+		return errorf(ErrConflict, "the parent of code %q was deleted since; undo that first", rec.Name)
+	}
+	a.restored = append(a.restored, id) // its name is checked once the whole entry is replayed
+	return nil
+}
+
+// checkNames refuses a replay that leaves a restored code with a sibling of
+// the same name. It runs after the whole entry, because one entry may move a
+// code away before another takes its name (a merge into the parent).
+func (a *action) checkNames() error {
+	if len(a.restored) == 0 {
+		return nil
+	}
+	type place struct {
+		parent CodeID
+		name   string
+	}
+	seen := map[place]CodeID{}
+	var clash string
+	a.tx.Bucket(bktCodes).ForEach(func(k, v []byte) error {
+		var r codeRecord
+		if json.Unmarshal(v, &r) != nil {
+			return nil
+		}
+		p := place{r.Parent, strings.ToLower(r.Name)}
+		id := CodeID(getU64(k))
+		if other, ok := seen[p]; ok && (slices.Contains(a.restored, id) || slices.Contains(a.restored, other)) {
+			clash = r.Name
+		}
+		seen[p] = id
+		return nil
+	})
+	if clash != "" {
+		return errorf(ErrConflict, "a code named %q was added there since; rename or merge it first", clash)
+	}
+	return nil
+}
+
+// checkSnapshot refuses to bring back a source when one of the same name
+// or content was imported since.
+func (a *action) checkSnapshot(snap []rec) error {
+	for _, r := range snap {
+		switch {
+		case bytes.Equal(r.bucket, bktSourceHash):
+			if a.tx.Bucket(bktSourceHash).Get(r.key) != nil {
+				return errorf(ErrConflict, "the same file was imported again since; undo that import first")
+			}
+		case bytes.Equal(r.bucket, bktSources):
+			var sr sourceRecord
+			if json.Unmarshal(r.value, &sr) != nil {
+				continue
+			}
+			if _, err := findSource(a.tx, sr.Name); err == nil {
+				return errorf(ErrConflict, "a source named %q was imported since; undo that import first", sr.Name)
+			}
+		}
+	}
+	return nil
 }
 
 // putRecord changes a raw record and journals the change.

@@ -93,6 +93,28 @@ type ReportColumn struct {
 // index per code and one pass over the compact segment records for case
 // and attribute ids. It never reads a segment's text (except for examples).
 func (s *Store) Report(q ReportQuery) (Report, error) {
+	out, err := s.report(q)
+	if err != nil {
+		return out, err
+	}
+	// Every segment lacking the attribute may mean a typo: say so, with the
+	// attributes the project has, unless the name exists elsewhere.
+	byMissing := q.By != "" && len(out.Columns) == 1 && out.Columns[0].Value == MissingValue
+	unitMissing := q.Unit != "" && out.SegmentsTotal > 0 && out.WithoutUnit == out.SegmentsTotal
+	for _, c := range []struct {
+		missing bool
+		name    string
+	}{{byMissing, q.By}, {unitMissing, q.Unit}} {
+		if c.missing {
+			if err := s.checkAttribute(c.name); err != nil {
+				return Report{}, err
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) report(q ReportQuery) (Report, error) {
 	book := s.Codebook()
 	ids, err := book.Match(q.Codes)
 	if err != nil {
@@ -703,4 +725,20 @@ func digitRun(s string) int {
 		n++
 	}
 	return n
+}
+
+// checkAttribute refuses an attribute name no segment, case or source has.
+func (s *Store) checkAttribute(name string) error {
+	attrs, err := s.AttributeValues()
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, a := range attrs {
+		if a.Name == name {
+			return nil
+		}
+		names = append(names, a.Name)
+	}
+	return errorf(ErrNotFound, "no attribute %q (attributes: %s)", name, strings.Join(names, ", "))
 }

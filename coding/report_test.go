@@ -3,6 +3,7 @@ package coding
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -485,13 +486,13 @@ func TestReportErrors(t *testing.T) {
 			t.Errorf("%+v: no error", q)
 		}
 	}
-	// An unknown attribute is not an error: every segment lacks it.
-	r, err := s.Report(ReportQuery{By: "colour", Unit: "shoe"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.CasesTotal != 0 || r.WithoutUnit != 14 || len(r.Columns) != 1 || r.Columns[0].Value != MissingValue {
-		t.Errorf("unknown attributes: %+v", r)
+	// An attribute no segment, case or source has is a typo: refuse it,
+	// naming the attributes there are.
+	for _, q := range []ReportQuery{{By: "colour"}, {Unit: "shoe"}, {By: "Role"}} {
+		_, err := s.Report(q)
+		if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "(attributes: authority, method, question_id, role)") {
+			t.Errorf("%+v: %v", q, err)
+		}
 	}
 }
 

@@ -29,6 +29,9 @@ type Store struct {
 	db     *bolt.DB
 	path   string
 	file   os.FileInfo // the file as opened, to notice it being removed or replaced
+	// life is held (shared) by every action while it writes and (alone) by
+	// Close, so that closing waits for an action in flight.
+	life   sync.RWMutex
 	closed bool
 
 	mu     sync.RWMutex
@@ -225,7 +228,12 @@ func (s *Store) loadMeta(tx *bolt.Tx) error {
 // that the next Open need not walk every page to rebuild it (the price of
 // NoFreelistSync, paid only after a crash).
 func (s *Store) Close() error {
-	if s == nil || s.closed {
+	if s == nil {
+		return nil
+	}
+	s.life.Lock()
+	defer s.life.Unlock()
+	if s.closed {
 		return nil
 	}
 	s.closed = true
@@ -236,6 +244,17 @@ func (s *Store) Close() error {
 	}
 	os.Remove(s.path + ".pid")
 	return err
+}
+
+// beginWrite holds the store open for an action and checks its file; the
+// caller runs the returned function when the action is over.
+func (s *Store) beginWrite() (func(), error) {
+	s.life.RLock()
+	if err := s.checkFile(); err != nil {
+		s.life.RUnlock()
+		return nil, err
+	}
+	return s.life.RUnlock, nil
 }
 
 // checkFile refuses to write when the project file was removed or replaced

@@ -1,0 +1,537 @@
+package coding
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"qcode/corpus"
+)
+
+// Random sequences of actions by three coders, with undo and redo, checking
+// after every step that the indexes, tallies, cases and codebook agree with
+// the codings, and that undoing everything returns to the start byte for
+// byte. SEEDS=n runs more sequences (make test runs a few).
+
+// checkInvariants verifies index and tally consistency.
+func checkInvariants(s *Store) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		codings := map[string]bool{}
+		type tally struct{ n, segs int64 }
+		want := map[[8]byte]*tally{}
+		trio := map[string]bool{}
+		book, err := readCodebook(tx)
+		if err != nil {
+			return fmt.Errorf("codebook: %v", err)
+		}
+		var errs []string
+		tx.Bucket(bktCodings).ForEach(func(k, v []byte) error {
+			codings[string(k)] = true
+			key := parseCodingKey(k)
+			var ck [8]byte
+			copy(ck[:], countKey(key.Code, key.Coder))
+			t := want[ck]
+			if t == nil {
+				t = &tally{}
+				want[ck] = t
+			}
+			t.n++
+			tk := string(k[:16])
+			if !trio[tk] {
+				trio[tk] = true
+				t.segs++
+			}
+			if _, ok := book.byID[key.Code]; !ok {
+				errs = append(errs, fmt.Sprintf("coding %+v: code %d not in codebook", key, key.Code))
+			}
+			if tx.Bucket(bktSegments).Get(u64(uint64(key.Seg))) == nil {
+				errs = append(errs, fmt.Sprintf("coding %+v: segment %d missing", key, key.Seg))
+			}
+			if tx.Bucket(bktByCode).Get(key.byCode()) == nil {
+				errs = append(errs, fmt.Sprintf("coding %+v: no bycode", key))
+			}
+			if tx.Bucket(bktByCoder).Get(key.byCoder()) == nil {
+				errs = append(errs, fmt.Sprintf("coding %+v: no bycoder", key))
+			}
+			return nil
+		})
+		tx.Bucket(bktByCode).ForEach(func(k, v []byte) error {
+			if !codings[string(parseByCodeKey(k).bytes())] {
+				errs = append(errs, fmt.Sprintf("stray bycode %+v", parseByCodeKey(k)))
+			}
+			return nil
+		})
+		tx.Bucket(bktByCoder).ForEach(func(k, v []byte) error {
+			if !codings[string(parseByCoderKey(k).bytes())] {
+				errs = append(errs, fmt.Sprintf("stray bycoder %+v", parseByCoderKey(k)))
+			}
+			return nil
+		})
+		tx.Bucket(bktMemos).ForEach(func(k, v []byte) error {
+			if !codings[string(k)] {
+				errs = append(errs, fmt.Sprintf("stray memo %+v", parseCodingKey(k)))
+			}
+			if len(v) == 0 {
+				errs = append(errs, "empty memo")
+			}
+			return nil
+		})
+		got := map[[8]byte]bool{}
+		tx.Bucket(bktCounts).ForEach(func(k, v []byte) error {
+			var ck [8]byte
+			copy(ck[:], k)
+			got[ck] = true
+			n, segs := int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint64(v[8:]))
+			w := want[ck]
+			if w == nil {
+				errs = append(errs, fmt.Sprintf("count %x = %d/%d, want none", k, n, segs))
+			} else if w.n != n || w.segs != segs {
+				errs = append(errs, fmt.Sprintf("count %x = %d/%d, want %d/%d", k, n, segs, w.n, w.segs))
+			}
+			return nil
+		})
+		for k, w := range want {
+			if !got[k] {
+				errs = append(errs, fmt.Sprintf("count %x missing, want %d/%d", k, w.n, w.segs))
+			}
+		}
+		// casename <-> cases
+		tx.Bucket(bktCaseName).ForEach(func(k, v []byte) error {
+			r, err := decodeCase(tx.Bucket(bktCases).Get(v))
+			if err != nil || r.name != string(k) {
+				errs = append(errs, fmt.Sprintf("casename %q -> %d: bad case", k, getU64(v)))
+			}
+			return nil
+		})
+		tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
+			r, _ := decodeCase(v)
+			if got := tx.Bucket(bktCaseName).Get([]byte(r.name)); !bytes.Equal(got, k) {
+				errs = append(errs, fmt.Sprintf("case %d %q: casename lookup gives %x", getU64(k), r.name, got))
+			}
+			return nil
+		})
+		// segments -> bysource, segname, bycase
+		tx.Bucket(bktSegments).ForEach(func(k, v []byte) error {
+			r, err := decodeSegment(v)
+			if err != nil {
+				errs = append(errs, "bad segment")
+				return nil
+			}
+			ref := getU64(k)
+			if tx.Bucket(bktSources).Get(u64(uint64(r.source))) == nil {
+				errs = append(errs, fmt.Sprintf("segment %d: source %d missing", ref, r.source))
+			}
+			if r.caseID != 0 && tx.Bucket(bktCases).Get(u64(uint64(r.caseID))) == nil {
+				errs = append(errs, fmt.Sprintf("segment %d: case %d missing", ref, r.caseID))
+			}
+			return nil
+		})
+		if len(errs) > 0 {
+			sort.Strings(errs)
+			if len(errs) > 8 {
+				errs = append(errs[:8], fmt.Sprintf("... %d more", len(errs)-8))
+			}
+			return errors.New(strings.Join(errs, "\n"))
+		}
+		return nil
+	})
+}
+
+// dump renders every bucket that undo should restore.
+func dump(s *Store) string {
+	var b strings.Builder
+	s.db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, bk *bolt.Bucket) error {
+			switch string(name) {
+			case "journal", "undo", "strs", "strix", "coders", "codername", "meta":
+				return nil
+			}
+			if k, _ := bk.Cursor().First(); k == nil {
+				return nil
+			}
+			fmt.Fprintf(&b, "[%s]\n", name)
+			return bk.ForEach(func(k, v []byte) error {
+				fmt.Fprintf(&b, "%x=%x\n", k, v)
+				return nil
+			})
+		})
+	})
+	return b.String()
+}
+
+type randWorld struct {
+	t      *testing.T
+	s      *Store
+	rng    *rand.Rand
+	coders []string
+	log    []string
+	nsrc   int
+	// stack of done actions (actor, seq), global order
+	done []doneAct
+}
+
+type doneAct struct {
+	actor string
+	seq   uint64
+	desc  string
+}
+
+func (w *randWorld) refs() []SegRef {
+	refs, err := w.s.SegmentRefs(SegmentQuery{})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return refs
+}
+
+func (w *randWorld) pickCode() (Code, bool) {
+	codes := w.s.Codebook().Codes()
+	if len(codes) == 0 {
+		return Code{}, false
+	}
+	return codes[w.rng.IntN(len(codes))], true
+}
+
+func (w *randWorld) codingsOf(seg SegRef, coder string) []Coding {
+	id, ok := w.s.CoderID(coder)
+	if !ok {
+		return nil
+	}
+	cs, _ := w.s.CodingsOf(seg, []CoderID{id})
+	return cs
+}
+
+func newSrc(name string, n int, hash string) *corpus.Source {
+	src := &corpus.Source{Name: name, File: name + ".csv", Format: "csv", Hash: hash}
+	for i := 0; i < n; i++ {
+		src.Segments = append(src.Segments, corpus.Segment{
+			ID: fmt.Sprintf("%s-%d", name, i+1), Case: fmt.Sprintf("P%d", i%3),
+			Text: fmt.Sprintf("answer %d of %s with some words here", i, name),
+		})
+	}
+	return src
+}
+
+// step performs one random action; withUndo enables undo/redo.
+func (w *randWorld) step(withUndo bool, actor string) {
+	rng := w.rng
+	if actor == "" {
+		actor = w.coders[rng.IntN(len(w.coders))]
+	}
+	refs := w.refs()
+	var seg SegRef
+	if len(refs) > 0 {
+		seg = refs[rng.IntN(len(refs))]
+	}
+	var res ActionResult
+	var err error
+	var what string
+	n := 16
+	if withUndo {
+		n = 20
+	}
+	switch k := rng.IntN(n); {
+	case k < 3 && seg != 0:
+		c, _ := w.pickCode()
+		span := Span{}
+		if rng.IntN(2) == 0 {
+			st := rng.IntN(5)
+			span = Span{st, st + 1 + rng.IntN(5)}
+		}
+		what = fmt.Sprintf("%s apply %s seg %d span %v", actor, c.Path, seg, span)
+		var r ApplyResult
+		r, err = w.s.Apply(actor, seg, c.ID, span)
+		res = r.ActionResult
+	case k < 5 && seg != 0:
+		c, _ := w.pickCode()
+		what = fmt.Sprintf("%s toggle %s seg %d", actor, c.Path, seg)
+		var r ApplyResult
+		r, err = w.s.Toggle(actor, seg, c.ID)
+		res = r.ActionResult
+	case k < 6 && seg != 0:
+		cs := w.codingsOf(seg, actor)
+		if len(cs) == 0 {
+			return
+		}
+		c := cs[rng.IntN(len(cs))]
+		what = fmt.Sprintf("%s remove %+v", actor, c.CodingKey)
+		res, err = w.s.Remove(actor, c.CodingKey)
+	case k < 7 && seg != 0:
+		cs := w.codingsOf(seg, actor)
+		if len(cs) == 0 {
+			return
+		}
+		c := cs[rng.IntN(len(cs))]
+		what = fmt.Sprintf("%s star %+v", actor, c.CodingKey)
+		res, err = w.s.SetStar(actor, c.CodingKey, !c.Starred)
+	case k < 8 && seg != 0:
+		cs := w.codingsOf(seg, actor)
+		if len(cs) == 0 {
+			return
+		}
+		c := cs[rng.IntN(len(cs))]
+		memo := []string{"", "m1", "m2"}[rng.IntN(3)]
+		what = fmt.Sprintf("%s memo %q %+v", actor, memo, c.CodingKey)
+		res, err = w.s.SetMemo(actor, c.CodingKey, memo)
+	case k < 9:
+		a, ok1 := w.pickCode()
+		b, ok2 := w.pickCode()
+		if !ok1 || !ok2 {
+			return
+		}
+		what = fmt.Sprintf("%s merge %s into %s", actor, a.Path, b.Path)
+		var r MergeResult
+		r, err = w.s.MergeCode(actor, a.Path, b.Path)
+		res = r.ActionResult
+	case k < 10:
+		if rng.IntN(3) != 0 {
+			return
+		}
+		a, ok := w.pickCode()
+		if !ok {
+			return
+		}
+		what = fmt.Sprintf("%s delete %s", actor, a.Path)
+		res, err = w.s.DeleteCode(actor, a.Path)
+	case k < 11:
+		a, ok1 := w.pickCode()
+		b, _ := w.pickCode()
+		if !ok1 {
+			return
+		}
+		to := b.Path
+		if rng.IntN(3) == 0 {
+			to = ""
+		}
+		what = fmt.Sprintf("%s move %s under %q", actor, a.Path, to)
+		res, err = w.s.MoveCode(actor, a.Path, to)
+	case k < 12:
+		a, ok := w.pickCode()
+		path := "New" + strconv.Itoa(rng.IntN(4))
+		if ok && rng.IntN(2) == 0 {
+			path = a.Path + "/" + path
+		}
+		what = fmt.Sprintf("%s add %s", actor, path)
+		_, res, err = w.s.AddCode(actor, path, CodeDetails{Group: rng.IntN(3) == 0})
+	case k < 13 && len(refs) > 0:
+		// import codings
+		var b strings.Builder
+		b.WriteString("segment,code,coder,start,end,starred,memo\n")
+		segs, _ := w.s.Load(refs, nil)
+		for i := 0; i < 1+rng.IntN(4); i++ {
+			sg := segs[rng.IntN(len(segs))]
+			c, ok := w.pickCode()
+			path := "Imported/X" + strconv.Itoa(rng.IntN(3))
+			if ok && rng.IntN(3) != 0 {
+				path = c.Path
+			}
+			st, en := "", ""
+			if rng.IntN(2) == 0 {
+				s0 := rng.IntN(5)
+				st, en = strconv.Itoa(s0), strconv.Itoa(s0+1+rng.IntN(4))
+			}
+			star := []string{"", "true", "false"}[rng.IntN(3)]
+			memo := []string{"", "im"}[rng.IntN(2)]
+			fmt.Fprintf(&b, "%s,%q,%s,%s,%s,%s,%s\n", w.s.QualifiedID(&sg), path, w.coders[rng.IntN(len(w.coders))], st, en, star, memo)
+		}
+		what = fmt.Sprintf("%s import codings\n%s", actor, b.String())
+		var r CodingsImport
+		r, err = w.s.ImportCodings(actor, "c.csv", strings.NewReader(b.String()))
+		res = r.ActionResult
+	case k < 14:
+		// import a source (new or replace)
+		replace := w.nsrc > 0 && rng.IntN(2) == 0
+		name := fmt.Sprintf("src%d", w.nsrc)
+		if replace {
+			name = fmt.Sprintf("src%d", rng.IntN(w.nsrc))
+		} else {
+			w.nsrc++
+		}
+		src := newSrc(name, 2+rng.IntN(3), fmt.Sprintf("h%d", rng.Int()))
+		what = fmt.Sprintf("%s import %s replace=%v n=%d", actor, name, replace, len(src.Segments))
+		var r ImportResult
+		r, err = w.s.ImportSource(actor, src, ImportOptions{Replace: replace})
+		res = r.ActionResult
+	case k < 15 && seg != 0:
+		c, _ := w.pickCode()
+		kind := []DecisionKind{TakeUnion, TakeNone, TakeCoder}[rng.IntN(3)]
+		d := Decision{Kind: kind}
+		if kind == TakeCoder {
+			d.Coder = w.coders[rng.IntN(len(w.coders))]
+		}
+		what = fmt.Sprintf("%s settle %s seg %d %v", actor, c.Path, seg, d)
+		var r SettleResult
+		r, err = w.s.Settle(actor, seg, c.ID, d)
+		res = r.ActionResult
+	case k < 16:
+		a, ok := w.pickCode()
+		if !ok {
+			return
+		}
+		name := "R" + strconv.Itoa(rng.IntN(3))
+		what = fmt.Sprintf("%s rename %s to %s", actor, a.Path, name)
+		res, err = w.s.RenameCode(actor, a.Path, name)
+	case k < 18:
+		what = actor + " undo"
+		res, err = w.s.Undo(actor)
+		if err == nil {
+			what += fmt.Sprintf(" (seq %d %s)", res.Seq, res.Desc)
+			for i := len(w.done) - 1; i >= 0; i-- {
+				if w.done[i].seq == res.Seq {
+					w.done = append(w.done[:i], w.done[i+1:]...)
+					break
+				}
+			}
+		}
+	case k < 20:
+		what = actor + " redo"
+		res, err = w.s.Redo(actor)
+		if err == nil {
+			what += fmt.Sprintf(" (seq %d %s)", res.Seq, res.Desc)
+			w.done = append(w.done, doneAct{actor, res.Seq, res.Desc})
+		}
+	default:
+		return
+	}
+	if what == "" {
+		return
+	}
+	if err != nil {
+		what += " -> error: " + err.Error()
+	} else if !strings.HasSuffix(what, "undo") && !strings.Contains(what, " undo (") && !strings.Contains(what, " redo") && res.Seq != 0 {
+		w.done = append(w.done, doneAct{actor, res.Seq, res.Desc})
+	}
+	w.log = append(w.log, what)
+	if ierr := checkInvariants(w.s); ierr != nil {
+		w.t.Fatalf("invariant broken after step %d:\n%s\n--- log:\n%s", len(w.log), ierr, strings.Join(w.log, "\n"))
+	}
+	if err != nil && strings.Contains(err.Error(), "corrupt") {
+		w.t.Fatalf("corrupt error:\n%s", strings.Join(w.log, "\n"))
+	}
+}
+
+func newWorld(t *testing.T, seed uint64) *randWorld {
+	path := filepath.Join(t.TempDir(), "p.qcode")
+	s, err := Create(path, CreateOptions{Codes: []CodeSpec{
+		{Name: "A", Codes: []CodeSpec{{Name: "a1"}, {Name: "a2"}}},
+		{Name: "G", Group: true, Codes: []CodeSpec{{Name: "L1"}, {Name: "L2"}}},
+		{Name: "B", Codes: []CodeSpec{{Name: "A", Codes: []CodeSpec{{Name: "a1"}}}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.ImportSource("qcode-demo", newSrc("base", 4, "base"), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return &randWorld{t: t, s: s, rng: rand.New(rand.NewPCG(seed, seed)), coders: []string{"alice", "bob", "carol"}}
+}
+
+func seeds() int {
+	if v, err := strconv.Atoi(os.Getenv("SEEDS")); err == nil {
+		return v
+	}
+	return 25
+}
+
+// Phase A: actions only, then undo all in global reverse order → start.
+func TestRandomUndoAll(t *testing.T) {
+	for seed := uint64(0); seed < uint64(seeds()); seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			w := newWorld(t, seed)
+			start := dump(w.s)
+			for i := 0; i < 40; i++ {
+				w.step(false, "")
+			}
+			for i := len(w.done) - 1; i >= 0; i-- {
+				d := w.done[i]
+				res, err := w.s.Undo(d.actor)
+				if err != nil {
+					t.Fatalf("undo %v: %v\nlog:\n%s", d, err, strings.Join(w.log, "\n"))
+				}
+				if res.Seq != d.seq {
+					t.Fatalf("undo %v undid seq %d", d, res.Seq)
+				}
+				if ierr := checkInvariants(w.s); ierr != nil {
+					t.Fatalf("after undo of %v: %v\nlog:\n%s", d, ierr, strings.Join(w.log, "\n"))
+				}
+			}
+			if got := dump(w.s); got != start {
+				t.Fatalf("undo all did not return to start\nlog:\n%s\n%s", strings.Join(w.log, "\n"), diffLines(start, got))
+			}
+		})
+	}
+}
+
+// Phase B: with undo/redo interleaved across coders; invariants only.
+func TestRandomWithUndo(t *testing.T) {
+	for seed := uint64(0); seed < uint64(seeds()); seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			w := newWorld(t, seed+10000)
+			for i := 0; i < 60; i++ {
+				w.step(true, "")
+			}
+		})
+	}
+}
+
+// Phase C: one actor with undo/redo, then undo all → start.
+func TestRandomOneActor(t *testing.T) {
+	for seed := uint64(0); seed < uint64(seeds()); seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			w := newWorld(t, seed+20000)
+			start := dump(w.s)
+			for i := 0; i < 50; i++ {
+				w.step(true, "alice")
+			}
+			for {
+				_, err := w.s.Undo("alice")
+				if errors.Is(err, ErrNothingUndo) {
+					break
+				}
+				if err != nil {
+					t.Fatalf("undo: %v\nlog:\n%s", err, strings.Join(w.log, "\n"))
+				}
+			}
+			if got := dump(w.s); got != start {
+				t.Fatalf("undo all did not return to start\nlog:\n%s\n%s", strings.Join(w.log, "\n"), diffLines(start, got))
+			}
+		})
+	}
+}
+
+func diffLines(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	am, bm := map[string]bool{}, map[string]bool{}
+	for _, l := range al {
+		am[l] = true
+	}
+	for _, l := range bl {
+		bm[l] = true
+	}
+	var out []string
+	for _, l := range al {
+		if !bm[l] {
+			out = append(out, "- "+l)
+		}
+	}
+	for _, l := range bl {
+		if !am[l] {
+			out = append(out, "+ "+l)
+		}
+	}
+	if len(out) > 30 {
+		out = out[:30]
+	}
+	return strings.Join(out, "\n")
+}
