@@ -26,9 +26,9 @@ const openTimeout = time.Second
 // Store is an open project. It is safe for concurrent use: bbolt serialises
 // writers, and the in-memory codebook is guarded by mu.
 type Store struct {
-	db     *bolt.DB
-	path   string
-	file   os.FileInfo // the file as opened, to notice it being removed or replaced
+	db   *bolt.DB
+	path string
+	file os.FileInfo // the file as opened, to notice it being removed or replaced
 	// life is held (shared) by every action while it writes and (alone) by
 	// Close, so that closing waits for an action in flight.
 	life   sync.RWMutex
