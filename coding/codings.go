@@ -166,6 +166,22 @@ func (s *Store) Remove(actor string, k CodingKey) (ActionResult, error) {
 	})
 }
 
+// RemoveCode takes every one of actor's codings of code off a segment (the
+// whole segment and its spans), in one action.
+func (s *Store) RemoveCode(actor string, seg SegRef, code CodeID) (ActionResult, error) {
+	c, ok := s.Codebook().Code(code)
+	if !ok {
+		return ActionResult{}, errorf(ErrNotFound, "code %d", code)
+	}
+	return s.act(actor, "remove "+c.Path, func(a *action) error {
+		var batch []codingChange
+		for _, k := range segCoderCodings(a.tx, seg, code, a.coder) {
+			batch = append(batch, codingChange{k, nil})
+		}
+		return a.setCodings(batch)
+	})
+}
+
 // Toggle is the digit key: if coder has the code anywhere on the segment, all
 // of those codings go; otherwise the code is applied to the whole segment.
 func (s *Store) Toggle(coder string, seg SegRef, code CodeID) (ApplyResult, error) {

@@ -180,6 +180,7 @@ func (v *agreeView) settle(m *Model, d coding.Decision) tea.Cmd {
 			res, err = s.Settle(actor, item.Seg, item.Code, d)
 			return res.ActionResult, err
 		},
+		failed: func(*Model) { r.pending = false },
 		after: func(m *Model) {
 			r.pending = false
 			if idx >= len(r.list.Items) {

@@ -51,8 +51,7 @@ func (p *codebookPanel) clamp(m *Model) {
 	if _, ok := m.book.Code(p.root); !ok {
 		p.root = 0
 	}
-	n := len(p.rows(m))
-	p.cursor = max(0, min(p.cursor, n-1))
+	p.cursor = step(p.cursor, 0, len(p.rows(m)))
 }
 
 // enter shows only the children of id, numbered from 1.
@@ -101,10 +100,13 @@ func (p *codebookPanel) stepTheme(m *Model, d int) {
 func (m *Model) panelKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	p := &m.panel
 	rows := p.rows(m)
+	p.cursor = step(p.cursor, 0, len(rows))
 	k := m.keys
 	switch {
+	case len(rows) == 0 && key.Matches(msg, k.Down, k.Up, k.Enter, k.Expand, k.Collapse):
+		m.status.set("the codebook is empty: press e to add a code", statusInfo)
 	case key.Matches(msg, k.Down):
-		p.cursor = min(p.cursor+1, len(rows)-1)
+		p.cursor = step(p.cursor, 1, len(rows))
 	case key.Matches(msg, k.Up):
 		p.cursor = max(p.cursor-1, 0)
 	case key.Matches(msg, k.Enter):

@@ -21,12 +21,14 @@ type loadedMsg struct {
 	counts []coding.CodeCount
 	coder  coding.CoderID // 0 until the coder's first action
 	keep   coding.SegRef  // segment to keep the cursor on, if still listed
+	gen    int            // the write generation the read started in
 	err    error
 }
 
 // windowMsg brings segments for the cache around the cursor.
 type windowMsg struct {
 	segs []coding.Segment
+	gen  int // the write generation the read started in
 	err  error
 }
 
@@ -40,6 +42,7 @@ type write struct {
 	do      func(s *coding.Store) (coding.ActionResult, error)
 	undo    func()       // rolls back what the screen showed before the store answered
 	after   func(*Model) // runs when the store has answered (e.g. move the cursor)
+	failed  func(*Model) // runs when the write fails or is dropped
 	jump    bool         // move the cursor to the first segment the action changed
 }
 
@@ -75,9 +78,9 @@ func visibleCoders(s *coding.Store, coder string, all bool) []coding.CoderID {
 }
 
 // loadCmd reads everything the screen starts from.
-func loadCmd(s *coding.Store, coder string, all bool, q coding.SegmentQuery, keep coding.SegRef) tea.Cmd {
+func loadCmd(s *coding.Store, coder string, all bool, q coding.SegmentQuery, keep coding.SegRef, gen int) tea.Cmd {
 	return func() tea.Msg {
-		msg := loadedMsg{book: s.Codebook(), keep: keep}
+		msg := loadedMsg{book: s.Codebook(), keep: keep, gen: gen}
 		msg.coder, _ = s.CoderID(coder)
 		if keep == 0 { // first load: resume where the coder left off
 			msg.keep, _ = s.LastSegment(coder)
@@ -105,11 +108,11 @@ func loadCmd(s *coding.Store, coder string, all bool, q coding.SegmentQuery, kee
 }
 
 // windowCmd loads segments into the cache.
-func windowCmd(s *coding.Store, coders []coding.CoderID, refs []coding.SegRef) tea.Cmd {
+func windowCmd(s *coding.Store, coders []coding.CoderID, refs []coding.SegRef, gen int) tea.Cmd {
 	refs = slices.Clone(refs)
 	return func() tea.Msg {
 		segs, err := s.Load(refs, coders)
-		return windowMsg{segs: segs, err: err}
+		return windowMsg{segs: segs, gen: gen, err: err}
 	}
 }
 

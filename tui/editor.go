@@ -64,7 +64,7 @@ func (e *editor) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	case "esc", "q", "e":
 		return true, nil
 	case "j", "down":
-		e.cursor = min(e.cursor+1, len(codes)-1)
+		e.cursor = step(e.cursor, 1, len(codes))
 	case "k", "up":
 		e.cursor = max(e.cursor-1, 0)
 	case "a":

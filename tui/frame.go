@@ -102,3 +102,9 @@ func joinColumns(left, right string) string {
 	}
 	return b.String()
 }
+
+// step moves a list cursor by d within n rows, never below 0 (an empty list
+// keeps it at 0; callers check before indexing).
+func step(cur, d, n int) int {
+	return max(0, min(cur+d, n-1))
+}

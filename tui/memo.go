@@ -222,10 +222,13 @@ func (c *chooser) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	case "esc", "q":
 		return true, nil
 	case "j", "down":
-		c.cursor = min(c.cursor+1, len(c.items)-1)
+		c.cursor = step(c.cursor, 1, len(c.items))
 	case "k", "up":
 		c.cursor = max(c.cursor-1, 0)
 	case "enter":
+		if c.cursor >= len(c.items) {
+			return true, nil
+		}
 		return true, c.choose(m, c.cursor)
 	default:
 		if len(s) == 1 && s[0] >= '1' && s[0] <= '9' && int(s[0]-'1') < len(c.items) {

@@ -74,6 +74,12 @@ type Model struct {
 	writes   []write // waiting for the one in flight
 	writing  bool
 	quitting bool // q was pressed while writes were in flight: quit once saved
+	// gen counts the writes answered. A read started in an older generation
+	// may have missed a write, so its answer is dropped and asked again.
+	gen int
+	// queued counts the writes not yet answered per segment: their read-backs
+	// must not overwrite what the screen shows of later queued actions.
+	queued map[coding.SegRef]int
 }
 
 // New builds the screen for a project; Init loads it.
@@ -103,7 +109,7 @@ func (m *Model) Init() tea.Cmd {
 }
 
 func (m *Model) reload(keep coding.SegRef) tea.Cmd {
-	return loadCmd(m.store, m.opts.Coder, m.showAll, m.query, keep)
+	return loadCmd(m.store, m.opts.Coder, m.showAll, m.query, keep, m.gen)
 }
 
 // Update folds a message into the model. It never touches the store: keys
@@ -167,6 +173,9 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 		m.status.set("could not load the project: "+msg.err.Error(), statusError)
 		return nil
 	}
+	if msg.gen != m.gen { // a write landed while this was read: read again
+		return m.reload(msg.keep)
+	}
 	first := !m.ready
 	m.ready = true
 	m.book = msg.book
@@ -214,7 +223,7 @@ func (m *Model) prefetch() tea.Cmd {
 	if len(need) == 0 {
 		return nil
 	}
-	return windowCmd(m.store, m.visible(), need)
+	return windowCmd(m.store, m.visible(), need, m.gen)
 }
 
 func (m *Model) visible() []coding.CoderID {
@@ -234,8 +243,11 @@ func (m *Model) windowLoaded(msg windowMsg) {
 	}
 	for i := range msg.segs {
 		seg := msg.segs[i]
-		m.cache[seg.Ref] = &seg
 		delete(m.asked, seg.Ref)
+		if msg.gen != m.gen || m.queued[seg.Ref] > 0 {
+			continue // possibly older than what the screen shows: prefetch asks again
+		}
+		m.cache[seg.Ref] = &seg
 	}
 	// Keep the cache small on big projects: drop what is far from the cursor.
 	if len(m.cache) > 8*window {
@@ -279,6 +291,12 @@ func (m *Model) move(i int) tea.Cmd {
 // enqueue queues a write; the first runs at once.
 func (m *Model) enqueue(w write) tea.Cmd {
 	m.status.set("saving: "+w.pending, statusPending)
+	if w.seg != 0 {
+		if m.queued == nil {
+			m.queued = map[coding.SegRef]int{}
+		}
+		m.queued[w.seg]++
+	}
 	if m.writing {
 		m.writes = append(m.writes, w)
 		return nil
@@ -289,6 +307,8 @@ func (m *Model) enqueue(w write) tea.Cmd {
 
 func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 	m.writing = false
+	m.gen++
+	m.unqueue(msg.w)
 	var cmds []tea.Cmd
 	if msg.coder != 0 {
 		m.coder = msg.coder
@@ -305,14 +325,26 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 	}
 	for i := range msg.segs {
 		seg := msg.segs[i]
+		if m.queued[seg.Ref] > 0 && msg.err == nil {
+			continue // later actions on it are queued: keep showing them
+		}
 		m.cache[seg.Ref] = &seg
 		m.markCoded(&seg)
 	}
 	switch {
 	case msg.err != nil:
 		m.status.set(errorText(msg.w.pending, msg.err), statusError)
+		if msg.w.failed != nil {
+			msg.w.failed(m)
+		}
 		// Queued writes were made on top of what failed: drop them, and say so.
 		if n := len(m.writes); n > 0 {
+			for _, w := range m.writes {
+				m.unqueue(w)
+				if w.failed != nil {
+					w.failed(m)
+				}
+			}
 			m.writes = nil
 			m.status.set(fmt.Sprintf("%s (and %d later actions not saved)", errorText(msg.w.pending, msg.err), n), statusError)
 			cmds = append(cmds, m.reload(m.currentRef()))
@@ -351,6 +383,16 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 		cmds = append(cmds, tea.Quit)
 	}
 	return tea.Batch(cmds...)
+}
+
+// unqueue forgets a write that has been answered or dropped.
+func (m *Model) unqueue(w write) {
+	if w.seg != 0 && m.queued[w.seg] > 0 {
+		m.queued[w.seg]--
+		if m.queued[w.seg] == 0 {
+			delete(m.queued, w.seg)
+		}
+	}
 }
 
 func errorText(what string, err error) string {
@@ -586,11 +628,17 @@ func (m *Model) toggle(id coding.CodeID) tea.Cmd {
 	seg.Codings = kept
 	m.markCodedOptimistic(seg.Ref, !had || hasMine(kept, m.coder))
 	coder, ref := m.opts.Coder, seg.Ref
+	// The store gets the intent the screen showed (apply, or remove), not a
+	// toggle: a toggle queued behind another would act on a state the user
+	// never saw.
 	return m.enqueue(write{
 		pending: verb + code.Path,
 		seg:     ref,
 		do: func(s *coding.Store) (coding.ActionResult, error) {
-			r, err := s.Toggle(coder, ref, id)
+			if had {
+				return s.RemoveCode(coder, ref, id)
+			}
+			r, err := s.Apply(coder, ref, id, coding.Span{})
 			return r.ActionResult, err
 		},
 		undo: func() { m.cache[ref] = &before },

@@ -65,7 +65,7 @@ func (p *picker) refilter() {
 			}
 		}
 	}
-	p.cursor = max(0, min(p.cursor, p.rows()-1))
+	p.cursor = step(p.cursor, 0, p.rows())
 }
 
 // pickerSource lets fuzzy search the codes' paths (or descriptions).
@@ -111,13 +111,13 @@ func (p *picker) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	case "esc":
 		return true, nil
 	case "down", "ctrl+n", "ctrl+j":
-		p.cursor = min(p.cursor+1, p.rows()-1)
+		p.cursor = step(p.cursor, 1, p.rows())
 		return false, nil
 	case "up", "ctrl+p", "ctrl+k":
 		p.cursor = max(p.cursor-1, 0)
 		return false, nil
 	case "enter":
-		if p.cursor < len(p.matches) {
+		if p.cursor >= 0 && p.cursor < len(p.matches) {
 			c := p.codes[p.matches[p.cursor]]
 			return true, p.take(m, c)
 		}

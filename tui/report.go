@@ -104,7 +104,7 @@ func (v *reportView) load(m *Model) tea.Cmd {
 func (m *Model) reportLoaded(msg reportMsg) {
 	if v, ok := m.overlay.(*reportView); ok && msg.q.By == v.q.By {
 		v.loading, v.rep, v.err = false, msg.rep, msg.err
-		v.cursor = max(0, min(v.cursor, len(v.rows())-1))
+		v.cursor = step(v.cursor, 0, len(v.rows()))
 	}
 }
 
@@ -145,7 +145,7 @@ func (v *reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	case "esc", "q", "r":
 		return true, nil
 	case "j", "down":
-		v.cursor = min(v.cursor+1, len(v.rows())-1)
+		v.cursor = step(v.cursor, 1, len(v.rows()))
 	case "k", "up":
 		v.cursor = max(v.cursor-1, 0)
 	case "z":
@@ -165,7 +165,7 @@ func (v *reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		v.q.By = next
 		return false, v.load(m)
 	case "enter":
-		if rows := v.rows(); v.cursor < len(rows) {
+		if rows := v.rows(); v.cursor >= 0 && v.cursor < len(rows) {
 			path := rows[v.cursor].Path
 			v.quotes = &quoteList{path: path, loading: true}
 			s, coders := m.store, v.q.Coders
@@ -206,11 +206,11 @@ func (v *reportView) quoteKey(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		v.quotes = nil
 		return false, v.load(m) // stars may have changed the examples
 	case "j", "down":
-		ql.cursor = min(ql.cursor+1, len(ql.quotes)-1)
+		ql.cursor = step(ql.cursor, 1, len(ql.quotes))
 	case "k", "up":
 		ql.cursor = max(ql.cursor-1, 0)
 	case "s":
-		if ql.cursor < len(ql.quotes) {
+		if ql.cursor >= 0 && ql.cursor < len(ql.quotes) {
 			q := &ql.quotes[ql.cursor]
 			on := !q.Starred
 			keys, actor := q.Codings, m.opts.Coder

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
@@ -312,23 +313,35 @@ func excerpt(text string, sp coding.Span, n int) string {
 }
 
 // highlight marks every case-insensitive occurrence of q in plain text.
+// It compares rune by rune: lower-casing can change a string's length in
+// bytes (İ, K), so byte offsets of the lower-cased text do not fit the text.
 func highlight(text, q string, st lipgloss.Style) string {
 	if q == "" {
 		return text
 	}
-	lower, lq := strings.ToLower(text), strings.ToLower(q)
-	if len(lower) != len(text) { // lower-casing changed byte lengths: leave it plain
-		return text
+	runes, want := []rune(text), []rune(q)
+	for i, r := range want {
+		want[i] = unicode.ToLower(r)
 	}
 	var b strings.Builder
-	for {
-		i := strings.Index(lower, lq)
-		if i < 0 {
-			b.WriteString(text)
-			return b.String()
+	last := 0
+	for i := 0; i+len(want) <= len(runes); {
+		match := true
+		for j, w := range want {
+			if unicode.ToLower(runes[i+j]) != w {
+				match = false
+				break
+			}
 		}
-		b.WriteString(text[:i])
-		b.WriteString(st.Render(text[i : i+len(q)]))
-		text, lower = text[i+len(q):], lower[i+len(q):]
+		if !match {
+			i++
+			continue
+		}
+		b.WriteString(string(runes[last:i]))
+		b.WriteString(st.Render(string(runes[i : i+len(want)])))
+		i += len(want)
+		last = i
 	}
+	b.WriteString(string(runes[last:]))
+	return b.String()
 }

@@ -81,7 +81,7 @@ func ensureDemo(path string) error {
 // openTUI opens the coding screen on the project at path.
 func (a *app) openTUI(cmd *cobra.Command, path string, demo bool) error {
 	if err := coding.CheckCoderName(a.coder); err != nil {
-		return usagef("--coder: %s", err)
+		return fmt.Errorf("--coder: %w", err)
 	}
 	a.project = path
 	return a.withStore(func(s *coding.Store) error {

@@ -1,0 +1,93 @@
+package tui
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"qcode/coding"
+	"qcode/corpus"
+)
+
+var fuzzKeys = []string{"j", "k", "n", "N", "1", "2", "3", "0", "9", "c", "/", "f", "s", "S", "m", "v", "u", "<ctrl+r>", "<tab>",
+	"e", "r", "a", "C", "]", "[", "<backspace>", "<enter>", "<esc>", "<esc>", "<up>", "<down>", "<left>", "<right>", "<shift+right>", "<shift+left>",
+	"x", "g", "d", "y", "G", "i", "D", "b", "z", "J", "K", "h", "l", "w", "$", "^", "<space>", "?", "+", "-", "L", "H", "<pgdown>", "Q", "A", "t", "o", "p", "<ctrl+s>", "ä", "İ"}
+
+func tinyProject(t *testing.T, codes []coding.CodeSpec, segs []string) *coding.Store {
+	s, err := coding.Create(filepath.Join(t.TempDir(), "p.qcode"), coding.CreateOptions{Codes: codes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if len(segs) > 0 {
+		src := &corpus.Source{Name: "s", File: "s.csv", Hash: "h"}
+		for i, txt := range segs {
+			src.Segments = append(src.Segments, corpus.Segment{ID: fmt.Sprint("R", i), Text: txt, Case: "P"})
+		}
+		if _, err := s.ImportSource("lead", src, coding.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// TestKeysNeverCrash presses random keys (and clicks) on projects of every
+// awkward shape — empty, no codes, no segments, one segment, odd text — at
+// three sizes: nothing may panic.
+func TestKeysNeverCrash(t *testing.T) {
+	small := []coding.CodeSpec{{Name: "A", Codes: []coding.CodeSpec{{Name: "a1"}}}, {Name: "G", Group: true, Codes: []coding.CodeSpec{{Name: "L1"}, {Name: "L2"}}}}
+	cases := []struct {
+		name  string
+		codes []coding.CodeSpec
+		segs  []string
+	}{
+		{"empty", nil, nil},
+		{"codes-no-segs", small, nil},
+		{"one-seg-no-codes", nil, []string{"hello world"}},
+		{"one-seg", small, []string{"hello"}},
+		{"punct", small, []string{",", "İstanbul i"}},
+	}
+	for _, c := range cases {
+		for seed := uint64(0); seed < uint64(keySeeds()); seed++ {
+			for _, size := range [][2]int{{80, 24}, {40, 10}, {200, 50}} {
+				func() {
+					s := tinyProject(t, c.codes, c.segs)
+					rng := rand.New(rand.NewPCG(seed, 1))
+					var pressed []string
+					defer func() {
+						if r := recover(); r != nil {
+							t.Fatalf("%s %v seed %d: panic %v after keys %q\n%s", c.name, size, seed, r, strings.Join(pressed, " "), debug.Stack())
+						}
+					}()
+					h := newHarness(t, s, size[0], size[1], Options{Coder: "alice"})
+					for i := 0; i < 60; i++ {
+						k := fuzzKeys[rng.IntN(len(fuzzKeys))]
+						pressed = append(pressed, k)
+						if rng.IntN(10) == 0 {
+							h.send(tea.MouseClickMsg{X: rng.IntN(size[0]), Y: rng.IntN(size[1]), Button: tea.MouseLeft})
+							pressed = append(pressed, "<click>")
+						}
+						h.keys(k)
+						_ = h.m.View()
+					}
+				}()
+			}
+		}
+	}
+}
+
+// keySeeds is how many random key sequences each project shape gets
+// (KEYSEEDS=n runs more).
+func keySeeds() int {
+	if n, err := strconv.Atoi(os.Getenv("KEYSEEDS")); err == nil {
+		return n
+	}
+	return 3
+}
