@@ -26,11 +26,7 @@ func (r *caseRecord) encode() []byte {
 	var w wbuf
 	w.byte(1)
 	w.str(r.name)
-	w.uvarint(uint64(len(r.attrs)))
-	for _, p := range r.attrs {
-		w.uvarint(p.name)
-		w.uvarint(p.value)
-	}
+	w.pairs(r.attrs)
 	return w
 }
 
@@ -41,14 +37,7 @@ func decodeCase(b []byte) (caseRecord, error) {
 		return r, errCorrupt
 	}
 	r.name = rb.str()
-	n := rb.uvarint()
-	if n > uint64(len(b)) {
-		return r, errCorrupt
-	}
-	r.attrs = make([]strPair, n)
-	for i := range r.attrs {
-		r.attrs[i] = strPair{rb.uvarint(), rb.uvarint()}
-	}
+	r.attrs = rb.pairs()
 	return r, rb.err
 }
 

@@ -264,3 +264,26 @@ func (r *rbuf) bytes() []byte {
 }
 
 func (r *rbuf) str() string { return string(r.bytes()) }
+
+// pairs and wbuf.pairs read and write interned attribute pairs, as segment
+// and case records hold them.
+func (r *rbuf) pairs() []strPair {
+	n := r.uvarint()
+	if r.err != nil || n > uint64(len(r.b)) {
+		r.err = errCorrupt
+		return nil
+	}
+	out := make([]strPair, n)
+	for i := range out {
+		out[i] = strPair{r.uvarint(), r.uvarint()}
+	}
+	return out
+}
+
+func (w *wbuf) pairs(ps []strPair) {
+	w.uvarint(uint64(len(ps)))
+	for _, p := range ps {
+		w.uvarint(p.name)
+		w.uvarint(p.value)
+	}
+}

@@ -3,6 +3,7 @@ package coding
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -382,7 +383,8 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 		if v == nil {
 			return nil
 		}
-		snap = append(snap, rec{bucket, append([]byte(nil), key...), append([]byte(nil), v...)})
+		// A non-nil value even when empty: putSorted reads nil as "delete".
+		snap = append(snap, rec{bucket, append([]byte(nil), key...), append([]byte{}, v...)})
 		return b.Delete(key)
 	}
 	srcKey := u64(uint64(id))
@@ -436,24 +438,15 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 	return snap, nil
 }
 
+// restoreSnapshot puts a source's records back, in key order.
 func restoreSnapshot(tx *bolt.Tx, snap []rec) error {
-	snap = append([]rec(nil), snap...)
-	sort.Slice(snap, func(i, j int) bool {
-		if c := bytes.Compare(snap[i].bucket, snap[j].bucket); c != 0 {
-			return c < 0
-		}
-		return bytes.Compare(snap[i].key, snap[j].key) < 0
-	})
-	for _, r := range snap {
-		b := tx.Bucket(r.bucket)
-		if b == nil {
-			return errorf(errCorrupt, "snapshot names bucket %q", r.bucket)
-		}
-		if err := b.Put(r.key, r.value); err != nil {
-			return err
+	snap = slices.Clone(snap)
+	for i := range snap {
+		if snap[i].value == nil { // every snapshot record is a put
+			snap[i].value = []byte{}
 		}
 	}
-	return nil
+	return putSorted(tx, snap)
 }
 
 // caseSegments counts (up to 1) the segments that belong to a case.
@@ -479,11 +472,7 @@ func (r *segmentRecord) encode() []byte {
 	w.uvarint(uint64(r.caseID))
 	w.uvarint(uint64(r.ordinal))
 	w.str(r.id)
-	w.uvarint(uint64(len(r.attrs)))
-	for _, p := range r.attrs {
-		w.uvarint(p.name)
-		w.uvarint(p.value)
-	}
+	w.pairs(r.attrs)
 	return w
 }
 
@@ -500,14 +489,7 @@ func decodeSegment(b []byte) (segmentRecord, error) {
 	r.caseID = CaseID(rb.uvarint())
 	r.ordinal = int(rb.uvarint())
 	r.id = rb.str()
-	n := rb.uvarint()
-	if n > uint64(len(b)) {
-		return r, errCorrupt
-	}
-	r.attrs = make([]strPair, n)
-	for i := range r.attrs {
-		r.attrs[i] = strPair{rb.uvarint(), rb.uvarint()}
-	}
+	r.attrs = rb.pairs()
 	return r, rb.err
 }
 
