@@ -245,22 +245,12 @@ func CleanPath(path string) string {
 	return strings.Join(out, "/")
 }
 
-// splitPath returns a clean path's parent path and last name.
-func splitPath(path string) (parent, name string) {
-	if i := strings.LastIndexByte(path, '/'); i >= 0 {
-		return path[:i], path[i+1:]
-	}
-	return "", path
-}
-
 func (s *Store) loadCodebook(tx *bolt.Tx) error {
 	b, err := readCodebook(tx)
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	s.book = b
-	s.mu.Unlock()
+	s.publish(b)
 	return nil
 }
 

@@ -3,7 +3,6 @@ package coding
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -296,12 +295,19 @@ func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult,
 		s.forgetCoders()
 		return ActionResult{}, err
 	}
-	if book != nil {
-		s.mu.Lock()
-		s.book = book
-		s.mu.Unlock()
-	}
+	s.publish(book)
 	return res, nil
+}
+
+// publish makes a codebook read inside a committed transaction the current
+// one (nil: the codebook did not change).
+func (s *Store) publish(book *Codebook) {
+	if book == nil {
+		return
+	}
+	s.mu.Lock()
+	s.book = book
+	s.mu.Unlock()
 }
 
 // journal appends the action's entry and drops the actor's redo stack.
@@ -430,11 +436,7 @@ func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
 	if err != nil {
 		return ActionResult{}, err
 	}
-	if book != nil {
-		s.mu.Lock()
-		s.book = book
-		s.mu.Unlock()
-	}
+	s.publish(book)
 	return res, nil
 }
 
@@ -762,5 +764,3 @@ type HistoryEntry struct {
 	Desc   string
 	Undone bool
 }
-
-var errStop = errors.New("stop")

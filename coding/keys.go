@@ -177,13 +177,6 @@ func parseByCoderKey(b []byte) codingKey {
 // segment, of a segment and code, and of a segment, code and coder.
 func segPrefix(s SegRef) []byte { return u64(uint64(s)) }
 
-func segCodePrefix(s SegRef, c CodeID) []byte {
-	b := make([]byte, 12)
-	binary.BigEndian.PutUint64(b, uint64(s))
-	binary.BigEndian.PutUint32(b[8:], uint32(c))
-	return b
-}
-
 func segCodeCoderPrefix(s SegRef, c CodeID, k CoderID) []byte {
 	b := make([]byte, 16)
 	binary.BigEndian.PutUint64(b, uint64(s))

@@ -30,7 +30,6 @@ type fixture struct {
 	csv      []byte                       // the codings CSV itself
 	order    []string                     // source names in import order
 	attrs    map[string]map[string]string // segment ID → its own attributes
-	bySeg    map[string]*fixSegment
 }
 
 type fixSegment struct {

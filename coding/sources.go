@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -572,19 +571,5 @@ func (in *interner) attrs(pairs []strPair) []Attribute {
 	for i, p := range pairs {
 		out[i] = Attribute{Name: in.str(p.name), Value: in.str(p.value)}
 	}
-	return out
-}
-
-// sortedAttrNames lists distinct attribute names in a stable order.
-func sortedAttrNames(attrs []Attribute) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, a := range attrs {
-		if !seen[a.Name] {
-			seen[a.Name] = true
-			out = append(out, a.Name)
-		}
-	}
-	sort.Strings(out)
 	return out
 }

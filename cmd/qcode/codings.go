@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -166,15 +165,4 @@ func (a *app) logCommand() *cobra.Command {
 	cmd.Flags().IntVarP(&n, "number", "n", 20, "how many actions")
 	formatFlag(cmd, &format)
 	return cmd
-}
-
-// joinNonEmpty joins the non-empty parts with sep.
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }
