@@ -222,6 +222,7 @@ type action struct {
 	pending      map[string][]rec // writes queued by later, flushed in key order
 	desc         string           // what the action did, when it knows better than its caller
 	restored     []CodeID         // codes an undo or redo brought back, to check their names
+	codebook     *Codebook        // the codebook as this transaction sees it, once read (see book)
 }
 
 // ActionResult reports what an action did.
@@ -504,7 +505,7 @@ func (a *action) revert(o *op, undo bool) error {
 		}
 		switch {
 		case bytes.Equal(o.bucket, bktCodes):
-			a.codesChanged = true
+			a.codesChanged, a.codebook = true, nil
 			if err := a.checkCodeChange(CodeID(getU64(o.rkey)), present, v); err != nil {
 				return err
 			}
@@ -684,7 +685,7 @@ func (a *action) putRecordAt(bucket, key, value []byte, later bool) error {
 		return nil
 	}
 	if bytes.Equal(bucket, bktCodes) {
-		a.codesChanged = true
+		a.codesChanged, a.codebook = true, nil
 	}
 	a.ops = append(a.ops, o)
 	if later {
