@@ -44,9 +44,7 @@ warning). Any bad row fails the whole file, naming its line.`,
 				if err != nil {
 					return err
 				}
-				for _, p := range res.NewCodes {
-					a.note("warning: new code %s (not in the codebook before)", p)
-				}
+				a.noteNewCodes("warning: ", " (not in the codebook before)", res.NewCodes)
 				msg := fmt.Sprintf("imported %s: %d rows, %d codings added, %d updated, %d already there", filepath.Base(args[0]), res.Rows, res.Added, res.Updated, res.Unchanged)
 				if res.Replaced > 0 {
 					msg += fmt.Sprintf(", %d replaced (one level per code group)", res.Replaced)
@@ -55,6 +53,22 @@ warning). Any bad row fails the whole file, naming its line.`,
 				return nil
 			})
 		},
+	}
+}
+
+// maxNewCodesListed is how many created code paths a command names before
+// it only counts the rest: a file of emergent codes can create thousands.
+const maxNewCodesListed = 20
+
+// noteNewCodes tells which code paths an import or merge created, one line
+// each up to maxNewCodesListed, then how many more.
+func (a *app) noteNewCodes(prefix, suffix string, paths []string) {
+	for i, p := range paths {
+		if i == maxNewCodesListed {
+			a.note("%s… and %d more new codes (qcode codebook export lists every code)", prefix, len(paths)-i)
+			return
+		}
+		a.note("%snew code %s%s", prefix, p, suffix)
 	}
 }
 
