@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -82,8 +83,9 @@ func teamCopies(b *testing.B, dir string) (lead, alice, bob string) {
 }
 
 // mergeTimed merges each group of files as one action into a fresh copy of
-// lead, and returns the time of all the merges and the codings they added.
-func mergeTimed(b *testing.B, lead string, groups ...[]string) (time.Duration, int) {
+// lead, and returns the time of all the merges, the codings they added and
+// the bytes they allocated.
+func mergeTimed(b *testing.B, lead string, groups ...[]string) (time.Duration, int, uint64) {
 	b.Helper()
 	s, err := coding.Open(codingtest.CopyProject(b, lead, b.TempDir()))
 	if err != nil {
@@ -91,6 +93,8 @@ func mergeTimed(b *testing.B, lead string, groups ...[]string) (time.Duration, i
 	}
 	defer s.Close()
 	added := 0
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
 	start := time.Now()
 	for _, files := range groups {
 		res, err := s.MergeProjects("lead", files, coding.MergeOptions{})
@@ -103,7 +107,9 @@ func mergeTimed(b *testing.B, lead string, groups ...[]string) (time.Duration, i
 			}
 		}
 	}
-	return time.Since(start), added
+	took := time.Since(start)
+	runtime.ReadMemStats(&m1)
+	return took, added, m1.TotalAlloc - m0.TotalAlloc
 }
 
 // BenchmarkMergeTwoCopies prints `merge A B` beside `merge A; merge B`
@@ -112,15 +118,16 @@ func BenchmarkMergeTwoCopies(b *testing.B) {
 	lead, alice, bob := teamCopies(b, b.TempDir())
 	var together, apart []time.Duration
 	for i := 0; i < max(3, b.N); i++ {
-		t, n1 := mergeTimed(b, lead, []string{alice, bob})
+		t, n1, bytes1 := mergeTimed(b, lead, []string{alice, bob})
 		together = append(together, t)
-		t, n2 := mergeTimed(b, lead, []string{alice}, []string{bob})
+		t, n2, bytes2 := mergeTimed(b, lead, []string{alice}, []string{bob})
 		apart = append(apart, t)
 		if n1 != n2 {
 			b.Fatalf("merge A B added %d codings, merge A; merge B %d", n1, n2)
 		}
 		if i == 0 {
 			b.Logf("each merge adds %d codings (%d answers, two coders × %d codes, a shared pilot coder)", n1, teamSegments, teamPerCoder)
+			b.Logf("allocated per coding added: merge A B %d bytes | merge A; merge B %d bytes", bytes1/uint64(n1), bytes2/uint64(n2))
 		}
 	}
 	one, two := median(together), median(apart)
