@@ -41,10 +41,6 @@ type codingState struct {
 	Memo    string
 }
 
-func (st *codingState) value() []byte {
-	return st.appendValue(make([]byte, 0, codingValueLen))
-}
-
 // appendValue appends the coding's stored value: time(8) · flags(1).
 func (st *codingState) appendValue(b []byte) []byte {
 	var flags byte
