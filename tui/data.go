@@ -117,8 +117,11 @@ func windowCmd(s *coding.Store, coders []coding.CoderID, refs []coding.SegRef, g
 }
 
 // writeCmd runs a write and reads back what it changed.
-func writeCmd(s *coding.Store, coder string, all bool, w write) tea.Cmd {
+func writeCmd(s *coding.Store, coder string, all bool, gate func(), w write) tea.Cmd {
 	return func() tea.Msg {
+		if gate != nil {
+			gate()
+		}
 		msg := writeDoneMsg{w: w}
 		msg.res, msg.err = w.do(s)
 		msg.coder, _ = s.CoderID(coder)

@@ -18,6 +18,10 @@ type Options struct {
 	Coder      string // whose codings are made and (blind coding) shown
 	ShowCoders bool   // show every coder's codings side by side
 	Demo       bool   // say so in the status line
+
+	// WriteGate, when set, runs before each write reaches the store. It is a
+	// test hook that stands in for a slow or stalled disk; leave it nil.
+	WriteGate func()
 }
 
 type focusArea int
@@ -302,7 +306,7 @@ func (m *Model) enqueue(w write) tea.Cmd {
 		return nil
 	}
 	m.writing = true
-	return writeCmd(m.store, m.opts.Coder, m.showAll, w)
+	return writeCmd(m.store, m.opts.Coder, m.showAll, m.opts.WriteGate, w)
 }
 
 func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
@@ -378,7 +382,7 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 		next := m.writes[0]
 		m.writes = m.writes[1:]
 		m.writing = true
-		cmds = append(cmds, writeCmd(m.store, m.opts.Coder, m.showAll, next))
+		cmds = append(cmds, writeCmd(m.store, m.opts.Coder, m.showAll, m.opts.WriteGate, next))
 	} else if m.quitting {
 		cmds = append(cmds, tea.Quit)
 	}
