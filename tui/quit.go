@@ -19,6 +19,7 @@ import (
 // shown that the store does not hold.
 type UnsavedError struct{ N int }
 
+// Error says how many, in the words qcode prints: "3 actions not saved".
 func (e UnsavedError) Error() string {
 	if e.N == 1 {
 		return "1 action not saved"
@@ -129,8 +130,7 @@ type flight struct {
 type flightState int
 
 const (
-	flightIdle flightState = iota
-	flightSent
+	flightSent flightState = iota + 1 // zero: nothing sent yet
 	flightRunning
 	flightSaved
 	flightFailed
