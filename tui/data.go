@@ -35,10 +35,12 @@ type windowMsg struct {
 // write is one user action, queued so that actions reach the store in the
 // order they were made.
 type write struct {
-	pending string        // status while it runs ("saving: apply …")
-	seg     coding.SegRef // segment to refresh afterwards (0: none)
-	book    bool          // the codebook may change
-	reload  bool          // anything may change: reload everything after
+	pending string             // the action in words, for the status line ("+ Barriers/Workload and time")
+	seg     coding.SegRef      // segment to refresh afterwards (0: none)
+	on      string             // that segment's ID, named in the status line
+	shows   []coding.CodingKey // codings the screen shows applied or changed before the store has them
+	book    bool               // the codebook may change
+	reload  bool               // anything may change: reload everything after
 	do      func(s *coding.Store) (coding.ActionResult, error)
 	undo    func()       // rolls back what the screen showed before the store answered
 	after   func(*Model) // runs when the store has answered (e.g. move the cursor)
@@ -117,10 +119,21 @@ func windowCmd(s *coding.Store, coders []coding.CoderID, refs []coding.SegRef, g
 }
 
 // writeCmd runs a write and reads back what it changed.
-func writeCmd(s *coding.Store, coder string, all bool, w write) tea.Cmd {
+func writeCmd(s *coding.Store, coder string, all bool, gate func(), f *flight, w write) tea.Cmd {
 	return func() tea.Msg {
+		if !f.start() {
+			return nil // the program has ended: Run counts this write as not saved
+		}
+		// Run may be waiting to close the store: tell it only when done with
+		// it, and even if the write panics.
+		saved := false
+		defer func() { f.finish(saved) }()
+		if gate != nil {
+			gate()
+		}
 		msg := writeDoneMsg{w: w}
 		msg.res, msg.err = w.do(s)
+		saved = msg.err == nil
 		msg.coder, _ = s.CoderID(coder)
 		refs := slices.Clone(msg.res.Segments)
 		if w.seg != 0 && !slices.Contains(refs, w.seg) {

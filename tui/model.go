@@ -18,6 +18,10 @@ type Options struct {
 	Coder      string // whose codings are made and (blind coding) shown
 	ShowCoders bool   // show every coder's codings side by side
 	Demo       bool   // say so in the status line
+
+	// WriteGate, when set, runs before each write reaches the store. It is a
+	// test hook that stands in for a slow or stalled disk; leave it nil.
+	WriteGate func()
 }
 
 type focusArea int
@@ -71,16 +75,33 @@ type Model struct {
 	search  searchState
 	status  status
 
-	writes   []write // waiting for the one in flight
-	writing  bool
-	quitting bool // q was pressed while writes were in flight: quit once saved
+	writes  []write // waiting for the one in flight
+	writing bool
+	flight  *flight   // the write sent, shared with the command running it
+	quit    quitState // how far quitting has been asked while writes were queued
+	lost    int       // actions lost while a signal drained the queue
 	// gen counts the writes answered. A read started in an older generation
 	// may have missed a write, so its answer is dropped and asked again.
 	gen int
 	// queued counts the writes not yet answered per segment: their read-backs
-	// must not overwrite what the screen shows of later queued actions.
+	// must not overwrite what the screen shows of later queued actions, and
+	// the segment's mark shows they are queued.
 	queued map[coding.SegRef]int
+	// showing counts, per coding, the queued writes that show it applied or
+	// changed before the store has it: its chip is drawn as queued.
+	showing map[shownKey]int
 }
+
+// shownKey names a coding on screen. The coder is left out: the screen only
+// queues the coder's own actions, and before the coder's first action the
+// optimistic codings carry no coder ID yet.
+type shownKey struct {
+	seg  coding.SegRef
+	code coding.CodeID
+	span coding.Span
+}
+
+func keyOf(k coding.CodingKey) shownKey { return shownKey{k.Seg, k.Code, k.Span} }
 
 // New builds the screen for a project; Init loads it.
 func New(s *coding.Store, opts Options) *Model {
@@ -93,6 +114,9 @@ func New(s *coding.Store, opts Options) *Model {
 		showAll: opts.ShowCoders,
 		cache:   map[coding.SegRef]*coding.Segment{},
 		asked:   map[coding.SegRef]bool{},
+		queued:  map[coding.SegRef]int{},
+		showing: map[shownKey]int{},
+		flight:  &flight{},
 		book:    s.Codebook(),
 		width:   80,
 		height:  24,
@@ -134,6 +158,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.prefetch()
 	case writeDoneMsg:
 		return m, m.writeDone(msg)
+	case signalMsg:
+		return m, m.signal(msg)
 	case searchMsg:
 		m.searchDone(msg)
 		return m, m.prefetch()
@@ -290,19 +316,38 @@ func (m *Model) move(i int) tea.Cmd {
 
 // enqueue queues a write; the first runs at once.
 func (m *Model) enqueue(w write) tea.Cmd {
-	m.status.set("saving: "+w.pending, statusPending)
+	if seg := m.cache[w.seg]; seg != nil {
+		w.on = seg.ID
+	}
+	w.pending = onSegment(w.pending, w.on)
+	m.status.set(w.pending, statusPending) // the status line adds "· N saving…"
 	if w.seg != 0 {
-		if m.queued == nil {
-			m.queued = map[coding.SegRef]int{}
-		}
 		m.queued[w.seg]++
+	}
+	for _, k := range w.shows {
+		m.showing[keyOf(k)]++
 	}
 	if m.writing {
 		m.writes = append(m.writes, w)
 		return nil
 	}
+	return m.send(w)
+}
+
+// send hands a write to a command that runs it.
+func (m *Model) send(w write) tea.Cmd {
 	m.writing = true
-	return writeCmd(m.store, m.opts.Coder, m.showAll, w)
+	m.flight.sent()
+	return writeCmd(m.store, m.opts.Coder, m.showAll, m.opts.WriteGate, m.flight, w)
+}
+
+// onSegment names the segment an action was made on, so that "saved" can
+// never be read as belonging to an older action of the same name.
+func onSegment(what, id string) string {
+	if id == "" || strings.HasSuffix(what, " on "+id) {
+		return what
+	}
+	return what + " on " + id
 }
 
 func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
@@ -310,8 +355,9 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 	m.gen++
 	m.unqueue(msg.w)
 	var cmds []tea.Cmd
-	if msg.coder != 0 {
+	if msg.coder != 0 && msg.coder != m.coder {
 		m.coder = msg.coder
+		m.adoptCoder()
 	}
 	if msg.book != nil {
 		m.book = msg.book
@@ -325,11 +371,11 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 	}
 	for i := range msg.segs {
 		seg := msg.segs[i]
+		m.markCoded(&seg) // what the store holds, queued actions or not
 		if m.queued[seg.Ref] > 0 && msg.err == nil {
 			continue // later actions on it are queued: keep showing them
 		}
 		m.cache[seg.Ref] = &seg
-		m.markCoded(&seg)
 	}
 	switch {
 	case msg.err != nil:
@@ -338,7 +384,8 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 			msg.w.failed(m)
 		}
 		// Queued writes were made on top of what failed: drop them, and say so.
-		if n := len(m.writes); n > 0 {
+		n := len(m.writes)
+		if n > 0 {
 			for _, w := range m.writes {
 				m.unqueue(w)
 				if w.failed != nil {
@@ -349,17 +396,22 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 			m.status.set(fmt.Sprintf("%s (and %d later actions not saved)", errorText(msg.w.pending, msg.err), n), statusError)
 			cmds = append(cmds, m.reload(m.currentRef()))
 		}
-		m.quitting = false // stay, so the error is read
+		if m.quit.signal {
+			// Nobody may be left to read the error: quit, and let Run count.
+			m.lost += 1 + n
+			return tea.Batch(append(cmds, tea.Quit)...)
+		}
+		m.quit = quitState{} // stay, so the error is read
 		return tea.Batch(cmds...)
 	case msg.res.Desc != "":
-		text := msg.res.Desc
-		if len(msg.res.Notes) > 0 {
-			text += " · " + strings.Join(msg.res.Notes, " · ")
-		}
+		text := onSegment(msg.res.Desc, msg.w.on)
 		if msg.res.Seq == 0 {
 			text += " · nothing changed"
 		} else {
-			text += " · saved"
+			text = "saved " + text
+		}
+		if len(msg.res.Notes) > 0 {
+			text += " · " + strings.Join(msg.res.Notes, " · ")
 		}
 		m.status.set(text, statusOK)
 	}
@@ -374,15 +426,29 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 	if msg.w.reload || len(msg.res.Segments) >= 64 {
 		cmds = append(cmds, m.reload(m.currentRef()))
 	}
-	if len(m.writes) > 0 {
+	switch {
+	case m.quit.abandons(): // quitting without the queue: send nothing more
+	case len(m.writes) > 0:
 		next := m.writes[0]
 		m.writes = m.writes[1:]
-		m.writing = true
-		cmds = append(cmds, writeCmd(m.store, m.opts.Coder, m.showAll, next))
-	} else if m.quitting {
+		cmds = append(cmds, m.send(next))
+	case m.quit.asked():
 		cmds = append(cmds, tea.Quit)
 	}
 	return tea.Batch(cmds...)
+}
+
+// adoptCoder gives the coder's ID, known since the store answered the
+// coder's first action, to the codings shown before it was known: they are
+// the coder's own, and a digit pressed on one must remove it.
+func (m *Model) adoptCoder() {
+	for _, seg := range m.cache {
+		for i := range seg.Codings {
+			if seg.Codings[i].Coder == 0 {
+				seg.Codings[i].Coder = m.coder
+			}
+		}
+	}
 }
 
 // unqueue forgets a write that has been answered or dropped.
@@ -393,6 +459,20 @@ func (m *Model) unqueue(w write) {
 			delete(m.queued, w.seg)
 		}
 	}
+	for _, k := range w.shows {
+		if m.showing[keyOf(k)]--; m.showing[keyOf(k)] <= 0 {
+			delete(m.showing, keyOf(k))
+		}
+	}
+}
+
+// codedOnScreen tells whether the screen shows the coder's coding on a
+// segment, counting the actions still queued on it.
+func (m *Model) codedOnScreen(r coding.SegRef) bool {
+	if seg := m.cache[r]; seg != nil && m.queued[r] > 0 {
+		return hasMine(seg.Codings, m.coder)
+	}
+	return m.coded.Has(r)
 }
 
 func errorText(what string, err error) string {
@@ -438,6 +518,9 @@ func (m *Model) codeCounts() map[coding.CodeID]int {
 // key handles a key press: an open overlay first, then span selection, then
 // the screen's own keys.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" { // everywhere, overlays included
+		return m.askQuit(quitInterrupt)
+	}
 	if o := m.overlay; o != nil {
 		done, cmd := o.update(m, msg)
 		// An overlay may hand over to another (the picker back to the
@@ -463,14 +546,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		// Never quit with an action unsaved: wait for the queue to drain
-		// (a second q quits at once).
-		if (m.writing || len(m.writes) > 0) && !m.quitting {
-			m.quitting = true
-			m.status.set("saving, then quitting…", statusPending)
-			return nil
-		}
-		return tea.Quit
+		return m.askQuit(quitKey)
 	case key.Matches(msg, k.Help):
 		m.overlay = &helpOverlay{}
 	case msg.String() == "esc":
@@ -561,12 +637,12 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 // nextUncoded moves to the next segment the coder has not coded.
 func (m *Model) nextUncoded() tea.Cmd {
 	for i := m.cursor + 1; i < len(m.refs); i++ {
-		if !m.coded.Has(m.refs[i]) {
+		if !m.codedOnScreen(m.refs[i]) {
 			return m.move(i)
 		}
 	}
 	for i := 0; i < m.cursor; i++ {
-		if !m.coded.Has(m.refs[i]) {
+		if !m.codedOnScreen(m.refs[i]) {
 			m.status.set("wrapped to the first uncoded segment", statusInfo)
 			return m.move(i)
 		}
@@ -614,32 +690,43 @@ func (m *Model) toggle(id coding.CodeID) tea.Cmd {
 		}
 		kept = append(kept, c)
 	}
-	verb := "remove "
+	verb := "− "
+	var shows []coding.CodingKey
 	if !had {
-		verb = "apply "
+		verb = "+ "
 		if g, ok := m.book.GroupOf(id); ok {
 			kept = slicesDeleteFunc(kept, func(c coding.Coding) bool {
 				p, _ := m.book.Code(c.Code)
 				return c.Coder == m.coder && m.coder != 0 && p.Parent == g.ID
 			})
 		}
-		kept = append(kept, coding.Coding{CodingKey: coding.CodingKey{Seg: seg.Ref, Code: id, Coder: m.coder}, CoderName: m.opts.Coder})
+		k := coding.CodingKey{Seg: seg.Ref, Code: id, Coder: m.coder}
+		kept = append(kept, coding.Coding{CodingKey: k, CoderName: m.opts.Coder})
+		shows = []coding.CodingKey{k}
 	}
 	seg.Codings = kept
-	m.markCodedOptimistic(seg.Ref, !had || hasMine(kept, m.coder))
-	coder, ref := m.opts.Coder, seg.Ref
+	coder, ref, what := m.opts.Coder, seg.Ref, verb+code.Path
 	// The store gets the intent the screen showed (apply, or remove), not a
 	// toggle: a toggle queued behind another would act on a state the user
 	// never saw.
 	return m.enqueue(write{
-		pending: verb + code.Path,
+		pending: what,
 		seg:     ref,
+		shows:   shows,
 		do: func(s *coding.Store) (coding.ActionResult, error) {
+			var r coding.ActionResult
+			var err error
 			if had {
-				return s.RemoveCode(coder, ref, id)
+				r, err = s.RemoveCode(coder, ref, id)
+			} else {
+				var a coding.ApplyResult
+				a, err = s.Apply(coder, ref, id, coding.Span{})
+				r = a.ActionResult
 			}
-			r, err := s.Apply(coder, ref, id, coding.Span{})
-			return r.ActionResult, err
+			if err == nil && r.Seq != 0 {
+				r.Desc = what
+			}
+			return r, err
 		},
 		undo: func() { m.cache[ref] = &before },
 	})
@@ -652,18 +739,6 @@ func hasMine(cs []coding.Coding, me coding.CoderID) bool {
 		}
 	}
 	return false
-}
-
-// markCodedOptimistic updates the coded set before the store answers.
-func (m *Model) markCodedOptimistic(ref coding.SegRef, coded bool) {
-	if m.coded.Has(ref) != coded {
-		m.coded.Set(ref, coded)
-		if coded {
-			m.ncoded++
-		} else {
-			m.ncoded--
-		}
-	}
 }
 
 func slicesDeleteFunc(cs []coding.Coding, del func(coding.Coding) bool) []coding.Coding {

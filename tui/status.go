@@ -42,8 +42,16 @@ func (m *Model) renderStatus(w int) string {
 	if w >= 100 {
 		left += " · " + m.store.Meta().Name
 	}
+	text, kind := m.status.text, m.status.kind
+	if n := m.pendingWrites(); n > 0 {
+		if m.quit.asked() {
+			text, kind = m.quitText(n), statusPending
+		} else {
+			text += fmt.Sprintf(" · %d saving…", n)
+		}
+	}
 	style := m.st.Status
-	switch m.status.kind {
+	switch kind {
 	case statusError:
 		style = m.st.StatusErr
 	case statusOK:
@@ -55,7 +63,7 @@ func (m *Model) renderStatus(w int) string {
 	room := w - ansi.StringWidth(left) - 2
 	right := ""
 	if room > 3 {
-		right = style.Render(ansi.Truncate(m.status.text, room, "…"))
+		right = style.Render(ansi.Truncate(text, room, "…"))
 	}
 	pad := max(1, w-ansi.StringWidth(left)-ansi.StringWidth(right))
 	return left + strings.Repeat(" ", pad) + right
