@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"qcode/corpus/printable"
 )
 
 // This file writes Markdown that renders on GitHub as it is: quote banks,
@@ -83,6 +85,7 @@ func quoteIDs(q Quote) string {
 // "[redacted]" stays as it is (it cannot be a link without a "(" or "["
 // after it), so that a redacted report reads well as plain text too.
 func mdEscape(s string) string {
+	s = printable.String(s) // a report is read in terminals too
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		if strings.HasPrefix(s[i:], Redacted) {
@@ -137,7 +140,7 @@ func mdCell(s string) string {
 // strings cannot hold a double quote, a backtick opens a Markdown string,
 // and "#…;" is read as an entity.
 func mermaidLabel(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(printable.String(s)), " ")
 	return strings.NewReplacer(`"`, "'", "`", "'", "#", "＃").Replace(s)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 // coderFilter is the --coder flag as reports read it: only when the user
@@ -145,7 +146,7 @@ func writeReport(w io.Writer, r coding.Report, format string) error {
 		}
 		rows = append(rows, row)
 	}
-	caption := reportCaption(r)
+	caption := printable.String(reportCaption(r))
 	if format == "md" {
 		fmt.Fprintf(w, "%s\n\n", caption)
 		return table{head: head, rows: rows, fill: -1}.write(w, "md", nil)
@@ -219,6 +220,8 @@ func reportCSV(r coding.Report) table {
 // alignedTable writes a terminal table that keeps the code column's
 // indentation and right-aligns numbers; the fill column is cut to width.
 func alignedTable(w io.Writer, head []string, rows [][]string, fill, width int) error {
+	t := table{head: head, rows: rows}.printable()
+	head, rows = t.head, t.rows
 	widths := make([]int, len(head))
 	for i, h := range head {
 		widths[i] = ansi.StringWidth(h)
@@ -240,7 +243,7 @@ func alignedTable(w io.Writer, head []string, rows [][]string, fill, width int) 
 	line := func(cells []string) {
 		var b strings.Builder
 		for i, c := range cells {
-			c = ansi.Truncate(c, widths[i], "…")
+			c = ansi.Truncate(strings.Join(strings.Fields(c), " "), widths[i], "…")
 			pad := strings.Repeat(" ", widths[i]-ansi.StringWidth(c))
 			switch {
 			case i == 0 || i == fill:
