@@ -41,8 +41,11 @@ func checkName(name string) error {
 	}
 	// A code name is printed everywhere (tables, reports, the TUI): a
 	// control character in it would act on the terminal.
-	if _, r, bad := printable.Find(name); bad {
-		return errorf(ErrInvalidInput, "code name %q holds a control character (%U): code names are plain text", name, r)
+	if _, r, bad := printable.Find(name); bad || strings.ContainsAny(name, "\n\t") {
+		if !bad {
+			r = rune(name[strings.IndexAny(name, "\n\t")])
+		}
+		return errorf(ErrInvalidInput, "code name %q holds a control character (%U): code names are plain text on one line", name, r)
 	}
 	return nil
 }
