@@ -208,7 +208,7 @@ func notPhone(text string, i int) int {
 var (
 	// dateTimeRE is a date (2019-03-04, 04/03/2019, 03.04.19) with an
 	// optional time (10:30, 10.30.15, T10:30).
-	dateTimeRE = regexp.MustCompile(`^(?:[0-9]{4}([-./])[0-9]{1,2}([-./])[0-9]{1,2}|[0-9]{1,2}([-./])[0-9]{1,2}([-./])(?:[0-9]{4}|[0-9]{2}))(?:(?:,? +|T)[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?`)
+	dateTimeRE   = regexp.MustCompile(`^(?:[0-9]{4}([-./])[0-9]{1,2}([-./])[0-9]{1,2}|[0-9]{1,2}([-./])[0-9]{1,2}([-./])(?:[0-9]{4}|[0-9]{2}))(?:(?:,? +|T)[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?`)
 	isbnBeforeRE = regexp.MustCompile(`(?i)\bISBN(?:-1[03])?:?[ \x{a0}]*$`)
 	roomBeforeRE = regexp.MustCompile(`(?i)\b(?:room|rm\.?|flat|suite)[ \x{a0}]*(?:no\.?[ \x{a0}]*)?$`)
 )
