@@ -49,11 +49,15 @@ func stripAttributes(attrs []Attribute) []Attribute {
 // a cell holding nothing but escape sequences counts as empty.
 func (t *table) stripControls() {
 	for i, h := range t.header {
-		t.header[i] = strings.TrimSpace(printable.Strip(h))
+		if s := printable.Strip(h); s != h {
+			t.header[i] = strings.TrimSpace(s)
+		}
 	}
 	for _, r := range t.rows {
 		for i, c := range r.cells {
-			r.cells[i] = strings.TrimSpace(printable.Strip(c))
+			if s := printable.Strip(c); s != c {
+				r.cells[i] = strings.TrimSpace(s) // the cell was trimmed; what the sequences hid may not be
+			}
 		}
 	}
 }
