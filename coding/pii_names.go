@@ -318,7 +318,7 @@ func dateContext(tw *textWords, i int) bool {
 	number := func(j int) bool {
 		w := tw.word(j)
 		return strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) }) < 0 ||
-			ordinalRE(w)
+			ordinal(w)
 	}
 	near := func(gap string) bool {
 		return len(gap) <= 3 && strings.Trim(gap, " ,.-/'’") == ""
@@ -329,8 +329,8 @@ func dateContext(tw *textWords, i int) bool {
 	return i+1 < len(tw.toks) && near(tw.gap(i)) && number(i+1)
 }
 
-// ordinalRE tells whether w is a day such as 1st, 22nd, 3rd, 14th.
-func ordinalRE(w string) bool {
+// ordinal tells whether w is a day such as 1st, 22nd, 3rd, 14th.
+func ordinal(w string) bool {
 	n := 0
 	for n < len(w) && w[n] >= '0' && w[n] <= '9' {
 		n++

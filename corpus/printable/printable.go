@@ -256,7 +256,8 @@ func sequence(s string, i int, keepSGR bool) int {
 			j++
 		}
 		if j < len(s) && s[j] >= 0x40 && s[j] <= 0x7e {
-			if keepSGR && s[j] == 'm' && sgrParams(s[start:j]) {
+			// Only the 7-bit form is kept: it is all lipgloss writes.
+			if keepSGR && s[j] == 'm' && s[i] == 0x1b && sgrParams(s[start:j]) {
 				return -(j + 1 - i)
 			}
 			return j + 1 - i

@@ -116,8 +116,8 @@ func TestFrame(t *testing.T) {
 			t.Errorf("Frame(%q) = %q keeps a control", a, got)
 		}
 	}
-	if got := Frame("a\x1b[2Jb\x1b[31mc"); got != "ab\x1b[31mc" {
-		t.Errorf("Frame keeps only SGR: %q", got)
+	if got := Frame("a\x1b[2Jb\x1b[31mc\u009b32md"); got != "ab\x1b[31mcd" {
+		t.Errorf("Frame keeps only 7-bit SGR: %q", got)
 	}
 }
 
