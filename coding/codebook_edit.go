@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"qcode/corpus/printable"
 )
 
 // CodeDetails are a code's editable fields other than its place in the tree.
@@ -36,6 +38,14 @@ func checkName(name string) error {
 		return errorf(ErrInvalidInput, "code name %q: \"/\" separates levels of a path", name)
 	case name != strings.TrimSpace(name):
 		return errorf(ErrInvalidInput, "code name %q has surrounding spaces", name)
+	}
+	// A code name is printed everywhere (tables, reports, the TUI): a
+	// control character in it would act on the terminal.
+	if _, r, bad := printable.Find(name); bad || strings.ContainsAny(name, "\n\t") {
+		if !bad {
+			r = rune(name[strings.IndexAny(name, "\n\t")])
+		}
+		return errorf(ErrInvalidInput, "code name %q holds a control character (%U): code names are plain text on one line", name, r)
 	}
 	return nil
 }

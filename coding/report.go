@@ -28,7 +28,7 @@ type ReportQuery struct {
 	// else the first coding in project order (the study's Table 2 shape).
 	Examples    bool
 	Attribution string // template for the examples' attributions ("" DefaultAttribution)
-	Redact      bool   // replace personal details found in examples with [redacted]
+	Redact      bool   // replace personal details found in examples with [email], [phone], [name]
 }
 
 // Report is a theme frequency table: per code, how many segments and cases

@@ -30,6 +30,7 @@ func ParseCases(name string, data []byte, idCol, sheet string) ([]Case, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.stripControls()
 	col, err := t.column(idCol)
 	if err != nil {
 		return nil, err
@@ -59,5 +60,6 @@ func ParseCases(name string, data []byte, idCol, sheet string) ([]Case, error) {
 	if len(cases) == 0 {
 		return nil, &InputError{File: name, Msg: "no cases in column " + strconv.Quote(t.header[col])}
 	}
+	stripCases(cases)
 	return cases, nil
 }

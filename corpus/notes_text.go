@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"qcode/corpus/docx"
+	"qcode/corpus/printable"
 )
 
 // msgNoText is the error for notes that hold nothing but headings and front
@@ -16,6 +17,9 @@ func readTextNotes(src *Source, data []byte) error {
 	if problem != "" {
 		return &InputError{File: src.File, Msg: problem}
 	}
+	// Escape sequences go before anything is parsed, so that a speaker
+	// label or front matter holding one still reads as what it is.
+	text = printable.Strip(text)
 	yamlText, body, _, ok, err := splitFrontMatter(src.File, text)
 	if err != nil {
 		return err

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"qcode/corpus/printable"
 )
 
 // Read reads the file at path into a Source. The format follows the
@@ -33,8 +35,8 @@ func Parse(name string, data []byte, opts Options) (*Source, error) {
 		return nil, err
 	}
 	src := &Source{
-		Name:   sourceName(name),
-		File:   name,
+		Name:   printable.Strip(sourceName(name)),
+		File:   printable.Strip(name),
 		Format: format,
 		Hash:   hashOf(data),
 	}
@@ -44,6 +46,7 @@ func Parse(name string, data []byte, opts Options) (*Source, error) {
 		if err != nil {
 			return nil, err
 		}
+		t.stripControls()
 		err = t.fill(src, opts)
 		if err != nil {
 			return nil, err
@@ -55,6 +58,9 @@ func Parse(name string, data []byte, opts Options) (*Source, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if format != "csv" && format != "tsv" && format != "xlsx" {
+		stripControls(src) // a sheet's cells were cleaned as read
 	}
 	return src, nil
 }

@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 // Everything that touches the store runs in a tea.Cmd and answers with one of
@@ -114,7 +115,7 @@ func windowCmd(s *coding.Store, coders []coding.CoderID, refs []coding.SegRef, g
 	refs = slices.Clone(refs)
 	return func() tea.Msg {
 		segs, err := s.Load(refs, coders)
-		return windowMsg{segs: segs, gen: gen, err: err}
+		return windowMsg{segs: printableSegments(segs), gen: gen, err: err}
 	}
 }
 
@@ -142,7 +143,7 @@ func writeCmd(s *coding.Store, coder string, all bool, gate func(), f *flight, w
 		// Read back even after an error: the screen must show what the store
 		// holds, not what it hoped for.
 		if segs, err := s.Load(refs, visibleCoders(s, coder, all)); err == nil {
-			msg.segs = segs
+			msg.segs = printableSegments(segs)
 		}
 		msg.counts, _ = s.Counts()
 		if w.book || w.reload {
@@ -173,4 +174,25 @@ func searchCmd(s *coding.Store, q coding.SegmentQuery, query string, within []co
 		}
 		return searchMsg{query: query, refs: out}
 	}
+}
+
+// printableSegments makes what the screen shows of segments safe for the
+// terminal (lipgloss passes escape sequences through): text, ID, source,
+// case, attributes and memos, with each control character as a visible
+// stand-in. One rune becomes one rune, so coded spans, search matches and
+// span selection keep their offsets.
+func printableSegments(segs []coding.Segment) []coding.Segment {
+	for i := range segs {
+		seg := &segs[i]
+		seg.ID, seg.Source, seg.Case = printable.String(seg.ID), printable.String(seg.Source), printable.String(seg.Case)
+		seg.Text = printable.String(seg.Text)
+		for j := range seg.Attributes {
+			a := &seg.Attributes[j]
+			a.Name, a.Value = printable.String(a.Name), printable.String(a.Value)
+		}
+		for j := range seg.Codings {
+			seg.Codings[j].Memo = printable.String(seg.Codings[j].Memo)
+		}
+	}
+	return segs
 }

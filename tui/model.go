@@ -11,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 // Options configure the coding screen.
@@ -781,10 +782,13 @@ func (m *Model) undo(undo bool) tea.Cmd {
 
 // View draws the screen.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	// Text from the project is made printable where it is loaded; Frame
+	// keeps anything else (a code name from an old project, an error
+	// quoting one) from reaching the terminal as a command.
+	v := tea.NewView(printable.Frame(m.render()))
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = "qcode · " + m.store.Meta().Name
+	v.WindowTitle = strings.Join(strings.Fields(printable.String("qcode · "+m.store.Meta().Name)), " ")
 	return v
 }
 

@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 // reportView is the `r` view: the frequency table for the current filter
@@ -66,6 +70,7 @@ type quotesMsg struct {
 
 type exportMsg struct {
 	path string
+	list string // the companion file listing the redactions ("" none)
 	hits int
 	err  error
 }
@@ -119,7 +124,7 @@ func (m *Model) quotesLoaded(msg quotesMsg) {
 		ql.quotes = append(ql.quotes, g.Quotes...)
 	}
 	if n := len(msg.bank.Warnings); n > 0 {
-		m.status.set(fmt.Sprintf("%d personal details in these quotes (names, e-mail, phone): check before exporting", n), statusError)
+		m.status.set(fmt.Sprintf("%d personal details in these quotes (names, e-mail, phone): x's report redacts them", n), statusInfo)
 	}
 }
 
@@ -130,9 +135,7 @@ func (m *Model) exported(msg exportMsg) {
 	}
 	text := "wrote " + msg.path
 	if msg.hits > 0 {
-		text += fmt.Sprintf(" · %d personal details flagged: run `qcode export` to see them, --redact to remove", msg.hits)
-		m.status.set(text, statusError)
-		return
+		text += fmt.Sprintf(" · %d personal details redacted, listed in %s", msg.hits, filepath.Base(msg.list))
 	}
 	m.status.set(text, statusOK)
 }
@@ -171,6 +174,12 @@ func (v *reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 			s, coders := m.store, v.q.Coders
 			return false, func() tea.Msg {
 				bank, err := s.Quotes(coding.QuoteQuery{Code: path, Coders: coders})
+				for _, g := range bank.Groups {
+					for i := range g.Quotes {
+						q := &g.Quotes[i]
+						q.Text, q.Attribution = printable.String(q.Text), printable.String(q.Attribution)
+					}
+				}
 				return quotesMsg{path, bank, err}
 			}
 		}
@@ -180,22 +189,40 @@ func (v *reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	return false, nil
 }
 
-// export writes the Markdown report next to the project.
+// export writes the Markdown report next to the project (PROJECT-report.md),
+// redacted as `qcode export` is, atomically and with mode 0600. The
+// personal details it replaced are listed, with their segments, in a
+// companion file beside it (PROJECT-report-redactions.txt, also 0600; gone
+// when there are none), since a status line cannot hold the list; the
+// status line gives the count.
 func (v *reportView) export(m *Model) tea.Cmd {
 	s := m.store
-	path := strings.TrimSuffix(s.Path(), filepath.Ext(s.Path())) + "-report.md"
-	opts := coding.ExportOptions{Coders: v.q.Coders, By: v.q.By}
+	base := strings.TrimSuffix(s.Path(), filepath.Ext(s.Path()))
+	path, list := base+"-report.md", base+"-report-redactions.txt"
+	opts := coding.ExportOptions{Coders: v.q.Coders, By: v.q.By, Redact: true}
 	m.status.set("writing "+path+"…", statusPending)
 	return func() tea.Msg {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		var doc bytes.Buffer
+		hits, err := s.ExportMarkdown(&doc, opts)
+		if err == nil {
+			err = coding.WriteExportFile(path, doc.Bytes())
+		}
 		if err != nil {
 			return exportMsg{path: path, err: err}
 		}
-		hits, err := s.ExportMarkdown(f, opts)
-		if cerr := f.Close(); err == nil {
-			err = cerr
+		if len(hits) == 0 {
+			if err := os.Remove(list); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return exportMsg{path: path, err: err}
+			}
+			return exportMsg{path: path}
 		}
-		return exportMsg{path: path, hits: len(hits), err: err}
+		var b strings.Builder
+		fmt.Fprintf(&b, "Personal details replaced with [email], [phone] or [name] in %s (%d):\n", filepath.Base(path), len(hits))
+		for _, h := range hits {
+			b.WriteString(printable.String(h.String()) + "\n")
+		}
+		b.WriteString("`qcode export --no-redact` writes the report with them as coded.\n")
+		return exportMsg{path: path, list: list, hits: len(hits), err: coding.WriteExportFile(list, []byte(b.String()))}
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 // app is what every command shares: the global flags and the streams.
@@ -45,7 +46,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " ")
+	// The message may quote a name or a value from the project or a file:
+	// one line, printable.
+	msg := strings.Join(strings.Fields(printable.String(err.Error())), " ")
 	fmt.Fprintf(stderr, "qcode: %s\n", msg)
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
@@ -171,9 +174,11 @@ func (a *app) withStore(fn func(s *coding.Store) error) error {
 	return err
 }
 
-// note prints a message for the user on stderr.
+// note prints a message for the user on stderr. Its arguments often come
+// from the project (code paths, segment IDs, personal details found), so
+// the message is made printable.
 func (a *app) note(format string, args ...any) {
-	fmt.Fprintf(a.stderr, format+"\n", args...)
+	fmt.Fprintln(a.stderr, printable.String(fmt.Sprintf(format, args...)))
 }
 
 // isTerminal tells whether w is a terminal (tables then fit its width).

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 func (a *app) codebookCommand() *cobra.Command {
@@ -99,7 +101,20 @@ func (a *app) codebookExport() *cobra.Command {
 				return err
 			}
 			return a.withStore(func(s *coding.Store) error {
-				return coding.WriteCodebook(a.stdout, s.Codebook().Specs(), format)
+				var b bytes.Buffer
+				if err := coding.WriteCodebook(&b, s.Codebook().Specs(), format); err != nil {
+					return err
+				}
+				// Both encoders escape C0 controls; JSON leaves C1 and bidi
+				// overrides raw (escaped here, losslessly), YAML bidi
+				// overrides (shown as U+FFFD: a YAML plain scalar has no
+				// escapes).
+				out := jsonEscapeControls(b.Bytes())
+				if format == "yaml" {
+					out = []byte(printable.String(b.String()))
+				}
+				_, err := a.stdout.Write(out)
+				return err
 			})
 		},
 	}

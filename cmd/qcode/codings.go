@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 func (a *app) codingsCommand() *cobra.Command {
@@ -79,7 +80,13 @@ func (a *app) codingsExport() *cobra.Command {
 				}
 				w := csv.NewWriter(a.stdout)
 				w.Write(coding.CodingColumns)
-				err := s.ExportCodings(func(r coding.CodingRecord) error { return w.Write(r.CSV()) })
+				err := s.ExportCodings(func(r coding.CodingRecord) error {
+					row := r.CSV()
+					for i, c := range row {
+						row[i] = printable.String(c)
+					}
+					return w.Write(row)
+				})
 				w.Flush()
 				if err == nil {
 					err = w.Error()

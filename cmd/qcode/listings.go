@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 func (a *app) infoCommand() *cobra.Command {
@@ -43,7 +44,7 @@ func (a *app) infoCommand() *cobra.Command {
 					add("  by "+c, info.Coders[c])
 				}
 				if format == "table" {
-					fmt.Fprintf(a.stdout, "%s (%s, schema %d)\n", info.Name, s.Path(), info.SchemaVersion)
+					fmt.Fprintln(a.stdout, printable.String(fmt.Sprintf("%s (%s, schema %d)", info.Name, s.Path(), info.SchemaVersion)))
 				}
 				return t.write(a.stdout, format, info)
 			})

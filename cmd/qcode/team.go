@@ -10,6 +10,7 @@ import (
 
 	"qcode/coding"
 	"qcode/coding/agreement"
+	"qcode/corpus/printable"
 )
 
 // The team lead's commands: agree, disagreements, settle, merge.
@@ -50,7 +51,7 @@ Default coders: everyone with codings except consensus.`,
 					return err
 				}
 				if format == "table" || format == "md" {
-					fmt.Fprintln(a.stdout, agreePreamble(res))
+					fmt.Fprintln(a.stdout, printable.String(agreePreamble(res)))
 					if format == "md" {
 						fmt.Fprintln(a.stdout)
 					}
