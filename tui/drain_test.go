@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -288,5 +289,35 @@ func TestUnsavedError(t *testing.T) {
 		if got := (UnsavedError{N: n}).Error(); got != want {
 			t.Errorf("UnsavedError{%d} = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// A memo typed but not saved is on the screen too: ctrl+c or a signal
+// saves it with the queue rather than dropping it.
+func TestQuitSavesTheMemoBeingTyped(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		quit tea.Msg
+	}{
+		{"ctrl+c", ctrlC},
+		{"SIGTERM", signalMsg{syscall.SIGTERM}},
+		{"SIGHUP", signalMsg{syscall.SIGHUP}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := newProject(t)
+			h := newHeld(t, s, 80, 24)
+			h.press("2")
+			h.drain() // the coding is saved; the memo editor opens on it
+			h.press("mkept by the lead")
+			h.press(c.quit)
+			h.drain()
+			if !h.quit {
+				t.Errorf("%s: once the memo is saved the screen should quit", c.name)
+			}
+			want := []string{"R001,Motivations/Career progression,alice,,,false,kept by the lead"}
+			if got := codings(t, s); !slices.Equal(got, want) {
+				t.Errorf("store %v, want %v", got, want)
+			}
+		})
 	}
 }

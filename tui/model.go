@@ -520,7 +520,7 @@ func (m *Model) codeCounts() map[coding.CodeID]int {
 // the screen's own keys.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" { // everywhere, overlays included
-		return m.askQuit(quitInterrupt)
+		return m.quitWith(quitInterrupt)
 	}
 	if o := m.overlay; o != nil {
 		done, cmd := o.update(m, msg)

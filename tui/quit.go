@@ -85,9 +85,21 @@ func (m *Model) askQuit(how quitHow) tea.Cmd {
 // signal folds a relayed OS signal into a quit request.
 func (m *Model) signal(msg signalMsg) tea.Cmd {
 	if msg.sig == os.Interrupt {
-		return m.askQuit(quitInterrupt)
+		return m.quitWith(quitInterrupt)
 	}
-	return m.askQuit(quitSignal)
+	return m.quitWith(quitSignal)
+}
+
+// quitWith asks to quit from wherever the user is: a memo typed but not
+// yet saved is what the screen shows too, so it is queued first and the
+// quit then drains it with the rest.
+func (m *Model) quitWith(how quitHow) tea.Cmd {
+	var save tea.Cmd
+	if e, ok := m.overlay.(*memoEditor); ok && e.area.Value() != e.coding.Memo && !m.quit.abandons() {
+		m.overlay = nil
+		save = m.saveMemo(e)
+	}
+	return tea.Batch(save, m.askQuit(how))
 }
 
 // quitText is the status line while the queue drains before quitting.
