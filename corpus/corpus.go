@@ -72,6 +72,7 @@ type Options struct {
 	IDCol    string   // the column holding a unique answer (long) or respondent (wide) id
 	CaseCol  string   // the column naming the respondent (a wide sheet's rows default to their id)
 	Sheet    string   // XLSX: the sheet to read (default: the first)
+	Limits   Limits   // caps on what the file may hold; zero fields: DefaultLimits
 }
 
 // InputError is bad input: it names the file, where in it (a line or row, when
@@ -82,6 +83,10 @@ type InputError struct {
 	Msg   string // what is wrong; when empty, Err's message is used
 	Err   error  // the cause or sentinel (ErrUnsupported, ErrNoTextColumn…), if any
 }
+
+// maxMessageRunes caps a whole message, behind the excerpts of its parts:
+// no input is ever echoed at length, whatever path built the message.
+const maxMessageRunes = 400
 
 // Error returns "file: where: what", always on one line.
 func (e *InputError) Error() string {
@@ -95,7 +100,7 @@ func (e *InputError) Error() string {
 	} else {
 		s = fmt.Sprintf("%s: %s: %s", e.File, e.Where, msg)
 	}
-	return oneLine(s)
+	return cut(oneLine(s), maxMessageRunes)
 }
 
 // Unwrap lets errors.Is and errors.As see the cause (ErrUnsupported,

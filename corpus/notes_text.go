@@ -1,6 +1,8 @@
 package corpus
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"qcode/corpus/docx"
@@ -11,7 +13,7 @@ import (
 const msgNoText = "no text to code (only headings and front matter)"
 
 // readTextNotes reads TXT or Markdown notes: front matter, then lines.
-func readTextNotes(src *Source, data []byte) error {
+func readTextNotes(src *Source, data []byte, lim Limits) error {
 	text, problem := decodeText(data)
 	if problem != "" {
 		return &InputError{File: src.File, Msg: problem}
@@ -24,6 +26,11 @@ func readTextNotes(src *Source, data []byte) error {
 		if src.Attributes, err = frontMatter(src.File, yamlText); err != nil {
 			return err
 		}
+	}
+	// Each line becomes a value of its own: a file of newlines must not
+	// become a hundred million of them.
+	if n := strings.Count(body, "\n") + 1; n > lim.Paragraphs {
+		return &InputError{File: src.File, Msg: overLimit("lines", lim.Paragraphs)}
 	}
 	raw := strings.Split(body, "\n")
 	lines := make([]noteLine, len(raw))
@@ -52,9 +59,14 @@ func readTextNotes(src *Source, data []byte) error {
 // readDOCXNotes reads a Word document: each paragraph is a line; heading
 // styles and numbered questions are headings; a paragraph starting with a
 // bold "Name:" (or any turn marker of plain notes) starts a turn.
-func readDOCXNotes(src *Source, data []byte) error {
-	paras, err := docx.Read(data)
-	if err != nil {
+func readDOCXNotes(src *Source, data []byte, lim Limits) error {
+	paras, err := docx.Read(data, docx.Limits{Paragraphs: lim.Paragraphs, Depth: lim.Depth})
+	switch {
+	case errors.Is(err, docx.ErrTooDeep):
+		return &InputError{File: src.File, Msg: fmt.Sprintf("word/document.xml nests elements more than %d deep (the limit)", lim.Depth), Err: err}
+	case errors.Is(err, docx.ErrParagraphs):
+		return &InputError{File: src.File, Msg: overLimit("paragraphs", lim.Paragraphs), Err: err}
+	case err != nil:
 		return &InputError{File: src.File, Msg: err.Error(), Err: err}
 	}
 	var lines []noteLine

@@ -21,7 +21,7 @@ func TestRead(t *testing.T) {
 		docxtest.Paragraph{Runs: []docxtest.Run{{Text: "a"}, {Text: "b", Deleted: true}, {Text: "c", Inserted: true}, {Text: "\td\ne"}}},
 		docxtest.P(""),
 	)
-	got, err := docx.Read(data)
+	got, err := docx.Read(data, docx.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestReadWithoutStyles(t *testing.T) {
 		`<w:p><w:pPr><w:numPr><w:numId w:val="0"/></w:numPr></w:pPr><w:r><w:rPr><w:b w:val="false"/></w:rPr><w:t>Not a list:</w:t></w:r></w:p>` +
 		`<w:p><w:r><w:rPr><w:rStyle w:val="Strong"/></w:rPr><w:t>Strong:</w:t></w:r><w:r><w:noBreakHyphen/><w:t>x</w:t></w:r></w:p>` +
 		`</w:body></w:document>`})
-	got, err := docx.Read(data)
+	got, err := docx.Read(data, docx.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,13 +63,13 @@ func TestReadWithoutStyles(t *testing.T) {
 }
 
 func TestReadErrors(t *testing.T) {
-	if _, err := docx.Read([]byte("plain text")); !errors.Is(err, docx.ErrNotZip) {
+	if _, err := docx.Read([]byte("plain text"), docx.Limits{}); !errors.Is(err, docx.ErrNotZip) {
 		t.Errorf("plain text: %v", err)
 	}
-	if _, err := docx.Read(docxtest.Zip(map[string]string{"a.xml": "<a/>"})); !errors.Is(err, docx.ErrNoDocument) {
+	if _, err := docx.Read(docxtest.Zip(map[string]string{"a.xml": "<a/>"}), docx.Limits{}); !errors.Is(err, docx.ErrNoDocument) {
 		t.Errorf("no document: %v", err)
 	}
-	_, err := docx.Read(docxtest.Zip(map[string]string{"word/document.xml": "<w:document"}))
+	_, err := docx.Read(docxtest.Zip(map[string]string{"word/document.xml": "<w:document"}), docx.Limits{})
 	if err == nil || err.Error() != "damaged DOCX file (word/document.xml: XML syntax error on line 1: unexpected EOF)" {
 		t.Errorf("bad XML: %v", err)
 	}
