@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"qcode/corpus"
 )
 
 // CodeDetails are a code's editable fields other than its place in the tree.
@@ -33,9 +35,9 @@ func checkName(name string) error {
 	case strings.TrimSpace(name) == "":
 		return errorf(ErrInvalidInput, "a code needs a name")
 	case strings.Contains(name, "/"):
-		return errorf(ErrInvalidInput, "code name %q: \"/\" separates levels of a path", name)
+		return errorf(ErrInvalidInput, "code name %q: \"/\" separates levels of a path", corpus.Excerpt(name))
 	case name != strings.TrimSpace(name):
-		return errorf(ErrInvalidInput, "code name %q has surrounding spaces", name)
+		return errorf(ErrInvalidInput, "code name %q has surrounding spaces", corpus.Excerpt(name))
 	}
 	return nil
 }

@@ -100,7 +100,7 @@ func (e *InputError) Error() string {
 	} else {
 		s = fmt.Sprintf("%s: %s: %s", e.File, e.Where, msg)
 	}
-	return cut(oneLine(s), maxMessageRunes)
+	return Cut(oneLine(s), maxMessageRunes)
 }
 
 // Unwrap lets errors.Is and errors.As see the cause (ErrUnsupported,

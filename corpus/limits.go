@@ -120,10 +120,11 @@ const ExcerptRunes = 60
 // quote of a column name, cell, id, key or label read from a file, so that
 // a 50 MB header line is not echoed whole. Invalid UTF-8 is kept as it is
 // (%q escapes it).
-func Excerpt(s string) string { return cut(s, ExcerptRunes) }
+func Excerpt(s string) string { return Cut(s, ExcerptRunes) }
 
-// cut is s cut to n runes and "…".
-func cut(s string, n int) string {
+// Cut is s cut to n runes and "…": for a whole message from another parser
+// (XML, YAML, JSON, excelize), which may quote the file somewhere inside.
+func Cut(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

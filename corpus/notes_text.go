@@ -67,7 +67,8 @@ func readDOCXNotes(src *Source, data []byte, lim Limits) error {
 	case errors.Is(err, docx.ErrParagraphs):
 		return &InputError{File: src.File, Msg: overLimit("paragraphs", lim.Paragraphs), Err: err}
 	case err != nil:
-		return &InputError{File: src.File, Msg: err.Error(), Err: err}
+		// An XML error names the elements it met: quote little of them.
+		return &InputError{File: src.File, Msg: Cut(err.Error(), 200), Err: err}
 	}
 	var lines []noteLine
 	for _, p := range paras {

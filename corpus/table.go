@@ -291,14 +291,23 @@ func (t *table) column(name string) (int, error) {
 	if folded >= 0 {
 		return folded, nil
 	}
-	return -1, &InputError{File: t.file, Msg: fmt.Sprintf("no column %q (columns: %s)", name, listColumns(t.header))}
+	return -1, &InputError{File: t.file, Msg: fmt.Sprintf("no column %q (columns: %s)", Excerpt(name), listColumns(t.header))}
 }
 
-// listColumns lists header names for a message, cut short on very wide sheets.
+// listColumns lists header (or sheet) names for a message, each cut to an
+// excerpt, the list cut short on wide sheets and long names.
 func listColumns(names []string) string {
-	const most = 30
-	if len(names) <= most {
-		return strings.Join(names, ", ")
+	const most, room = 30, 300
+	var b strings.Builder
+	for i, n := range names {
+		if i == most || b.Len() > room {
+			fmt.Fprintf(&b, ", … (%d columns)", len(names))
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(Excerpt(n))
 	}
-	return strings.Join(names[:most], ", ") + fmt.Sprintf(", … (%d columns)", len(names))
+	return b.String()
 }

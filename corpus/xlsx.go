@@ -62,7 +62,7 @@ func readXLSX(name string, data []byte, sheet string, lim Limits) (t *table, err
 		// excelize is large and was not written for hostile input; a panic
 		// in it is a damaged file, not a crash of qcode.
 		if r := recover(); r != nil {
-			t, err = nil, &InputError{File: name, Msg: fmt.Sprintf("damaged XLSX file (%s)", cut(fmt.Sprint(r), 200))}
+			t, err = nil, &InputError{File: name, Msg: fmt.Sprintf("damaged XLSX file (%s)", Cut(fmt.Sprint(r), 200))}
 		}
 	}()
 	if bytes.HasPrefix(data, oleMagic) {
@@ -149,7 +149,7 @@ const xlsxCellsHint = ", counting blank cells up to the last filled one of each 
 // damagedSheet is the message for excelize's complaint about a sheet, which
 // may quote the file.
 func damagedSheet(err error) string {
-	return "damaged sheet (" + cut(err.Error(), 200) + ")"
+	return "damaged sheet (" + Cut(err.Error(), 200) + ")"
 }
 
 // checkXLSXParts walks every XML part of the workbook before excelize

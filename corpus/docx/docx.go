@@ -17,7 +17,6 @@ import (
 	"io"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"qcode/corpus/ooxml"
 )
@@ -118,7 +117,7 @@ func Read(data []byte, lim Limits) ([]Paragraph, error) {
 		if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrParagraphs) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("damaged DOCX file (word/document.xml: %s)", cut(err.Error(), 200))
+		return nil, fmt.Errorf("damaged DOCX file (word/document.xml: %v)", err)
 	}
 	return p.out, nil
 }
@@ -142,19 +141,7 @@ func checkPart(f *zip.File, depth int, tooLarge error) error {
 	case errors.Is(err, tooLarge):
 		return err
 	}
-	return fmt.Errorf("damaged DOCX file (%s: %s)", f.Name, cut(err.Error(), 200))
-}
-
-// cut shortens a message that may quote the file (an XML error names the
-// elements it met) to n bytes and "…", on a rune boundary.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	return fmt.Errorf("damaged DOCX file (%s: %v)", f.Name, err)
 }
 
 // openPart opens a zip entry for reading, failing with tooLarge once more than
