@@ -10,6 +10,7 @@
 package ooxml
 
 import (
+	"bytes"
 	"errors"
 	"io"
 )
@@ -84,7 +85,28 @@ type scanner struct {
 }
 
 func (s *scanner) feed(b []byte) error {
-	for _, c := range b {
+	for i := 0; i < len(b); i++ {
+		// Text and attribute values are most of the bytes: skip them whole.
+		switch s.state {
+		case inText:
+			j := bytes.IndexByte(b[i:], '<')
+			if j < 0 {
+				return nil
+			}
+			i += j
+		case inQuote:
+			j := bytes.IndexByte(b[i:], s.quote)
+			if j < 0 {
+				j = len(b) - i
+			}
+			if s.tagLen += j; s.tagLen > MaxTagSize {
+				return ErrTagSize
+			}
+			if i += j; i == len(b) {
+				return nil
+			}
+		}
+		c := b[i]
 		if s.state != inText {
 			s.tagLen++
 			if s.tagLen > MaxTagSize && s.state != inSpecial {

@@ -1,0 +1,49 @@
+package coding
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestCodingsErrorsQuoteShortExcerpts(t *testing.T) {
+	// A value read from a codings file is quoted cut to 60 runes and "…".
+	s, _ := newProject(t)
+	importSurvey(t, s, "s")
+	big := strings.Repeat("x", 1<<20)
+	bad := []struct{ csv, want string }{
+		{"segment,code," + big + "\n", `c.csv: line 1: unknown column "xxxx`},
+		{"segment,code,coder\n" + big + ",Motivations,alice\n", `c.csv: line 2: unknown segment "xxxx`},
+		{"segment,code,coder\nR001,Motivations,\"" + big + ",\"\n", `c.csv: line 2: coder name "xxxx`},
+		{"segment,code,coder,start,end\nR001,Motivations,alice," + big + ",1\n", `c.csv: line 2: span start "xxxx`},
+		{"segment,code,coder,starred\nR001,Motivations,alice," + big + "\n", `c.csv: line 2: starred "xxxx`},
+	}
+	for _, b := range bad {
+		_, err := s.ImportCodings("lead", "c.csv", strings.NewReader(b.csv))
+		if err == nil {
+			t.Fatalf("%q: no error", b.want)
+		}
+		msg := err.Error()
+		if !strings.HasPrefix(msg, b.want) || !strings.Contains(msg, "…") || utf8.RuneCountInString(msg) > 300 {
+			t.Errorf("error %q…, want a short one starting %q", msg[:min(len(msg), 200)], b.want)
+		}
+	}
+}
+
+func TestCodebookErrorsQuoteShortExcerpts(t *testing.T) {
+	big := strings.Repeat("x", 1<<20)
+	for _, tt := range []struct{ name, data, want string }{
+		{"c.yaml", "codes:\n  - name: " + big + "\n  - name: " + big + "\n", `c.yaml: code "xxxx`},
+		{"c.json", `{"codes": [{"name": "A", "codes": [{"name": "` + big + `/"}]}]}`, `c.json: under A: code name "xxxx`},
+		{"c.json", `{"codes": [], "` + big + `": 1}`, `c.json: unknown field "xxxx`},
+	} {
+		_, err := ParseCodebook(tt.name, []byte(tt.data))
+		if err == nil {
+			t.Fatalf("%q: no error", tt.want)
+		}
+		msg := err.Error()
+		if !strings.HasPrefix(msg, tt.want) || utf8.RuneCountInString(msg) > 300 {
+			t.Errorf("error %q…, want a short one starting %q", msg[:min(len(msg), 200)], tt.want)
+		}
+	}
+}
