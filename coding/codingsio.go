@@ -350,6 +350,10 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 }
 
 func csvError(file string, err error) error {
+	var ie *corpus.InputError
+	if errors.As(err, &ie) {
+		return err // from reading the file (it grew past its cap): it names the file
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		msg := pe.Err.Error()

@@ -1,9 +1,13 @@
 package coding
 
 import (
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode/utf8"
+
+	"qcode/corpus"
 )
 
 func TestCodingsErrorsQuoteShortExcerpts(t *testing.T) {
@@ -45,5 +49,16 @@ func TestCodebookErrorsQuoteShortExcerpts(t *testing.T) {
 		if !strings.HasPrefix(msg, tt.want) || utf8.RuneCountInString(msg) > 300 {
 			t.Errorf("error %q…, want a short one starting %q", msg[:min(len(msg), 200)], tt.want)
 		}
+	}
+}
+
+func TestReadCodingsKeepsTheReadersError(t *testing.T) {
+	// The file's own reader fails (the file grew past its cap while read):
+	// its one-line error names the file once.
+	grew := &corpus.InputError{File: "c.csv", Msg: "grew past the input limit of 1 KiB while being read"}
+	r := io.MultiReader(strings.NewReader("segment,code,coder\nR001,Motivations,alice\n"), iotest.ErrReader(grew))
+	_, err := ReadCodings("dir/c.csv", r)
+	if err == nil || err.Error() != grew.Error() {
+		t.Errorf("got %v, want %v", err, grew)
 	}
 }

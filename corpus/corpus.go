@@ -86,7 +86,7 @@ type InputError struct {
 
 // maxMessageRunes caps a whole message, behind the excerpts of its parts:
 // no input is ever echoed at length, whatever path built the message.
-const maxMessageRunes = 400
+const maxMessageRunes = 600
 
 // Error returns "file: where: what", always on one line.
 func (e *InputError) Error() string {

@@ -290,14 +290,28 @@ func TestErrorsQuoteShortExcerpts(t *testing.T) {
 			if !strings.HasPrefix(msg, tt.want) {
 				t.Errorf("error %q does not start %q", Cut(msg, 200), tt.want)
 			}
-			if n := utf8.RuneCountInString(msg); n > 400 {
+			if n := utf8.RuneCountInString(msg); n > 600 {
 				t.Errorf("error of %d runes: %q", n, Cut(msg, 200))
 			}
 		})
 	}
 	// Cases sheets too.
 	_, err := ParseCases("cases.csv", []byte(big+"\nA\n"), Options{IDCol: "id"})
-	if err == nil || utf8.RuneCountInString(err.Error()) > 400 {
+	if err == nil || utf8.RuneCountInString(err.Error()) > 600 {
 		t.Errorf("cases sheet error: %v", err)
 	}
+}
+
+func TestLongQuestionHeadersAreProposedWhole(t *testing.T) {
+	// Survey exports use the question as the header: the proposal of
+	// --text-cols must still be something to paste back.
+	q1 := "What further support do you believe that PQ leads need in your authority and why?"
+	q2 := "What if anything stopped you from taking up post-qualifying learning in the last year?"
+	data := "id," + q1 + "," + q2 + "\n" +
+		"A,Protected study time and a manager who asks about it,Workload and no backfill at all\n" +
+		"B,Funding for the whole course and time to write it up,Travel to the university took hours\n"
+	_, err := Parse("wide.csv", []byte(data), Options{})
+	want := "wide.csv: say which column holds the answers: --text-col C (one row per answer) or --text-cols '" + q1 + "," + q2 +
+		"' (one row per respondent); free-text columns: " + Excerpt(q1) + ", " + Excerpt(q2)
+	wantError(t, err, want)
 }

@@ -56,17 +56,22 @@ func (t *table) fill(src *Source, opts Options) error {
 }
 
 // noTextColumn is the error that asks for --text-col or --text-cols,
-// proposing the free-text columns found.
+// proposing the free-text columns found. The proposal quotes headers up to
+// suggestRunes, so that a question used as a header can be pasted back; the
+// list after it, excerpts.
 func (t *table) noTextColumn(free []int) error {
+	const suggestRunes = 120
 	names := make([]string, len(free))
+	shown := make([]string, len(free))
 	for i, c := range free {
-		names[i] = Excerpt(t.header[c])
+		names[i] = Cut(t.header[c], suggestRunes)
+		shown[i] = Excerpt(t.header[c])
 	}
 	msg := "say which column holds the answers: --text-col C (one row per answer) or --text-cols "
 	if len(names) == 0 {
 		msg += "A,B (one row per respondent); no column looks like free text (columns: " + listColumns(t.header) + ")"
 	} else {
-		msg += shellWord(strings.Join(names, ",")) + " (one row per respondent); free-text columns: " + strings.Join(names, ", ")
+		msg += shellWord(strings.Join(names, ",")) + " (one row per respondent); free-text columns: " + listColumns(shown)
 	}
 	return &InputError{File: t.file, Msg: msg, Err: ErrNoTextColumn}
 }

@@ -294,14 +294,18 @@ func (t *table) column(name string) (int, error) {
 	return -1, &InputError{File: t.file, Msg: fmt.Sprintf("no column %q (columns: %s)", Excerpt(name), listColumns(t.header))}
 }
 
-// listColumns lists header (or sheet) names for a message, each cut to an
-// excerpt, the list cut short on wide sheets and long names.
-func listColumns(names []string) string {
+// listColumns lists header names for a message, each cut to an excerpt,
+// the list cut short on wide sheets and long names.
+func listColumns(names []string) string { return listNames(names, "columns") }
+
+// listNames lists names for a message, each cut to an excerpt, the list cut
+// short after 30 names or 300 bytes, saying how many there are.
+func listNames(names []string, noun string) string {
 	const most, room = 30, 300
 	var b strings.Builder
 	for i, n := range names {
 		if i == most || b.Len() > room {
-			fmt.Fprintf(&b, ", … (%d columns)", len(names))
+			fmt.Fprintf(&b, ", … (%d %s)", len(names), noun)
 			break
 		}
 		if i > 0 {

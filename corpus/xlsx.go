@@ -93,7 +93,7 @@ func readXLSX(name string, data []byte, sheet string, lim Limits) (t *table, err
 		sheet = found
 	} else {
 		return nil, &InputError{File: name, Where: fmt.Sprintf("sheet %q", Excerpt(sheet)),
-			Msg: "no such sheet (sheets: " + listColumns(sheets) + ")"}
+			Msg: "no such sheet (sheets: " + listNames(sheets, "sheets") + ")"}
 	}
 	where := fmt.Sprintf("sheet %q", Excerpt(sheet))
 
