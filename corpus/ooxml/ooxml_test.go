@@ -1,8 +1,10 @@
 package ooxml
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -94,4 +96,31 @@ func BenchmarkScanSheet(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzScan holds Scan to its promises on any bytes, read in any pieces: no
+// panic, and a shape within the limits when it returns no error.
+func FuzzScan(f *testing.F) {
+	for _, seed := range []string{
+		`<?xml version="1.0"?><sst><si><t>a</t></si><si/></sst>`,
+		`<a b="/>" c='>'><!-- <si> --><![CDATA[<si>]]><x:si/></a>`,
+		strings.Repeat("<p>", 40),
+		"<a" + strings.Repeat(` b=""`, 100) + ">",
+		"<!---><<//><?",
+	} {
+		f.Add([]byte(seed), uint8(7))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, piece uint8) {
+		r := io.Reader(bytes.NewReader(data))
+		if piece%2 == 1 {
+			r = iotest.OneByteReader(r)
+		}
+		shape, err := Scan(r, 16, "si", 8)
+		if err == nil && (shape.Depth > 16 || shape.Count > 8) {
+			t.Errorf("shape %+v over the limits without an error", shape)
+		}
+		if err != nil && !errors.Is(err, ErrDepth) && !errors.Is(err, ErrCount) && !errors.Is(err, ErrTagSize) {
+			t.Errorf("unexpected error %v", err)
+		}
+	})
 }
