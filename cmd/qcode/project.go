@@ -95,48 +95,7 @@ read as long; otherwise qcode lists the free-text columns it sees.`,
 				return err
 			}
 			opts.Limits = a.limits()
-			failed := 0
-			fail := func(err error) error {
-				if len(args) == 1 {
-					return err
-				}
-				a.note("qcode: %s", err)
-				failed++
-				return nil
-			}
-			// Every file is read before the project is opened, so that a
-			// slow or huge read never holds the project's lock.
-			var srcs []*corpus.Source
-			for _, path := range args {
-				src, err := a.readSource(path, opts)
-				if err != nil {
-					if err := fail(err); err != nil {
-						return err
-					}
-					continue
-				}
-				srcs = append(srcs, src)
-			}
-			if len(srcs) > 0 {
-				err := a.withStore(func(s *coding.Store) error {
-					for i, src := range srcs {
-						if err := a.storeSource(s, src, coding.ImportOptions{Replace: replace, Attributes: extra}); err != nil {
-							if err := fail(err); err != nil {
-								return err
-							}
-						}
-						srcs[i] = nil // stored: its memory can go
-					}
-					return nil
-				})
-				if err != nil {
-					return err
-				}
-			}
-			if failed > 0 {
-				return fmt.Errorf("%d of %d files not imported (see above)", failed, len(args))
-			}
-			return nil
+			return a.importFiles(args, opts, coding.ImportOptions{Replace: replace, Attributes: extra})
 		},
 	}
 	f := cmd.Flags()
@@ -148,6 +107,53 @@ read as long; otherwise qcode lists the free-text columns it sees.`,
 	f.BoolVar(&replace, "replace", false, "replace an earlier import of the same file, keeping codings of segments still there")
 	f.StringArrayVar(&attrs, "attr", nil, "a source attribute NAME=VALUE (repeatable), e.g. method=survey")
 	return cmd
+}
+
+// importFiles reads every file, then opens the project and stores each
+// file read in its own transaction: no lock is held during a slow or huge
+// read. With one file its error is returned; with several, each failure is
+// noted and the count returned.
+func (a *app) importFiles(paths []string, opts corpus.Options, io coding.ImportOptions) error {
+	failed := 0
+	fail := func(err error) error {
+		if len(paths) == 1 {
+			return err
+		}
+		a.note("qcode: %s", err)
+		failed++
+		return nil
+	}
+	var srcs []*corpus.Source
+	for _, path := range paths {
+		src, err := a.readSource(path, opts)
+		if err != nil {
+			if err := fail(err); err != nil {
+				return err
+			}
+			continue
+		}
+		srcs = append(srcs, src)
+	}
+	if len(srcs) > 0 {
+		err := a.withStore(func(s *coding.Store) error {
+			for i, src := range srcs {
+				if err := a.storeSource(s, src, io); err != nil {
+					if err := fail(err); err != nil {
+						return err
+					}
+				}
+				srcs[i] = nil // stored: its memory can go
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files not imported (see above)", failed, len(paths))
+	}
+	return nil
 }
 
 // readSource reads one file, with a progress bar when slow.
