@@ -3,9 +3,12 @@
 // into plain values: sources, segments, cases and attributes.
 //
 // It owns the rules of DESIGN.md's Import section (segment IDs, speaker turns,
-// headings, front matter, encodings) and the one-line errors for bad input. It
-// must not store anything or talk to a terminal: the coding package stores what
-// it returns, in one transaction, and the command line prints its errors.
+// headings, front matter, encodings), the one-line errors for bad input, and
+// the limits that keep a hostile file from exhausting the machine: only
+// regular files of a capped size are read (OpenInput), and sheets, workbooks
+// and documents are refused past their Limits. It must not store anything or
+// talk to a terminal: the coding package stores what it returns, in one
+// transaction, and the command line prints its errors.
 package corpus
 
 import (
