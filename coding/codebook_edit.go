@@ -7,6 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"qcode/corpus"
 	"qcode/corpus/printable"
 )
 
@@ -35,9 +36,9 @@ func checkName(name string) error {
 	case strings.TrimSpace(name) == "":
 		return errorf(ErrInvalidInput, "a code needs a name")
 	case strings.Contains(name, "/"):
-		return errorf(ErrInvalidInput, "code name %q: \"/\" separates levels of a path", name)
+		return errorf(ErrInvalidInput, "code name %q: \"/\" separates levels of a path", corpus.Excerpt(name))
 	case name != strings.TrimSpace(name):
-		return errorf(ErrInvalidInput, "code name %q has surrounding spaces", name)
+		return errorf(ErrInvalidInput, "code name %q has surrounding spaces", corpus.Excerpt(name))
 	}
 	// A code name is printed everywhere (tables, reports, the TUI): a
 	// control character in it would act on the terminal.
@@ -45,7 +46,7 @@ func checkName(name string) error {
 		if !bad {
 			r = rune(name[strings.IndexAny(name, "\n\t")])
 		}
-		return errorf(ErrInvalidInput, "code name %q holds a control character (%U): code names are plain text on one line", name, r)
+		return errorf(ErrInvalidInput, "code name %q holds a control character (%U): code names are plain text on one line", corpus.Excerpt(name), r)
 	}
 	return nil
 }

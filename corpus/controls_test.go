@@ -86,7 +86,7 @@ func TestImportStripsControls(t *testing.T) {
 	}
 
 	cases, err := ParseCases("cases.csv", []byte("case,ro"+clear+"le\nP1"+clip+",Learning lead"+title+"\n"+
-		"P2,Social worker in a children's services team\nP3,Practice educator for a local authority\n"), "case", "")
+		"P2,Social worker in a children's services team\nP3,Practice educator for a local authority\n"), Options{IDCol: "case"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,6 @@ package corpus
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -20,7 +17,7 @@ func Read(path string, opts Options) (*Source, error) {
 	if _, err := formatOf(filepath.Base(path)); err != nil {
 		return nil, err // before reading what cannot be used
 	}
-	data, err := readFile(path)
+	data, err := ReadInput(path, opts.Limits.InputSize)
 	if err != nil {
 		return nil, err
 	}
@@ -34,6 +31,10 @@ func Parse(name string, data []byte, opts Options) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	lim := opts.Limits.orDefault()
+	if int64(len(data)) > lim.InputSize {
+		return nil, tooLarge(name, int64(len(data)), lim.InputSize)
+	}
 	src := &Source{
 		Name:   printable.Strip(sourceName(name)),
 		File:   printable.Strip(name),
@@ -42,7 +43,7 @@ func Parse(name string, data []byte, opts Options) (*Source, error) {
 	}
 	switch format {
 	case "csv", "tsv", "xlsx":
-		t, err := readTable(name, format, data, opts.Sheet)
+		t, err := readTable(name, format, data, opts.Sheet, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -52,9 +53,9 @@ func Parse(name string, data []byte, opts Options) (*Source, error) {
 			return nil, err
 		}
 	case "txt", "md":
-		err = readTextNotes(src, data)
+		err = readTextNotes(src, data, lim)
 	case "docx":
-		err = readDOCXNotes(src, data)
+		err = readDOCXNotes(src, data, lim)
 	}
 	if err != nil {
 		return nil, err
@@ -109,22 +110,4 @@ func sourceName(name string) string {
 func hashOf(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
-}
-
-// readFile reads a whole file, turning the operating system's complaint into
-// an *InputError that still unwraps to fs.ErrNotExist and friends.
-func readFile(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if err == nil {
-		return data, nil
-	}
-	msg := err.Error()
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		msg = pe.Err.Error()
-	}
-	if info, serr := os.Stat(path); serr == nil && info.IsDir() {
-		msg = "is a directory"
-	}
-	return nil, &InputError{File: filepath.Base(path), Msg: "cannot read: " + msg, Err: err}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/user"
 	"strings"
@@ -12,14 +13,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus"
 	"qcode/corpus/printable"
 )
 
 // app is what every command shares: the global flags and the streams.
 type app struct {
-	project    string // -p, --project
-	coder      string // --coder
-	showCoders bool   // --show-coders: every coder's codings in the TUI
+	project    string   // -p, --project
+	coder      string   // --coder
+	showCoders bool     // --show-coders: every coder's codings in the TUI
+	maxInput   byteSize // --max-input-size: the largest file read as input
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -93,6 +96,8 @@ With no command, qcode opens the coding screen on the project.`,
 	pf.StringVarP(&a.project, "project", "p", defaultProject(), "project file (default $QCODE_PROJECT, else ./project.qcode)")
 	pf.StringVar(&a.coder, "coder", defaultCoder(), "your name as a coder (default $QCODE_CODER, else your user name)")
 	pf.BoolVar(&a.showCoders, "show-coders", false, "TUI: show every coder's codings side by side (default: only yours)")
+	a.maxInput = byteSize(corpus.DefaultLimits.InputSize)
+	pf.Var(&a.maxInput, "max-input-size", "the largest file import, cases import, codings import, codebook import and init --codebook read (e.g. 2GiB)")
 	root.AddCommand(
 		a.reportCommand(), a.quotesCommand(), a.exportCommand(),
 		a.initCommand(), a.demoCommand(), a.importCommand(), a.casesCommand(), a.infoCommand(),
@@ -156,9 +161,22 @@ func rangeArgs(min, max int, what string) cobra.PositionalArgs {
 func (a *app) open() (*coding.Store, error) {
 	s, err := coding.Open(a.project)
 	if errors.Is(err, coding.ErrNoProject) {
-		return nil, fmt.Errorf("no project at %s: create one with `qcode init %s --codebook pq`, name another with -p, or try `qcode demo`", a.project, a.project)
+		return nil, a.noProject()
 	}
 	return s, err
+}
+
+// checkProject says early, before a long read of input files, that there is
+// no project to store them in.
+func (a *app) checkProject() error {
+	if _, err := os.Stat(a.project); errors.Is(err, fs.ErrNotExist) {
+		return a.noProject()
+	}
+	return nil
+}
+
+func (a *app) noProject() error {
+	return fmt.Errorf("no project at %s: create one with `qcode init %s --codebook pq`, name another with -p, or try `qcode demo`", a.project, a.project)
 }
 
 // withStore opens the project, runs fn and closes the project.
@@ -172,6 +190,11 @@ func (a *app) withStore(fn func(s *coding.Store) error) error {
 		err = cerr
 	}
 	return err
+}
+
+// limits are the caps on what qcode reads from one input file.
+func (a *app) limits() corpus.Limits {
+	return corpus.Limits{InputSize: int64(a.maxInput)}
 }
 
 // note prints a message for the user on stderr. Its arguments often come

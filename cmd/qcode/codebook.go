@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus"
 	"qcode/corpus/printable"
 )
 
@@ -128,7 +128,10 @@ func (a *app) codebookImport() *cobra.Command {
 		Short: "Merge codes from a YAML/JSON codebook: new paths are added, existing codes take the file's details",
 		Args:  exactArgs(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
+			if err := a.checkProject(); err != nil {
+				return err
+			}
+			data, err := corpus.ReadInput(args[0], int64(a.maxInput))
 			if err != nil {
 				return err
 			}

@@ -4,12 +4,12 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus"
 	"qcode/corpus/printable"
 )
 
@@ -31,22 +31,32 @@ func (a *app) codingsImport() *cobra.Command {
 coder are required; start and end (rune offsets, both empty for the whole
 segment), starred (true/false) and memo are optional. A segment ID that two
 sources share is written source:ID. New code paths are created (with a
-warning). Any bad row fails the whole file, naming its line.`,
+warning). Any bad row fails the whole file, naming its line. The file is read
+before the project is opened; only a regular file of at most --max-input-size
+bytes is read.`,
 		Example: "  qcode codings import codings-alice.csv",
 		Args:    exactArgs(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := os.Open(args[0])
+			if err := a.checkProject(); err != nil {
+				return err
+			}
+			// Read before the project is opened: a slow read holds no lock.
+			r, err := corpus.OpenInput(args[0], int64(a.maxInput))
 			if err != nil {
 				return err
 			}
-			defer f.Close()
+			file, err := coding.ReadCodings(args[0], r)
+			r.Close()
+			if err != nil {
+				return err
+			}
 			return a.withStore(func(s *coding.Store) error {
-				res, err := s.ImportCodings(a.coder, args[0], f)
+				res, err := s.ImportCodingsFile(a.coder, file)
 				if err != nil {
 					return err
 				}
 				for _, p := range res.NewCodes {
-					a.note("warning: new code %s (not in the codebook before)", p)
+					a.note("warning: new code %s (not in the codebook before)", corpus.Excerpt(p))
 				}
 				msg := fmt.Sprintf("imported %s: %d rows, %d codings added, %d updated, %d already there", filepath.Base(args[0]), res.Rows, res.Added, res.Updated, res.Unchanged)
 				if res.Replaced > 0 {
