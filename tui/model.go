@@ -162,8 +162,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case signalMsg:
 		return m, m.signal(msg)
 	case searchMsg:
-		m.searchDone(msg)
-		return m, m.prefetch()
+		return m, tea.Batch(m.searchDone(msg), m.prefetch())
 	case attrsMsg:
 		m.attributesLoaded(msg)
 		return m, nil
