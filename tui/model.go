@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -91,6 +92,9 @@ type Model struct {
 	// showing counts, per coding, the queued writes that show it applied or
 	// changed before the store has it: its chip is drawn as queued.
 	showing map[shownKey]int
+
+	place placeState                          // the segment saved as the coder's place
+	after func(time.Duration, tea.Msg) tea.Cmd // timers (tests use their own clock)
 }
 
 // shownKey names a coding on screen. The coder is left out: the screen only
@@ -118,6 +122,7 @@ func New(s *coding.Store, opts Options) *Model {
 		queued:  map[coding.SegRef]int{},
 		showing: map[shownKey]int{},
 		flight:  &flight{},
+		after:   tick,
 		book:    s.Codebook(),
 		width:   80,
 		height:  24,
@@ -140,58 +145,61 @@ func (m *Model) reload(keep coding.SegRef) tea.Cmd {
 // Update folds a message into the model. It never touches the store: keys
 // that change data queue a write, which runs as a command.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(placeTickMsg); ok { // changes nothing shown
+		return m, m.placeTick()
+	}
 	if !m.isNavigation(msg) {
 		m.frames.invalidate()
 	}
+	cmd := m.update(msg)
+	if c := m.notePlace(); c != nil {
+		cmd = tea.Batch(cmd, c)
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
-		return m, m.prefetch()
+		return m.prefetch()
 	case tea.BackgroundColorMsg:
 		m.st = newStyles(msg.IsDark())
 		m.help.Styles = m.st.Help
-		return m, nil
 	case loadedMsg:
-		return m, m.loaded(msg)
+		return m.loaded(msg)
 	case windowMsg:
 		m.windowLoaded(msg)
-		return m, m.prefetch()
+		return m.prefetch()
 	case writeDoneMsg:
-		return m, m.writeDone(msg)
+		return m.writeDone(msg)
 	case signalMsg:
-		return m, m.signal(msg)
+		return m.signal(msg)
 	case searchMsg:
-		return m, tea.Batch(m.searchDone(msg), m.prefetch())
+		return tea.Batch(m.searchDone(msg), m.prefetch())
 	case attrsMsg:
 		m.attributesLoaded(msg)
-		return m, nil
 	case usageMsg:
 		m.usageLoaded(msg)
-		return m, nil
 	case agreeMsg:
 		m.agreementLoaded(msg)
-		return m, nil
 	case reportMsg:
 		m.reportLoaded(msg)
-		return m, nil
 	case quotesMsg:
 		m.quotesLoaded(msg)
-		return m, nil
 	case exportMsg:
 		m.exported(msg)
-		return m, nil
 	case disagreeMsg:
 		m.disagreementsLoaded(msg)
-		return m, nil
 	case tea.KeyPressMsg:
-		return m, m.key(msg)
+		return m.key(msg)
 	case tea.MouseClickMsg:
-		return m, m.click(msg.Mouse())
+		return m.click(msg.Mouse())
 	case tea.MouseWheelMsg:
-		return m, m.wheel(msg.Mouse())
+		return m.wheel(msg.Mouse())
 	}
-	return m, nil
+	return nil
 }
 
 func (m *Model) loaded(msg loadedMsg) tea.Cmd {
@@ -216,6 +224,7 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	m.scroll = 0
 	m.panel.clamp(m)
 	if first {
+		m.place.saved = m.currentRef() // where it opened: nothing to save yet
 		// Start with every theme open, so the digits reach codes at once.
 		for _, c := range m.book.Codes() {
 			if !m.book.IsLeaf(c.ID) {
