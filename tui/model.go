@@ -93,7 +93,7 @@ type Model struct {
 	// changed before the store has it: its chip is drawn as queued.
 	showing map[shownKey]int
 
-	place placeState                          // the segment saved as the coder's place
+	place placeState                           // the segment saved as the coder's place
 	after func(time.Duration, tea.Msg) tea.Cmd // timers (tests use their own clock)
 }
 
