@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
 	"qcode/corpus/printable"
@@ -806,9 +807,23 @@ func (m *Model) render() string {
 	if w < 20 || h < 6 {
 		return "qcode needs a larger terminal"
 	}
-	mainH := h - 2
+	// A long message may take a line or two more on a tall enough screen.
+	statusH := 3
+	switch {
+	case h < 10:
+		statusH = 1
+	case h < 16:
+		statusH = 2
+	}
+	status := m.renderStatus(w, statusH)
+	mainH := h - len(status) - 1
+	m.hits.mainH = mainH
 	pw := m.panelWidth()
-	body := m.renderSegments(w-pw, mainH)
+	var legend []string
+	if pw == 0 { // no panel: the digits still need their names
+		legend = m.renderLegend(w, mainH)
+	}
+	body := m.renderSegments(w-pw, mainH-len(legend))
 	if pw > 0 {
 		pk := panelKey{w: pw, h: mainH, version: m.frames.version, focus: m.focus}
 		if m.frames.panel.key != pk || m.frames.panel.out == "" {
@@ -816,7 +831,8 @@ func (m *Model) render() string {
 		}
 		body = joinColumns(body, m.frames.panel.out)
 	}
-	screen := body + "\n" + padRight(m.renderStatus(w), w) + "\n" + padRight(m.renderFooter(w), w)
+	parts := append(append(append([]string{body}, legend...), status...), padRight(m.renderFooter(w), w))
+	screen := strings.Join(parts, "\n")
 	if m.overlay != nil {
 		box := m.overlay.view(m)
 		bw, bh := lipgloss.Size(box)
@@ -840,10 +856,33 @@ func (m *Model) panelWidth() int {
 	return max(30, min(50, m.width*2/7))
 }
 
+// renderFooter is the line of key hints; it always ends with "? help",
+// dropping the other hints, least needed first, when the line is narrow.
 func (m *Model) renderFooter(w int) string {
 	if m.search.editing {
 		return m.search.view(m, w)
 	}
-	m.help.SetWidth(w)
-	return m.help.View(m.keys)
+	hints := m.keys.ShortHelp()
+	width := func(b key.Binding) int { // as help draws it, separator included
+		return ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc) + 3
+	}
+	total := -3
+	for _, b := range hints {
+		total += width(b)
+	}
+	for _, drop := range footerDrops {
+		if total <= w {
+			break
+		}
+		for i, b := range hints {
+			if b.Help().Key == drop {
+				total -= width(b)
+				hints = slices.Delete(hints, i, i+1)
+				break
+			}
+		}
+	}
+	h := m.help
+	h.SetWidth(0)
+	return ansi.Truncate(h.ShortHelpView(hints), w, "…")
 }
