@@ -306,7 +306,7 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 	rows := v.rows()
 	l := v.layout(w)
 	first, last := l.first, l.first+l.fit // the columns shown
-	header := padRight("code", l.nameW) + fmt.Sprintf(" %6s %6s %7s", "segs", unit[:min(6, len(unit))], "%")
+	header := padRight("code", l.nameW) + fmt.Sprintf(" %6s %6s %7s", "segs", ansi.Truncate(unit, 6, ""), "%")
 	if len(r.Columns) > 0 {
 		// Each column its own header (cut to the column), its n, and its
 		// own figures and bar in every row.
