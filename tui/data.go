@@ -85,8 +85,11 @@ func loadCmd(s *coding.Store, coder string, all bool, q coding.SegmentQuery, kee
 	return func() tea.Msg {
 		msg := loadedMsg{book: s.Codebook(), keep: keep, gen: gen}
 		msg.coder, _ = s.CoderID(coder)
-		if keep == 0 { // first load: resume where the coder left off
-			msg.keep, _ = s.LastSegment(coder)
+		if keep == 0 { // first load: reopen where the coder was reading
+			var ok bool
+			if msg.keep, ok = s.Place(coder); !ok {
+				msg.keep, _ = s.LastSegment(coder) // no place yet: where they last acted
+			}
 		}
 		mine := visibleCoders(s, coder, false)
 		if msg.refs, msg.err = s.SegmentRefs(q); msg.err != nil {

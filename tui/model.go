@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
 	"qcode/corpus/printable"
@@ -91,6 +93,9 @@ type Model struct {
 	// showing counts, per coding, the queued writes that show it applied or
 	// changed before the store has it: its chip is drawn as queued.
 	showing map[shownKey]int
+
+	place placeState                           // the segment saved as the coder's place
+	after func(time.Duration, tea.Msg) tea.Cmd // timers (tests use their own clock)
 }
 
 // shownKey names a coding on screen. The coder is left out: the screen only
@@ -118,6 +123,7 @@ func New(s *coding.Store, opts Options) *Model {
 		queued:  map[coding.SegRef]int{},
 		showing: map[shownKey]int{},
 		flight:  &flight{},
+		after:   tick,
 		book:    s.Codebook(),
 		width:   80,
 		height:  24,
@@ -140,59 +146,61 @@ func (m *Model) reload(keep coding.SegRef) tea.Cmd {
 // Update folds a message into the model. It never touches the store: keys
 // that change data queue a write, which runs as a command.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(placeTickMsg); ok { // changes nothing shown
+		return m, m.placeTick()
+	}
 	if !m.isNavigation(msg) {
 		m.frames.invalidate()
 	}
+	cmd := m.update(msg)
+	if c := m.notePlace(); c != nil {
+		cmd = tea.Batch(cmd, c)
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
-		return m, m.prefetch()
+		return m.prefetch()
 	case tea.BackgroundColorMsg:
 		m.st = newStyles(msg.IsDark())
 		m.help.Styles = m.st.Help
-		return m, nil
 	case loadedMsg:
-		return m, m.loaded(msg)
+		return m.loaded(msg)
 	case windowMsg:
 		m.windowLoaded(msg)
-		return m, m.prefetch()
+		return m.prefetch()
 	case writeDoneMsg:
-		return m, m.writeDone(msg)
+		return m.writeDone(msg)
 	case signalMsg:
-		return m, m.signal(msg)
+		return m.signal(msg)
 	case searchMsg:
-		m.searchDone(msg)
-		return m, m.prefetch()
+		return tea.Batch(m.searchDone(msg), m.prefetch())
 	case attrsMsg:
 		m.attributesLoaded(msg)
-		return m, nil
 	case usageMsg:
 		m.usageLoaded(msg)
-		return m, nil
 	case agreeMsg:
 		m.agreementLoaded(msg)
-		return m, nil
 	case reportMsg:
 		m.reportLoaded(msg)
-		return m, nil
 	case quotesMsg:
 		m.quotesLoaded(msg)
-		return m, nil
 	case exportMsg:
 		m.exported(msg)
-		return m, nil
 	case disagreeMsg:
 		m.disagreementsLoaded(msg)
-		return m, nil
 	case tea.KeyPressMsg:
-		return m, m.key(msg)
+		return m.key(msg)
 	case tea.MouseClickMsg:
-		return m, m.click(msg.Mouse())
+		return m.click(msg.Mouse())
 	case tea.MouseWheelMsg:
-		return m, m.wheel(msg.Mouse())
+		return m.wheel(msg.Mouse())
 	}
-	return m, nil
+	return nil
 }
 
 func (m *Model) loaded(msg loadedMsg) tea.Cmd {
@@ -217,6 +225,7 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	m.scroll = 0
 	m.panel.clamp(m)
 	if first {
+		m.place.saved = m.currentRef() // where it opened: nothing to save yet
 		// Start with every theme open, so the digits reach codes at once.
 		for _, c := range m.book.Codes() {
 			if !m.book.IsLeaf(c.ID) {
@@ -798,9 +807,23 @@ func (m *Model) render() string {
 	if w < 20 || h < 6 {
 		return "qcode needs a larger terminal"
 	}
-	mainH := h - 2
+	// A long message may take a line or two more on a tall enough screen.
+	statusH := 3
+	switch {
+	case h < 10:
+		statusH = 1
+	case h < 16:
+		statusH = 2
+	}
+	status := m.renderStatus(w, statusH)
+	mainH := h - len(status) - 1
+	m.hits.mainH = mainH
 	pw := m.panelWidth()
-	body := m.renderSegments(w-pw, mainH)
+	var legend []string
+	if pw == 0 { // no panel: the digits still need their names
+		legend = m.renderLegend(w, mainH)
+	}
+	body := m.renderSegments(w-pw, mainH-len(legend))
 	if pw > 0 {
 		pk := panelKey{w: pw, h: mainH, version: m.frames.version, focus: m.focus}
 		if m.frames.panel.key != pk || m.frames.panel.out == "" {
@@ -808,7 +831,8 @@ func (m *Model) render() string {
 		}
 		body = joinColumns(body, m.frames.panel.out)
 	}
-	screen := body + "\n" + padRight(m.renderStatus(w), w) + "\n" + padRight(m.renderFooter(w), w)
+	parts := append(append(append([]string{body}, legend...), status...), padRight(m.renderFooter(w), w))
+	screen := strings.Join(parts, "\n")
 	if m.overlay != nil {
 		box := m.overlay.view(m)
 		bw, bh := lipgloss.Size(box)
@@ -832,10 +856,33 @@ func (m *Model) panelWidth() int {
 	return max(30, min(50, m.width*2/7))
 }
 
+// renderFooter is the line of key hints; it always ends with "? help",
+// dropping the other hints, least needed first, when the line is narrow.
 func (m *Model) renderFooter(w int) string {
 	if m.search.editing {
 		return m.search.view(m, w)
 	}
-	m.help.SetWidth(w)
-	return m.help.View(m.keys)
+	hints := m.keys.ShortHelp()
+	width := func(b key.Binding) int { // as help draws it, separator included
+		return ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc) + 3
+	}
+	total := -3
+	for _, b := range hints {
+		total += width(b)
+	}
+	for _, drop := range footerDrops {
+		if total <= w {
+			break
+		}
+		for i, b := range hints {
+			if b.Help().Key == drop {
+				total -= width(b)
+				hints = slices.Delete(hints, i, i+1)
+				break
+			}
+		}
+	}
+	h := m.help
+	h.SetWidth(0)
+	return ansi.Truncate(h.ShortHelpView(hints), w, "…")
 }

@@ -31,6 +31,7 @@ type reportView struct {
 	offset  int
 	quotes  *quoteList
 	zeros   bool // show codes nobody applied
+	col     int  // the first column of the split shown (←/→ scroll)
 }
 
 // rows are the report's rows the table shows: without codes nobody applied,
@@ -110,6 +111,7 @@ func (m *Model) reportLoaded(msg reportMsg) {
 	if v, ok := m.overlay.(*reportView); ok && msg.q.By == v.q.By {
 		v.loading, v.rep, v.err = false, msg.rep, msg.err
 		v.cursor = step(v.cursor, 0, len(v.rows()))
+		v.scrollColumns(m, 0)
 	}
 }
 
@@ -165,8 +167,12 @@ func (v *reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		if v.q.By == "" && len(v.attrs) > 0 {
 			next = v.attrs[0]
 		}
-		v.q.By = next
+		v.q.By, v.col = next, 0
 		return false, v.load(m)
+	case "right", "l":
+		v.scrollColumns(m, 1)
+	case "left", "h":
+		v.scrollColumns(m, -1)
 	case "enter":
 		if rows := v.rows(); v.cursor >= 0 && v.cursor < len(rows) {
 			path := rows[v.cursor].Path
@@ -255,7 +261,7 @@ func (v *reportView) quoteKey(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 }
 
 func (v *reportView) view(m *Model) string {
-	w, h := max(40, m.width-2), max(8, m.height-4)
+	w, h := tableWidth(m)+4, max(8, m.height-4)
 	var body string
 	if v.quotes != nil {
 		body = v.renderQuotes(m, w-4, h-2)
@@ -297,29 +303,31 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 	}
 	lines := []string{title + m.st.Dim.Render(ansi.Truncate(head, w-8, "…"))}
 
-	nameW := min(40, max(16, w/3))
 	rows := v.rows()
-	maxPct := 0.0
-	for _, row := range rows {
-		maxPct = max(maxPct, row.PercentCases)
-	}
-	// Columns of the split, as many as fit; a bar in the rest.
-	var cols []coding.ReportColumn
-	used := nameW + 24
-	for _, c := range r.Columns {
-		cw := max(10, ansi.StringWidth(c.Value)+1)
-		if used+cw > w-10 {
-			break
+	l := v.layout(w)
+	first, last := l.first, l.first+l.fit // the columns shown
+	header := padRight("code", l.nameW) + fmt.Sprintf(" %6s %6s %7s", "segs", ansi.Truncate(unit, 6, ""), "%")
+	if len(r.Columns) > 0 {
+		// Each column its own header (cut to the column), its n, and its
+		// own figures and bar in every row.
+		sub := strings.Repeat(" ", l.nameW+22)
+		for _, c := range r.Columns[first:last] {
+			header += " " + padRight(ansi.Truncate(c.Value, splitColW-1, "…"), splitColW-1)
+			sub += " " + padRight(fmt.Sprintf("n = %d", c.Cases), splitColW-1)
 		}
-		cols = append(cols, c)
-		used += cw
+		lines = append(lines, m.st.Bold.Render(header), m.st.Dim.Render(sub))
+	} else {
+		lines = append(lines, m.st.Bold.Render(header))
 	}
-	barW := max(0, w-used-2)
-	header := fmt.Sprintf("%-*s %6s %6s %7s", nameW, "code", "segs", unit[:min(6, len(unit))], "%")
-	for _, c := range cols {
-		header += fmt.Sprintf(" %*s", max(10, ansi.StringWidth(c.Value)+1), ansi.Truncate(c.Value, 20, "…"))
+	maxPct := 0.0 // bars are scaled to the largest figure they show
+	for _, row := range rows {
+		if len(r.Columns) == 0 {
+			maxPct = max(maxPct, row.PercentCases)
+		}
+		for _, c := range r.Columns[first:last] {
+			maxPct = max(maxPct, row.By[c.Value].PercentCases)
+		}
 	}
-	lines = append(lines, m.st.Bold.Render(header))
 	room := max(3, h-len(lines)-3)
 	if v.cursor < v.offset {
 		v.offset = v.cursor
@@ -327,17 +335,22 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 	if v.cursor >= v.offset+room {
 		v.offset = v.cursor - room + 1
 	}
+	barW := max(0, w-l.nameW-26)
 	for i := v.offset; i < len(rows) && i < v.offset+room; i++ {
 		row := rows[i]
-		name := ansi.Truncate(strings.Repeat("  ", row.Depth)+row.Name, nameW, "…")
-		line := fmt.Sprintf("%-*s %6d %6d %7s", nameW, name, row.Segments, row.Cases, coding.Percent(row.PercentCases))
-		for _, c := range cols {
+		colour := colorStyle(colorOr(m.book.ColorOf(row.Code), "#6e7781"))
+		name := ansi.Truncate(strings.Repeat("  ", row.Depth)+row.Name, l.nameW, "…")
+		line := padRight(name, l.nameW) + fmt.Sprintf(" %6d %6d %7s", row.Segments, row.Cases, coding.Percent(row.PercentCases))
+		for _, c := range r.Columns[first:last] {
 			cell := row.By[c.Value]
-			line += fmt.Sprintf(" %*s", max(10, ansi.StringWidth(c.Value)+1), fmt.Sprintf("%d %s", cell.Cases, coding.Percent(cell.PercentCases)))
+			figures := fmt.Sprintf("%4d %4s ", cell.Cases, coding.Percent(cell.PercentCases))
+			if maxPct > 0 {
+				figures += colour.Render(bar(cell.PercentCases/maxPct, splitColW-11))
+			}
+			line += " " + padRight(ansi.Truncate(figures, splitColW-1, "…"), splitColW-1)
 		}
-		if barW > 0 && maxPct > 0 {
-			colour := colorOr(m.book.ColorOf(row.Code), "#6e7781")
-			line += " " + colorStyle(colour).Render(bar(row.PercentCases/maxPct, barW))
+		if len(r.Columns) == 0 && barW > 0 && maxPct > 0 {
+			line += " " + colour.Render(bar(row.PercentCases/maxPct, barW))
 		}
 		if i == v.cursor {
 			line = m.st.ItemSelected.Render(ansi.Strip(line))
@@ -353,15 +366,62 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 	} else if v.zeros {
 		zeros = "z hide codes nobody applied"
 	}
-	split := "b split by an attribute"
+	split, scale := "b split by an attribute", "bars: % of "+unit+", scaled to the largest"
 	if v.q.By != "" {
 		split = "b split: " + v.q.By
-		if len(cols) < len(r.Columns) {
-			split += fmt.Sprintf(" (%d of %d columns shown)", len(cols), len(r.Columns))
+		scale = "bars: % of each column's " + unit + ", scaled to the largest"
+		if n := len(r.Columns); l.fit < n {
+			var off []string
+			if first > 0 {
+				off = append(off, fmt.Sprintf("%d ←", first))
+			}
+			if n > last {
+				off = append(off, fmt.Sprintf("%d →", n-last))
+			}
+			shown := fmt.Sprintf("columns %d–%d", first+1, last)
+			if l.fit == 1 {
+				shown = fmt.Sprintf("column %d", last)
+			}
+			split += fmt.Sprintf(" · %s of %d, off screen: %s (←/→ scroll)", shown, n, strings.Join(off, ", "))
 		}
 	}
-	lines = append(lines, "", m.st.Dim.Render(ansi.Wrap("bars: % of "+unit+", scaled to the largest · "+split+" · "+zeros+" · enter quotes · x write the Markdown report · esc close", w, " ")))
+	lines = append(lines, "", m.st.Dim.Render(ansi.Wrap(scale+" · "+split+" · "+zeros+" · enter quotes · x write the Markdown report · esc close", w, " ")))
 	return strings.Join(lines, "\n")
+}
+
+// splitColW is a split column's width in cells, its separator included:
+// cases, percent and a bar, under a header cut to fit.
+const splitColW = 16
+
+// tableLayout is how the report's table fits its width.
+type tableLayout struct {
+	nameW int // the code column
+	fit   int // split columns shown at once
+	first int // the first shown
+}
+
+// layout fits the table into w cells: the code column takes a third (a
+// quarter when split, to leave room for columns), then as many split
+// columns as fit, from v.col, kept so that the last page is full.
+func (v *reportView) layout(w int) tableLayout {
+	n := len(v.rep.Columns)
+	if n == 0 {
+		return tableLayout{nameW: min(40, max(16, w/3))}
+	}
+	// Narrow: the code column gives way, so that one column always fits.
+	l := tableLayout{nameW: max(8, min(40, max(16, w/4), w-22-splitColW))}
+	l.fit = min(n, max(1, (w-l.nameW-22)/splitColW))
+	l.first = max(0, min(v.col, n-l.fit))
+	return l
+}
+
+// tableWidth is the width the table is drawn in (see view).
+func tableWidth(m *Model) int { return max(40, m.width-2) - 4 }
+
+// scrollColumns moves the split's columns by d, within what there is.
+func (v *reportView) scrollColumns(m *Model, d int) {
+	l := v.layout(tableWidth(m))
+	v.col = max(0, min(l.first+d, len(v.rep.Columns)-l.fit))
 }
 
 func (v *reportView) renderQuotes(m *Model, w, h int) string {

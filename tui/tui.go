@@ -26,7 +26,9 @@ func Run(s *coding.Store, opts Options) error {
 	stop := relaySignals(p)
 	defer stop()
 	_, err := p.Run()
-	if n := m.unsaved(); n > 0 {
+	n := m.unsaved() // waits for a write still running
+	m.savePlace()
+	if n > 0 {
 		if err != nil {
 			return fmt.Errorf("%w (%v)", UnsavedError{N: n}, err)
 		}
