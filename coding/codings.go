@@ -272,7 +272,7 @@ func (s *Store) updateCoding(actor string, k CodingKey, desc string, change func
 // coders (nil: every coder).
 func (s *Store) CodingsOf(seg SegRef, coders []CoderID) ([]Coding, error) {
 	var out []Coding
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		out = s.readCodings(tx, seg, coders)
 		return nil
 	})
@@ -317,7 +317,7 @@ type CodeCount struct {
 // any coding.
 func (s *Store) Counts() ([]CodeCount, error) {
 	var out []CodeCount
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bktCounts).ForEach(func(k, v []byte) error {
 			out = append(out, CodeCount{
 				Code:     CodeID(binary.BigEndian.Uint32(k)),

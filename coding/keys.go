@@ -3,7 +3,7 @@ package coding
 import (
 	"cmp"
 	"encoding/binary"
-	"errors"
+	"fmt"
 	"math"
 )
 
@@ -220,7 +220,8 @@ type rbuf struct {
 	err error
 }
 
-var errCorrupt = errors.New("corrupt record")
+// errCorrupt is a record that does not decode: a kind of ErrDamaged.
+var errCorrupt = fmt.Errorf("%w: a record does not read", ErrDamaged)
 
 func (r *rbuf) uvarint() uint64 {
 	if r.err != nil {

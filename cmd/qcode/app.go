@@ -96,6 +96,7 @@ With no command, qcode opens the coding screen on the project.`,
 		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
 		a.undoCommand(false), a.logCommand(),
 		a.agreeCommand(), a.disagreementsCommand(), a.settleCommand(), a.mergeCommand(),
+		a.checkCommand(),
 	)
 	return root
 }
@@ -149,18 +150,38 @@ func rangeArgs(min, max int, what string) cobra.PositionalArgs {
 	}
 }
 
-// open opens the project named by -p, with a hint when there is none.
-func (a *app) open() (*coding.Store, error) {
-	s, err := coding.Open(a.project)
+// open opens the project named by -p (for reading only, or for writing),
+// with a hint when there is none.
+func (a *app) open(readOnly bool) (*coding.Store, error) {
+	open := coding.Open
+	if readOnly {
+		open = coding.OpenReadOnly
+	}
+	s, err := open(a.project)
 	if errors.Is(err, coding.ErrNoProject) {
-		return nil, fmt.Errorf("no project at %s: create one with `qcode init %s --codebook pq`, name another with -p, or try `qcode demo`", a.project, a.project)
+		return nil, a.noProject()
 	}
 	return s, err
 }
 
-// withStore opens the project, runs fn and closes the project.
+func (a *app) noProject() error {
+	return fmt.Errorf("no project at %s: create one with `qcode init %s --codebook pq`, name another with -p, or try `qcode demo`", a.project, a.project)
+}
+
+// withStore opens the project for writing, runs fn and closes the project.
 func (a *app) withStore(fn func(s *coding.Store) error) error {
-	s, err := a.open()
+	return a.with(false, fn)
+}
+
+// withReader is withStore for a command that only reads: the project is
+// opened read-only (a shared lock) and left byte for byte as it was, its
+// time stamp included, so that a report does not wake a sync folder.
+func (a *app) withReader(fn func(s *coding.Store) error) error {
+	return a.with(true, fn)
+}
+
+func (a *app) with(readOnly bool, fn func(s *coding.Store) error) error {
+	s, err := a.open(readOnly)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ action; no coding is ever lost by a rename, move or merge.`,
 			if err := checkFormat(format, listFormats); err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error { return a.listCodebook(s, format) })
+			return a.withReader(func(s *coding.Store) error { return a.listCodebook(s, format) })
 		},
 	}
 	formatFlag(cmd, &format)
@@ -98,7 +98,7 @@ func (a *app) codebookExport() *cobra.Command {
 			if err := checkFormat(format, []string{"yaml", "json"}); err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				return coding.WriteCodebook(a.stdout, s.Codebook().Specs(), format)
 			})
 		},

@@ -51,7 +51,7 @@ segment with no case counts as its own case.
 				return err
 			}
 			q.Coders = a.coderFilter(cmd)
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				r, err := s.Report(q)
 				if err != nil {
 					return err
@@ -326,7 +326,7 @@ is reported on stderr with its segment ID, and --redact replaces it.`,
 				return usagef("--per-code %d: give a number ≥ 0 (0: no limit)", q.PerCode)
 			}
 			q.Coders = a.coderFilter(cmd)
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				bank, err := s.Quotes(q)
 				if err != nil {
 					return err
@@ -401,7 +401,7 @@ bank. Quotes are anonymous and scanned for personal details as in
 			}
 			opts.Date = date
 			out := args[0]
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				var buf bytes.Buffer
 				hits, err := s.ExportMarkdown(&buf, opts)
 				if err != nil {
