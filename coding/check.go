@@ -154,8 +154,10 @@ func CheckFile(path string) (rep CheckReport, err error) {
 		return rep, nil
 	case err != nil:
 		return rep, err
-	case version != SchemaVersion:
-		return rep, fmt.Errorf("%s: schema %d; this qcode checks schema %d (open it for writing once to upgrade it)", path, version, SchemaVersion)
+	case version > SchemaVersion:
+		return rep, fmt.Errorf("%s: %w (schema %d; this qcode reads up to %d): upgrade qcode", path, ErrNewerSchema, version, SchemaVersion)
+	case version < SchemaVersion:
+		return rep, fmt.Errorf("%s uses an older schema (%d): open it once for writing to upgrade it, then check it", path, version)
 	}
 	err = s.view(func(tx *bolt.Tx) error {
 		for e := range tx.Check() {

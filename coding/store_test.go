@@ -15,8 +15,33 @@ import (
 	"qcode/corpus"
 )
 
-// newProject creates a project with the pq codebook in a temp dir.
+// newProject creates a project with the pq codebook in a temp dir. When the
+// test is over it closes the project and runs `qcode check` on the file (as
+// bbolt's own tests run tx.Check when they close a database): its pages,
+// bbolt's check, every index, tally and the journal.
 func newProject(t *testing.T) (*Store, string) {
+	t.Helper()
+	s, path := newUncheckedProject(t)
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+		if _, err := os.Stat(path); err != nil {
+			return // the test removed or replaced the file
+		}
+		rep, err := CheckFile(path)
+		if errors.Is(err, ErrNotProject) || errors.Is(err, ErrNewerSchema) || errors.Is(err, ErrLocked) {
+			return // the test made it so
+		}
+		if err != nil || !rep.OK() {
+			t.Errorf("check after the test: %v %+v", err, rep.Problems)
+		}
+	})
+	return s, path
+}
+
+// newUncheckedProject is newProject for a test that damages the file.
+func newUncheckedProject(t *testing.T) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "p.qcode")
 	s, err := Create(path, CreateOptions{Codes: PQTemplate()})
