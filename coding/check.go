@@ -208,7 +208,7 @@ func (c *recordCheck) summary() []string {
 		fmt.Sprintf("%s sources, %s segments, %s cases, %s codes, %s coders, %s codings, %s memos, %s journal entries",
 			count(len(c.sources)), count(c.nSegments), count(len(c.cases)), count(c.book.Len()), count(len(c.coders)),
 			count(c.nCodings), count(c.nMemos), count(c.nJournal)),
-		"indexes (bycode, bycoder, memos, segname, bysource, bycase, texts, casename, strix, sourcehash, codername), tallies, journal and undo stacks agree with the records",
+		"every record reads; indexes (bycode, bycoder, memos, segname, bysource, bycase, texts, casename, strix, sourcehash, codername), tallies, journal and undo stacks agree with the records",
 	}
 }
 
@@ -222,7 +222,24 @@ func (c *recordCheck) run() {
 	c.checkCases()
 	c.checkSegments()
 	c.checkCodings()
+	c.checkSettled()
 	c.checkJournal()
+}
+
+// checkSettled reads the decisions of the settled bucket (made on first
+// use, so it may be absent).
+func (c *recordCheck) checkSettled() {
+	b := c.bucket(bktSettled)
+	if b == nil {
+		return
+	}
+	b.ForEach(func(k, v []byte) error {
+		var r settlementRecord
+		if len(k) != 12 || json.Unmarshal(v, &r) != nil {
+			c.add("settled", "decision %x does not read", short(k))
+		}
+		return nil
+	})
 }
 
 func (c *recordCheck) bucket(name []byte) *bolt.Bucket { return c.tx.Bucket(name) }

@@ -16,9 +16,14 @@ import (
 // transaction with panics on faults turned on, recovers, and reports
 // ErrDamaged.
 
-// view runs fn in a read transaction.
+// view runs fn in a read transaction. Damage a read meets stops every
+// later write of this store.
 func (s *Store) view(fn func(*bolt.Tx) error) error {
-	return s.guard(func() error { return s.db.View(fn) })
+	err := s.guard(func() error { return s.db.View(fn) })
+	if errors.Is(err, ErrDamaged) {
+		s.setDamage(err)
+	}
+	return err
 }
 
 // update runs fn in a write transaction. Damage found while writing stops

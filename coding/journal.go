@@ -252,6 +252,10 @@ func touched(ops []op) []SegRef {
 	return out
 }
 
+// testHookInTx, when a test sets it, is called as each action's write
+// transaction begins (the crash tests learn so that a kill came inside one).
+var testHookInTx func()
+
 // act runs fn as one durable transaction on behalf of actor and journals it.
 // An action that changes nothing writes no journal entry.
 func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult, error) {
@@ -263,6 +267,9 @@ func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult,
 	defer done()
 	var book *Codebook
 	err = s.update(func(tx *bolt.Tx) error {
+		if testHookInTx != nil {
+			testHookInTx()
+		}
 		coder, err := s.ensureCoder(tx, actor)
 		if err != nil {
 			return err

@@ -343,13 +343,31 @@ func (s *Store) Close() error {
 		s.db.NoFreelistSync = false
 		err = s.guard(func() error { return s.db.Update(func(*bolt.Tx) error { return nil }) })
 	}
-	if cerr := s.db.Close(); err == nil {
+	if cerr := s.closeBolt(); err == nil {
 		err = cerr
 	}
 	if s.readOnly == "" {
 		removePID(s.path)
 	}
 	return err
+}
+
+// closeBolt closes bbolt. On a damaged file bbolt may have panicked half-way
+// through a rollback and still hold its own lock, so that closing would
+// wait for ever: then the wait gives up after half a second, and the process lets
+// go of the file when it exits.
+func (s *Store) closeBolt() error {
+	if s.damaged() == nil {
+		return s.db.Close()
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.db.Close() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(500 * time.Millisecond):
+		return nil
+	}
 }
 
 // beginWrite holds the store open for an action and checks that it may
