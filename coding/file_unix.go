@@ -9,6 +9,19 @@ import (
 	"time"
 )
 
+// mapFile maps the first size bytes of f read-only: the branch walk reads
+// a page in a hundred, and a map spares it a system call per page.
+func mapFile(f *os.File, size int64) ([]byte, func(), error) {
+	if size <= 0 {
+		return nil, func() {}, nil
+	}
+	b, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, func() { syscall.Munmap(b) }, nil
+}
+
 // lockShared takes bbolt's shared lock on f, waiting up to timeout for a
 // writer to let go (the lock is released when f is closed).
 func lockShared(f *os.File, timeout time.Duration) error {

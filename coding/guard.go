@@ -1,10 +1,12 @@
 package coding
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -93,6 +95,31 @@ func (s *Store) setDamage(err error) {
 // milliseconds. Larger files get the page walk only.
 const vetRecordsLimit = 32 << 20
 
+// vetDelay is how long a writable store waits after Open before it vets the
+// file in the background, unless a write asks first: the walk reads the
+// whole file and would otherwise compete with the coding screen's first
+// frame (budget 300 ms). A command that writes at once does not wait.
+const vetDelay = 300 * time.Millisecond
+
+// vetSoon vets the file after vetDelay, or as soon as a write (or Close)
+// asks.
+func (s *Store) vetSoon() {
+	t := time.NewTimer(vetDelay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-s.wantVet:
+	}
+	s.vet()
+}
+
+// hurryVet starts a vetting that vetSoon is waiting to start.
+func (s *Store) hurryVet() {
+	if s.wantVet != nil {
+		s.wantOnce.Do(func() { close(s.wantVet) })
+	}
+}
+
 // vet vets the file for writing, then lets writes go on (or refuse): its
 // pages, unless preflight walked them, then (for a small file) its records.
 func (s *Store) vet() {
@@ -137,7 +164,12 @@ func (s *Store) vetPages(f *os.File, head fileHead) {
 func (s *Store) vetBranches(f *os.File, head fileHead) {
 	found := &findings{}
 	err := guarded(s.path, func() error {
-		walkBranches(f, head, found)
+		data, unmap, err := mapFile(f, int64(head.meta.pgid)*int64(head.pageSize))
+		if err != nil {
+			return err
+		}
+		defer unmap()
+		walkBranches(bytes.NewReader(data), head, found)
 		return nil
 	})
 	if err == nil && !found.ok() {

@@ -225,18 +225,31 @@ type pageWalk struct {
 	found    *findings
 	bufs     [][]byte // a page buffer per depth
 	pending  []leafCheck
+	branches []branchCopy
 	shallow  bool  // check branch pages only, not the leaves below them
 	err      error // a read that failed
-	pages    int   // pages reached
-	keys     int   // leaf keys
-	buckets  int
+	// leafDepth remembers, per bucket tree (its root page), the depth at
+	// which its leaves are: bbolt trees are balanced, so one read tells.
+	leafDepth map[uint64]int
+	pages     int // pages reached
+	keys      int // leaf keys
+	buckets   int
 }
 
-// leafCheck is a leaf put off: its keys must lie in [lo, hi).
+// leafCheck is a leaf put off: child elem of branches[branch].
 type leafCheck struct {
 	id     uint64
-	lo, hi []byte
+	branch uint32
+	elem   uint16
+}
+
+// branchCopy is a branch whose leaves are put off: its page (their bounds
+// are its keys), its own upper bound, their depth and bucket tree.
+type branchCopy struct {
+	page   []byte
+	hi     []byte
 	depth  int
+	bucket uint64 // the root page of the bucket's tree
 }
 
 // chunkPages is how many pages a read of put-off leaves covers at most.
@@ -283,7 +296,7 @@ func (w *pageWalk) run() (pages, keys, buckets int) {
 			w.mark(w.freelist, uint64(native.Uint32(p[12:])), "freelist")
 		}
 	}
-	w.tree(w.root, nil, nil, 0)
+	w.tree(w.root, nil, nil, 0, 0)
 	w.drain()
 	if w.err != nil {
 		found.add("file", "reading page: %v", w.err)
@@ -361,59 +374,66 @@ func (w *pageWalk) span(p []byte, id, off, n uint64) ([]byte, bool) {
 }
 
 // putOff queues the children of a branch for drain, when they are leaves
-// (as its first child says: a bbolt tree is balanced). The branch page is
-// copied, since the bounds of its children are its keys.
-func (w *pageWalk) putOff(p []byte, id uint64, count int, depth int) bool {
-	first, ok := w.page(native.Uint64(p[pageHeaderSize+8:]), depth+1)
-	if !ok || native.Uint16(first[8:]) != flagLeaf {
+// (as the first such branch's first child says: a bbolt tree is balanced;
+// a leaf that is not is found when drain reads it). The branch page is
+// copied, since the bounds of its children are its keys; hi is its own
+// upper bound.
+func (w *pageWalk) putOff(p []byte, id uint64, count int, hi []byte, depth int, bucket uint64) bool {
+	if d, ok := w.leafDepth[bucket]; ok && d != depth+1 {
 		return false
+	} else if !ok {
+		first, ok := w.page(native.Uint64(p[pageHeaderSize+8:]), depth+1)
+		if !ok || native.Uint16(first[8:]) != flagLeaf {
+			return false
+		}
+		if w.leafDepth == nil {
+			w.leafDepth = map[uint64]int{}
+		}
+		w.leafDepth[bucket] = depth + 1
 	}
-	p = bytes.Clone(p)
-	keys := make([][]byte, count)
-	for i := range keys {
-		e := pageHeaderSize + i*elemSize
-		pos, ksize := uint64(native.Uint32(p[e:])), uint64(native.Uint32(p[e+4:]))
-		start := uint64(e) + pos
-		if pos < elemSize || ksize == 0 || start+ksize > uint64(len(p)) {
+	for i := 0; i < count; i++ {
+		if branchKey(p, i) == nil {
 			return false // the branch itself is damaged, or its keys overflow: no shortcut
 		}
-		keys[i] = p[start : start+ksize]
 	}
-	return len(keys) > 0 && w.queue(p, id, keys, depth)
-}
-
-func (w *pageWalk) queue(p []byte, id uint64, keys [][]byte, depth int) bool {
-	for i, key := range keys {
-		var hi []byte
-		if i+1 < len(keys) {
-			hi = keys[i+1]
-		}
+	b := branchCopy{page: bytes.Clone(p), hi: bytes.Clone(hi), depth: depth + 1, bucket: bucket}
+	w.branches = append(w.branches, b)
+	for i := 0; i < count; i++ {
 		child := native.Uint64(p[pageHeaderSize+i*elemSize+8:])
-		if child == id {
+		switch {
+		case child == id:
 			w.found.add("pages", "%s: element %d points to its own page", where(id), i)
-			continue
-		}
-		if child >= w.hwm {
+		case child >= w.hwm:
 			w.found.add("pages", "page %d is past the file's %d pages", child, w.hwm)
-			continue
-		}
-		if w.mark(child, 0, "leaf") && !w.shallow {
+		case w.mark(child, 0, "leaf") && !w.shallow:
 			w.pages++
-			w.pending = append(w.pending, leafCheck{id: child, lo: key, hi: hi, depth: depth + 1})
+			w.pending = append(w.pending, leafCheck{id: child, branch: uint32(len(w.branches) - 1), elem: uint16(i)})
 		}
 	}
 	return true
 }
 
+// branchKey is the key of element i of a branch page (nil when it is not
+// within the page).
+func branchKey(p []byte, i int) []byte {
+	e := pageHeaderSize + i*elemSize
+	pos, ksize := uint64(native.Uint32(p[e:])), uint64(native.Uint32(p[e+4:]))
+	start := uint64(e) + pos
+	if pos < elemSize || ksize == 0 || start+ksize > uint64(len(p)) {
+		return nil
+	}
+	return p[start : start+ksize]
+}
+
 // drain checks the put-off leaves in file order, reading up to chunkPages
 // pages at a time; a leaf that holds buckets may put off more.
 func (w *pageWalk) drain() {
-	chunk := make([]byte, chunkPages*w.ps)
+	var chunk []byte
 	for len(w.pending) > 0 && w.err == nil && !w.found.stopped() {
 		list := w.pending
 		w.pending = nil
 		slices.SortFunc(list, func(a, b leafCheck) int { return cmp.Compare(a.id, b.id) })
-		for i := 0; i < len(list) && w.err == nil; {
+		for i := 0; i < len(list) && w.err == nil && !w.found.stopped(); {
 			first := list[i].id
 			last := first
 			j := i
@@ -422,6 +442,9 @@ func (w *pageWalk) drain() {
 				j++
 			}
 			n := (last - first + 1) * w.ps
+			if chunk == nil {
+				chunk = make([]byte, chunkPages*w.ps)
+			}
 			if !w.read(chunk[:n], first) {
 				return
 			}
@@ -447,12 +470,17 @@ func (w *pageWalk) leaf(p []byte, l leafCheck) {
 	if overflow := uint64(native.Uint32(p[12:])); overflow > 0 && !w.mark(l.id+1, overflow-1, "leaf's overflow") {
 		return
 	}
-	w.node(p, l.id, flagLeaf, l.lo, l.hi, l.depth)
+	b := &w.branches[l.branch]
+	lo, hi := branchKey(b.page, int(l.elem)), b.hi
+	if int(l.elem)+1 < int(native.Uint16(b.page[10:])) {
+		hi = branchKey(b.page, int(l.elem)+1)
+	}
+	w.node(p, l.id, flagLeaf, lo, hi, b.depth, b.bucket)
 }
 
 // tree checks the B+tree rooted at page id: every key of the subtree lies in
 // [lo, hi) (nil: unbounded).
-func (w *pageWalk) tree(id uint64, lo, hi []byte, depth int) {
+func (w *pageWalk) tree(id uint64, lo, hi []byte, depth int, bucket uint64) {
 	if w.found.stopped() || w.err != nil {
 		return
 	}
@@ -480,7 +508,7 @@ func (w *pageWalk) tree(id uint64, lo, hi []byte, depth int) {
 		return
 	}
 	w.pages++
-	w.node(p, id, flags, lo, hi, depth)
+	w.node(p, id, flags, lo, hi, depth, bucket)
 }
 
 func kindName(flags uint16) string {
@@ -501,7 +529,7 @@ func where(id uint64) string {
 // node checks the elements of a branch or leaf page (p: its first page,
 // or an inline bucket's page when id is 0), then what they point to. Keys
 // must rise strictly, from lo (inclusive) to hi (exclusive).
-func (w *pageWalk) node(p []byte, id uint64, flags uint16, lo, hi []byte, depth int) {
+func (w *pageWalk) node(p []byte, id uint64, flags uint16, lo, hi []byte, depth int, bucket uint64) {
 	count := int(native.Uint16(p[10:]))
 	size := uint64(len(p))
 	if id != 0 {
@@ -515,7 +543,7 @@ func (w *pageWalk) node(p []byte, id uint64, flags uint16, lo, hi []byte, depth 
 		w.found.add("pages", "%s: %d elements do not fit in %d bytes", where(id), count, len(p))
 		return
 	}
-	if flags == flagBranch && w.putOff(p, id, count, depth) {
+	if flags == flagBranch && w.putOff(p, id, count, hi, depth, bucket) {
 		for i := 0; i < count; i++ { // the keys' order; putOff checked their bounds
 			e := pageHeaderSize + i*elemSize
 			pos, ksize := uint64(native.Uint32(p[e:])), uint64(native.Uint32(p[e+4:]))
@@ -572,7 +600,7 @@ func (w *pageWalk) node(p []byte, id uint64, flags uint16, lo, hi []byte, depth 
 				w.found.add("pages", "%s: element %d points to its own page", where(id), i)
 				continue
 			}
-			w.tree(child, key, next, depth+1)
+			w.tree(child, key, next, depth+1, bucket)
 			continue
 		}
 		w.keys++
@@ -601,7 +629,7 @@ func (w *pageWalk) bucket(v, name []byte, where string, depth int) {
 		if len(v) != bucketHeaderLen {
 			w.found.add("pages", "%s: bucket %q has %d bytes after its header", where, short(name), len(v)-bucketHeaderLen)
 		}
-		w.tree(root, nil, nil, depth+1)
+		w.tree(root, nil, nil, depth+1, root)
 		return
 	}
 	inline := v[bucketHeaderLen:]
@@ -613,7 +641,7 @@ func (w *pageWalk) bucket(v, name []byte, where string, depth int) {
 		w.found.add("pages", "%s: inline bucket %q has page kind %#x", where, short(name), f)
 		return
 	}
-	w.node(inline, 0, flagLeaf, nil, nil, depth+1)
+	w.node(inline, 0, flagLeaf, nil, nil, depth+1, 0)
 }
 
 // short cuts a key for a message.

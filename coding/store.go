@@ -40,6 +40,8 @@ type Store struct {
 	// walked is closed when the page walk that vets the file for writing is
 	// over; damage is what it (or a write) found wrong.
 	walked      chan struct{}
+	wantVet     chan struct{} // closed to start vetting at once (a write waits)
+	wantOnce    sync.Once
 	stopWalk    atomic.Bool
 	damage      atomic.Pointer[error]
 	pagesVetted bool  // preflight walked the pages
@@ -200,6 +202,7 @@ func open(path, readOnly string, vetNow bool) (*Store, error) {
 	}
 	if err != nil {
 		s.stopWalk.Store(true)
+		s.hurryVet()
 		<-s.walked
 		s.db.Close()
 		return nil, err
@@ -276,7 +279,8 @@ func (s *Store) openBolt(vetNow bool) error {
 	case s.readOnly != "":
 		close(s.walked) // nothing will be written: nothing to vet
 	default:
-		go s.vet()
+		s.wantVet = make(chan struct{})
+		go s.vetSoon()
 	}
 	return nil
 }
@@ -337,6 +341,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	s.stopWalk.Store(true)
+	s.hurryVet()
 	<-s.walked
 	var err error
 	if s.readOnly == "" && s.damaged() == nil && (s.wrote.Load() || !s.synced) {
@@ -390,6 +395,7 @@ func (s *Store) writable() error {
 	if s.readOnly != "" {
 		return fmt.Errorf("%s is %w: %s; nothing was changed", s.path, ErrReadOnly, s.readOnly)
 	}
+	s.hurryVet()
 	<-s.walked
 	if err := s.damaged(); err != nil {
 		return err

@@ -94,6 +94,10 @@ func Damages() []Damage {
 			child := binary.LittleEndian.Uint64(readPage(tb, p, id)[16+8:])
 			put64(tb, p, id, 16+8, child^1)
 		}},
+		{Name: "branch page: a child that is the branch itself (a loop)", Apply: func(tb testing.TB, p string) {
+			id := branch(tb, p, "texts")
+			put64(tb, p, id, 16+16+8, id)
+		}},
 		{Name: "branch page: a child past the end of the file", Apply: func(tb testing.TB, p string) {
 			put64(tb, p, branch(tb, p, "texts"), 16+8, uint64(fileSize(tb, p)/pageSize)+100)
 		}},
