@@ -22,22 +22,33 @@ import (
 func newProject(t *testing.T) (*Store, string) {
 	t.Helper()
 	s, path := newUncheckedProject(t)
+	checkWhenDone(t, s, path)
+	return s, path
+}
+
+// checkWhenDone closes s when the test is over and checks its file.
+func checkWhenDone(t *testing.T, s *Store, path string) {
 	t.Cleanup(func() {
 		if err := s.Close(); err != nil {
 			t.Errorf("close: %v", err)
 		}
-		if _, err := os.Stat(path); err != nil {
-			return // the test removed or replaced the file
-		}
-		rep, err := CheckFile(path)
-		if errors.Is(err, ErrNotProject) || errors.Is(err, ErrNewerSchema) || errors.Is(err, ErrLocked) {
-			return // the test made it so
-		}
-		if err != nil || !rep.OK() {
-			t.Errorf("check after the test: %v %+v", err, rep.Problems)
-		}
+		checkFile(t, path)
 	})
-	return s, path
+}
+
+// checkFile runs `qcode check` on a project file that a test left.
+func checkFile(t *testing.T, path string) {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		return // the test removed or replaced the file
+	}
+	rep, err := CheckFile(path)
+	if errors.Is(err, ErrNotProject) || errors.Is(err, ErrNewerSchema) || errors.Is(err, ErrLocked) {
+		return // the test made it so
+	}
+	if err != nil || !rep.OK() {
+		t.Errorf("check of %s after the test: %v %+v", filepath.Base(path), err, rep.Problems)
+	}
 }
 
 // newUncheckedProject is newProject for a test that damages the file.
