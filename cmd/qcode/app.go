@@ -150,13 +150,13 @@ func rangeArgs(min, max int, what string) cobra.PositionalArgs {
 	}
 }
 
-// open opens the project named by -p (for reading only, or for writing),
-// with a hint when there is none.
-func (a *app) open(readOnly bool) (*coding.Store, error) {
-	open := coding.Open
-	if readOnly {
-		open = coding.OpenReadOnly
-	}
+// open opens the project named by -p, with a hint when there is none.
+func (a *app) open() (*coding.Store, error) { return a.openWith(coding.Open) }
+
+// openReadOnly is open for a command that only reads.
+func (a *app) openReadOnly() (*coding.Store, error) { return a.openWith(coding.OpenReadOnly) }
+
+func (a *app) openWith(open func(string) (*coding.Store, error)) (*coding.Store, error) {
 	s, err := open(a.project)
 	if errors.Is(err, coding.ErrNoProject) {
 		return nil, a.noProject()
@@ -170,18 +170,18 @@ func (a *app) noProject() error {
 
 // withStore opens the project for writing, runs fn and closes the project.
 func (a *app) withStore(fn func(s *coding.Store) error) error {
-	return a.with(false, fn)
+	return a.with(a.open, fn)
 }
 
 // withReader is withStore for a command that only reads: the project is
 // opened read-only (a shared lock) and left byte for byte as it was, its
 // time stamp included, so that a report does not wake a sync folder.
 func (a *app) withReader(fn func(s *coding.Store) error) error {
-	return a.with(true, fn)
+	return a.with(a.openReadOnly, fn)
 }
 
-func (a *app) with(readOnly bool, fn func(s *coding.Store) error) error {
-	s, err := a.open(readOnly)
+func (a *app) with(open func() (*coding.Store, error), fn func(s *coding.Store) error) error {
+	s, err := open()
 	if err != nil {
 		return err
 	}
