@@ -3,7 +3,7 @@ package coding
 import (
 	"cmp"
 	"encoding/binary"
-	"fmt"
+	"errors"
 	"math"
 )
 
@@ -221,7 +221,7 @@ type rbuf struct {
 }
 
 // errCorrupt is a record that does not decode: a kind of ErrDamaged.
-var errCorrupt = fmt.Errorf("%w: a record does not read", ErrDamaged)
+var errCorrupt error = &kindError{kind: ErrDamaged, err: errors.New("a record does not read")}
 
 func (r *rbuf) uvarint() uint64 {
 	if r.err != nil {

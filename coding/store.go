@@ -148,7 +148,7 @@ func Create(path string, opts CreateOptions) (*Store, error) {
 // with ErrReadOnly. A file that is not a qcode project is refused with
 // ErrNotProject, one that is cut short or misses a bucket with ErrDamaged;
 // other damage is found by a walk of every page that writes wait for (see
-// walkPages), and then writes fail with ErrDamaged.
+// walkPages and vetSoon), and then writes fail with ErrDamaged.
 func Open(path string) (*Store, error) { return open(path, "", false) }
 
 // OpenReadOnly opens a project for reading only: bbolt's shared lock, no
@@ -243,8 +243,9 @@ func (s *Store) preflight(vetNow bool) (fileHead, error) {
 }
 
 // openBolt opens the file with bbolt, read-only when the store is; a file
-// that turns out not to be writable opens read-only. A writable store then vets the file in the background (writes
-// wait for it); vetNow vets it before returning.
+// that turns out not to be writable opens read-only. A writable store then
+// vets the file in the background (writes wait for it); vetNow vets it
+// before returning.
 func (s *Store) openBolt(vetNow bool) error {
 	opts := boltOptions()
 	opts.ReadOnly = s.readOnly != ""
