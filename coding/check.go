@@ -201,6 +201,7 @@ type recordCheck struct {
 	journal map[uint64]CoderID
 
 	nSegments, nCodings, nMemos, nJournal int
+	namesMissing                          int // segments without their segname entry
 }
 
 func (c *recordCheck) summary() []string {
@@ -338,7 +339,7 @@ func (c *recordCheck) checkCases() {
 			return nil
 		}
 		c.cases[CaseID(getU64(k))] = true
-		c.checkPairs("cases", fmt.Sprintf("case %d", getU64(k)), r.attrs)
+		c.checkPairs("cases", caseName(getU64(k)), r.attrs)
 		if got := names.Get([]byte(r.name)); !bytes.Equal(got, k) {
 			c.add("casename", "case %d %q: expected %x, found %x", getU64(k), short([]byte(r.name)), k, got)
 		}
@@ -356,7 +357,7 @@ func (c *recordCheck) checkCases() {
 	})
 }
 
-func (c *recordCheck) checkPairs(kind, what string, pairs []strPair) {
+func (c *recordCheck) checkPairs(kind string, what fmt.Stringer, pairs []strPair) {
 	for _, p := range pairs {
 		if !c.strs[p.name] || !c.strs[p.value] {
 			c.add(kind, "%s: attribute (%d, %d) names a string not in strs", what, p.name, p.value)
@@ -377,7 +378,7 @@ func (c *recordCheck) checkSegments() {
 			return nil
 		}
 		ref := getU64(k)
-		what := fmt.Sprintf("segment %d (%q)", ref, short([]byte(r.id)))
+		what := segmentName{ref, r.id}
 		if _, ok := c.sources[r.source]; !ok {
 			c.add("segments", "%s: source %d does not exist", what, r.source)
 		}
@@ -393,6 +394,7 @@ func (c *recordCheck) checkSegments() {
 			byCase.expect(pairKey(uint64(r.caseID), ref))
 		}
 		if names.Get(segNameKey(r.id, SegRef(ref))) == nil {
+			c.namesMissing++
 			c.add("segname", "%s: expected key %q+%x, found none", what, short([]byte(r.id)), k)
 		}
 		return nil
@@ -400,6 +402,15 @@ func (c *recordCheck) checkSegments() {
 	texts.finish()
 	bySource.finish()
 	byCase.finish()
+	// Every segment found its entry; as many entries as that means no
+	// stray one, else look each entry's segment up.
+	n, cur := 0, names.Cursor()
+	for k, _ := cur.First(); k != nil; k, _ = cur.Next() {
+		n++
+	}
+	if n == c.nSegments-c.namesMissing {
+		return
+	}
 	segs := c.bucket(bktSegments)
 	names.ForEach(func(k, v []byte) error {
 		i := bytes.IndexByte(k, 0)
@@ -431,7 +442,7 @@ func (c *recordCheck) checkCodings() {
 			return nil
 		}
 		key := parseCodingKey(k)
-		what := fmt.Sprintf("coding (segment %d, code %d, coder %d, span %d–%d)", key.Seg, key.Code, key.Coder, key.Span.Start, key.Span.End)
+		what := codingName(key)
 		if len(v) != 9 || v[8]&^flagStarred != 0 {
 			c.add("codings", "%s: value %x, want time(8) and flags(1)", what, short(v))
 		}
@@ -553,6 +564,27 @@ func (c *recordCheck) checkJournal() {
 	for _, seq := range seqs {
 		c.add("undo", "journal entry %d is on no coder's undo stack", seq)
 	}
+}
+
+// segmentName and codingName name a record in a message; they are
+// formatted only when a problem is found.
+type segmentName struct {
+	ref uint64
+	id  string
+}
+
+func (n segmentName) String() string {
+	return fmt.Sprintf("segment %d (%q)", n.ref, short([]byte(n.id)))
+}
+
+type codingName codingKey
+
+type caseName uint64
+
+func (n caseName) String() string { return fmt.Sprintf("case %d", uint64(n)) }
+
+func (n codingName) String() string {
+	return fmt.Sprintf("coding (segment %d, code %d, coder %d, span %d–%d)", n.Seg, n.Code, n.Coder, n.Span.Start, n.Span.End)
 }
 
 // indexJoin checks an index whose keys, within each group (the first width

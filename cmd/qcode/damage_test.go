@@ -85,3 +85,29 @@ func TestDamagedProjects(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckCommand: a sound project prints "ok: …" with what was checked;
+// a damaged one lists the first few problems of each kind and how many
+// more, on stdout, and says so in one line on stderr, exit 1.
+func TestCheckCommand(t *testing.T) {
+	p := codedProject(t)
+	out, errs, code := qcode(t, "-p", p, "check")
+	if code != 0 || errs != "" || !strings.HasPrefix(out, "ok: "+p+": ") || !strings.Contains(out, "codings") {
+		t.Errorf("sound project: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	dir := t.TempDir()
+	base := codingtest.DamageBase(t, dir)
+	for _, d := range codingtest.Damages() {
+		if d.Name != "branch page: kind" {
+			continue
+		}
+		d.Apply(t, base)
+	}
+	out, errs, code = qcode(t, "-p", base, "check")
+	if code != 1 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "damaged project: ") {
+		t.Errorf("damaged project: exit %d, stderr %q", code, errs)
+	}
+	if !strings.HasPrefix(out, base+" is damaged:\n  pages: ") || !strings.Contains(out, "is neither in use nor free") || !strings.Contains(out, "    … and ") {
+		t.Errorf("damaged project: stdout\n%s", out)
+	}
+}
