@@ -79,7 +79,10 @@ func writeCodings(tx *bolt.Tx, changes []codingChange, known func(codingKey) *co
 		if known != nil {
 			before = known(c.key)
 		} else {
-			before = codingAt(tx, c.key)
+			var err error
+			if before, err = readCoding(tx, c.key); err != nil {
+				return nil, err
+			}
 		}
 		if (before == nil && c.after == nil) || (before != nil && c.after != nil && *before == *c.after) {
 			continue
@@ -155,7 +158,7 @@ func writeCodings(tx *bolt.Tx, changes []codingChange, known func(codingKey) *co
 		bucket []byte
 		list   []putDel
 	}{{bktByCode, byCode}, {bktByCoder, byCoder}} {
-		if err := applySorted(tx.Bucket(w.bucket), w.list); err != nil {
+		if err := applyIndex(tx.Bucket(w.bucket), w.bucket, w.list); err != nil {
 			return nil, err
 		}
 	}
@@ -206,6 +209,29 @@ func writeCodings(tx *bolt.Tx, changes []codingChange, known func(codingKey) *co
 	return ops, nil
 }
 
+// applyIndex is applySorted for an index of the codings: an entry a
+// removed coding should have and has not means the index does not match the
+// records, and the write stops there (its transaction is rolled back).
+func applyIndex(b *bolt.Bucket, name []byte, list []putDel) error {
+	slices.SortFunc(list, func(x, y putDel) int { return bytes.Compare(x.key, y.key) })
+	c := b.Cursor()
+	for _, w := range list {
+		if w.put {
+			if err := b.Put(w.key, nil); err != nil {
+				return err
+			}
+			continue
+		}
+		if k, _ := c.Seek(w.key); !bytes.Equal(k, w.key) {
+			return errorf(errCorrupt, "%s has no entry %x for a coding being removed", name, w.key)
+		}
+		if err := c.Delete(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func applySorted(b *bolt.Bucket, list []putDel) error {
 	slices.SortFunc(list, func(x, y putDel) int { return bytes.Compare(x.key, y.key) })
 	for _, w := range list {
@@ -230,11 +256,22 @@ func addCounts(tx *bolt.Tx, code CodeID, coder CoderID, codings, segments int64)
 	b := tx.Bucket(bktCounts)
 	key := countKey(code, coder)
 	var n, segs int64
-	if v := b.Get(key); len(v) == 16 {
+	v := b.Get(key)
+	if v != nil {
+		if len(v) != 16 {
+			return errorf(errCorrupt, "the tally of code %d, coder %d has the value %x", code, coder, short(v))
+		}
 		n, segs = int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint64(v[8:]))
 	}
+	// A tally counts codings, and the segments among them: never below
+	// zero, never more segments than codings, both zero or neither.
+	sound := func(n, segs int64) bool { return n >= 0 && segs >= 0 && segs <= n && (n == 0) == (segs == 0) }
+	if !sound(n, segs) || !sound(n+codings, segs+segments) {
+		return errorf(errCorrupt, "the tally of code %d, coder %d (%d codings on %d segments) would become %d on %d",
+			code, coder, n, segs, n+codings, segs+segments)
+	}
 	n, segs = n+codings, segs+segments
-	if n <= 0 {
+	if n == 0 {
 		return b.Delete(key)
 	}
 	out := make([]byte, 16)

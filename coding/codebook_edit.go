@@ -332,7 +332,7 @@ func (s *Store) Usage(path string) (codings, segments int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		seen := map[SegRef]bool{}
 		for _, id := range s.Codebook().Subtree(c.ID) {
 			walkByCode(tx, id, func(k codingKey) {

@@ -46,7 +46,7 @@ func (s *Store) loadCoders(tx *bolt.Tx) error {
 // forgetCoders reloads the coder cache after a failed transaction that may
 // have added a coder it then rolled back.
 func (s *Store) forgetCoders() {
-	_ = s.db.View(s.loadCoders)
+	_ = s.view(s.loadCoders)
 }
 
 // ensureCoder returns the coder's id, adding the coder on first use.

@@ -388,7 +388,7 @@ func (c CodingRecord) CSV() []string {
 // ExportCodings calls fn for every coding, in segment order.
 func (s *Store) ExportCodings(fn func(CodingRecord) error) error {
 	book := s.Codebook()
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		names := newSourceNames(tx)
 		segs, memos := tx.Bucket(bktSegments), tx.Bucket(bktMemos)
 		var lastRef SegRef

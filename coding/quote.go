@@ -71,7 +71,7 @@ func (s *Store) Quotes(q QuoteQuery) (QuoteBank, error) {
 		return QuoteBank{}, errorf(ErrInvalidInput, "quotes per code must not be negative (got %d)", q.PerCode)
 	}
 	var out QuoteBank
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		allowed, err := s.allowedCoders(tx, q.Coders)
 		if err != nil {
 			return err

@@ -124,7 +124,7 @@ func (s *Store) report(q ReportQuery) (Report, error) {
 	if q.Unit != "" {
 		out.Unit = q.Unit
 	}
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		allowed, err := s.allowedCoders(tx, q.Coders)
 		if err != nil {
 			return err

@@ -59,7 +59,7 @@ func (r sourceRecord) source(id SourceID) Source {
 // Sources lists the project's sources in import order.
 func (s *Store) Sources() ([]Source, error) {
 	var out []Source
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = readSources(tx)
 		return err

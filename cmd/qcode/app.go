@@ -104,6 +104,7 @@ With no command, qcode opens the coding screen on the project.`,
 		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
 		a.undoCommand(false), a.logCommand(),
 		a.agreeCommand(), a.disagreementsCommand(), a.settleCommand(), a.mergeCommand(),
+		a.checkCommand(),
 	)
 	return root
 }
@@ -158,8 +159,13 @@ func rangeArgs(min, max int, what string) cobra.PositionalArgs {
 }
 
 // open opens the project named by -p, with a hint when there is none.
-func (a *app) open() (*coding.Store, error) {
-	s, err := coding.Open(a.project)
+func (a *app) open() (*coding.Store, error) { return a.openWith(coding.Open) }
+
+// openReadOnly is open for a command that only reads.
+func (a *app) openReadOnly() (*coding.Store, error) { return a.openWith(coding.OpenReadOnly) }
+
+func (a *app) openWith(open func(string) (*coding.Store, error)) (*coding.Store, error) {
+	s, err := open(a.project)
 	if errors.Is(err, coding.ErrNoProject) {
 		return nil, a.noProject()
 	}
@@ -179,9 +185,20 @@ func (a *app) noProject() error {
 	return fmt.Errorf("no project at %s: create one with `qcode init %s --codebook pq`, name another with -p, or try `qcode demo`", a.project, a.project)
 }
 
-// withStore opens the project, runs fn and closes the project.
+// withStore opens the project for writing, runs fn and closes the project.
 func (a *app) withStore(fn func(s *coding.Store) error) error {
-	s, err := a.open()
+	return a.with(a.open, fn)
+}
+
+// withReader is withStore for a command that only reads: the project is
+// opened read-only (a shared lock) and left byte for byte as it was, its
+// time stamp included, so that a report does not wake a sync folder.
+func (a *app) withReader(fn func(s *coding.Store) error) error {
+	return a.with(a.openReadOnly, fn)
+}
+
+func (a *app) with(open func() (*coding.Store, error), fn func(s *coding.Store) error) error {
+	s, err := open()
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ action; no coding is ever lost by a rename, move or merge.`,
 			if err := checkFormat(format, listFormats); err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error { return a.listCodebook(s, format) })
+			return a.withReader(func(s *coding.Store) error { return a.listCodebook(s, format) })
 		},
 	}
 	formatFlag(cmd, &format)
@@ -100,7 +100,7 @@ func (a *app) codebookExport() *cobra.Command {
 			if err := checkFormat(format, []string{"yaml", "json"}); err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				var b bytes.Buffer
 				if err := coding.WriteCodebook(&b, s.Codebook().Specs(), format); err != nil {
 					return err

@@ -80,7 +80,7 @@ func (a *app) codingsExport() *cobra.Command {
 			if err := checkFormat(format, []string{"csv", "json"}); err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				if format == "json" {
 					list := []coding.CodingRecord{}
 					if err := s.ExportCodings(func(r coding.CodingRecord) error { list = append(list, r); return nil }); err != nil {
@@ -152,7 +152,7 @@ func (a *app) logCommand() *cobra.Command {
 			if err := checkFormat(format, listFormats); err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				hist, err := s.History(n)
 				if err != nil {
 					return err

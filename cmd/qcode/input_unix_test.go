@@ -11,21 +11,6 @@ import (
 	"time"
 )
 
-// fileState is the project file's bytes and modification time: a command
-// refused before the project was opened leaves both alone.
-func fileState(t *testing.T, p string) string {
-	t.Helper()
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := os.Stat(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return info.ModTime().String() + string(data)
-}
-
 func TestSpecialFilesAreRefused(t *testing.T) {
 	p, dir := project(t)
 	fifo := func(name string) string {
@@ -54,7 +39,7 @@ func TestSpecialFilesAreRefused(t *testing.T) {
 	for _, c := range cases {
 		name := c.args[0] + " " + strings.SplitN(c.want, ":", 2)[0]
 		t.Run(name, func(t *testing.T) {
-			before := fileState(t, p)
+			before := stateOf(t, p)
 			type result struct {
 				errs string
 				code int
@@ -73,7 +58,7 @@ func TestSpecialFilesAreRefused(t *testing.T) {
 			if r.code != 1 || r.errs != "qcode: "+c.want+"\n" {
 				t.Errorf("exit %d, stderr %q; want 1, %q", r.code, r.errs, "qcode: "+c.want+"\n")
 			}
-			if fileState(t, p) != before {
+			if !stateOf(t, p).same(before) {
 				t.Error("the project file changed")
 			}
 		})

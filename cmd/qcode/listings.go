@@ -23,7 +23,7 @@ func (a *app) infoCommand() *cobra.Command {
 			if err := checkFormat(format, listFormats); err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				info, err := s.Info()
 				if err != nil {
 					return err
@@ -99,7 +99,7 @@ segments nobody coded, or that the coder named by an explicit --coder has not.`,
 				}
 				q.Attr = coding.Attribute{Name: name, Value: value}
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				segs, err := s.Segments(q)
 				if err != nil {
 					return err

@@ -51,7 +51,7 @@ segment with no case counts as its own case.
 				return err
 			}
 			q.Coders = a.coderFilter(cmd)
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				r, err := s.Report(q)
 				if err != nil {
 					return err
@@ -353,7 +353,7 @@ text as coded (and still lists them).`,
 			}
 			q.Coders = a.coderFilter(cmd)
 			q.Redact = !noRedact
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				bank, err := s.Quotes(q)
 				if err != nil {
 					return err
@@ -435,7 +435,7 @@ come later.`,
 			}
 			opts.Date = date
 			out := args[0]
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				var buf bytes.Buffer
 				hits, err := s.ExportMarkdown(&buf, opts)
 				if err != nil {

@@ -45,7 +45,7 @@ Default coders: everyone with codings except consensus.`,
 			}
 			q.Units = coding.UnitScope(units)
 			q.Coders = splitList(coders)
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				res, err := s.Agreement(q)
 				if err != nil {
 					return err
@@ -126,7 +126,7 @@ items goes to stderr. Settle an item with qcode settle.`,
 				return err
 			}
 			q.Coders = splitList(coders)
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				list, err := s.Disagreements(q)
 				if err != nil {
 					return err
