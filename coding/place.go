@@ -25,7 +25,7 @@ func (s *Store) SetPlace(coder string, seg SegRef) error {
 	}
 	key, val := []byte(coder), u64(uint64(seg))
 	same := false
-	if err := s.db.View(func(tx *bolt.Tx) error {
+	if err := s.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bktPlaces); b != nil {
 			same = bytes.Equal(b.Get(key), val)
 		}
@@ -38,7 +38,7 @@ func (s *Store) SetPlace(coder string, seg SegRef) error {
 		return err
 	}
 	defer done()
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bktSegments).Get(val) == nil {
 			return errorf(ErrNotFound, "segment %d", seg)
 		}
@@ -54,7 +54,7 @@ func (s *Store) SetPlace(coder string, seg SegRef) error {
 // recorded, or that segment is gone (its import undone since).
 func (s *Store) Place(coder string) (SegRef, bool) {
 	var out SegRef
-	_ = s.db.View(func(tx *bolt.Tx) error {
+	_ = s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bktPlaces)
 		if b == nil || coder == "" {
 			return nil

@@ -227,7 +227,7 @@ func (s *Store) newQuoteMaker(tx *bolt.Tx, template string, showIDs, redact bool
 // piiScanner makes a scanner for the project's case names.
 func (s *Store) piiScanner() (*PIIScanner, error) {
 	var names []string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		names = caseNames(tx)
 		return nil
 	})
