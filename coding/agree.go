@@ -84,7 +84,7 @@ func (s *Store) Agreement(q AgreeQuery) (Agreement, error) {
 	if err != nil {
 		return out, err
 	}
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		names, ids, err := s.comparedCoders(tx, q.Coders)
 		if err != nil {
 			return err

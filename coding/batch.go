@@ -69,18 +69,18 @@ type putDel struct {
 // keys), values in one arena, and each index is written in its order
 // through a permutation of the operations.
 func writeCodings(tx *bolt.Tx, changes []codingChange, known func(codingKey) *codingState) ([]op, error) {
-	ops := codingOps(tx, lastChanges(changes), known)
-	if len(ops) == 0 {
-		return nil, nil
+	ops, err := codingOps(tx, lastChanges(changes), known)
+	if err != nil || len(ops) == 0 {
+		return nil, err
 	}
 	tallies := tallyDeltas(tx.Bucket(bktCodings), ops) // before writing: see tallyDeltas
 	if err := putCodings(tx, ops); err != nil {
 		return nil, err
 	}
-	if err := putIndex(tx.Bucket(bktByCode), ops, byCodeOrder, codingKey.appendByCode); err != nil {
+	if err := putIndex(tx, bktByCode, ops, byCodeOrder, codingKey.appendByCode); err != nil {
 		return nil, err
 	}
-	if err := putIndex(tx.Bucket(bktByCoder), ops, byCoderOrder, codingKey.appendByCoder); err != nil {
+	if err := putIndex(tx, bktByCoder, ops, byCoderOrder, codingKey.appendByCoder); err != nil {
 		return nil, err
 	}
 	return ops, addTallies(tx, tallies)
@@ -120,14 +120,17 @@ func strictlySorted(changes []codingChange) bool {
 
 // codingOps reads each change's state before it and keeps the changes that
 // change something, as operations in key order.
-func codingOps(tx *bolt.Tx, uniq []codingChange, known func(codingKey) *codingState) []op {
+func codingOps(tx *bolt.Tx, uniq []codingChange, known func(codingKey) *codingState) ([]op, error) {
 	var ops []op
 	for i, c := range uniq {
 		var before *codingState
 		if known != nil {
 			before = known(c.key)
 		} else {
-			before = codingAt(tx, c.key)
+			var err error
+			if before, err = readCoding(tx, c.key); err != nil {
+				return nil, err
+			}
 		}
 		if (before == nil && c.after == nil) || (before != nil && c.after != nil && *before == *c.after) {
 			continue
@@ -137,7 +140,7 @@ func codingOps(tx *bolt.Tx, uniq []codingChange, known func(codingKey) *codingSt
 		}
 		ops = append(ops, op{kind: opCoding, key: c.key, before: before, after: c.after})
 	}
-	return ops
+	return ops, nil
 }
 
 // tally is a change to the maintained count of one code by one coder.
@@ -221,8 +224,10 @@ func putCodings(tx *bolt.Tx, ops []op) error {
 }
 
 // putIndex adds the index keys of the codings the batch adds and deletes
-// those of the codings it removes, in the index's key order.
-func putIndex(b *bolt.Bucket, ops []op, order func(x, y codingKey) int, appendKey func(codingKey, []byte) []byte) error {
+// those of the codings it removes, in the index's key order. An entry a
+// removed coding should have and has not means the index does not match the
+// records, and the write stops there (its transaction is rolled back).
+func putIndex(tx *bolt.Tx, name []byte, ops []op, order func(x, y codingKey) int, appendKey func(codingKey, []byte) []byte) error {
 	var perm []int32
 	for i := range ops {
 		if (ops[i].before == nil) != (ops[i].after == nil) {
@@ -230,16 +235,21 @@ func putIndex(b *bolt.Bucket, ops []op, order func(x, y codingKey) int, appendKe
 		}
 	}
 	slices.SortFunc(perm, func(x, y int32) int { return order(ops[x].key, ops[y].key) })
+	b := tx.Bucket(name)
+	c := b.Cursor()
 	key := make([]byte, 0, codingKeyLen)
 	for _, i := range perm {
 		key = appendKey(ops[i].key, key[:0])
-		var err error
 		if ops[i].after != nil {
-			err = b.Put(key, nil)
-		} else {
-			err = b.Delete(key)
+			if err := b.Put(key, nil); err != nil {
+				return err
+			}
+			continue
 		}
-		if err != nil {
+		if k, _ := c.Seek(key); !bytes.Equal(k, key) {
+			return errorf(errCorrupt, "%s has no entry %x for a coding being removed", name, key)
+		}
+		if err := c.Delete(); err != nil {
 			return err
 		}
 	}
@@ -291,11 +301,22 @@ func addCounts(tx *bolt.Tx, code CodeID, coder CoderID, codings, segments int64)
 	b := tx.Bucket(bktCounts)
 	key := countKey(code, coder)
 	var n, segs int64
-	if v := b.Get(key); len(v) == 16 {
+	v := b.Get(key)
+	if v != nil {
+		if len(v) != 16 {
+			return errorf(errCorrupt, "the tally of code %d, coder %d has the value %x", code, coder, short(v))
+		}
 		n, segs = int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint64(v[8:]))
 	}
+	// A tally counts codings, and the segments among them: never below
+	// zero, never more segments than codings, both zero or neither.
+	sound := func(n, segs int64) bool { return n >= 0 && segs >= 0 && segs <= n && (n == 0) == (segs == 0) }
+	if !sound(n, segs) || !sound(n+codings, segs+segments) {
+		return errorf(errCorrupt, "the tally of code %d, coder %d (%d codings on %d segments) would become %d on %d",
+			code, coder, n, segs, n+codings, segs+segments)
+	}
 	n, segs = n+codings, segs+segments
-	if n <= 0 {
+	if n == 0 {
 		return b.Delete(key)
 	}
 	out := make([]byte, 16)

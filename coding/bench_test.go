@@ -2,6 +2,7 @@ package coding_test
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -168,6 +169,37 @@ func BenchmarkOpen1M(b *testing.B) {
 	codingtest.Budget(b, "open a 1,000,000-segment project (median)", median(clean), 300*time.Millisecond)
 	st, _ := os.Stat(path)
 	b.Logf("project file: %d MB", st.Size()>>20)
+}
+
+// BenchmarkVet1M opens the full project for writing and waits until its
+// first write may go: Open walks the branch pages before anything is read,
+// then every page is walked in the background (the coding screen's first
+// frame does not wait for that walk; its first write does). Also the full
+// `qcode check` of the same file.
+func BenchmarkVet1M(b *testing.B) {
+	path := codingtest.Project(b, codingtest.Full)
+	var open, vet []time.Duration
+	for i := 0; i < max(3, b.N); i++ {
+		start := time.Now()
+		s, err := coding.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		open = append(open, time.Since(start))
+		if _, err := s.Undo("nobody"); !errors.Is(err, coding.ErrNothingUndo) {
+			b.Fatal(err) // refused at once, once the walk is over
+		}
+		vet = append(vet, time.Since(start))
+		s.Close()
+	}
+	b.Logf("open for writing, branch pages walked (median): %s", median(open))
+	b.Logf("open, then every page walked before the first write (median): %s, worst %s", median(vet), percentile(vet, 100))
+	start := time.Now()
+	rep, err := coding.CheckFile(path)
+	if err != nil || !rep.OK() {
+		b.Fatal(err, rep.Problems)
+	}
+	b.Logf("qcode check of the full project: %s (%s)", time.Since(start).Round(time.Millisecond), strings.Join(rep.Checked, "; "))
 }
 
 func median(d []time.Duration) time.Duration { return percentile(d, 50) }

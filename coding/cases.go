@@ -171,7 +171,7 @@ func (s *Store) ImportCases(actor string, cases []corpus.Case) (CasesResult, err
 // Cases lists the project's cases with their attributes.
 func (s *Store) Cases() ([]Case, error) {
 	var out []Case
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		in := newInterner(tx, nil)
 		return tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
 			r, err := decodeCase(v)

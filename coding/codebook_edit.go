@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"qcode/corpus"
+	"qcode/corpus/printable"
 )
 
 // CodeDetails are a code's editable fields other than its place in the tree.
@@ -33,9 +36,17 @@ func checkName(name string) error {
 	case strings.TrimSpace(name) == "":
 		return errorf(ErrInvalidInput, "a code needs a name")
 	case strings.Contains(name, "/"):
-		return errorf(ErrInvalidInput, "code name %q: \"/\" separates levels of a path", name)
+		return errorf(ErrInvalidInput, "code name %q: \"/\" separates levels of a path", corpus.Excerpt(name))
 	case name != strings.TrimSpace(name):
-		return errorf(ErrInvalidInput, "code name %q has surrounding spaces", name)
+		return errorf(ErrInvalidInput, "code name %q has surrounding spaces", corpus.Excerpt(name))
+	}
+	// A code name is printed everywhere (tables, reports, the TUI): a
+	// control character in it would act on the terminal.
+	if _, r, bad := printable.Find(name); bad || strings.ContainsAny(name, "\n\t") {
+		if !bad {
+			r = rune(name[strings.IndexAny(name, "\n\t")])
+		}
+		return errorf(ErrInvalidInput, "code name %q holds a control character (%U): code names are plain text on one line", corpus.Excerpt(name), r)
 	}
 	return nil
 }
@@ -341,7 +352,7 @@ func (s *Store) Usage(path string) (codings, segments int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		seen := map[SegRef]bool{}
 		for _, id := range s.Codebook().Subtree(c.ID) {
 			walkByCode(tx, id, func(k codingKey) {

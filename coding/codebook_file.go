@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"qcode/corpus"
 )
 
 // CodeSpec is a code as written in a codebook file (YAML or JSON) and in the
@@ -54,13 +56,13 @@ func checkSpecs(specs []CodeSpec, prefix string) error {
 	for _, sp := range specs {
 		if err := checkName(sp.Name); err != nil {
 			if prefix != "" {
-				return fmt.Errorf("under %s: %w", strings.TrimSuffix(prefix, "/"), err)
+				return fmt.Errorf("under %s: %w", corpus.Excerpt(strings.TrimSuffix(prefix, "/")), err)
 			}
 			return err
 		}
 		key := strings.ToLower(sp.Name)
 		if seen[key] {
-			return errorf(ErrInvalidInput, "code %q appears twice", prefix+sp.Name)
+			return errorf(ErrInvalidInput, "code %q appears twice", corpus.Excerpt(prefix+sp.Name))
 		}
 		seen[key] = true
 		if err := checkSpecs(sp.Codes, prefix+sp.Name+"/"); err != nil {
@@ -80,13 +82,13 @@ func ParseCodebook(name string, data []byte) ([]CodeSpec, error) {
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&f); err != nil {
-			return nil, errorf(ErrInvalidInput, "%s: %s", filepath.Base(name), jsonErrorWhere(data, err))
+			return nil, errorf(ErrInvalidInput, "%s: %s", filepath.Base(name), corpus.Cut(jsonErrorWhere(data, err), 200))
 		}
 	case ".yaml", ".yml":
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&f); err != nil && err != io.EOF {
-			return nil, errorf(ErrInvalidInput, "%s: %s", filepath.Base(name), yamlMessage(err))
+			return nil, errorf(ErrInvalidInput, "%s: %s", filepath.Base(name), corpus.Cut(yamlMessage(err), 200))
 		}
 	case ".qdc":
 		return nil, errorf(ErrInvalidInput, "%s: REFI-QDA codebooks (.qdc) are not read yet; use YAML or JSON", filepath.Base(name))

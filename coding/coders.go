@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	bolt "go.etcd.io/bbolt"
+
+	"qcode/corpus"
 )
 
 // CoderID is a coder's internal number.
@@ -21,7 +23,7 @@ func CheckCoderName(name string) error {
 		return errorf(ErrInvalidInput, "coder name is empty")
 	}
 	if strings.ContainsRune(name, ',') || strings.IndexFunc(name, unicode.IsControl) >= 0 || name != strings.TrimSpace(name) {
-		return errorf(ErrInvalidInput, "coder name %q: no commas, control characters or surrounding spaces", name)
+		return errorf(ErrInvalidInput, "coder name %q: no commas, control characters or surrounding spaces", corpus.Excerpt(name))
 	}
 	return nil
 }
@@ -44,7 +46,7 @@ func (s *Store) loadCoders(tx *bolt.Tx) error {
 // forgetCoders reloads the coder cache after a failed transaction that may
 // have added a coder it then rolled back.
 func (s *Store) forgetCoders() {
-	_ = s.db.View(s.loadCoders)
+	_ = s.view(s.loadCoders)
 }
 
 // ensureCoder returns the coder's id, adding the coder on first use.

@@ -47,12 +47,24 @@ func decodeCodingValue(v []byte) (t int64, starred bool) {
 
 // codingAt reads a coding's state (nil when absent).
 func codingAt(tx *bolt.Tx, k codingKey) *codingState {
-	v := tx.Bucket(bktCodings).Get(k.bytes())
+	st, _ := readCoding(tx, k)
+	return st
+}
+
+// readCoding is codingAt for a write, which must not build on a value that
+// does not read.
+func readCoding(tx *bolt.Tx, k codingKey) (*codingState, error) {
+	key := k.bytes()
+	v := tx.Bucket(bktCodings).Get(key)
 	if v == nil {
-		return nil
+		return nil, nil
+	}
+	var err error
+	if len(v) != 9 || v[8]&^flagStarred != 0 {
+		err = errorf(errCorrupt, "coding %x has the value %x", key, short(v))
 	}
 	t, starred := decodeCodingValue(v)
-	return &codingState{Time: t, Starred: starred, Memo: string(tx.Bucket(bktMemos).Get(k.bytes()))}
+	return &codingState{Time: t, Starred: starred, Memo: string(tx.Bucket(bktMemos).Get(key))}, err
 }
 
 func hasPrefix(b *bolt.Bucket, prefix []byte) bool {
@@ -270,7 +282,7 @@ func (s *Store) updateCoding(actor string, k CodingKey, desc string, change func
 // coders (nil: every coder).
 func (s *Store) CodingsOf(seg SegRef, coders []CoderID) ([]Coding, error) {
 	var out []Coding
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		out = s.readCodings(tx, seg, coders)
 		return nil
 	})
@@ -315,7 +327,7 @@ type CodeCount struct {
 // any coding.
 func (s *Store) Counts() ([]CodeCount, error) {
 	var out []CodeCount
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bktCounts).ForEach(func(k, v []byte) error {
 			out = append(out, CodeCount{
 				Code:     CodeID(binary.BigEndian.Uint32(k)),

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"qcode/corpus"
 )
 
 // CodingColumns are the columns of a codings file, in order; the first
@@ -38,17 +40,40 @@ type codingRow struct {
 	memo          *string
 }
 
-// ImportCodings reads a codings CSV (segment,code,coder[,start,end,starred,memo])
-// and applies every row in one transaction: a bad row (unknown segment,
-// bad span, unknown column) fails the whole file with an error naming its
-// line, and the project is left as it was. New code paths are created and
-// listed in NewCodes.
-func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, error) {
+// CodingsFile is a codings CSV as read by ReadCodings, not yet applied.
+type CodingsFile struct {
+	file string // base name, for messages
+	rows []codingRow
+}
+
+// ReadCodings reads a codings CSV (segment,code,coder[,start,end,starred,memo])
+// without the project: a malformed file fails here, naming its line, before
+// the project is opened (and locked) for ImportCodingsFile.
+func ReadCodings(name string, r io.Reader) (*CodingsFile, error) {
 	file := filepath.Base(name)
 	rows, err := parseCodingRows(file, r)
 	if err != nil {
+		return nil, err
+	}
+	return &CodingsFile{file: file, rows: rows}, nil
+}
+
+// ImportCodings reads a codings CSV and applies it: ReadCodings, then
+// ImportCodingsFile.
+func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, error) {
+	f, err := ReadCodings(name, r)
+	if err != nil {
 		return CodingsImport{}, err
 	}
+	return s.ImportCodingsFile(actor, f)
+}
+
+// ImportCodingsFile applies every row of a codings file in one transaction:
+// a bad row (unknown segment, bad span) fails the whole file with an error
+// naming its line, and the project is left as it was. New code paths are
+// created and listed in NewCodes.
+func (s *Store) ImportCodingsFile(actor string, f *CodingsFile) (CodingsImport, error) {
+	file, rows := f.file, f.rows
 	out := CodingsImport{Rows: len(rows)}
 	defer bulkGC()()
 	res, err := s.act(actor, "import codings from "+file, func(a *action) error {
@@ -67,7 +92,7 @@ func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, e
 				if ref, err = resolveSegment(a.tx, names, row.segment); err != nil {
 					where := fmt.Sprintf("%s: line %d", file, row.line)
 					if errors.Is(err, ErrNotFound) {
-						return errorf(ErrNotFound, "%s: unknown segment %q", where, row.segment)
+						return errorf(ErrNotFound, "%s: unknown segment %q", where, corpus.Excerpt(row.segment))
 					}
 					return fmt.Errorf("%s: %w", where, err)
 				}
@@ -78,7 +103,7 @@ func (s *Store) ImportCodings(actor, name string, r io.Reader) (CodingsImport, e
 			if !ok {
 				id, created, err := a.ensurePath(row.code, nil)
 				if err != nil {
-					return fmt.Errorf("%s: code %q: %w", where(), row.code, err)
+					return fmt.Errorf("%s: code %q: %w", where(), corpus.Excerpt(row.code), err)
 				}
 				out.NewCodes = append(out.NewCodes, created...)
 				if book, err = a.book(); err != nil {
@@ -231,10 +256,10 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 			known = known || c == h
 		}
 		if !known {
-			return nil, errorf(ErrInvalidInput, "%s: line 1: unknown column %q (columns: %s)", file, h, strings.Join(CodingColumns, ", "))
+			return nil, errorf(ErrInvalidInput, "%s: line 1: unknown column %q (columns: %s)", file, corpus.Excerpt(h), strings.Join(CodingColumns, ", "))
 		}
 		if _, dup := col[h]; dup {
-			return nil, errorf(ErrInvalidInput, "%s: line 1: column %q appears twice", file, h)
+			return nil, errorf(ErrInvalidInput, "%s: line 1: column %q appears twice", file, corpus.Excerpt(h))
 		}
 		col[h] = i
 	}
@@ -301,7 +326,7 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 		a, err1 := strconv.Atoi(start)
 		b, err2 := strconv.Atoi(end)
 		if err1 != nil || err2 != nil || a < 0 || b <= a {
-			return row, errorf(ErrInvalidInput, "span start %q, end %q: need whole numbers with 0 ≤ start < end, or both empty", start, end)
+			return row, errorf(ErrInvalidInput, "span start %q, end %q: need whole numbers with 0 ≤ start < end, or both empty", corpus.Excerpt(start), corpus.Excerpt(end))
 		}
 		row.span = Span{a, b}
 	}
@@ -315,7 +340,7 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 			row.starred = &f
 		case "":
 		default:
-			return row, errorf(ErrInvalidInput, "starred %q: use true or false", v)
+			return row, errorf(ErrInvalidInput, "starred %q: use true or false", corpus.Excerpt(v))
 		}
 	}
 	if v, ok := get("memo"); ok && v != "" {
@@ -325,6 +350,10 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 }
 
 func csvError(file string, err error) error {
+	var ie *corpus.InputError
+	if errors.As(err, &ie) {
+		return err // from reading the file (it grew past its cap): it names the file
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		msg := pe.Err.Error()
@@ -359,7 +388,7 @@ func (c CodingRecord) CSV() []string {
 // ExportCodings calls fn for every coding, in segment order.
 func (s *Store) ExportCodings(fn func(CodingRecord) error) error {
 	book := s.Codebook()
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		names := newSourceNames(tx)
 		segs, memos := tx.Bucket(bktSegments), tx.Bucket(bktMemos)
 		var lastRef SegRef

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,6 +54,8 @@ func crashChild(mode, path string) error {
 		return err
 	}
 	fmt.Println("ready")
+	var once sync.Once
+	testHookInTx = func() { once.Do(func() { fmt.Println("begin") }) }
 	switch mode {
 	case "import":
 		_, err = s.ImportSource("child", bigSource("big", crashSegments), ImportOptions{})
@@ -72,13 +75,14 @@ func crashChild(mode, path string) error {
 }
 
 func TestCrashDuringImport(t *testing.T) {
-	crashTest(t, "import", func(t *testing.T, s *Store, completed bool) {
+	crashTest(t, "import", func(t *testing.T, s *Store, completed bool) bool {
 		info, _ := s.Info()
 		switch info.Segments {
 		case 50_000:
 			if completed {
 				t.Errorf("the child said done, but the import is not there")
 			}
+			return true
 		case 50_000 + crashSegments:
 			refs, err := s.SegmentRefs(SegmentQuery{Source: "big"})
 			if err != nil || len(refs) != crashSegments {
@@ -90,11 +94,12 @@ func TestCrashDuringImport(t *testing.T) {
 		default:
 			t.Errorf("project is half imported: %d segments", info.Segments)
 		}
+		return false
 	})
 }
 
 func TestCrashDuringCodingsImport(t *testing.T) {
-	crashTest(t, "codings", func(t *testing.T, s *Store, completed bool) {
+	crashTest(t, "codings", func(t *testing.T, s *Store, completed bool) bool {
 		info, _ := s.Info()
 		exported := 0
 		if err := s.ExportCodings(func(CodingRecord) error { exported++; return nil }); err != nil {
@@ -112,12 +117,19 @@ func TestCrashDuringCodingsImport(t *testing.T) {
 		if completed && info.Codings == 0 {
 			t.Errorf("the child said done, but the codings are not there")
 		}
+		return info.Codings == 0
 	})
 }
 
-// crashTest kills a child doing mode at several moments and checks the
-// project each time.
-func crashTest(t *testing.T, mode string, check func(t *testing.T, s *Store, completed bool)) {
+// crashCheck checks the project after a child ran (completed: it said
+// done) and tells whether the project is as it was before the child's work.
+type crashCheck func(t *testing.T, s *Store, completed bool) (before bool)
+
+// crashTest kills a child doing mode at several moments of its write
+// transaction and checks the project each time. At least one kill must
+// land inside the transaction: after the child said its transaction began,
+// before it said done, with the project found as it was before.
+func crashTest(t *testing.T, mode string, check crashCheck) {
 	if testing.Short() {
 		t.Skip("crash test re-runs the binary; not in -short")
 	}
@@ -131,18 +143,26 @@ func crashTest(t *testing.T, mode string, check func(t *testing.T, s *Store, com
 		t.Fatal(err)
 	}
 	s.Close()
-	// First let a child finish, to learn how long the work takes on this
-	// machine (and build); then kill children at fractions of that time.
-	full := runChild(t, mode, base, filepath.Join(dir, "full.qcode"), 0, check)
+	// First let a child finish, to learn how long its transaction takes on
+	// this machine; then kill children at fractions of that time after
+	// their transaction began.
+	full, _ := runChild(t, mode, base, filepath.Join(dir, "full.qcode"), 0, check)
+	inside := 0
 	for i, frac := range []float64{0.15, 0.5, 0.85, 0.97} {
-		runChild(t, mode, base, filepath.Join(dir, fmt.Sprintf("p%d.qcode", i)), time.Duration(frac*float64(full)), check)
+		if _, in := runChild(t, mode, base, filepath.Join(dir, fmt.Sprintf("p%d.qcode", i)), time.Duration(frac*float64(full)), check); in {
+			inside++
+		}
+	}
+	if inside == 0 {
+		t.Errorf("no kill landed inside the transaction (every child had finished or not begun)")
 	}
 }
 
-// runChild copies base to path, runs a child on it, kills it after delay
-// (0: lets it finish) and checks the project. It returns how long the child
-// ran.
-func runChild(t *testing.T, mode, base, path string, delay time.Duration, check func(t *testing.T, s *Store, completed bool)) time.Duration {
+// runChild copies base to path, runs a child on it, kills it delay after
+// its transaction began (0: lets it finish) and checks the project. It
+// returns how long the transaction ran, and whether the kill landed inside
+// it.
+func runChild(t *testing.T, mode, base, path string, delay time.Duration, check crashCheck) (time.Duration, bool) {
 	copyFile(t, base, path)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "QCODE_CRASH_CHILD="+mode, "QCODE_CRASH_PATH="+path)
@@ -155,8 +175,10 @@ func runChild(t *testing.T, mode, base, path string, delay time.Duration, check 
 		t.Fatal(err)
 	}
 	lines := bufio.NewScanner(out)
-	if !lines.Scan() || lines.Text() != "ready" {
-		t.Fatalf("child did not start: %q", lines.Text())
+	for _, want := range []string{"ready", "begin"} {
+		if !lines.Scan() || lines.Text() != want {
+			t.Fatalf("child did not say %s: %q", want, lines.Text())
+		}
 	}
 	start := time.Now()
 	done := make(chan bool, 1)
@@ -191,8 +213,10 @@ func runChild(t *testing.T, mode, base, path string, delay time.Duration, check 
 	}
 	took := time.Since(opened)
 	defer s.Close()
-	check(t, s, completed)
+	before := check(t, s, completed)
+	inside := delay > 0 && !completed && before
 	info, _ := s.Info()
-	t.Logf("killed after %s (ran %s): completed=%v, segments %d, codings %d, reopened in %s", delay, ran.Round(time.Millisecond), completed, info.Segments, info.Codings, took)
-	return ran
+	t.Logf("killed %s after the transaction began (ran %s): completed=%v, inside=%v, segments %d, codings %d, reopened in %s",
+		delay, ran.Round(time.Millisecond), completed, inside, info.Segments, info.Codings, took)
+	return ran, inside
 }

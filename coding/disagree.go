@@ -145,7 +145,7 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 		}
 	}
 	everything := len(scope) == len(book.codes)
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		names, ids, err := s.comparedCoders(tx, q.Coders)
 		if err != nil {
 			return err

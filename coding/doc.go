@@ -11,6 +11,13 @@
 // keys, so that "codings of a segment", "segments with a code" and "codings by
 // a coder" are prefix scans.
 //
+// A file is vetted before bbolt reads it (pagefile.go: meta pages, size,
+// every branch page), every transaction runs behind a boundary that turns
+// bbolt's panics and faults into ErrDamaged (guard.go), and the first
+// write waits for a walk of every page (and, for a small file, the record
+// checks of CheckFile): a damaged or foreign file is refused, never crashes
+// qcode, and never takes a write.
+//
 // This is the only package that imports bbolt. It reads no files other than
 // the project (importers live in package corpus) and prints nothing.
 package coding

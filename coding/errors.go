@@ -21,6 +21,14 @@ var (
 	ErrInvalidInput = errors.New("invalid input")
 	ErrClosed       = errors.New("project is closed")
 	ErrFileGone     = errors.New("nothing can be saved; quit and find the file")
+	// ErrDamaged is a project file that bbolt or qcode cannot trust: cut
+	// short, a page or record that does not read, an index or tally that
+	// disagrees with the records. Nothing is written to it.
+	ErrDamaged = errors.New("damaged project")
+	// ErrReadOnly is a write to a project opened for reading only (by a
+	// read-only command, or because the file or its file system is
+	// read-only).
+	ErrReadOnly = errors.New("read-only")
 )
 
 // kindError is a message of a known kind: errors.Is(err, kind) holds, and

@@ -3,6 +3,7 @@ package coding
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzParseCodings feeds arbitrary bytes to the codings CSV reader: it must
@@ -16,6 +17,8 @@ func FuzzParseCodings(f *testing.F) {
 		"segment,code,coder,start,end\nR1,A,b,5,2\n",
 		"segment,code\n",
 		"",
+		"segment,code," + strings.Repeat("c", 2000) + "\n",
+		"segment,code,coder,starred\nR1,A,b," + strings.Repeat("yes", 700) + "\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -24,6 +27,9 @@ func FuzzParseCodings(f *testing.F) {
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "f.csv") {
 				t.Errorf("error does not name the file: %v", err)
+			}
+			if n := utf8.RuneCountInString(err.Error()); n > 300 {
+				t.Errorf("error of %d runes quotes too much of the file", n)
 			}
 			return
 		}

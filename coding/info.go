@@ -20,7 +20,7 @@ type Info struct {
 // coding counts come from the maintained tallies, not from a walk.
 func (s *Store) Info() (Info, error) {
 	out := Info{Name: s.Meta().Name, SchemaVersion: SchemaVersion, Coders: map[string]int{}, Codes: s.Codebook().Len()}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		out.Sources = tx.Bucket(bktSources).Stats().KeyN
 		out.Segments = tx.Bucket(bktSegments).Stats().KeyN
 		out.Cases = tx.Bucket(bktCases).Stats().KeyN

@@ -264,6 +264,10 @@ func touched(ops []op) []SegRef {
 	return out
 }
 
+// testHookInTx, when a test sets it, is called as each action's write
+// transaction begins (the crash tests learn so that a kill came inside one).
+var testHookInTx func()
+
 // act runs fn as one durable transaction on behalf of actor and journals it.
 // An action that changes nothing writes no journal entry.
 func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult, error) {
@@ -274,7 +278,10 @@ func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult,
 	}
 	defer done()
 	var book *Codebook
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
+		if testHookInTx != nil {
+			testHookInTx()
+		}
 		coder, err := s.ensureCoder(tx, actor)
 		if err != nil {
 			return err
@@ -381,7 +388,7 @@ func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
 	}
 	defer done()
 	var book *Codebook
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		coder, ok := s.coderID(tx, actor)
 		if !ok {
 			if undo {
@@ -718,7 +725,7 @@ func (a *action) putRecordAt(bucket, key, value []byte, later bool) error {
 // rather than decoded.
 func (s *Store) LastSegment(actor string) (SegRef, bool) {
 	var out SegRef
-	_ = s.db.View(func(tx *bolt.Tx) error {
+	_ = s.view(func(tx *bolt.Tx) error {
 		coder, ok := s.coderID(tx, actor)
 		if !ok {
 			return nil
@@ -750,7 +757,7 @@ func (s *Store) LastSegment(actor string) (SegRef, bool) {
 // and the TUI's status line.
 func (s *Store) History(n int) ([]HistoryEntry, error) {
 	var out []HistoryEntry
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		u := tx.Bucket(bktUndo)
 		c := tx.Bucket(bktJournal).Cursor()
 		for k, v := c.Last(); k != nil && len(out) < n; k, v = c.Prev() {

@@ -243,7 +243,8 @@ type rbuf struct {
 	err error
 }
 
-var errCorrupt = errors.New("corrupt record")
+// errCorrupt is a record that does not decode: a kind of ErrDamaged.
+var errCorrupt error = &kindError{kind: ErrDamaged, err: errors.New("a record does not read")}
 
 func (r *rbuf) uvarint() uint64 {
 	if r.err != nil {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"qcode/corpus/printable"
 )
 
 // This file writes Markdown that renders on GitHub as it is: quote banks,
@@ -80,15 +82,17 @@ func quoteIDs(q Quote) string {
 
 // mdEscape backslash-escapes the characters that would turn plain text
 // into Markdown or HTML inline: emphasis, code, links, HTML, table pipes.
-// "[redacted]" stays as it is (it cannot be a link without a "(" or "["
-// after it), so that a redacted report reads well as plain text too.
+// A placeholder ("[name]", "[email]", "[phone]") stays as it is (it cannot
+// be a link without a "(" or "[" after it), so that a redacted report reads
+// well as plain text too.
 func mdEscape(s string) string {
+	s = printable.String(s) // a report is read in terminals too
 	var b strings.Builder
 	for i := 0; i < len(s); {
-		if strings.HasPrefix(s[i:], Redacted) {
-			if next := s[i+len(Redacted):]; next == "" || (next[0] != '(' && next[0] != '[') {
-				b.WriteString(Redacted)
-				i += len(Redacted)
+		if m := placeholderAt(s[i:]); m != "" {
+			if next := s[i+len(m):]; next == "" || (next[0] != '(' && next[0] != '[') {
+				b.WriteString(m)
+				i += len(m)
 				continue
 			}
 		}
@@ -106,6 +110,14 @@ func mdEscape(s string) string {
 		i += size
 	}
 	return b.String()
+}
+
+// placeholderAt returns the placeholder s starts with, if any.
+func placeholderAt(s string) string {
+	if s == "" || s[0] != '[' {
+		return ""
+	}
+	return placeholderRE.FindString(s)
 }
 
 var entityRE = regexp.MustCompile(`^&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);`)
@@ -137,7 +149,7 @@ func mdCell(s string) string {
 // strings cannot hold a double quote, a backtick opens a Markdown string,
 // and "#…;" is read as an entity.
 func mermaidLabel(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(printable.String(s)), " ")
 	return strings.NewReplacer(`"`, "'", "`", "'", "#", "＃").Replace(s)
 }
 

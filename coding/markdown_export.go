@@ -23,15 +23,16 @@ type ExportOptions struct {
 	Attribution string   // attribution template ("" DefaultAttribution)
 	PerCode     int      // quotes per code in the quote bank (0: ExportQuotesPerCode)
 	ShowIDs     bool     // name segments and cases beside quotes
-	Redact      bool     // replace personal details found with [redacted]
+	Redact      bool     // replace personal details found with [email], [phone], [name]
 	Date        time.Time
 }
 
 // ExportMarkdown writes the whole report document: a summary, the
 // thematic map (a Mermaid mindmap), per theme a frequency table and a bar
 // chart, per code group (Kirkpatrick) a table of levels with an example,
-// and the quote bank. It returns the personal details found in quotes
-// (replaced when opts.Redact).
+// and the quote bank. It returns the personal details found in quotes,
+// attributions and in the values printed as column headers (replaced when
+// opts.Redact).
 func (s *Store) ExportMarkdown(w io.Writer, opts ExportOptions) ([]PIIHit, error) {
 	q := ReportQuery{Coders: opts.Coders, Source: opts.Source, Unit: opts.Unit, By: opts.By,
 		Attribution: opts.Attribution, Redact: opts.Redact}
@@ -72,12 +73,30 @@ func (s *Store) ExportMarkdown(w io.Writer, opts ExportOptions) ([]PIIHit, error
 	if err != nil {
 		return nil, err
 	}
-	methods, err := s.Report(ReportQuery{Codes: "", Coders: opts.Coders, Source: opts.Source, Unit: opts.Unit, By: "method"})
+	// The split by method is a courtesy: a survey-only project has no
+	// method attribute, and that is no reason to refuse the report (Report
+	// would take the missing attribute for a typo).
+	methods, err := s.report(ReportQuery{Codes: "", Coders: opts.Coders, Source: opts.Source, Unit: opts.Unit, By: "method"})
+	if err != nil {
+		return nil, err
+	}
+	scan, err := s.piiScanner()
 	if err != nil {
 		return nil, err
 	}
 
 	d := &document{w: bufio.NewWriter(w), rep: rep, book: book, unit: unitWords(opts.Unit)}
+	d.columns = redactLabels(scan, opts.By, rep.Columns, opts.Redact, &hits)
+	d.methods = redactLabels(scan, "method", methods.Columns, opts.Redact, &hits)
+	d.source = opts.Source
+	if found := scan.Scan(opts.Source); len(found) > 0 {
+		for _, f := range found {
+			hits = append(hits, PIIHit{Where: "source name", Kind: f.Kind, Text: f.Text})
+		}
+		if opts.Redact {
+			d.source = Redact(opts.Source, found)
+		}
+	}
 	d.title(s.Meta().Name, opts.Date)
 	d.summary(info, rep, methods, opts)
 	d.thematicMap(s.Meta().Name)
@@ -124,8 +143,53 @@ type document struct {
 	rep     Report
 	book    *Codebook
 	unit    units
+	columns map[string]string // the --by values as headers print them
+	methods map[string]string // the method values, likewise
+	source  string            // the --source name as printed
 	tables  int
 	figures int
+}
+
+// redactLabels scans the values of a crosstab's columns, which the tables
+// print as headers (`--by speaker` would print every participant's name),
+// records what it finds, and returns the label each value is printed
+// under: the value, or its redaction, numbered where two redacted labels
+// would read the same ("[name 1]", "[name 2]") so that columns stay apart.
+func redactLabels(scan *PIIScanner, attr string, cols []ReportColumn, redact bool, hits *[]PIIHit) map[string]string {
+	labels := make(map[string]string, len(cols))
+	var redacted []string // values whose label changed, in column order
+	for _, c := range cols {
+		labels[c.Value] = c.Value
+		if c.Value == MissingValue {
+			continue
+		}
+		found := scan.Scan(c.Value)
+		for _, f := range found {
+			*hits = append(*hits, PIIHit{Where: "column header (" + attr + ")", Kind: f.Kind, Text: f.Text})
+		}
+		if redact && len(found) > 0 {
+			labels[c.Value] = Redact(c.Value, found)
+			redacted = append(redacted, c.Value)
+		}
+	}
+	same := map[string]int{}
+	for _, v := range labels {
+		same[v]++
+	}
+	n := map[string]int{}
+	for _, v := range redacted {
+		label := labels[v]
+		if same[label] < 2 {
+			continue
+		}
+		n[label]++
+		if strings.HasSuffix(label, "]") {
+			labels[v] = fmt.Sprintf("%s %d]", strings.TrimSuffix(label, "]"), n[label])
+		} else {
+			labels[v] = fmt.Sprintf("%s (%d)", label, n[label])
+		}
+	}
+	return labels
 }
 
 func (d *document) printf(format string, args ...any) { fmt.Fprintf(d.w, format, args...) }
@@ -145,7 +209,7 @@ func (d *document) summary(info Info, rep Report, methods Report, opts ExportOpt
 	d.printf("| | |\n| --- | ---: |\n")
 	row := func(k string, v any) { d.printf("| %s | %v |\n", k, v) }
 	if opts.Source != "" {
-		row("Source", mdCell(opts.Source))
+		row("Source", mdCell(d.source))
 	} else {
 		row("Sources", info.Sources)
 	}
@@ -178,7 +242,7 @@ func (d *document) summary(info Info, rep Report, methods Report, opts ExportOpt
 	var parts []string
 	for _, c := range methods.Columns {
 		if c.Value != MissingValue {
-			parts = append(parts, fmt.Sprintf("%s: %d segments, %s", mdCell(c.Value), c.Segments, d.unit.n(c.Cases)))
+			parts = append(parts, fmt.Sprintf("%s: %d segments, %s", mdCell(d.methods[c.Value]), c.Segments, d.unit.n(c.Cases)))
 		}
 	}
 	if len(parts) > 0 {
@@ -260,7 +324,7 @@ func (d *document) frequencyTable(theme Code, rows []ReportRow) {
 	head := []string{"Code", capital(d.unit.many), "% of " + d.unit.many}
 	align := []string{"---", "---:", "---:"}
 	for _, c := range d.rep.Columns {
-		head = append(head, fmt.Sprintf("%s (n = %d)", mdCell(c.Value), c.Cases))
+		head = append(head, fmt.Sprintf("%s (n = %d)", mdCell(d.columns[c.Value]), c.Cases))
 		align = append(align, "---:")
 	}
 	head = append(head, "Segments")

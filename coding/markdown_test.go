@@ -89,7 +89,7 @@ func TestMarkdownEscaping(t *testing.T) {
 		{"plain text, fine.", "plain text, fine."},
 		{"a *b* _c_ `d` [e](f) <g> h|i ~j~", `a \*b\* \_c\_ \` + "`" + `d\` + "`" + ` \[e\](f) \<g\> h\|i \~j\~`},
 		{"AT&T &amp; & co", `AT&T \&amp; & co`},
-		{"[redacted] and [redacted](x)", `[redacted] and \[redacted\](x)`},
+		{"[name] and [email](x), [phone] [name 2]; [names] [redacted]", `[name] and \[email\](x), [phone] [name 2]; \[names\] \[redacted\]`},
 	}
 	for _, c := range cases {
 		if got := mdEscape(c.in); got != c.want {

@@ -8,11 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 
 	"qcode/corpus"
 )
@@ -101,7 +99,7 @@ func (s *Store) MergeProjects(actor string, files []string, opts MergeOptions) (
 	default:
 		return out, errorf(ErrInvalidInput, "prefer %q: use here or incoming", opts.Prefer)
 	}
-	var dbs []*bolt.DB
+	var dbs []*Store
 	defer func() {
 		for _, db := range dbs {
 			db.Close()
@@ -123,7 +121,7 @@ func (s *Store) MergeProjects(actor string, files []string, opts MergeOptions) (
 		view := &mergeView{tx: a.tx}
 		for i, db := range dbs {
 			fm := FileMerge{File: files[i], Added: map[string]int{}}
-			err := db.View(func(otx *bolt.Tx) error { return a.mergeFile(otx, opts, &fm, view) })
+			err := db.view(func(otx *bolt.Tx) error { return a.mergeFile(otx, opts, &fm, view) })
 			out.Files = append(out.Files, fm)
 			if err != nil {
 				return fmt.Errorf("%s: %w", files[i], err)
@@ -159,9 +157,10 @@ func dedupe(list []string) []string {
 	return out
 }
 
-// openCopy opens a project file read-only and checks that it is a copy of
-// this project in this schema.
-func (s *Store) openCopy(path string) (*bolt.DB, error) {
+// openCopy opens a project file read-only, after a walk of every page
+// (merge reads all of it; a damaged copy must not spread its damage), and
+// checks that it is a copy of this project in this schema.
+func (s *Store) openCopy(path string) (*Store, error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, errorf(ErrNotFound, "%s: no such file", path)
@@ -175,42 +174,16 @@ func (s *Store) openCopy(path string) (*bolt.DB, error) {
 	if self, err := os.Stat(s.path); err == nil && os.SameFile(self, st) {
 		return nil, errorf(ErrInvalidInput, "%s is this project; merge other copies into it", path)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: openTimeout})
+	c, err := openVetted(path)
 	if err != nil {
-		if errors.Is(err, bolterrors.ErrTimeout) {
-			return nil, errorf(ErrLocked, "%s is open in another qcode%s; close it first", path, holderPID(path))
-		}
-		return nil, errorf(ErrNotProject, "%s is not a qcode project", path)
-	}
-	err = db.View(func(tx *bolt.Tx) error {
-		m := tx.Bucket(bktMeta)
-		if m == nil {
-			return errorf(ErrNotProject, "%s is not a qcode project", path)
-		}
-		v, _ := strconv.Atoi(string(m.Get([]byte("schema_version"))))
-		switch {
-		case v > SchemaVersion:
-			return errorf(ErrNewerSchema, "%s was written by a newer qcode (schema %d; this qcode reads up to %d): upgrade qcode", path, v, SchemaVersion)
-		case v < SchemaVersion:
-			return errorf(ErrInvalidInput, "%s uses an older schema (%d): open it once with this qcode to upgrade it, then merge", path, v)
-		}
-		for _, b := range [][]byte{bktSources, bktSegments, bktTexts, bktBySource, bktCases, bktStrs, bktCodes, bktCoders, bktCodings, bktMemos} {
-			if tx.Bucket(b) == nil {
-				return errorf(ErrNotProject, "%s is not a qcode project (no %s)", path, b)
-			}
-		}
-		id := string(m.Get([]byte("project_id")))
-		if id != s.Meta().ID {
-			return errorf(ErrConflict, "%s belongs to another project (%q), not to this one (%q): only copies of this project can be merged",
-				path, string(m.Get([]byte("name"))), s.Meta().Name)
-		}
-		return nil
-	})
-	if err != nil {
-		db.Close()
 		return nil, err
 	}
-	return db, nil
+	if c.Meta().ID != s.Meta().ID {
+		c.Close()
+		return nil, errorf(ErrConflict, "%s belongs to another project (%q), not to this one (%q): only copies of this project can be merged",
+			path, c.Meta().Name, s.Meta().Name)
+	}
+	return c, nil
 }
 
 // segMatch is where an incoming segment lands here.

@@ -61,6 +61,7 @@ func withProject(t *testing.T, path string, fn func(s *Store, refs []SegRef)) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
+	checkFile(t, path)
 }
 
 func openLead(t *testing.T, path string) *Store {
@@ -69,7 +70,7 @@ func openLead(t *testing.T, path string) *Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	checkWhenDone(t, s, path)
 	return s
 }
 

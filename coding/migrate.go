@@ -20,16 +20,17 @@ import (
 // A migration runs in one transaction after a backup copy is written next to
 // the project, so a failed migration leaves both files usable.
 
-// migrate brings a file from version `from` to SchemaVersion.
-func migrate(db *bolt.DB, path string, from int) error {
-	backup := fmt.Sprintf("%s.schema%d.bak", path, from)
-	if _, err := os.Stat(backup); err == nil {
-		backup = fmt.Sprintf("%s.schema%d.%s.bak", path, from, time.Now().Format("20060102-150405"))
+// migrate brings the file from version `from` to SchemaVersion. The backup
+// is a new file (never one already there, nor a symlink's target).
+func (s *Store) migrate(from int) error {
+	backup := fmt.Sprintf("%s.schema%d.bak", s.path, from)
+	if _, err := os.Lstat(backup); err == nil {
+		backup = fmt.Sprintf("%s.schema%d.%s.bak", s.path, from, time.Now().Format("20060102-150405"))
 	}
-	if err := db.View(func(tx *bolt.Tx) error { return tx.CopyFile(backup, 0o600) }); err != nil {
+	if err := s.Backup(backup); err != nil {
 		return fmt.Errorf("backup to %s: %w", backup, err)
 	}
-	return db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err

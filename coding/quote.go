@@ -20,7 +20,7 @@ type QuoteQuery struct {
 	Source      string   // only segments of this source (by name)
 	Attribution string   // attribution template ("" DefaultAttribution)
 	ShowIDs     bool     // fill Quote.Segment and Quote.Case (anonymous otherwise)
-	Redact      bool     // replace personal details found with [redacted]
+	Redact      bool     // replace personal details found with [email], [phone], [name]
 }
 
 // Quote is a coded passage ready for a report: the coding's span of text
@@ -71,7 +71,7 @@ func (s *Store) Quotes(q QuoteQuery) (QuoteBank, error) {
 		return QuoteBank{}, errorf(ErrInvalidInput, "quotes per code must not be negative (got %d)", q.PerCode)
 	}
 	var out QuoteBank
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		allowed, err := s.allowedCoders(tx, q.Coders)
 		if err != nil {
 			return err
@@ -222,6 +222,16 @@ func (s *Store) newQuoteMaker(tx *bolt.Tx, template string, showIDs, redact bool
 	}
 	return &quoteMaker{tx: tx, book: s.Codebook(), lookup: newAttrLookup(tx), sources: newSourceNames(tx), tmpl: tmpl,
 		scan: NewPIIScanner(caseNames(tx)), showIDs: showIDs, redact: redact, warned: map[PIIHit]bool{}}, nil
+}
+
+// piiScanner makes a scanner for the project's case names.
+func (s *Store) piiScanner() (*PIIScanner, error) {
+	var names []string
+	err := s.view(func(tx *bolt.Tx) error {
+		names = caseNames(tx)
+		return nil
+	})
+	return NewPIIScanner(names), err
 }
 
 // caseNames lists the names of the project's cases (respondents, speakers).

@@ -149,7 +149,7 @@ func TestQuotesPII(t *testing.T) {
 			t.Errorf("redact %v: warnings %+v, want %+v", redact, bank.Warnings, want)
 		}
 		got := bank.Groups[0].Quotes[0].Attribution
-		if redact && got != "Learning lead, told by [redacted]" || !redact && got != "Learning lead, told by Jane Smith" {
+		if redact && got != "Learning lead, told by [name]" || !redact && got != "Learning lead, told by Jane Smith" {
 			t.Errorf("redact %v: attribution %q", redact, got)
 		}
 	}

@@ -136,6 +136,12 @@ func checkInvariants(s *Store) error {
 			}
 			return nil
 		})
+		// The record checks of `qcode check` must agree after every step.
+		found := &findings{}
+		(&recordCheck{tx: tx, found: found}).run()
+		for _, p := range found.problems() {
+			errs = append(errs, fmt.Sprintf("check: %s: %d: %s", p.Kind, p.Count, strings.Join(p.Examples, "; ")))
+		}
 		if len(errs) > 0 {
 			sort.Strings(errs)
 			if len(errs) > 8 {
@@ -430,7 +436,7 @@ func newWorld(t *testing.T, seed uint64) *randWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	checkWhenDone(t, s, path)
 	if _, err := s.ImportSource("qcode-demo", newSrc("base", 4, "base"), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}

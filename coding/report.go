@@ -28,7 +28,7 @@ type ReportQuery struct {
 	// else the first coding in project order (the study's Table 2 shape).
 	Examples    bool
 	Attribution string // template for the examples' attributions ("" DefaultAttribution)
-	Redact      bool   // replace personal details found in examples with [redacted]
+	Redact      bool   // replace personal details found in examples with [email], [phone], [name]
 }
 
 // Report is a theme frequency table: per code, how many segments and cases
@@ -124,7 +124,7 @@ func (s *Store) report(q ReportQuery) (Report, error) {
 	if q.Unit != "" {
 		out.Unit = q.Unit
 	}
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		allowed, err := s.allowedCoders(tx, q.Coders)
 		if err != nil {
 			return err

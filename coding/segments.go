@@ -89,7 +89,7 @@ func (s RefSet) Len() (n int) {
 // by-coder index: what "coded N/M" and "next uncoded" need.
 func (s *Store) Coded(coders []CoderID) (RefSet, error) {
 	var out RefSet
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		out = codedSet(tx, SegRef(tx.Bucket(bktSegments).Sequence()), coders)
 		return nil
 	})
@@ -104,7 +104,7 @@ func (q SegmentQuery) IsZero() bool {
 // SegmentRefs lists the refs of the segments q selects, in project order.
 func (s *Store) SegmentRefs(q SegmentQuery) ([]SegRef, error) {
 	var out []SegRef
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = s.selectRefs(tx, q)
 		return err
@@ -369,7 +369,7 @@ func (l *attrLookup) merged(rec *segmentRecord) []Attribute {
 // codings (of q.Coders, or every coder).
 func (s *Store) Segments(q SegmentQuery) ([]Segment, error) {
 	var out []Segment
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		refs, err := s.selectRefs(tx, q)
 		if err != nil {
 			return err
@@ -388,7 +388,7 @@ func (s *Store) Segments(q SegmentQuery) ([]Segment, error) {
 // coders (nil: every coder).
 func (s *Store) Load(refs []SegRef, coders []CoderID) ([]Segment, error) {
 	var out []Segment
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = s.load(tx, refs, coders)
 		return err
@@ -438,7 +438,7 @@ func (s *Store) load(tx *bolt.Tx, refs []SegRef, coders []CoderID) ([]Segment, e
 // be written "source:ID".
 func (s *Store) Resolve(id string) (SegRef, error) {
 	var ref SegRef
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		ref, err = resolveSegment(tx, newSourceNames(tx), id)
 		return err
@@ -501,7 +501,7 @@ func refsNamed(tx *bolt.Tx, id string) []SegRef {
 // its ID, or "source:ID" when another source has the same ID.
 func (s *Store) QualifiedID(seg *Segment) string {
 	var n int
-	_ = s.db.View(func(tx *bolt.Tx) error {
+	_ = s.view(func(tx *bolt.Tx) error {
 		n = len(refsNamed(tx, seg.ID))
 		return nil
 	})
@@ -516,7 +516,7 @@ func (s *Store) QualifiedID(seg *Segment) string {
 // values sorted: what a filter by attribute offers.
 func (s *Store) AttributeValues() ([]AttributeValues, error) {
 	values := map[string]map[string]bool{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		in := newInterner(tx, nil)
 		seen := map[strPair]bool{}
 		add := func(pairs []strPair) {

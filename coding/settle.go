@@ -90,7 +90,7 @@ func (s *Store) Settlement(seg SegRef, code CodeID) (Settlement, bool, error) {
 	item := itemCode(s.Codebook(), code)
 	var out Settlement
 	var ok bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		out, ok, err = readSettlement(tx.Bucket(bktSettled), seg, item)
 		return err
@@ -138,7 +138,7 @@ func (s *Store) Settle(actor string, seg SegRef, code CodeID, d Decision) (Settl
 		return SettleResult{}, errorf(ErrInvalidInput, "decision %q: use coder, union, none or set", d.Kind)
 	}
 	var segID string
-	if err := s.db.View(func(tx *bolt.Tx) error {
+	if err := s.view(func(tx *bolt.Tx) error {
 		rec, err := decodeSegment(tx.Bucket(bktSegments).Get(u64(uint64(seg))))
 		if err != nil {
 			return errorf(ErrNotFound, "segment %d", seg)

@@ -59,7 +59,7 @@ func (r sourceRecord) source(id SourceID) Source {
 // Sources lists the project's sources in import order.
 func (s *Store) Sources() ([]Source, error) {
 	var out []Source
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = readSources(tx)
 		return err
@@ -129,7 +129,7 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 	seen := make(map[string]bool, len(src.Segments))
 	for i, seg := range src.Segments {
 		if seen[seg.ID] {
-			return out, errorf(ErrInvalidInput, "%s: segment ID %q appears twice", src.File, seg.ID)
+			return out, errorf(ErrInvalidInput, "%s: segment ID %q appears twice", src.File, corpus.Excerpt(seg.ID))
 		}
 		if seg.ID == "" || strings.ContainsRune(seg.ID, 0) {
 			return out, errorf(ErrInvalidInput, "%s: segment %d has no usable ID", src.File, i+1)
@@ -304,7 +304,7 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions) ([]SegRef, in
 	refs := make([]SegRef, len(src.Segments))
 	for i, seg := range src.Segments {
 		if !utf8.ValidString(seg.Text) {
-			return nil, 0, errorf(ErrInvalidInput, "%s: segment %s: text is not valid UTF-8", src.File, seg.ID)
+			return nil, 0, errorf(ErrInvalidInput, "%s: segment %s: text is not valid UTF-8", src.File, corpus.Excerpt(seg.ID))
 		}
 		n, err := segs.NextSequence()
 		if err != nil {

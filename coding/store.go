@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -33,6 +34,23 @@ type Store struct {
 	// Close, so that closing waits for an action in flight.
 	life   sync.RWMutex
 	closed bool
+
+	// readOnly says why writes are refused ("" when the store is writable).
+	readOnly string
+	// walked is closed when the page walk that vets the file for writing is
+	// over; damage is what it (or a write) found wrong.
+	walked      chan struct{}
+	wantVet     chan struct{} // closed to start vetting at once (a write waits)
+	wantOnce    sync.Once
+	stopWalk    atomic.Bool
+	damage      atomic.Pointer[error]
+	pagesVetted bool  // preflight walked the pages
+	inUse       int64 // bytes of the file in use, as the walk found
+	// wrote records a committed write, and synced that the file's freelist
+	// was written when it was opened: Close commits only when either says
+	// the file would otherwise be left as bbolt does not want it.
+	wrote  atomic.Bool
+	synced bool
 
 	mu     sync.RWMutex
 	book   *Codebook          // the codebook, rebuilt after every change to codes
@@ -67,20 +85,28 @@ func boltOptions() *bolt.Options {
 }
 
 // Create makes a new project file at path (mode 0600). It refuses to
-// overwrite an existing file.
+// overwrite an existing file (or to follow a symlink there).
 func Create(path string, opts CreateOptions) (*Store, error) {
-	if _, err := os.Stat(path); err == nil {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("%s: %w", path, ErrExists)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	f.Close()
 	name := opts.Name
 	if name == "" {
 		name = baseName(path)
 	}
 	db, err := bolt.Open(path, 0o600, boltOptions())
 	if err != nil {
+		os.Remove(path)
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	s := &Store{db: db, path: path, walked: make(chan struct{})}
+	close(s.walked) // nothing to vet in a file made here
+	err = s.update(func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -103,18 +129,38 @@ func Create(path string, opts CreateOptions) (*Store, error) {
 		}
 		return writeCodebook(tx, opts.Codes)
 	})
+	if err == nil {
+		err = s.loadState()
+	}
 	if err != nil {
 		db.Close()
 		os.Remove(path)
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	return finishOpen(db, path)
+	writePID(path)
+	return s, nil
 }
 
-// Open opens an existing project. A project held by another process is
-// refused after about a second with ErrLocked; an older schema is migrated
-// after writing a backup copy next to the file.
-func Open(path string) (*Store, error) {
+// Open opens an existing project for reading and writing. A project held
+// by another process is refused after about a second with ErrLocked; an
+// older schema is migrated after writing a backup copy next to the file. A
+// file the user may not write opens read-only: reads work, writes fail
+// with ErrReadOnly. A file that is not a qcode project is refused with
+// ErrNotProject, one that is cut short or misses a bucket with ErrDamaged;
+// other damage is found by a walk of every page that writes wait for (see
+// walkPages and vetSoon), and then writes fail with ErrDamaged.
+func Open(path string) (*Store, error) { return open(path, "", false) }
+
+// OpenReadOnly opens a project for reading only: bbolt's shared lock, no
+// migration, no pid file, and nothing written on Close, so that a report
+// leaves the file's bytes and time stamp as they were.
+func OpenReadOnly(path string) (*Store, error) { return open(path, "opened for reading only", false) }
+
+// openVetted opens a file read-only after a walk of every page, refusing
+// it if the walk finds damage (merge reads other coders' copies so).
+func openVetted(path string) (*Store, error) { return open(path, "opened to read it", true) }
+
+func open(path, readOnly string, vetNow bool) (*Store, error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w", path, ErrNoProject)
@@ -125,42 +171,124 @@ func Open(path string) (*Store, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("%s: is a directory, %w", path, ErrNotProject)
 	}
-	db, err := bolt.Open(path, 0o600, boltOptions())
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: is not a regular file, %w", path, ErrNotProject)
+	}
+	s := &Store{path: path, file: st, readOnly: readOnly, walked: make(chan struct{})}
+	if s.readOnly == "" {
+		s.readOnly = notWritable(st)
+	}
+	head, err := s.preflight(vetNow)
 	if err != nil {
-		switch {
-		case errors.Is(err, bolterrors.ErrTimeout):
-			return nil, fmt.Errorf("%s: %w%s", path, ErrLocked, holderPID(path))
-		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch),
-			errors.Is(err, bolterrors.ErrChecksum), strings.Contains(err.Error(), "invalid"),
-			strings.Contains(err.Error(), "file size too small"):
-			return nil, fmt.Errorf("%s: %w", path, ErrNotProject)
-		}
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, err
 	}
-	version, err := schemaOf(db)
+	if err := s.damaged(); err != nil {
+		return nil, err // nothing may read pages that are not sound
+	}
+	s.synced = head.meta.freelist != noFreelist
+	if err := s.openBolt(vetNow); err != nil {
+		return nil, err
+	}
+	if err := s.damaged(); err != nil && vetNow {
+		s.db.Close()
+		return nil, err
+	}
+	version, err := s.identify()
+	if err == nil {
+		err = s.upgrade(version)
+	}
+	if err == nil {
+		err = s.loadState()
+	}
 	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
+		s.stopWalk.Store(true)
+		s.hurryVet()
+		<-s.walked
+		s.db.Close()
+		return nil, err
 	}
-	switch {
-	case version > SchemaVersion:
-		db.Close()
-		return nil, fmt.Errorf("%s: %w (schema %d; this qcode reads up to %d): upgrade qcode", path, ErrNewerSchema, version, SchemaVersion)
-	case version < SchemaVersion:
-		if err := migrate(db, path, version); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("%s: migrate from schema %d: %w", path, version, err)
-		}
+	if s.readOnly == "" {
+		writePID(path)
 	}
-	return finishOpen(db, path)
+	return s, nil
 }
 
-func finishOpen(db *bolt.DB, path string) (*Store, error) {
-	s := &Store{db: db, path: path}
-	if st, err := os.Stat(path); err == nil {
-		s.file = st
+// preflight checks the file before bbolt maps it (see readHead) and walks
+// its branch pages (walkBranches), under a shared lock so that no other
+// qcode writes it meanwhile. When the file's freelist was not written (the
+// last session was killed), bbolt is about to walk every page itself where
+// a damaged page cannot be recovered from, so qcode walks them all first.
+func (s *Store) preflight(vetNow bool) (fileHead, error) {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return fileHead{}, fmt.Errorf("open %s: %w", s.path, err)
 	}
-	if err := db.View(func(tx *bolt.Tx) error {
+	defer f.Close()
+	if err := lockShared(f, openTimeout); err != nil {
+		return fileHead{}, fmt.Errorf("%s: %w%s", s.path, ErrLocked, holderPID(s.path))
+	}
+	head, err := readHead(f)
+	if err != nil {
+		if errors.Is(err, ErrDamaged) {
+			return head, asDamaged(s.path, err)
+		}
+		return head, fmt.Errorf("%s: %w", s.path, err)
+	}
+	if vetNow || (head.meta.freelist == noFreelist && s.readOnly == "") {
+		s.vetPages(f, head)
+	} else {
+		s.vetBranches(f, head)
+	}
+	return head, nil
+}
+
+// openBolt opens the file with bbolt, read-only when the store is; a file
+// that turns out not to be writable opens read-only. A writable store then
+// vets the file in the background (writes wait for it); vetNow vets it
+// before returning.
+func (s *Store) openBolt(vetNow bool) error {
+	opts := boltOptions()
+	opts.ReadOnly = s.readOnly != ""
+	err := guarded(s.path, func() (err error) {
+		s.db, err = bolt.Open(s.path, 0o600, opts)
+		return err
+	})
+	if !opts.ReadOnly && err != nil {
+		if why := readOnlyReason(err); why != "" {
+			s.readOnly, opts.ReadOnly = why, true
+			err = guarded(s.path, func() (err error) {
+				s.db, err = bolt.Open(s.path, 0o600, opts)
+				return err
+			})
+		}
+	}
+	switch {
+	case err == nil:
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return fmt.Errorf("%s: %w%s", s.path, ErrLocked, holderPID(s.path))
+	case errors.Is(err, ErrDamaged):
+		return err
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch),
+		errors.Is(err, bolterrors.ErrChecksum):
+		return fmt.Errorf("%s: %w", s.path, ErrNotProject)
+	default:
+		return fmt.Errorf("open %s: %w", s.path, err)
+	}
+	switch {
+	case vetNow:
+		s.vet()
+	case s.readOnly != "":
+		close(s.walked) // nothing will be written: nothing to vet
+	default:
+		s.wantVet = make(chan struct{})
+		go s.vetSoon()
+	}
+	return nil
+}
+
+// loadState reads what the store keeps in memory: meta, coders, codebook.
+func (s *Store) loadState() error {
+	return s.view(func(tx *bolt.Tx) error {
 		if err := s.loadMeta(tx); err != nil {
 			return err
 		}
@@ -168,18 +296,14 @@ func finishOpen(db *bolt.DB, path string) (*Store, error) {
 			return err
 		}
 		return s.loadCodebook(tx)
-	}); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	// The pid file only makes the "open in another qcode" message useful; the
-	// lock itself is bbolt's flock.
-	_ = os.WriteFile(path+".pid", []byte(strconv.Itoa(os.Getpid())), 0o600)
-	return s, nil
+	})
 }
 
 // holderPID names the process that holds path, as far as its pid file says.
 func holderPID(path string) string {
+	if st, err := os.Lstat(path + ".pid"); err != nil || !st.Mode().IsRegular() {
+		return ""
+	}
 	b, err := os.ReadFile(path + ".pid")
 	if err != nil {
 		return ""
@@ -189,28 +313,6 @@ func holderPID(path string) string {
 		return ""
 	}
 	return " (pid " + pid + "?)"
-}
-
-func schemaOf(db *bolt.DB) (int, error) {
-	version := -1
-	err := db.View(func(tx *bolt.Tx) error {
-		m := tx.Bucket(bktMeta)
-		if m == nil {
-			return ErrNotProject
-		}
-		v := m.Get([]byte("schema_version"))
-		if v == nil {
-			version = 0
-			return nil
-		}
-		n, err := strconv.Atoi(string(v))
-		if err != nil {
-			return fmt.Errorf("%w: bad schema_version %q", ErrNotProject, v)
-		}
-		version = n
-		return nil
-	})
-	return version, err
 }
 
 func (s *Store) loadMeta(tx *bolt.Tx) error {
@@ -224,9 +326,11 @@ func (s *Store) loadMeta(tx *bolt.Tx) error {
 	return nil
 }
 
-// Close flushes and closes the project. It writes bbolt's freelist once so
-// that the next Open need not walk every page to rebuild it (the price of
-// NoFreelistSync, paid only after a crash).
+// Close closes the project. A writable store that wrote, or whose file had
+// no freelist written when it was opened, writes bbolt's freelist in one
+// last empty commit, so that the next Open need not walk every page to
+// rebuild it (the price of NoFreelistSync, paid only after a crash). A
+// read-only or damaged store writes nothing.
 func (s *Store) Close() error {
 	if s == nil {
 		return nil
@@ -237,33 +341,77 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	s.db.NoFreelistSync = false
-	err := s.db.Update(func(*bolt.Tx) error { return nil })
-	if cerr := s.db.Close(); err == nil {
+	s.stopWalk.Store(true)
+	s.hurryVet()
+	<-s.walked
+	var err error
+	if s.readOnly == "" && s.damaged() == nil && (s.wrote.Load() || !s.synced) {
+		s.db.NoFreelistSync = false
+		err = s.guard(func() error { return s.db.Update(func(*bolt.Tx) error { return nil }) })
+	}
+	if cerr := s.closeBolt(); err == nil {
 		err = cerr
 	}
-	os.Remove(s.path + ".pid")
+	if s.readOnly == "" {
+		removePID(s.path)
+	}
 	return err
 }
 
-// beginWrite holds the store open for an action and checks its file; the
-// caller runs the returned function when the action is over.
+// closeBolt closes bbolt. On a damaged file bbolt may have panicked half-way
+// through a rollback and still hold its own lock, so that closing would
+// wait for ever: then the wait gives up after half a second, and the process lets
+// go of the file when it exits.
+func (s *Store) closeBolt() error {
+	if s.damaged() == nil {
+		return s.db.Close()
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.db.Close() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(500 * time.Millisecond):
+		return nil
+	}
+}
+
+// beginWrite holds the store open for an action and checks that it may
+// write: the store is not read-only, its file is the one opened, and the
+// walk of its pages (waited for) found nothing wrong. The caller runs the
+// returned function when the action is over.
 func (s *Store) beginWrite() (func(), error) {
 	s.life.RLock()
-	if err := s.checkFile(); err != nil {
+	if err := s.writable(); err != nil {
 		s.life.RUnlock()
 		return nil, err
 	}
 	return s.life.RUnlock, nil
 }
 
+func (s *Store) writable() error {
+	if s.closed {
+		return ErrClosed
+	}
+	if s.readOnly != "" {
+		return fmt.Errorf("%s is %w: %s; nothing was changed", s.path, ErrReadOnly, s.readOnly)
+	}
+	s.hurryVet()
+	<-s.walked
+	if err := s.damaged(); err != nil {
+		return err
+	}
+	return s.checkFile()
+}
+
+// ReadOnly says why the store does not write ("" when it does): opened for
+// reading only, a file without write permission, a read-only file system.
+func (s *Store) ReadOnly() string { return s.readOnly }
+
 // checkFile refuses to write when the project file was removed or replaced
 // since it was opened: bbolt would go on writing into a file nobody can
 // open again, and the user's work would be lost when qcode quits.
 func (s *Store) checkFile() error {
-	if s.closed {
-		return ErrClosed
-	}
 	st, err := os.Stat(s.path)
 	if err != nil || (s.file != nil && !os.SameFile(st, s.file)) {
 		return fmt.Errorf("%s was removed or replaced while open: %w", s.path, ErrFileGone)
@@ -281,9 +429,29 @@ func (s *Store) Meta() Meta {
 	return s.meta
 }
 
-// Backup writes a consistent copy of the project to path (mode 0600).
+// Backup writes a consistent copy of the project to path (mode 0600). It
+// refuses to overwrite anything there, a symlink included.
 func (s *Store) Backup(path string) error {
-	return s.db.View(func(tx *bolt.Tx) error { return tx.CopyFile(path, 0o600) })
+	return s.view(func(tx *bolt.Tx) error { return copyTo(tx, path) })
+}
+
+// copyTo writes a consistent copy of the file as tx sees it to a new file.
+func copyTo(tx *bolt.Tx, path string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|noFollow, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.WriteTo(f); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	return f.Close()
 }
 
 func baseName(path string) string {

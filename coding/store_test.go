@@ -15,8 +15,44 @@ import (
 	"qcode/corpus"
 )
 
-// newProject creates a project with the pq codebook in a temp dir.
+// newProject creates a project with the pq codebook in a temp dir. When the
+// test is over it closes the project and runs `qcode check` on the file (as
+// bbolt's own tests run tx.Check when they close a database): its pages,
+// bbolt's check, every index, tally and the journal.
 func newProject(t *testing.T) (*Store, string) {
+	t.Helper()
+	s, path := newUncheckedProject(t)
+	checkWhenDone(t, s, path)
+	return s, path
+}
+
+// checkWhenDone closes s when the test is over and checks its file.
+func checkWhenDone(t *testing.T, s *Store, path string) {
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+		checkFile(t, path)
+	})
+}
+
+// checkFile runs `qcode check` on a project file that a test left.
+func checkFile(t *testing.T, path string) {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		return // the test removed or replaced the file
+	}
+	rep, err := CheckFile(path)
+	if errors.Is(err, ErrNotProject) || errors.Is(err, ErrNewerSchema) || errors.Is(err, ErrLocked) {
+		return // the test made it so
+	}
+	if err != nil || !rep.OK() {
+		t.Errorf("check of %s after the test: %v %+v", filepath.Base(path), err, rep.Problems)
+	}
+}
+
+// newUncheckedProject is newProject for a test that damages the file.
+func newUncheckedProject(t *testing.T) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "p.qcode")
 	s, err := Create(path, CreateOptions{Codes: PQTemplate()})

@@ -1,9 +1,12 @@
 package coding
 
 import (
-	"os"
+	"errors"
+	"io/fs"
 	"sort"
 	"strings"
+
+	"qcode/corpus"
 )
 
 // Templates are the built-in codebooks `qcode init --codebook NAME` offers.
@@ -22,14 +25,16 @@ func TemplateNames() []string {
 	return out
 }
 
-// LoadCodebook returns a built-in template by name, or reads a codebook file.
-func LoadCodebook(nameOrPath string) ([]CodeSpec, error) {
+// LoadCodebook returns a built-in template by name, or reads a codebook file
+// of at most maxSize bytes (<= 0: corpus.DefaultLimits.InputSize), refusing
+// anything but a regular file.
+func LoadCodebook(nameOrPath string, maxSize int64) ([]CodeSpec, error) {
 	if t, ok := Templates[nameOrPath]; ok {
 		return t(), nil
 	}
-	data, err := os.ReadFile(nameOrPath)
+	data, err := corpus.ReadInput(nameOrPath, maxSize)
 	if err != nil {
-		if os.IsNotExist(err) && !strings.ContainsAny(nameOrPath, "./\\") {
+		if errors.Is(err, fs.ErrNotExist) && !strings.ContainsAny(nameOrPath, "./\\") {
 			return nil, errorf(ErrNotFound, "no codebook template %q (templates: %s) and no such file", nameOrPath, strings.Join(TemplateNames(), ", "))
 		}
 		return nil, err

@@ -7,7 +7,7 @@ import (
 )
 
 func TestReadCases(t *testing.T) {
-	cases, err := ReadCases(filepath.Join("testdata", "cases.csv"), "participant", "")
+	cases, err := ReadCases(filepath.Join("testdata", "cases.csv"), Options{IDCol: "participant"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,7 +18,7 @@ func TestReadCases(t *testing.T) {
 	})
 
 	// XLSX, a chosen sheet.
-	cases, err = ReadCases(filepath.Join("testdata", "answers.xlsx"), "id", "Wide")
+	cases, err = ReadCases(filepath.Join("testdata", "answers.xlsx"), Options{IDCol: "id", Sheet: "Wide"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,12 +41,12 @@ func TestCasesErrors(t *testing.T) {
 		{"c.xlsx", "name,role\n", "name", `c.xlsx: not an XLSX file`},
 	}
 	for _, tt := range tests {
-		_, err := ParseCases(tt.name, []byte(tt.data), tt.id, "")
+		_, err := ParseCases(tt.name, []byte(tt.data), Options{IDCol: tt.id})
 		wantError(t, err, tt.want)
 	}
-	_, err := ReadCases(filepath.Join("testdata", "answers.xlsx"), "id", "Cases")
+	_, err := ReadCases(filepath.Join("testdata", "answers.xlsx"), Options{IDCol: "id", Sheet: "Cases"})
 	wantError(t, err, `answers.xlsx: sheet "Cases": no such sheet (sheets: Answers, Wide)`)
-	_, err = ParseCases("c.txt", nil, "id", "")
+	_, err = ParseCases("c.txt", nil, Options{IDCol: "id"})
 	if !errors.Is(err, ErrUnsupported) {
 		t.Errorf("%v is not ErrUnsupported", err)
 	}

@@ -3,9 +3,12 @@
 // into plain values: sources, segments, cases and attributes.
 //
 // It owns the rules of DESIGN.md's Import section (segment IDs, speaker turns,
-// headings, front matter, encodings) and the one-line errors for bad input. It
-// must not store anything or talk to a terminal: the coding package stores what
-// it returns, in one transaction, and the command line prints its errors.
+// headings, front matter, encodings), the one-line errors for bad input, and
+// the limits that keep a hostile file from exhausting the machine: only
+// regular files of a capped size are read (OpenInput), and sheets, workbooks
+// and documents are refused past their Limits. It must not store anything or
+// talk to a terminal: the coding package stores what it returns, in one
+// transaction, and the command line prints its errors.
 package corpus
 
 import (
@@ -72,6 +75,7 @@ type Options struct {
 	IDCol    string   // the column holding a unique answer (long) or respondent (wide) id
 	CaseCol  string   // the column naming the respondent (a wide sheet's rows default to their id)
 	Sheet    string   // XLSX: the sheet to read (default: the first)
+	Limits   Limits   // caps on what the file may hold; zero fields: DefaultLimits
 }
 
 // InputError is bad input: it names the file, where in it (a line or row, when
@@ -82,6 +86,10 @@ type InputError struct {
 	Msg   string // what is wrong; when empty, Err's message is used
 	Err   error  // the cause or sentinel (ErrUnsupported, ErrNoTextColumn…), if any
 }
+
+// maxMessageRunes caps a whole message, behind the excerpts of its parts:
+// no input is ever echoed at length, whatever path built the message.
+const maxMessageRunes = 600
 
 // Error returns "file: where: what", always on one line.
 func (e *InputError) Error() string {
@@ -95,7 +103,7 @@ func (e *InputError) Error() string {
 	} else {
 		s = fmt.Sprintf("%s: %s: %s", e.File, e.Where, msg)
 	}
-	return oneLine(s)
+	return Cut(oneLine(s), maxMessageRunes)
 }
 
 // Unwrap lets errors.Is and errors.As see the cause (ErrUnsupported,

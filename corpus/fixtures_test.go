@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -175,6 +176,8 @@ func fuzzSeeds(t testing.TB, built map[string][]byte) map[string][]byte {
 	add("FuzzReadCSV", "lone-quote", []byte("\""), "", "")
 	add("FuzzReadCSV", "bom-only", []byte("\xff\xfe"), "", "")
 	add("FuzzReadCSV", "nameless", []byte("a,,\n1,,\n,,x\n"), "a", "")
+	add("FuzzReadCSV", "many-commas", []byte("id,answer\nA,x"+strings.Repeat(",", 5000)+"\n"), "answer", "id")
+	add("FuzzReadCSV", "long-header", []byte(strings.Repeat("h", 2000)+",answer\nA,x\nA,y\n"), "answer", strings.Repeat("h", 2000))
 	add("FuzzReadNotes", "interview", read("interview.txt"), false)
 	add("FuzzReadNotes", "focus-group", read("focus-group.md"), true)
 	add("FuzzReadNotes", "topic-guide", read("topic-guide.txt"), false)
@@ -190,11 +193,16 @@ func fuzzSeeds(t testing.TB, built map[string][]byte) map[string][]byte {
 	add("FuzzReadDOCX", "no-document", read("no-document.docx"))
 	add("FuzzReadDOCX", "truncated", read("interview.docx")[:len(read("interview.docx"))/2])
 	add("FuzzReadDOCX", "bad-xml", docxtest.Zip(map[string]string{"word/document.xml": "<w:document><w:body><w:p>"}))
+	add("FuzzReadDOCX", "deep", nestedDOCX(300, false))
+	add("FuzzReadDOCX", "giant-tag", docxtest.Document("<w:p"+strings.Repeat(` a=""`, 5000)+"/>"))
 	add("FuzzReadXLSX", "answers", read("answers.xlsx"), "")
 	add("FuzzReadXLSX", "wide", read("answers.xlsx"), "Wide")
 	add("FuzzReadXLSX", "truncated", read("answers.xlsx")[:len(read("answers.xlsx"))/2], "")
 	add("FuzzReadXLSX", "docx", read("interview.docx"), "")
 	add("FuzzReadXLSX", "ole", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 504)...), "")
+	add("FuzzReadXLSX", "stray-xfd", strayXFD(t, 3, "XFD2"), "")
+	add("FuzzReadXLSX", "deep-sheet", replacePart(t, read("answers.xlsx"), "xl/worksheets/sheet1.xml",
+		"<worksheet><sheetData>"+strings.Repeat("<row>", 300)+"</sheetData></worksheet>"), "")
 
 	out := make(map[string][]byte, len(seeds))
 	for name, args := range seeds {

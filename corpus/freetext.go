@@ -31,11 +31,11 @@ func FreeTextColumns(path string, opts Options) ([]string, error) {
 	if format != "csv" && format != "tsv" && format != "xlsx" {
 		return nil, &InputError{File: name, Msg: "not a sheet (CSV, TSV or XLSX)", Err: ErrUnsupported}
 	}
-	data, err := readFile(path)
+	data, err := ReadInput(path, opts.Limits.InputSize)
 	if err != nil {
 		return nil, err
 	}
-	t, err := readTable(name, format, data, opts.Sheet)
+	t, err := readTable(name, format, data, opts.Sheet, opts.Limits.orDefault())
 	if err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func frontMatter(file, yamlText string) ([]Attribute, error) {
 		} else {
 			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
-		return nil, &InputError{File: file, Where: where, Msg: "front matter: " + msg, Err: err}
+		return nil, &InputError{File: file, Where: where, Msg: "front matter: " + Cut(msg, 200), Err: err}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil // an empty block
@@ -76,7 +76,7 @@ func frontMatter(file, yamlText string) ([]Attribute, error) {
 			continue
 		}
 		if seen[key] {
-			return nil, &InputError{File: file, Where: at, Msg: fmt.Sprintf("front matter: key %s appears twice", key)}
+			return nil, &InputError{File: file, Where: at, Msg: fmt.Sprintf("front matter: key %s appears twice", Excerpt(key))}
 		}
 		seen[key] = true
 		value, ok := scalarText(v)
@@ -85,7 +85,7 @@ func frontMatter(file, yamlText string) ([]Attribute, error) {
 			for _, it := range v.Content {
 				s, ok := scalarText(deref(it))
 				if !ok {
-					return nil, &InputError{File: file, Where: at, Msg: fmt.Sprintf("front matter: key %s: nested values are not supported", key)}
+					return nil, &InputError{File: file, Where: at, Msg: fmt.Sprintf("front matter: key %s: nested values are not supported", Excerpt(key))}
 				}
 				if s != "" {
 					items = append(items, s)
@@ -94,7 +94,7 @@ func frontMatter(file, yamlText string) ([]Attribute, error) {
 			value, ok = strings.Join(items, ", "), true
 		}
 		if !ok {
-			return nil, &InputError{File: file, Where: at, Msg: fmt.Sprintf("front matter: key %s: nested values are not supported", key)}
+			return nil, &InputError{File: file, Where: at, Msg: fmt.Sprintf("front matter: key %s: nested values are not supported", Excerpt(key))}
 		}
 		if value != "" {
 			attrs = append(attrs, Attribute{Name: key, Value: value})

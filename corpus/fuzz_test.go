@@ -26,7 +26,7 @@ func FuzzReadCSV(f *testing.F) {
 					}
 				}
 			}
-			cases, err := ParseCases(name, data, idCol, "")
+			cases, err := ParseCases(name, data, Options{IDCol: idCol})
 			checkError(t, err)
 			seen := map[string]bool{}
 			for _, c := range cases {

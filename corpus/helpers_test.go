@@ -126,6 +126,7 @@ func checkSource(t *testing.T, src *Source, err error) {
 			t.Fatal("case without a name")
 		}
 	}
+	checkNoControls(t, src)
 }
 
 // checkError holds what every error promises: an *InputError on one line.

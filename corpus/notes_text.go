@@ -1,9 +1,12 @@
 package corpus
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"qcode/corpus/docx"
+	"qcode/corpus/printable"
 )
 
 // msgNoText is the error for notes that hold nothing but headings and front
@@ -11,11 +14,14 @@ import (
 const msgNoText = "no text to code (only headings and front matter)"
 
 // readTextNotes reads TXT or Markdown notes: front matter, then lines.
-func readTextNotes(src *Source, data []byte) error {
+func readTextNotes(src *Source, data []byte, lim Limits) error {
 	text, problem := decodeText(data)
 	if problem != "" {
 		return &InputError{File: src.File, Msg: problem}
 	}
+	// Escape sequences go before anything is parsed, so that a speaker
+	// label or front matter holding one still reads as what it is.
+	text = printable.Strip(text)
 	yamlText, body, _, ok, err := splitFrontMatter(src.File, text)
 	if err != nil {
 		return err
@@ -24,6 +30,11 @@ func readTextNotes(src *Source, data []byte) error {
 		if src.Attributes, err = frontMatter(src.File, yamlText); err != nil {
 			return err
 		}
+	}
+	// Each line becomes a value of its own: a file of newlines must not
+	// become a hundred million of them.
+	if n := strings.Count(body, "\n") + 1; n > lim.Paragraphs {
+		return &InputError{File: src.File, Msg: overLimit("lines", lim.Paragraphs)}
 	}
 	raw := strings.Split(body, "\n")
 	lines := make([]noteLine, len(raw))
@@ -52,10 +63,16 @@ func readTextNotes(src *Source, data []byte) error {
 // readDOCXNotes reads a Word document: each paragraph is a line; heading
 // styles and numbered questions are headings; a paragraph starting with a
 // bold "Name:" (or any turn marker of plain notes) starts a turn.
-func readDOCXNotes(src *Source, data []byte) error {
-	paras, err := docx.Read(data)
-	if err != nil {
-		return &InputError{File: src.File, Msg: err.Error(), Err: err}
+func readDOCXNotes(src *Source, data []byte, lim Limits) error {
+	paras, err := docx.Read(data, docx.Limits{Paragraphs: lim.Paragraphs, Depth: lim.Depth})
+	switch {
+	case errors.Is(err, docx.ErrTooDeep):
+		return &InputError{File: src.File, Msg: fmt.Sprintf("word/document.xml nests elements more than %d deep (the limit)", lim.Depth), Err: err}
+	case errors.Is(err, docx.ErrParagraphs):
+		return &InputError{File: src.File, Msg: overLimit("paragraphs", lim.Paragraphs), Err: err}
+	case err != nil:
+		// An XML error names the elements it met: quote little of them.
+		return &InputError{File: src.File, Msg: Cut(err.Error(), 200), Err: err}
 	}
 	var lines []noteLine
 	for _, p := range paras {

@@ -3,11 +3,10 @@ package corpus
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"qcode/corpus/printable"
 )
 
 // Read reads the file at path into a Source. The format follows the
@@ -18,7 +17,7 @@ func Read(path string, opts Options) (*Source, error) {
 	if _, err := formatOf(filepath.Base(path)); err != nil {
 		return nil, err // before reading what cannot be used
 	}
-	data, err := readFile(path)
+	data, err := ReadInput(path, opts.Limits.InputSize)
 	if err != nil {
 		return nil, err
 	}
@@ -32,29 +31,37 @@ func Parse(name string, data []byte, opts Options) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	lim := opts.Limits.orDefault()
+	if int64(len(data)) > lim.InputSize {
+		return nil, tooLarge(name, int64(len(data)), lim.InputSize)
+	}
 	src := &Source{
-		Name:   sourceName(name),
-		File:   name,
+		Name:   printable.Strip(sourceName(name)),
+		File:   printable.Strip(name),
 		Format: format,
 		Hash:   hashOf(data),
 	}
 	switch format {
 	case "csv", "tsv", "xlsx":
-		t, err := readTable(name, format, data, opts.Sheet)
+		t, err := readTable(name, format, data, opts.Sheet, lim)
 		if err != nil {
 			return nil, err
 		}
+		t.stripControls()
 		err = t.fill(src, opts)
 		if err != nil {
 			return nil, err
 		}
 	case "txt", "md":
-		err = readTextNotes(src, data)
+		err = readTextNotes(src, data, lim)
 	case "docx":
-		err = readDOCXNotes(src, data)
+		err = readDOCXNotes(src, data, lim)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if format != "csv" && format != "tsv" && format != "xlsx" {
+		stripControls(src) // a sheet's cells were cleaned as read
 	}
 	return src, nil
 }
@@ -103,22 +110,4 @@ func sourceName(name string) string {
 func hashOf(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
-}
-
-// readFile reads a whole file, turning the operating system's complaint into
-// an *InputError that still unwraps to fs.ErrNotExist and friends.
-func readFile(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if err == nil {
-		return data, nil
-	}
-	msg := err.Error()
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		msg = pe.Err.Error()
-	}
-	if info, serr := os.Stat(path); serr == nil && info.IsDir() {
-		msg = "is a directory"
-	}
-	return nil, &InputError{File: filepath.Base(path), Msg: "cannot read: " + msg, Err: err}
 }

@@ -31,7 +31,7 @@ func (t *table) fill(src *Source, opts Options) error {
 				return err
 			}
 			if i == idCol {
-				return &InputError{File: t.file, Msg: fmt.Sprintf("column %q is the id column; it cannot also be a text column", t.header[i])}
+				return &InputError{File: t.file, Msg: fmt.Sprintf("column %q is the id column; it cannot also be a text column", Excerpt(t.header[i]))}
 			}
 			if !containsInt(cols, i) {
 				cols = append(cols, i)
@@ -44,7 +44,7 @@ func (t *table) fill(src *Source, opts Options) error {
 			return err
 		}
 		if textCol == idCol {
-			return &InputError{File: t.file, Msg: fmt.Sprintf("column %q cannot be both the text column and the id column", t.header[textCol])}
+			return &InputError{File: t.file, Msg: fmt.Sprintf("column %q cannot be both the text column and the id column", Excerpt(t.header[textCol]))}
 		}
 		return t.fillLong(src, textCol, idCol, caseCol)
 	}
@@ -56,17 +56,22 @@ func (t *table) fill(src *Source, opts Options) error {
 }
 
 // noTextColumn is the error that asks for --text-col or --text-cols,
-// proposing the free-text columns found.
+// proposing the free-text columns found. The proposal quotes headers up to
+// suggestRunes, so that a question used as a header can be pasted back; the
+// list after it, excerpts.
 func (t *table) noTextColumn(free []int) error {
+	const suggestRunes = 120
 	names := make([]string, len(free))
+	shown := make([]string, len(free))
 	for i, c := range free {
-		names[i] = t.header[c]
+		names[i] = Cut(t.header[c], suggestRunes)
+		shown[i] = Excerpt(t.header[c])
 	}
 	msg := "say which column holds the answers: --text-col C (one row per answer) or --text-cols "
 	if len(names) == 0 {
 		msg += "A,B (one row per respondent); no column looks like free text (columns: " + listColumns(t.header) + ")"
 	} else {
-		msg += shellWord(strings.Join(names, ",")) + " (one row per respondent); free-text columns: " + strings.Join(names, ", ")
+		msg += shellWord(strings.Join(names, ",")) + " (one row per respondent); free-text columns: " + listColumns(shown)
 	}
 	return &InputError{File: t.file, Msg: msg, Err: ErrNoTextColumn}
 }
@@ -116,7 +121,7 @@ func (t *table) fillLong(src *Source, textCol, idCol, caseCol int) error {
 		src.Segments = append(src.Segments, seg)
 	}
 	if len(src.Segments) == 0 {
-		return &InputError{File: t.file, Msg: fmt.Sprintf("no answers in column %q", t.header[textCol])}
+		return &InputError{File: t.file, Msg: fmt.Sprintf("no answers in column %q", Excerpt(t.header[textCol]))}
 	}
 	return nil
 }
@@ -164,7 +169,7 @@ func (t *table) fillWide(src *Source, textCols []int, idCol, caseCol int) error 
 			}
 			id := rowID + "/" + t.header[c]
 			if prev, dup := segAt[id]; dup {
-				return t.errorAt(r.at, "duplicate segment id %q (also from %s)", id, t.where(prev))
+				return t.errorAt(r.at, "duplicate segment id %q (also from %s)", Excerpt(id), t.where(prev))
 			}
 			segAt[id] = r.at
 			src.Segments = append(src.Segments, Segment{
@@ -181,7 +186,7 @@ func (t *table) fillWide(src *Source, textCols []int, idCol, caseCol int) error 
 	if len(src.Segments) == 0 {
 		names := make([]string, len(textCols))
 		for i, c := range textCols {
-			names[i] = strconv.Quote(t.header[c])
+			names[i] = strconv.Quote(Excerpt(t.header[c]))
 		}
 		return &InputError{File: t.file, Msg: "no answers in columns " + strings.Join(names, ", ")}
 	}
@@ -219,10 +224,10 @@ func newIDIndex(n int) *idIndex { return &idIndex{at: make(map[string]int, n)} }
 func (x *idIndex) add(t *table, r tableRow, col int) (string, error) {
 	id := r.cells[col]
 	if id == "" {
-		return "", t.errorAt(r.at, "empty id in column %q", t.header[col])
+		return "", t.errorAt(r.at, "empty id in column %q", Excerpt(t.header[col]))
 	}
 	if prev, dup := x.at[id]; dup {
-		return "", t.errorAt(r.at, "duplicate id %q (also on %s)", id, t.where(prev))
+		return "", t.errorAt(r.at, "duplicate id %q (also on %s)", Excerpt(id), t.where(prev))
 	}
 	x.at[id] = r.at
 	return id, nil

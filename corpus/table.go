@@ -10,14 +10,24 @@ import (
 )
 
 // table is a sheet as read from CSV, TSV or XLSX: a header and the rows under
-// it, every cell trimmed, every row as wide as the header.
+// it, every cell trimmed, every row as wide as the header. Rows are added as
+// they are read (setHeader, then addRow), keeping only the named columns,
+// so that a stray cell far to the right never makes every row that wide.
 type table struct {
 	file     string // base name, for errors
 	unit     string // "line" (CSV, TSV) or "row" (XLSX): how Where counts
 	letters  bool   // name columns by letter (XLSX) rather than number
+	sheet    string // XLSX: the sheet, named in limit errors
 	headerAt int    // line or row of the header
 	header   []string
 	rows     []tableRow
+
+	lim   Limits
+	width int    // cells in the header as read, nameless ones included
+	named []bool // named[i]: column i of the header as read has a name
+	keep  []int  // the named columns, in order
+	all   bool   // every column is named: rows are kept as read
+	cells int    // cells read so far, blanks included
 }
 
 // tableRow is one data row.
@@ -34,6 +44,82 @@ func (t *table) where(at int) string {
 
 func (t *table) errorAt(at int, format string, args ...any) error {
 	return &InputError{File: t.file, Where: t.where(at), Msg: fmt.Sprintf(format, args...)}
+}
+
+// limitAt is the error for a sheet over one of its limits, at line or row
+// at; it names the sheet of a workbook.
+func (t *table) limitAt(at int, msg string) error {
+	where := t.where(at)
+	if t.sheet != "" {
+		where = fmt.Sprintf("sheet %q, %s", Excerpt(t.sheet), where)
+	}
+	return &InputError{File: t.file, Where: where, Msg: msg}
+}
+
+// count adds n cells read at line or row at to the sheet's cells.
+func (t *table) count(at, n int, hint string) error {
+	t.cells += n
+	if t.cells > t.lim.Cells {
+		return t.limitAt(at, overLimit("cells", t.lim.Cells)+hint)
+	}
+	return nil
+}
+
+// setHeader settles the header from the first non-blank row as read:
+// names are trimmed, inner whitespace folded (a header typed over two lines
+// in a cell reads as one); nameless columns are dropped (a row with a value
+// in one is refused when it comes); a name used twice, no name at all, or
+// more named columns than the limit are refused.
+func (t *table) setHeader(at int, cells []string) error {
+	t.headerAt, t.width = at, len(cells)
+	t.named = make([]bool, len(cells))
+	seen := make(map[string]int, len(cells))
+	for i, c := range cells {
+		h := strings.Join(strings.Fields(c), " ")
+		if h == "" {
+			continue
+		}
+		if j, dup := seen[h]; dup {
+			return t.errorAt(at, "duplicate column %q (columns %s and %s)", Excerpt(h), t.colName(j), t.colName(i))
+		}
+		if len(t.keep) == t.lim.Columns {
+			return t.limitAt(at, overLimit("columns", t.lim.Columns))
+		}
+		seen[h] = i
+		t.named[i] = true
+		t.keep = append(t.keep, i)
+		t.header = append(t.header, h)
+	}
+	if len(t.keep) == 0 {
+		return t.errorAt(at, "header row has no column names")
+	}
+	t.all = len(t.keep) == len(cells)
+	return nil
+}
+
+// addRow adds a data row as read (trimmed), keeping its named columns; a
+// row as wide as an all-named header is kept as it is, so the caller must
+// not reuse cells. A value in a nameless column is refused.
+func (t *table) addRow(at, n int, cells []string) error {
+	if len(t.rows) == t.lim.Rows {
+		return t.limitAt(at, overLimit("rows", t.lim.Rows))
+	}
+	for i, c := range cells {
+		if c != "" && (i >= t.width || !t.named[i]) {
+			return t.errorAt(at, "value in column %s, which has no header", t.colName(i))
+		}
+	}
+	if !t.all || len(cells) != len(t.keep) {
+		kept := make([]string, len(t.keep))
+		for k, i := range t.keep {
+			if i < len(cells) {
+				kept[k] = cells[i]
+			}
+		}
+		cells = kept
+	}
+	t.rows = append(t.rows, tableRow{at: at, n: n, cells: cells})
+	return nil
 }
 
 // colName names column i (0-based) as a spreadsheet user would find it.
@@ -54,15 +140,15 @@ func columnLetters(i int) string {
 }
 
 // readTable reads a sheet of any supported format.
-func readTable(name, format string, data []byte, sheet string) (*table, error) {
+func readTable(name, format string, data []byte, sheet string, lim Limits) (*table, error) {
 	if format == "xlsx" {
-		return readXLSX(name, data, sheet)
+		return readXLSX(name, data, sheet, lim)
 	}
 	text, problem := decodeText(data)
 	if problem != "" {
 		return nil, &InputError{File: name, Msg: problem}
 	}
-	return readDelimited(name, text, delimiter(format, text))
+	return readDelimited(name, text, delimiter(format, text), lim)
 }
 
 // delimiter picks the field separator: tab for TSV; for CSV a comma, unless
@@ -84,8 +170,12 @@ func delimiter(format, text string) rune {
 }
 
 // readDelimited reads CSV or TSV text (already UTF-8 with \n line endings).
-func readDelimited(name, text string, comma rune) (*table, error) {
-	t := &table{file: name, unit: "line", rows: make([]tableRow, 0, strings.Count(text, "\n"))}
+func readDelimited(name, text string, comma rune, lim Limits) (*table, error) {
+	t := &table{file: name, unit: "line", lim: lim}
+	if err := t.checkLines(text, byte(comma)); err != nil {
+		return nil, err
+	}
+	t.rows = make([]tableRow, 0, min(strings.Count(text, "\n"), lim.Rows, 1<<20))
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = comma
 	r.FieldsPerRecord = -1
@@ -104,26 +194,43 @@ func readDelimited(name, text string, comma rune) (*table, error) {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a line of spaces is a blank line, not a row
 		}
+		if err := t.count(at, len(rec), ""); err != nil {
+			return nil, err
+		}
 		if t.header == nil {
-			t.headerAt = at
-			t.header = rec
+			if err := t.setHeader(at, rec); err != nil {
+				return nil, err
+			}
 			continue
 		}
-		if len(rec) != len(t.header) {
-			return nil, t.errorAt(at, "row has %d fields, header has %d", len(rec), len(t.header))
+		if len(rec) != t.width {
+			return nil, t.errorAt(at, "row has %d fields, header has %d", len(rec), t.width)
 		}
 		for i, c := range rec {
 			rec[i] = strings.TrimSpace(c)
 		}
-		t.rows = append(t.rows, tableRow{at: at, n: len(t.rows) + 1, cells: rec})
+		if err := t.addRow(at, len(t.rows)+1, rec); err != nil {
+			return nil, err
+		}
 	}
 	if t.header == nil {
 		return nil, &InputError{File: name, Msg: msgEmpty}
 	}
-	if err := t.settleHeader(); err != nil {
-		return nil, err
-	}
 	return t, nil
+}
+
+// checkLines refuses text with a line holding more fields than a sheet may
+// have columns, before encoding/csv builds them all (a line of a million
+// commas would take tens of bytes per comma).
+func (t *table) checkLines(text string, comma byte) error {
+	for at := 1; text != ""; at++ {
+		line, rest, _ := strings.Cut(text, "\n")
+		if strings.Count(line, string(comma)) >= t.lim.Columns {
+			return t.limitAt(at, overLimit("fields on one line", t.lim.Columns))
+		}
+		text = rest
+	}
+	return nil
 }
 
 // csvError turns encoding/csv's complaint into a one-line InputError.
@@ -161,65 +268,6 @@ func lineOf(text string, n int) string {
 	return line
 }
 
-// settleHeader trims the header's names (folding inner whitespace, so a
-// header typed over two lines in a cell reads as one), pads the header to the
-// widest row, drops nameless columns that hold nothing, and refuses a
-// nameless column with values or a name used twice.
-func (t *table) settleHeader() error {
-	width := len(t.header)
-	for _, r := range t.rows {
-		width = max(width, len(r.cells))
-	}
-	header := make([]string, width)
-	for i := range header {
-		if i < len(t.header) {
-			header[i] = strings.Join(strings.Fields(t.header[i]), " ")
-		}
-	}
-	for i := range t.rows {
-		if c := t.rows[i].cells; len(c) < width {
-			t.rows[i].cells = append(c, make([]string, width-len(c))...)
-		}
-	}
-	keep := make([]int, 0, width)
-	seen := make(map[string]int, width)
-	for i, h := range header {
-		if h == "" {
-			for _, r := range t.rows {
-				if r.cells[i] != "" {
-					return t.errorAt(r.at, "value in column %s, which has no header", t.colName(i))
-				}
-			}
-			continue
-		}
-		if j, dup := seen[h]; dup {
-			return t.errorAt(t.headerAt, "duplicate column %q (columns %s and %s)", h, t.colName(j), t.colName(i))
-		}
-		seen[h] = i
-		keep = append(keep, i)
-	}
-	if len(keep) == 0 {
-		return t.errorAt(t.headerAt, "header row has no column names")
-	}
-	t.header = header
-	if len(keep) == width {
-		return nil
-	}
-	t.header = pick(header, keep)
-	for i := range t.rows {
-		t.rows[i].cells = pick(t.rows[i].cells, keep)
-	}
-	return nil
-}
-
-func pick(s []string, idx []int) []string {
-	out := make([]string, len(idx))
-	for i, j := range idx {
-		out[i] = s[j]
-	}
-	return out
-}
-
 // column finds a column by its header: exactly, or else ignoring case when
 // that names one column. An empty name is no column (-1, nil).
 func (t *table) column(name string) (int, error) {
@@ -243,14 +291,27 @@ func (t *table) column(name string) (int, error) {
 	if folded >= 0 {
 		return folded, nil
 	}
-	return -1, &InputError{File: t.file, Msg: fmt.Sprintf("no column %q (columns: %s)", name, listColumns(t.header))}
+	return -1, &InputError{File: t.file, Msg: fmt.Sprintf("no column %q (columns: %s)", Excerpt(name), listColumns(t.header))}
 }
 
-// listColumns lists header names for a message, cut short on very wide sheets.
-func listColumns(names []string) string {
-	const most = 30
-	if len(names) <= most {
-		return strings.Join(names, ", ")
+// listColumns lists header names for a message, each cut to an excerpt,
+// the list cut short on wide sheets and long names.
+func listColumns(names []string) string { return listNames(names, "columns") }
+
+// listNames lists names for a message, each cut to an excerpt, the list cut
+// short after 30 names or 300 bytes, saying how many there are.
+func listNames(names []string, noun string) string {
+	const most, room = 30, 300
+	var b strings.Builder
+	for i, n := range names {
+		if i == most || b.Len() > room {
+			fmt.Fprintf(&b, ", … (%d %s)", len(names), noun)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(Excerpt(n))
 	}
-	return strings.Join(names[:most], ", ") + fmt.Sprintf(", … (%d columns)", len(names))
+	return b.String()
 }

@@ -3,11 +3,14 @@ package corpus
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"qcode/corpus/ooxml"
 )
 
 // oleMagic starts a compound file: an old .xls workbook, or an .xlsx that is
@@ -49,14 +52,17 @@ func unzippedSizeProblem(data []byte) string {
 	return ""
 }
 
-// readXLSX reads one sheet of a workbook (the first when sheet is ""). Sheet
-// rows shorter than the header are padded: spreadsheets drop trailing blanks.
-func readXLSX(name string, data []byte, sheet string) (t *table, err error) {
+// readXLSX reads one sheet of a workbook (the first when sheet is ""),
+// streaming its rows: each row keeps only the header's named columns, so a
+// stray cell in column XFD costs one wide row as read, not every row padded
+// to 16,384 cells. Sheet rows shorter than the header are padded:
+// spreadsheets drop trailing blanks.
+func readXLSX(name string, data []byte, sheet string, lim Limits) (t *table, err error) {
 	defer func() {
 		// excelize is large and was not written for hostile input; a panic
 		// in it is a damaged file, not a crash of qcode.
 		if r := recover(); r != nil {
-			t, err = nil, &InputError{File: name, Msg: fmt.Sprintf("damaged XLSX file (%v)", r)}
+			t, err = nil, &InputError{File: name, Msg: fmt.Sprintf("damaged XLSX file (%s)", Cut(fmt.Sprint(r), 200))}
 		}
 	}()
 	if bytes.HasPrefix(data, oleMagic) {
@@ -67,6 +73,9 @@ func readXLSX(name string, data []byte, sheet string) (t *table, err error) {
 	}
 	if problem := unzippedSizeProblem(data); problem != "" {
 		return nil, &InputError{File: name, Msg: problem}
+	}
+	if err := checkXLSXParts(name, data, lim); err != nil {
+		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), xlsxLimits)
 	if err != nil {
@@ -83,48 +92,102 @@ func readXLSX(name string, data []byte, sheet string) (t *table, err error) {
 	} else if found := findSheet(sheets, sheet); found != "" {
 		sheet = found
 	} else {
-		return nil, &InputError{File: name, Where: fmt.Sprintf("sheet %q", sheet),
-			Msg: "no such sheet (sheets: " + strings.Join(sheets, ", ") + ")"}
+		return nil, &InputError{File: name, Where: fmt.Sprintf("sheet %q", Excerpt(sheet)),
+			Msg: "no such sheet (sheets: " + listNames(sheets, "sheets") + ")"}
 	}
-	where := fmt.Sprintf("sheet %q", sheet)
+	where := fmt.Sprintf("sheet %q", Excerpt(sheet))
 
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return nil, &InputError{File: name, Where: where, Msg: "damaged sheet (" + err.Error() + ")", Err: err}
+		return nil, &InputError{File: name, Where: where, Msg: damagedSheet(err), Err: err}
 	}
 	defer rows.Close()
-	t = &table{file: name, unit: "row", letters: true}
+	t = &table{file: name, unit: "row", letters: true, sheet: sheet, lim: lim}
 	for at := 1; rows.Next(); at++ {
 		cells, err := rows.Columns()
 		if err != nil {
-			return nil, &InputError{File: name, Where: "row " + strconv.Itoa(at), Msg: "damaged sheet (" + err.Error() + ")", Err: err}
+			return nil, &InputError{File: name, Where: "row " + strconv.Itoa(at), Msg: damagedSheet(err), Err: err}
+		}
+		if err := t.count(at, len(cells), xlsxCellsHint); err != nil {
+			return nil, err
 		}
 		blank := true
 		for i, c := range cells {
-			cells[i] = strings.TrimSpace(cleanText(c))
-			blank = blank && cells[i] == ""
+			if c != "" {
+				cells[i] = strings.TrimSpace(cleanText(c))
+				blank = blank && cells[i] == ""
+			}
 		}
 		switch {
 		case t.header == nil && blank:
 			continue // rows above the header
 		case t.header == nil:
-			t.headerAt, t.header = at, cells
+			if err := t.setHeader(at, cells); err != nil {
+				return nil, err
+			}
 		case blank:
 			// Counted in n (IDs stay put when a row is cleared), but no row.
 		default:
-			t.rows = append(t.rows, tableRow{at: at, n: at - t.headerAt, cells: cells})
+			if err := t.addRow(at, at-t.headerAt, cells); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return nil, &InputError{File: name, Where: where, Msg: "damaged sheet (" + err.Error() + ")", Err: err}
+		return nil, &InputError{File: name, Where: where, Msg: damagedSheet(err), Err: err}
 	}
 	if t.header == nil {
 		return nil, &InputError{File: name, Where: where, Msg: "empty sheet"}
 	}
-	if err := t.settleHeader(); err != nil {
-		return nil, err
-	}
 	return t, nil
+}
+
+// xlsxCellsHint explains an XLSX cell count: excelize builds every cell of a
+// row up to its last filled one.
+const xlsxCellsHint = ", counting blank cells up to the last filled one of each row: clear stray cells far to the right, or save the sheet as CSV"
+
+// damagedSheet is the message for excelize's complaint about a sheet, which
+// may quote the file.
+func damagedSheet(err error) string {
+	return "damaged sheet (" + Cut(err.Error(), 200) + ")"
+}
+
+// checkXLSXParts walks every XML part of the workbook before excelize
+// decodes it (excelize holds the shared strings in memory whole, and
+// encoding/xml keeps every open element): a part nesting elements deeper
+// than lim.Depth or with a giant tag, and a shared-string table of more than
+// lim.SharedStrings entries, are refused. A zip or part that does not open
+// is left for excelize to report.
+func checkXLSXParts(name string, data []byte, lim Limits) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil
+	}
+	for _, f := range zr.File {
+		part := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
+		if !strings.HasSuffix(part, ".xml") && !strings.HasSuffix(part, ".rels") {
+			continue
+		}
+		count, maxCount := "", 0
+		if part == "xl/sharedstrings.xml" {
+			count, maxCount = "si", lim.SharedStrings
+		}
+		rc, err := f.Open()
+		if err != nil {
+			continue
+		}
+		_, err = ooxml.Scan(rc, lim.Depth, count, maxCount)
+		rc.Close()
+		switch {
+		case errors.Is(err, ooxml.ErrCount):
+			return &InputError{File: name, Msg: overLimit("shared strings", lim.SharedStrings) + ": save the sheet as CSV"}
+		case errors.Is(err, ooxml.ErrDepth):
+			return &InputError{File: name, Msg: fmt.Sprintf("damaged XLSX file (%s nests elements more than %d deep)", Excerpt(f.Name), lim.Depth)}
+		case errors.Is(err, ooxml.ErrTagSize):
+			return &InputError{File: name, Msg: fmt.Sprintf("damaged XLSX file (%s has a tag longer than %s)", Excerpt(f.Name), SizeText(ooxml.MaxTagSize))}
+		}
+	}
+	return nil
 }
 
 // findSheet finds a sheet by name, exactly or else ignoring case.

@@ -10,6 +10,7 @@ import (
 
 	"qcode/coding"
 	"qcode/coding/agreement"
+	"qcode/corpus/printable"
 )
 
 // agreeView is the team lead's `a` view: agreement per code, coloured by
@@ -68,6 +69,10 @@ func (v *agreeView) loadReview(m *Model, path string) tea.Cmd {
 	v.review = &disagreeReview{path: path, loading: true}
 	return func() tea.Msg {
 		list, err := s.Disagreements(coding.DisagreeQuery{Code: path, Coders: coders})
+		for i := range list.Items {
+			it := &list.Items[i] // rune for rune: spans still point at the text
+			it.Text, it.Segment = printable.String(it.Text), printable.String(it.Segment)
+		}
 		return disagreeMsg{path, list, err}
 	}
 }

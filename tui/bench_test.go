@@ -22,6 +22,14 @@ type benchDriver struct {
 	m *Model
 }
 
+// newBenchDriver starts a screen whose timers never fire: the driver runs
+// commands at once, and a timer's command would sleep.
+func newBenchDriver(s *coding.Store) *benchDriver {
+	m := New(s, Options{Coder: codingtest.Coder(0)})
+	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
+	return &benchDriver{m}
+}
+
 func (d *benchDriver) run(cmd tea.Cmd) {
 	if cmd == nil {
 		return
@@ -70,7 +78,7 @@ func BenchmarkOpenToFirstFrame(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d := &benchDriver{New(s, Options{Coder: codingtest.Coder(0)})}
+		d := newBenchDriver(s)
 		d.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 		d.run(d.m.Init())
 		_ = d.m.View()
@@ -87,7 +95,7 @@ func BenchmarkOpenToFirstFrame(b *testing.B) {
 // BenchmarkKeyToFrame presses j, a digit and / search: budget p99 ≤ 16 ms.
 func BenchmarkKeyToFrame(b *testing.B) {
 	s := openFull(b, true)
-	d := &benchDriver{New(s, Options{Coder: codingtest.Coder(0)})}
+	d := newBenchDriver(s)
 	d.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	d.run(d.m.Init())
 	const n = 1000

@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 // Everything that touches the store runs in a tea.Cmd and answers with one of
@@ -35,10 +36,12 @@ type windowMsg struct {
 // write is one user action, queued so that actions reach the store in the
 // order they were made.
 type write struct {
-	pending string        // status while it runs ("saving: apply …")
-	seg     coding.SegRef // segment to refresh afterwards (0: none)
-	book    bool          // the codebook may change
-	reload  bool          // anything may change: reload everything after
+	pending string             // the action in words, for the status line ("+ Barriers/Workload and time")
+	seg     coding.SegRef      // segment to refresh afterwards (0: none)
+	on      string             // that segment's ID, named in the status line
+	shows   []coding.CodingKey // codings the screen shows applied or changed before the store has them
+	book    bool               // the codebook may change
+	reload  bool               // anything may change: reload everything after
 	do      func(s *coding.Store) (coding.ActionResult, error)
 	undo    func()       // rolls back what the screen showed before the store answered
 	after   func(*Model) // runs when the store has answered (e.g. move the cursor)
@@ -82,8 +85,11 @@ func loadCmd(s *coding.Store, coder string, all bool, q coding.SegmentQuery, kee
 	return func() tea.Msg {
 		msg := loadedMsg{book: s.Codebook(), keep: keep, gen: gen}
 		msg.coder, _ = s.CoderID(coder)
-		if keep == 0 { // first load: resume where the coder left off
-			msg.keep, _ = s.LastSegment(coder)
+		if keep == 0 { // first load: reopen where the coder was reading
+			var ok bool
+			if msg.keep, ok = s.Place(coder); !ok {
+				msg.keep, _ = s.LastSegment(coder) // no place yet: where they last acted
+			}
 		}
 		mine := visibleCoders(s, coder, false)
 		if msg.refs, msg.err = s.SegmentRefs(q); msg.err != nil {
@@ -112,15 +118,26 @@ func windowCmd(s *coding.Store, coders []coding.CoderID, refs []coding.SegRef, g
 	refs = slices.Clone(refs)
 	return func() tea.Msg {
 		segs, err := s.Load(refs, coders)
-		return windowMsg{segs: segs, gen: gen, err: err}
+		return windowMsg{segs: printableSegments(segs), gen: gen, err: err}
 	}
 }
 
 // writeCmd runs a write and reads back what it changed.
-func writeCmd(s *coding.Store, coder string, all bool, w write) tea.Cmd {
+func writeCmd(s *coding.Store, coder string, all bool, gate func(), f *flight, w write) tea.Cmd {
 	return func() tea.Msg {
+		if !f.start() {
+			return nil // the program has ended: Run counts this write as not saved
+		}
+		// Run may be waiting to close the store: tell it only when done with
+		// it, and even if the write panics.
+		saved := false
+		defer func() { f.finish(saved) }()
+		if gate != nil {
+			gate()
+		}
 		msg := writeDoneMsg{w: w}
 		msg.res, msg.err = w.do(s)
+		saved = msg.err == nil
 		msg.coder, _ = s.CoderID(coder)
 		refs := slices.Clone(msg.res.Segments)
 		if w.seg != 0 && !slices.Contains(refs, w.seg) {
@@ -129,7 +146,7 @@ func writeCmd(s *coding.Store, coder string, all bool, w write) tea.Cmd {
 		// Read back even after an error: the screen must show what the store
 		// holds, not what it hoped for.
 		if segs, err := s.Load(refs, visibleCoders(s, coder, all)); err == nil {
-			msg.segs = segs
+			msg.segs = printableSegments(segs)
 		}
 		msg.counts, _ = s.Counts()
 		if w.book || w.reload {
@@ -160,4 +177,25 @@ func searchCmd(s *coding.Store, q coding.SegmentQuery, query string, within []co
 		}
 		return searchMsg{query: query, refs: out}
 	}
+}
+
+// printableSegments makes what the screen shows of segments safe for the
+// terminal (lipgloss passes escape sequences through): text, ID, source,
+// case, attributes and memos, with each control character as a visible
+// stand-in. One rune becomes one rune, so coded spans, search matches and
+// span selection keep their offsets.
+func printableSegments(segs []coding.Segment) []coding.Segment {
+	for i := range segs {
+		seg := &segs[i]
+		seg.ID, seg.Source, seg.Case = printable.String(seg.ID), printable.String(seg.Source), printable.String(seg.Case)
+		seg.Text = printable.String(seg.Text)
+		for j := range seg.Attributes {
+			a := &seg.Attributes[j]
+			a.Name, a.Value = printable.String(a.Name), printable.String(a.Value)
+		}
+		for j := range seg.Codings {
+			seg.Codings[j].Memo = printable.String(seg.Codings[j].Memo)
+		}
+	}
+	return segs
 }

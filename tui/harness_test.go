@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -28,6 +29,9 @@ type harness struct {
 	t *testing.T
 	m *Model
 	s *coding.Store
+	// timers are the messages the model asked to get later; fire delivers
+	// them. No test waits on a clock.
+	timers []tea.Msg
 }
 
 // newProject makes a demo project (the 205 real survey answers, pq codebook).
@@ -54,6 +58,10 @@ func newHarness(t *testing.T, s *coding.Store, w, h int, opts Options) *harness 
 		opts.Coder = "alice"
 	}
 	hs := &harness{t: t, m: New(s, opts), s: s}
+	hs.m.after = func(_ time.Duration, msg tea.Msg) tea.Cmd {
+		hs.timers = append(hs.timers, msg)
+		return nil
+	}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(hs.m.Init())
 	return hs
@@ -80,6 +88,19 @@ func (h *harness) run(cmd tea.Cmd) {
 	default:
 		h.send(msg)
 	}
+}
+
+// fire delivers the timers set so far, as if their time had come.
+func (h *harness) fire() {
+	due := h.timers
+	h.timers = nil
+	h.send(due...)
+}
+
+// end does what Run does once the program has ended.
+func (h *harness) end() {
+	h.m.unsaved()
+	h.m.savePlace()
 }
 
 // keys presses keys: single characters, or names in angle brackets such as

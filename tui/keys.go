@@ -61,9 +61,13 @@ func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		short(k.Toggle, "code"), short(k.Picker, "pick"), short(k.NextUncoded, "uncoded"),
 		short(k.NextTheme, "theme"), short(k.Star, "star"), short(k.Memo, "memo"), short(k.Undo, "undo"),
-		short(k.Search, "search"), short(k.Help, "help"), short(k.Quit, "quit"),
+		short(k.Search, "search"), short(k.Quit, "quit"), short(k.Help, "help"),
 	}
 }
+
+// footerDrops are the footer's hints (by key) in the order a narrow footer
+// drops them; "?" is never dropped, so help is always one key away.
+var footerDrops = []string{"m", "s", "]", "/", "n", "c", "u", "q", "1-9"}
 
 // FullHelp is the `?` screen, by column.
 func (k keyMap) FullHelp() [][]key.Binding {

@@ -90,6 +90,7 @@ func (m *Model) setStars(seg *coding.Segment, cs []coding.Coding) tea.Cmd {
 	return m.enqueue(write{
 		pending: verb,
 		seg:     ref,
+		shows:   keys,
 		do: func(s *coding.Store) (coding.ActionResult, error) {
 			return s.SetStars(coder, keys, on)
 		},
@@ -187,6 +188,7 @@ func (m *Model) saveMemo(e *memoEditor) tea.Cmd {
 	return m.enqueue(write{
 		pending: "memo",
 		seg:     ref,
+		shows:   []coding.CodingKey{key},
 		do: func(s *coding.Store) (coding.ActionResult, error) {
 			return s.SetMemo(coder, key, text)
 		},

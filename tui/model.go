@@ -4,13 +4,16 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 // Options configure the coding screen.
@@ -18,6 +21,10 @@ type Options struct {
 	Coder      string // whose codings are made and (blind coding) shown
 	ShowCoders bool   // show every coder's codings side by side
 	Demo       bool   // say so in the status line
+
+	// WriteGate, when set, runs before each write reaches the store. It is a
+	// test hook that stands in for a slow or stalled disk; leave it nil.
+	WriteGate func()
 }
 
 type focusArea int
@@ -71,16 +78,36 @@ type Model struct {
 	search  searchState
 	status  status
 
-	writes   []write // waiting for the one in flight
-	writing  bool
-	quitting bool // q was pressed while writes were in flight: quit once saved
+	writes  []write // waiting for the one in flight
+	writing bool
+	flight  *flight   // the write sent, shared with the command running it
+	quit    quitState // how far quitting has been asked while writes were queued
+	lost    int       // actions lost while a signal drained the queue
 	// gen counts the writes answered. A read started in an older generation
 	// may have missed a write, so its answer is dropped and asked again.
 	gen int
 	// queued counts the writes not yet answered per segment: their read-backs
-	// must not overwrite what the screen shows of later queued actions.
+	// must not overwrite what the screen shows of later queued actions, and
+	// the segment's mark shows they are queued.
 	queued map[coding.SegRef]int
+	// showing counts, per coding, the queued writes that show it applied or
+	// changed before the store has it: its chip is drawn as queued.
+	showing map[shownKey]int
+
+	place placeState                           // the segment saved as the coder's place
+	after func(time.Duration, tea.Msg) tea.Cmd // timers (tests use their own clock)
 }
+
+// shownKey names a coding on screen. The coder is left out: the screen only
+// queues the coder's own actions, and before the coder's first action the
+// optimistic codings carry no coder ID yet.
+type shownKey struct {
+	seg  coding.SegRef
+	code coding.CodeID
+	span coding.Span
+}
+
+func keyOf(k coding.CodingKey) shownKey { return shownKey{k.Seg, k.Code, k.Span} }
 
 // New builds the screen for a project; Init loads it.
 func New(s *coding.Store, opts Options) *Model {
@@ -93,6 +120,10 @@ func New(s *coding.Store, opts Options) *Model {
 		showAll: opts.ShowCoders,
 		cache:   map[coding.SegRef]*coding.Segment{},
 		asked:   map[coding.SegRef]bool{},
+		queued:  map[coding.SegRef]int{},
+		showing: map[shownKey]int{},
+		flight:  &flight{},
+		after:   tick,
 		book:    s.Codebook(),
 		width:   80,
 		height:  24,
@@ -115,57 +146,61 @@ func (m *Model) reload(keep coding.SegRef) tea.Cmd {
 // Update folds a message into the model. It never touches the store: keys
 // that change data queue a write, which runs as a command.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(placeTickMsg); ok { // changes nothing shown
+		return m, m.placeTick()
+	}
 	if !m.isNavigation(msg) {
 		m.frames.invalidate()
 	}
+	cmd := m.update(msg)
+	if c := m.notePlace(); c != nil {
+		cmd = tea.Batch(cmd, c)
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
-		return m, m.prefetch()
+		return m.prefetch()
 	case tea.BackgroundColorMsg:
 		m.st = newStyles(msg.IsDark())
 		m.help.Styles = m.st.Help
-		return m, nil
 	case loadedMsg:
-		return m, m.loaded(msg)
+		return m.loaded(msg)
 	case windowMsg:
 		m.windowLoaded(msg)
-		return m, m.prefetch()
+		return m.prefetch()
 	case writeDoneMsg:
-		return m, m.writeDone(msg)
+		return m.writeDone(msg)
+	case signalMsg:
+		return m.signal(msg)
 	case searchMsg:
-		m.searchDone(msg)
-		return m, m.prefetch()
+		return tea.Batch(m.searchDone(msg), m.prefetch())
 	case attrsMsg:
 		m.attributesLoaded(msg)
-		return m, nil
 	case usageMsg:
 		m.usageLoaded(msg)
-		return m, nil
 	case agreeMsg:
 		m.agreementLoaded(msg)
-		return m, nil
 	case reportMsg:
 		m.reportLoaded(msg)
-		return m, nil
 	case quotesMsg:
 		m.quotesLoaded(msg)
-		return m, nil
 	case exportMsg:
 		m.exported(msg)
-		return m, nil
 	case disagreeMsg:
 		m.disagreementsLoaded(msg)
-		return m, nil
 	case tea.KeyPressMsg:
-		return m, m.key(msg)
+		return m.key(msg)
 	case tea.MouseClickMsg:
-		return m, m.click(msg.Mouse())
+		return m.click(msg.Mouse())
 	case tea.MouseWheelMsg:
-		return m, m.wheel(msg.Mouse())
+		return m.wheel(msg.Mouse())
 	}
-	return m, nil
+	return nil
 }
 
 func (m *Model) loaded(msg loadedMsg) tea.Cmd {
@@ -190,6 +225,7 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	m.scroll = 0
 	m.panel.clamp(m)
 	if first {
+		m.place.saved = m.currentRef() // where it opened: nothing to save yet
 		// Start with every theme open, so the digits reach codes at once.
 		for _, c := range m.book.Codes() {
 			if !m.book.IsLeaf(c.ID) {
@@ -290,19 +326,38 @@ func (m *Model) move(i int) tea.Cmd {
 
 // enqueue queues a write; the first runs at once.
 func (m *Model) enqueue(w write) tea.Cmd {
-	m.status.set("saving: "+w.pending, statusPending)
+	if seg := m.cache[w.seg]; seg != nil {
+		w.on = seg.ID
+	}
+	w.pending = onSegment(w.pending, w.on)
+	m.status.set(w.pending, statusPending) // the status line adds "· N saving…"
 	if w.seg != 0 {
-		if m.queued == nil {
-			m.queued = map[coding.SegRef]int{}
-		}
 		m.queued[w.seg]++
+	}
+	for _, k := range w.shows {
+		m.showing[keyOf(k)]++
 	}
 	if m.writing {
 		m.writes = append(m.writes, w)
 		return nil
 	}
+	return m.send(w)
+}
+
+// send hands a write to a command that runs it.
+func (m *Model) send(w write) tea.Cmd {
 	m.writing = true
-	return writeCmd(m.store, m.opts.Coder, m.showAll, w)
+	m.flight.sent()
+	return writeCmd(m.store, m.opts.Coder, m.showAll, m.opts.WriteGate, m.flight, w)
+}
+
+// onSegment names the segment an action was made on, so that "saved" can
+// never be read as belonging to an older action of the same name.
+func onSegment(what, id string) string {
+	if id == "" || strings.HasSuffix(what, " on "+id) {
+		return what
+	}
+	return what + " on " + id
 }
 
 func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
@@ -310,8 +365,9 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 	m.gen++
 	m.unqueue(msg.w)
 	var cmds []tea.Cmd
-	if msg.coder != 0 {
+	if msg.coder != 0 && msg.coder != m.coder {
 		m.coder = msg.coder
+		m.adoptCoder()
 	}
 	if msg.book != nil {
 		m.book = msg.book
@@ -325,11 +381,11 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 	}
 	for i := range msg.segs {
 		seg := msg.segs[i]
+		m.markCoded(&seg) // what the store holds, queued actions or not
 		if m.queued[seg.Ref] > 0 && msg.err == nil {
 			continue // later actions on it are queued: keep showing them
 		}
 		m.cache[seg.Ref] = &seg
-		m.markCoded(&seg)
 	}
 	switch {
 	case msg.err != nil:
@@ -338,7 +394,8 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 			msg.w.failed(m)
 		}
 		// Queued writes were made on top of what failed: drop them, and say so.
-		if n := len(m.writes); n > 0 {
+		n := len(m.writes)
+		if n > 0 {
 			for _, w := range m.writes {
 				m.unqueue(w)
 				if w.failed != nil {
@@ -349,17 +406,22 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 			m.status.set(fmt.Sprintf("%s (and %d later actions not saved)", errorText(msg.w.pending, msg.err), n), statusError)
 			cmds = append(cmds, m.reload(m.currentRef()))
 		}
-		m.quitting = false // stay, so the error is read
+		if m.quit.signal {
+			// Nobody may be left to read the error: quit, and let Run count.
+			m.lost += 1 + n
+			return tea.Batch(append(cmds, tea.Quit)...)
+		}
+		m.quit = quitState{} // stay, so the error is read
 		return tea.Batch(cmds...)
 	case msg.res.Desc != "":
-		text := msg.res.Desc
-		if len(msg.res.Notes) > 0 {
-			text += " · " + strings.Join(msg.res.Notes, " · ")
-		}
+		text := onSegment(msg.res.Desc, msg.w.on)
 		if msg.res.Seq == 0 {
 			text += " · nothing changed"
 		} else {
-			text += " · saved"
+			text = "saved " + text
+		}
+		if len(msg.res.Notes) > 0 {
+			text += " · " + strings.Join(msg.res.Notes, " · ")
 		}
 		m.status.set(text, statusOK)
 	}
@@ -374,15 +436,29 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 	if msg.w.reload || len(msg.res.Segments) >= 64 {
 		cmds = append(cmds, m.reload(m.currentRef()))
 	}
-	if len(m.writes) > 0 {
+	switch {
+	case m.quit.abandons(): // quitting without the queue: send nothing more
+	case len(m.writes) > 0:
 		next := m.writes[0]
 		m.writes = m.writes[1:]
-		m.writing = true
-		cmds = append(cmds, writeCmd(m.store, m.opts.Coder, m.showAll, next))
-	} else if m.quitting {
+		cmds = append(cmds, m.send(next))
+	case m.quit.asked():
 		cmds = append(cmds, tea.Quit)
 	}
 	return tea.Batch(cmds...)
+}
+
+// adoptCoder gives the coder's ID, known since the store answered the
+// coder's first action, to the codings shown before it was known: they are
+// the coder's own, and a digit pressed on one must remove it.
+func (m *Model) adoptCoder() {
+	for _, seg := range m.cache {
+		for i := range seg.Codings {
+			if seg.Codings[i].Coder == 0 {
+				seg.Codings[i].Coder = m.coder
+			}
+		}
+	}
 }
 
 // unqueue forgets a write that has been answered or dropped.
@@ -393,6 +469,20 @@ func (m *Model) unqueue(w write) {
 			delete(m.queued, w.seg)
 		}
 	}
+	for _, k := range w.shows {
+		if m.showing[keyOf(k)]--; m.showing[keyOf(k)] <= 0 {
+			delete(m.showing, keyOf(k))
+		}
+	}
+}
+
+// codedOnScreen tells whether the screen shows the coder's coding on a
+// segment, counting the actions still queued on it.
+func (m *Model) codedOnScreen(r coding.SegRef) bool {
+	if seg := m.cache[r]; seg != nil && m.queued[r] > 0 {
+		return hasMine(seg.Codings, m.coder)
+	}
+	return m.coded.Has(r)
 }
 
 func errorText(what string, err error) string {
@@ -438,6 +528,9 @@ func (m *Model) codeCounts() map[coding.CodeID]int {
 // key handles a key press: an open overlay first, then span selection, then
 // the screen's own keys.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" { // everywhere, overlays included
+		return m.quitWith(quitInterrupt)
+	}
 	if o := m.overlay; o != nil {
 		done, cmd := o.update(m, msg)
 		// An overlay may hand over to another (the picker back to the
@@ -463,14 +556,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		// Never quit with an action unsaved: wait for the queue to drain
-		// (a second q quits at once).
-		if (m.writing || len(m.writes) > 0) && !m.quitting {
-			m.quitting = true
-			m.status.set("saving, then quitting…", statusPending)
-			return nil
-		}
-		return tea.Quit
+		return m.askQuit(quitKey)
 	case key.Matches(msg, k.Help):
 		m.overlay = &helpOverlay{}
 	case msg.String() == "esc":
@@ -561,12 +647,12 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 // nextUncoded moves to the next segment the coder has not coded.
 func (m *Model) nextUncoded() tea.Cmd {
 	for i := m.cursor + 1; i < len(m.refs); i++ {
-		if !m.coded.Has(m.refs[i]) {
+		if !m.codedOnScreen(m.refs[i]) {
 			return m.move(i)
 		}
 	}
 	for i := 0; i < m.cursor; i++ {
-		if !m.coded.Has(m.refs[i]) {
+		if !m.codedOnScreen(m.refs[i]) {
 			m.status.set("wrapped to the first uncoded segment", statusInfo)
 			return m.move(i)
 		}
@@ -614,32 +700,43 @@ func (m *Model) toggle(id coding.CodeID) tea.Cmd {
 		}
 		kept = append(kept, c)
 	}
-	verb := "remove "
+	verb := "− "
+	var shows []coding.CodingKey
 	if !had {
-		verb = "apply "
+		verb = "+ "
 		if g, ok := m.book.GroupOf(id); ok {
 			kept = slicesDeleteFunc(kept, func(c coding.Coding) bool {
 				p, _ := m.book.Code(c.Code)
 				return c.Coder == m.coder && m.coder != 0 && p.Parent == g.ID
 			})
 		}
-		kept = append(kept, coding.Coding{CodingKey: coding.CodingKey{Seg: seg.Ref, Code: id, Coder: m.coder}, CoderName: m.opts.Coder})
+		k := coding.CodingKey{Seg: seg.Ref, Code: id, Coder: m.coder}
+		kept = append(kept, coding.Coding{CodingKey: k, CoderName: m.opts.Coder})
+		shows = []coding.CodingKey{k}
 	}
 	seg.Codings = kept
-	m.markCodedOptimistic(seg.Ref, !had || hasMine(kept, m.coder))
-	coder, ref := m.opts.Coder, seg.Ref
+	coder, ref, what := m.opts.Coder, seg.Ref, verb+code.Path
 	// The store gets the intent the screen showed (apply, or remove), not a
 	// toggle: a toggle queued behind another would act on a state the user
 	// never saw.
 	return m.enqueue(write{
-		pending: verb + code.Path,
+		pending: what,
 		seg:     ref,
+		shows:   shows,
 		do: func(s *coding.Store) (coding.ActionResult, error) {
+			var r coding.ActionResult
+			var err error
 			if had {
-				return s.RemoveCode(coder, ref, id)
+				r, err = s.RemoveCode(coder, ref, id)
+			} else {
+				var a coding.ApplyResult
+				a, err = s.Apply(coder, ref, id, coding.Span{})
+				r = a.ActionResult
 			}
-			r, err := s.Apply(coder, ref, id, coding.Span{})
-			return r.ActionResult, err
+			if err == nil && r.Seq != 0 {
+				r.Desc = what
+			}
+			return r, err
 		},
 		undo: func() { m.cache[ref] = &before },
 	})
@@ -652,18 +749,6 @@ func hasMine(cs []coding.Coding, me coding.CoderID) bool {
 		}
 	}
 	return false
-}
-
-// markCodedOptimistic updates the coded set before the store answers.
-func (m *Model) markCodedOptimistic(ref coding.SegRef, coded bool) {
-	if m.coded.Has(ref) != coded {
-		m.coded.Set(ref, coded)
-		if coded {
-			m.ncoded++
-		} else {
-			m.ncoded--
-		}
-	}
 }
 
 func slicesDeleteFunc(cs []coding.Coding, del func(coding.Coding) bool) []coding.Coding {
@@ -706,10 +791,13 @@ func (m *Model) undo(undo bool) tea.Cmd {
 
 // View draws the screen.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	// Text from the project is made printable where it is loaded; Frame
+	// keeps anything else (a code name from an old project, an error
+	// quoting one) from reaching the terminal as a command.
+	v := tea.NewView(printable.Frame(m.render()))
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = "qcode · " + m.store.Meta().Name
+	v.WindowTitle = strings.Join(strings.Fields(printable.String("qcode · "+m.store.Meta().Name)), " ")
 	return v
 }
 
@@ -719,9 +807,23 @@ func (m *Model) render() string {
 	if w < 20 || h < 6 {
 		return "qcode needs a larger terminal"
 	}
-	mainH := h - 2
+	// A long message may take a line or two more on a tall enough screen.
+	statusH := 3
+	switch {
+	case h < 10:
+		statusH = 1
+	case h < 16:
+		statusH = 2
+	}
+	status := m.renderStatus(w, statusH)
+	mainH := h - len(status) - 1
+	m.hits.mainH = mainH
 	pw := m.panelWidth()
-	body := m.renderSegments(w-pw, mainH)
+	var legend []string
+	if pw == 0 { // no panel: the digits still need their names
+		legend = m.renderLegend(w, mainH)
+	}
+	body := m.renderSegments(w-pw, mainH-len(legend))
 	if pw > 0 {
 		pk := panelKey{w: pw, h: mainH, version: m.frames.version, focus: m.focus}
 		if m.frames.panel.key != pk || m.frames.panel.out == "" {
@@ -729,7 +831,8 @@ func (m *Model) render() string {
 		}
 		body = joinColumns(body, m.frames.panel.out)
 	}
-	screen := body + "\n" + padRight(m.renderStatus(w), w) + "\n" + padRight(m.renderFooter(w), w)
+	parts := append(append(append([]string{body}, legend...), status...), padRight(m.renderFooter(w), w))
+	screen := strings.Join(parts, "\n")
 	if m.overlay != nil {
 		box := m.overlay.view(m)
 		bw, bh := lipgloss.Size(box)
@@ -753,10 +856,33 @@ func (m *Model) panelWidth() int {
 	return max(30, min(50, m.width*2/7))
 }
 
+// renderFooter is the line of key hints; it always ends with "? help",
+// dropping the other hints, least needed first, when the line is narrow.
 func (m *Model) renderFooter(w int) string {
 	if m.search.editing {
 		return m.search.view(m, w)
 	}
-	m.help.SetWidth(w)
-	return m.help.View(m.keys)
+	hints := m.keys.ShortHelp()
+	width := func(b key.Binding) int { // as help draws it, separator included
+		return ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc) + 3
+	}
+	total := -3
+	for _, b := range hints {
+		total += width(b)
+	}
+	for _, drop := range footerDrops {
+		if total <= w {
+			break
+		}
+		for i, b := range hints {
+			if b.Help().Key == drop {
+				total -= width(b)
+				hints = slices.Delete(hints, i, i+1)
+				break
+			}
+		}
+	}
+	h := m.help
+	h.SetWidth(0)
+	return ansi.Truncate(h.ShortHelpView(hints), w, "…")
 }

@@ -12,16 +12,21 @@ type hitMap struct {
 	currentH int // the current segment's height
 	panelTop int // first code row's line in the panel
 	idW      int // width of the ID column of neighbour rows
+	mainH    int // lines above the status line
+	legend   legendLayout
 }
 
 // click selects the segment clicked, or toggles the code clicked (a theme
 // opens).
 func (m *Model) click(ms tea.Mouse) tea.Cmd {
-	if m.overlay != nil || ms.Button != tea.MouseLeft || ms.Y >= m.height-2 {
+	if m.overlay != nil || ms.Button != tea.MouseLeft || ms.Y >= m.hits.mainH {
 		return nil
 	}
 	if ms.X >= m.hits.listW && m.panelWidth() > 0 {
 		return m.clickPanel(ms.Y)
+	}
+	if m.inLegend(ms.Y) {
+		return m.clickLegend(ms.X, ms.Y)
 	}
 	m.focus = focusSegments
 	h := m.hits

@@ -196,16 +196,17 @@ func (m *Model) apply(id coding.CodeID) tea.Cmd {
 	code, _ := m.book.Code(id)
 	before := *seg
 	before.Codings = append([]coding.Coding(nil), seg.Codings...)
-	seg.Codings = append(seg.Codings, coding.Coding{CodingKey: coding.CodingKey{Seg: seg.Ref, Code: id, Coder: m.coder}, CoderName: m.opts.Coder})
-	m.markCodedOptimistic(seg.Ref, true)
+	k := coding.CodingKey{Seg: seg.Ref, Code: id, Coder: m.coder}
+	seg.Codings = append(seg.Codings, coding.Coding{CodingKey: k, CoderName: m.opts.Coder})
 	coder, ref := m.opts.Coder, seg.Ref
 	return m.enqueue(write{
-		pending: "apply " + code.Path,
+		pending: "+ " + code.Path,
 		seg:     ref,
+		shows:   []coding.CodingKey{k},
 		do: func(s *coding.Store) (coding.ActionResult, error) {
 			r, err := s.Apply(coder, ref, id, coding.Span{})
-			if err == nil {
-				r.Desc = "applied " + code.Path
+			if err == nil && r.Seq != 0 {
+				r.Desc = "+ " + code.Path
 			}
 			return r.ActionResult, err
 		},
@@ -227,7 +228,7 @@ func (m *Model) createAndApply(path string) tea.Cmd {
 		m.span = nil
 	}
 	return m.enqueue(write{
-		pending: "create " + path,
+		pending: "create and apply " + path,
 		seg:     ref,
 		book:    true,
 		do: func(s *coding.Store) (coding.ActionResult, error) {

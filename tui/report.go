@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 // reportView is the `r` view: the frequency table for the current filter
@@ -27,6 +31,7 @@ type reportView struct {
 	offset  int
 	quotes  *quoteList
 	zeros   bool // show codes nobody applied
+	col     int  // the first column of the split shown (←/→ scroll)
 }
 
 // rows are the report's rows the table shows: without codes nobody applied,
@@ -66,6 +71,7 @@ type quotesMsg struct {
 
 type exportMsg struct {
 	path string
+	list string // the companion file listing the redactions ("" none)
 	hits int
 	err  error
 }
@@ -105,6 +111,7 @@ func (m *Model) reportLoaded(msg reportMsg) {
 	if v, ok := m.overlay.(*reportView); ok && msg.q.By == v.q.By {
 		v.loading, v.rep, v.err = false, msg.rep, msg.err
 		v.cursor = step(v.cursor, 0, len(v.rows()))
+		v.scrollColumns(m, 0)
 	}
 }
 
@@ -119,7 +126,7 @@ func (m *Model) quotesLoaded(msg quotesMsg) {
 		ql.quotes = append(ql.quotes, g.Quotes...)
 	}
 	if n := len(msg.bank.Warnings); n > 0 {
-		m.status.set(fmt.Sprintf("%d personal details in these quotes (names, e-mail, phone): check before exporting", n), statusError)
+		m.status.set(fmt.Sprintf("%d personal details in these quotes (names, e-mail, phone): x's report redacts them", n), statusInfo)
 	}
 }
 
@@ -130,9 +137,7 @@ func (m *Model) exported(msg exportMsg) {
 	}
 	text := "wrote " + msg.path
 	if msg.hits > 0 {
-		text += fmt.Sprintf(" · %d personal details flagged: run `qcode export` to see them, --redact to remove", msg.hits)
-		m.status.set(text, statusError)
-		return
+		text += fmt.Sprintf(" · %d personal details redacted, listed in %s", msg.hits, filepath.Base(msg.list))
 	}
 	m.status.set(text, statusOK)
 }
@@ -162,8 +167,12 @@ func (v *reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		if v.q.By == "" && len(v.attrs) > 0 {
 			next = v.attrs[0]
 		}
-		v.q.By = next
+		v.q.By, v.col = next, 0
 		return false, v.load(m)
+	case "right", "l":
+		v.scrollColumns(m, 1)
+	case "left", "h":
+		v.scrollColumns(m, -1)
 	case "enter":
 		if rows := v.rows(); v.cursor >= 0 && v.cursor < len(rows) {
 			path := rows[v.cursor].Path
@@ -171,6 +180,12 @@ func (v *reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 			s, coders := m.store, v.q.Coders
 			return false, func() tea.Msg {
 				bank, err := s.Quotes(coding.QuoteQuery{Code: path, Coders: coders})
+				for _, g := range bank.Groups {
+					for i := range g.Quotes {
+						q := &g.Quotes[i]
+						q.Text, q.Attribution = printable.String(q.Text), printable.String(q.Attribution)
+					}
+				}
 				return quotesMsg{path, bank, err}
 			}
 		}
@@ -180,22 +195,40 @@ func (v *reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	return false, nil
 }
 
-// export writes the Markdown report next to the project.
+// export writes the Markdown report next to the project (PROJECT-report.md),
+// redacted as `qcode export` is, atomically and with mode 0600. The
+// personal details it replaced are listed, with their segments, in a
+// companion file beside it (PROJECT-report-redactions.txt, also 0600; gone
+// when there are none), since a status line cannot hold the list; the
+// status line gives the count.
 func (v *reportView) export(m *Model) tea.Cmd {
 	s := m.store
-	path := strings.TrimSuffix(s.Path(), filepath.Ext(s.Path())) + "-report.md"
-	opts := coding.ExportOptions{Coders: v.q.Coders, By: v.q.By}
+	base := strings.TrimSuffix(s.Path(), filepath.Ext(s.Path()))
+	path, list := base+"-report.md", base+"-report-redactions.txt"
+	opts := coding.ExportOptions{Coders: v.q.Coders, By: v.q.By, Redact: true}
 	m.status.set("writing "+path+"…", statusPending)
 	return func() tea.Msg {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		var doc bytes.Buffer
+		hits, err := s.ExportMarkdown(&doc, opts)
+		if err == nil {
+			err = coding.WriteExportFile(path, doc.Bytes())
+		}
 		if err != nil {
 			return exportMsg{path: path, err: err}
 		}
-		hits, err := s.ExportMarkdown(f, opts)
-		if cerr := f.Close(); err == nil {
-			err = cerr
+		if len(hits) == 0 {
+			if err := os.Remove(list); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return exportMsg{path: path, err: err}
+			}
+			return exportMsg{path: path}
 		}
-		return exportMsg{path: path, hits: len(hits), err: err}
+		var b strings.Builder
+		fmt.Fprintf(&b, "Personal details replaced with [email], [phone] or [name] in %s (%d):\n", filepath.Base(path), len(hits))
+		for _, h := range hits {
+			b.WriteString(printable.String(h.String()) + "\n")
+		}
+		b.WriteString("`qcode export --no-redact` writes the report with them as coded.\n")
+		return exportMsg{path: path, list: list, hits: len(hits), err: coding.WriteExportFile(list, []byte(b.String()))}
 	}
 }
 
@@ -228,7 +261,7 @@ func (v *reportView) quoteKey(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 }
 
 func (v *reportView) view(m *Model) string {
-	w, h := max(40, m.width-2), max(8, m.height-4)
+	w, h := tableWidth(m)+4, max(8, m.height-4)
 	var body string
 	if v.quotes != nil {
 		body = v.renderQuotes(m, w-4, h-2)
@@ -270,29 +303,31 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 	}
 	lines := []string{title + m.st.Dim.Render(ansi.Truncate(head, w-8, "…"))}
 
-	nameW := min(40, max(16, w/3))
 	rows := v.rows()
-	maxPct := 0.0
-	for _, row := range rows {
-		maxPct = max(maxPct, row.PercentCases)
-	}
-	// Columns of the split, as many as fit; a bar in the rest.
-	var cols []coding.ReportColumn
-	used := nameW + 24
-	for _, c := range r.Columns {
-		cw := max(10, ansi.StringWidth(c.Value)+1)
-		if used+cw > w-10 {
-			break
+	l := v.layout(w)
+	first, last := l.first, l.first+l.fit // the columns shown
+	header := padRight("code", l.nameW) + fmt.Sprintf(" %6s %6s %7s", "segs", ansi.Truncate(unit, 6, ""), "%")
+	if len(r.Columns) > 0 {
+		// Each column its own header (cut to the column), its n, and its
+		// own figures and bar in every row.
+		sub := strings.Repeat(" ", l.nameW+22)
+		for _, c := range r.Columns[first:last] {
+			header += " " + padRight(ansi.Truncate(c.Value, splitColW-1, "…"), splitColW-1)
+			sub += " " + padRight(fmt.Sprintf("n = %d", c.Cases), splitColW-1)
 		}
-		cols = append(cols, c)
-		used += cw
+		lines = append(lines, m.st.Bold.Render(header), m.st.Dim.Render(sub))
+	} else {
+		lines = append(lines, m.st.Bold.Render(header))
 	}
-	barW := max(0, w-used-2)
-	header := fmt.Sprintf("%-*s %6s %6s %7s", nameW, "code", "segs", unit[:min(6, len(unit))], "%")
-	for _, c := range cols {
-		header += fmt.Sprintf(" %*s", max(10, ansi.StringWidth(c.Value)+1), ansi.Truncate(c.Value, 20, "…"))
+	maxPct := 0.0 // bars are scaled to the largest figure they show
+	for _, row := range rows {
+		if len(r.Columns) == 0 {
+			maxPct = max(maxPct, row.PercentCases)
+		}
+		for _, c := range r.Columns[first:last] {
+			maxPct = max(maxPct, row.By[c.Value].PercentCases)
+		}
 	}
-	lines = append(lines, m.st.Bold.Render(header))
 	room := max(3, h-len(lines)-3)
 	if v.cursor < v.offset {
 		v.offset = v.cursor
@@ -300,17 +335,22 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 	if v.cursor >= v.offset+room {
 		v.offset = v.cursor - room + 1
 	}
+	barW := max(0, w-l.nameW-26)
 	for i := v.offset; i < len(rows) && i < v.offset+room; i++ {
 		row := rows[i]
-		name := ansi.Truncate(strings.Repeat("  ", row.Depth)+row.Name, nameW, "…")
-		line := fmt.Sprintf("%-*s %6d %6d %7s", nameW, name, row.Segments, row.Cases, coding.Percent(row.PercentCases))
-		for _, c := range cols {
+		colour := colorStyle(colorOr(m.book.ColorOf(row.Code), "#6e7781"))
+		name := ansi.Truncate(strings.Repeat("  ", row.Depth)+row.Name, l.nameW, "…")
+		line := padRight(name, l.nameW) + fmt.Sprintf(" %6d %6d %7s", row.Segments, row.Cases, coding.Percent(row.PercentCases))
+		for _, c := range r.Columns[first:last] {
 			cell := row.By[c.Value]
-			line += fmt.Sprintf(" %*s", max(10, ansi.StringWidth(c.Value)+1), fmt.Sprintf("%d %s", cell.Cases, coding.Percent(cell.PercentCases)))
+			figures := fmt.Sprintf("%4d %4s ", cell.Cases, coding.Percent(cell.PercentCases))
+			if maxPct > 0 {
+				figures += colour.Render(bar(cell.PercentCases/maxPct, splitColW-11))
+			}
+			line += " " + padRight(ansi.Truncate(figures, splitColW-1, "…"), splitColW-1)
 		}
-		if barW > 0 && maxPct > 0 {
-			colour := colorOr(m.book.ColorOf(row.Code), "#6e7781")
-			line += " " + colorStyle(colour).Render(bar(row.PercentCases/maxPct, barW))
+		if len(r.Columns) == 0 && barW > 0 && maxPct > 0 {
+			line += " " + colour.Render(bar(row.PercentCases/maxPct, barW))
 		}
 		if i == v.cursor {
 			line = m.st.ItemSelected.Render(ansi.Strip(line))
@@ -326,15 +366,62 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 	} else if v.zeros {
 		zeros = "z hide codes nobody applied"
 	}
-	split := "b split by an attribute"
+	split, scale := "b split by an attribute", "bars: % of "+unit+", scaled to the largest"
 	if v.q.By != "" {
 		split = "b split: " + v.q.By
-		if len(cols) < len(r.Columns) {
-			split += fmt.Sprintf(" (%d of %d columns shown)", len(cols), len(r.Columns))
+		scale = "bars: % of each column's " + unit + ", scaled to the largest"
+		if n := len(r.Columns); l.fit < n {
+			var off []string
+			if first > 0 {
+				off = append(off, fmt.Sprintf("%d ←", first))
+			}
+			if n > last {
+				off = append(off, fmt.Sprintf("%d →", n-last))
+			}
+			shown := fmt.Sprintf("columns %d–%d", first+1, last)
+			if l.fit == 1 {
+				shown = fmt.Sprintf("column %d", last)
+			}
+			split += fmt.Sprintf(" · %s of %d, off screen: %s (←/→ scroll)", shown, n, strings.Join(off, ", "))
 		}
 	}
-	lines = append(lines, "", m.st.Dim.Render(ansi.Wrap("bars: % of "+unit+", scaled to the largest · "+split+" · "+zeros+" · enter quotes · x write the Markdown report · esc close", w, " ")))
+	lines = append(lines, "", m.st.Dim.Render(ansi.Wrap(scale+" · "+split+" · "+zeros+" · enter quotes · x write the Markdown report · esc close", w, " ")))
 	return strings.Join(lines, "\n")
+}
+
+// splitColW is a split column's width in cells, its separator included:
+// cases, percent and a bar, under a header cut to fit.
+const splitColW = 16
+
+// tableLayout is how the report's table fits its width.
+type tableLayout struct {
+	nameW int // the code column
+	fit   int // split columns shown at once
+	first int // the first shown
+}
+
+// layout fits the table into w cells: the code column takes a third (a
+// quarter when split, to leave room for columns), then as many split
+// columns as fit, from v.col, kept so that the last page is full.
+func (v *reportView) layout(w int) tableLayout {
+	n := len(v.rep.Columns)
+	if n == 0 {
+		return tableLayout{nameW: min(40, max(16, w/3))}
+	}
+	// Narrow: the code column gives way, so that one column always fits.
+	l := tableLayout{nameW: max(8, min(40, max(16, w/4), w-22-splitColW))}
+	l.fit = min(n, max(1, (w-l.nameW-22)/splitColW))
+	l.first = max(0, min(v.col, n-l.fit))
+	return l
+}
+
+// tableWidth is the width the table is drawn in (see view).
+func tableWidth(m *Model) int { return max(40, m.width-2) - 4 }
+
+// scrollColumns moves the split's columns by d, within what there is.
+func (v *reportView) scrollColumns(m *Model, d int) {
+	l := v.layout(tableWidth(m))
+	v.col = max(0, min(l.first+d, len(v.rep.Columns)-l.fit))
 }
 
 func (v *reportView) renderQuotes(m *Model, w, h int) string {

@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"qcode/coding"
 )
 
 func TestReportView(t *testing.T) {
@@ -68,5 +71,110 @@ func TestReportView(t *testing.T) {
 	}
 	if !strings.Contains(h.m.status.text, "wrote ") {
 		t.Errorf("status %q", h.m.status.text)
+	}
+}
+
+// splitByQuestion codes R001 (question Q9) and opens the report split by
+// question: ten columns, with long headers.
+func splitByQuestion(t *testing.T, w, hgt int) *harness {
+	t.Helper()
+	h := newHarness(t, newProject(t), w, hgt, Options{})
+	h.keys("2r")
+	v := h.m.overlay.(*reportView)
+	for i := 0; v.q.By != "question"; i++ {
+		if i > len(v.attrs) {
+			t.Fatalf("b never splits by question (attributes %v)", v.attrs)
+		}
+		h.keys("b")
+	}
+	if n := len(v.rep.Columns); n != 10 {
+		t.Fatalf("the split by question has %d columns, want 10", n)
+	}
+	return h
+}
+
+// reportLine is the frame's line of the report's table that names a code.
+func reportLine(t *testing.T, frame, code string) string {
+	t.Helper()
+	for _, l := range strings.Split(frame, "\n") {
+		if strings.Contains(l, "│ "+code+" ") || strings.Contains(l, "│   "+code+" ") {
+			return l
+		}
+	}
+	t.Fatalf("no report row for %s:\n%s", code, frame)
+	return ""
+}
+
+// In a split, each column has its own figures and bar (no overall bar after
+// the last column), headers are cut to the column, as many columns as fit
+// are shown, ←/→ scroll them and the table says how many are off screen.
+func TestReportSplitColumns(t *testing.T) {
+	h := splitByQuestion(t, 200, 60)
+	v := h.m.overlay.(*reportView)
+	frame := h.frame()
+	checkFrame(t, frame, 200, 60)
+	l := v.layout(tableWidth(h.m))
+	if l.fit < 5 {
+		t.Errorf("at 200 columns %d of 10 split columns fit, want at least 5:\n%s", l.fit, frame)
+	}
+	want := fmt.Sprintf("columns 1–%d of 10, off screen: %d →", l.fit, 10-l.fit)
+	if !strings.Contains(joined(frame), want) {
+		t.Errorf("the table should say %q:\n%s", want, frame)
+	}
+	// R001 answers Q9, alone among the coded: the Motivations row has one
+	// bar, in Q9's column, after that column's own figures.
+	row := reportLine(t, frame, "Motivations")
+	if n := strings.Count(row, "█"); n == 0 || len(strings.FieldsFunc(row, func(r rune) bool { return r != '█' })) != 1 {
+		t.Fatalf("one bar expected in the Motivations row: %q", row)
+	}
+	before := strings.Fields(row[:strings.Index(row, "█")])
+	q9 := -1
+	for i, c := range v.rep.Columns {
+		if strings.HasPrefix(c.Value, "How is information") {
+			q9 = i
+		}
+	}
+	cell := v.rep.Codes[0].By[v.rep.Columns[q9].Value]
+	if got, want := strings.Join(before[len(before)-2:], " "), fmt.Sprintf("%d %s", cell.Cases, coding.Percent(cell.PercentCases)); got != want {
+		t.Errorf("the bar follows %q, want Q9's own figures %q: %q", got, want, row)
+	}
+	if cell.PercentCases == v.rep.Codes[0].PercentCases {
+		t.Fatalf("Q9's figure equals the overall one: the test cannot tell them apart")
+	}
+	// Scrolling: → moves one column, up to the last page; ← back.
+	h.keys("<right>")
+	if !strings.Contains(joined(h.frame()), fmt.Sprintf("columns 2–%d of 10, off screen: 1 ←, %d →", l.fit+1, 9-l.fit)) {
+		t.Errorf("→ should show columns from the second:\n%s", h.frame())
+	}
+	for range 20 {
+		h.keys("<right>")
+	}
+	if !strings.Contains(joined(h.frame()), fmt.Sprintf("columns %d–10 of 10, off screen: %d ←", 11-l.fit, 10-l.fit)) {
+		t.Errorf("→ stops at the last column:\n%s", h.frame())
+	}
+	h.keys("<left>")
+	if !strings.Contains(joined(h.frame()), fmt.Sprintf("columns %d–9 of 10", 10-l.fit)) {
+		t.Errorf("← should go back one column:\n%s", h.frame())
+	}
+	checkFrame(t, h.frame(), 200, 60)
+}
+
+// On narrow screens the code column gives way so that split columns still
+// show (two at 80 columns, one at 56), headers cut to their column.
+func TestReportSplitFitsNarrowScreens(t *testing.T) {
+	for _, c := range []struct{ w, h, cols int }{{80, 24, 2}, {56, 20, 1}} {
+		size := [2]int{c.w, c.h}
+		h := splitByQuestion(t, size[0], size[1])
+		frame := h.frame()
+		checkFrame(t, frame, size[0], size[1])
+		// "n = 205 cases" in the title, then each column's n.
+		if n := strings.Count(frame, "n = ") - 1; n != c.cols {
+			t.Errorf("%dx%d: %d split columns shown, want %d:\n%s", size[0], size[1], n, c.cols, frame)
+		}
+		for _, line := range strings.Split(frame, "\n") {
+			if strings.Contains(line, "How is information about social workers undertaking") && strings.Contains(line, "│ code") {
+				t.Errorf("%dx%d: a header is not cut to its column: %q", size[0], size[1], line)
+			}
+		}
 	}
 }

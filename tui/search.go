@@ -19,6 +19,12 @@ type searchState struct {
 	query   string
 	hits    []coding.SegRef
 	running bool
+
+	// history holds the queries searched this session, oldest first; recall
+	// is the one ↑/↓ shows (len(history): the draft being typed).
+	history []string
+	recall  int
+	draft   string
 }
 
 // newInput is a one-line input with a steady cursor (a blinking one would
@@ -47,17 +53,50 @@ func (s searchState) position() string {
 	return fmt.Sprintf("(%d matches · n/N)", len(s.hits))
 }
 
+// beginSearch opens the input empty: a new query is typed far more often
+// than the last one is changed, and ↑ brings that back.
 func (m *Model) beginSearch() {
 	m.search.editing = true
-	m.search.input = newInput("/", "search the text; enter jumps, esc cancels", m.st.isDark)
-	m.search.input.SetValue(m.search.query)
-	m.search.input.CursorEnd()
+	m.search.input = newInput("/", "search the text; enter jumps, ↑ earlier, esc cancels", m.st.isDark)
+	m.search.recall, m.search.draft = len(m.search.history), ""
+}
+
+// recallQuery shows an earlier (d=-1) or later (d=1) query of the history;
+// past the newest comes what was being typed.
+func (s *searchState) recallQuery(d int) {
+	next := max(0, min(s.recall+d, len(s.history)))
+	if next == s.recall {
+		return
+	}
+	if s.recall == len(s.history) {
+		s.draft = s.input.Value()
+	}
+	s.recall = next
+	if next == len(s.history) {
+		s.input.SetValue(s.draft)
+	} else {
+		s.input.SetValue(s.history[next])
+	}
+	s.input.CursorEnd()
+}
+
+// remember adds a query to the history, once: searching an older query
+// again makes it the newest.
+func (s *searchState) remember(q string) {
+	s.history = slices.DeleteFunc(s.history, func(h string) bool { return h == q })
+	s.history = append(s.history, q)
 }
 
 func (m *Model) searchKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "esc":
 		m.search.editing = false
+		return nil
+	case "up":
+		m.search.recallQuery(-1)
+		return nil
+	case "down":
+		m.search.recallQuery(1)
 		return nil
 	case "enter":
 		m.search.editing = false
@@ -66,6 +105,7 @@ func (m *Model) searchKey(msg tea.KeyPressMsg) tea.Cmd {
 		if q == "" {
 			return nil
 		}
+		m.search.remember(q)
 		m.search.running = true
 		return searchCmd(m.store, m.query, q, m.refs)
 	}
@@ -74,24 +114,29 @@ func (m *Model) searchKey(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
-func (m *Model) searchDone(msg searchMsg) {
+// searchDone takes the matches in and jumps to the first one after the
+// cursor. The jump's command loads the segments around the match: prefetch
+// marks them asked as it makes it, so dropping it would leave them
+// "loading…" for good.
+func (m *Model) searchDone(msg searchMsg) tea.Cmd {
 	if msg.query != m.search.query {
-		return // a newer search is on its way
+		return nil // a newer search is on its way
 	}
 	m.search.running = false
 	if msg.err != nil {
 		m.status.set("search failed: "+msg.err.Error(), statusError)
-		return
+		return nil
 	}
 	m.search.hits = msg.refs
 	if len(msg.refs) == 0 {
 		m.status.set(fmt.Sprintf("no segment contains %q", msg.query), statusInfo)
-		return
+		return nil
 	}
 	m.status.set(fmt.Sprintf("%d segments contain %q", len(msg.refs), msg.query), statusInfo)
 	if _, ok := slices.BinarySearch(msg.refs, m.currentRef()); !ok {
-		m.nextMatch(1)
+		return m.nextMatch(1)
 	}
+	return nil
 }
 
 // nextMatch moves to the next (d=1) or previous match, wrapping round. The

@@ -61,13 +61,17 @@ func (m *Model) renderSegments(w, h int) string {
 	return strings.Join(lines[:h], "\n")
 }
 
-// renderRow draws a neighbour on one line: a mark if the coder coded it, its
-// ID, how many codings, its text.
+// renderRow draws a neighbour on one line: a mark (● the coder's coding is
+// saved, ◌ an action on it is still queued, ○ uncoded), its ID, how many
+// codings, its text.
 func (m *Model) renderRow(i, w int) string {
 	ref := m.refs[i]
 	seg := m.cache[ref]
 	mark := m.st.Faint.Render("○")
-	if m.coded.Has(ref) {
+	switch {
+	case m.queued[ref] > 0:
+		mark = m.st.Dim.Render("◌")
+	case m.coded.Has(ref):
 		mark = m.st.StatusOK.Render("●")
 	}
 	if seg == nil {
@@ -80,7 +84,7 @@ func (m *Model) renderRow(i, w int) string {
 	}
 	text := strings.Join(strings.Fields(seg.Text), " ")
 	style := m.st.Row
-	if m.coded.Has(ref) {
+	if m.codedOnScreen(ref) {
 		style = m.st.RowCoded
 	}
 	if m.search.active() {
@@ -250,7 +254,8 @@ func (m *Model) renderText(seg *coding.Segment) string {
 }
 
 // renderChips draws the segment's codings as coloured chips, wrapped to the
-// width; other coders' codings carry the coder's name.
+// width; other coders' codings carry the coder's name. A coding the store
+// does not hold yet (its action is queued) is a hollow chip marked ◌.
 func (m *Model) renderChips(seg *coding.Segment, width int) []string {
 	var chips []string
 	for _, c := range seg.Codings {
@@ -270,6 +275,10 @@ func (m *Model) renderChips(seg *coding.Segment, width int) []string {
 		}
 		if c.Coder != m.coder || m.showAll {
 			label = c.CoderName + ": " + label
+		}
+		if m.showing[keyOf(c.CodingKey)] > 0 {
+			chips = append(chips, m.st.chipQueued(ansi.Truncate("◌ "+label, width-2, "…"), m.book.ColorOf(code.ID)))
+			continue
 		}
 		chips = append(chips, m.st.chip(ansi.Truncate(label, width-2, "…"), m.book.ColorOf(code.ID)))
 	}

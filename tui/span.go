@@ -103,17 +103,19 @@ func (m *Model) applySpan(id coding.CodeID) tea.Cmd {
 	code, _ := m.book.Code(id)
 	before := *seg
 	before.Codings = append([]coding.Coding(nil), seg.Codings...)
-	seg.Codings = append(seg.Codings, coding.Coding{CodingKey: coding.CodingKey{Seg: seg.Ref, Code: id, Coder: m.coder, Span: sp}, CoderName: m.opts.Coder})
-	m.markCodedOptimistic(seg.Ref, true)
+	k := coding.CodingKey{Seg: seg.Ref, Code: id, Coder: m.coder, Span: sp}
+	seg.Codings = append(seg.Codings, coding.Coding{CodingKey: k, CoderName: m.opts.Coder})
 	coder, ref := m.opts.Coder, seg.Ref
 	quote := excerpt(seg.Text, sp, 30)
+	what := "+ " + code.Path + " “" + quote + "”"
 	return m.enqueue(write{
-		pending: "apply " + code.Path + " to “" + quote + "”",
+		pending: what,
 		seg:     ref,
+		shows:   []coding.CodingKey{k},
 		do: func(s *coding.Store) (coding.ActionResult, error) {
 			r, err := s.Apply(coder, ref, id, sp)
-			if err == nil {
-				r.Desc = "applied " + code.Path + " to “" + quote + "”"
+			if err == nil && r.Seq != 0 {
+				r.Desc = what
 			}
 			return r.ActionResult, err
 		},

@@ -25,9 +25,11 @@ type status struct {
 
 func (s *status) set(text string, kind statusKind) { s.text, s.kind = text, kind }
 
-// renderStatus draws the status line: project, coder, progress on the left;
-// the last action or error on the right.
-func (m *Model) renderStatus(w int) string {
+// renderStatus draws the status: project, coder and progress on the
+// left, the last action or error on the right. A message that does not fit
+// beside them gets lines of its own below (at most maxLines in all), so
+// that its point is never cut off; each line is w cells wide.
+func (m *Model) renderStatus(w, maxLines int) []string {
 	who := m.opts.Coder
 	if m.showAll {
 		who += " (+all coders)"
@@ -39,11 +41,16 @@ func (m *Model) renderStatus(w int) string {
 	if m.search.active() {
 		left += fmt.Sprintf(" · /%s %s", m.search.query, m.search.position())
 	}
-	if w >= 100 {
-		left += " · " + m.store.Meta().Name
+	text, kind := m.status.text, m.status.kind
+	if n := m.pendingWrites(); n > 0 {
+		if m.quit.asked() {
+			text, kind = m.quitText(n), statusPending
+		} else {
+			text += fmt.Sprintf(" · %d saving…", n)
+		}
 	}
 	style := m.st.Status
-	switch m.status.kind {
+	switch kind {
 	case statusError:
 		style = m.st.StatusErr
 	case statusOK:
@@ -51,12 +58,32 @@ func (m *Model) renderStatus(w int) string {
 	case statusPending:
 		style = m.st.Dim
 	}
-	left = m.st.StatusKey.Render(ansi.Truncate(left, max(10, w*3/5), "…"))
-	room := w - ansi.StringWidth(left) - 2
-	right := ""
-	if room > 3 {
-		right = style.Render(ansi.Truncate(m.status.text, room, "…"))
+	// The project's name only where it fits beside the message.
+	if named := left + " · " + m.store.Meta().Name; w >= 100 && fits(named, text, w) {
+		left = named
 	}
-	pad := max(1, w-ansi.StringWidth(left)-ansi.StringWidth(right))
-	return left + strings.Repeat(" ", pad) + right
+	if fits(left, text, w) {
+		pad := w - ansi.StringWidth(left) - ansi.StringWidth(text)
+		return []string{m.st.StatusKey.Render(left) + strings.Repeat(" ", pad) + style.Render(text)}
+	}
+	if text != "" && maxLines < 2 { // one line only: the message is the point
+		return []string{padRight(" "+style.Render(ansi.Truncate(text, w-1, "…")), w)}
+	}
+	lines := []string{padRight(m.st.StatusKey.Render(ansi.Truncate(left, w, "…")), w)}
+	if text == "" {
+		return lines
+	}
+	wrapped := strings.Split(ansi.Wrap(text, w-1, " "), "\n")
+	if room := maxLines - 1; len(wrapped) > room {
+		wrapped = append(wrapped[:room-1], ansi.Truncate(strings.Join(wrapped[room-1:], " "), w-1, "…"))
+	}
+	for _, l := range wrapped {
+		lines = append(lines, padRight(" "+style.Render(l), w))
+	}
+	return lines
+}
+
+// fits tells whether left and the message share one line of w cells.
+func fits(left, text string, w int) bool {
+	return ansi.StringWidth(left)+2+ansi.StringWidth(text) <= w
 }

@@ -103,6 +103,16 @@ func (s styles) chip(label, hex string) string {
 	return lipgloss.NewStyle().Background(bg).Foreground(contrast(bg)).Padding(0, 1).Render(label)
 }
 
+// chipQueued renders a coding the store does not hold yet: the code's
+// colour as text on no background, a chip not yet filled in.
+func (s styles) chipQueued(label, hex string) string {
+	fg := s.accent
+	if hex != "" {
+		fg = lipgloss.Color(hex)
+	}
+	return lipgloss.NewStyle().Foreground(fg).Padding(0, 1).Render(label)
+}
+
 // contrast picks black or white text for a background.
 func contrast(c color.Color) color.Color {
 	r, g, b, _ := c.RGBA()

@@ -21,7 +21,14 @@ import (
 
 func startProgram(t *testing.T, s *coding.Store, w, h int) *teatest.TestModel {
 	t.Helper()
-	tm := teatest.NewTestModel(t, New(s, Options{Coder: "alice"}),
+	return startProgramWith(t, s, Options{Coder: "alice"}, w, h)
+}
+
+// startProgramWith starts the screen with opts and waits for its first
+// segment.
+func startProgramWith(t *testing.T, s *coding.Store, opts Options, w, h int) *teatest.TestModel {
+	t.Helper()
+	tm := teatest.NewTestModel(t, New(s, opts),
 		teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("R001")) },

@@ -8,13 +8,31 @@
 package tui
 
 import (
+	"fmt"
+
 	tea "charm.land/bubbletea/v2"
 
 	"qcode/coding"
 )
 
 // Run opens the coding screen on an open project until the user quits.
+// It returns an UnsavedError when the user quit without waiting for the
+// write queue (or a write failed while a signal drained it); the screen is
+// restored by then, so the caller can print it.
 func Run(s *coding.Store, opts Options) error {
-	_, err := tea.NewProgram(New(s, opts)).Run()
+	m := New(s, opts)
+	// Signals reach the model as messages, so that the queue drains first.
+	p := tea.NewProgram(m, tea.WithoutSignalHandler())
+	stop := relaySignals(p)
+	defer stop()
+	_, err := p.Run()
+	n := m.unsaved() // waits for a write still running
+	m.savePlace()
+	if n > 0 {
+		if err != nil {
+			return fmt.Errorf("%w (%v)", UnsavedError{N: n}, err)
+		}
+		return UnsavedError{N: n}
+	}
 	return err
 }

@@ -38,8 +38,8 @@ func TestResize(t *testing.T) {
 		t.Errorf("the codebook panel is missing at 120×40")
 	}
 	h.send(tea.WindowSizeMsg{Width: 50, Height: 20})
-	if strings.Contains(h.frame(), "Codebook") {
-		t.Errorf("the panel should hide below 60 columns")
+	if strings.Contains(h.frame(), "│ Codebook") {
+		t.Errorf("the panel should hide below 60 columns (the legend stands in for it)")
 	}
 }
 
@@ -310,7 +310,7 @@ func TestFailedWriteIsShownAndRolledBack(t *testing.T) {
 	}
 	h.keys("2")
 	frame := h.frame()
-	if !strings.Contains(frame, "not saved: apply Motivations/Career pro") {
+	if !strings.Contains(frame, "not saved: + Motivations/Career progression on R001") {
 		t.Errorf("the status line must show the failed write:\n%s", frame)
 	}
 	if !strings.Contains(h.m.status.text, "removed or replaced") {
@@ -383,7 +383,7 @@ func TestQuitWaitsForUnsavedWork(t *testing.T) {
 	if cmd != nil {
 		t.Fatalf("q with a write in flight must not quit yet")
 	}
-	if !strings.Contains(h.frame(), "saving, then quitting") {
+	if !strings.Contains(h.frame(), "saving 1, then quitting") {
 		t.Errorf("status should say it is saving first:\n%s", h.frame())
 	}
 	msg := pending() // the write finishes

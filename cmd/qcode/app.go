@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/user"
 	"strings"
@@ -12,13 +13,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus"
+	"qcode/corpus/printable"
 )
 
 // app is what every command shares: the global flags and the streams.
 type app struct {
-	project    string // -p, --project
-	coder      string // --coder
-	showCoders bool   // --show-coders: every coder's codings in the TUI
+	project    string   // -p, --project
+	coder      string   // --coder
+	showCoders bool     // --show-coders: every coder's codings in the TUI
+	maxInput   byteSize // --max-input-size: the largest file read as input
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -45,7 +49,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " ")
+	// The message may quote a name or a value from the project or a file:
+	// one line, printable.
+	msg := strings.Join(strings.Fields(printable.String(err.Error())), " ")
 	fmt.Fprintf(stderr, "qcode: %s\n", msg)
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
@@ -90,12 +96,15 @@ With no command, qcode opens the coding screen on the project.`,
 	pf.StringVarP(&a.project, "project", "p", defaultProject(), "project file (default $QCODE_PROJECT, else ./project.qcode)")
 	pf.StringVar(&a.coder, "coder", defaultCoder(), "your name as a coder (default $QCODE_CODER, else your user name)")
 	pf.BoolVar(&a.showCoders, "show-coders", false, "TUI: show every coder's codings side by side (default: only yours)")
+	a.maxInput = byteSize(corpus.DefaultLimits.InputSize)
+	pf.Var(&a.maxInput, "max-input-size", "the largest file import, cases import, codings import, codebook import and init --codebook read (e.g. 2GiB)")
 	root.AddCommand(
 		a.reportCommand(), a.quotesCommand(), a.exportCommand(),
 		a.initCommand(), a.demoCommand(), a.importCommand(), a.casesCommand(), a.infoCommand(),
 		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
 		a.undoCommand(false), a.logCommand(),
 		a.agreeCommand(), a.disagreementsCommand(), a.settleCommand(), a.mergeCommand(),
+		a.checkCommand(),
 	)
 	return root
 }
@@ -150,17 +159,46 @@ func rangeArgs(min, max int, what string) cobra.PositionalArgs {
 }
 
 // open opens the project named by -p, with a hint when there is none.
-func (a *app) open() (*coding.Store, error) {
-	s, err := coding.Open(a.project)
+func (a *app) open() (*coding.Store, error) { return a.openWith(coding.Open) }
+
+// openReadOnly is open for a command that only reads.
+func (a *app) openReadOnly() (*coding.Store, error) { return a.openWith(coding.OpenReadOnly) }
+
+func (a *app) openWith(open func(string) (*coding.Store, error)) (*coding.Store, error) {
+	s, err := open(a.project)
 	if errors.Is(err, coding.ErrNoProject) {
-		return nil, fmt.Errorf("no project at %s: create one with `qcode init %s --codebook pq`, name another with -p, or try `qcode demo`", a.project, a.project)
+		return nil, a.noProject()
 	}
 	return s, err
 }
 
-// withStore opens the project, runs fn and closes the project.
+// checkProject says early, before a long read of input files, that there is
+// no project to store them in.
+func (a *app) checkProject() error {
+	if _, err := os.Stat(a.project); errors.Is(err, fs.ErrNotExist) {
+		return a.noProject()
+	}
+	return nil
+}
+
+func (a *app) noProject() error {
+	return fmt.Errorf("no project at %s: create one with `qcode init %s --codebook pq`, name another with -p, or try `qcode demo`", a.project, a.project)
+}
+
+// withStore opens the project for writing, runs fn and closes the project.
 func (a *app) withStore(fn func(s *coding.Store) error) error {
-	s, err := a.open()
+	return a.with(a.open, fn)
+}
+
+// withReader is withStore for a command that only reads: the project is
+// opened read-only (a shared lock) and left byte for byte as it was, its
+// time stamp included, so that a report does not wake a sync folder.
+func (a *app) withReader(fn func(s *coding.Store) error) error {
+	return a.with(a.openReadOnly, fn)
+}
+
+func (a *app) with(open func() (*coding.Store, error), fn func(s *coding.Store) error) error {
+	s, err := open()
 	if err != nil {
 		return err
 	}
@@ -171,9 +209,16 @@ func (a *app) withStore(fn func(s *coding.Store) error) error {
 	return err
 }
 
-// note prints a message for the user on stderr.
+// limits are the caps on what qcode reads from one input file.
+func (a *app) limits() corpus.Limits {
+	return corpus.Limits{InputSize: int64(a.maxInput)}
+}
+
+// note prints a message for the user on stderr. Its arguments often come
+// from the project (code paths, segment IDs, personal details found), so
+// the message is made printable.
 func (a *app) note(format string, args ...any) {
-	fmt.Fprintf(a.stderr, format+"\n", args...)
+	fmt.Fprintln(a.stderr, printable.String(fmt.Sprintf(format, args...)))
 }
 
 // isTerminal tells whether w is a terminal (tables then fit its width).

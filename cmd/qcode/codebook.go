@@ -1,14 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus"
+	"qcode/corpus/printable"
 )
 
 func (a *app) codebookCommand() *cobra.Command {
@@ -29,7 +31,7 @@ action; no coding is ever lost by a rename, move or merge.`,
 			if err := checkFormat(format, listFormats); err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error { return a.listCodebook(s, format) })
+			return a.withReader(func(s *coding.Store) error { return a.listCodebook(s, format) })
 		},
 	}
 	formatFlag(cmd, &format)
@@ -98,8 +100,21 @@ func (a *app) codebookExport() *cobra.Command {
 			if err := checkFormat(format, []string{"yaml", "json"}); err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error {
-				return coding.WriteCodebook(a.stdout, s.Codebook().Specs(), format)
+			return a.withReader(func(s *coding.Store) error {
+				var b bytes.Buffer
+				if err := coding.WriteCodebook(&b, s.Codebook().Specs(), format); err != nil {
+					return err
+				}
+				// Both encoders escape C0 controls; JSON leaves C1 and bidi
+				// overrides raw (escaped here, losslessly), YAML bidi
+				// overrides (shown as U+FFFD: a YAML plain scalar has no
+				// escapes).
+				out := jsonEscapeControls(b.Bytes())
+				if format == "yaml" {
+					out = []byte(printable.String(b.String()))
+				}
+				_, err := a.stdout.Write(out)
+				return err
 			})
 		},
 	}
@@ -113,7 +128,10 @@ func (a *app) codebookImport() *cobra.Command {
 		Short: "Merge codes from a YAML/JSON codebook: new paths are added, existing codes take the file's details",
 		Args:  exactArgs(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
+			if err := a.checkProject(); err != nil {
+				return err
+			}
+			data, err := corpus.ReadInput(args[0], int64(a.maxInput))
 			if err != nil {
 				return err
 			}

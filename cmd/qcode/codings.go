@@ -4,12 +4,13 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus"
+	"qcode/corpus/printable"
 )
 
 func (a *app) codingsCommand() *cobra.Command {
@@ -30,17 +31,27 @@ func (a *app) codingsImport() *cobra.Command {
 coder are required; start and end (rune offsets, both empty for the whole
 segment), starred (true/false) and memo are optional. A segment ID that two
 sources share is written source:ID. New code paths are created (with a
-warning). Any bad row fails the whole file, naming its line.`,
+warning). Any bad row fails the whole file, naming its line. The file is read
+before the project is opened; only a regular file of at most --max-input-size
+bytes is read.`,
 		Example: "  qcode codings import codings-alice.csv",
 		Args:    exactArgs(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := os.Open(args[0])
+			if err := a.checkProject(); err != nil {
+				return err
+			}
+			// Read before the project is opened: a slow read holds no lock.
+			r, err := corpus.OpenInput(args[0], int64(a.maxInput))
 			if err != nil {
 				return err
 			}
-			defer f.Close()
+			file, err := coding.ReadCodings(args[0], r)
+			r.Close()
+			if err != nil {
+				return err
+			}
 			return a.withStore(func(s *coding.Store) error {
-				res, err := s.ImportCodings(a.coder, args[0], f)
+				res, err := s.ImportCodingsFile(a.coder, file)
 				if err != nil {
 					return err
 				}
@@ -68,7 +79,7 @@ func (a *app) noteNewCodes(prefix, suffix string, paths []string) {
 			a.note("%s… and %d more new codes (qcode codebook export lists every code)", prefix, len(paths)-i)
 			return
 		}
-		a.note("%snew code %s%s", prefix, p, suffix)
+		a.note("%snew code %s%s", prefix, corpus.Excerpt(p), suffix)
 	}
 }
 
@@ -83,7 +94,7 @@ func (a *app) codingsExport() *cobra.Command {
 			if err := checkFormat(format, []string{"csv", "json"}); err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				if format == "json" {
 					list := []coding.CodingRecord{}
 					if err := s.ExportCodings(func(r coding.CodingRecord) error { list = append(list, r); return nil }); err != nil {
@@ -93,7 +104,13 @@ func (a *app) codingsExport() *cobra.Command {
 				}
 				w := csv.NewWriter(a.stdout)
 				w.Write(coding.CodingColumns)
-				err := s.ExportCodings(func(r coding.CodingRecord) error { return w.Write(r.CSV()) })
+				err := s.ExportCodings(func(r coding.CodingRecord) error {
+					row := r.CSV()
+					for i, c := range row {
+						row[i] = printable.String(c)
+					}
+					return w.Write(row)
+				})
 				w.Flush()
 				if err == nil {
 					err = w.Error()
@@ -149,7 +166,7 @@ func (a *app) logCommand() *cobra.Command {
 			if err := checkFormat(format, listFormats); err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				hist, err := s.History(n)
 				if err != nil {
 					return err

@@ -78,6 +78,10 @@ func ensureDemo(path string) error {
 	return s.Close()
 }
 
+// tuiWriteGate is set by tests only: it holds the coding screen's writes
+// back, as a slow disk would (see tui.Options.WriteGate).
+var tuiWriteGate func()
+
 // openTUI opens the coding screen on the project at path.
 func (a *app) openTUI(cmd *cobra.Command, path string, demo bool) error {
 	if err := coding.CheckCoderName(a.coder); err != nil {
@@ -85,6 +89,6 @@ func (a *app) openTUI(cmd *cobra.Command, path string, demo bool) error {
 	}
 	a.project = path
 	return a.withStore(func(s *coding.Store) error {
-		return tui.Run(s, tui.Options{Coder: a.coder, ShowCoders: a.showCoders, Demo: demo})
+		return tui.Run(s, tui.Options{Coder: a.coder, ShowCoders: a.showCoders, Demo: demo, WriteGate: tuiWriteGate})
 	})
 }

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
+
+	"qcode/corpus/printable"
 )
 
 // formats every listing accepts.
@@ -37,11 +41,15 @@ type table struct {
 	fill int
 }
 
-// write renders t as format, or writes asJSON for "json".
+// write renders t as format, or writes asJSON for "json". Every cell is
+// made printable first: text from a project never reaches a terminal or a
+// file as a control character.
 func (t table) write(w io.Writer, format string, asJSON any) error {
-	switch format {
-	case "json":
+	if format == "json" {
 		return writeJSON(w, asJSON)
+	}
+	t = t.printable()
+	switch format {
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write(t.head)
@@ -54,11 +62,53 @@ func (t table) write(w io.Writer, format string, asJSON any) error {
 	}
 }
 
+// printable returns a copy of t whose cells are safe to print.
+func (t table) printable() table {
+	out := table{head: make([]string, len(t.head)), rows: make([][]string, len(t.rows)), fill: t.fill}
+	for i, h := range t.head {
+		out.head[i] = printable.String(h)
+	}
+	for i, r := range t.rows {
+		row := make([]string, len(r))
+		for j, c := range r {
+			row[j] = printable.String(c)
+		}
+		out.rows[i] = row
+	}
+	return out
+}
+
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(jsonEscapeControls(b.Bytes()))
+	return err
+}
+
+// jsonEscapeControls writes as \uXXXX escapes the characters encoding/json
+// leaves raw but a terminal would obey: DEL, C1 controls and bidi
+// overrides (it escapes C0 controls itself). Outside strings JSON is ASCII,
+// so every such rune is inside a string and the data stay the same.
+func jsonEscapeControls(data []byte) []byte {
+	if _, _, found := printable.Find(string(data)); !found {
+		return data
+	}
+	var out bytes.Buffer
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if printable.Unsafe(r) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+		} else {
+			out.Write(data[:size])
+		}
+		data = data[size:]
+	}
+	return out.Bytes()
 }
 
 func (t table) markdown(w io.Writer) error {

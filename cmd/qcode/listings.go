@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 func (a *app) infoCommand() *cobra.Command {
@@ -22,7 +23,7 @@ func (a *app) infoCommand() *cobra.Command {
 			if err := checkFormat(format, listFormats); err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				info, err := s.Info()
 				if err != nil {
 					return err
@@ -43,7 +44,7 @@ func (a *app) infoCommand() *cobra.Command {
 					add("  by "+c, info.Coders[c])
 				}
 				if format == "table" {
-					fmt.Fprintf(a.stdout, "%s (%s, schema %d)\n", info.Name, s.Path(), info.SchemaVersion)
+					fmt.Fprintln(a.stdout, printable.String(fmt.Sprintf("%s (%s, schema %d)", info.Name, s.Path(), info.SchemaVersion)))
 				}
 				return t.write(a.stdout, format, info)
 			})
@@ -98,7 +99,7 @@ segments nobody coded, or that the coder named by an explicit --coder has not.`,
 				}
 				q.Attr = coding.Attribute{Name: name, Value: value}
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				segs, err := s.Segments(q)
 				if err != nil {
 					return err

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"qcode/corpus/printable"
 )
 
 // progress draws a one-line bar on a terminal's stderr for work that takes
@@ -68,13 +70,14 @@ func (p *progress) draw() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.shown = true
+	label := strings.Join(strings.Fields(printable.String(p.label)), " ") // a file name may hold anything
 	const width = 30
 	if p.total <= 0 {
-		fmt.Fprintf(p.w, "\r\x1b[K%s… %s", p.label, time.Since(p.start).Round(time.Second))
+		fmt.Fprintf(p.w, "\r\x1b[K%s… %s", label, time.Since(p.start).Round(time.Second))
 		return
 	}
 	filled := width * p.done / p.total
-	fmt.Fprintf(p.w, "\r\x1b[K%s [%s%s] %d/%d", p.label, strings.Repeat("█", filled), strings.Repeat("░", width-filled), p.done, p.total)
+	fmt.Fprintf(p.w, "\r\x1b[K%s [%s%s] %d/%d", label, strings.Repeat("█", filled), strings.Repeat("░", width-filled), p.done, p.total)
 }
 
 // end clears the bar.

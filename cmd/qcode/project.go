@@ -28,7 +28,7 @@ YAML/JSON codebook file.`,
 			if len(args) == 1 {
 				path = args[0]
 			}
-			codes, err := coding.LoadCodebook(codebook)
+			codes, err := coding.LoadCodebook(codebook, int64(a.maxInput))
 			if err != nil {
 				return err
 			}
@@ -60,8 +60,10 @@ func (a *app) importCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import FILE...",
 		Short: "Import survey answers or notes as segments",
-		Long: `Import files as sources. Each file is one transaction: a file that fails
-leaves the project exactly as it was.
+		Long: `Import files as sources. Every file is read first, without holding the
+project; then each is stored in one transaction: a file that fails leaves the
+project exactly as it was. Only regular files are read, of at most
+--max-input-size bytes (default 1 GiB).
 
   long sheet (CSV/TSV/XLSX, one row per answer):  --text-col C [--id-col C] [--case-col C]
   wide sheet (one row per respondent):             --text-cols A,B [--id-col C]
@@ -89,22 +91,11 @@ read as long; otherwise qcode lists the free-text columns it sees.`,
 			if err != nil {
 				return err
 			}
-			return a.withStore(func(s *coding.Store) error {
-				failed := 0
-				for _, path := range args {
-					if err := a.importFile(s, path, opts, coding.ImportOptions{Replace: replace, Attributes: extra}); err != nil {
-						if len(args) == 1 {
-							return err
-						}
-						a.note("qcode: %s", err)
-						failed++
-					}
-				}
-				if failed > 0 {
-					return fmt.Errorf("%d of %d files not imported (see above)", failed, len(args))
-				}
-				return nil
-			})
+			if err := a.checkProject(); err != nil {
+				return err
+			}
+			opts.Limits = a.limits()
+			return a.importFiles(args, opts, coding.ImportOptions{Replace: replace, Attributes: extra})
 		},
 	}
 	f := cmd.Flags()
@@ -118,14 +109,65 @@ read as long; otherwise qcode lists the free-text columns it sees.`,
 	return cmd
 }
 
-// importFile reads and stores one file, with a progress bar when slow.
-func (a *app) importFile(s *coding.Store, path string, opts corpus.Options, io coding.ImportOptions) error {
+// importFiles reads every file, then opens the project and stores each
+// file read in its own transaction: no lock is held during a slow or huge
+// read. With one file its error is returned; with several, each failure is
+// noted and the count returned.
+func (a *app) importFiles(paths []string, opts corpus.Options, io coding.ImportOptions) error {
+	failed := 0
+	fail := func(err error) error {
+		if len(paths) == 1 {
+			return err
+		}
+		a.note("qcode: %s", err)
+		failed++
+		return nil
+	}
+	var srcs []*corpus.Source
+	for _, path := range paths {
+		src, err := a.readSource(path, opts)
+		if err != nil {
+			if err := fail(err); err != nil {
+				return err
+			}
+			continue
+		}
+		srcs = append(srcs, src)
+	}
+	if len(srcs) > 0 {
+		err := a.withStore(func(s *coding.Store) error {
+			for i, src := range srcs {
+				if err := a.storeSource(s, src, io); err != nil {
+					if err := fail(err); err != nil {
+						return err
+					}
+				}
+				srcs[i] = nil // stored: its memory can go
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files not imported (see above)", failed, len(paths))
+	}
+	return nil
+}
+
+// readSource reads one file, with a progress bar when slow.
+func (a *app) readSource(path string, opts corpus.Options) (*corpus.Source, error) {
 	bar := startProgress(a.stderr, "reading "+filepath.Base(path))
 	defer bar.end()
-	src, err := corpus.Read(path, opts)
-	if err != nil {
-		return err
-	}
+	return corpus.Read(path, opts)
+}
+
+// storeSource stores one source read by readSource, in one transaction,
+// with a progress bar when slow.
+func (a *app) storeSource(s *coding.Store, src *corpus.Source, io coding.ImportOptions) error {
+	bar := startProgress(a.stderr, "storing "+src.File)
+	defer bar.end()
 	io.Progress = func(done, total int) { bar.set("storing "+src.File, done, total) }
 	res, err := s.ImportSource(a.coder, src, io)
 	bar.end()
@@ -189,7 +231,11 @@ func (a *app) casesCommand() *cobra.Command {
 			if idCol == "" {
 				return usagef("cases import needs --id-col")
 			}
-			list, err := corpus.ReadCases(args[0], idCol, sheet)
+			if err := a.checkProject(); err != nil {
+				return err
+			}
+			// Read before the project is opened: a slow read holds no lock.
+			list, err := corpus.ReadCases(args[0], corpus.Options{IDCol: idCol, Sheet: sheet, Limits: a.limits()})
 			if err != nil {
 				return err
 			}
@@ -200,9 +246,12 @@ func (a *app) casesCommand() *cobra.Command {
 				}
 				a.note("attached attributes to %d cases from %s", res.Matched, filepath.Base(args[0]))
 				if n := len(res.Unmatched); n > 0 {
-					shown := res.Unmatched
+					shown := make([]string, 0, 11)
+					for _, id := range res.Unmatched[:min(n, 10)] {
+						shown = append(shown, corpus.Excerpt(id))
+					}
 					if n > 10 {
-						shown = append(shown[:10:10], fmt.Sprintf("… %d more", n-10))
+						shown = append(shown, fmt.Sprintf("… %d more", n-10))
 					}
 					a.note("warning: %d ids match no case in the project: %s", n, strings.Join(shown, ", "))
 				}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
 // coderFilter is the --coder flag as reports read it: only when the user
@@ -51,12 +51,12 @@ segment with no case counts as its own case.
 				return err
 			}
 			q.Coders = a.coderFilter(cmd)
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				r, err := s.Report(q)
 				if err != nil {
 					return err
 				}
-				a.warnPII(r.Warnings, q.Redact)
+				a.warnPII(r.Warnings, q.Redact, "with --redact")
 				if r.WithoutUnit > 0 {
 					a.note("note: %d of %d segments have no %s; they count as segments, not as %s values", r.WithoutUnit, r.SegmentsTotal, q.Unit, q.Unit)
 				}
@@ -71,7 +71,7 @@ segment with no case counts as its own case.
 	f.StringVar(&q.Source, "source", "", "only segments of this source")
 	f.BoolVar(&q.Examples, "examples", false, "add an example quote per code (starred first)")
 	f.StringVar(&q.Attribution, "attribution", "", "attribution template for examples (default "+strconv.Quote(coding.DefaultAttribution)+")")
-	f.BoolVar(&q.Redact, "redact", false, "replace e-mail addresses, phone numbers and names in examples with [redacted]")
+	f.BoolVar(&q.Redact, "redact", false, "replace e-mail addresses, phone numbers and names in examples with [email], [phone], [name]")
 	formatFlag(cmd, &format)
 	return cmd
 }
@@ -145,7 +145,7 @@ func writeReport(w io.Writer, r coding.Report, format string) error {
 		}
 		rows = append(rows, row)
 	}
-	caption := reportCaption(r)
+	caption := printable.String(reportCaption(r))
 	if format == "md" {
 		fmt.Fprintf(w, "%s\n\n", caption)
 		return table{head: head, rows: rows, fill: -1}.write(w, "md", nil)
@@ -219,6 +219,14 @@ func reportCSV(r coding.Report) table {
 // alignedTable writes a terminal table that keeps the code column's
 // indentation and right-aligns numbers; the fill column is cut to width.
 func alignedTable(w io.Writer, head []string, rows [][]string, fill, width int) error {
+	t := table{head: head, rows: rows}.printable()
+	head, rows = t.head, t.rows
+	oneLine := strings.NewReplacer("\n", " ", "\t", " ") // keeping the code column's indentation
+	for _, r := range append([][]string{head}, rows...) {
+		for i, c := range r {
+			r[i] = oneLine.Replace(c)
+		}
+	}
 	widths := make([]int, len(head))
 	for i, h := range head {
 		widths[i] = ansi.StringWidth(h)
@@ -261,20 +269,34 @@ func alignedTable(w io.Writer, head []string, rows [][]string, fill, width int) 
 	return nil
 }
 
-// warnPII reports each personal detail found on stderr, with the segment
-// to look at, and what to do about it.
-func (a *app) warnPII(hits []coding.PIIHit, redacted bool) {
+// warnPII lists each personal detail found on stderr, with the segment to
+// look at, and says what was done about them: replaced, or printed as coded
+// (--no-redact, or a report without --redact).
+func (a *app) warnPII(hits []coding.PIIHit, redacted bool, again string) {
+	verb := "warning"
+	if redacted {
+		verb = "redacted"
+	}
 	for _, h := range hits {
-		a.note("warning: %s: %s %q in a %s (code %s)", h.Segment, h.Kind, h.Text, h.Where, h.Code)
+		a.note("%s: %s", verb, h)
 	}
 	if len(hits) == 0 {
 		return
 	}
 	if redacted {
-		a.note("replaced %d personal details with %s", len(hits), coding.Redacted)
+		a.note("replaced %d personal details with [email], [phone] or [name]; --no-redact prints the text as coded", len(hits))
 	} else {
-		a.note("%d possible personal details in the output: check them, or run again with --redact", len(hits))
+		a.note("%d possible personal details in the output: check them, or run again %s", len(hits), again)
 	}
+}
+
+// redactFlags adds --no-redact (redaction is on by default) and keeps the
+// older --redact working, hidden.
+func redactFlags(cmd *cobra.Command, noRedact *bool) {
+	f := cmd.Flags()
+	f.BoolVar(noRedact, "no-redact", false, "print e-mail addresses, phone numbers and names as coded (each is still listed on stderr)")
+	f.Bool("redact", true, "replace e-mail addresses, phone numbers and names (the default)")
+	f.MarkHidden("redact")
 }
 
 // quoteFormats are what `qcode quotes` writes.
@@ -294,6 +316,7 @@ type quoteJSON struct {
 func (a *app) quotesCommand() *cobra.Command {
 	var q coding.QuoteQuery
 	var format string
+	var noRedact bool
 	cmd := &cobra.Command{
 		Use:   "quotes",
 		Short: "Quote bank: coded passages with anonymous attributions, by theme and code",
@@ -311,12 +334,15 @@ missing goes entirely:
       → (Learning lead, medium-sized rural local authority, interview)
       → (Learning lead, interview)            without org_size and geography
 
-Segment IDs and case names are never printed unless --show-ids. Quotes are
-scanned for e-mail addresses, phone numbers and the names of cases; each hit
-is reported on stderr with its segment ID, and --redact replaces it.`,
+Segment IDs and case names are never printed unless --show-ids. Quotes and
+attributions are scanned for e-mail addresses, phone numbers and people's
+names (the project's cases and speakers, and any name after Mr, Mrs, Ms,
+Miss, Dr or Prof), which are replaced with [email], [phone] and [name]. Each
+replacement is listed on stderr with its segment ID; --no-redact prints the
+text as coded (and still lists them).`,
 		Example: `  qcode quotes --code Barriers --starred > barriers-quotes.md
   qcode quotes --per-code 3 --attribution "{role}, {org_size} {geography} local authority, {method}"
-  qcode quotes --coder consensus --redact --format csv`,
+  qcode quotes --coder consensus --format csv 2> redactions.txt`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, quoteFormats); err != nil {
@@ -326,12 +352,13 @@ is reported on stderr with its segment ID, and --redact replaces it.`,
 				return usagef("--per-code %d: give a number ≥ 0 (0: no limit)", q.PerCode)
 			}
 			q.Coders = a.coderFilter(cmd)
-			return a.withStore(func(s *coding.Store) error {
+			q.Redact = !noRedact
+			return a.withReader(func(s *coding.Store) error {
 				bank, err := s.Quotes(q)
 				if err != nil {
 					return err
 				}
-				a.warnPII(bank.Warnings, q.Redact)
+				a.warnPII(bank.Warnings, q.Redact, "without --no-redact")
 				if len(bank.Groups) == 0 {
 					a.note("no quotes: nothing coded matches")
 				}
@@ -345,7 +372,7 @@ is reported on stderr with its segment ID, and --redact replaces it.`,
 	f.IntVar(&q.PerCode, "per-code", 0, "at most N quotes per code, starred first (0: all)")
 	f.StringVar(&q.Attribution, "attribution", "", "attribution template (default "+strconv.Quote(coding.DefaultAttribution)+")")
 	f.BoolVar(&q.ShowIDs, "show-ids", false, "print each quote's segment ID and case name (not anonymous)")
-	f.BoolVar(&q.Redact, "redact", false, "replace e-mail addresses, phone numbers and names with [redacted]")
+	redactFlags(cmd, &noRedact)
 	f.StringVar(&q.Source, "source", "", "only segments of this source")
 	f.StringVar(&format, "format", "md", "output format: "+strings.Join(quoteFormats, ", "))
 	return cmd
@@ -370,6 +397,7 @@ func writeQuotes(w io.Writer, bank coding.QuoteBank, format string) error {
 func (a *app) exportCommand() *cobra.Command {
 	var opts coding.ExportOptions
 	var format string
+	var noRedact bool
 	cmd := &cobra.Command{
 		Use:   "export OUT",
 		Short: "Write the whole report as a Markdown document (OUT, or - for stdout)",
@@ -377,10 +405,15 @@ func (a *app) exportCommand() *cobra.Command {
 thematic map (a Mermaid mindmap of themes and codes with counts), per theme a
 frequency table and a bar chart (Mermaid xychart-beta, n in every caption),
 the Kirkpatrick table (levels, count, an example quote each), and the quote
-bank. Quotes are anonymous and scanned for personal details as in
-'qcode quotes'. REFI-QDA exports (--format qdpx, qdc) come later.`,
+bank. Quotes are anonymous and redacted as in 'qcode quotes': e-mail
+addresses, phone numbers and names become [email], [phone] and [name], in
+quotes, attributions and the column headers of --by (a split by speaker
+shows [name 1], [name 2]…); each replacement is listed on stderr, and
+--no-redact prints them as coded. OUT is written atomically (a temporary
+file renamed over it) with mode 0600. REFI-QDA exports (--format qdpx, qdc)
+come later.`,
 		Example: `  qcode export --format md report.md
-  qcode export --format md report.md --unit authority --by role --redact
+  qcode export --format md report.md --unit authority --by role
   qcode export --format md - --coder consensus | less`,
 		Args: exactArgs(1, "one OUT file (or - for stdout)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -395,24 +428,25 @@ bank. Quotes are anonymous and scanned for personal details as in
 				return usagef("--per-code %d: give a number ≥ 1 (0: %d)", opts.PerCode, coding.ExportQuotesPerCode)
 			}
 			opts.Coders = a.coderFilter(cmd)
+			opts.Redact = !noRedact
 			date, err := reportDate()
 			if err != nil {
 				return err
 			}
 			opts.Date = date
 			out := args[0]
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				var buf bytes.Buffer
 				hits, err := s.ExportMarkdown(&buf, opts)
 				if err != nil {
 					return err
 				}
-				a.warnPII(hits, opts.Redact)
+				a.warnPII(hits, opts.Redact, "without --no-redact")
 				if out == "-" {
 					_, err := a.stdout.Write(buf.Bytes())
 					return err
 				}
-				if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				if err := coding.WriteExportFile(out, buf.Bytes()); err != nil {
 					return err
 				}
 				a.note("wrote %s", out)
@@ -428,7 +462,7 @@ bank. Quotes are anonymous and scanned for personal details as in
 	f.StringVar(&opts.Attribution, "attribution", "", "attribution template (default "+strconv.Quote(coding.DefaultAttribution)+")")
 	f.IntVar(&opts.PerCode, "per-code", 0, fmt.Sprintf("quotes per code in the quote bank, starred first (default %d)", coding.ExportQuotesPerCode))
 	f.BoolVar(&opts.ShowIDs, "show-ids", false, "print each quote's segment ID and case name (not anonymous)")
-	f.BoolVar(&opts.Redact, "redact", false, "replace e-mail addresses, phone numbers and names with [redacted]")
+	redactFlags(cmd, &noRedact)
 	return cmd
 }
 
@@ -444,26 +478,4 @@ func reportDate() (time.Time, error) {
 		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q: not a number of seconds", v)
 	}
 	return time.Unix(sec, 0).UTC(), nil
-}
-
-// writeFileAtomic writes data to path through a temporary file, so that a
-// failed export never leaves half a report where a whole one was.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".qcode-export-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -105,44 +105,63 @@ func TestReportCoderFlag(t *testing.T) {
 	}
 }
 
+// personalDetails are the fixture's e-mail addresses, phone numbers and
+// names, each listed once on stderr with its segment ID.
+var personalDetails = []string{
+	`R200: e-mail address "sw07@example.org" in a quote`,
+	`interview-lead-01#4: name "Jane" in a quote`,
+	`interview-lead-01#4: e-mail address "jane.smith@example.gov.uk" in a quote`,
+	`interview-lead-01#5: phone number "020 7946 0958" in a quote`,
+	`interview-lead-01#5: phone number "+44 7700 900123" in a quote`,
+}
+
 func TestQuotesMarkdownGolden(t *testing.T) {
 	p := reportProject(t)
+	// Redacted by default, each replacement listed with its segment.
 	out, errs := mustQcodeErr(t, "-p", p, "quotes")
 	golden(t, "quotes.md", out)
-	// Each personal detail is reported once, with its segment ID.
-	for _, want := range []string{
-		`warning: R200: e-mail address "sw07@example.org" in a quote`,
-		`warning: interview-lead-01#4: name "Jane" in a quote`,
-		`warning: interview-lead-01#4: e-mail address "jane.smith@example.gov.uk" in a quote`,
-		`warning: interview-lead-01#5: phone number "020 7946 0958" in a quote`,
-		`warning: interview-lead-01#5: phone number "+44 7700 900123" in a quote`,
-		"5 possible personal details in the output",
-	} {
+	for _, want := range append(personalDetails, "replaced 5 personal details with [email], [phone] or [name]") {
 		if strings.Count(errs, want) != 1 {
 			t.Errorf("stderr should say once %q:\n%s", want, errs)
 		}
 	}
-	// Anonymous by default: no segment ID, case name or personal detail
-	// other than those the warnings name.
+	for _, hit := range []string{"sw07@example.org", "jane.smith@example.gov.uk", "020 7946 0958", "+44 7700 900123", "Jane"} {
+		if strings.Contains(out, hit) {
+			t.Errorf("quotes left %q", hit)
+		}
+	}
+	for _, want := range []string{"and [name]'s team audits case files a year on. Email [email] for the audit.", "Call me on [phone] or [phone] for the figures."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("quotes lack %q", want)
+		}
+	}
+	// Anonymous: no segment ID or case name.
 	for _, id := range []string{"R012", "S01", "L02", "interview-lead-01#", "Jane Smith", "P1"} {
 		if strings.Contains(out, id) {
 			t.Errorf("quotes without --show-ids print %q", id)
 		}
 	}
+	// --redact, from before redaction was the default, still works.
+	if again, _ := mustQcodeErr(t, "-p", p, "quotes", "--redact"); again != out {
+		t.Errorf("--redact differs from the default")
+	}
 
-	out, errs = mustQcodeErr(t, "-p", p, "quotes", "--attribution", studyAttribution, "--per-code", "1", "--redact")
-	golden(t, "quotes-study-redacted.md", out)
+	// --no-redact prints the text as coded, and still lists every detail.
+	out, errs = mustQcodeErr(t, "-p", p, "quotes", "--attribution", studyAttribution, "--per-code", "1", "--no-redact")
+	golden(t, "quotes-study-unredacted.md", out)
 	for _, hit := range []string{"sw07@example.org", "jane.smith@example.gov.uk", "020 7946 0958", "+44 7700 900123", "Jane"} {
-		if strings.Contains(out, hit) {
-			t.Errorf("--redact left %q", hit)
+		if !strings.Contains(out, hit) {
+			t.Errorf("--no-redact hides %q", hit)
 		}
 	}
 	if !strings.Contains(out, "(Learning lead, medium-sized rural local authority, interview)") ||
 		!strings.Contains(out, "(Practice educator, small island local authority, focus group)") {
 		t.Errorf("study attributions missing:\n%s", out)
 	}
-	if !strings.Contains(errs, "replaced 5 personal details with [redacted]") {
-		t.Errorf("redaction summary: %s", errs)
+	for _, want := range append(personalDetails, "5 possible personal details in the output") {
+		if strings.Count(errs, want) != 1 {
+			t.Errorf("--no-redact: stderr should say once %q:\n%s", want, errs)
+		}
 	}
 
 	out, _ = mustQcodeErr(t, "-p", p, "quotes", "--code", "Kirkpatrick", "--starred", "--show-ids", "--format", "json")
@@ -179,8 +198,13 @@ func TestExportMarkdownGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "export.md", string(doc))
-	if !strings.Contains(errs, "5 possible personal details") || !strings.Contains(errs, "wrote "+out) {
+	if !strings.Contains(errs, "replaced 5 personal details") || !strings.Contains(errs, "wrote "+out) {
 		t.Errorf("stderr: %s", errs)
+	}
+	for _, hit := range []string{"sw07@example.org", "jane.smith@example.gov.uk", "020 7946 0958", "+44 7700 900123", "Jane"} {
+		if strings.Contains(string(doc), hit) {
+			t.Errorf("export left %q", hit)
+		}
 	}
 	for _, want := range []string{"```mermaid\nmindmap\n", "```mermaid\nxychart-beta horizontal\n", "**Table 4.** Kirkpatrick: number of cases at each level, with an example (n = 16).",
 		"## Quotes", "(n = 16)"} {
@@ -189,16 +213,31 @@ func TestExportMarkdownGolden(t *testing.T) {
 		}
 	}
 
-	// Redacted, counted in authorities, split by method, to stdout.
-	red, errs := mustQcodeErr(t, "-p", p, "export", "--format", "md", "-", "--redact", "--unit", "authority", "--by", "method",
+	// Split by speaker, counted in authorities, to stdout: a speaker's
+	// name in a column header is redacted too.
+	red, errs := mustQcodeErr(t, "-p", p, "export", "--format", "md", "-", "--unit", "authority", "--by", "speaker",
 		"--attribution", studyAttribution)
-	golden(t, "export-redacted.md", red)
+	golden(t, "export-by-speaker.md", red)
 	for _, hit := range []string{"sw07@example.org", "jane.smith@example.gov.uk", "020 7946 0958", "+44 7700 900123", "Jane"} {
 		if strings.Contains(red, hit) {
-			t.Errorf("export --redact left %q", hit)
+			t.Errorf("export --by speaker left %q", hit)
 		}
 	}
-	if !strings.Contains(errs, "replaced 5 personal details") {
+	if !strings.Contains(red, "| [name] (n = 1) |") {
+		t.Errorf("the speaker's column is not redacted:\n%s", red)
+	}
+	if !strings.Contains(errs, `redacted: name "Jane Smith" in a column header (speaker)`) || !strings.Contains(errs, "replaced 6 personal details") {
+		t.Errorf("stderr: %s", errs)
+	}
+
+	// --no-redact prints names, addresses and numbers as coded.
+	plain, errs := mustQcodeErr(t, "-p", p, "export", "--format", "md", "-", "--by", "speaker", "--no-redact")
+	for _, hit := range []string{"sw07@example.org", "jane.smith@example.gov.uk", "020 7946 0958", "+44 7700 900123", "Jane Smith (n = 1)"} {
+		if !strings.Contains(plain, hit) {
+			t.Errorf("export --no-redact hides %q", hit)
+		}
+	}
+	if !strings.Contains(errs, `warning: name "Jane Smith" in a column header (speaker)`) {
 		t.Errorf("stderr: %s", errs)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"qcode/coding"
 	"qcode/coding/agreement"
+	"qcode/corpus/printable"
 )
 
 // The team lead's commands: agree, disagreements, settle, merge.
@@ -44,13 +45,13 @@ Default coders: everyone with codings except consensus.`,
 			}
 			q.Units = coding.UnitScope(units)
 			q.Coders = splitList(coders)
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				res, err := s.Agreement(q)
 				if err != nil {
 					return err
 				}
 				if format == "table" || format == "md" {
-					fmt.Fprintln(a.stdout, agreePreamble(res))
+					fmt.Fprintln(a.stdout, printable.String(agreePreamble(res)))
 					if format == "md" {
 						fmt.Fprintln(a.stdout)
 					}
@@ -125,7 +126,7 @@ items goes to stderr. Settle an item with qcode settle.`,
 				return err
 			}
 			q.Coders = splitList(coders)
-			return a.withStore(func(s *coding.Store) error {
+			return a.withReader(func(s *coding.Store) error {
 				list, err := s.Disagreements(q)
 				if err != nil {
 					return err

@@ -211,7 +211,7 @@ func TestMergeCommand(t *testing.T) {
 	}
 	junk := filepath.Join(dir, "notes.txt")
 	os.WriteFile(junk, []byte("hello"), 0o600)
-	if _, errs, code := qcode(t, "-p", project, "merge", junk); code != 1 || errs != "qcode: "+junk+" is not a qcode project\n" {
+	if _, errs, code := qcode(t, "-p", project, "merge", junk); code != 1 || errs != "qcode: "+junk+": not a qcode project (not a bbolt database)\n" {
 		t.Errorf("junk: exit %d %q", code, errs)
 	}
 	for _, args := range [][]string{{"merge"}, {"merge", cp, "--prefer", "mine"}, {"merge", cp, "--rename", "alice"}} {

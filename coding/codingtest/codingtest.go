@@ -2,7 +2,9 @@
 // against DESIGN.md's budgets (1,000,000 segments, 5,000,000 codings, 8
 // coders), and prints each figure beside its budget. The projects are built
 // through the public API once, cached under the repository's .bench/ folder
-// and reused by every benchmark that asks for the same shape.
+// and reused by every benchmark that asks for the same shape. It also holds
+// the damaged-file table (damage.go) that the tests of package coding and
+// of the command line run.
 package codingtest
 
 import (

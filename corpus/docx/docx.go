@@ -17,19 +17,45 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"qcode/corpus/ooxml"
 )
 
 // MaxPartSize caps the unzipped size of word/document.xml (and styles.xml),
 // so that a zip bomb is refused instead of filling memory.
 const MaxPartSize = 64 << 20
 
-// Errors for files that are not a Word document at all.
+// Errors for files that are not a Word document at all, or over a limit.
 var (
 	ErrNotZip      = errors.New("not a DOCX file (not a zip archive)")
 	ErrNoDocument  = errors.New("not a DOCX file (no word/document.xml)")
 	ErrTooLarge    = fmt.Errorf("word/document.xml is larger than %d MiB unzipped", MaxPartSize>>20)
+	ErrTooDeep     = errors.New("word/document.xml nests elements deeper than the limit")
+	ErrParagraphs  = errors.New("more paragraphs than the limit")
 	errStylesLarge = errors.New("styles too large")
 )
+
+// Limits bound what Read builds: 123 KiB of zip can hold twelve million
+// unclosed paragraphs. A zero field means its default (DefaultLimits).
+type Limits struct {
+	Paragraphs int // paragraphs, nested ones included
+	Depth      int // nesting of XML elements
+}
+
+// DefaultLimits are far above any real document: a long interview is a few
+// thousand paragraphs, and Word nests tables, text boxes and runs a few
+// dozen elements deep.
+var DefaultLimits = Limits{Paragraphs: 2_000_000, Depth: 256}
+
+func (l Limits) orDefault() Limits {
+	if l.Paragraphs <= 0 {
+		l.Paragraphs = DefaultLimits.Paragraphs
+	}
+	if l.Depth <= 0 {
+		l.Depth = DefaultLimits.Depth
+	}
+	return l
+}
 
 // Paragraph is one w:p of the document, tables' and text boxes' included.
 type Paragraph struct {
@@ -52,9 +78,10 @@ type Paragraph struct {
 
 // Read returns the paragraphs of the .docx file in data, in document order
 // (a paragraph inside a text box comes before the paragraph holding the box).
-// Errors are one line: ErrNotZip, ErrNoDocument, ErrTooLarge, or a damaged
-// archive or XML.
-func Read(data []byte) ([]Paragraph, error) {
+// Errors are one line: ErrNotZip, ErrNoDocument, ErrTooLarge, ErrTooDeep,
+// ErrParagraphs, or a damaged archive or XML.
+func Read(data []byte, lim Limits) ([]Paragraph, error) {
+	lim = lim.orDefault()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
 		return nil, ErrNotZip
@@ -72,24 +99,49 @@ func Read(data []byte) ([]Paragraph, error) {
 		return nil, ErrNoDocument
 	}
 	names := map[string]string{}
-	if styles != nil {
+	if styles != nil && checkPart(styles, lim.Depth, errStylesLarge) == nil {
 		// Styles only name headings better; a damaged styles part is no
 		// reason to refuse the text.
 		names, _ = readStyles(styles)
+	}
+	if err := checkPart(doc, lim.Depth, ErrTooLarge); err != nil {
+		return nil, err
 	}
 	r, err := openPart(doc, ErrTooLarge)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	p := &parser{styles: names}
+	p := &parser{styles: names, maxParas: lim.Paragraphs}
 	if err := p.parse(r); err != nil {
-		if errors.Is(err, ErrTooLarge) {
-			return nil, ErrTooLarge
+		if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrParagraphs) {
+			return nil, err
 		}
 		return nil, fmt.Errorf("damaged DOCX file (word/document.xml: %v)", err)
 	}
 	return p.out, nil
+}
+
+// checkPart walks a part's XML once, keeping nothing, before encoding/xml
+// (which keeps every open element and builds every attribute) reads it.
+func checkPart(f *zip.File, depth int, tooLarge error) error {
+	r, err := openPart(f, tooLarge)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = ooxml.Scan(r, depth, "", 0)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ooxml.ErrDepth):
+		return ErrTooDeep
+	case errors.Is(err, ooxml.ErrTagSize):
+		return fmt.Errorf("damaged DOCX file (%s has a tag longer than %d KiB)", f.Name, ooxml.MaxTagSize>>10)
+	case errors.Is(err, tooLarge):
+		return err
+	}
+	return fmt.Errorf("damaged DOCX file (%s: %v)", f.Name, err)
 }
 
 // openPart opens a zip entry for reading, failing with tooLarge once more than
@@ -228,9 +280,11 @@ func (p *para) add(s string) {
 }
 
 type parser struct {
-	styles map[string]string
-	stack  []*para
-	out    []Paragraph
+	styles   map[string]string
+	maxParas int
+	paras    int // w:p started, nested ones included
+	stack    []*para
+	out      []Paragraph
 }
 
 func (ps *parser) top() *para {
@@ -289,6 +343,9 @@ func (ps *parser) start(d *xml.Decoder, e xml.StartElement) error {
 		return d.Skip()
 	}
 	if e.Name.Local == "p" {
+		if ps.paras++; ps.paras > ps.maxParas {
+			return ErrParagraphs
+		}
 		ps.stack = append(ps.stack, &para{leadOpen: true})
 		return nil
 	}

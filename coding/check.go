@@ -1,0 +1,705 @@
+package coding
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"sync/atomic"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// CheckReport says what CheckFile verified and what it found wrong.
+type CheckReport struct {
+	Path     string
+	Checked  []string  // what was verified, with counts ("1,204 pages", "5,000 codings")
+	Problems []Problem // by kind, in the order found; empty when the file is sound
+}
+
+// OK tells whether the check found nothing wrong.
+func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
+
+// Problem is one kind of damage: the bucket or structure it is in, the
+// first few instances, and how many there are.
+type Problem struct {
+	Kind     string // "meta", "pages", "keys", "bbolt", or a bucket name
+	Count    int
+	Examples []string
+}
+
+// findings collects problems, keeping the first few of each kind.
+type findings struct {
+	order []string
+	kinds map[string]*Problem
+	stop  *atomic.Bool // when set, a page walk gives up early
+}
+
+const examplesPerKind = 5
+
+func (f *findings) add(kind, format string, args ...any) {
+	if f.kinds == nil {
+		f.kinds = map[string]*Problem{}
+	}
+	p := f.kinds[kind]
+	if p == nil {
+		p = &Problem{Kind: kind}
+		f.kinds[kind] = p
+		f.order = append(f.order, kind)
+	}
+	p.Count++
+	if len(p.Examples) < examplesPerKind {
+		p.Examples = append(p.Examples, fmt.Sprintf(format, args...))
+	}
+}
+
+func (f *findings) ok() bool { return len(f.order) == 0 }
+
+func (f *findings) stopped() bool { return f.stop != nil && f.stop.Load() }
+
+// first names the first problem found, and how many more there are.
+func (f *findings) first() string {
+	if f.ok() {
+		return ""
+	}
+	p := f.kinds[f.order[0]]
+	n := 0
+	for _, k := range f.order {
+		n += f.kinds[k].Count
+	}
+	msg := p.Kind + ": " + p.Examples[0]
+	if n > 1 {
+		msg += fmt.Sprintf(" (and %d more problems)", n-1)
+	}
+	return msg
+}
+
+func (f *findings) problems() []Problem {
+	out := make([]Problem, len(f.order))
+	for i, k := range f.order {
+		out[i] = *f.kinds[k]
+	}
+	return out
+}
+
+// CheckFile verifies a project file without changing it (read-only, with
+// bbolt's shared lock): the meta pages and the file's size, every page of
+// the tree (walkPages), bbolt's own consistency check (tx.Check), that it
+// is a qcode project with every bucket, every record decodes, every index
+// and tally agrees with the records, and the journal and undo stacks are
+// whole. A file that is not a qcode project, or is locked by a writer, is
+// an error; damage is reported, not an error.
+func CheckFile(path string) (rep CheckReport, err error) {
+	rep.Path = path
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return rep, fmt.Errorf("%s: %w", path, ErrNoProject)
+	}
+	if err != nil {
+		return rep, err
+	}
+	if !st.Mode().IsRegular() {
+		return rep, fmt.Errorf("%s: is not a regular file, %w", path, ErrNotProject)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return rep, err
+	}
+	defer f.Close()
+	if err := lockShared(f, openTimeout); err != nil {
+		return rep, fmt.Errorf("%s: %w%s", path, ErrLocked, holderPID(path))
+	}
+	found := &findings{}
+	defer func() { rep.Problems = found.problems() }()
+	head, err := readHead(f)
+	switch {
+	case errors.Is(err, ErrDamaged):
+		found.add("file", "%v", err)
+		return rep, nil
+	case err != nil:
+		return rep, fmt.Errorf("%s: %w", path, err)
+	}
+	var pages, buckets int
+	err = guarded(path, func() error {
+		pages, _, buckets = walkPages(f, head, found)
+		return nil
+	})
+	if err != nil {
+		found.add("pages", "%v", err)
+	}
+	rep.Checked = append(rep.Checked, fmt.Sprintf("%s pages of %d bytes, %s buckets", count(pages), head.pageSize, count(buckets)))
+	if !found.ok() {
+		return rep, nil // bbolt must not read pages that are not sound
+	}
+	s := &Store{path: path, readOnly: "checking", walked: make(chan struct{})}
+	close(s.walked)
+	if err := guarded(path, func() (err error) {
+		s.db, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: openTimeout})
+		return err
+	}); err != nil {
+		return rep, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer s.db.Close()
+	version, err := s.identify()
+	switch {
+	case errors.Is(err, ErrDamaged):
+		var de *damagedError
+		errors.As(err, &de)
+		found.add("buckets", "%v", de.err)
+		return rep, nil
+	case err != nil:
+		return rep, err
+	case version > SchemaVersion:
+		return rep, fmt.Errorf("%s: %w (schema %d; this qcode reads up to %d): upgrade qcode", path, ErrNewerSchema, version, SchemaVersion)
+	case version < SchemaVersion:
+		return rep, fmt.Errorf("%s uses an older schema (%d): open it once for writing to upgrade it, then check it", path, version)
+	}
+	err = s.view(func(tx *bolt.Tx) error {
+		for e := range tx.Check() {
+			found.add("bbolt", "%v", e)
+		}
+		if !found.ok() {
+			return nil
+		}
+		c := &recordCheck{tx: tx, found: found}
+		c.run()
+		rep.Checked = append(rep.Checked, c.summary()...)
+		return nil
+	})
+	if err != nil {
+		found.add("pages", "%v", err)
+	}
+	return rep, nil
+}
+
+// count writes n with thousands separators.
+func count(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// recordCheck verifies qcode's records inside one read transaction. Indexes
+// whose order follows the records' are checked by walking both side by side
+// (indexJoin); the others by lookups both ways.
+type recordCheck struct {
+	tx    *bolt.Tx
+	found *findings
+
+	book    *Codebook
+	coders  map[CoderID]bool
+	sources map[SourceID]string // hash
+	cases   map[CaseID]bool
+	strs    map[uint64]bool
+	journal map[uint64]CoderID
+
+	nSegments, nCodings, nMemos, nJournal int
+	namesMissing                          int // segments without their segname entry
+}
+
+func (c *recordCheck) summary() []string {
+	return []string{
+		fmt.Sprintf("%s sources, %s segments, %s cases, %s codes, %s coders, %s codings, %s memos, %s journal entries",
+			count(len(c.sources)), count(c.nSegments), count(len(c.cases)), count(c.book.Len()), count(len(c.coders)),
+			count(c.nCodings), count(c.nMemos), count(c.nJournal)),
+		"every record reads; indexes (bycode, bycoder, memos, segname, bysource, bycase, texts, casename, strix, sourcehash, codername), tallies, journal and undo stacks agree with the records",
+	}
+}
+
+func (c *recordCheck) add(kind, format string, args ...any) { c.found.add(kind, format, args...) }
+
+func (c *recordCheck) run() {
+	c.checkCodebook()
+	c.checkCoders()
+	c.checkStrings()
+	c.checkSources()
+	c.checkCases()
+	c.checkSegments()
+	c.checkCodings()
+	c.checkSettled()
+	c.checkJournal()
+}
+
+// checkSettled reads the decisions of the settled bucket (made on first
+// use, so it may be absent).
+func (c *recordCheck) checkSettled() {
+	b := c.bucket(bktSettled)
+	if b == nil {
+		return
+	}
+	b.ForEach(func(k, v []byte) error {
+		var r settlementRecord
+		if len(k) != 12 || json.Unmarshal(v, &r) != nil {
+			c.add("settled", "decision %x does not read", short(k))
+		}
+		return nil
+	})
+}
+
+func (c *recordCheck) bucket(name []byte) *bolt.Bucket { return c.tx.Bucket(name) }
+
+func (c *recordCheck) checkCodebook() {
+	book, err := readCodebook(c.tx)
+	if err != nil {
+		c.add("codes", "%v", err)
+		book, _ = newCodebook(nil)
+	}
+	c.book = book
+	c.bucket(bktCodes).ForEach(func(k, v []byte) error {
+		if len(k) != 8 || getU64(k) == 0 || getU64(k) > 1<<32-1 {
+			c.add("codes", "key %x: want a code number of 8 bytes", short(k))
+		}
+		return nil
+	})
+}
+
+func (c *recordCheck) checkCoders() {
+	c.coders = map[CoderID]bool{}
+	names := c.bucket(bktCoderName)
+	c.bucket(bktCoders).ForEach(func(k, v []byte) error {
+		if len(k) != 8 || getU64(k) == 0 || getU64(k) > 1<<32-1 {
+			c.add("coders", "key %x: want a coder number of 8 bytes", short(k))
+			return nil
+		}
+		c.coders[CoderID(getU64(k))] = true
+		if got := names.Get(v); !bytes.Equal(got, k) {
+			c.add("codername", "coder %d %q: expected %x, found %x", getU64(k), short(v), k, got)
+		}
+		return nil
+	})
+	names.ForEach(func(k, v []byte) error {
+		if len(v) != 8 || !bytes.Equal(c.bucket(bktCoders).Get(v), k) {
+			c.add("codername", "name %q → %x: no coder of that name", short(k), v)
+		}
+		return nil
+	})
+}
+
+func (c *recordCheck) checkStrings() {
+	c.strs = map[uint64]bool{}
+	ix := c.bucket(bktStrIx)
+	c.bucket(bktStrs).ForEach(func(k, v []byte) error {
+		if len(k) != 8 {
+			c.add("strs", "key %x: want 8 bytes", short(k))
+			return nil
+		}
+		c.strs[getU64(k)] = true
+		if got := ix.Get(v); !bytes.Equal(got, k) {
+			c.add("strix", "string %d %q: expected %x, found %x", getU64(k), short(v), k, got)
+		}
+		return nil
+	})
+	ix.ForEach(func(k, v []byte) error {
+		if len(v) != 8 || !bytes.Equal(c.bucket(bktStrs).Get(v), k) {
+			c.add("strix", "string %q → %x: no such string in strs", short(k), v)
+		}
+		return nil
+	})
+}
+
+func (c *recordCheck) checkSources() {
+	c.sources = map[SourceID]string{}
+	hashes := c.bucket(bktSourceHash)
+	c.bucket(bktSources).ForEach(func(k, v []byte) error {
+		var r sourceRecord
+		if len(k) != 8 || json.Unmarshal(v, &r) != nil {
+			c.add("sources", "source %x does not read", short(k))
+			return nil
+		}
+		c.sources[SourceID(getU64(k))] = r.Hash
+		if r.Hash != "" {
+			if got := hashes.Get([]byte(r.Hash)); !bytes.Equal(got, k) {
+				c.add("sourcehash", "source %d (hash %s): expected %x, found %x", getU64(k), r.Hash, k, got)
+			}
+		}
+		return nil
+	})
+	hashes.ForEach(func(k, v []byte) error {
+		if len(v) != 8 || c.sources[SourceID(getU64(v))] != string(k) {
+			c.add("sourcehash", "hash %s → %x: no source with that hash", short(k), v)
+		}
+		return nil
+	})
+}
+
+func (c *recordCheck) checkCases() {
+	c.cases = map[CaseID]bool{}
+	names := c.bucket(bktCaseName)
+	c.bucket(bktCases).ForEach(func(k, v []byte) error {
+		r, err := decodeCase(v)
+		if len(k) != 8 || err != nil {
+			c.add("cases", "case %x does not read", short(k))
+			return nil
+		}
+		c.cases[CaseID(getU64(k))] = true
+		c.checkPairs("cases", caseName(getU64(k)), r.attrs)
+		if got := names.Get([]byte(r.name)); !bytes.Equal(got, k) {
+			c.add("casename", "case %d %q: expected %x, found %x", getU64(k), short([]byte(r.name)), k, got)
+		}
+		return nil
+	})
+	names.ForEach(func(k, v []byte) error {
+		if len(v) != 8 || !c.cases[CaseID(getU64(v))] {
+			c.add("casename", "name %q → %x: no such case", short(k), v)
+			return nil
+		}
+		if r, _ := decodeCase(c.bucket(bktCases).Get(v)); r.name != string(k) {
+			c.add("casename", "name %q → case %d, named %q", short(k), getU64(v), short([]byte(r.name)))
+		}
+		return nil
+	})
+}
+
+func (c *recordCheck) checkPairs(kind string, what fmt.Stringer, pairs []strPair) {
+	for _, p := range pairs {
+		if !c.strs[p.name] || !c.strs[p.value] {
+			c.add(kind, "%s: attribute (%d, %d) names a string not in strs", what, p.name, p.value)
+		}
+	}
+}
+
+func (c *recordCheck) checkSegments() {
+	texts := newIndexJoin(c, bktTexts, 0)
+	bySource := newIndexJoin(c, bktBySource, 8)
+	byCase := newIndexJoin(c, bktByCase, 8)
+	names := c.bucket(bktSegName)
+	c.bucket(bktSegments).ForEach(func(k, v []byte) error {
+		c.nSegments++
+		r, err := decodeSegment(v)
+		if len(k) != 8 || err != nil {
+			c.add("segments", "segment %x does not read", short(k))
+			return nil
+		}
+		ref := getU64(k)
+		what := segmentName{ref, r.id}
+		if _, ok := c.sources[r.source]; !ok {
+			c.add("segments", "%s: source %d does not exist", what, r.source)
+		}
+		if r.caseID != 0 && !c.cases[r.caseID] {
+			c.add("segments", "%s: case %d does not exist", what, r.caseID)
+		}
+		c.checkPairs("segments", what, r.attrs)
+		if text := texts.expect(k); text == nil || !utf8.Valid(text) {
+			c.add("texts", "%s: text missing or not UTF-8", what)
+		}
+		bySource.expect(pairKey(uint64(r.source), ref))
+		if r.caseID != 0 {
+			byCase.expect(pairKey(uint64(r.caseID), ref))
+		}
+		if names.Get(segNameKey(r.id, SegRef(ref))) == nil {
+			c.namesMissing++
+			c.add("segname", "%s: expected key %q+%x, found none", what, short([]byte(r.id)), k)
+		}
+		return nil
+	})
+	texts.finish()
+	bySource.finish()
+	byCase.finish()
+	// Every segment found its entry; as many entries as that means no
+	// stray one, else look each entry's segment up.
+	n, cur := 0, names.Cursor()
+	for k, _ := cur.First(); k != nil; k, _ = cur.Next() {
+		n++
+	}
+	if n == c.nSegments-c.namesMissing {
+		return
+	}
+	segs := c.bucket(bktSegments)
+	names.ForEach(func(k, v []byte) error {
+		i := bytes.IndexByte(k, 0)
+		if i < 0 || len(k) != i+9 {
+			c.add("segname", "key %x: want ID, 0, segment number", short(k))
+			return nil
+		}
+		r, err := decodeSegment(segs.Get(k[i+1:]))
+		if err != nil || r.id != string(k[:i]) {
+			c.add("segname", "%q → segment %d: no segment with that ID", short(k[:i]), getU64(k[i+1:]))
+		}
+		return nil
+	})
+}
+
+func (c *recordCheck) checkCodings() {
+	byCode := newIndexJoin(c, bktByCode, 4)
+	byCoder := newIndexJoin(c, bktByCoder, 4)
+	memos := newIndexJoin(c, bktMemos, 0)
+	segs := c.bucket(bktSegments).Cursor()
+	segKey, _ := segs.First()
+	type tally struct{ codings, segments int64 }
+	want := map[[8]byte]*tally{}
+	var last []byte
+	c.bucket(bktCodings).ForEach(func(k, v []byte) error {
+		c.nCodings++
+		if len(k) != codingKeyLen {
+			c.add("codings", "key %x: want %d bytes", short(k), codingKeyLen)
+			return nil
+		}
+		key := parseCodingKey(k)
+		what := codingName(key)
+		if len(v) != 9 || v[8]&^flagStarred != 0 {
+			c.add("codings", "%s: value %x, want time(8) and flags(1)", what, short(v))
+		}
+		if _, ok := c.book.byID[key.Code]; !ok {
+			c.add("codings", "%s: code %d is not in the codebook", what, key.Code)
+		}
+		if !c.coders[key.Coder] {
+			c.add("codings", "%s: coder %d does not exist", what, key.Coder)
+		}
+		for segKey != nil && bytes.Compare(segKey, k[:8]) < 0 {
+			segKey, _ = segs.Next()
+		}
+		if !bytes.Equal(segKey, k[:8]) {
+			c.add("codings", "%s: segment %d does not exist", what, key.Seg)
+		}
+		byCode.expect(key.byCode())
+		byCoder.expect(key.byCoder())
+		if m := memos.peek(k); m != nil {
+			c.nMemos++
+			if len(m) == 0 {
+				c.add("memos", "%s: empty memo", what)
+			}
+		}
+		var ck [8]byte
+		copy(ck[:], countKey(key.Code, key.Coder))
+		t := want[ck]
+		if t == nil {
+			t = &tally{}
+			want[ck] = t
+		}
+		t.codings++
+		if last == nil || !bytes.Equal(last, k[:16]) {
+			t.segments++
+		}
+		last = append(last[:0], k[:16]...)
+		return nil
+	})
+	byCode.finish()
+	byCoder.finish()
+	memos.finish()
+	seen := map[[8]byte]bool{}
+	c.bucket(bktCounts).ForEach(func(k, v []byte) error {
+		if len(k) != 8 || len(v) != 16 {
+			c.add("counts", "key %x value %x: want 8 and 16 bytes", short(k), short(v))
+			return nil
+		}
+		var ck [8]byte
+		copy(ck[:], k)
+		seen[ck] = true
+		n, segs := int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint64(v[8:]))
+		var w tally
+		if t := want[ck]; t != nil {
+			w = *t
+		}
+		if n != w.codings || segs != w.segments {
+			c.add("counts", "code %d, coder %d: expected %d codings on %d segments, found %d on %d",
+				binary.BigEndian.Uint32(k), binary.BigEndian.Uint32(k[4:]), w.codings, w.segments, n, segs)
+		}
+		return nil
+	})
+	keys := make([][8]byte, 0, len(want))
+	for k := range want {
+		if !seen[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i][:], keys[j][:]) < 0 })
+	for _, k := range keys {
+		c.add("counts", "code %d, coder %d: expected %d codings on %d segments, found no tally",
+			binary.BigEndian.Uint32(k[:]), binary.BigEndian.Uint32(k[4:]), want[k].codings, want[k].segments)
+	}
+}
+
+func (c *recordCheck) checkJournal() {
+	c.journal = map[uint64]CoderID{}
+	c.bucket(bktJournal).ForEach(func(k, v []byte) error {
+		c.nJournal++
+		if len(k) != 8 {
+			c.add("journal", "key %x: want 8 bytes", short(k))
+			return nil
+		}
+		e, err := decodeEntry(getU64(k), v)
+		if err != nil {
+			c.add("journal", "entry %d does not read: %v", getU64(k), err)
+			return nil
+		}
+		c.journal[e.seq] = e.coder
+		if !c.coders[e.coder] {
+			c.add("journal", "entry %d (%q): coder %d does not exist", e.seq, e.desc, e.coder)
+		}
+		return nil
+	})
+	undone := map[uint64]bool{}
+	c.bucket(bktUndo).ForEach(func(k, v []byte) error {
+		if len(k) != 12 || len(v) != 1 || (v[0] != stateDone && v[0] != stateUndone && v[0] != stateDropped) {
+			c.add("undo", "key %x value %x: want coder(4) seq(8) and d, u or x", short(k), short(v))
+			return nil
+		}
+		seq, coder := getU64(k[4:]), CoderID(binary.BigEndian.Uint32(k))
+		who, ok := c.journal[seq]
+		switch {
+		case !ok:
+			c.add("undo", "coder %d's stack points at journal entry %d, which does not exist", coder, seq)
+		case who != coder:
+			c.add("undo", "coder %d's stack holds entry %d, which is coder %d's", coder, seq, who)
+		case undone[seq]:
+			c.add("undo", "entry %d is on a stack twice", seq)
+		}
+		undone[seq] = true
+		return nil
+	})
+	seqs := make([]uint64, 0)
+	for seq := range c.journal {
+		if !undone[seq] {
+			seqs = append(seqs, seq)
+		}
+	}
+	sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
+	for _, seq := range seqs {
+		c.add("undo", "journal entry %d is on no coder's undo stack", seq)
+	}
+}
+
+// segmentName and codingName name a record in a message; they are
+// formatted only when a problem is found.
+type segmentName struct {
+	ref uint64
+	id  string
+}
+
+func (n segmentName) String() string {
+	return fmt.Sprintf("segment %d (%q)", n.ref, short([]byte(n.id)))
+}
+
+type codingName codingKey
+
+type caseName uint64
+
+func (n caseName) String() string { return fmt.Sprintf("case %d", uint64(n)) }
+
+func (n codingName) String() string {
+	return fmt.Sprintf("coding (segment %d, code %d, coder %d, span %d–%d)", n.Seg, n.Code, n.Coder, n.Span.Start, n.Span.End)
+}
+
+// indexJoin checks an index whose keys, within each group (the first width
+// bytes), come in the same order as the records they are derived from: the
+// records are walked once, each group's cursor moves forward with them, and
+// whatever a cursor passes over (or a group no record has) is a stray.
+type indexJoin struct {
+	c      *recordCheck
+	b      *bolt.Bucket
+	name   string
+	width  int
+	groups map[string]*joinCursor
+}
+
+type joinCursor struct {
+	cur    *bolt.Cursor
+	k, v   []byte
+	prefix []byte
+}
+
+func newIndexJoin(c *recordCheck, bucket []byte, width int) *indexJoin {
+	return &indexJoin{c: c, b: c.bucket(bucket), name: string(bucket), width: width, groups: map[string]*joinCursor{}}
+}
+
+func (j *indexJoin) group(key []byte) *joinCursor {
+	g := key[:j.width]
+	jc := j.groups[string(g)]
+	if jc == nil {
+		jc = &joinCursor{cur: j.b.Cursor(), prefix: append([]byte(nil), g...)}
+		jc.k, jc.v = jc.cur.Seek(jc.prefix)
+		j.groups[string(g)] = jc
+	}
+	return jc
+}
+
+// seek moves the group's cursor to key, reporting the strays it passes,
+// and tells whether key is there.
+func (j *indexJoin) seek(key []byte) (*joinCursor, bool) {
+	jc := j.group(key)
+	for jc.k != nil && bytes.HasPrefix(jc.k, jc.prefix) && bytes.Compare(jc.k, key) < 0 {
+		j.c.add(j.name, "key %x: expected no such entry (no record has it), found one", short(jc.k))
+		jc.k, jc.v = jc.cur.Next()
+	}
+	return jc, jc.k != nil && bytes.Equal(jc.k, key)
+}
+
+// expect says that key must be in the index, and returns its value.
+func (j *indexJoin) expect(key []byte) []byte {
+	jc, ok := j.seek(key)
+	if !ok {
+		j.c.add(j.name, "key %x: expected an entry, found none", short(key))
+		return nil
+	}
+	v := jc.v
+	if v == nil {
+		v = []byte{}
+	}
+	jc.k, jc.v = jc.cur.Next()
+	return v
+}
+
+// peek is expect for an index where key may be absent (memos).
+func (j *indexJoin) peek(key []byte) []byte {
+	jc, ok := j.seek(key)
+	if !ok {
+		return nil
+	}
+	v := jc.v
+	if v == nil {
+		v = []byte{}
+	}
+	jc.k, jc.v = jc.cur.Next()
+	return v
+}
+
+// finish reports what the walk left in each group, and every group no
+// record had.
+func (j *indexJoin) finish() {
+	for _, jc := range j.groups {
+		for ; jc.k != nil && bytes.HasPrefix(jc.k, jc.prefix); jc.k, jc.v = jc.cur.Next() {
+			j.c.add(j.name, "key %x: expected no such entry (no record has it), found one", short(jc.k))
+		}
+	}
+	if j.width == 0 {
+		return
+	}
+	cur := j.b.Cursor()
+	for k, _ := cur.First(); k != nil; {
+		if len(k) < j.width {
+			j.c.add(j.name, "key %x: too short", short(k))
+			k, _ = cur.Next()
+			continue
+		}
+		if j.groups[string(k[:j.width])] != nil {
+			next := nextPrefix(k[:j.width])
+			if next == nil {
+				break
+			}
+			k, _ = cur.Seek(next)
+			continue
+		}
+		j.c.add(j.name, "key %x: expected no such entry (no record has it), found one", short(k))
+		k, _ = cur.Next()
+	}
+}
+
+// nextPrefix is the smallest key after every key starting with p (nil if
+// there is none).
+func nextPrefix(p []byte) []byte {
+	out := append([]byte(nil), p...)
+	for i := len(out) - 1; i >= 0; i-- {
+		if out[i] < 0xff {
+			out[i]++
+			return out[:i+1]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package coding
+
+import (
+	"encoding/binary"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// TestCheckNamesWhatIsWrong spoils one record or index entry at a time
+// behind the store's back and checks that CheckFile names the bucket, with
+// the key and what it expected.
+func TestCheckNamesWhatIsWrong(t *testing.T) {
+	first := func(tx *bolt.Tx, bucket []byte) []byte {
+		k, _ := tx.Bucket(bucket).Cursor().First()
+		return append([]byte(nil), k...)
+	}
+	cases := []struct {
+		kind, says string
+		spoil      func(tx *bolt.Tx) error
+	}{
+		{"bycode", "expected no such entry", func(tx *bolt.Tx) error {
+			k := first(tx, bktByCode)
+			k[len(k)-1]++
+			return tx.Bucket(bktByCode).Put(k, nil)
+		}},
+		{"bycoder", "expected an entry, found none", func(tx *bolt.Tx) error { return tx.Bucket(bktByCoder).Delete(first(tx, bktByCoder)) }},
+		{"memos", "expected no such entry", func(tx *bolt.Tx) error {
+			k := first(tx, bktCodings)
+			k[len(k)-1]++
+			return tx.Bucket(bktMemos).Put(k, []byte("orphan"))
+		}},
+		{"counts", "expected 1 codings on 1 segments, found 2 on 1", func(tx *bolt.Tx) error {
+			k := first(tx, bktCounts)
+			v := make([]byte, 16)
+			binary.BigEndian.PutUint64(v, 2)
+			binary.BigEndian.PutUint64(v[8:], 1)
+			return tx.Bucket(bktCounts).Put(k, v)
+		}},
+		{"counts", "found no tally", func(tx *bolt.Tx) error { return tx.Bucket(bktCounts).Delete(first(tx, bktCounts)) }},
+		{"segname", "found none", func(tx *bolt.Tx) error { return tx.Bucket(bktSegName).Delete(first(tx, bktSegName)) }},
+		{"segname", "no segment with that ID", func(tx *bolt.Tx) error {
+			return tx.Bucket(bktSegName).Put(segNameKey("R999", 999), []byte{})
+		}},
+		{"bysource", "expected no such entry", func(tx *bolt.Tx) error { return tx.Bucket(bktBySource).Put(pairKey(77, 1), nil) }},
+		{"bycase", "expected an entry, found none", func(tx *bolt.Tx) error { return tx.Bucket(bktByCase).Delete(first(tx, bktByCase)) }},
+		{"texts", "text missing", func(tx *bolt.Tx) error { return tx.Bucket(bktTexts).Delete(first(tx, bktTexts)) }},
+		{"casename", "no such case", func(tx *bolt.Tx) error { return tx.Bucket(bktCaseName).Put([]byte("Nobody"), u64(4242)) }},
+		{"strix", "no such string", func(tx *bolt.Tx) error { return tx.Bucket(bktStrIx).Put([]byte("stray"), u64(4242)) }},
+		{"codername", "expected", func(tx *bolt.Tx) error { return tx.Bucket(bktCoderName).Delete([]byte("alice")) }},
+		{"sourcehash", "no source with that hash", func(tx *bolt.Tx) error { return tx.Bucket(bktSourceHash).Put([]byte("feed"), u64(9)) }},
+		{"segments", "does not read", func(tx *bolt.Tx) error { return tx.Bucket(bktSegments).Put(first(tx, bktSegments), []byte{9}) }},
+		{"codings", "is not in the codebook", func(tx *bolt.Tx) error {
+			k := parseCodingKey(first(tx, bktCodings))
+			k.Code = 4000
+			if err := tx.Bucket(bktCodings).Put(k.bytes(), make([]byte, 9)); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bktByCode).Put(k.byCode(), nil); err != nil {
+				return err
+			}
+			return tx.Bucket(bktByCoder).Put(k.byCoder(), nil)
+		}},
+		{"journal", "does not read", func(tx *bolt.Tx) error { return tx.Bucket(bktJournal).Put(first(tx, bktJournal), []byte{1}) }},
+		{"undo", "does not exist", func(tx *bolt.Tx) error { return tx.Bucket(bktJournal).Delete(first(tx, bktJournal)) }},
+		{"undo", "on no coder's undo stack", func(tx *bolt.Tx) error { return tx.Bucket(bktUndo).Delete(first(tx, bktUndo)) }},
+	}
+	for _, c := range cases {
+		t.Run(c.kind+" "+c.says, func(t *testing.T) {
+			s, path := newUncheckedProject(t)
+			refs := importSurvey(t, s, "s")
+			if _, err := s.Apply("alice", refs[0], code(t, s, "Barriers/Workload and time"), Span{}); err != nil {
+				t.Fatal(err)
+			}
+			k := CodingKey{Seg: refs[0], Code: code(t, s, "Barriers/Workload and time"), Coder: mustCoder(t, s, "alice")}
+			if _, err := s.SetMemo("alice", k, "a memo"); err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			if rep, err := CheckFile(path); err != nil || !rep.OK() {
+				t.Fatalf("before: %v %+v", err, rep.Problems)
+			}
+			db, err := bolt.Open(path, 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Update(c.spoil); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			rep, err := CheckFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range rep.Problems {
+				if p.Kind == c.kind && strings.Contains(strings.Join(p.Examples, "\n"), c.says) {
+					return
+				}
+			}
+			t.Errorf("problems %+v, want %s saying %q", rep.Problems, c.kind, c.says)
+		})
+	}
+}
