@@ -35,7 +35,7 @@ func (a *action) setCoding(k codingKey, st *codingState) error {
 // that changed something.
 func (a *action) setCodings(changes []codingChange) error {
 	ops, err := writeCodings(a.tx, changes, nil)
-	a.ops = append(a.ops, ops...)
+	a.addOps(ops)
 	return err
 }
 
@@ -43,8 +43,18 @@ func (a *action) setCodings(changes []codingChange) error {
 // state in the store (a bulk import's overlay): known returns it.
 func (a *action) setCodingsKnown(changes []codingChange, known func(codingKey) *codingState) error {
 	ops, err := writeCodings(a.tx, changes, known)
-	a.ops = append(a.ops, ops...)
+	a.addOps(ops)
 	return err
+}
+
+// addOps journals ops; a bulk action's first batch is taken as it is, not
+// copied (millions of operations in a merge).
+func (a *action) addOps(ops []op) {
+	if len(a.ops) == 0 {
+		a.ops = ops
+		return
+	}
+	a.ops = append(a.ops, ops...)
 }
 
 type putDel struct {
@@ -54,14 +64,37 @@ type putDel struct {
 
 // writeCodings is setCodings without the journal (undo and redo use it).
 // known, when not nil, gives each key's state in the store before the batch.
+// A merge passes millions of changes, so nothing here is kept per change
+// beyond its operation: keys are built in one scratch buffer (bbolt copies
+// keys), values in one arena, and each index is written in its order
+// through a permutation of the operations.
 func writeCodings(tx *bolt.Tx, changes []codingChange, known func(codingKey) *codingState) ([]op, error) {
-	if len(changes) == 0 {
-		return nil, nil
+	ops, err := codingOps(tx, lastChanges(changes), known)
+	if err != nil || len(ops) == 0 {
+		return nil, err
 	}
-	// Sort (stably, so that of two changes to one key the later stays last)
-	// and keep the last change of each key. The key's fields compare in the
-	// order of its bytes: no key is built per comparison (millions in a
-	// merge or a large import).
+	tallies := tallyDeltas(tx.Bucket(bktCodings), ops) // before writing: see tallyDeltas
+	if err := putCodings(tx, ops); err != nil {
+		return nil, err
+	}
+	if err := putIndex(tx, bktByCode, ops, byCodeOrder, codingKey.appendByCode); err != nil {
+		return nil, err
+	}
+	if err := putIndex(tx, bktByCoder, ops, byCoderOrder, codingKey.appendByCoder); err != nil {
+		return nil, err
+	}
+	return ops, addTallies(tx, tallies)
+}
+
+// lastChanges sorts changes by key (stably, so that of two changes to one
+// key the later stays last) and keeps the last change of each key. The
+// key's fields compare in the order of its bytes: no key is built per
+// comparison. A batch already in strict key order (a merge's) is used as it
+// is, not copied.
+func lastChanges(changes []codingChange) []codingChange {
+	if strictlySorted(changes) {
+		return changes
+	}
 	sorted := slices.Clone(changes)
 	slices.SortStableFunc(sorted, func(a, b codingChange) int { return a.key.compare(b.key) })
 	uniq := sorted[:0]
@@ -71,10 +104,25 @@ func writeCodings(tx *bolt.Tx, changes []codingChange, known func(codingKey) *co
 		}
 		uniq = append(uniq, c)
 	}
+	return uniq
+}
 
-	codings, memos := tx.Bucket(bktCodings), tx.Bucket(bktMemos)
+// strictlySorted tells whether changes are in increasing key order, no key
+// twice.
+func strictlySorted(changes []codingChange) bool {
+	for i := 1; i < len(changes); i++ {
+		if changes[i-1].key.compare(changes[i].key) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// codingOps reads each change's state before it and keeps the changes that
+// change something, as operations in key order.
+func codingOps(tx *bolt.Tx, uniq []codingChange, known func(codingKey) *codingState) ([]op, error) {
 	var ops []op
-	for _, c := range uniq {
+	for i, c := range uniq {
 		var before *codingState
 		if known != nil {
 			before = known(c.key)
@@ -87,48 +135,73 @@ func writeCodings(tx *bolt.Tx, changes []codingChange, known func(codingKey) *co
 		if (before == nil && c.after == nil) || (before != nil && c.after != nil && *before == *c.after) {
 			continue
 		}
+		if ops == nil {
+			ops = make([]op, 0, len(uniq)-i) // grown by doubling, a merge's ops stood in memory twice
+		}
 		ops = append(ops, op{kind: opCoding, key: c.key, before: before, after: c.after})
 	}
-	if len(ops) == 0 {
-		return nil, nil
-	}
+	return ops, nil
+}
 
-	// How many codings each (segment, code, coder) has before and after, for
-	// the tallies; counted before writing, because seeking in a bucket
-	// emptied by this transaction walks every emptied node.
-	type trio struct {
-		seg   SegRef
-		code  CodeID
-		coder CoderID
-	}
-	trios := map[trio]*[2]int{}
-	for _, o := range ops {
-		t := trio{o.key.Seg, o.key.Code, o.key.Coder}
-		n := trios[t]
-		if n == nil {
-			before := countPrefix(codings, segCodeCoderPrefix(t.seg, t.code, t.coder), math.MaxInt)
-			n = &[2]int{before, before}
-			trios[t] = n
-		}
-		switch {
-		case o.before == nil && o.after != nil:
-			n[1]++
-		case o.before != nil && o.after == nil:
-			n[1]--
-		}
-	}
+// tally is a change to the maintained count of one code by one coder.
+type tally struct{ codings, segments int64 }
 
-	var byCode, byCoder []putDel
-	arena := make([]byte, 0, 3*codingKeyLen*len(ops)) // every key of the batch in one allocation
-	for _, o := range ops {
-		arena = o.key.appendBytes(arena)
-		key := arena[len(arena)-codingKeyLen:]
+// tallyDeltas adds up how the batch changes each (code, coder) tally. A
+// segment counts once per code and coder however many spans it has, so
+// each (segment, code, coder) run of the sorted operations is compared with
+// how many codings it had in the store. That is counted before writing,
+// because seeking in a bucket emptied by this transaction walks every
+// emptied node.
+func tallyDeltas(codings *bolt.Bucket, ops []op) map[[2]uint32]*tally {
+	deltas := map[[2]uint32]*tally{}
+	for start := 0; start < len(ops); {
+		k := ops[start].key
+		t := deltas[[2]uint32{uint32(k.Code), uint32(k.Coder)}]
+		if t == nil {
+			t = &tally{}
+			deltas[[2]uint32{uint32(k.Code), uint32(k.Coder)}] = t
+		}
+		delta, end := 0, start
+		for ; end < len(ops) && ops[end].key.Seg == k.Seg && ops[end].key.Code == k.Code && ops[end].key.Coder == k.Coder; end++ {
+			switch o := &ops[end]; {
+			case o.before == nil && o.after != nil:
+				delta++
+			case o.before != nil && o.after == nil:
+				delta--
+			}
+		}
+		t.codings += int64(delta)
+		if delta != 0 {
+			before := countPrefix(codings, segCodeCoderPrefix(k.Seg, k.Code, k.Coder), math.MaxInt)
+			switch after := before + delta; {
+			case before == 0 && after > 0:
+				t.segments++
+			case before > 0 && after == 0:
+				t.segments--
+			}
+		}
+		start = end
+	}
+	return deltas
+}
+
+// putCodings writes the codings and their memos, in key order.
+func putCodings(tx *bolt.Tx, ops []op) error {
+	codings, memos := tx.Bucket(bktCodings), tx.Bucket(bktMemos)
+	key := make([]byte, 0, codingKeyLen)
+	values := make([]byte, 0, codingValueLen*len(ops)) // bbolt keeps values until commit
+	for i := range ops {
+		o := &ops[i]
+		key = o.key.appendBytes(key[:0])
 		if o.after == nil {
 			if err := codings.Delete(key); err != nil {
-				return nil, err
+				return err
 			}
-		} else if err := codings.Put(key, o.after.value()); err != nil {
-			return nil, err
+		} else {
+			values = o.after.appendValue(values)
+			if err := codings.Put(key, values[len(values)-codingValueLen:]); err != nil {
+				return err
+			}
 		}
 		newMemo, oldMemo := "", ""
 		if o.after != nil {
@@ -139,57 +212,52 @@ func writeCodings(tx *bolt.Tx, changes []codingChange, known func(codingKey) *co
 		}
 		if newMemo != "" {
 			if err := memos.Put(key, []byte(newMemo)); err != nil {
-				return nil, err
+				return err
 			}
 		} else if oldMemo != "" {
 			if err := memos.Delete(key); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		if (o.before == nil) != (o.after == nil) {
-			put := o.after != nil
-			arena = o.key.appendByCode(arena)
-			byCode = append(byCode, putDel{arena[len(arena)-codingKeyLen:], put})
-			arena = o.key.appendByCoder(arena)
-			byCoder = append(byCoder, putDel{arena[len(arena)-codingKeyLen:], put})
-		}
 	}
-	for _, w := range []struct {
-		bucket []byte
-		list   []putDel
-	}{{bktByCode, byCode}, {bktByCoder, byCoder}} {
-		if err := applyIndex(tx.Bucket(w.bucket), w.bucket, w.list); err != nil {
-			return nil, err
-		}
-	}
+	return nil
+}
 
-	type tally struct{ codings, segments int64 }
-	deltas := map[[2]uint32]*tally{}
-	get := func(code CodeID, coder CoderID) *tally {
-		k := [2]uint32{uint32(code), uint32(coder)}
-		t := deltas[k]
-		if t == nil {
-			t = &tally{}
-			deltas[k] = t
-		}
-		return t
-	}
-	for _, o := range ops {
-		switch {
-		case o.before == nil && o.after != nil:
-			get(o.key.Code, o.key.Coder).codings++
-		case o.before != nil && o.after == nil:
-			get(o.key.Code, o.key.Coder).codings--
+// putIndex adds the index keys of the codings the batch adds and deletes
+// those of the codings it removes, in the index's key order. An entry a
+// removed coding should have and has not means the index does not match the
+// records, and the write stops there (its transaction is rolled back).
+func putIndex(tx *bolt.Tx, name []byte, ops []op, order func(x, y codingKey) int, appendKey func(codingKey, []byte) []byte) error {
+	var perm []int32
+	for i := range ops {
+		if (ops[i].before == nil) != (ops[i].after == nil) {
+			perm = append(perm, int32(i))
 		}
 	}
-	for t, n := range trios {
-		switch {
-		case n[1] > 0 && n[0] == 0:
-			get(t.code, t.coder).segments++
-		case n[1] == 0 && n[0] > 0:
-			get(t.code, t.coder).segments--
+	slices.SortFunc(perm, func(x, y int32) int { return order(ops[x].key, ops[y].key) })
+	b := tx.Bucket(name)
+	c := b.Cursor()
+	key := make([]byte, 0, codingKeyLen)
+	for _, i := range perm {
+		key = appendKey(ops[i].key, key[:0])
+		if ops[i].after != nil {
+			if err := b.Put(key, nil); err != nil {
+				return err
+			}
+			continue
+		}
+		if k, _ := c.Seek(key); !bytes.Equal(k, key) {
+			return errorf(errCorrupt, "%s has no entry %x for a coding being removed", name, key)
+		}
+		if err := c.Delete(); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// addTallies applies the tally changes in key order.
+func addTallies(tx *bolt.Tx, deltas map[[2]uint32]*tally) error {
 	keys := make([][2]uint32, 0, len(deltas))
 	for k := range deltas {
 		keys = append(keys, k)
@@ -203,29 +271,6 @@ func writeCodings(tx *bolt.Tx, changes []codingChange, known func(codingKey) *co
 	for _, k := range keys {
 		d := deltas[k]
 		if err := addCounts(tx, CodeID(k[0]), CoderID(k[1]), d.codings, d.segments); err != nil {
-			return nil, err
-		}
-	}
-	return ops, nil
-}
-
-// applyIndex is applySorted for an index of the codings: an entry a
-// removed coding should have and has not means the index does not match the
-// records, and the write stops there (its transaction is rolled back).
-func applyIndex(b *bolt.Bucket, name []byte, list []putDel) error {
-	slices.SortFunc(list, func(x, y putDel) int { return bytes.Compare(x.key, y.key) })
-	c := b.Cursor()
-	for _, w := range list {
-		if w.put {
-			if err := b.Put(w.key, nil); err != nil {
-				return err
-			}
-			continue
-		}
-		if k, _ := c.Seek(w.key); !bytes.Equal(k, w.key) {
-			return errorf(errCorrupt, "%s has no entry %x for a coding being removed", name, w.key)
-		}
-		if err := c.Delete(); err != nil {
 			return err
 		}
 	}

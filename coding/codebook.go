@@ -2,6 +2,7 @@ package coding
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -104,6 +105,44 @@ func newCodebook(codes map[CodeID]*Code) (*Codebook, error) {
 		return nil, errorf(errCorrupt, "codebook has a cycle")
 	}
 	return b, nil
+}
+
+// add puts a new code (its ID, Parent, Name and Order set) into the tree
+// where newCodebook would place it. Only an action's own codebook, never
+// one that was published, is changed this way.
+func (b *Codebook) add(c *Code) {
+	parent := b.byID[c.Parent]
+	c.Path, c.Depth = c.Name, 0
+	if parent != nil {
+		c.Path, c.Depth = parent.Path+"/"+c.Name, parent.Depth+1
+	}
+	kids := b.children[c.Parent]
+	i := sort.Search(len(kids), func(i int) bool {
+		if kids[i].Order != c.Order {
+			return kids[i].Order > c.Order
+		}
+		return kids[i].Name > c.Name
+	})
+	b.children[c.Parent] = slices.Insert(kids, i, c)
+	// In tree order it goes before its next sibling, or else after the
+	// last of its parent's descendants.
+	at := len(b.codes)
+	if i < len(kids) {
+		at = slices.Index(b.codes, kids[i])
+	} else if parent != nil {
+		at = slices.Index(b.codes, parent) + 1
+		for at < len(b.codes) && b.codes[at].Depth > parent.Depth {
+			at++
+		}
+	}
+	b.codes = slices.Insert(b.codes, at, c)
+	b.byID[c.ID] = c
+	b.byPath[c.Path] = c
+	// Of two paths that fold alike, the later in tree order answers.
+	fold := strings.ToLower(c.Path)
+	if other, ok := b.byFold[fold]; !ok || slices.Index(b.codes, other) < at {
+		b.byFold[fold] = c
+	}
 }
 
 // Len is the number of codes.

@@ -51,8 +51,20 @@ func checkName(name string) error {
 	return nil
 }
 
-// book returns the codebook as this transaction sees it.
-func (a *action) book() (*Codebook, error) { return readCodebook(a.tx) }
+// book returns the codebook as this transaction sees it. It is read once
+// and kept while codes are only created (createCode adds to it), so that
+// an import or merge that creates thousands of codes does not decode every
+// code again for each new one; any other change to a code drops it.
+func (a *action) book() (*Codebook, error) {
+	if a.codebook == nil {
+		b, err := readCodebook(a.tx)
+		if err != nil {
+			return nil, err
+		}
+		a.codebook = b
+	}
+	return a.codebook, nil
+}
 
 // sibling finds a child of parent named name, ignoring case.
 func sibling(b *Codebook, parent CodeID, name string) (Code, bool) {
@@ -85,7 +97,15 @@ func (a *action) createCode(b *Codebook, parent CodeID, name string, d CodeDetai
 	}
 	c := &Code{ID: CodeID(seq), Parent: parent, Name: name, Order: nextOrder(b, parent)}
 	d.apply(c)
-	return c.ID, a.putCode(c)
+	kept := a.codebook
+	if err := a.putCode(c); err != nil {
+		return 0, err
+	}
+	if kept == b { // the action's own codebook: keep it in step
+		b.add(c)
+		a.codebook = b
+	}
+	return c.ID, nil
 }
 
 func nextOrder(b *Codebook, parent CodeID) int {

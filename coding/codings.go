@@ -38,8 +38,6 @@ type Coding struct {
 
 func (k CodingKey) internal() codingKey { return codingKey(k) }
 
-func putI64(b []byte, v int64) { binary.BigEndian.PutUint64(b, uint64(v)) }
-
 func decodeCodingValue(v []byte) (t int64, starred bool) {
 	if len(v) < 9 {
 		return 0, false

@@ -2,6 +2,7 @@ package coding
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -40,14 +41,16 @@ type codingState struct {
 	Memo    string
 }
 
-func (st *codingState) value() []byte {
-	v := make([]byte, 9)
-	putI64(v, st.Time)
+// appendValue appends the coding's stored value: time(8) · flags(1).
+func (st *codingState) appendValue(b []byte) []byte {
+	var flags byte
 	if st.Starred {
-		v[8] |= flagStarred
+		flags |= flagStarred
 	}
-	return v
+	return append(binary.BigEndian.AppendUint64(b, uint64(st.Time)), flags)
 }
+
+const codingValueLen = 9
 
 const flagStarred = 1
 
@@ -59,6 +62,13 @@ type op struct {
 	key           codingKey
 	before, after *codingState
 
+	// The other kinds' fields sit behind a pointer, so that a coding
+	// operation takes 64 bytes, not 192: a merge journals millions.
+	*rawOp
+}
+
+// rawOp is what an opRecord or opSource* operation changed.
+type rawOp struct {
 	// opRecord
 	bucket            []byte
 	rkey              []byte
@@ -169,12 +179,13 @@ func decodeEntry(seq uint64, b []byte) (*entry, error) {
 			o.before = decodeState(&r)
 			o.after = decodeState(&r)
 		case opRecord:
+			o.rawOp = &rawOp{}
 			o.bucket = r.bytes()
 			o.rkey = r.bytes()
 			o.hadBefore, o.rbefore = decodeOpt(&r)
 			o.hasAft, o.rafter = decodeOpt(&r)
 		case opSourceAdd, opSourceDel:
-			o.source = SourceID(r.uvarint())
+			o.rawOp = &rawOp{source: SourceID(r.uvarint())}
 			m := r.uvarint()
 			if m > uint64(len(b)) {
 				return nil, errorf(errCorrupt, "journal entry %d", seq)
@@ -222,6 +233,7 @@ type action struct {
 	pending      map[string][]rec // writes queued by later, flushed in key order
 	desc         string           // what the action did, when it knows better than its caller
 	restored     []CodeID         // codes an undo or redo brought back, to check their names
+	codebook     *Codebook        // the codebook as this transaction sees it, once read (see book)
 }
 
 // ActionResult reports what an action did.
@@ -511,7 +523,7 @@ func (a *action) revert(o *op, undo bool) error {
 		}
 		switch {
 		case bytes.Equal(o.bucket, bktCodes):
-			a.codesChanged = true
+			a.codesChanged, a.codebook = true, nil
 			if err := a.checkCodeChange(CodeID(getU64(o.rkey)), present, v); err != nil {
 				return err
 			}
@@ -681,9 +693,9 @@ func (a *action) putRecordLater(bucket, key, value []byte) error {
 func (a *action) putRecordAt(bucket, key, value []byte, later bool) error {
 	b := a.tx.Bucket(bucket)
 	old := b.Get(key)
-	o := op{kind: opRecord, bucket: bucket, rkey: append([]byte(nil), key...),
+	o := op{kind: opRecord, rawOp: &rawOp{bucket: bucket, rkey: append([]byte(nil), key...),
 		hadBefore: old != nil, rbefore: append([]byte(nil), old...),
-		hasAft: value != nil, rafter: append([]byte(nil), value...)}
+		hasAft: value != nil, rafter: append([]byte(nil), value...)}}
 	if old != nil && value != nil && bytes.Equal(old, value) {
 		return nil
 	}
@@ -691,7 +703,7 @@ func (a *action) putRecordAt(bucket, key, value []byte, later bool) error {
 		return nil
 	}
 	if bytes.Equal(bucket, bktCodes) {
-		a.codesChanged = true
+		a.codesChanged, a.codebook = true, nil
 	}
 	a.ops = append(a.ops, o)
 	if later {

@@ -100,6 +100,29 @@ func (k codingKey) compare(o codingKey) int {
 	return cmp.Compare(k.Span.End, o.Span.End)
 }
 
+// byCodeOrder and byCoderOrder order keys as their bycode and bycoder
+// layouts' bytes do.
+func byCodeOrder(k, o codingKey) int {
+	if k.Code != o.Code {
+		return cmp.Compare(k.Code, o.Code)
+	}
+	return k.compare(o)
+}
+
+func byCoderOrder(k, o codingKey) int {
+	switch {
+	case k.Coder != o.Coder:
+		return cmp.Compare(k.Coder, o.Coder)
+	case k.Seg != o.Seg:
+		return cmp.Compare(k.Seg, o.Seg)
+	case k.Code != o.Code:
+		return cmp.Compare(k.Code, o.Code)
+	case k.Span.Start != o.Span.Start:
+		return cmp.Compare(k.Span.Start, o.Span.Start)
+	}
+	return cmp.Compare(k.Span.End, o.Span.End)
+}
+
 // appendBytes, appendByCode and appendByCoder append the key in the
 // codings, bycode and bycoder layouts (bulk writes build keys in one arena).
 func (k codingKey) appendBytes(b []byte) []byte {

@@ -118,16 +118,14 @@ func (s *Store) MergeProjects(actor string, files []string, opts MergeOptions) (
 	}
 	res, err := s.act(actor, "merge "+strings.Join(names, ", "), func(a *action) error {
 		out.Files = nil
+		view := &mergeView{tx: a.tx}
 		for i, db := range dbs {
 			fm := FileMerge{File: files[i], Added: map[string]int{}}
-			err := db.view(func(otx *bolt.Tx) error { return a.mergeFile(otx, opts, &fm) })
+			err := db.view(func(otx *bolt.Tx) error { return a.mergeFile(otx, opts, &fm, view) })
 			out.Files = append(out.Files, fm)
 			if err != nil {
 				return fmt.Errorf("%s: %w", files[i], err)
 			}
-		}
-		if opts.Prefer != PreferNone {
-			return nil
 		}
 		var who []string
 		pairs := 0
@@ -137,11 +135,11 @@ func (s *Store) MergeProjects(actor string, files []string, opts MergeOptions) (
 				pairs += len(c.Segments)
 			}
 		}
-		if pairs > 0 {
+		if pairs > 0 && opts.Prefer == PreferNone {
 			return errorf(ErrConflict, "merge refused, nothing changed: coder %s has different codings here and in the incoming file on %d segments (see the list; merge with --prefer here or --prefer incoming, or file a coder under another name with --rename)",
 				strings.Join(dedupe(who), ", "), pairs)
 		}
-		return nil
+		return a.setCodings(view.pending)
 	})
 	out.ActionResult = res
 	return out, err
@@ -196,20 +194,51 @@ type segMatch struct {
 	here    string // this project's text (when changed)
 }
 
-// mergeFile merges one incoming project, read in otx, into the action.
-func (a *action) mergeFile(otx *bolt.Tx, opts MergeOptions, fm *FileMerge) error {
-	tx := a.tx
-	s := a.s
-	// Codes by path, parents first (tree order).
-	obook, err := readCodebook(otx)
+// mergeFile merges one incoming project, read in otx, into the action: its
+// codes, sources and coders at once, its codings into view (written with
+// every other file's when the last is read).
+func (a *action) mergeFile(otx *bolt.Tx, opts MergeOptions, fm *FileMerge, view *mergeView) error {
+	codeMap, err := a.mapCodes(otx, fm)
 	if err != nil {
 		return err
+	}
+	segMap, err := a.matchSources(otx, fm)
+	if err != nil {
+		return err
+	}
+	coderMap, coderName, err := a.mapCoders(otx, opts, fm)
+	if err != nil {
+		return err
+	}
+	m := &codingsMerge{tx: a.tx, view: view, opts: opts, fm: fm, segMap: segMap, coderName: coderName,
+		conflicts: map[string][]string{}, sourceNames: newSourceNames(a.tx)}
+	if err := m.walk(otx, codeMap, coderMap); err != nil {
+		return err
+	}
+	coders := make([]string, 0, len(m.conflicts))
+	for name := range m.conflicts {
+		coders = append(coders, name)
+	}
+	sort.Strings(coders)
+	for _, name := range coders {
+		fm.Conflicts = append(fm.Conflicts, CoderConflict{Coder: name, Segments: m.conflicts[name]})
+	}
+	view.add(m.changes)
+	return nil
+}
+
+// mapCodes finds each incoming code here by path, parents first (tree
+// order), creating the paths this project lacks.
+func (a *action) mapCodes(otx *bolt.Tx, fm *FileMerge) (map[CodeID]CodeID, error) {
+	obook, err := readCodebook(otx)
+	if err != nil {
+		return nil, err
 	}
 	codeMap := map[CodeID]CodeID{}
 	for _, c := range obook.codes {
 		book, err := a.book()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if here, ok := book.Lookup(c.Path); ok {
 			codeMap[c.ID] = here.ID
@@ -218,33 +247,31 @@ func (a *action) mergeFile(otx *bolt.Tx, opts MergeOptions, fm *FileMerge) error
 		d := c.Details()
 		id, created, err := a.ensurePath(c.Path, &d)
 		if err != nil {
-			return fmt.Errorf("code %q: %w", c.Path, err)
+			return nil, fmt.Errorf("code %q: %w", c.Path, err)
 		}
 		codeMap[c.ID] = id
 		fm.NewCodes = append(fm.NewCodes, created...)
 	}
+	return codeMap, nil
+}
 
-	// Sources: by hash, else by name, else copied in.
-	segMap, err := a.matchSources(otx, fm)
-	if err != nil {
-		return err
-	}
-
-	// Coders by name, renamed as asked.
+// mapCoders finds each incoming coder here by name, renamed as asked, and
+// adds the new ones that have codings.
+func (a *action) mapCoders(otx *bolt.Tx, opts MergeOptions, fm *FileMerge) (map[CoderID]CoderID, map[CoderID]string, error) {
 	coderMap := map[CoderID]CoderID{}
 	coderName := map[CoderID]string{}
-	if err := otx.Bucket(bktCoders).ForEach(func(k, v []byte) error {
+	err := otx.Bucket(bktCoders).ForEach(func(k, v []byte) error {
 		name := string(v)
 		if to, ok := opts.Rename[name]; ok {
 			name = to
 		}
-		id, known := s.coderID(tx, name)
+		id, known := a.s.coderID(a.tx, name)
 		if !known {
 			if countPrefix(otx.Bucket(bktByCoder), u32(uint32(getU64(k))), 1) == 0 {
 				return nil // no codings: nothing to bring
 			}
 			var err error
-			if id, err = s.ensureCoder(tx, name); err != nil {
+			if id, err = a.s.ensureCoder(a.tx, name); err != nil {
 				return err
 			}
 			fm.NewCoders = append(fm.NewCoders, name)
@@ -252,20 +279,34 @@ func (a *action) mergeFile(otx *bolt.Tx, opts MergeOptions, fm *FileMerge) error
 		coderMap[CoderID(getU64(k))] = id
 		coderName[id] = name
 		return nil
-	}); err != nil {
-		return err
-	}
+	})
+	return coderMap, coderName, err
+}
 
-	// Codings, a segment at a time (the codings bucket is in segment
-	// order); memos are read by a second cursor kept in step.
-	type incoming struct {
-		key codingKey
-		st  *codingState
-	}
-	var changes []codingChange
-	conflicts := map[string][]string{}
-	sourceNames := newSourceNames(tx)
-	segs := tx.Bucket(bktSegments)
+// incoming is one coding of the incoming file, keyed as it lands here.
+type incoming struct {
+	key codingKey
+	st  *codingState
+}
+
+// codingsMerge brings one file's codings in, a segment at a time, reading
+// this project through the merge's view.
+type codingsMerge struct {
+	tx          *bolt.Tx
+	view        *mergeView
+	opts        MergeOptions
+	fm          *FileMerge
+	segMap      map[SegRef]segMatch
+	coderName   map[CoderID]string
+	sourceNames sourceNames
+	conflicts   map[string][]string // coder → segment IDs
+	changes     []codingChange
+}
+
+// walk reads the incoming codings in segment order (the codings bucket's),
+// with memos read by a second cursor kept in step, and merges each
+// segment's group.
+func (m *codingsMerge) walk(otx *bolt.Tx, codeMap map[CodeID]CodeID, coderMap map[CoderID]CoderID) error {
 	memoCur := otx.Bucket(bktMemos).Cursor()
 	memoK, memoV := memoCur.First()
 	memoOf := func(k []byte) string {
@@ -279,113 +320,111 @@ func (a *action) mergeFile(otx *bolt.Tx, opts MergeOptions, fm *FileMerge) error
 	}
 	var cur SegRef
 	var group []incoming
-	flush := func() error {
-		if len(group) == 0 {
-			return nil
-		}
-		defer func() { group = group[:0] }()
-		match, ok := segMap[cur]
-		if !ok {
-			fm.Dropped += len(group)
-			return nil
-		}
-		here := map[CoderID][]codingKey{}
-		for _, k := range segCodings(tx, match.ref) {
-			here[k.Coder] = append(here[k.Coder], k)
-		}
-		byCoder := map[CoderID][]incoming{}
-		var order []CoderID
-		for _, in := range group {
-			if _, seen := byCoder[in.key.Coder]; !seen {
-				order = append(order, in.key.Coder)
-			}
-			byCoder[in.key.Coder] = append(byCoder[in.key.Coder], in)
-		}
-		for _, coder := range order {
-			ins := byCoder[coder]
-			have := here[coder]
-			if len(have) > 0 && !sameCodings(have, ins, func(in incoming) codingKey { return in.key }) {
-				name := coderName[coder]
-				rec, err := decodeSegment(segs.Get(u64(uint64(match.ref))))
-				if err != nil {
-					return err
-				}
-				conflicts[name] = append(conflicts[name], qualifiedID(tx, sourceNames, &rec))
-				if opts.Prefer != PreferIncoming {
-					continue
-				}
-				incomingKeys := map[codingKey]bool{}
-				for _, in := range ins {
-					incomingKeys[in.key] = true
-				}
-				for _, k := range have {
-					if !incomingKeys[k] {
-						changes = append(changes, codingChange{k, nil})
-						fm.Removed++
-					}
-				}
-				for _, in := range ins {
-					if old := codingAt(tx, in.key); old == nil {
-						fm.Added[name]++
-						changes = append(changes, codingChange{in.key, in.st})
-					} else if *old != *in.st {
-						fm.Updated++
-						changes = append(changes, codingChange{in.key, in.st})
-					}
-				}
-				continue
-			}
-			for _, in := range ins {
-				old := codingAt(tx, in.key)
-				if old == nil {
-					fm.Added[coderName[coder]]++
-					changes = append(changes, codingChange{in.key, in.st})
-					continue
-				}
-				if next := mergeState(old, in.st); *next != *old {
-					fm.Updated++
-					changes = append(changes, codingChange{in.key, next})
-				}
-			}
-		}
-		return nil
-	}
 	c := otx.Bucket(bktCodings).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		ok := parseCodingKey(k)
 		if ok.Seg != cur {
-			if err := flush(); err != nil {
+			if err := m.segment(cur, group); err != nil {
 				return err
 			}
-			cur = ok.Seg
+			cur, group = ok.Seg, group[:0]
 		}
 		coder, known := coderMap[ok.Coder]
 		code, codeKnown := codeMap[ok.Code]
 		if !known || !codeKnown {
-			fm.Dropped++
+			m.fm.Dropped++
 			continue
 		}
-		match, matched := segMap[ok.Seg]
+		match, matched := m.segMap[ok.Seg]
 		if matched && match.changed && !(carriedCoding{key: ok, text: match.oldText}).fits(match.here) {
-			fm.Dropped++
+			m.fm.Dropped++
 			continue
 		}
 		t, starred := decodeCodingValue(v)
 		key := codingKey{Seg: match.ref, Code: code, Coder: coder, Span: ok.Span}
 		group = append(group, incoming{key, &codingState{Time: t, Starred: starred, Memo: memoOf(k)}})
 	}
-	if err := flush(); err != nil {
+	return m.segment(cur, group)
+}
+
+// segment merges the incoming codings of one segment, coder by coder.
+func (m *codingsMerge) segment(seg SegRef, group []incoming) error {
+	if len(group) == 0 {
+		return nil
+	}
+	match, ok := m.segMap[seg]
+	if !ok {
+		m.fm.Dropped += len(group)
+		return nil
+	}
+	here := map[CoderID][]codingKey{}
+	for _, k := range m.view.segCodings(match.ref) {
+		here[k.Coder] = append(here[k.Coder], k)
+	}
+	byCoder := map[CoderID][]incoming{}
+	var order []CoderID
+	for _, in := range group {
+		if _, seen := byCoder[in.key.Coder]; !seen {
+			order = append(order, in.key.Coder)
+		}
+		byCoder[in.key.Coder] = append(byCoder[in.key.Coder], in)
+	}
+	for _, coder := range order {
+		ins, have := byCoder[coder], here[coder]
+		if len(have) > 0 && !sameCodings(have, ins, func(in incoming) codingKey { return in.key }) {
+			if err := m.conflict(coder, match.ref, have, ins); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, in := range ins {
+			old := m.view.at(in.key)
+			if old == nil {
+				m.fm.Added[m.coderName[coder]]++
+				m.changes = append(m.changes, codingChange{in.key, in.st})
+				continue
+			}
+			if next := mergeState(old, in.st); *next != *old {
+				m.fm.Updated++
+				m.changes = append(m.changes, codingChange{in.key, next})
+			}
+		}
+	}
+	return nil
+}
+
+// conflict records that a coder's codings of a segment differ here and in
+// the file and, under PreferIncoming, replaces this project's by the file's.
+func (m *codingsMerge) conflict(coder CoderID, ref SegRef, have []codingKey, ins []incoming) error {
+	name := m.coderName[coder]
+	rec, err := decodeSegment(m.tx.Bucket(bktSegments).Get(u64(uint64(ref))))
+	if err != nil {
 		return err
 	}
-	coders := make([]string, 0, len(conflicts))
-	for name := range conflicts {
-		coders = append(coders, name)
+	m.conflicts[name] = append(m.conflicts[name], qualifiedID(m.tx, m.sourceNames, &rec))
+	if m.opts.Prefer != PreferIncoming {
+		return nil
 	}
-	sort.Strings(coders)
-	for _, name := range coders {
-		fm.Conflicts = append(fm.Conflicts, CoderConflict{Coder: name, Segments: conflicts[name]})
+	incomingKeys := map[codingKey]bool{}
+	for _, in := range ins {
+		incomingKeys[in.key] = true
 	}
-	return a.setCodings(changes)
+	for _, k := range have {
+		if !incomingKeys[k] {
+			m.changes = append(m.changes, codingChange{k, nil})
+			m.fm.Removed++
+		}
+	}
+	for _, in := range ins {
+		if old := m.view.at(in.key); old == nil {
+			m.fm.Added[name]++
+			m.changes = append(m.changes, codingChange{in.key, in.st})
+		} else if *old != *in.st {
+			m.fm.Updated++
+			m.changes = append(m.changes, codingChange{in.key, in.st})
+		}
+	}
+	return nil
 }
 
 // sameCodings tells whether two lists name the same (code, span) pairs.

@@ -258,7 +258,7 @@ func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.ops = append(a.ops, op{kind: opSourceDel, source: id, snapshot: snap})
+	a.ops = append(a.ops, op{kind: opSourceDel, rawOp: &rawOp{source: id, snapshot: snap}})
 	return carried, nil
 }
 
@@ -343,7 +343,7 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions) ([]SegRef, in
 	if opts.Progress != nil {
 		opts.Progress(len(src.Segments), len(src.Segments))
 	}
-	a.ops = append(a.ops, op{kind: opSourceAdd, source: id})
+	a.ops = append(a.ops, op{kind: opSourceAdd, rawOp: &rawOp{source: id}})
 	return refs, cases.created, a.flushLater()
 }
 

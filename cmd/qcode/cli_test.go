@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,5 +248,31 @@ func TestSecondProcessIsRefused(t *testing.T) {
 	_, errs, code := qcode(t, "-p", p, "info")
 	if code != 1 || !strings.Contains(errs, "project is open in another qcode (pid") {
 		t.Errorf("second open: exit %d %q", code, errs)
+	}
+}
+
+// An import or merge that creates many codes names the first twenty and
+// counts the rest, rather than printing a line per code.
+func TestManyNewCodesSummarised(t *testing.T) {
+	p, dir := project(t)
+	cp := filepath.Join(dir, "copy.qcode")
+	b, _ := os.ReadFile(p)
+	write(t, cp, string(b))
+	var csv strings.Builder
+	csv.WriteString("segment,code,coder\n")
+	for i := 0; i < 45; i++ {
+		fmt.Fprintf(&csv, "A%d,Emergent/Code %02d,alice\n", i%3+1, i)
+	}
+	write(t, filepath.Join(dir, "emergent.csv"), csv.String())
+	_, errs := mustQcodeErr(t, "-p", cp, "codings", "import", filepath.Join(dir, "emergent.csv"))
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	if len(lines) != 22 || lines[0] != "warning: new code Emergent (not in the codebook before)" ||
+		lines[19] != "warning: new code Emergent/Code 18 (not in the codebook before)" ||
+		lines[20] != "warning: … and 26 more new codes (qcode codebook export lists every code)" {
+		t.Errorf("codings import creating 46 codes said:\n%s", errs)
+	}
+	_, errs = mustQcodeErr(t, "-p", p, "--coder", "lead", "merge", cp)
+	if n := strings.Count(errs, "  new code "); n != 20 || !strings.Contains(errs, "\n  … and 26 more new codes (") {
+		t.Errorf("merge creating 46 codes listed %d:\n%s", n, errs)
 	}
 }

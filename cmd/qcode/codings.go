@@ -55,9 +55,7 @@ bytes is read.`,
 				if err != nil {
 					return err
 				}
-				for _, p := range res.NewCodes {
-					a.note("warning: new code %s (not in the codebook before)", corpus.Excerpt(p))
-				}
+				a.noteNewCodes("warning: ", " (not in the codebook before)", res.NewCodes)
 				msg := fmt.Sprintf("imported %s: %d rows, %d codings added, %d updated, %d already there", filepath.Base(args[0]), res.Rows, res.Added, res.Updated, res.Unchanged)
 				if res.Replaced > 0 {
 					msg += fmt.Sprintf(", %d replaced (one level per code group)", res.Replaced)
@@ -66,6 +64,22 @@ bytes is read.`,
 				return nil
 			})
 		},
+	}
+}
+
+// maxNewCodesListed is how many created code paths a command names before
+// it only counts the rest: a file of emergent codes can create thousands.
+const maxNewCodesListed = 20
+
+// noteNewCodes tells which code paths an import or merge created, one line
+// each up to maxNewCodesListed, then how many more.
+func (a *app) noteNewCodes(prefix, suffix string, paths []string) {
+	for i, p := range paths {
+		if i == maxNewCodesListed {
+			a.note("%s… and %d more new codes (qcode codebook export lists every code)", prefix, len(paths)-i)
+			return
+		}
+		a.note("%snew code %s%s", prefix, corpus.Excerpt(p), suffix)
 	}
 }
 

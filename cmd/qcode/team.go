@@ -384,9 +384,7 @@ func (a *app) reportMerge(f coding.FileMerge, prefer coding.Prefer) {
 		parts = append(parts, fmt.Sprintf("%d dropped (segment or passage not in this project)", f.Dropped))
 	}
 	a.note("%s: %s", f.File, strings.Join(parts, "; "))
-	for _, p := range f.NewCodes {
-		a.note("  new code %s", p)
-	}
+	a.noteNewCodes("  ", "", f.NewCodes)
 	for _, c := range f.NewCoders {
 		a.note("  new coder %s", c)
 	}
