@@ -54,20 +54,23 @@ type Model struct {
 	width, height int
 	ready         bool // the first load has arrived
 
-	book    *coding.Codebook
-	query   coding.SegmentQuery // the active filter
-	filter  string              // the filter, in words, for the status line
-	refs    []coding.SegRef     // the segments listed
-	total   int
-	cursor  int
-	scroll  int // lines scrolled inside the current segment's text
-	cache   map[coding.SegRef]*coding.Segment
-	asked   map[coding.SegRef]bool // loads in flight
-	coder   coding.CoderID
-	coded   coding.RefSet // segments the coder has coded
-	ncoded  int
-	counts  []coding.CodeCount
-	showAll bool
+	book   *coding.Codebook
+	query  coding.SegmentQuery // the active filter
+	filter string              // the filter, in words, for the status line
+	refs   []coding.SegRef     // the segments listed
+	total  int
+	cursor int
+	scroll int // lines scrolled inside the current segment's text
+	cache  map[coding.SegRef]*coding.Segment
+	asked  map[coding.SegRef]bool // loads in flight
+	coder  coding.CoderID
+	coded  coding.RefSet // segments the coder has coded
+	// readOnly: the project was opened read-only (a file the user may not
+	// write): the status line says so from the first frame.
+	readOnly string
+	ncoded   int
+	counts   []coding.CodeCount
+	showAll  bool
 
 	focus   focusArea
 	panel   codebookPanel
@@ -131,6 +134,7 @@ func New(s *coding.Store, opts Options) *Model {
 	m.help.Styles = m.st.Help
 	m.panel.expanded = map[coding.CodeID]bool{}
 	m.status.set("loading…", statusInfo)
+	m.readOnly = s.ReadOnly()
 	return m
 }
 
@@ -235,6 +239,9 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 		m.status.set(fmt.Sprintf("%d segments · press ? for help", m.total), statusInfo)
 		if m.total == 0 {
 			m.status.set("no segments yet: import some with `qcode import FILE`", statusInfo)
+		}
+		if m.readOnly != "" {
+			m.status.set("read-only ("+m.readOnly+"): you can read and report, not code", statusError)
 		}
 	}
 	return m.prefetch()

@@ -35,6 +35,9 @@ func (m *Model) renderStatus(w, maxLines int) []string {
 		who += " (+all coders)"
 	}
 	left := fmt.Sprintf(" %s · coded %d/%d", who, m.ncoded, m.total)
+	if m.readOnly != "" {
+		left += " · read-only"
+	}
 	if m.filter != "" {
 		left += fmt.Sprintf(" · %s: %d", m.filter, len(m.refs))
 	}
