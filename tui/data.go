@@ -47,6 +47,9 @@ type write struct {
 	after   func(*Model) // runs when the store has answered (e.g. move the cursor)
 	failed  func(*Model) // runs when the write fails or is dropped
 	jump    bool         // move the cursor to the first segment the action changed
+	// from is the segment the cursor was on when the action was asked for:
+	// a jump is made only if the user has not moved on since.
+	from coding.SegRef
 }
 
 // writeDoneMsg is the store's answer to a write, with fresh copies of what it

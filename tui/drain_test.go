@@ -321,3 +321,52 @@ func TestQuitSavesTheMemoBeingTyped(t *testing.T) {
 		})
 	}
 }
+
+// Undo moves to what it changed, unless the user has moved on before the
+// store answered: then they stay where they went.
+func TestUndoAnsweredLateDoesNotPullTheCursorBack(t *testing.T) {
+	s := newProject(t)
+	h := newHeld(t, s, 80, 24)
+	h.press("2")
+	h.drain()
+	h.press("u")  // held: not answered yet
+	h.press("jj") // the user reads on
+	h.drain()
+	if id := h.currentID(); id != "R003" {
+		t.Errorf("after u j j the cursor is on %q, want R003", id)
+	}
+	if got := codings(t, s); len(got) != 0 {
+		t.Errorf("undo not saved: %v", got)
+	}
+	h.press("u") // redo? no: nothing more to undo; the cursor stays
+	h.drain()
+	if id := h.currentID(); id != "R003" {
+		t.Errorf("a refused undo moved the cursor to %q", id)
+	}
+}
+
+// currentID is the ID of the segment under the cursor ("" if not loaded).
+func (h *held) currentID() string {
+	if seg := h.m.cache[h.m.currentRef()]; seg != nil {
+		return seg.ID
+	}
+	return ""
+}
+
+// A reload (here a filter's) answered after the user moved keeps them where
+// they are now, not where they were when it was asked for.
+func TestReloadKeepsWhereTheUserMovedSince(t *testing.T) {
+	s := newProject(t)
+	h := newHeld(t, s, 80, 24)
+	h.press("2j2j")
+	h.drain()
+	h.press("fu") // uncoded only: R003 on; the list's load is held
+	h.press("j")  // the user reads on, in the list still shown
+	h.drain()
+	if h.m.filter != "uncoded" {
+		t.Fatalf("filter %q, want uncoded", h.m.filter)
+	}
+	if id := h.currentID(); id != "R004" {
+		t.Errorf("after f u j the cursor is on %q, want R004", id)
+	}
+}

@@ -212,8 +212,16 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 		m.status.set("could not load the project: "+msg.err.Error(), statusError)
 		return nil
 	}
+	keep := msg.keep
+	if m.ready {
+		// The user may have moved while this was read: stay where they are
+		// now, not where they were when the read was asked for.
+		if r := m.currentRef(); r != 0 {
+			keep = r
+		}
+	}
 	if msg.gen != m.gen { // a write landed while this was read: read again
-		return m.reload(msg.keep)
+		return m.reload(keep)
 	}
 	first := !m.ready
 	m.ready = true
@@ -223,7 +231,9 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	m.cache = map[coding.SegRef]*coding.Segment{}
 	m.asked = map[coding.SegRef]bool{}
 	m.cursor = 0
-	if i, ok := m.indexOf(msg.keep); ok {
+	if i, ok := m.indexOf(keep); ok {
+		m.cursor = i
+	} else if i, ok := m.indexOf(msg.keep); ok {
 		m.cursor = i
 	}
 	m.scroll = 0
@@ -337,6 +347,7 @@ func (m *Model) enqueue(w write) tea.Cmd {
 		w.on = seg.ID
 	}
 	w.pending = onSegment(w.pending, w.on)
+	w.from = m.currentRef()
 	m.status.set(w.pending, statusPending) // the status line adds "· N saving…"
 	if w.seg != 0 {
 		m.queued[w.seg]++
@@ -435,7 +446,7 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 	if msg.w.after != nil {
 		msg.w.after(m)
 	}
-	if msg.w.jump && len(msg.res.Segments) > 0 {
+	if msg.w.jump && len(msg.res.Segments) > 0 && m.currentRef() == msg.w.from {
 		if i, ok := m.indexOf(msg.res.Segments[0]); ok {
 			cmds = append(cmds, m.move(i))
 		}
