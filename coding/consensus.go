@@ -51,6 +51,33 @@ func AgreedMemo(coders []string) string {
 	return "Agreed by " + strings.Join(coders, ", ") + "."
 }
 
+// ConsensusSummary counts the disagreements on codes (a path: the code
+// and its descendants; "" every code) within source ("" every source) and
+// how many are settled — what a report of consensus over that scope says.
+func (s *Store) ConsensusSummary(codes, source string) (ConsensusSummary, error) {
+	book := s.Codebook()
+	ids, err := book.Match(codes)
+	if err != nil {
+		return ConsensusSummary{}, err
+	}
+	var out ConsensusSummary
+	err = s.view(func(tx *bolt.Tx) error {
+		var scope refSet
+		if source != "" {
+			if scope, err = sourceSet(tx, source); err != nil {
+				return err
+			}
+		}
+		v, err := s.consensusView(tx, book, ids)
+		if err != nil {
+			return err
+		}
+		out = v.summary(scope)
+		return nil
+	})
+	return out, err
+}
+
 // isConsensus tells whether coders asks for consensus. Consensus is counted
 // alone: "consensus or alice" has no meaning a report could state.
 func isConsensus(coders []string) (bool, error) {
