@@ -178,7 +178,7 @@ func (s *Store) consensusView(tx *bolt.Tx, book *Codebook, codes []CodeID) (*con
 		}
 		return own[j]
 	}
-	v.reviewed = reviewedSets(tx, v.slot, len(ids), maxRef, ownOf, func(coder CoderID, seg SegRef, code CodeID) {
+	v.reviewed = reviewedSets(tx, ids, v.slot, maxRef, ownOf, func(coder CoderID, seg SegRef, code CodeID) {
 		if coder == v.consensus && v.consensus != 0 {
 			if _, known := book.byID[code]; known {
 				mark(stored, code, seg)
@@ -221,12 +221,13 @@ func (s *Store) consensusView(tx *bolt.Tx, book *Codebook, codes []CodeID) (*con
 	return v, nil
 }
 
-// reviewedSets marks, per compared coder, the segments that coder
+// reviewedSets marks, per compared coder (ids; slot numbers them by
+// CoderID, index + 1, 0 for anyone else), the segments that coder
 // reviewed: coded with anything (any code, any span). It is the one place
 // that says what "reviewed" means for consensus. Review marks ("reviewed,
-// nothing applies", segment × coder) are to be added to each coder's set
-// here when they exist. slot numbers the compared coders by CoderID (index
-// + 1; 0 for anyone else) and n counts them.
+// nothing applies", segment × coder) belong here when they exist: after
+// the walk, for each compared coder i, walk their marks and add each
+// marked segment to out[i].
 //
 // The same walk fills what a caller wants per code: ownOf(code) gives,
 // once per code met, the sets (one per compared coder, nil until used) to
@@ -237,8 +238,8 @@ func (s *Store) consensusView(tx *bolt.Tx, book *Codebook, codes []CodeID) (*con
 // per-code sets are touched a code at a time: at a million segments a walk
 // by coder, touching every code's sets at once, misses the cache on most
 // codings and takes a third longer.
-func reviewedSets(tx *bolt.Tx, slot []int32, n int, max SegRef, ownOf func(CodeID) []refSet, other func(CoderID, SegRef, CodeID)) []refSet {
-	out := make([]refSet, n)
+func reviewedSets(tx *bolt.Tx, ids []CoderID, slot []int32, max SegRef, ownOf func(CodeID) []refSet, other func(CoderID, SegRef, CodeID)) []refSet {
+	out := make([]refSet, len(ids))
 	for i := range out {
 		out[i] = newRefSet(max)
 	}
