@@ -109,9 +109,9 @@ type consensusView struct {
 }
 
 // consensusView derives consensus for codes (and the other codes of their
-// items, which counting disagreements needs). It walks every compared
-// coder's codings once (the bycoder index), consensus's, and the settled
-// decisions; the rest is bitset arithmetic over segments.
+// items, which counting disagreements needs). It walks the bycode index
+// once (every coding, consensus's included) and the settled decisions; the
+// rest is bitset arithmetic over segments.
 func (s *Store) consensusView(tx *bolt.Tx, book *Codebook, codes []CodeID) (*consensusView, error) {
 	names := s.activeCoders(tx)
 	ids, err := s.coderIDs(tx, names)
@@ -189,10 +189,10 @@ func (s *Store) consensusView(tx *bolt.Tx, book *Codebook, codes []CodeID) (*con
 	if b := tx.Bucket(bktSettled); b != nil {
 		c := b.Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			seg := SegRef(getU64(k))
-			if len(k) != 12 || seg > maxRef {
+			if len(k) != 12 || SegRef(getU64(k)) > maxRef {
 				continue // `qcode check` names it
 			}
+			seg := SegRef(getU64(k))
 			code := CodeID(binary.BigEndian.Uint32(k[8:]))
 			if _, known := book.byID[code]; known {
 				mark(v.decided, itemCode(book, code), seg)
