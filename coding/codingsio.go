@@ -387,92 +387,37 @@ func (c CodingRecord) CSV() []string {
 
 // ExportCodings calls fn for every coding, in segment order.
 func (s *Store) ExportCodings(fn func(CodingRecord) error) error {
-	_, err := s.ExportCodingsOf(nil, fn)
-	return err
-}
-
-// ExportCodingsOf calls fn for the codings of the named coders (nil: every
-// coding), in segment order. []string{Consensus} exports the team's final
-// coding (consensus.go) and says how far settling has got: decisions as
-// stored, with the lead's audit memo, and the codes every reviewer of a
-// segment agreed on, as the union of their passages, with AgreedMemo.
-func (s *Store) ExportCodingsOf(coders []string, fn func(CodingRecord) error) (*ConsensusSummary, error) {
-	consensus, err := isConsensus(coders)
-	if err != nil {
-		return nil, err
-	}
 	book := s.Codebook()
-	var sum *ConsensusSummary
-	err = s.view(func(tx *bolt.Tx) error {
-		if consensus {
-			all, _ := book.Match("")
-			v, err := s.consensusView(tx, book, all)
-			if err != nil {
-				return err
-			}
-			counted := v.summary(nil)
-			sum = &counted
-			return s.exportConsensus(tx, v, fn)
-		}
-		allowed, err := s.allowedCoders(tx, coders)
-		if err != nil {
-			return err
-		}
-		names := newSegmentNamer(tx)
-		memos := tx.Bucket(bktMemos)
+	return s.view(func(tx *bolt.Tx) error {
+		names := newSourceNames(tx)
+		segs, memos := tx.Bucket(bktSegments), tx.Bucket(bktMemos)
+		var lastRef SegRef
+		var lastID string
 		c := tx.Bucket(bktCodings).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			key := parseCodingKey(k)
-			if allowed != nil && (int(key.Coder) >= len(allowed) || !allowed[key.Coder]) {
-				continue
+			if key.Seg != lastRef || lastID == "" {
+				rec, err := decodeSegment(segs.Get(u64(uint64(key.Seg))))
+				if err != nil {
+					return fmt.Errorf("segment %d: %w", key.Seg, err)
+				}
+				lastRef, lastID = key.Seg, rec.id
+				if len(refsNamed(tx, rec.id)) > 1 {
+					lastID = names[rec.source] + ":" + rec.id
+				}
 			}
-			id, err := names.name(key.Seg)
-			if err != nil {
-				return err
-			}
+			code, _ := book.Code(key.Code)
 			_, starred := decodeCodingValue(v)
-			if err := fn(codingRecord(book, id, key.Code, s.coderName(tx, key.Coder), key.Span, starred, string(memos.Get(k)))); err != nil {
+			out := CodingRecord{Segment: lastID, Code: code.Path, Coder: s.coderName(tx, key.Coder),
+				Starred: starred, Memo: string(memos.Get(k))}
+			if !key.Span.Whole() {
+				start, end := key.Span.Start, key.Span.End
+				out.Start, out.End = &start, &end
+			}
+			if err := fn(out); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return sum, err
-}
-
-// codingRecord builds an exported coding.
-func codingRecord(book *Codebook, segment string, code CodeID, coder string, span Span, starred bool, memo string) CodingRecord {
-	c, _ := book.Code(code)
-	out := CodingRecord{Segment: segment, Code: c.Path, Coder: coder, Starred: starred, Memo: memo}
-	if !span.Whole() {
-		start, end := span.Start, span.End
-		out.Start, out.End = &start, &end
-	}
-	return out
-}
-
-// segmentNamer names segments as exports write them (ID, or source:ID
-// where IDs clash), remembering the last one: exports go in segment order.
-type segmentNamer struct {
-	tx      *bolt.Tx
-	sources sourceNames
-	segs    *bolt.Bucket
-	ref     SegRef
-	id      string
-}
-
-func newSegmentNamer(tx *bolt.Tx) *segmentNamer {
-	return &segmentNamer{tx: tx, sources: newSourceNames(tx), segs: tx.Bucket(bktSegments)}
-}
-
-func (n *segmentNamer) name(ref SegRef) (string, error) {
-	if ref == n.ref && n.id != "" {
-		return n.id, nil
-	}
-	rec, err := decodeSegment(n.segs.Get(u64(uint64(ref))))
-	if err != nil {
-		return "", fmt.Errorf("segment %d: %w", ref, err)
-	}
-	n.ref, n.id = ref, qualifiedID(n.tx, n.sources, &rec)
-	return n.id, nil
 }
