@@ -237,6 +237,27 @@ func TestConsensusSpansUnion(t *testing.T) {
 	if strings.Join(quotes, "|") != strings.Join(wantQuotes, "|") {
 		t.Errorf("consensus quotes %q, want %q", quotes, wantQuotes)
 	}
+	// The report's examples are consensus's passages too: Barriers takes
+	// its starred child's (travel, the union), workload the whole answer.
+	ex, err := s.Report(ReportQuery{Coders: []string{Consensus}, Codes: "Barriers", Examples: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ex.Codes {
+		want := map[string]string{
+			"Barriers": "Travel to the university took three hours…", travel: "Travel to the university took three hours…",
+			workload: "No backfill, no time: caseloads are too high", release: "",
+		}
+		if w, ok := want[r.Path]; ok {
+			got := ""
+			if r.Example != nil {
+				got = r.Example.Text
+			}
+			if got != w {
+				t.Errorf("%s example %q, want %q", r.Path, got, w)
+			}
+		}
+	}
 	// Starring from a quote stars the codings it unites.
 	for _, g := range bank.Groups {
 		if g.Path == travel && len(g.Quotes[0].Codings) != 2 {
