@@ -234,11 +234,17 @@ func (d *document) summary(info Info, rep Report, methods Report, opts ExportOpt
 		row("Coders", mdCell(strings.Join(coders, ", ")))
 	}
 	counted := "any coder"
-	if opts.Coders != nil {
+	switch {
+	case rep.Consensus != nil:
+		counted = "consensus (the team's final coding)"
+	case opts.Coders != nil:
 		counted = strings.Join(opts.Coders, ", ")
 	}
 	row("Codings counted", mdCell(counted))
 	d.printf("\n")
+	if rep.Consensus != nil {
+		d.consensus(*rep.Consensus)
+	}
 	var parts []string
 	for _, c := range methods.Columns {
 		if c.Value != MissingValue {
@@ -257,6 +263,24 @@ func (d *document) summary(info Info, rep Report, methods Report, opts ExportOpt
 	}
 	d.printf("How to read the tables: %s. A code's count includes its sub-codes, and a segment counts once per code however many times it was coded. Percentages are of the %s with at least one segment (n = %d).\n\n",
 		what, d.unit.many, rep.CasesTotal)
+}
+
+// consensus says how the counts read consensus and how many disagreements
+// they leave out, not yet settled.
+func (d *document) consensus(sum ConsensusSummary) {
+	d.printf("**Consensus.** The counts are the team's final coding: the lead's decision where one was made, else each code that every coder who reviewed the segment applied (a segment one coder reviewed counts as that coder coded it).")
+	if len(sum.Coders) > 0 {
+		d.printf(" Coders compared: %s.", mdEscape(strings.Join(sum.Coders, ", ")))
+	}
+	switch {
+	case sum.Unsettled > 0:
+		d.printf(" Not yet settled: %d of %d disagreements, which are not counted (`qcode disagreements --unsettled` lists them).", sum.Unsettled, sum.Disagreements)
+	case sum.Disagreements > 0:
+		d.printf(" Settled: all %d disagreements.", sum.Disagreements)
+	case len(sum.Coders) > 1:
+		d.printf(" The coders did not disagree.")
+	}
+	d.printf("\n\n")
 }
 
 // rows returns the report rows of a code's subtree, in tree order.

@@ -16,7 +16,7 @@ type QuoteQuery struct {
 	Code        string   // a code path: that code and its descendants; "" every code
 	Starred     bool     // only passages a coder starred as a quote
 	PerCode     int      // at most this many quotes per code (starred first); 0 no limit
-	Coders      []string // coders whose codings count; nil: any coder
+	Coders      []string // coders whose codings count; nil: any coder; {Consensus}: the team's final coding
 	Source      string   // only segments of this source (by name)
 	Attribution string   // attribution template ("" DefaultAttribution)
 	ShowIDs     bool     // fill Quote.Segment and Quote.Case (anonymous otherwise)
@@ -56,6 +56,9 @@ type QuoteGroup struct {
 type QuoteBank struct {
 	Groups   []QuoteGroup `json:"groups"`
 	Warnings []PIIHit     `json:"-"` // personal details found (redacted when asked)
+	// Consensus says, for a bank of consensus's quotes, how many
+	// disagreements in scope are not yet settled.
+	Consensus *ConsensusSummary `json:"consensus,omitempty"`
 }
 
 // Quotes builds a quote bank. Within a code, starred passages come first,
@@ -70,10 +73,19 @@ func (s *Store) Quotes(q QuoteQuery) (QuoteBank, error) {
 	if q.PerCode < 0 {
 		return QuoteBank{}, errorf(ErrInvalidInput, "quotes per code must not be negative (got %d)", q.PerCode)
 	}
+	consensus, err := isConsensus(q.Coders)
+	if err != nil {
+		return QuoteBank{}, err
+	}
 	var out QuoteBank
 	err = s.view(func(tx *bolt.Tx) error {
-		allowed, err := s.allowedCoders(tx, q.Coders)
-		if err != nil {
+		var allowed []bool
+		var cons *consensusView
+		if consensus {
+			if cons, err = s.consensusView(tx, book, ids); err != nil {
+				return err
+			}
+		} else if allowed, err = s.allowedCoders(tx, q.Coders); err != nil {
 			return err
 		}
 		var scope refSet
@@ -82,13 +94,22 @@ func (s *Store) Quotes(q QuoteQuery) (QuoteBank, error) {
 				return err
 			}
 		}
+		if cons != nil {
+			sum := cons.summary(scope)
+			out.Consensus = &sum
+		}
 		m, err := s.newQuoteMaker(tx, q.Attribution, q.ShowIDs, q.Redact)
 		if err != nil {
 			return err
 		}
 		stars := newStarLookup(tx, ids)
 		for _, id := range ids {
-			passages := codePassages(tx, id, allowed, scope, stars, q.PerCode, q.Starred)
+			var passages []passage
+			if cons != nil {
+				passages = cons.passages(tx, id, scope, stars, q.PerCode, q.Starred)
+			} else {
+				passages = codePassages(tx, id, allowed, scope, stars, q.PerCode, q.Starred)
+			}
 			if len(passages) == 0 {
 				continue
 			}
@@ -141,15 +162,11 @@ type passage struct {
 // before the next; with a limit, only starred passages and the first
 // limit others are kept, so memory stays small on a large project.
 func codePassages(tx *bolt.Tx, id CodeID, allowed []bool, scope refSet, stars *starLookup, limit int, starredOnly bool) []passage {
-	var starred, plain, seg []passage
+	sink := passageSink{limit: limit, starredOnly: starredOnly}
+	var seg []passage
 	flush := func() {
 		for _, p := range seg {
-			switch {
-			case p.starred:
-				starred = append(starred, p)
-			case !starredOnly && (limit <= 0 || len(plain) < limit):
-				plain = append(plain, p)
-			}
+			sink.add(p)
 		}
 		seg = seg[:0]
 	}
@@ -180,6 +197,30 @@ func codePassages(tx *bolt.Tx, id CodeID, allowed []bool, scope refSet, stars *s
 		seg[i].keys = append(seg[i].keys, CodingKey(key))
 	}
 	flush()
+	return sink.list()
+}
+
+// passageSink keeps a code's passages as a quote bank wants them, given in
+// project order: starred ones, and (unless starredOnly) the first limit
+// others (limit 0: all).
+type passageSink struct {
+	limit         int
+	starredOnly   bool
+	starred, rest []passage
+}
+
+func (k *passageSink) add(p passage) {
+	switch {
+	case p.starred:
+		k.starred = append(k.starred, p)
+	case !k.starredOnly && (k.limit <= 0 || len(k.rest) < k.limit):
+		k.rest = append(k.rest, p)
+	}
+}
+
+// list is the starred passages, then the rest, each in project order, cut
+// to limit.
+func (k *passageSink) list() []passage {
 	byPlace := func(list []passage) {
 		sort.SliceStable(list, func(i, j int) bool {
 			if list[i].ref != list[j].ref {
@@ -188,11 +229,11 @@ func codePassages(tx *bolt.Tx, id CodeID, allowed []bool, scope refSet, stars *s
 			return list[i].span.Start < list[j].span.Start
 		})
 	}
-	byPlace(starred)
-	byPlace(plain)
-	out := append(starred, plain...)
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
+	byPlace(k.starred)
+	byPlace(k.rest)
+	out := append(k.starred, k.rest...)
+	if k.limit > 0 && len(out) > k.limit {
+		out = out[:k.limit]
 	}
 	return out
 }

@@ -421,6 +421,9 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	if ierr := checkInvariants(w.s); ierr != nil {
 		w.t.Fatalf("invariant broken after step %d:\n%s\n--- log:\n%s", len(w.log), ierr, strings.Join(w.log, "\n"))
 	}
+	if cerr := checkConsensus(w.s); cerr != nil {
+		w.t.Fatalf("consensus differs from its rule after step %d:\n%s\n--- log:\n%s", len(w.log), cerr, strings.Join(w.log, "\n"))
+	}
 	if err != nil && strings.Contains(err.Error(), "corrupt") {
 		w.t.Fatalf("corrupt error:\n%s", strings.Join(w.log, "\n"))
 	}

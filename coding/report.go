@@ -18,11 +18,13 @@ const MissingValue = "(missing)"
 // ReportQuery says what a frequency report counts. The zero value counts
 // every code over every segment, by any coder, in cases.
 type ReportQuery struct {
-	Codes  string   // a code path: that code and its descendants; "" every code
-	By     string   // attribute to cross-tabulate by; "" none
-	Unit   string   // attribute whose distinct values are counted instead of cases; "" cases
-	Coders []string // coders whose codings count; nil: any coder
-	Source string   // only segments of this source (by name); "" every source
+	Codes string // a code path: that code and its descendants; "" every code
+	By    string // attribute to cross-tabulate by; "" none
+	Unit  string // attribute whose distinct values are counted instead of cases; "" cases
+	// Coders whose codings count; nil: any coder. []string{Consensus}
+	// counts the team's final coding (see consensus.go).
+	Coders []string
+	Source string // only segments of this source (by name); "" every source
 
 	// Examples picks one example quote per code: a starred coding first,
 	// else the first coding in project order (the study's Table 2 shape).
@@ -54,6 +56,10 @@ type Report struct {
 	// WithoutUnit counts segments in scope that lack the --unit attribute:
 	// they count as segments but not as units.
 	WithoutUnit int `json:"segments_without_unit,omitempty"`
+
+	// Consensus says, when the report counts consensus, whose work it
+	// compares and how many disagreements in scope are not yet settled.
+	Consensus *ConsensusSummary `json:"consensus,omitempty"`
 
 	// Warnings lists personal details found in the examples.
 	Warnings []PIIHit `json:"-"`
@@ -124,10 +130,16 @@ func (s *Store) report(q ReportQuery) (Report, error) {
 	if q.Unit != "" {
 		out.Unit = q.Unit
 	}
+	consensus, err := isConsensus(q.Coders)
+	if err != nil {
+		return Report{}, err
+	}
 	err = s.view(func(tx *bolt.Tx) error {
-		allowed, err := s.allowedCoders(tx, q.Coders)
-		if err != nil {
-			return err
+		var allowed []bool
+		if !consensus {
+			if allowed, err = s.allowedCoders(tx, q.Coders); err != nil {
+				return err
+			}
 		}
 		sc, err := scanSegments(tx, q.Source, q.Unit, q.By)
 		if err != nil {
@@ -137,7 +149,22 @@ func (s *Store) report(q ReportQuery) (Report, error) {
 		for i, v := range sc.colNames {
 			out.Columns = append(out.Columns, ReportColumn{Value: v, Segments: sc.colSegments[i], Cases: sc.colUnits[i]})
 		}
-		sets, ex := codeSets(tx, book, ids, sc.scope, allowed, q.Examples)
+		var sets map[CodeID]refSet
+		var ex map[CodeID]example
+		if consensus {
+			v, err := s.consensusView(tx, book, ids)
+			if err != nil {
+				return err
+			}
+			sets = v.codeSets(ids, sc.scope)
+			if q.Examples {
+				ex = v.examples(tx, ids, sc.scope)
+			}
+			sum := v.summary(sc.scope)
+			out.Consensus = &sum
+		} else {
+			sets, ex = codeSets(tx, book, ids, sc.scope, allowed, q.Examples)
+		}
 		out.Codes = sc.count(book, ids, sets)
 		out.SegmentsCoded, out.CasesCoded = sc.coded(book, ids, sets)
 		if q.Examples {
@@ -147,7 +174,11 @@ func (s *Store) report(q ReportQuery) (Report, error) {
 			}
 			for i := range out.Codes {
 				if k, ok := ex[out.Codes[i].Code]; ok {
-					quote, err := m.make(k.key.Code, k.key.Seg, k.key.Span, k.starred, []CodingKey{CodingKey(k.key)})
+					keys := k.keys
+					if keys == nil {
+						keys = []CodingKey{CodingKey(k.key)}
+					}
+					quote, err := m.make(k.key.Code, k.key.Seg, k.key.Span, k.starred, keys)
 					if err != nil {
 						return err
 					}
@@ -165,13 +196,11 @@ func (s *Store) report(q ReportQuery) (Report, error) {
 }
 
 // allowedCoders turns coder names into a lookup table by CoderID; nil
-// means any coder.
+// means any coder. Consensus is not a coder to look up: it is derived
+// (consensusView).
 func (s *Store) allowedCoders(tx *bolt.Tx, names []string) ([]bool, error) {
 	ids, err := s.coderIDs(tx, names)
 	if err != nil {
-		if len(names) == 1 && names[0] == Consensus {
-			return nil, errorf(ErrNotFound, "no coder %q: nothing has been settled yet", Consensus)
-		}
 		return nil, err
 	}
 	if ids == nil {
@@ -445,10 +474,13 @@ func pairValue(pairs []byte, name uint64) (uint64, bool) {
 	return 0, false
 }
 
-// example is a code's chosen example coding.
+// example is a code's chosen example coding. keys are the codings the
+// example's quote stands for (for consensus, the coders' codings it
+// unites); nil: key alone.
 type example struct {
 	key     codingKey
 	starred bool
+	keys    []CodingKey
 }
 
 // codeSets marks, per code in ids, the segments in scope coded with it (by
@@ -484,31 +516,43 @@ func codeSets(tx *bolt.Tx, book *Codebook, ids []CodeID, scope refSet, allowed [
 				}
 				key := parseByCodeKey(k)
 				if starred := stars.starred(key); !have || starred {
-					ex[id] = example{key, starred}
+					ex[id] = example{key: key, starred: starred}
 				}
 			}
 		}
 		sets[id] = set
 	}
-	// ids is a subtree in tree order: walking it backwards finishes every
-	// child before its parent.
+	rollUp(book, ids, sets)
+	if examples {
+		ex = pickExamples(book, ids, ex)
+	}
+	return sets, ex
+}
+
+// rollUp adds each code's set to its parent's: ids is a subtree in tree
+// order, so walking it backwards finishes every child before its parent.
+func rollUp(book *Codebook, ids []CodeID, sets map[CodeID]refSet) {
 	for i := len(ids) - 1; i >= 0; i-- {
 		code, _ := book.Code(ids[i])
 		if parent, ok := sets[code.Parent]; ok && code.Parent != 0 {
 			parent.or(sets[ids[i]])
 		}
-		if examples {
-			ex[ids[i]] = pickExample(book, ids[i], ex)
+	}
+}
+
+// pickExamples gives each code of ids its example: its own, or for a
+// parent one of its descendants' (pickExample); codes with none are left
+// out.
+func pickExamples(book *Codebook, ids []CodeID, ex map[CodeID]example) map[CodeID]example {
+	for i := len(ids) - 1; i >= 0; i-- {
+		ex[ids[i]] = pickExample(book, ids[i], ex)
+	}
+	for id, e := range ex {
+		if e.key == (codingKey{}) {
+			delete(ex, id)
 		}
 	}
-	if examples {
-		for id, e := range ex {
-			if e.key == (codingKey{}) {
-				delete(ex, id)
-			}
-		}
-	}
-	return sets, ex
+	return ex
 }
 
 // pickExample chooses a parent's example: its own starred coding, else a

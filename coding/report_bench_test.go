@@ -67,3 +67,10 @@ func BenchmarkReportCoder5M(b *testing.B) {
 	benchReport(b, "report --coder coder1 over 5,000,000 codings (median)",
 		coding.ReportQuery{Coders: []string{codingtest.Coder(0)}}, 500*time.Millisecond)
 }
+
+// BenchmarkReportConsensus5M is `qcode report --coder consensus`: consensus
+// derived from all 8 coders' codings (budget ≤ 500 ms, as any report).
+func BenchmarkReportConsensus5M(b *testing.B) {
+	benchReport(b, "report --coder consensus over 5,000,000 codings (median)",
+		coding.ReportQuery{Coders: []string{coding.Consensus}}, 500*time.Millisecond)
+}

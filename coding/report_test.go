@@ -30,6 +30,7 @@ type fixture struct {
 	csv      []byte                       // the codings CSV itself
 	order    []string                     // source names in import order
 	attrs    map[string]map[string]string // segment ID → its own attributes
+	groups   map[string]bool              // paths of code groups (levels are decided together)
 }
 
 type fixSegment struct {
@@ -268,6 +269,18 @@ func (f *fixture) expect(paths []string, q ReportQuery) Report {
 			return naturalLess(a, b)
 		})
 	}
+	codings := f.codings
+	if len(q.Coders) == 1 && q.Coders[0] == Consensus {
+		var inCodes []string
+		for _, p := range paths {
+			if q.Codes == "" || p == q.Codes || strings.HasPrefix(p, q.Codes+"/") {
+				inCodes = append(inCodes, p)
+			}
+		}
+		var sum ConsensusSummary
+		codings, sum = f.consensus(inCodes, func(id string) bool { return inScope(segByID[id]) })
+		out.Consensus = &sum
+	}
 	coderOK := func(c string) bool {
 		if q.Coders == nil {
 			return true
@@ -284,7 +297,7 @@ func (f *fixture) expect(paths []string, q ReportQuery) Report {
 			continue
 		}
 		segs := map[string]bool{}
-		for _, c := range f.codings {
+		for _, c := range codings {
 			if (c.code == p || strings.HasPrefix(c.code, p+"/")) && coderOK(c.coder) && inScope(segByID[c.segment]) {
 				segs[c.segment] = true
 			}
@@ -321,7 +334,7 @@ func (f *fixture) expect(paths []string, q ReportQuery) Report {
 		out.Codes = append(out.Codes, row)
 	}
 	coded, codedUnits := map[string]bool{}, map[string]bool{}
-	for _, c := range f.codings {
+	for _, c := range codings {
 		inCodes := q.Codes == "" || c.code == q.Codes || strings.HasPrefix(c.code, q.Codes+"/")
 		if s := segByID[c.segment]; inCodes && coderOK(c.coder) && inScope(s) {
 			coded[c.segment] = true
@@ -332,6 +345,97 @@ func (f *fixture) expect(paths []string, q ReportQuery) Report {
 	}
 	out.SegmentsCoded, out.CasesCoded = len(coded), len(codedUnits)
 	return out
+}
+
+// item is the path a decision about a code is filed under: its code group
+// for a level, else the code itself.
+func (f *fixture) item(path string) string {
+	if i := strings.LastIndex(path, "/"); i >= 0 && f.groups[path[:i]] {
+		return path[:i]
+	}
+	return path
+}
+
+// consensus derives consensus's codings (segment and code) from the
+// fixture's rows, with the rule written out plainly: per segment, the
+// reviewers are the coders other than consensus who coded it with
+// anything; where consensus coded any code of an item, its codings of that
+// item stand; elsewhere it has the codes every reviewer applied. It also
+// counts, over the items of codes and segments in scope, the items on
+// which reviewers differ and how many of those consensus decided.
+func (f *fixture) consensus(codes []string, inScope func(string) bool) ([]fixCoding, ConsensusSummary) {
+	type pair struct{ segment, code string }
+	applied := map[pair]map[string]bool{} // (segment, code) → coders
+	reviewers := map[string]map[string]bool{}
+	decided := map[pair]bool{} // (segment, item)
+	compared := map[string]bool{}
+	for _, c := range f.codings {
+		p := pair{c.segment, c.code}
+		if c.coder == Consensus {
+			decided[pair{c.segment, f.item(c.code)}] = true
+			continue
+		}
+		compared[c.coder] = true
+		if applied[p] == nil {
+			applied[p] = map[string]bool{}
+		}
+		applied[p][c.coder] = true
+		if reviewers[c.segment] == nil {
+			reviewers[c.segment] = map[string]bool{}
+		}
+		reviewers[c.segment][c.coder] = true
+	}
+	agreed := func(p pair) bool {
+		r := reviewers[p.segment]
+		if len(r) == 0 {
+			return false
+		}
+		for coder := range r {
+			if !applied[p][coder] {
+				return false
+			}
+		}
+		return true
+	}
+	var out []fixCoding
+	seen := map[pair]bool{}
+	for _, c := range f.codings {
+		p := pair{c.segment, c.code}
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		if decided[pair{c.segment, f.item(c.code)}] {
+			for _, d := range f.codings {
+				if d == (fixCoding{c.segment, c.code, Consensus}) {
+					out = append(out, d)
+					break
+				}
+			}
+		} else if agreed(p) {
+			out = append(out, fixCoding{c.segment, c.code, Consensus})
+		}
+	}
+	sum := ConsensusSummary{Coders: sortedKeys(compared)}
+	items := map[string]bool{}
+	for _, c := range codes {
+		items[f.item(c)] = true
+	}
+	differ := map[pair]bool{} // (segment, item)
+	for p, coders := range applied {
+		it := pair{p.segment, f.item(p.code)}
+		if items[it.code] && inScope(p.segment) && len(coders) > 0 && !agreed(p) {
+			differ[it] = true
+		}
+	}
+	for it := range differ {
+		sum.Disagreements++
+		if decided[it] {
+			sum.Settled++
+		}
+	}
+	sum.Unsettled = sum.Disagreements - sum.Settled
+	return out, sum
 }
 
 // comparable strips a store report to what the fixture computes.
@@ -363,8 +467,12 @@ func reportQueries(prefixes, bys, units, sources []string) []ReportQuery {
 func checkReports(t *testing.T, s *Store, f *fixture, queries []ReportQuery) {
 	t.Helper()
 	var paths []string
+	f.groups = map[string]bool{}
 	for _, c := range s.Codebook().Codes() {
 		paths = append(paths, c.Path)
+		if c.Group {
+			f.groups[c.Path] = true
+		}
 	}
 	for _, q := range queries {
 		got, err := s.Report(q)
@@ -462,13 +570,26 @@ func TestReportFixtureByHand(t *testing.T) {
 	if g := row(k, "Kirkpatrick"); g.Example == nil || g.Example.Path != "Kirkpatrick/L1 Reaction" {
 		t.Errorf("Kirkpatrick example %+v", g.Example)
 	}
-	// Consensus only: S2 (Barriers), S3 (Confidence), S4, S9.
+	// Consensus: per segment, what every coder who coded it applied, unless
+	// consensus decided the item. Barriers: S2 (consensus's own Barriers;
+	// alice's workload and bob's release differ), S3 (manager: alice alone
+	// reviewed it), S4 (consensus's travel), S6 (funding: bob alone), I4
+	// (alice alone) → 5 segments; cases R1, R2, S6, Ali Khan → 4.
 	c, err := s.Report(ReportQuery{Coders: []string{Consensus}, By: "role"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := row(c, "Barriers"); b.Segments != 2 || b.By["Senior practitioner"].Cases != 1 || b.By["Social worker"].PercentCases != 50 {
+	if b := row(c, "Barriers"); b.Segments != 5 || b.Cases != 4 || b.By["Senior practitioner"].Segments != 2 ||
+		b.By["Senior practitioner"].Cases != 1 || b.By["Social worker"].PercentCases != 50 {
 		t.Errorf("consensus Barriers %+v", b)
+	}
+	// Salary and reward on S1: alice applied it, bob (who coded S1) did not.
+	if r := row(c, "Motivations/Salary and reward"); r.Segments != 0 {
+		t.Errorf("consensus salary %+v", r)
+	}
+	// Disagreements: S1 salary, S2 workload, S2 release; none settled.
+	if sum := c.Consensus; sum == nil || sum.Disagreements != 3 || sum.Unsettled != 3 || strings.Join(sum.Coders, ",") != "alice,bob" {
+		t.Errorf("consensus summary %+v", sum)
 	}
 	wantCols := []ReportColumn{{"Learning lead", 4, 2}, {"Senior practitioner", 2, 1}, {"Social worker", 4, 2}, {MissingValue, 4, 3}}
 	if !reflect.DeepEqual(c.Columns, wantCols) {
@@ -495,12 +616,20 @@ func TestReportErrors(t *testing.T) {
 	}
 }
 
-func TestReportConsensusMissing(t *testing.T) {
+// Before anyone coded, consensus is empty, not an error: it is derived,
+// and nothing has been coded to agree on.
+func TestReportConsensusBeforeCoding(t *testing.T) {
 	s, _ := newProject(t)
 	importSurvey(t, s, "s")
-	_, err := s.Report(ReportQuery{Coders: []string{Consensus}})
-	if err == nil || !strings.Contains(err.Error(), "nothing has been settled") {
-		t.Errorf("consensus before any settling: %v", err)
+	r, err := s.Report(ReportQuery{Coders: []string{Consensus}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.SegmentsCoded != 0 || r.Consensus == nil || r.Consensus.Disagreements != 0 || len(r.Consensus.Coders) != 0 {
+		t.Errorf("consensus before coding: %+v %+v", r, r.Consensus)
+	}
+	if _, err := s.Report(ReportQuery{Coders: []string{"alice", Consensus}}); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("consensus with another coder: %v", err)
 	}
 }
 

@@ -81,8 +81,15 @@ func newReportView(m *Model) (overlay, tea.Cmd) {
 	v := &reportView{}
 	v.q.Coders = m.visibleNames()
 	v.scope = "your codings"
-	if m.showAll {
+	switch {
+	case m.showAll:
 		v.scope = "every coder's codings"
+	case m.opts.Coder == coding.Consensus:
+		// Consensus is derived from everyone's codings (even before the
+		// first settle gives it codings of its own): the team's final
+		// coding, which the report, its quotes and x's document read.
+		v.q.Coders = []string{coding.Consensus}
+		v.scope = "consensus"
 	}
 	if m.query.Code != "" {
 		v.q.Codes = m.query.Code
@@ -297,7 +304,11 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 	if r.Unit != "" && r.Unit != "case" {
 		unit = r.Unit + "s"
 	}
-	head := fmt.Sprintf(" · %s · n = %d %s, %d segments", v.scope, r.CasesTotal, unit, r.SegmentsTotal)
+	scope := v.scope
+	if c := r.Consensus; c != nil && c.Unsettled > 0 {
+		scope += fmt.Sprintf(" (%d of %d disagreements not yet settled)", c.Unsettled, c.Disagreements)
+	}
+	head := fmt.Sprintf(" · %s · n = %d %s, %d segments", scope, r.CasesTotal, unit, r.SegmentsTotal)
 	if v.q.Codes != "" {
 		head += " · " + v.q.Codes
 	}

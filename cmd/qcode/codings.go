@@ -86,25 +86,36 @@ func (a *app) noteNewCodes(prefix, suffix string, paths []string) {
 func (a *app) codingsExport() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:     "export",
-		Short:   "Write every coding to stdout (CSV or JSON)",
-		Example: "  qcode codings export > codings.csv\n  qcode codings export --format json",
+		Use:   "export",
+		Short: "Write every coding (or one coder's) to stdout (CSV or JSON)",
+		Long: `Write codings as CSV (segment,code,coder,start,end,starred,memo) or JSON, in
+segment order: every coding, or with --coder NAME only NAME's.
+
+--coder consensus writes the team's final coding: where the lead settled a
+segment and code, the decision (with its audit memo); elsewhere each code
+that every coder who reviewed the segment applied, with the union of their
+passages (memo "Agreed by alice, bob."). Disagreements not yet settled are
+left out and counted on stderr.`,
+		Example: "  qcode codings export > codings.csv\n  qcode codings export --coder alice --format json\n  qcode codings export --coder consensus > final.csv",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, []string{"csv", "json"}); err != nil {
 				return err
 			}
+			coders := a.coderFilter(cmd)
 			return a.withReader(func(s *coding.Store) error {
 				if format == "json" {
 					list := []coding.CodingRecord{}
-					if err := s.ExportCodings(func(r coding.CodingRecord) error { list = append(list, r); return nil }); err != nil {
+					sum, err := s.ExportCodingsOf(coders, func(r coding.CodingRecord) error { list = append(list, r); return nil })
+					if err != nil {
 						return err
 					}
+					a.consensusNote(sum, "", "")
 					return writeJSON(a.stdout, list)
 				}
 				w := csv.NewWriter(a.stdout)
 				w.Write(coding.CodingColumns)
-				err := s.ExportCodings(func(r coding.CodingRecord) error {
+				sum, err := s.ExportCodingsOf(coders, func(r coding.CodingRecord) error {
 					row := r.CSV()
 					for i, c := range row {
 						row[i] = printable.String(c)
@@ -114,6 +125,9 @@ func (a *app) codingsExport() *cobra.Command {
 				w.Flush()
 				if err == nil {
 					err = w.Error()
+				}
+				if err == nil {
+					a.consensusNote(sum, "", "")
 				}
 				return err
 			})

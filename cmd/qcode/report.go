@@ -38,9 +38,15 @@ segment with no case counts as its own case.
 
   --by ATTR      add a column per value of ATTR: cases and column percent
   --unit ATTR    count distinct values of ATTR (e.g. authority) instead of cases
-  --coder NAME   count only NAME's codings (consensus: the settled ones);
-                 without it, a code counts where any coder applied it
-  --examples     add an example quote per code, starred ones first`,
+  --coder NAME   count only NAME's codings; without it, a code counts where
+                 any coder applied it
+  --examples     add an example quote per code, starred ones first
+
+--coder consensus counts the team's final coding: per segment and code, the
+lead's settled decision where there is one, else the code when every coder
+who reviewed (coded) the segment applied it. A code the coders differ on
+counts only once settled; how many such disagreements are open is said on
+stderr and in the caption.`,
 		Example: `  qcode report
   qcode report --codes Barriers --by role --format md > barriers.md
   qcode report --codes Kirkpatrick --unit authority --examples
@@ -57,6 +63,7 @@ segment with no case counts as its own case.
 					return err
 				}
 				a.warnPII(r.Warnings, q.Redact, "with --redact")
+				a.consensusNote(r.Consensus, q.Codes, q.Source)
 				if r.WithoutUnit > 0 {
 					a.note("note: %d of %d segments have no %s; they count as segments, not as %s values", r.WithoutUnit, r.SegmentsTotal, q.Unit, q.Unit)
 				}
@@ -158,10 +165,14 @@ func writeReport(w io.Writer, r coding.Report, format string) error {
 	return alignedTable(w, head, rows, fill, termWidth(w))
 }
 
-// reportCaption states n, as every table in a report should.
+// reportCaption states n, as every table in a report should, and whose
+// codings count: consensus says how many disagreements are still open.
 func reportCaption(r coding.Report) string {
 	who := "codings by any coder"
-	if r.Coders != nil {
+	switch {
+	case r.Consensus != nil:
+		who = consensusWho(*r.Consensus)
+	case r.Coders != nil:
 		who = "codings by " + strings.Join(r.Coders, ", ")
 	}
 	scope := ""
@@ -170,6 +181,64 @@ func reportCaption(r coding.Report) string {
 	}
 	return fmt.Sprintf("n = %s, %s%s (coded: %s, %s); %s",
 		count(r.CasesTotal, r), segments(r.SegmentsTotal), scope, count(r.CasesCoded, r), segments(r.SegmentsCoded), who)
+}
+
+// consensusWho names consensus in a caption: whose work it compares and
+// how many disagreements are not yet settled.
+func consensusWho(sum coding.ConsensusSummary) string {
+	who := "consensus"
+	if len(sum.Coders) > 0 {
+		who += " of " + strings.Join(sum.Coders, ", ")
+	}
+	if sum.Unsettled > 0 {
+		who += fmt.Sprintf(" (%s not yet settled)", disagreements(sum.Unsettled))
+	}
+	return who
+}
+
+// consensusNote says on stderr, when consensus was read, how far settling
+// has got within the scope read (code: a --code/--codes path; source: a
+// --source name) and how to go on.
+func (a *app) consensusNote(sum *coding.ConsensusSummary, code, source string) {
+	if sum != nil {
+		a.note("%s", consensusLine(*sum, code, source))
+	}
+}
+
+func consensusLine(sum coding.ConsensusSummary, code, source string) string {
+	coders := strings.Join(sum.Coders, ", ")
+	switch {
+	case len(sum.Coders) == 0:
+		return "consensus: nothing is coded yet"
+	case sum.Unsettled > 0:
+		hint := "qcode disagreements --unsettled"
+		if code != "" {
+			hint += " --code " + shellWord(code)
+		}
+		if source != "" {
+			hint += " --source " + shellWord(source)
+		}
+		return fmt.Sprintf("consensus: %s not yet settled (of %d; coders %s): until settled, a code counts only where every coder who reviewed the segment applied it; run %s",
+			disagreements(sum.Unsettled), sum.Disagreements, coders, hint)
+	case sum.Disagreements > 0:
+		return fmt.Sprintf("consensus: all %s settled (coders %s)", disagreements(sum.Disagreements), coders)
+	case len(sum.Coders) == 1:
+		return fmt.Sprintf("consensus: one coder (%s), nothing to compare", coders)
+	}
+	return fmt.Sprintf("consensus: no disagreements (coders %s)", coders)
+}
+
+// disagreements writes n with its noun: "1 disagreement", "3 disagreements".
+func disagreements(n int) string {
+	return fmt.Sprintf("%d %s", n, plural(n, "disagreement", "disagreements"))
+}
+
+// shellWord quotes s for a command line a user may copy, when it needs it.
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t'\"$`\\*?[]()&;|<>#~!{}") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func exampleCell(q *coding.Quote) string {
@@ -334,6 +403,11 @@ missing goes entirely:
       → (Learning lead, medium-sized rural local authority, interview)
       → (Learning lead, interview)            without org_size and geography
 
+With --coder consensus the quotes are the team's final coding: settled
+decisions, and elsewhere the passages every coder who reviewed the segment
+coded (their union where spans differ); open disagreements are counted on
+stderr.
+
 Segment IDs and case names are never printed unless --show-ids. Quotes and
 attributions are scanned for e-mail addresses, phone numbers and people's
 names (the project's cases and speakers, and any name after Mr, Mrs, Ms,
@@ -359,6 +433,7 @@ text as coded (and still lists them).`,
 					return err
 				}
 				a.warnPII(bank.Warnings, q.Redact, "without --no-redact")
+				a.consensusNote(bank.Consensus, q.Code, q.Source)
 				if len(bank.Groups) == 0 {
 					a.note("no quotes: nothing coded matches")
 				}
@@ -410,8 +485,10 @@ addresses, phone numbers and names become [email], [phone] and [name], in
 quotes, attributions and the column headers of --by (a split by speaker
 shows [name 1], [name 2]…); each replacement is listed on stderr, and
 --no-redact prints them as coded. OUT is written atomically (a temporary
-file renamed over it) with mode 0600. REFI-QDA exports (--format qdpx, qdc)
-come later.`,
+file renamed over it) with mode 0600. With --coder consensus the document
+counts and quotes the team's final coding (as 'qcode report --coder
+consensus') and states how many disagreements are not yet settled.
+REFI-QDA exports (--format qdpx, qdc) come later.`,
 		Example: `  qcode export --format md report.md
   qcode export --format md report.md --unit authority --by role
   qcode export --format md - --coder consensus | less`,
@@ -442,6 +519,13 @@ come later.`,
 					return err
 				}
 				a.warnPII(hits, opts.Redact, "without --no-redact")
+				if len(opts.Coders) == 1 && opts.Coders[0] == coding.Consensus {
+					sum, err := s.ConsensusSummary("", opts.Source)
+					if err != nil {
+						return err
+					}
+					a.consensusNote(&sum, "", opts.Source)
+				}
 				if out == "-" {
 					_, err := a.stdout.Write(buf.Bytes())
 					return err

@@ -86,16 +86,29 @@ func TestReportCoderFlag(t *testing.T) {
 	p := reportProject(t)
 	any, _ := mustQcodeErr(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv")
 	bob, _ := mustQcodeErr(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv", "--coder", "bob")
-	settled, _ := mustQcodeErr(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv", "--coder", "consensus")
-	// Benefits: 9 segments by anyone, 1 by bob (R086), 1 settled (R110).
+	settled, errs := mustQcodeErr(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv", "--coder", "consensus")
+	// Benefits: 9 segments by anyone (8 cases of 16), 1 by bob (R086).
+	// Consensus: every Benefits segment but R160, where bob coded L4 and
+	// not Better outcomes (alice's): R065, R080, R086 (bob alone), R105,
+	// R110 (consensus's own Benefits; alice alone coded Skilled
+	// workforce), R147 and focus-group-01#2, #3 → 8 segments of 8 cases
+	// (R086 has no respondent: its own case).
 	for _, c := range []struct{ name, out, want string }{
 		{"any coder", any, "Benefits,0,9,8,50\n"},
 		{"bob", bob, "Benefits,0,1,1,6.25\n"},
-		{"consensus", settled, "Benefits,0,1,1,6.25\n"},
+		{"consensus", settled, "Benefits,0,8,8,50\n"},
 	} {
 		if !strings.Contains(c.out, c.want) {
 			t.Errorf("%s: no line %q in\n%s", c.name, c.want, c.out)
 		}
+	}
+	// Alice and bob both coded R013 (agreed), R023 (salary agreed; alice's
+	// professional development not), R033 (salary vs career), R034 (agreed),
+	// R160 (better outcomes vs L4) and interview-lead-01#4 (L3 vs L2: one
+	// item). Within Benefits: R160 better outcomes → 1 open.
+	if want := "consensus: 1 disagreement not yet settled (of 1; coders alice, bob)"; !strings.Contains(errs, want) ||
+		!strings.Contains(errs, "run qcode disagreements --unsettled --code Benefits") {
+		t.Errorf("consensus note: %s", errs)
 	}
 	if _, errs, code := qcode(t, "-p", p, "report", "--coder", "zed"); code != 1 || !strings.Contains(errs, `no coder "zed"`) {
 		t.Errorf("unknown coder: exit %d, %s", code, errs)
