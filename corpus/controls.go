@@ -26,6 +26,10 @@ func stripControls(src *Source) {
 		}
 	}
 	src.Segments = kept
+	for i := range src.Context {
+		c := &src.Context[i]
+		c.Speaker, c.Text = printable.Strip(c.Speaker), printable.Strip(c.Text)
+	}
 	stripCases(src.Cases)
 }
 
