@@ -36,6 +36,8 @@ func stripControls(src *Source) {
 func stripCases(cases []Case) {
 	for i := range cases {
 		cases[i].Name = printable.Strip(cases[i].Name)
+		cases[i].Source = printable.Strip(cases[i].Source)
+		cases[i].Speaker = printable.Strip(cases[i].Speaker)
 		cases[i].Attributes = stripAttributes(cases[i].Attributes)
 	}
 }

@@ -44,6 +44,10 @@ type Segment struct {
 type Case struct {
 	Name       string
 	Attributes []Attribute
+	// Source and Speaker, from a cases sheet that maps speakers, name a
+	// speaker label of one source: that speaker is the case Name (or, with
+	// Name empty, keeps the case it has).
+	Source, Speaker string
 }
 
 // Source is one imported file or sheet.
