@@ -178,7 +178,7 @@ type ImportResult struct {
 	Segments int
 	Cases    int // distinct cases (participants) the segments belong to
 	NewCases int
-	Prompts  int // interviewer turns: context, not segments
+	Prompts  int  // interviewer turns: context, not segments
 	Replaced bool // an earlier import of the source was replaced
 	Kept     int  // codings carried over from the replaced import
 	Dropped  int  // codings whose segment or passage is gone

@@ -196,8 +196,8 @@ func TestTranscriptOpenings(t *testing.T) {
 			},
 		},
 		{
-			what: "numbered topic-guide question above the first turn stays a question",
-			text: "Interview 4, notes taken by hand.\n1. What motivated you?\nI: Tell me why.\nAnna: Career.\n",
+			what:  "numbered topic-guide question above the first turn stays a question",
+			text:  "Interview 4, notes taken by hand.\n1. What motivated you?\nI: Tell me why.\nAnna: Career.\n",
 			title: "Interview 4, notes taken by hand.",
 			segments: []string{
 				`n#3 [Anna] "Career." {question=What motivated you?; prompt=Tell me why.; speaker=Anna}`,
