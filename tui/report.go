@@ -297,7 +297,11 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 	if r.Unit != "" && r.Unit != "case" {
 		unit = r.Unit + "s"
 	}
-	head := fmt.Sprintf(" · %s · n = %d %s, %d segments", v.scope, r.CasesTotal, unit, r.SegmentsTotal)
+	n := unit
+	if n == "cases" {
+		n = "participants" // a case is a participant; interviewer turns are not counted
+	}
+	head := fmt.Sprintf(" · %s · n = %d %s, %d segments", v.scope, r.CasesTotal, n, r.SegmentsTotal)
 	if v.q.Codes != "" {
 		head += " · " + v.q.Codes
 	}
