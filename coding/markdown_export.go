@@ -125,7 +125,8 @@ type units struct{ one, many string }
 
 func unitWords(attr string) units {
 	if attr == "" {
-		return units{"case", "cases"}
+		// A case is a participant (interviewers are none): say so.
+		return units{"participant", "participants"}
 	}
 	return units{attr + " value", attr + " values"}
 }
