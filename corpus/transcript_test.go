@@ -1,6 +1,8 @@
 package corpus
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"qcode/corpus/docx/docxtest"
@@ -333,5 +335,49 @@ func TestLongPromptAndTitle(t *testing.T) {
 	}
 	if got := src.Context[1].Text; got != string(long)+"end?" {
 		t.Errorf("context lost the prompt's end: %d bytes", len(got))
+	}
+}
+
+// The shared fixture transcripts (testdata/transcripts) read as a
+// researcher expects: the title line, the interviewer's turns as prompts,
+// the participants as speakers.
+func TestTranscriptFixtures(t *testing.T) {
+	tests := []struct {
+		file                        string
+		segments, prompts, speakers int
+		title                       string
+	}{
+		{"fg2.md", 15, 4, 6, "Focus group: newly qualified social workers, west of Scotland, March 2019"},
+		{"fg3.md", 12, 3, 6, "Focus group: experienced practitioners, rural and island authorities — Facilitator notes, 6 participants, recorded with consent"},
+		{"interview-lead-03.md", 5, 4, 1, "Telephone interview with a learning and development lead (LL03), notes typed up from the recording"},
+		{"interview-lead-03-followup.md", 2, 2, 1, "Follow-up telephone interview with LL03, six months on"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			src, err := Read(filepath.Join("..", "testdata", "transcripts", tt.file), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkNumbering(t, src, strings.TrimSuffix(tt.file, ".md"))
+			speakers := map[string]bool{}
+			for _, s := range src.Segments {
+				speakers[s.Case] = true
+			}
+			prompts := 0
+			for _, c := range src.Context {
+				if c.Kind == ContextPrompt {
+					prompts++
+				}
+			}
+			title := ""
+			for _, a := range src.Attributes {
+				if a.Name == "title" {
+					title = a.Value
+				}
+			}
+			if len(src.Segments) != tt.segments || prompts != tt.prompts || len(speakers) != tt.speakers || title != tt.title {
+				t.Errorf("%d segments, %d prompts, speakers %v, title %q", len(src.Segments), prompts, speakers, title)
+			}
+		})
 	}
 }
