@@ -66,6 +66,9 @@ func FuzzReadDOCX(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		src, err := Parse("f.docx", data, Options{})
 		checkSource(t, src, err)
+		if err == nil {
+			checkNumbering(t, src, "f")
+		}
 	})
 }
 
