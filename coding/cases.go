@@ -150,6 +150,19 @@ func caseLabel(name string) string {
 	return name
 }
 
+// copyAttrs gives case to the attributes of case from (a replaced
+// import's speaker, named before labels were scoped).
+func (cr *caseResolver) copyAttrs(from, to CaseID) error {
+	r, err := decodeCase(cr.a.tx.Bucket(bktCases).Get(u64(uint64(from))))
+	if err != nil {
+		return fmt.Errorf("case %d: %w", from, err)
+	}
+	if len(r.attrs) == 0 {
+		return nil
+	}
+	return cr.setAttrs(to, cr.in.attrs(r.attrs))
+}
+
 // CasesResult says what a cases import matched.
 type CasesResult struct {
 	ActionResult
@@ -389,7 +402,7 @@ func (m *caseMatcher) speakerRow(c corpus.Case, out *CasesResult) error {
 // case they leave once no segment belongs to it. It returns how many
 // segments moved.
 func (a *action) moveToCase(refs []SegRef, to CaseID) (int, error) {
-	segs, cases := a.tx.Bucket(bktSegments), a.tx.Bucket(bktCases)
+	segs := a.tx.Bucket(bktSegments)
 	left := map[CaseID]bool{}
 	moved := 0
 	for _, ref := range refs {
@@ -417,23 +430,30 @@ func (a *action) moveToCase(refs []SegRef, to CaseID) (int, error) {
 		}
 		moved++
 	}
-	for _, id := range slices.Sorted(maps.Keys(left)) {
-		if a.caseSegments(id) > 0 {
+	return moved, a.removeEmptyCases(slices.Sorted(maps.Keys(left)))
+}
+
+// removeEmptyCases removes, journaled, each of ids that no segment
+// belongs to any more.
+func (a *action) removeEmptyCases(ids []CaseID) error {
+	cases := a.tx.Bucket(bktCases)
+	for _, id := range ids {
+		key := u64(uint64(id))
+		if a.caseSegments(id) > 0 || cases.Get(key) == nil {
 			continue
 		}
-		key := u64(uint64(id))
 		r, err := decodeCase(cases.Get(key))
 		if err != nil {
-			return 0, fmt.Errorf("case %d: %w", id, err)
+			return fmt.Errorf("case %d: %w", id, err)
 		}
 		if err := a.putRecord(bktCaseName, []byte(r.name), nil); err != nil {
-			return 0, err
+			return err
 		}
 		if err := a.putRecord(bktCases, key, nil); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return moved, nil
+	return nil
 }
 
 // Cases lists the project's cases with their attributes.

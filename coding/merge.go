@@ -580,6 +580,6 @@ func (a *action) copySource(otx *bolt.Tx, src Source, segs []storedSegment) ([]S
 	if len(cs.Segments) == 0 {
 		return nil, nil
 	}
-	refs, _, err := a.addSource(cs, ImportOptions{}, nil)
+	refs, _, err := a.addSource(cs, ImportOptions{}, oldSpeakers{})
 	return refs, err
 }

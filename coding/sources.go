@@ -209,17 +209,18 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 			return err
 		}
 		var carried map[string][]carriedCoding
-		var joined map[string]CaseID
+		var speakers oldSpeakers
+		var oldCases []CaseID
 		if old != nil {
 			out.Replaced = true
-			if joined, err = a.joinedSpeakers(*old); err != nil {
+			if speakers, err = a.speakersOf(*old); err != nil {
 				return err
 			}
-			if carried, err = a.dropSource(old.ID); err != nil {
+			if carried, oldCases, err = a.dropSource(old.ID); err != nil {
 				return err
 			}
 		}
-		refs, added, err := a.addSource(src, opts, joined)
+		refs, added, err := a.addSource(src, opts, speakers)
 		if err != nil {
 			return err
 		}
@@ -241,7 +242,12 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 		for _, cs := range carried {
 			out.Dropped += len(cs)
 		}
-		return a.setCodings(keep)
+		if err := a.setCodings(keep); err != nil {
+			return err
+		}
+		// Cases only the replaced import spoke of go: an older import's
+		// interviewer, a speaker now named within the source.
+		return a.removeEmptyCases(oldCases)
 	})
 	out.ActionResult = res
 	if err == nil && out.Replaced {
@@ -298,8 +304,9 @@ func (c carriedCoding) fits(text string) bool {
 
 // dropSource removes a source for a replace: its codings (journaled one by
 // one) and then its records (journaled as a snapshot).
-func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, error) {
+func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, []CaseID, error) {
 	carried := map[string][]carriedCoding{}
+	var cases []CaseID
 	segs := a.tx.Bucket(bktSegments)
 	texts := a.tx.Bucket(bktTexts)
 	c := a.tx.Bucket(bktBySource).Cursor()
@@ -312,7 +319,10 @@ func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, error) {
 	for _, ref := range refs {
 		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if rec.caseID != 0 && !slices.Contains(cases, rec.caseID) {
+			cases = append(cases, rec.caseID)
 		}
 		text := string(texts.Get(u64(uint64(ref))))
 		for _, k := range segCodings(a.tx, ref) {
@@ -321,35 +331,43 @@ func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, error) {
 		}
 	}
 	if err := a.setCodings(drop); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	snap, err := a.removeSource(id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	a.ops = append(a.ops, op{kind: opSourceDel, source: id, snapshot: snap})
-	return carried, nil
+	return carried, cases, nil
 }
 
-// joinedSpeakers lists the speakers of a source about to be replaced that a
-// cases sheet joined to a case of another name, so that the new import's
-// speakers stay joined. A speaker whose case is the label itself (a shared
-// speaker, a file imported before labels were scoped) or its scoped name
-// is not carried: the new import names it as it says.
-func (a *action) joinedSpeakers(old Source) (map[string]CaseID, error) {
+// oldSpeakers is what a replaced transcript's speakers were, by label.
+type oldSpeakers struct {
+	// joined: speakers a cases sheet joined to a case of another name, so
+	// that the new import's speakers stay joined.
+	joined map[string]CaseID
+	// plain: speakers whose case is named as the label (a shared speaker,
+	// a file imported before labels were scoped): a new scoped case takes
+	// their attributes.
+	plain map[string]CaseID
+}
+
+// speakersOf reads the speakers of a source about to be replaced. A
+// speaker whose case is its scoped name is neither joined nor plain.
+func (a *action) speakersOf(old Source) (oldSpeakers, error) {
+	out := oldSpeakers{joined: map[string]CaseID{}, plain: map[string]CaseID{}}
 	in := newInterner(a.tx, nil)
 	speaker, err := in.lookup("speaker")
 	if err != nil {
-		return nil, nil
+		return out, nil
 	}
-	out := map[string]CaseID{}
 	segs, cases := a.tx.Bucket(bktSegments), a.tx.Bucket(bktCases)
 	prefix := u64(uint64(old.ID))
 	c := a.tx.Bucket(bktBySource).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		rec, err := decodeSegment(segs.Get(k[8:]))
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		if rec.caseID == 0 {
 			continue
@@ -359,15 +377,22 @@ func (a *action) joinedSpeakers(old Source) (map[string]CaseID, error) {
 				continue
 			}
 			label := in.str(p.value)
-			if _, ok := out[label]; ok {
+			if _, ok := out.joined[label]; ok {
+				continue
+			}
+			if _, ok := out.plain[label]; ok {
 				continue
 			}
 			cr, err := decodeCase(cases.Get(u64(uint64(rec.caseID))))
 			if err != nil {
-				return nil, fmt.Errorf("case %d: %w", rec.caseID, err)
+				return out, fmt.Errorf("case %d: %w", rec.caseID, err)
 			}
-			if cr.name != label && cr.name != scopedCase(old.Name, label) {
-				out[label] = rec.caseID
+			switch cr.name {
+			case label:
+				out.plain[label] = rec.caseID
+			case scopedCase(old.Name, label):
+			default:
+				out.joined[label] = rec.caseID
 			}
 		}
 	}
@@ -380,9 +405,8 @@ type added struct {
 }
 
 // addSource writes a source, its cases and segments, and journals them.
-// joined maps speaker labels to the cases they were joined to before a
-// replace.
-func (a *action) addSource(src *corpus.Source, opts ImportOptions, joined map[string]CaseID) ([]SegRef, added, error) {
+// old says what the speakers were before a replace.
+func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeakers) ([]SegRef, added, error) {
 	tx := a.tx
 	sources := tx.Bucket(bktSources)
 	seq, err := sources.NextSequence()
@@ -445,11 +469,17 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, joined map[st
 		ref := SegRef(n)
 		refs[i] = ref
 		var caseID CaseID
-		if id, ok := joined[seg.Case]; ok && seg.Case != "" && tx.Bucket(bktCases).Get(u64(uint64(id))) != nil {
+		if id, ok := old.joined[seg.Case]; ok && seg.Case != "" && tx.Bucket(bktCases).Get(u64(uint64(id))) != nil {
 			caseID = id
 		} else if seg.Case != "" {
+			created := cases.created
 			if caseID, err = cases.resolve(caseKey(seg.Case), nil); err != nil {
 				return nil, added{}, err
+			}
+			if from, ok := old.plain[seg.Case]; ok && cases.created > created && from != caseID {
+				if err := cases.copyAttrs(from, caseID); err != nil {
+					return nil, added{}, err
+				}
 			}
 		}
 		seen[caseID] = true

@@ -207,6 +207,19 @@ func TestReplaceKeepsJoinedSpeakers(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameStrings(t, "old kind replaced", casesOf(t, s, "fg3"), []string{"fg3#3 → fg3:P1", "fg3#4 → fg3:P2", "fg3#5 → fg3:P1"})
+	// The old cases P1 and P2 went with the segments that spoke as them;
+	// fg3:P1 took P1's attributes.
+	cases, _ := s.Cases()
+	var names []string
+	for _, c := range cases {
+		names = append(names, c.Name+" "+fmt.Sprint(c.Attributes))
+	}
+	sameStrings(t, "cases", names, []string{"fg2:P1 []", "Mentor []", "fg2:P3 []", "fg3:P1 [{role x}]", "fg3:P2 []"})
+	// Undo of the replace brings the old cases back, exactly.
+	if _, err := s.Undo("lead"); err != nil {
+		t.Fatal(err)
+	}
+	sameStrings(t, "undone", casesOf(t, s, "fg3"), []string{"fg3#3 → P1", "fg3#4 → P2", "fg3#5 → P1"})
 }
 
 // Undo and redo refuse what another actor's later action made impossible,
