@@ -1,7 +1,11 @@
 package coding
 
 import (
+	"bytes"
 	"fmt"
+	"maps"
+	"slices"
+	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -13,7 +17,7 @@ import (
 // whole organisation.
 type Case struct {
 	ID         CaseID
-	Name       string
+	Name       string // as CaseDisplay shows it: "fg2:P1" for a speaker within a source
 	Attributes []Attribute
 }
 
@@ -124,40 +128,85 @@ func (cr *caseResolver) setAttrs(id CaseID, attrs []Attribute) error {
 	return cr.a.putRecord(bktCases, key, r.encode())
 }
 
+// Case names. A speaker label names a case within its source: its key in
+// the casename index is the source's name, 0x00 and the label (no name
+// holds 0x00: files are cleaned of control characters as they are read).
+// Other names — respondent ids, shared speakers, the cases a cases sheet
+// names, and every case of a file imported before labels were scoped —
+// are keys as they are, so older files open and read unchanged.
+
+// scopedCase is the key of a speaker label within a source.
+func scopedCase(source, label string) string { return source + "\x00" + label }
+
+// CaseDisplay is how a stored case name is shown and typed: "fg2:P1" for
+// speaker P1 of source fg2, a plain name as it is.
+func CaseDisplay(name string) string { return strings.Replace(name, "\x00", ":", 1) }
+
+// caseLabel is the label of a case name: "P1" for fg2's P1.
+func caseLabel(name string) string {
+	if i := strings.IndexByte(name, 0); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+// copyAttrs gives case to the attributes of case from (a replaced
+// import's speaker, named before labels were scoped).
+func (cr *caseResolver) copyAttrs(from, to CaseID) error {
+	r, err := decodeCase(cr.a.tx.Bucket(bktCases).Get(u64(uint64(from))))
+	if err != nil {
+		return fmt.Errorf("case %d: %w", from, err)
+	}
+	if len(r.attrs) == 0 {
+		return nil
+	}
+	return cr.setAttrs(to, cr.in.attrs(r.attrs))
+}
+
 // CasesResult says what a cases import matched.
 type CasesResult struct {
 	ActionResult
-	Matched   int      // cases that received attributes
-	Unmatched []string // ids that name no case in the project
+	Matched   int      // rows whose case received attributes (or a speaker)
+	Unmatched []string // ids, or source:speaker, that name no case or speaker in the project
+	// Ambiguous lists bare labels that name a speaker in several sources,
+	// each with the sources: "P1 (fg2, fg3)".
+	Ambiguous []string
+	Joined    int // speakers moved to the case a row names
+	Created   int // cases the sheet named that did not exist
 }
 
-// ImportCases attaches attributes to existing cases, matched by case name (a
-// respondent id or a speaker's name; exact first, then ignoring case). Ids
-// that match no case are reported, not created.
+// ImportCases attaches attributes to cases. A row with an id only is
+// matched by case name: exact, then as "source:speaker", then ignoring
+// case, then as a bare speaker label that exactly one source has. A row
+// with a source and speaker names that source's speaker: with an id too,
+// the speaker becomes the case the id names (created when new), which is
+// how a follow-up interview's speaker joins the first interview's; the
+// case the speaker leaves is removed once nothing speaks as it. Rows that
+// match nothing are reported, not created. One undoable action.
 func (s *Store) ImportCases(actor string, cases []corpus.Case) (CasesResult, error) {
 	var out CasesResult
 	res, err := s.act(actor, fmt.Sprintf("attach attributes to %d cases", len(cases)), func(a *action) error {
-		in := newInterner(a.tx, a)
-		cr := newCaseResolver(a, in)
-		folded := map[string]CaseID{}
-		names := a.tx.Bucket(bktCaseName)
-		if err := names.ForEach(func(k, v []byte) error {
-			folded[strings.ToLower(string(k))] = CaseID(getU64(v))
-			return nil
-		}); err != nil {
+		m, err := newCaseMatcher(a)
+		if err != nil {
 			return err
 		}
 		for _, c := range cases {
-			var id CaseID
-			if v := names.Get([]byte(c.Name)); v != nil {
-				id = CaseID(getU64(v))
-			} else if fid, ok := folded[strings.ToLower(c.Name)]; ok {
-				id = fid
-			} else {
-				out.Unmatched = append(out.Unmatched, c.Name)
+			if c.Source != "" {
+				if err := m.speakerRow(c, &out); err != nil {
+					return err
+				}
 				continue
 			}
-			if err := cr.setAttrs(id, c.Attributes); err != nil {
+			id, why := m.byName(c.Name)
+			if id == 0 {
+				if why != "" {
+					out.Ambiguous = append(out.Ambiguous, why)
+				} else {
+					out.Unmatched = append(out.Unmatched, c.Name)
+				}
+				continue
+			}
+			if err := m.cr.setAttrs(id, c.Attributes); err != nil {
 				return err
 			}
 			out.Matched++
@@ -166,6 +215,245 @@ func (s *Store) ImportCases(actor string, cases []corpus.Case) (CasesResult, err
 	})
 	out.ActionResult = res
 	return out, err
+}
+
+// caseMatcher finds the cases a cases sheet's rows name, inside an action.
+type caseMatcher struct {
+	a       *action
+	in      *interner
+	cr      *caseResolver
+	names   *bolt.Bucket
+	folded  map[string]CaseID   // lower-case plain name → case
+	labels  map[string][]string // label (exact) → scoped names
+	lfolded map[string][]string // label (lower case) → scoped names
+	sources map[string]Source
+}
+
+func newCaseMatcher(a *action) (*caseMatcher, error) {
+	in := newInterner(a.tx, a)
+	m := &caseMatcher{a: a, in: in, cr: newCaseResolver(a, in), names: a.tx.Bucket(bktCaseName),
+		folded: map[string]CaseID{}, labels: map[string][]string{}, lfolded: map[string][]string{}, sources: map[string]Source{}}
+	if err := m.names.ForEach(func(k, v []byte) error {
+		name := string(k)
+		if strings.IndexByte(name, 0) < 0 {
+			m.folded[strings.ToLower(name)] = CaseID(getU64(v))
+			return nil
+		}
+		label := caseLabel(name)
+		m.labels[label] = append(m.labels[label], name)
+		m.lfolded[strings.ToLower(label)] = append(m.lfolded[strings.ToLower(label)], name)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	srcs, err := readSources(a.tx)
+	for _, src := range srcs {
+		m.sources[src.Name] = src
+	}
+	return m, err
+}
+
+func (m *caseMatcher) get(name string) CaseID {
+	if v := m.names.Get([]byte(name)); v != nil {
+		return CaseID(getU64(v))
+	}
+	return 0
+}
+
+// byName finds the case an id names; 0 and a reason when a bare label
+// names speakers of several sources, 0 and "" when nothing matches.
+func (m *caseMatcher) byName(name string) (CaseID, string) {
+	if id := m.get(name); id != 0 {
+		return id, ""
+	}
+	for i := strings.IndexByte(name, ':'); i > 0; i = nextColon(name, i) {
+		if id := m.get(scopedCase(name[:i], name[i+1:])); id != 0 {
+			return id, ""
+		}
+		if src, ok := m.sources[name[:i]]; ok {
+			if ids, _ := m.speakerCases(src, name[i+1:]); len(ids) == 1 {
+				return ids[0], "" // a speaker joined to another case
+			}
+		}
+	}
+	if id, ok := m.folded[strings.ToLower(name)]; ok {
+		return id, ""
+	}
+	for _, scoped := range [][]string{m.labels[name], m.lfolded[strings.ToLower(name)]} {
+		switch len(scoped) {
+		case 0:
+			continue
+		case 1:
+			return m.get(scoped[0]), ""
+		}
+		var in []string
+		for _, n := range scoped {
+			in = append(in, CaseDisplay(n)[:strings.IndexByte(n, 0)])
+		}
+		sort.Strings(in)
+		return 0, fmt.Sprintf("%s (%s)", corpus.Excerpt(name), strings.Join(in, ", "))
+	}
+	return 0, ""
+}
+
+func nextColon(s string, i int) int {
+	if j := strings.IndexByte(s[i+1:], ':'); j >= 0 {
+		return i + 1 + j
+	}
+	return -1
+}
+
+// speakerRefs lists a source's segments whose speaker is label (exactly,
+// else ignoring case), with the cases they belong to now.
+func (m *caseMatcher) speakerCases(src Source, label string) ([]CaseID, []SegRef) {
+	refs := m.speakerRefs(src, label)
+	var ids []CaseID
+	segs := m.a.tx.Bucket(bktSegments)
+	for _, ref := range refs {
+		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
+		if err == nil && rec.caseID != 0 && !slices.Contains(ids, rec.caseID) {
+			ids = append(ids, rec.caseID)
+		}
+	}
+	return ids, refs
+}
+
+func (m *caseMatcher) speakerRefs(src Source, label string) []SegRef {
+	name, err := m.in.lookup("speaker")
+	if err != nil {
+		return nil
+	}
+	segs := m.a.tx.Bucket(bktSegments)
+	var exact, folded []SegRef
+	prefix := u64(uint64(src.ID))
+	c := m.a.tx.Bucket(bktBySource).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		ref := SegRef(getU64(k[8:]))
+		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
+		if err != nil {
+			continue
+		}
+		for _, p := range rec.attrs {
+			if p.name != name {
+				continue
+			}
+			v := m.in.str(p.value)
+			if v == label {
+				exact = append(exact, ref)
+			} else if strings.EqualFold(v, label) {
+				folded = append(folded, ref)
+			}
+		}
+	}
+	if len(exact) > 0 {
+		return exact
+	}
+	return folded
+}
+
+// speakerRow applies a row naming a source's speaker: its attributes go to
+// the speaker's case, or, when the row names a case, the speaker joins it.
+func (m *caseMatcher) speakerRow(c corpus.Case, out *CasesResult) error {
+	what := c.Source + ":" + c.Speaker
+	src, ok := m.sources[c.Source]
+	if !ok {
+		out.Unmatched = append(out.Unmatched, what)
+		return nil
+	}
+	ids, refs := m.speakerCases(src, c.Speaker)
+	if len(refs) == 0 {
+		out.Unmatched = append(out.Unmatched, what)
+		return nil
+	}
+	if c.Name == "" {
+		for _, id := range ids {
+			if err := m.cr.setAttrs(id, c.Attributes); err != nil {
+				return err
+			}
+		}
+		out.Matched++
+		return nil
+	}
+	target, _ := m.byName(c.Name)
+	if target == 0 {
+		created := m.cr.created
+		var err error
+		if target, err = m.cr.resolve(c.Name, nil); err != nil {
+			return err
+		}
+		out.Created += m.cr.created - created
+		m.folded[strings.ToLower(c.Name)] = target
+	}
+	moved, err := m.a.moveToCase(refs, target)
+	if err != nil {
+		return err
+	}
+	if moved > 0 {
+		out.Joined++
+	}
+	if err := m.cr.setAttrs(target, c.Attributes); err != nil {
+		return err
+	}
+	out.Matched++
+	return nil
+}
+
+// moveToCase makes refs segments of case to, journaled, and removes each
+// case they leave once no segment belongs to it. It returns how many
+// segments moved.
+func (a *action) moveToCase(refs []SegRef, to CaseID) (int, error) {
+	segs := a.tx.Bucket(bktSegments)
+	left := map[CaseID]bool{}
+	moved := 0
+	for _, ref := range refs {
+		key := u64(uint64(ref))
+		rec, err := decodeSegment(segs.Get(key))
+		if err != nil {
+			return 0, fmt.Errorf("segment %d: %w", ref, err)
+		}
+		from := rec.caseID
+		if from == to {
+			continue
+		}
+		rec.caseID = to
+		if err := a.putRecord(bktSegments, key, rec.encode()); err != nil {
+			return 0, err
+		}
+		if from != 0 {
+			left[from] = true
+			if err := a.putRecord(bktByCase, pairKey(uint64(from), uint64(ref)), nil); err != nil {
+				return 0, err
+			}
+		}
+		if err := a.putRecord(bktByCase, pairKey(uint64(to), uint64(ref)), []byte{}); err != nil {
+			return 0, err
+		}
+		moved++
+	}
+	return moved, a.removeEmptyCases(slices.Sorted(maps.Keys(left)))
+}
+
+// removeEmptyCases removes, journaled, each of ids that no segment
+// belongs to any more.
+func (a *action) removeEmptyCases(ids []CaseID) error {
+	cases := a.tx.Bucket(bktCases)
+	for _, id := range ids {
+		key := u64(uint64(id))
+		if a.caseSegments(id) > 0 || cases.Get(key) == nil {
+			continue
+		}
+		r, err := decodeCase(cases.Get(key))
+		if err != nil {
+			return fmt.Errorf("case %d: %w", id, err)
+		}
+		if err := a.putRecord(bktCaseName, []byte(r.name), nil); err != nil {
+			return err
+		}
+		if err := a.putRecord(bktCases, key, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Cases lists the project's cases with their attributes.
@@ -178,7 +466,7 @@ func (s *Store) Cases() ([]Case, error) {
 			if err != nil {
 				return fmt.Errorf("case %d: %w", getU64(k), err)
 			}
-			out = append(out, Case{ID: CaseID(getU64(k)), Name: r.name, Attributes: in.attrs(r.attrs)})
+			out = append(out, Case{ID: CaseID(getU64(k)), Name: CaseDisplay(r.name), Attributes: in.attrs(r.attrs)})
 			return nil
 		})
 	})

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
+
+	"qcode/corpus"
 )
 
 // CheckReport says what CheckFile verified and what it found wrong.
@@ -314,6 +316,19 @@ func (c *recordCheck) checkSources() {
 			return nil
 		}
 		c.sources[SourceID(getU64(k))] = r.Hash
+		src := r.source(SourceID(getU64(k)))
+		prompts := 0
+		if err := src.decodeContext(); err != nil {
+			c.add("sources", "source %d: its context (the transcript's prompts) does not read", getU64(k))
+		}
+		for _, it := range src.Context {
+			if it.Kind == corpus.ContextPrompt {
+				prompts++
+			}
+		}
+		if prompts != r.Prompts {
+			c.add("sources", "source %d counts %d prompts, its context holds %d", getU64(k), r.Prompts, prompts)
+		}
 		if r.Hash != "" {
 			if got := hashes.Get([]byte(r.Hash)); !bytes.Equal(got, k) {
 				c.add("sourcehash", "source %d (hash %s): expected %x, found %x", getU64(k), r.Hash, k, got)

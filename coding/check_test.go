@@ -2,6 +2,7 @@ package coding
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -50,6 +51,26 @@ func TestCheckNamesWhatIsWrong(t *testing.T) {
 		{"strix", "no such string", func(tx *bolt.Tx) error { return tx.Bucket(bktStrIx).Put([]byte("stray"), u64(4242)) }},
 		{"codername", "expected", func(tx *bolt.Tx) error { return tx.Bucket(bktCoderName).Delete([]byte("alice")) }},
 		{"sourcehash", "no source with that hash", func(tx *bolt.Tx) error { return tx.Bucket(bktSourceHash).Put([]byte("feed"), u64(9)) }},
+		{"sources", "counts 3 prompts, its context holds 0", func(tx *bolt.Tx) error {
+			k := first(tx, bktSources)
+			var r sourceRecord
+			if err := json.Unmarshal(tx.Bucket(bktSources).Get(k), &r); err != nil {
+				return err
+			}
+			r.Prompts = 3
+			v, _ := json.Marshal(r)
+			return tx.Bucket(bktSources).Put(k, v)
+		}},
+		{"sources", "context (the transcript's prompts) does not read", func(tx *bolt.Tx) error {
+			k := first(tx, bktSources)
+			var r sourceRecord
+			if err := json.Unmarshal(tx.Bucket(bktSources).Get(k), &r); err != nil {
+				return err
+			}
+			r.Context = json.RawMessage(`{"k":1}`)
+			v, _ := json.Marshal(r)
+			return tx.Bucket(bktSources).Put(k, v)
+		}},
 		{"segments", "does not read", func(tx *bolt.Tx) error { return tx.Bucket(bktSegments).Put(first(tx, bktSegments), []byte{9}) }},
 		{"codings", "is not in the codebook", func(tx *bolt.Tx) error {
 			k := parseCodingKey(first(tx, bktCodings))

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"qcode/corpus"
 )
 
 // The journal is an append-only log of user actions. Each entry lists the
@@ -535,6 +537,20 @@ func (a *action) revert(o *op, undo bool) error {
 			if id := b.Get(o.rkey); id != nil && a.caseSegments(CaseID(getU64(id))) > 0 {
 				return nil // the case stays, and so does its name
 			}
+		case bytes.Equal(o.bucket, bktCaseName):
+			if id := b.Get(o.rkey); id != nil && !bytes.Equal(id, v) {
+				return errorf(ErrConflict, "a case named %q was added since; undo that first", corpus.Excerpt(CaseDisplay(string(o.rkey))))
+			}
+		case bytes.Equal(o.bucket, bktSegments), bytes.Equal(o.bucket, bktByCase):
+			// A segment moved to another case (a cases sheet's join) can
+			// be moved back only while its import is there.
+			ref := o.rkey
+			if len(ref) == 16 {
+				ref = ref[8:]
+			}
+			if a.tx.Bucket(bktSegments).Get(ref) == nil {
+				return errorf(ErrConflict, "a segment was removed by a later action (an undone import); redo that first")
+			}
 		}
 		if !present {
 			return b.Delete(o.rkey)
@@ -658,10 +674,19 @@ func (a *action) checkNames() error {
 }
 
 // checkSnapshot refuses to bring back a source when one of the same name
-// or content was imported since.
+// or content was imported since, or when a case of its segments was
+// removed since (a cases sheet joined its speakers to another case).
 func (a *action) checkSnapshot(snap []rec) error {
 	for _, r := range snap {
 		switch {
+		case bytes.Equal(r.bucket, bktSegments):
+			seg, err := decodeSegment(r.value)
+			if err != nil {
+				return errorf(errCorrupt, "a segment in the journal")
+			}
+			if seg.caseID != 0 && a.tx.Bucket(bktCases).Get(u64(uint64(seg.caseID))) == nil {
+				return errorf(ErrConflict, "a case of the source's segments was joined to another since; undo that first")
+			}
 		case bytes.Equal(r.bucket, bktSourceHash):
 			if a.tx.Bucket(bktSourceHash).Get(r.key) != nil {
 				return errorf(ErrConflict, "the same file was imported again since; undo that import first")

@@ -125,7 +125,8 @@ type units struct{ one, many string }
 
 func unitWords(attr string) units {
 	if attr == "" {
-		return units{"case", "cases"}
+		// A case is a participant (interviewers are none): say so.
+		return units{"participant", "participants"}
 	}
 	return units{attr + " value", attr + " values"}
 }
@@ -213,14 +214,17 @@ func (d *document) summary(info Info, rep Report, methods Report, opts ExportOpt
 	} else {
 		row("Sources", info.Sources)
 	}
-	row("Segments", rep.SegmentsTotal)
+	row("Segments (participants' answers)", rep.SegmentsTotal)
 	row("Segments coded", rep.SegmentsCoded)
 	if opts.Unit != "" {
 		row(mdCell(capital(d.unit.many)), rep.CasesTotal)
 		row(mdCell(capital(d.unit.many))+" coded", rep.CasesCoded)
 	} else {
-		row("Cases (participants)", rep.CasesTotal)
-		row("Cases coded", rep.CasesCoded)
+		row("Participants (cases)", rep.CasesTotal)
+		row("Participants coded", rep.CasesCoded)
+	}
+	if rep.Prompts > 0 {
+		row("Interviewer turns (prompts, not counted)", rep.Prompts)
 	}
 	coders := make([]string, 0, len(info.Coders))
 	total := 0
@@ -255,6 +259,9 @@ func (d *document) summary(info Info, rep Report, methods Report, opts ExportOpt
 		d.printf("By method: %s.\n\n", strings.Join(parts, "; "))
 	}
 	what := "a case is a participant (a segment with no known participant counts as its own case)"
+	if rep.Prompts > 0 {
+		what = "a case is a participant (a segment with no known participant counts as its own case); interviewers and facilitators are not participants, and their turns are prompts, not segments"
+	}
 	if opts.Unit != "" {
 		what = fmt.Sprintf("counts are of distinct values of %s; segments without one are counted as segments only", mdCell(opts.Unit))
 		if rep.WithoutUnit > 0 {

@@ -585,7 +585,13 @@ func readSourceSegments(tx *bolt.Tx, id SourceID) ([]storedSegment, error) {
 // the merge.
 func (a *action) copySource(otx *bolt.Tx, src Source, segs []storedSegment) ([]SegRef, error) {
 	in := newInterner(otx, nil)
-	cs := &corpus.Source{Name: src.Name, File: src.File, Format: src.Format, Hash: src.Hash, Attributes: src.Attributes}
+	if err := src.decodeContext(); err != nil {
+		return nil, err
+	}
+	// Case names are copied as stored (a speaker's is already scoped to
+	// its source), so ScopedCases stays false.
+	cs := &corpus.Source{Name: src.Name, File: src.File, Format: src.Format, Hash: src.Hash, Attributes: src.Attributes,
+		Context: src.Context}
 	caseNames := map[CaseID]string{}
 	knownHere := a.tx.Bucket(bktCaseName)
 	ocases := otx.Bucket(bktCases)
@@ -613,6 +619,6 @@ func (a *action) copySource(otx *bolt.Tx, src Source, segs []storedSegment) ([]S
 	if len(cs.Segments) == 0 {
 		return nil, nil
 	}
-	refs, _, err := a.addSource(cs, ImportOptions{})
+	refs, _, err := a.addSource(cs, ImportOptions{}, oldSpeakers{})
 	return refs, err
 }

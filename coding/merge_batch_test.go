@@ -34,7 +34,7 @@ func randomCopies(t *testing.T, rng *rand.Rand, n int) (string, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ImportSource("lead", newSrc("base", 12, "base"), ImportOptions{}); err != nil {
+	if _, err := s.ImportSource("lead", newSrc("base", 12, "base", true), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	codeRows(t, rng, s, "lead", "base", 10)
@@ -50,7 +50,7 @@ func randomCopies(t *testing.T, rng *rand.Rand, n int) (string, []string) {
 			t.Fatal(err)
 		}
 		if rng.IntN(2) == 0 {
-			if _, err := c.ImportSource("lead", newSrc("extra", 4, "extra"), ImportOptions{}); err != nil {
+			if _, err := c.ImportSource("lead", newSrc("extra", 4, "extra", true), ImportOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			codeRows(t, rng, c, "alice", "extra", 4)

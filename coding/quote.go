@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"qcode/corpus"
 )
 
 // QuoteQuery selects quotes for a quote bank. The zero value lists every
@@ -275,13 +277,28 @@ func (s *Store) piiScanner() (*PIIScanner, error) {
 	return NewPIIScanner(names), err
 }
 
-// caseNames lists the names of the project's cases (respondents, speakers).
+// caseNames lists the names of the project's cases (respondents, speakers
+// by their labels) and the labels of interviewers, which a quote may name
+// ("as Sarah asked"); the scanner keeps those that look like a person's.
 func caseNames(tx *bolt.Tx) []string {
 	var out []string
 	_ = tx.Bucket(bktCaseName).ForEach(func(k, _ []byte) error {
-		out = append(out, string(k))
+		out = append(out, caseLabel(string(k)))
 		return nil
 	})
+	srcs, _ := readSources(tx)
+	for _, src := range srcs {
+		if src.Prompts == 0 || src.decodeContext() != nil {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, c := range src.Context {
+			if c.Kind == corpus.ContextPrompt && !seen[c.Speaker] {
+				seen[c.Speaker] = true
+				out = append(out, c.Speaker)
+			}
+		}
+	}
 	return out
 }
 
@@ -305,7 +322,7 @@ func (m *quoteMaker) make(code CodeID, ref SegRef, span Span, starred bool, keys
 		q.Segment = segID
 		if rec.caseID != 0 {
 			cr, _ := decodeCase(m.tx.Bucket(bktCases).Get(u64(uint64(rec.caseID))))
-			q.Case = cr.name
+			q.Case = CaseDisplay(cr.name)
 		}
 	}
 	q.Text = m.check(q.Text, segID, c.Path, "quote")

@@ -217,12 +217,17 @@ func (w *randWorld) codingsOf(seg SegRef, coder string) []Coding {
 	return cs
 }
 
-func newSrc(name string, n int, hash string) *corpus.Source {
-	src := &corpus.Source{Name: name, File: name + ".csv", Format: "csv", Hash: hash}
+// newSrc is a source of n segments spoken by P0, P1 and P2: names across
+// sources (a survey's respondents, shared speakers) or, scoped, within it
+// (a transcript's speakers).
+func newSrc(name string, n int, hash string, scoped bool) *corpus.Source {
+	src := &corpus.Source{Name: name, File: name + ".csv", Format: "csv", Hash: hash, ScopedCases: scoped}
 	for i := 0; i < n; i++ {
+		label := fmt.Sprintf("P%d", i%3)
 		src.Segments = append(src.Segments, corpus.Segment{
-			ID: fmt.Sprintf("%s-%d", name, i+1), Case: fmt.Sprintf("P%d", i%3),
-			Text: fmt.Sprintf("answer %d of %s with some words here", i, name),
+			ID: fmt.Sprintf("%s-%d", name, i+1), Case: label,
+			Text:       fmt.Sprintf("answer %d of %s with some words here", i, name),
+			Attributes: []corpus.Attribute{{Name: "speaker", Value: label}},
 		})
 	}
 	return src
@@ -242,9 +247,9 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	var res ActionResult
 	var err error
 	var what string
-	n := 16
+	n := 17
 	if withUndo {
-		n = 20
+		n = 21
 	}
 	switch k := rng.IntN(n); {
 	case k < 3 && seg != 0:
@@ -363,8 +368,8 @@ func (w *randWorld) step(withUndo bool, actor string) {
 		} else {
 			w.nsrc++
 		}
-		src := newSrc(name, 2+rng.IntN(3), fmt.Sprintf("h%d", rng.Int()))
-		what = fmt.Sprintf("%s import %s replace=%v n=%d", actor, name, replace, len(src.Segments))
+		src := newSrc(name, 2+rng.IntN(3), fmt.Sprintf("h%d", rng.Int()), rng.IntN(2) == 0)
+		what = fmt.Sprintf("%s import %s replace=%v n=%d scoped=%v", actor, name, replace, len(src.Segments), src.ScopedCases)
 		var r ImportResult
 		r, err = w.s.ImportSource(actor, src, ImportOptions{Replace: replace})
 		res = r.ActionResult
@@ -387,7 +392,22 @@ func (w *randWorld) step(withUndo bool, actor string) {
 		name := "R" + strconv.Itoa(rng.IntN(3))
 		what = fmt.Sprintf("%s rename %s to %s", actor, a.Path, name)
 		res, err = w.s.RenameCode(actor, a.Path, name)
-	case k < 18:
+	case k < 17:
+		// a cases sheet: a source's speaker joins a case, or gets attributes
+		srcName := "base"
+		if w.nsrc > 0 && rng.IntN(3) != 0 {
+			srcName = fmt.Sprintf("src%d", rng.IntN(w.nsrc))
+		}
+		row := corpus.Case{Source: srcName, Speaker: fmt.Sprintf("P%d", rng.IntN(3)),
+			Name: []string{"", "J0", "J1", "P0", "base:P1"}[rng.IntN(5)]}
+		if rng.IntN(2) == 0 {
+			row.Attributes = []Attribute{{Name: "role", Value: []string{"a", "b"}[rng.IntN(2)]}}
+		}
+		what = fmt.Sprintf("%s cases %s:%s → %q %v", actor, row.Source, row.Speaker, row.Name, row.Attributes)
+		var r CasesResult
+		r, err = w.s.ImportCases(actor, []corpus.Case{row})
+		res = r.ActionResult
+	case k < 19:
 		what = actor + " undo"
 		res, err = w.s.Undo(actor)
 		if err == nil {
@@ -399,7 +419,7 @@ func (w *randWorld) step(withUndo bool, actor string) {
 				}
 			}
 		}
-	case k < 20:
+	case k < 21:
 		what = actor + " redo"
 		res, err = w.s.Redo(actor)
 		if err == nil {
@@ -440,7 +460,7 @@ func newWorld(t *testing.T, seed uint64) *randWorld {
 		t.Fatal(err)
 	}
 	checkWhenDone(t, s, path)
-	if _, err := s.ImportSource("qcode-demo", newSrc("base", 4, "base"), ImportOptions{}); err != nil {
+	if _, err := s.ImportSource("qcode-demo", newSrc("base", 4, "base", false), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return &randWorld{t: t, s: s, rng: rand.New(rand.NewPCG(seed, seed)), coders: []string{"alice", "bob", "carol"}}

@@ -56,6 +56,9 @@ type Report struct {
 	// WithoutUnit counts segments in scope that lack the --unit attribute:
 	// they count as segments but not as units.
 	WithoutUnit int `json:"segments_without_unit,omitempty"`
+	// Prompts counts the interviewer's turns in scope: context for the
+	// answers, neither segments nor cases, so counted in no total.
+	Prompts int `json:"prompts,omitempty"`
 
 	// Consensus says, when the report counts consensus, whose work it
 	// compares and how many disagreements in scope are not yet settled.
@@ -146,6 +149,9 @@ func (s *Store) report(q ReportQuery) (Report, error) {
 			return err
 		}
 		out.SegmentsTotal, out.CasesTotal, out.WithoutUnit = sc.segments, sc.units, sc.withoutUnit
+		if out.Prompts, err = countPrompts(tx, q.Source); err != nil {
+			return err
+		}
 		for i, v := range sc.colNames {
 			out.Columns = append(out.Columns, ReportColumn{Value: v, Segments: sc.colSegments[i], Cases: sc.colUnits[i]})
 		}
@@ -193,6 +199,19 @@ func (s *Store) report(q ReportQuery) (Report, error) {
 		return Report{}, err
 	}
 	return out, nil
+}
+
+// countPrompts counts the interviewer turns of one source (by name) or of
+// every source.
+func countPrompts(tx *bolt.Tx, source string) (int, error) {
+	srcs, err := readSources(tx)
+	n := 0
+	for _, src := range srcs {
+		if source == "" || src.Name == source {
+			n += src.Prompts
+		}
+	}
+	return n, err
 }
 
 // allowedCoders turns coder names into a lookup table by CoderID; nil

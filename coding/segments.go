@@ -312,21 +312,24 @@ func (l *attrLookup) sourceAttrs(id SourceID) []strPair {
 	if p, ok := l.sources[id]; ok {
 		return p
 	}
-	var pairs []strPair
+	// Every source at once: a project has few, and reading them one by
+	// one would decode every record once per source.
 	srcs, _ := readSources(l.tx)
 	for _, src := range srcs {
-		if src.ID == id {
-			for _, a := range src.Attributes {
-				n, err1 := l.in.id(a.Name)
-				v, err2 := l.in.id(a.Value)
-				if err1 == nil && err2 == nil {
-					pairs = append(pairs, strPair{n, v})
-				}
+		var pairs []strPair
+		for _, a := range src.Attributes {
+			n, err1 := l.in.id(a.Name)
+			v, err2 := l.in.id(a.Value)
+			if err1 == nil && err2 == nil {
+				pairs = append(pairs, strPair{n, v})
 			}
 		}
+		l.sources[src.ID] = pairs
 	}
-	l.sources[id] = pairs
-	return pairs
+	if _, ok := l.sources[id]; !ok {
+		l.sources[id] = nil
+	}
+	return l.sources[id]
 }
 
 // value returns the interned value of attribute name on a segment.
@@ -423,7 +426,7 @@ func (s *Store) load(tx *bolt.Tx, refs []SegRef, coders []CoderID) ([]Segment, e
 			cn, ok := caseNames[rec.caseID]
 			if !ok {
 				cr, _ := decodeCase(tx.Bucket(bktCases).Get(u64(uint64(rec.caseID))))
-				cn = cr.name
+				cn = CaseDisplay(cr.name)
 				caseNames[rec.caseID] = cn
 			}
 			seg.Case = cn

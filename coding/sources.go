@@ -3,6 +3,7 @@ package coding
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -26,6 +27,10 @@ type CaseID uint64
 // Attribute is a named value on a source, case or segment.
 type Attribute = corpus.Attribute
 
+// ContextItem is a piece of a transcript that is not a segment: a
+// preamble line, a title or heading, an interviewer's turn (a prompt).
+type ContextItem = corpus.ContextItem
+
 // Source is an imported file or sheet.
 type Source struct {
 	ID         SourceID
@@ -36,6 +41,14 @@ type Source struct {
 	Attributes []Attribute
 	Segments   int
 	Imported   time.Time
+	// Context is the transcript around the segments (Sources fills it):
+	// with the segments, in the order of their numbers, it gives back the
+	// whole transcript, prompts included.
+	Context []ContextItem
+	// Prompts counts the interviewer turns among the context.
+	Prompts int
+
+	rawContext json.RawMessage
 }
 
 type sourceRecord struct {
@@ -45,24 +58,74 @@ type sourceRecord struct {
 	Hash     string      `json:"hash"`
 	Attrs    [][2]string `json:"attrs,omitempty"`
 	Segments int         `json:"segments"`
+	Prompts  int         `json:"prompts,omitempty"`
 	Imported time.Time   `json:"imported"`
+	// Context is a []contextRecord, decoded only when asked for: listings
+	// read every source record, and a transcript's prompts are most of it.
+	Context json.RawMessage `json:"context,omitempty"`
+}
+
+// contextRecord is a ContextItem as the source record keeps it.
+type contextRecord struct {
+	Kind    string `json:"k"`
+	N       int    `json:"n,omitempty"`
+	Speaker string `json:"s,omitempty"`
+	Text    string `json:"t"`
+}
+
+func encodeContext(items []ContextItem) json.RawMessage {
+	if len(items) == 0 {
+		return nil
+	}
+	recs := make([]contextRecord, len(items))
+	for i, c := range items {
+		recs[i] = contextRecord{Kind: string(c.Kind), N: c.N, Speaker: c.Speaker, Text: c.Text}
+	}
+	v, _ := json.Marshal(recs)
+	return v
+}
+
+// decodeContext reads a source's context out of its record.
+func (src *Source) decodeContext() error {
+	if len(src.rawContext) == 0 {
+		src.Context = nil
+		return nil
+	}
+	var recs []contextRecord
+	if err := json.Unmarshal(src.rawContext, &recs); err != nil {
+		return errorf(errCorrupt, "source %d: context", src.ID)
+	}
+	src.Context = make([]ContextItem, len(recs))
+	for i, r := range recs {
+		src.Context[i] = ContextItem{Kind: corpus.ContextKind(r.Kind), N: r.N, Speaker: r.Speaker, Text: r.Text}
+	}
+	return nil
 }
 
 func (r sourceRecord) source(id SourceID) Source {
-	s := Source{ID: id, Name: r.Name, File: r.File, Format: r.Format, Hash: r.Hash, Segments: r.Segments, Imported: r.Imported}
+	s := Source{ID: id, Name: r.Name, File: r.File, Format: r.Format, Hash: r.Hash, Segments: r.Segments,
+		Prompts: r.Prompts, Imported: r.Imported, rawContext: r.Context}
 	for _, a := range r.Attrs {
 		s.Attributes = append(s.Attributes, Attribute{Name: a[0], Value: a[1]})
 	}
 	return s
 }
 
-// Sources lists the project's sources in import order.
+// Sources lists the project's sources in import order, each with its
+// context.
 func (s *Store) Sources() ([]Source, error) {
 	var out []Source
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		out, err = readSources(tx)
-		return err
+		if out, err = readSources(tx); err != nil {
+			return err
+		}
+		for i := range out {
+			if err := out[i].decodeContext(); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return out, err
 }
@@ -113,7 +176,9 @@ type ImportResult struct {
 	ActionResult
 	Source   string // the source's name
 	Segments int
+	Cases    int // distinct cases (participants) the segments belong to
 	NewCases int
+	Prompts  int  // interviewer turns: context, not segments
 	Replaced bool // an earlier import of the source was replaced
 	Kept     int  // codings carried over from the replaced import
 	Dropped  int  // codings whose segment or passage is gone
@@ -144,17 +209,22 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 			return err
 		}
 		var carried map[string][]carriedCoding
+		var speakers oldSpeakers
+		var oldCases []CaseID
 		if old != nil {
 			out.Replaced = true
-			if carried, err = a.dropSource(old.ID); err != nil {
+			if speakers, err = a.speakersOf(*old); err != nil {
+				return err
+			}
+			if carried, oldCases, err = a.dropSource(old.ID); err != nil {
 				return err
 			}
 		}
-		refs, newCases, err := a.addSource(src, opts)
+		refs, added, err := a.addSource(src, opts, speakers)
 		if err != nil {
 			return err
 		}
-		out.NewCases = newCases
+		out.NewCases, out.Cases, out.Prompts = added.created, added.cases, added.prompts
 		var keep []codingChange
 		for i, seg := range src.Segments {
 			for _, c := range carried[seg.ID] {
@@ -172,7 +242,12 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 		for _, cs := range carried {
 			out.Dropped += len(cs)
 		}
-		return a.setCodings(keep)
+		if err := a.setCodings(keep); err != nil {
+			return err
+		}
+		// Cases only the replaced import spoke of go: an older import's
+		// interviewer, a speaker now named within the source.
+		return a.removeEmptyCases(oldCases)
 	})
 	out.ActionResult = res
 	if err == nil && out.Replaced {
@@ -229,8 +304,9 @@ func (c carriedCoding) fits(text string) bool {
 
 // dropSource removes a source for a replace: its codings (journaled one by
 // one) and then its records (journaled as a snapshot).
-func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, error) {
+func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, []CaseID, error) {
 	carried := map[string][]carriedCoding{}
+	var cases []CaseID
 	segs := a.tx.Bucket(bktSegments)
 	texts := a.tx.Bucket(bktTexts)
 	c := a.tx.Bucket(bktBySource).Cursor()
@@ -243,7 +319,10 @@ func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, error) {
 	for _, ref := range refs {
 		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if rec.caseID != 0 && !slices.Contains(cases, rec.caseID) {
+			cases = append(cases, rec.caseID)
 		}
 		text := string(texts.Get(u64(uint64(ref))))
 		for _, k := range segCodings(a.tx, ref) {
@@ -252,51 +331,128 @@ func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, error) {
 		}
 	}
 	if err := a.setCodings(drop); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	snap, err := a.removeSource(id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	a.ops = append(a.ops, op{kind: opSourceDel, rawOp: &rawOp{source: id, snapshot: snap}})
-	return carried, nil
+	return carried, cases, nil
+}
+
+// oldSpeakers is what a replaced transcript's speakers were, by label.
+type oldSpeakers struct {
+	// joined: speakers a cases sheet joined to a case of another name, so
+	// that the new import's speakers stay joined.
+	joined map[string]CaseID
+	// plain: speakers whose case is named as the label (a shared speaker,
+	// a file imported before labels were scoped): a new scoped case takes
+	// their attributes.
+	plain map[string]CaseID
+}
+
+// speakersOf reads the speakers of a source about to be replaced. A
+// speaker whose case is its scoped name is neither joined nor plain.
+func (a *action) speakersOf(old Source) (oldSpeakers, error) {
+	out := oldSpeakers{joined: map[string]CaseID{}, plain: map[string]CaseID{}}
+	in := newInterner(a.tx, nil)
+	speaker, err := in.lookup("speaker")
+	if err != nil {
+		return out, nil
+	}
+	segs, cases := a.tx.Bucket(bktSegments), a.tx.Bucket(bktCases)
+	prefix := u64(uint64(old.ID))
+	c := a.tx.Bucket(bktBySource).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		rec, err := decodeSegment(segs.Get(k[8:]))
+		if err != nil {
+			return out, err
+		}
+		if rec.caseID == 0 {
+			continue
+		}
+		for _, p := range rec.attrs {
+			if p.name != speaker {
+				continue
+			}
+			label := in.str(p.value)
+			if _, ok := out.joined[label]; ok {
+				continue
+			}
+			if _, ok := out.plain[label]; ok {
+				continue
+			}
+			cr, err := decodeCase(cases.Get(u64(uint64(rec.caseID))))
+			if err != nil {
+				return out, fmt.Errorf("case %d: %w", rec.caseID, err)
+			}
+			switch cr.name {
+			case label:
+				out.plain[label] = rec.caseID
+			case scopedCase(old.Name, label):
+			default:
+				out.joined[label] = rec.caseID
+			}
+		}
+	}
+	return out, nil
+}
+
+// added says what addSource wrote.
+type added struct {
+	created, cases, prompts int
 }
 
 // addSource writes a source, its cases and segments, and journals them.
-func (a *action) addSource(src *corpus.Source, opts ImportOptions) ([]SegRef, int, error) {
+// old says what the speakers were before a replace.
+func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeakers) ([]SegRef, added, error) {
 	tx := a.tx
 	sources := tx.Bucket(bktSources)
 	seq, err := sources.NextSequence()
 	if err != nil {
-		return nil, 0, err
+		return nil, added{}, err
 	}
 	id := SourceID(seq)
 	rec := sourceRecord{Name: src.Name, File: src.File, Format: src.Format, Hash: src.Hash,
-		Segments: len(src.Segments), Imported: time.Now().UTC().Truncate(time.Second)}
+		Segments: len(src.Segments), Imported: time.Now().UTC().Truncate(time.Second),
+		Context: encodeContext(src.Context)}
+	for _, c := range src.Context {
+		if c.Kind == corpus.ContextPrompt {
+			rec.Prompts++
+		}
+	}
 	in := newInterner(tx, a)
 	for _, attr := range mergeAttrs(src.Attributes, opts.Attributes) {
 		rec.Attrs = append(rec.Attrs, [2]string{attr.Name, attr.Value})
 		// Interned so that filters and reports compare numbers.
 		if _, err := in.pairs([]Attribute{attr}); err != nil {
-			return nil, 0, err
+			return nil, added{}, err
 		}
 	}
 	v, _ := json.Marshal(rec)
 	if err := sources.Put(u64(seq), v); err != nil {
-		return nil, 0, err
+		return nil, added{}, err
 	}
 	if src.Hash != "" {
 		if err := tx.Bucket(bktSourceHash).Put([]byte(src.Hash), u64(seq)); err != nil {
-			return nil, 0, err
+			return nil, added{}, err
 		}
 	}
 
 	cases := newCaseResolver(a, in)
+	caseKey := func(label string) string {
+		if src.ScopedCases {
+			return scopedCase(src.Name, label)
+		}
+		return label
+	}
 	for _, c := range src.Cases {
-		if _, err := cases.resolve(c.Name, c.Attributes); err != nil {
-			return nil, 0, err
+		if _, err := cases.resolve(caseKey(c.Name), c.Attributes); err != nil {
+			return nil, added{}, err
 		}
 	}
+	seen := map[CaseID]bool{}
 	segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
 	segs.FillPercent, texts.FillPercent = 0.95, 0.95
 	bySource := tx.Bucket(bktBySource)
@@ -304,34 +460,43 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions) ([]SegRef, in
 	refs := make([]SegRef, len(src.Segments))
 	for i, seg := range src.Segments {
 		if !utf8.ValidString(seg.Text) {
-			return nil, 0, errorf(ErrInvalidInput, "%s: segment %s: text is not valid UTF-8", src.File, corpus.Excerpt(seg.ID))
+			return nil, added{}, errorf(ErrInvalidInput, "%s: segment %s: text is not valid UTF-8", src.File, corpus.Excerpt(seg.ID))
 		}
 		n, err := segs.NextSequence()
 		if err != nil {
-			return nil, 0, err
+			return nil, added{}, err
 		}
 		ref := SegRef(n)
 		refs[i] = ref
 		var caseID CaseID
-		if seg.Case != "" {
-			if caseID, err = cases.resolve(seg.Case, nil); err != nil {
-				return nil, 0, err
+		if id, ok := old.joined[seg.Case]; ok && seg.Case != "" && tx.Bucket(bktCases).Get(u64(uint64(id))) != nil {
+			caseID = id
+		} else if seg.Case != "" {
+			created := cases.created
+			if caseID, err = cases.resolve(caseKey(seg.Case), nil); err != nil {
+				return nil, added{}, err
+			}
+			if from, ok := old.plain[seg.Case]; ok && cases.created > created && from != caseID {
+				if err := cases.copyAttrs(from, caseID); err != nil {
+					return nil, added{}, err
+				}
 			}
 		}
+		seen[caseID] = true
 		r := segmentRecord{source: id, caseID: caseID, ordinal: i + 1, id: seg.ID}
 		if r.attrs, err = in.pairs(seg.Attributes); err != nil {
-			return nil, 0, err
+			return nil, added{}, err
 		}
 		key := u64(n)
 		if err := segs.Put(key, r.encode()); err != nil {
-			return nil, 0, err
+			return nil, added{}, err
 		}
 		if err := texts.Put(key, []byte(seg.Text)); err != nil {
-			return nil, 0, err
+			return nil, added{}, err
 		}
 		a.later(bktSegName, segNameKey(seg.ID, ref), []byte{})
 		if err := bySource.Put(pairKey(uint64(id), n), nil); err != nil {
-			return nil, 0, err
+			return nil, added{}, err
 		}
 		if caseID != 0 {
 			a.later(bktByCase, pairKey(uint64(caseID), n), []byte{})
@@ -344,7 +509,8 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions) ([]SegRef, in
 		opts.Progress(len(src.Segments), len(src.Segments))
 	}
 	a.ops = append(a.ops, op{kind: opSourceAdd, rawOp: &rawOp{source: id}})
-	return refs, cases.created, a.flushLater()
+	delete(seen, 0)
+	return refs, added{created: cases.created, cases: len(seen), prompts: rec.Prompts}, a.flushLater()
 }
 
 // mergeAttrs returns base with extra's values set (extra wins on a name).
@@ -536,6 +702,19 @@ func (in *interner) id(s string) (uint64, error) {
 	in.pending.later(bktStrIx, []byte(s), u64(id))
 	in.cache[s] = id
 	return id, nil
+}
+
+// lookup finds a string's id without interning it.
+func (in *interner) lookup(s string) (uint64, error) {
+	if id, ok := in.cache[s]; ok {
+		return id, nil
+	}
+	if v := in.tx.Bucket(bktStrIx).Get([]byte(s)); v != nil {
+		id := getU64(v)
+		in.cache[s] = id
+		return id, nil
+	}
+	return 0, ErrNotFound
 }
 
 func (in *interner) str(id uint64) string {

@@ -89,15 +89,15 @@ func TestUndoRefusesADuplicatePath(t *testing.T) {
 
 func TestUndoImportKeepsASharedCaseName(t *testing.T) {
 	s, _ := newProject(t)
-	s.ImportSource("alice", newSrc("a", 2, "ha"), ImportOptions{})
-	s.ImportSource("bob", newSrc("b", 2, "hb"), ImportOptions{})
+	s.ImportSource("alice", newSrc("a", 2, "ha", false), ImportOptions{})
+	s.ImportSource("bob", newSrc("b", 2, "hb", false), ImportOptions{})
 	if _, err := s.Undo("alice"); err != nil {
 		t.Fatal(err)
 	}
 	if err := checkInvariants(s); err != nil {
 		t.Fatal(err)
 	}
-	s.ImportSource("carol", newSrc("c", 2, "hc"), ImportOptions{})
+	s.ImportSource("carol", newSrc("c", 2, "hc", false), ImportOptions{})
 	cases, _ := s.Cases()
 	if len(cases) != 2 { // P0 and P1, shared by b and c
 		t.Errorf("cases %+v: a shared case was duplicated", cases)

@@ -3,6 +3,7 @@ package corpus
 import (
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -29,6 +30,44 @@ func TestReadCases(t *testing.T) {
 	})
 }
 
+// A cases sheet with source and speaker columns maps transcript speakers
+// to cases: one id over several rows joins them; a row without an id
+// gives the speaker's own case attributes.
+func TestReadSpeakerCases(t *testing.T) {
+	sheet := "Source,Speaker,case,role\n" +
+		"interview-lead-03,LL03,Learning lead 3,Learning lead\n" +
+		"interview-lead-03-followup,LL03,Learning lead 3,\n" +
+		"fg2,P1,,Social worker\n" +
+		",,S01,Survey respondent\n"
+	cases, err := ParseCases("speakers.csv", []byte(sheet), Options{IDCol: "case"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cases {
+		got = append(got, c.Source+"/"+c.Speaker+" → "+c.Name+" "+attrs(c.Attributes))
+	}
+	sameLines(t, "cases", got, []string{
+		"interview-lead-03/LL03 → Learning lead 3 {role=Learning lead}",
+		"interview-lead-03-followup/LL03 → Learning lead 3 {}",
+		"fg2/P1 →  {role=Social worker}",
+		"/ → S01 {role=Survey respondent}",
+	})
+	// Without an id column, and with the columns named by flags.
+	cases, err = ParseCases("speakers.csv", []byte("file,label,role\nfg3,P2,Manager\n"), Options{SourceCol: "file", SpeakerCol: "label"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) != 1 || cases[0].Source != "fg3" || cases[0].Speaker != "P2" || cases[0].Name != "" || attrs(cases[0].Attributes) != "{role=Manager}" {
+		t.Errorf("cases %+v", cases)
+	}
+	// A sheet with only one of the two columns is an ordinary cases sheet.
+	cases, err = ParseCases("c.csv", []byte("case,source,role\nP1,referral,Manager\n"), Options{IDCol: "case"})
+	if err != nil || len(cases) != 1 || cases[0].Source != "" || attrs(cases[0].Attributes) != "{source=referral; role=Manager}" {
+		t.Errorf("cases %+v, %v", cases, err)
+	}
+}
+
 func TestCasesErrors(t *testing.T) {
 	tests := []struct{ name, data, id, want string }{
 		{"c.csv", "name,role\nA,x\nA,y\n", "name", `c.csv: line 3: duplicate id "A" (also on line 2)`},
@@ -44,7 +83,18 @@ func TestCasesErrors(t *testing.T) {
 		_, err := ParseCases(tt.name, []byte(tt.data), Options{IDCol: tt.id})
 		wantError(t, err, tt.want)
 	}
-	_, err := ReadCases(filepath.Join("testdata", "answers.xlsx"), Options{IDCol: "id", Sheet: "Cases"})
+	speakers := []struct{ data, want string }{
+		{"source,speaker,case\nfg2,P1,A\nfg2,P1,B\n", `s.csv: line 3: speaker "P1" of source "fg2" appears twice (also on line 2)`},
+		{"source,speaker,case\nfg2,,A\n", `s.csv: line 2: give both the source and the speaker (columns "source" and "speaker")`},
+		{"source,speaker,role\n,,x\n", `s.csv: line 2: no source and speaker, and no --id-col to name the case`},
+	}
+	for _, tt := range speakers {
+		_, err := ParseCases("s.csv", []byte(tt.data), Options{IDCol: map[bool]string{true: "case"}[strings.Contains(tt.data, "case")]})
+		wantError(t, err, tt.want)
+	}
+	_, err := ParseCases("s.csv", []byte("source,speaker\n"), Options{SourceCol: "source"})
+	wantError(t, err, "s.csv: give both --source-col and --speaker-col")
+	_, err = ReadCases(filepath.Join("testdata", "answers.xlsx"), Options{IDCol: "id", Sheet: "Cases"})
 	wantError(t, err, `answers.xlsx: sheet "Cases": no such sheet (sheets: Answers, Wide)`)
 	_, err = ParseCases("c.txt", nil, Options{IDCol: "id"})
 	if !errors.Is(err, ErrUnsupported) {

@@ -26,12 +26,18 @@ func stripControls(src *Source) {
 		}
 	}
 	src.Segments = kept
+	for i := range src.Context {
+		c := &src.Context[i]
+		c.Speaker, c.Text = printable.Strip(c.Speaker), printable.Strip(c.Text)
+	}
 	stripCases(src.Cases)
 }
 
 func stripCases(cases []Case) {
 	for i := range cases {
 		cases[i].Name = printable.Strip(cases[i].Name)
+		cases[i].Source = printable.Strip(cases[i].Source)
+		cases[i].Speaker = printable.Strip(cases[i].Speaker)
 		cases[i].Attributes = stripAttributes(cases[i].Attributes)
 	}
 }

@@ -78,10 +78,11 @@ func TestImportStripsControls(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkNoControls(t, src)
-	if got := describeAll(src.Segments); len(got) == 0 || got[0] != `notes#1 [Jane] "Confidence in court." {question=Benefits; speaker=Jane}` {
+	if got := describeAll(src.Segments); len(got) == 0 || got[0] != `notes#1 [Jane] "Confidence in court." {speaker=Jane}` {
 		t.Errorf("notes: %q", got)
 	}
-	if got := attrs(src.Attributes); got != "{method=interview}" {
+	// A lone "# " heading on top is the title.
+	if got := attrs(src.Attributes); got != "{method=interview; title=Benefits}" {
 		t.Errorf("front matter: %s", got)
 	}
 

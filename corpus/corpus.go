@@ -44,6 +44,10 @@ type Segment struct {
 type Case struct {
 	Name       string
 	Attributes []Attribute
+	// Source and Speaker, from a cases sheet that maps speakers, name a
+	// speaker label of one source: that speaker is the case Name (or, with
+	// Name empty, keeps the case it has).
+	Source, Speaker string
 }
 
 // Source is one imported file or sheet.
@@ -64,6 +68,49 @@ type Source struct {
 	// wide sheet, with their other columns).
 	// Cases named only by Segment.Case need no entry here.
 	Cases []Case
+	// ScopedCases says that Segment.Case holds speaker labels, which name
+	// a participant only within this source: P1 of one focus group is not
+	// P1 of another, so the store keeps them apart. False for sheets (a
+	// survey's respondent ids join its sheets) and for notes read with
+	// Options.SharedSpeakers.
+	ScopedCases bool
+	// Context is what notes hold besides their segments, in file order:
+	// the preamble, headings and interviewer turns. With the segments it
+	// gives back the whole transcript, for a document view or an export.
+	// Empty for sheets.
+	Context []ContextItem
+}
+
+// ContextKind says what a ContextItem is.
+type ContextKind string
+
+// The kinds of context a transcript holds.
+const (
+	// ContextPreamble is a block before anyone speaks ("Focus group: newly
+	// qualified social workers, …"); it has a number of its own.
+	ContextPreamble ContextKind = "preamble"
+	// ContextTitle is a document title written as a heading (a Word Title
+	// or Subtitle, a lone "# " heading on top): the title, not a question.
+	ContextTitle ContextKind = "title"
+	// ContextHeading is a heading or numbered topic-guide question; its
+	// text is the question of the segments under it.
+	ContextHeading ContextKind = "heading"
+	// ContextPrompt is an interviewer's, facilitator's or moderator's
+	// turn: context for the answers after it, not a segment to code; it
+	// has a number of its own.
+	ContextPrompt ContextKind = "prompt"
+)
+
+// ContextItem is one piece of a transcript that is not a segment.
+type ContextItem struct {
+	Kind ContextKind
+	// N places the item among the segments: a prompt's or preamble
+	// block's own number (segment IDs count them: segments, prompts and
+	// preamble blocks number 1, 2, 3… in file order), or for a heading or
+	// title the number of the block that follows it (0 if none does).
+	N       int
+	Speaker string // a prompt's label ("Facilitator", "Interviewer 2")
+	Text    string
 }
 
 // Options say how to read a sheet. The zero value reads notes as they are and
@@ -76,6 +123,18 @@ type Options struct {
 	CaseCol  string   // the column naming the respondent (a wide sheet's rows default to their id)
 	Sheet    string   // XLSX: the sheet to read (default: the first)
 	Limits   Limits   // caps on what the file may hold; zero fields: DefaultLimits
+
+	// Interviewers are speaker labels, beside the usual ones (Interviewer,
+	// Facilitator, Moderator, Researcher, I, Q), whose turns are prompts:
+	// context for the answers, not segments or cases. Matched ignoring case.
+	Interviewers []string
+	// SharedSpeakers makes notes' speaker labels name cases across sources
+	// (a follow-up interview of the same person) instead of within one.
+	SharedSpeakers bool
+
+	// SourceCol and SpeakerCol name a cases sheet's columns that map a
+	// speaker of a source to a case (ReadCases only).
+	SourceCol, SpeakerCol string
 }
 
 // InputError is bad input: it names the file, where in it (a line or row, when

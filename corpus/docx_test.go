@@ -10,21 +10,32 @@ import (
 func TestReadDOCXNotes(t *testing.T) {
 	tests := []struct {
 		name     string
+		title    string
 		segments []string
+		context  []string
 	}{
 		{
 			// Title and heading styles (Heading1, a German style id named
 			// "heading 1"), a numbered question, bold "Name:" turns and a
 			// typed one; a continuation paragraph joins its turn; tracked
 			// deletions are left out, insertions kept; tab and line break.
-			name: "interview.docx",
+			// The Title style and the paragraph before anyone speaks are the
+			// preamble; the interviewer's turns are prompts.
+			name:  "interview.docx",
+			title: "Interview 7: learning lead — Notes typed after the call.",
 			segments: []string{
-				`interview#1 "Notes typed after the call." {question=Interview 7: learning lead}`,
-				`interview#2 [Interviewer] "Why did you apply?" {question=Motivations; speaker=Interviewer}`,
-				`interview#3 [Lead] "To keep up to date.\nAnd for the salary, mostly." {question=Motivations; speaker=Lead}`,
-				`interview#4 [Interviewer] "Plain typed turn." {question=What got in the way?; speaker=Interviewer}`,
-				`interview#5 [Lead] "Time.\tNo backfill.\nNone at all." {question=What got in the way?; speaker=Lead}`,
+				`interview#3 [Lead] "To keep up to date.\nAnd for the salary, mostly." {question=Motivations; prompt=Why did you apply?; speaker=Lead}`,
+				`interview#5 [Lead] "Time.\tNo backfill.\nNone at all." {question=What got in the way?; prompt=Plain typed turn.; speaker=Lead}`,
 				`interview#6 [Lead] "Nothing else." {question=Other; speaker=Lead}`,
+			},
+			context: []string{
+				`title 1 "Interview 7: learning lead"`,
+				`preamble 1 "Notes typed after the call."`,
+				`heading 2 "Motivations"`,
+				`prompt 2 Interviewer "Why did you apply?"`,
+				`heading 4 "What got in the way?"`,
+				`prompt 4 Interviewer "Plain typed turn."`,
+				`heading 6 "Other"`,
 			},
 		},
 		{
@@ -40,6 +51,7 @@ func TestReadDOCXNotes(t *testing.T) {
 				`paragraphs#6 "Beside the box." {question=Who decides?}`,
 				`paragraphs#7 "Visible." {question=Who decides?}`,
 			},
+			context: []string{`heading 2 "Who decides?"`},
 		},
 	}
 	for _, tt := range tests {
@@ -53,6 +65,13 @@ func TestReadDOCXNotes(t *testing.T) {
 				t.Errorf("format %q", src.Format)
 			}
 			sameLines(t, "segments", describeAll(src.Segments), tt.segments)
+			sameLines(t, "context", describeContext(src.Context), tt.context)
+			checkNumbering(t, src, tt.name[:len(tt.name)-5])
+			var title []string
+			if tt.title != "" {
+				title = []string{"title=" + tt.title}
+			}
+			sameLines(t, "source attributes", describeAttrs(src.Attributes), title)
 		})
 	}
 }
@@ -74,8 +93,9 @@ func TestDOCXTurnRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// "Before anyone speaks." is the preamble: Anna, speaking once, ends a
+	// sentence and starts the transcript.
 	sameLines(t, "segments", describeAll(src.Segments), []string{
-		`turns#1 "Before anyone speaks."`,
 		`turns#2 [Anna] "Straight on." {speaker=Anna}`,
 		`turns#3 [Team Lead] "Split runs.\nA second paragraph of the lead's turn.\n\nAfter a blank paragraph.\nImportant, please note: not a turn." {speaker=Team Lead}`,
 	})

@@ -30,6 +30,14 @@ func FuzzReadCSV(f *testing.F) {
 			checkError(t, err)
 			seen := map[string]bool{}
 			for _, c := range cases {
+				if c.Source != "" { // a speaker's row: source and speaker once each
+					key := "\x00" + c.Source + "\x00" + c.Speaker
+					if c.Speaker == "" || seen[key] {
+						t.Fatalf("speaker row %+v empty or repeated", c)
+					}
+					seen[key] = true
+					continue
+				}
 				if c.Name == "" || seen[c.Name] {
 					t.Fatalf("case %q empty or repeated", c.Name)
 				}
@@ -50,11 +58,7 @@ func FuzzReadNotes(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for i, s := range src.Segments {
-			if want := "f#" + strconv.Itoa(i+1); s.ID != want {
-				t.Fatalf("segment %d has ID %q, want %q", i, s.ID, want)
-			}
-		}
+		checkNumbering(t, src, "f")
 	})
 }
 
@@ -62,6 +66,9 @@ func FuzzReadDOCX(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		src, err := Parse("f.docx", data, Options{})
 		checkSource(t, src, err)
+		if err == nil {
+			checkNumbering(t, src, "f")
+		}
 	})
 }
 
@@ -72,4 +79,44 @@ func FuzzReadXLSX(f *testing.F) {
 		src, err = Parse("f.xlsx", data, Options{Sheet: sheet, TextCol: "response", IDCol: "response_id"})
 		checkSource(t, src, err)
 	})
+}
+
+// checkNumbering holds notes to their numbering: segments, prompts and
+// preamble blocks together number 1, 2, 3… once each, and each in file
+// order; headings point at the block after them.
+func checkNumbering(t *testing.T, src *Source, name string) {
+	t.Helper()
+	numbers := map[int]string{}
+	for _, s := range src.Segments {
+		n, err := strconv.Atoi(strings.TrimPrefix(s.ID, name+"#"))
+		if err != nil || !strings.HasPrefix(s.ID, name+"#") {
+			t.Fatalf("segment ID %q", s.ID)
+		}
+		numbers[n] = s.ID
+	}
+	last := 0
+	for _, c := range src.Context {
+		switch c.Kind {
+		case ContextPreamble, ContextPrompt:
+			if other, ok := numbers[c.N]; ok {
+				t.Fatalf("%s %d has the number of %s", c.Kind, c.N, other)
+			}
+			numbers[c.N] = string(c.Kind)
+			if c.N <= last {
+				t.Fatalf("%s %d after %d", c.Kind, c.N, last)
+			}
+			last = c.N
+		case ContextHeading, ContextTitle:
+			if c.N != 0 && c.N <= last {
+				t.Fatalf("%s before %d after %d", c.Kind, c.N, last)
+			}
+		default:
+			t.Fatalf("context kind %q", c.Kind)
+		}
+	}
+	for n := 1; n <= len(numbers); n++ {
+		if numbers[n] == "" {
+			t.Fatalf("no block numbered %d of %d: %v", n, len(numbers), numbers)
+		}
+	}
 }

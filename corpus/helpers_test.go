@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,6 +51,29 @@ func describeAll(segs []Segment) []string {
 	out := make([]string, len(segs))
 	for i, s := range segs {
 		out[i] = describe(s)
+	}
+	return out
+}
+
+// describeAttrs prints attributes one a line: name=value.
+func describeAttrs(as []Attribute) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Name+"="+a.Value)
+	}
+	return out
+}
+
+// describeContext prints a source's context items one a line:
+// kind N [speaker] "text".
+func describeContext(items []ContextItem) []string {
+	var out []string
+	for _, c := range items {
+		line := fmt.Sprintf("%s %d", c.Kind, c.N)
+		if c.Speaker != "" {
+			line += " " + c.Speaker
+		}
+		out = append(out, line+" "+quoteText(c.Text))
 	}
 	return out
 }

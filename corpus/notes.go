@@ -15,6 +15,8 @@ type noteLine struct {
 	blank   bool
 	heading bool   // sets the question for what follows
 	title   string // heading: its text without # or number
+	level   int    // heading: 1 for "# " or Heading 1, 2 for "## "…; 0 for a numbered question
+	styled  bool   // heading: a Word Title or Subtitle paragraph, always the document's title
 	turn    bool   // starts a speaker turn (if the notes have turns at all)
 	speaker string // turn: the speaker's name
 	rest    string // turn: the text after the speaker marker
@@ -31,29 +33,103 @@ type notesLayout struct {
 // room was cold" does not.
 const minTurns = 2
 
+// noteBlock is a heading, or a numbered block of notes: one turn (in a
+// transcript) or one paragraph.
+type noteBlock struct {
+	heading bool
+	level   int  // heading: as noteLine
+	styled  bool // heading: as noteLine
+	n       int  // block: 1-based, counting every block, whatever it becomes
+	speaker string
+	text    string // heading: its title; block: its text
+}
+
+// line is the block as one line of the file would have it: "Label: text"
+// for a turn.
+func (b noteBlock) line() string {
+	if b.speaker == "" {
+		return b.text
+	}
+	return b.speaker + ": " + b.text
+}
+
 // buildNotes makes the segments of notes from their lines: speaker turns
 // when there are at least minTurns, else paragraphs. Headings set the
-// question attribute of the segments under them and are not segments.
-func buildNotes(src *Source, lines []noteLine, layout notesLayout) {
-	turns := 0
-	for _, l := range lines {
-		if l.turn {
-			turns++
+// question attribute of the segments under them and are not segments; in
+// a transcript, interviewer turns set the prompt (see transcript.go) and
+// the preamble sets the source's title. Blocks are numbered as they come,
+// whatever they become, so that segment IDs stay as they were before
+// interviewer turns and preambles stopped being segments.
+func buildNotes(src *Source, lines []noteLine, layout notesLayout, opts Options) {
+	roles := newSpeakerRoles(lines, opts.Interviewers)
+	turnMode := roles.turns >= minTurns
+	blocks := groupNotes(lines, layout, turnMode)
+	start := -1 // blocks before start are the preamble
+	if turnMode {
+		if start = roles.firstAnchor(blocks); start < 0 {
+			// Only title-like labels ("Focus group: …", "Date: …"):
+			// nobody speaks, so these are notes in paragraphs.
+			turnMode = false
+			blocks = groupNotes(lines, layout, false)
 		}
 	}
-	turnMode := turns >= minTurns
+	titleHead := loneTopHeading(blocks)
+	if !turnMode {
+		start = paragraphTitle(blocks, titleHead)
+	}
 
 	var (
-		question string
-		speaker  string // of the open segment; "" for a paragraph
-		text     strings.Builder
-		open     bool // a segment is being gathered
-		gap      bool // blank line(s) inside the open turn
+		question, prompt string
+		preamble         []string
+	)
+	nextN := func(i int) int { // the number of the first block after i
+		for _, b := range blocks[i+1:] {
+			if !b.heading {
+				return b.n
+			}
+		}
+		return 0
+	}
+	for i, b := range blocks {
+		switch {
+		case b.heading && (b.styled || i == titleHead):
+			preamble = append(preamble, b.text)
+			src.Context = append(src.Context, ContextItem{Kind: ContextTitle, N: nextN(i), Text: b.text})
+		case b.heading:
+			question, prompt = b.text, ""
+			src.Context = append(src.Context, ContextItem{Kind: ContextHeading, N: nextN(i), Text: b.text})
+		case i < start:
+			preamble = append(preamble, b.line())
+			src.Context = append(src.Context, ContextItem{Kind: ContextPreamble, N: b.n, Text: b.line()})
+		case turnMode && b.speaker != "" && roles.interviewer(b.speaker):
+			prompt = b.text
+			src.Context = append(src.Context, ContextItem{Kind: ContextPrompt, N: b.n, Speaker: b.speaker, Text: b.text})
+		default:
+			src.Segments = append(src.Segments, noteSegment(src.Name, b, question, prompt))
+		}
+	}
+	if title := titleOf(preamble); title != "" && !hasAttribute(src.Attributes, "title") {
+		src.Attributes = append(src.Attributes, Attribute{Name: "title", Value: title})
+	}
+	src.ScopedCases = !opts.SharedSpeakers
+}
+
+// groupNotes gathers lines into headings and numbered blocks: turns when
+// turnMode, else paragraphs.
+func groupNotes(lines []noteLine, layout notesLayout, turnMode bool) []noteBlock {
+	var (
+		blocks  []noteBlock
+		n       int
+		speaker string // of the open block; "" for a paragraph
+		text    strings.Builder
+		open    bool // a block is being gathered
+		gap     bool // blank line(s) inside the open turn
 	)
 	flush := func() {
 		if open {
 			if t := strings.TrimSpace(text.String()); t != "" {
-				src.Segments = append(src.Segments, noteSegment(src.Name, len(src.Segments)+1, t, question, speaker))
+				n++
+				blocks = append(blocks, noteBlock{n: n, speaker: speaker, text: t})
 			}
 		}
 		text.Reset()
@@ -63,7 +139,7 @@ func buildNotes(src *Source, lines []noteLine, layout notesLayout) {
 		switch {
 		case l.heading:
 			flush()
-			question = l.title
+			blocks = append(blocks, noteBlock{heading: true, level: l.level, styled: l.styled, text: l.title})
 		case turnMode && l.turn:
 			flush()
 			open, speaker = true, l.speaker
@@ -91,17 +167,36 @@ func buildNotes(src *Source, lines []noteLine, layout notesLayout) {
 		}
 	}
 	flush()
+	return blocks
 }
 
-func noteSegment(source string, n int, text, question, speaker string) Segment {
-	seg := Segment{ID: source + "#" + strconv.Itoa(n), Case: speaker, Text: text}
+// noteSegment makes a participant's turn or a paragraph a segment. Where
+// no heading sets the question, the prompt is the question too.
+func noteSegment(source string, b noteBlock, question, prompt string) Segment {
+	seg := Segment{ID: source + "#" + strconv.Itoa(b.n), Case: b.speaker, Text: b.text}
+	prompt = capRunes(prompt, maxPromptRunes)
+	if question == "" {
+		question = prompt
+	}
 	if question != "" {
 		seg.Attributes = append(seg.Attributes, Attribute{Name: "question", Value: question})
 	}
-	if speaker != "" {
-		seg.Attributes = append(seg.Attributes, Attribute{Name: "speaker", Value: speaker})
+	if prompt != "" {
+		seg.Attributes = append(seg.Attributes, Attribute{Name: "prompt", Value: prompt})
+	}
+	if b.speaker != "" {
+		seg.Attributes = append(seg.Attributes, Attribute{Name: "speaker", Value: b.speaker})
 	}
 	return seg
+}
+
+func hasAttribute(attrs []Attribute, name string) bool {
+	for _, a := range attrs {
+		if strings.EqualFold(a.Name, name) {
+			return true
+		}
+	}
+	return false
 }
 
 var (
@@ -114,12 +209,14 @@ var (
 )
 
 // headingOf recognises a heading line of TXT or Markdown notes and returns
-// its text without the # or number marker.
-func headingOf(line string) (string, bool) {
+// its text without the # or number marker, and its level (the number of
+// #, 0 for a numbered question).
+func headingOf(line string) (string, int, bool) {
 	if m := atxHeading.FindStringSubmatch(line); m != nil {
-		return strings.TrimSpace(m[2]), true
+		return strings.TrimSpace(m[2]), len(m[1]), true
 	}
-	return questionOf(line)
+	title, ok := questionOf(line)
+	return title, 0, ok
 }
 
 // questionOf recognises a numbered topic-guide question: "Q<n>" followed by

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -10,40 +11,55 @@ func TestReadNotes(t *testing.T) {
 		format   string
 		source   []string // source attributes
 		segments []string
+		context  []string
 	}{
 		{
-			// Name: turns; text before the first turn is a paragraph; a blank
-			// line inside a turn is a paragraph break; numbered questions
-			// ending in ? are headings.
+			// Name: turns; the line before anyone speaks is the preamble
+			// (the title); Interviewer turns are prompts, not segments, yet
+			// keep their numbers; a blank line inside a turn is a paragraph
+			// break; numbered questions ending in ? are headings, and reset
+			// the prompt.
 			name:   "interview.txt",
 			format: "txt",
+			source: []string{"title=Interview 4, notes taken by hand."},
 			segments: []string{
-				`interview#1 "Interview 4, notes taken by hand."`,
-				`interview#2 [Interviewer] "Tell me why you applied." {question=What motivated you to take the award?; speaker=Interviewer}`,
-				`interview#3 [Anna] "Mostly career progression.\n\nIt also helped with confidence." {question=What motivated you to take the award?; speaker=Anna}`,
-				`interview#4 [Interviewer] "Anything else?" {question=What motivated you to take the award?; speaker=Interviewer}`,
-				`interview#5 [Anna] "Salary, a little." {question=What motivated you to take the award?; speaker=Anna}`,
+				`interview#3 [Anna] "Mostly career progression.\n\nIt also helped with confidence." {question=What motivated you to take the award?; prompt=Tell me why you applied.; speaker=Anna}`,
+				`interview#5 [Anna] "Salary, a little." {question=What motivated you to take the award?; prompt=Anything else?; speaker=Anna}`,
 				`interview#6 [Anna] "Workload. No backfill at all." {question=What got in the way?; speaker=Anna}`,
+			},
+			context: []string{
+				`preamble 1 "Interview 4, notes taken by hand."`,
+				`heading 2 "What motivated you to take the award?"`,
+				`prompt 2 Interviewer "Tell me why you applied."`,
+				`prompt 4 Interviewer "Anything else?"`,
+				`heading 6 "What got in the way?"`,
 			},
 		},
 		{
-			// Front matter; # headings; **Name:**, **Name**:, [Name] and
-			// [Name]: turns; emphasis inside the text is kept.
+			// Front matter; a lone # heading on top is the title, ## headings
+			// questions; **Name:**, **Name**:, [Name] and [Name]: turns;
+			// emphasis inside the text is kept.
 			name:   "focus-group.md",
 			format: "md",
-			source: []string{"method=focus group", "setting=rural local authority", "date=2010-05-04", "participants=P1, P2, P3"},
+			source: []string{"method=focus group", "setting=rural local authority", "date=2010-05-04", "participants=P1, P2, P3", "title=Focus group, adult care team"},
 			segments: []string{
-				`focus-group#1 [Facilitator] "What did the award *give* you?" {question=Benefits; speaker=Facilitator}`,
-				`focus-group#2 [P1] "Confidence in court." {question=Benefits; speaker=P1}`,
-				`focus-group#3 [P2] "More *reflective* practice,\nand better supervision." {question=Benefits; speaker=P2}`,
-				`focus-group#4 [P3] "Knowing the law." {question=Benefits; speaker=P3}`,
-				`focus-group#5 [Facilitator] "And the barriers?" {question=Barriers; speaker=Facilitator}`,
-				`focus-group#6 [P1] "Travel — two hours each way." {question=Barriers; speaker=P1}`,
+				`focus-group#2 [P1] "Confidence in court." {question=Benefits; prompt=What did the award *give* you?; speaker=P1}`,
+				`focus-group#3 [P2] "More *reflective* practice,\nand better supervision." {question=Benefits; prompt=What did the award *give* you?; speaker=P2}`,
+				`focus-group#4 [P3] "Knowing the law." {question=Benefits; prompt=What did the award *give* you?; speaker=P3}`,
+				`focus-group#6 [P1] "Travel — two hours each way." {question=Barriers; prompt=And the barriers?; speaker=P1}`,
+			},
+			context: []string{
+				`title 1 "Focus group, adult care team"`,
+				`heading 1 "Benefits"`,
+				`prompt 1 Facilitator "What did the award *give* you?"`,
+				`heading 5 "Barriers"`,
+				`prompt 5 Facilitator "And the barriers?"`,
 			},
 		},
 		{
 			// One "Note:" line is not a transcript: paragraph mode. Q1. and
-			// 2) questions are headings; "3. Budget…" (no ?) is text.
+			// 2) questions are headings; "3. Budget…" (no ?) is text. The
+			// first paragraph ends a sentence: a segment, not a title.
 			name:   "topic-guide.txt",
 			format: "txt",
 			segments: []string{
@@ -51,6 +67,10 @@ func TestReadNotes(t *testing.T) {
 				`topic-guide#2 "It is kept in a spreadsheet\nby the training team." {question=How is PQ information recorded?}`,
 				`topic-guide#3 "Nobody else sees it." {question=How is PQ information recorded?}`,
 				`topic-guide#4 "The team manager decides.\n3. Budget was discussed at length." {question=Who decides who goes?}`,
+			},
+			context: []string{
+				`heading 2 "How is PQ information recorded?"`,
+				`heading 4 "Who decides who goes?"`,
 			},
 		},
 	}
@@ -70,8 +90,13 @@ func TestReadNotes(t *testing.T) {
 			}
 			sameLines(t, "source attributes", source, tt.source)
 			sameLines(t, "segments", describeAll(src.Segments), tt.segments)
+			sameLines(t, "context", describeContext(src.Context), tt.context)
+			checkNumbering(t, src, strings.TrimSuffix(tt.name, "."+tt.format))
 			if len(src.Cases) != 0 {
 				t.Errorf("notes made cases %v", src.Cases)
+			}
+			if !src.ScopedCases {
+				t.Error("notes' speakers should be cases within the source")
 			}
 		})
 	}
@@ -102,8 +127,9 @@ func TestNotesRules(t *testing.T) {
 			[]string{`n#1 "the lead: lower case.\nDr. Smith: dotted.\nTime 10:30 today.\nOne two three four five: too many words.\nhttp://example.org\n[Laughter] Yes.\n[inaudible] no."`}},
 		{"speaker rules", "P 12: digits.\nSocial Worker 3: three words.\nÉlodie: accent.\n",
 			[]string{`n#1 [P 12] "digits." {speaker=P 12}`, `n#2 [Social Worker 3] "three words." {speaker=Social Worker 3}`, `n#3 [Élodie] "accent." {speaker=Élodie}`}},
+		// "[Anna]" alone is no turn: a line before anyone speaks, the preamble.
 		{"bracket turns need text", "[Anna]\n[Ben] Yes.\n[Cal]: No.\n",
-			[]string{`n#1 "[Anna]"`, `n#2 [Ben] "Yes." {speaker=Ben}`, `n#3 [Cal] "No." {speaker=Cal}`}},
+			[]string{`n#2 [Ben] "Yes." {speaker=Ben}`, `n#3 [Cal] "No." {speaker=Cal}`}},
 		{"indented markers", "  Anna: One.\n\tBen: Two.\n",
 			[]string{`n#1 [Anna] "One." {speaker=Anna}`, `n#2 [Ben] "Two." {speaker=Ben}`}},
 		{"front matter only sets attributes", "---\nmethod: interview\n...\nText.\n",
@@ -118,6 +144,7 @@ func TestNotesRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkNumbering(t, src, "n")
 			sameLines(t, "segments", describeAll(src.Segments), tt.segments)
 		})
 	}

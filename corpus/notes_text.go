@@ -14,7 +14,7 @@ import (
 const msgNoText = "no text to code (only headings and front matter)"
 
 // readTextNotes reads TXT or Markdown notes: front matter, then lines.
-func readTextNotes(src *Source, data []byte, lim Limits) error {
+func readTextNotes(src *Source, data []byte, opts Options, lim Limits) error {
 	text, problem := decodeText(data)
 	if problem != "" {
 		return &InputError{File: src.File, Msg: problem}
@@ -44,8 +44,8 @@ func readTextNotes(src *Source, data []byte, lim Limits) error {
 		case strings.TrimSpace(l) == "" || thematicBreak(l):
 			lines[i] = noteLine{blank: true}
 		default:
-			if title, ok := headingOf(l); ok {
-				lines[i] = noteLine{heading: true, title: title}
+			if title, level, ok := headingOf(l); ok {
+				lines[i] = noteLine{heading: true, title: title, level: level}
 				continue
 			}
 			nl := noteLine{text: l}
@@ -53,7 +53,7 @@ func readTextNotes(src *Source, data []byte, lim Limits) error {
 			lines[i] = nl
 		}
 	}
-	buildNotes(src, lines, notesLayout{})
+	buildNotes(src, lines, notesLayout{}, opts)
 	if len(src.Segments) == 0 {
 		return &InputError{File: src.File, Msg: msgNoText}
 	}
@@ -63,7 +63,7 @@ func readTextNotes(src *Source, data []byte, lim Limits) error {
 // readDOCXNotes reads a Word document: each paragraph is a line; heading
 // styles and numbered questions are headings; a paragraph starting with a
 // bold "Name:" (or any turn marker of plain notes) starts a turn.
-func readDOCXNotes(src *Source, data []byte, lim Limits) error {
+func readDOCXNotes(src *Source, data []byte, opts Options, lim Limits) error {
 	paras, err := docx.Read(data, docx.Limits{Paragraphs: lim.Paragraphs, Depth: lim.Depth})
 	switch {
 	case errors.Is(err, docx.ErrTooDeep):
@@ -81,8 +81,9 @@ func readDOCXNotes(src *Source, data []byte, lim Limits) error {
 		case text == "":
 			lines = append(lines, noteLine{blank: true})
 			continue
-		case p.Heading:
-			lines = append(lines, noteLine{heading: true, title: strings.Join(strings.Fields(text), " ")})
+		case p.Heading, titleStyle(p.Style):
+			lines = append(lines, noteLine{heading: true, title: strings.Join(strings.Fields(text), " "),
+				level: headingLevel(p.Style), styled: titleStyle(p.Style)})
 			continue
 		case p.List && strings.HasSuffix(text, "?"):
 			lines = append(lines, noteLine{heading: true, title: text})
@@ -102,9 +103,29 @@ func readDOCXNotes(src *Source, data []byte, lim Limits) error {
 		}
 		lines = append(lines, nl)
 	}
-	buildNotes(src, lines, notesLayout{linePerParagraph: true})
+	buildNotes(src, lines, notesLayout{linePerParagraph: true}, opts)
 	if len(src.Segments) == 0 {
 		return &InputError{File: src.File, Msg: "no text to code (only headings)"}
 	}
 	return nil
+}
+
+// titleStyle tells whether a Word paragraph style makes the document's
+// title (Title, Subtitle): part of the preamble, never a question.
+func titleStyle(style string) bool {
+	return strings.EqualFold(style, "title") || strings.EqualFold(style, "subtitle")
+}
+
+// headingLevel is the level of a Word heading style ("heading 2" → 2), 0
+// for other styles.
+func headingLevel(style string) int {
+	s := strings.ToLower(strings.TrimSpace(style))
+	if !strings.HasPrefix(s, "heading") {
+		return 0
+	}
+	s = strings.TrimSpace(strings.TrimPrefix(s, "heading"))
+	if len(s) == 1 && s[0] >= '1' && s[0] <= '9' {
+		return int(s[0] - '0')
+	}
+	return 0
 }

@@ -53,9 +53,9 @@ func Parse(name string, data []byte, opts Options) (*Source, error) {
 			return nil, err
 		}
 	case "txt", "md":
-		err = readTextNotes(src, data, lim)
+		err = readTextNotes(src, data, opts, lim)
 	case "docx":
-		err = readDOCXNotes(src, data, lim)
+		err = readDOCXNotes(src, data, opts, lim)
 	}
 	if err != nil {
 		return nil, err

@@ -32,8 +32,7 @@ func TestEncodings(t *testing.T) {
 			}
 			base := name[:len(name)-4]
 			sameLines(t, "segments", describeAll(src.Segments), []string{
-				base + `#1 [Interviewer] "Café or tea?" {speaker=Interviewer}`,
-				base + `#2 [Anna] "Tea – £1 is “fine”." {speaker=Anna}`,
+				base + `#2 [Anna] "Tea – £1 is “fine”." {question=Café or tea?; prompt=Café or tea?; speaker=Anna}`,
 			})
 		})
 	}

@@ -304,11 +304,15 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 	if r.Unit != "" && r.Unit != "case" {
 		unit = r.Unit + "s"
 	}
+	n := unit
+	if n == "cases" {
+		n = "participants" // a case is a participant; interviewer turns are not counted
+	}
 	scope := v.scope
 	if c := r.Consensus; c != nil && c.Unsettled > 0 {
 		scope += fmt.Sprintf(" (%d of %d disagreements not yet settled)", c.Unsettled, c.Disagreements)
 	}
-	head := fmt.Sprintf(" · %s · n = %d %s, %d segments", scope, r.CasesTotal, unit, r.SegmentsTotal)
+	head := fmt.Sprintf(" · %s · n = %d %s, %d segments", scope, r.CasesTotal, n, r.SegmentsTotal)
 	if v.q.Codes != "" {
 		head += " · " + v.q.Codes
 	}

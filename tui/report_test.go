@@ -16,7 +16,7 @@ func TestReportView(t *testing.T) {
 	h.keys("r")
 	frame := h.frame()
 	// alice (blind) coded R001–R004: Barriers on R001, R002; Career progression on R003, R004.
-	for _, want := range []string{"Report", "your codings", "n = 205 cases", "Workload and time", "█"} {
+	for _, want := range []string{"Report", "your codings", "n = 205 participants", "Workload and time", "█"} {
 		if !strings.Contains(frame, want) {
 			t.Errorf("report lacks %q:\n%s", want, frame)
 		}
@@ -167,7 +167,7 @@ func TestReportSplitFitsNarrowScreens(t *testing.T) {
 		h := splitByQuestion(t, size[0], size[1])
 		frame := h.frame()
 		checkFrame(t, frame, size[0], size[1])
-		// "n = 205 cases" in the title, then each column's n.
+		// "n = 205 participants" in the title, then each column's n.
 		if n := strings.Count(frame, "n = ") - 1; n != c.cols {
 			t.Errorf("%dx%d: %d split columns shown, want %d:\n%s", size[0], size[1], n, c.cols, frame)
 		}

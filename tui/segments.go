@@ -155,25 +155,39 @@ func (m *Model) renderCurrent(w, maxH int) string {
 }
 
 // renderAttributes lists the attributes that help a coder read the
-// segment, question and speaker first.
+// segment: question, the interviewer's prompt and speaker first. Where the
+// prompt is the question (no heading set one), it shows once, as prompt.
 func (m *Model) renderAttributes(seg *coding.Segment, width int) []string {
 	var lines []string
-	attrs := append([]coding.Attribute(nil), seg.Attributes...)
+	attrs := make([]coding.Attribute, 0, len(seg.Attributes))
+	prompt := ""
+	for _, a := range seg.Attributes {
+		if a.Name == "prompt" {
+			prompt = a.Value
+		}
+	}
+	for _, a := range seg.Attributes {
+		if a.Name != "question" || a.Value != prompt {
+			attrs = append(attrs, a)
+		}
+	}
 	rank := func(name string) int {
 		switch name {
 		case "question":
 			return 0
-		case "speaker":
+		case "prompt":
 			return 1
-		case "role":
+		case "speaker":
 			return 2
+		case "role":
+			return 3
 		}
-		return 3
+		return 4
 	}
 	sort.SliceStable(attrs, func(i, j int) bool { return rank(attrs[i].Name) < rank(attrs[j].Name) })
 	var rest []string
 	for _, a := range attrs {
-		if a.Name == "question" || a.Name == "speaker" {
+		if a.Name == "question" || a.Name == "prompt" || a.Name == "speaker" {
 			// The question is what the answer answers: give it up to three lines.
 			wrapped := strings.Split(ansi.Wordwrap(a.Name+": "+a.Value, width, " "), "\n")
 			if len(wrapped) > 3 {

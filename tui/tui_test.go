@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"qcode/coding"
+	"qcode/corpus"
 )
 
 func TestFramesAtSizes(t *testing.T) {
@@ -408,5 +409,39 @@ func TestQuitWaitsForUnsavedWork(t *testing.T) {
 	}
 	if got := codings(t, s); len(got) != 1 {
 		t.Errorf("the coding made before quitting is lost: %v", got)
+	}
+}
+
+// A transcript's answer shows the interviewer's prompt above it, and the
+// question too when a heading set one; a prompt that is the question shows
+// once.
+func TestPromptShown(t *testing.T) {
+	s, err := coding.Create(t.TempDir()+"/t.qcode", coding.CreateOptions{Codes: coding.PQTemplate()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	notes := "Focus group 2\n# Motivations\nFacilitator: Why did you apply?\nP1: For the pay.\n#\nFacilitator: Anything else?\nP2: Supervision.\n"
+	src, err := corpus.Parse("fg2.md", []byte(notes), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportSource("lead", src, coding.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, s, 100, 30, Options{})
+	frame := h.frame()
+	for _, want := range []string{"fg2#3 · fg2 · fg2:P1", "question: Motivations", "prompt: Why did you apply?", "speaker: P1"} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("first answer lacks %q:\n%s", want, frame)
+		}
+	}
+	h.keys("j")
+	frame = h.frame()
+	if !strings.Contains(frame, "prompt: Anything else?") || strings.Contains(frame, "question: Anything else?") {
+		t.Errorf("second answer: the prompt, once:\n%s", frame)
+	}
+	if !strings.Contains(frame, "coded 0/2") {
+		t.Errorf("progress counts the participants' answers only:\n%s", frame)
 	}
 }

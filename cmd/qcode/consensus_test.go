@@ -106,11 +106,11 @@ func TestReportConsensusJSON(t *testing.T) {
 	// shown: A5's career is the one left, under Motivations (A5, A6: 2
 	// segments of case P3); Kirkpatrick has none.
 	md, _ := mustQcodeErr(t, "-p", project, "report", "--coder", "consensus", "--codes", "Motivations", "--format", "md")
-	if !strings.HasPrefix(md, "n = 3 cases, 6 segments (coded: 1 case, 2 segments); consensus of alice, bob (1 disagreement not yet settled)\n") {
+	if !strings.HasPrefix(md, "n = 3 participants, 6 segments (coded: 1 participant, 2 segments); consensus of alice, bob (1 disagreement not yet settled)\n") {
 		t.Errorf("md caption:\n%s", md)
 	}
 	md, _ = mustQcodeErr(t, "-p", project, "report", "--coder", "consensus", "--codes", "Kirkpatrick", "--format", "md")
-	if !strings.HasPrefix(md, "n = 3 cases, 6 segments (coded: 1 case, 1 segment); consensus of alice, bob\n") {
+	if !strings.HasPrefix(md, "n = 3 participants, 6 segments (coded: 1 participant, 1 segment); consensus of alice, bob\n") {
 		t.Errorf("md caption:\n%s", md)
 	}
 	// Undo the none: two open again.

@@ -55,8 +55,8 @@ func TestImportOfSeveralFiles(t *testing.T) {
 	write(t, filepath.Join(dir, "c.md"), "Cleo: three\n\nDan: four\n")
 	_, errs, code := qcode(t, "-p", p, "import", filepath.Join(dir, "a.md"), filepath.Join(dir, "b.md"), filepath.Join(dir, "c.md"))
 	want := "qcode: b.md: empty file\n" +
-		`imported a.md: 2 segments as source "a", 2 new cases` + "\n" +
-		`imported c.md: 2 segments as source "c", 2 new cases` + "\n" +
+		`imported a.md: 2 segments as source "a" (2 participants), 2 new cases` + "\n" +
+		`imported c.md: 2 segments as source "c" (2 participants), 2 new cases` + "\n" +
 		"qcode: 1 of 3 files not imported (see above)\n"
 	if code != 1 || errs != want {
 		t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", code, errs, want)

@@ -70,10 +70,22 @@ project exactly as it was. Only regular files are read, of at most
   notes or transcripts (TXT/MD/DOCX):              speaker turns, headings and front matter are read
 
 Without --text-col or --text-cols, a sheet with exactly one free-text column is
-read as long; otherwise qcode lists the free-text columns it sees.`,
+read as long; otherwise qcode lists the free-text columns it sees.
+
+In a transcript, each participant's turn is a segment and each speaker label
+a case within its file: P1 of fg2 is not P1 of fg3 (shown as fg2:P1). The
+interviewer's turns (Interviewer, Facilitator, Moderator, Researcher, I, Q,
+numbered or not, and any --interviewer label) are not segments or cases:
+their text becomes the attribute prompt of the answers that follow (and
+question too, where no heading sets it). Lines before the transcript starts
+(a title such as "Focus group: newly qualified social workers") become the
+source's title attribute. Segment IDs count every turn, so they stay stable.
+A survey's respondent ids (--case-col) join across sheets.`,
 		Example: `  qcode import london-pq-survey-2010.csv --text-col response --id-col response_id
   qcode import survey.xlsx --sheet Answers --text-cols Q3,Q7 --id-col RespondentID
-  qcode import interview-01.md focus-group-02.docx --attr method=interview`,
+  qcode import interview-01.md focus-group-02.docx --attr method=interview
+  qcode import fg2.md fg3.md --interviewer "Dr Lee" --interviewer JS
+  qcode import lead-03.md lead-03-followup.md --shared-speakers   # one person, two interviews`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("import needs at least one FILE")
@@ -106,6 +118,8 @@ read as long; otherwise qcode lists the free-text columns it sees.`,
 	f.StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the first)")
 	f.BoolVar(&replace, "replace", false, "replace an earlier import of the same file, keeping codings of segments still there")
 	f.StringArrayVar(&attrs, "attr", nil, "a source attribute NAME=VALUE (repeatable), e.g. method=survey")
+	f.StringArrayVar(&opts.Interviewers, "interviewer", nil, "transcripts: a speaker label whose turns are prompts, not answers (repeatable)")
+	f.BoolVar(&opts.SharedSpeakers, "shared-speakers", false, "transcripts: a speaker label names one case across these files (and existing cases of that name)")
 	return cmd
 }
 
@@ -179,8 +193,15 @@ func (a *app) storeSource(s *coding.Store, src *corpus.Source, io coding.ImportO
 		verb = "replaced"
 	}
 	msg := fmt.Sprintf("%s %s: %d segments as source %q", verb, src.File, res.Segments, res.Source)
+	if res.Prompts > 0 || res.Cases > 0 && src.Format != "csv" && src.Format != "tsv" && src.Format != "xlsx" {
+		msg += fmt.Sprintf(" (%s", counted(res.Cases, "participant", "participants"))
+		if res.Prompts > 0 {
+			msg += fmt.Sprintf("; %s as prompts", counted(res.Prompts, "interviewer turn", "interviewer turns"))
+		}
+		msg += ")"
+	}
 	if res.NewCases > 0 {
-		msg += fmt.Sprintf(", %d new cases", res.NewCases)
+		msg += ", " + counted(res.NewCases, "new case", "new cases")
 	}
 	if res.Replaced {
 		msg += fmt.Sprintf("; %d codings kept", res.Kept)
@@ -190,6 +211,11 @@ func (a *app) storeSource(s *coding.Store, src *corpus.Source, io coding.ImportO
 	}
 	a.note("%s", msg)
 	return nil
+}
+
+// counted writes n with its noun.
+func counted(n int, one, many string) string {
+	return fmt.Sprintf("%d %s", n, plural(n, one, many))
 }
 
 func splitList(s string) []string {
@@ -220,22 +246,40 @@ func (a *app) casesCommand() *cobra.Command {
 		Short: "Attach attributes to cases (participants)",
 		Args:  noArgs,
 	}
-	var idCol, sheet string
+	var opts corpus.Options
 	imp := &cobra.Command{
 		Use:   "import FILE",
-		Short: "Attach attributes from a cases sheet, matched by id or speaker name",
+		Short: "Attach attributes from a cases sheet; map transcript speakers to cases",
+		Long: `Attach attributes from a cases sheet (CSV, TSV or XLSX) to cases. Every
+column other than the id (and source and speaker) becomes an attribute.
+
+With --id-col only, each row's id is matched to a case: a respondent id, a
+shared speaker, "source:speaker" (fg2:P1), or a speaker label that only one
+source has (a label such as P1 in several focus groups must be written
+fg2:P1, or given by source and speaker columns).
+
+A sheet with columns source and speaker (or named by --source-col and
+--speaker-col) names speakers of transcripts. A row with an id too makes
+that speaker the case the id names: rows with the same id join speakers of
+several files into one case (a follow-up interview of the same person). A
+row with no id gives the speaker's own case the row's attributes.
+
+Rows that match nothing are listed, not created. One undoable action.`,
 		Example: `  qcode cases import respondents.csv --id-col respondent
-  qcode cases import participants.xlsx --sheet Interviews --id-col Name`,
+  qcode cases import participants.xlsx --sheet Interviews --id-col Name
+  qcode cases import speakers.csv --id-col case      # columns source,speaker,case,role,…
+  qcode cases import roles.csv                       # columns source,speaker,role: attributes only`,
 		Args: exactArgs(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if idCol == "" {
-				return usagef("cases import needs --id-col")
+			if (opts.SourceCol == "") != (opts.SpeakerCol == "") {
+				return usagef("give both --source-col and --speaker-col")
 			}
 			if err := a.checkProject(); err != nil {
 				return err
 			}
+			opts.Limits = a.limits()
 			// Read before the project is opened: a slow read holds no lock.
-			list, err := corpus.ReadCases(args[0], corpus.Options{IDCol: idCol, Sheet: sheet, Limits: a.limits()})
+			list, err := corpus.ReadCases(args[0], opts)
 			if err != nil {
 				return err
 			}
@@ -244,23 +288,43 @@ func (a *app) casesCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				a.note("attached attributes to %d cases from %s", res.Matched, filepath.Base(args[0]))
+				msg := fmt.Sprintf("attached attributes to %d cases from %s", res.Matched, filepath.Base(args[0]))
+				if res.Joined > 0 {
+					msg += fmt.Sprintf("; %s joined to the case a row names", counted(res.Joined, "speaker", "speakers"))
+				}
+				if res.Created > 0 {
+					msg += fmt.Sprintf(" (%d new)", res.Created)
+				}
+				a.note("%s", msg)
 				if n := len(res.Unmatched); n > 0 {
-					shown := make([]string, 0, 11)
-					for _, id := range res.Unmatched[:min(n, 10)] {
-						shown = append(shown, corpus.Excerpt(id))
-					}
-					if n > 10 {
-						shown = append(shown, fmt.Sprintf("… %d more", n-10))
-					}
-					a.note("warning: %d ids match no case in the project: %s", n, strings.Join(shown, ", "))
+					a.note("warning: %d ids match no case in the project: %s", n, excerpts(res.Unmatched))
+				}
+				if n := len(res.Ambiguous); n > 0 {
+					a.note("warning: %s several sources, so matched none (write source:speaker, or give the sheet source and speaker columns): %s",
+						counted(n, "speaker label names a speaker in", "speaker labels name speakers in"), excerpts(res.Ambiguous))
 				}
 				return nil
 			})
 		},
 	}
-	imp.Flags().StringVar(&idCol, "id-col", "", "the column holding the case id or speaker name (required)")
-	imp.Flags().StringVar(&sheet, "sheet", "", "XLSX: the sheet to read")
+	f := imp.Flags()
+	f.StringVar(&opts.IDCol, "id-col", "", "the column holding the case id or speaker name (needed unless the sheet maps speakers)")
+	f.StringVar(&opts.SourceCol, "source-col", "", `the column naming a transcript's source (default: a column named "source", with "speaker")`)
+	f.StringVar(&opts.SpeakerCol, "speaker-col", "", `the column naming a speaker of that source (default: a column named "speaker")`)
+	f.StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read")
 	cases.AddCommand(imp)
 	return cases
+}
+
+// excerpts lists values for a warning: the first ten, each cut short.
+func excerpts(list []string) string {
+	n := len(list)
+	shown := make([]string, 0, 11)
+	for _, id := range list[:min(n, 10)] {
+		shown = append(shown, corpus.Excerpt(id))
+	}
+	if n > 10 {
+		shown = append(shown, fmt.Sprintf("… %d more", n-10))
+	}
+	return strings.Join(shown, ", ")
 }

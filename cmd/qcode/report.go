@@ -34,7 +34,8 @@ func (a *app) reportCommand() *cobra.Command {
 		Long: `Count, per code, the segments coded with it and the cases (participants)
 they belong to, with the percent of all cases in scope. A parent code counts
 its sub-codes; a segment counts once per code however often it was coded; a
-segment with no case counts as its own case.
+segment with no case counts as its own case. Interviewer and facilitator
+turns are prompts, neither segments nor cases: no total counts them.
 
   --by ATTR      add a column per value of ATTR: cases and column percent
   --unit ATTR    count distinct values of ATTR (e.g. authority) instead of cases
@@ -91,7 +92,8 @@ func unitName(r coding.Report) string {
 	return r.Unit
 }
 
-// count writes n with its noun: "1 case", "3 cases", "2 authority values".
+// count writes n with its noun: "1 participant", "3 participants" (a case
+// is a participant: interviewers are none), "2 authority values".
 func count(n int, r coding.Report) string {
 	switch {
 	case r.Unit != "case" && n == 1:
@@ -99,9 +101,9 @@ func count(n int, r coding.Report) string {
 	case r.Unit != "case":
 		return fmt.Sprintf("%d %s values", n, r.Unit)
 	case n == 1:
-		return "1 case"
+		return "1 participant"
 	}
-	return fmt.Sprintf("%d cases", n)
+	return fmt.Sprintf("%d participants", n)
 }
 
 func segments(n int) string {
@@ -179,8 +181,12 @@ func reportCaption(r coding.Report) string {
 	if r.Source != "" {
 		scope = " of " + r.Source
 	}
-	return fmt.Sprintf("n = %s, %s%s (coded: %s, %s); %s",
+	caption := fmt.Sprintf("n = %s, %s%s (coded: %s, %s); %s",
 		count(r.CasesTotal, r), segments(r.SegmentsTotal), scope, count(r.CasesCoded, r), segments(r.SegmentsCoded), who)
+	if r.Prompts > 0 {
+		caption += fmt.Sprintf("; not counted: %s (prompts)", counted(r.Prompts, "interviewer turn", "interviewer turns"))
+	}
+	return caption
 }
 
 // consensusWho names consensus in a caption: whose work it compares and

@@ -52,11 +52,13 @@ func TestReportJSONGolden(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.SegmentsTotal == nil || *r.SegmentsTotal != 27 || r.CasesTotal == nil || *r.CasesTotal != 16 || len(r.Codes) != 11 {
+	// 23 segments of 14 participants: the interviewer's and facilitator's
+	// 4 turns are prompts, neither segments nor cases. Barriers: 7 of 14.
+	if r.SegmentsTotal == nil || *r.SegmentsTotal != 23 || r.CasesTotal == nil || *r.CasesTotal != 14 || len(r.Codes) != 11 {
 		t.Fatalf("report shape: %s", out)
 	}
 	top := r.Codes[0]
-	if *top.Path != "Barriers" || *top.Segments != 7 || *top.Cases != 7 || *top.PercentCases != 43.75 {
+	if *top.Path != "Barriers" || *top.Segments != 7 || *top.Cases != 7 || *top.PercentCases != 50 {
 		t.Errorf("Barriers row: %s", out)
 	}
 	if c := top.By["Social worker"]; c["segments"] != 2 || c["cases"] != 2 || c["percent_cases"] != 25 {
@@ -73,7 +75,9 @@ func TestReportTables(t *testing.T) {
 	out, errs := mustQcodeErr(t, "-p", p, "report", "--codes", "Kirkpatrick", "--unit", "authority", "--examples",
 		"--attribution", studyAttribution, "--redact", "--format", "md")
 	golden(t, "report-kirkpatrick.md", out)
-	if !strings.Contains(errs, "note: 5 of 27 segments have no authority") {
+	// The one survey answer with no respondent (the prompts, which had no
+	// authority either, are no segments now).
+	if !strings.Contains(errs, "note: 1 of 23 segments have no authority") {
 		t.Errorf("no note on segments without the unit: %s", errs)
 	}
 	out, _ = mustQcodeErr(t, "-p", p, "report", "--codes", "Motivations", "--by", "role")
@@ -87,16 +91,19 @@ func TestReportCoderFlag(t *testing.T) {
 	any, _ := mustQcodeErr(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv")
 	bob, _ := mustQcodeErr(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv", "--coder", "bob")
 	settled, errs := mustQcodeErr(t, "-p", p, "report", "--codes", "Benefits", "--format", "csv", "--coder", "consensus")
-	// Benefits: 9 segments by anyone (8 cases of 16), 1 by bob (R086).
+	// Benefits: 9 segments by anyone (8 cases), 1 by bob (R086), of 14
+	// participants (10 survey respondents and an answer with no respondent,
+	// its own case; Jane Smith; P1 and P2 — the interviewer and the
+	// facilitator are no cases): 8/14 = 57.14 %, 1/14 = 7.14 %.
 	// Consensus: every Benefits segment but R160, where bob coded L4 and
 	// not Better outcomes (alice's): R065, R080, R086 (bob alone), R105,
 	// R110 (consensus's own Benefits; alice alone coded Skilled
 	// workforce), R147 and focus-group-01#2, #3 → 8 segments of 8 cases
-	// (R086 has no respondent: its own case).
+	// (R086 has no respondent: its own case): 8/14.
 	for _, c := range []struct{ name, out, want string }{
-		{"any coder", any, "Benefits,0,9,8,50\n"},
-		{"bob", bob, "Benefits,0,1,1,6.25\n"},
-		{"consensus", settled, "Benefits,0,8,8,50\n"},
+		{"any coder", any, "Benefits,0,9,8,57.142857142857146\n"},
+		{"bob", bob, "Benefits,0,1,1,7.142857142857143\n"},
+		{"consensus", settled, "Benefits,0,8,8,57.142857142857146\n"},
 	} {
 		if !strings.Contains(c.out, c.want) {
 			t.Errorf("%s: no line %q in\n%s", c.name, c.want, c.out)
@@ -219,8 +226,8 @@ func TestExportMarkdownGolden(t *testing.T) {
 			t.Errorf("export left %q", hit)
 		}
 	}
-	for _, want := range []string{"```mermaid\nmindmap\n", "```mermaid\nxychart-beta horizontal\n", "**Table 4.** Kirkpatrick: number of cases at each level, with an example (n = 16).",
-		"## Quotes", "(n = 16)"} {
+	for _, want := range []string{"```mermaid\nmindmap\n", "```mermaid\nxychart-beta horizontal\n", "**Table 4.** Kirkpatrick: number of participants at each level, with an example (n = 14).",
+		"## Quotes", "(n = 14)", "| Participants (cases) | 14 |", "| Interviewer turns (prompts, not counted) | 4 |"} {
 		if !strings.Contains(string(doc), want) {
 			t.Errorf("export lacks %q", want)
 		}
