@@ -73,6 +73,11 @@ type FileMerge struct {
 	Removed   int            // codings replaced under PreferIncoming
 	Dropped   int            // codings whose segment or passage is not in this project
 	Conflicts []CoderConflict
+	// Review marks: added per coder; not brought because the coder coded
+	// the segment here (codes win over a mark) or the segment is not here;
+	// and marks here taken away because the file brought codes for them.
+	Marks                                    map[string]int
+	MarksSkipped, MarksDropped, MarksRemoved int
 }
 
 // CoderConflict lists the segments where a coder's codings differ between
@@ -385,7 +390,10 @@ func (a *action) mergeFile(otx *bolt.Tx, opts MergeOptions, fm *FileMerge) error
 	for _, name := range coders {
 		fm.Conflicts = append(fm.Conflicts, CoderConflict{Coder: name, Segments: conflicts[name]})
 	}
-	return a.setCodings(changes)
+	if err := a.setCodings(changes); err != nil {
+		return err
+	}
+	return a.mergeMarks(otx, opts, segMap, fm)
 }
 
 // sameCodings tells whether two lists name the same (code, span) pairs.

@@ -3,6 +3,7 @@ package coding
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -172,7 +173,10 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 		for _, cs := range carried {
 			out.Dropped += len(cs)
 		}
-		return a.setCodings(keep)
+		if err := a.setCodings(keep); err != nil {
+			return err
+		}
+		return a.restoreReviews(src, refs)
 	})
 	out.ActionResult = res
 	if err == nil && out.Replaced {
@@ -254,6 +258,11 @@ func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, error) {
 	if err := a.setCodings(drop); err != nil {
 		return nil, err
 	}
+	lifted, err := a.liftReviews(refs)
+	if err != nil {
+		return nil, err
+	}
+	a.lifted = lifted
 	snap, err := a.removeSource(id)
 	if err != nil {
 		return nil, err
@@ -409,6 +418,15 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 	}
 	if coded > 0 {
 		return nil, errorf(ErrConflict, "source %q has %d coded segments; remove their codings first", sr.Name, coded)
+	}
+	if n := markedSegments(tx, refs, math.MaxInt); n > 0 {
+		return nil, errorf(ErrConflict, "source %q has %d segments marked reviewed; take the marks away first", sr.Name, n)
+	}
+	if in, err := samplesWith(tx, refs); err != nil || len(in) > 0 {
+		if err != nil {
+			return nil, err
+		}
+		return nil, errorf(ErrConflict, "source %q has segments in sample %s; delete the sample first", sr.Name, strings.Join(in, ", "))
 	}
 	if err := take(bktSources, srcKey); err != nil {
 		return nil, err
