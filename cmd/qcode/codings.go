@@ -84,8 +84,8 @@ most --max-input-size bytes is read.`,
 func (a *app) codingsExport() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:     "export",
-		Short:   "Write every coding and review mark to stdout (CSV or JSON)",
+		Use:   "export",
+		Short: "Write every coding and review mark to stdout (CSV or JSON)",
 		Long: `Write every coding, in segment order, as codings import reads it. A review
 mark ("reviewed, nothing applies") is a row with an empty code, after the
 segment's codings.`,
