@@ -371,11 +371,19 @@ func (s *Store) Sample(name string) (Sample, error) {
 	return out, err
 }
 
-// SampleNames lists the samples by name (for pickers).
-func (s *Store) SampleNames() ([]string, error) {
-	var out []string
+// SampleList lists the samples by name with their sizes and how they were
+// made, without reading their segments (for pickers).
+func (s *Store) SampleList() ([]Sample, error) {
+	out := []Sample{}
 	err := s.view(func(tx *bolt.Tx) error {
-		out = sampleNames(tx)
+		for _, name := range sampleNames(tx) {
+			info, refs, err := readSample(tx, name)
+			if err != nil {
+				return err
+			}
+			out = append(out, Sample{Name: name, Segments: len(refs), Size: info.Size, Seed: info.Seed, Sources: info.Sources,
+				File: info.File, By: info.By, Created: time.UnixMilli(info.At).UTC()})
+		}
 		return nil
 	})
 	return out, err
