@@ -282,7 +282,7 @@ func (s *Store) comparedCoders(tx *bolt.Tx, names []string) ([]string, []CoderID
 	}
 	if len(names) < 2 {
 		have := s.activeCoders(tx)
-		return nil, nil, errorf(ErrInvalidInput, "agreement needs at least two coders (coders with codings: %s)", listOrNone(have))
+		return nil, nil, errorf(ErrInvalidInput, "agreement needs at least two coders (coders with codings or review marks: %s)", listOrNone(have))
 	}
 	ids, err := s.coderIDs(tx, names)
 	if err != nil {
