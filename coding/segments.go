@@ -443,6 +443,11 @@ func (s *Store) load(tx *bolt.Tx, refs []SegRef, coders []CoderID) ([]Segment, e
 	segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
 	sourceNames := map[SourceID]string{}
 	caseNames := map[CaseID]string{}
+	anyMarks := false // most projects have none: spare a seek per segment
+	if b := tx.Bucket(bktMarks); b != nil {
+		k, _ := b.Cursor().First()
+		anyMarks = k != nil
+	}
 	for _, ref := range refs {
 		key := u64(uint64(ref))
 		rec, err := decodeSegment(segs.Get(key))
@@ -470,7 +475,9 @@ func (s *Store) load(tx *bolt.Tx, refs []SegRef, coders []CoderID) ([]Segment, e
 			seg.Case = cn
 		}
 		seg.Codings = s.readCodings(tx, ref, coders)
-		seg.Marks = s.readMarks(tx, ref, coders)
+		if anyMarks {
+			seg.Marks = s.readMarks(tx, ref, coders)
+		}
 		out = append(out, seg)
 	}
 	return out, nil
