@@ -117,7 +117,10 @@ func itemScope(book *Codebook, item CodeID) []CodeID {
 // differ (one applied the code, another did not; for a code group, their
 // levels differ), in segment order, with each coder's codings and spans and
 // the consensus decision if any. Spans are shown but a difference of span
-// alone is not a disagreement: units are segments, as in Agreement.
+// alone is not a disagreement: units are segments, as in Agreement, and
+// only Agreement's units are looked at (by default the segments every
+// compared coder reviewed): a segment one coder never read holds nothing
+// to settle.
 func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 	book := s.Codebook()
 	out := DisagreementList{Items: []Disagreement{}, Sample: q.Sample}
