@@ -3,6 +3,7 @@ package coding
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,20 +17,39 @@ type UnitScope string
 
 // Unit scopes (DESIGN.md, "Agreement definitions").
 const (
+	// UnitsReviewed (the default): the segments every compared coder
+	// reviewed — coded with anything, or marked "reviewed, nothing
+	// applies". A segment one coder was never given is not a unit.
+	UnitsReviewed UnitScope = "reviewed"
 	// UnitsAll: every segment of the compared sources; a segment no compared
 	// coder touched counts as agreement on "not coded".
 	UnitsAll UnitScope = "all"
 	// UnitsCoded: the segments at least one compared coder coded with
-	// anything (any code, in scope or not), i.e. the sample they worked on.
+	// anything (any code, in scope or not).
 	UnitsCoded UnitScope = "coded"
+	// UnitsSample: the segments of a named sample (AgreeQuery.Sample),
+	// reviewed or not.
+	UnitsSample UnitScope = "sample"
 )
+
+// ParseUnitScope reads --units: reviewed, coded or all ("" is reviewed).
+func ParseUnitScope(v string) (UnitScope, error) {
+	switch u := UnitScope(v); u {
+	case "":
+		return UnitsReviewed, nil
+	case UnitsReviewed, UnitsCoded, UnitsAll:
+		return u, nil
+	}
+	return "", errorf(ErrInvalidInput, "units %q: use reviewed, coded or all", v)
+}
 
 // AgreeQuery selects what Agreement compares. Zero fields take defaults.
 type AgreeQuery struct {
 	// Coders to compare, at least two; nil: every coder with at least one
-	// coding except consensus, by name.
+	// coding or review mark except consensus, by name.
 	Coders []string
-	Units  UnitScope // "" means UnitsAll
+	Units  UnitScope // "" means UnitsReviewed; Sample sets UnitsSample
+	Sample string    // the units are this sample's segments
 	Codes  string    // a code path: that code and its descendants; "" every code
 	Source string    // only this source's segments (by name); "" every source
 }
@@ -37,13 +57,18 @@ type AgreeQuery struct {
 // Agreement is inter-coder agreement per code and pooled over the leaf
 // codes in scope. Its JSON is DESIGN.md's `agree` shape.
 type Agreement struct {
-	Coders    []string        `json:"coders"`
-	Units     int             `json:"units"`
-	UnitScope UnitScope       `json:"unit_scope"`
-	Source    string          `json:"source,omitempty"`
-	Coded     map[string]int  `json:"coded"` // units each coder coded with anything
-	Codes     []CodeAgreement `json:"codes"` // every code in scope, tree order
-	Overall   Overall         `json:"overall"`
+	Coders    []string       `json:"coders"`
+	Units     int            `json:"units"`
+	UnitScope UnitScope      `json:"unit_scope"`
+	Sample    string         `json:"sample,omitempty"`
+	Source    string         `json:"source,omitempty"`
+	Coded     map[string]int `json:"coded"` // units each coder coded with anything
+	// Reviewed counts the units each coder reviewed (coded or marked); on
+	// a sample, a coder who has not reviewed all of it is still counting
+	// its other segments as "not coded".
+	Reviewed map[string]int  `json:"reviewed"`
+	Codes    []CodeAgreement `json:"codes"` // every code in scope, tree order
+	Overall  Overall         `json:"overall"`
 }
 
 // CodeAgreement is agreement on one code: a coder's value on a unit is 1
@@ -54,6 +79,11 @@ type CodeAgreement struct {
 	Depth int    `json:"-"`    // 0 for a theme, for indenting
 	Leaf  bool   `json:"leaf"` // leaves are what Overall pools
 	agreement.Metrics
+	// Units is the number of units (the same for every code); Used, the
+	// units where at least one coder applied the code: a 99 % agreement
+	// on a code used on 2 of 200 units says little.
+	Units int `json:"units"`
+	Used  int `json:"used"`
 	// Disagreements counts units where the coders' values differ.
 	Disagreements int `json:"disagreements"`
 	// Applied counts, per coder, the units with value 1.
@@ -64,6 +94,7 @@ type CodeAgreement struct {
 type Overall struct {
 	agreement.Metrics
 	Pairs         int `json:"pairs"`         // units × leaf codes
+	Used          int `json:"used"`          // pairs where at least one coder applied the code
 	Disagreements int `json:"disagreements"` // pairs where the coders differ
 }
 
@@ -73,12 +104,10 @@ type Overall struct {
 // bitsets 64 units at a time.
 func (s *Store) Agreement(q AgreeQuery) (Agreement, error) {
 	book := s.Codebook()
-	out := Agreement{UnitScope: q.Units, Source: q.Source, Coded: map[string]int{}, Codes: []CodeAgreement{}}
-	if out.UnitScope == "" {
-		out.UnitScope = UnitsAll
-	}
-	if out.UnitScope != UnitsAll && out.UnitScope != UnitsCoded {
-		return out, errorf(ErrInvalidInput, "units %q: use all or coded", q.Units)
+	out := Agreement{Source: q.Source, Sample: q.Sample, Coded: map[string]int{}, Reviewed: map[string]int{}, Codes: []CodeAgreement{}}
+	var err error
+	if out.UnitScope, err = unitScope(q.Units, q.Sample); err != nil {
+		return out, err
 	}
 	scope, err := book.Match(q.Codes)
 	if err != nil {
@@ -129,16 +158,25 @@ func (s *Store) Agreement(q AgreeQuery) (Agreement, error) {
 				own[i][c].Set(u)
 			})
 		}
-		mask := units
-		if out.UnitScope == UnitsCoded {
-			mask = agreement.NewBitset(size)
-			for _, set := range coded {
-				mask.Or(set)
-			}
+		reviewed := make([]agreement.Bitset, m)
+		for c, coder := range ids {
+			reviewed[c] = slices.Clone(coded[c])
+			walkMarks(tx, coder, func(seg SegRef) {
+				if units.Has(int(seg)) {
+					reviewed[c].Set(int(seg))
+				}
+			})
+		}
+		mask, err := unitMask(tx, out.UnitScope, q.Sample, units, coded, reviewed)
+		if err != nil {
+			return err
 		}
 		out.Units = mask.Count()
-		for c, set := range coded {
-			out.Coded[names[c]] = set.Count()
+		for c := range coded {
+			coded[c].And(mask)
+			reviewed[c].And(mask)
+			out.Coded[names[c]] = coded[c].Count()
+			out.Reviewed[names[c]] = reviewed[c].Count()
 		}
 
 		// Parents after children: walk scope backwards (tree order puts a
@@ -154,7 +192,8 @@ func (s *Store) Agreement(q AgreeQuery) (Agreement, error) {
 			}
 			b := agreement.Tally(mask, sets)
 			ca := CodeAgreement{Code: c.ID, Path: c.Path, Depth: c.Depth, Leaf: book.IsLeaf(c.ID),
-				Metrics: b.Metrics(), Disagreements: int(b.Disagreements()), Applied: map[string]int{}}
+				Metrics: b.Metrics(), Units: int(b.Units()), Used: int(b.Units() - b.Hist[0]),
+				Disagreements: int(b.Disagreements()), Applied: map[string]int{}}
 			for k, n := range b.Ones {
 				ca.Applied[names[k]] = int(n)
 			}
@@ -179,13 +218,57 @@ func (s *Store) Agreement(q AgreeQuery) (Agreement, error) {
 			own[i] = nil
 		}
 		out.Overall = Overall{Metrics: pooled.Metrics(), Pairs: int(pooled.Units()), Disagreements: int(pooled.Disagreements())}
+		if len(pooled.Hist) > 0 {
+			out.Overall.Used = int(pooled.Units() - pooled.Hist[0])
+		}
 		return nil
 	})
 	return out, err
 }
 
+// unitScope settles the units asked for: a sample sets them; otherwise
+// --units, reviewed by default.
+func unitScope(units UnitScope, sample string) (UnitScope, error) {
+	if sample != "" {
+		if units != "" && units != UnitsSample {
+			return "", errorf(ErrInvalidInput, "a sample sets the units: leave out units %q", units)
+		}
+		return UnitsSample, nil
+	}
+	if units == UnitsSample {
+		return "", errorf(ErrInvalidInput, "units sample: name the sample")
+	}
+	return ParseUnitScope(string(units))
+}
+
+// unitMask is the set of units among base (every segment, or a source's):
+// the segments every compared coder reviewed, some compared coder coded,
+// all of them, or a sample's. coded and reviewed are per compared coder.
+func unitMask(tx *bolt.Tx, scope UnitScope, sample string, base agreement.Bitset, coded, reviewed []agreement.Bitset) (agreement.Bitset, error) {
+	mask := slices.Clone(base)
+	switch scope {
+	case UnitsCoded:
+		any := agreement.NewBitset(len(base) * 64)
+		for _, set := range coded {
+			any.Or(set)
+		}
+		mask.And(any)
+	case UnitsReviewed:
+		for _, set := range reviewed {
+			mask.And(set)
+		}
+	case UnitsSample:
+		set, err := sampleBits(tx, sample, len(base)*64)
+		if err != nil {
+			return nil, err
+		}
+		mask.And(set)
+	}
+	return mask, nil
+}
+
 // comparedCoders resolves the coders to compare: the named ones, or by
-// default every coder with a coding except consensus.
+// default every coder with a coding or review mark except consensus.
 func (s *Store) comparedCoders(tx *bolt.Tx, names []string) ([]string, []CoderID, error) {
 	if names == nil {
 		names = s.activeCoders(tx)
@@ -199,7 +282,7 @@ func (s *Store) comparedCoders(tx *bolt.Tx, names []string) ([]string, []CoderID
 	}
 	if len(names) < 2 {
 		have := s.activeCoders(tx)
-		return nil, nil, errorf(ErrInvalidInput, "agreement needs at least two coders (coders with codings: %s)", listOrNone(have))
+		return nil, nil, errorf(ErrInvalidInput, "agreement needs at least two coders (coders with codings or review marks: %s)", listOrNone(have))
 	}
 	ids, err := s.coderIDs(tx, names)
 	if err != nil {
@@ -208,14 +291,31 @@ func (s *Store) comparedCoders(tx *bolt.Tx, names []string) ([]string, []CoderID
 	return names, ids, nil
 }
 
-// activeCoders lists, by name, the coders with at least one coding other
-// than consensus — the people whose work is compared by default. (Every
-// actor is a coder, so "all coders" would include whoever imported.)
+// activeCoders lists, by name, the coders with at least one coding or
+// review mark, other than consensus — the people whose work is compared by
+// default. (Every actor is a coder, so "all coders" would include whoever
+// imported.)
 func (s *Store) activeCoders(tx *bolt.Tx) []string {
 	has := map[CoderID]bool{}
 	c := tx.Bucket(bktCounts).Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		has[CoderID(binary.BigEndian.Uint32(k[4:]))] = true
+	}
+	if b := tx.Bucket(bktByMarker); b != nil {
+		// One seek per coder with marks: jump past each coder's run.
+		c := b.Cursor()
+		for k, _ := c.First(); k != nil; {
+			if len(k) < 4 {
+				k, _ = c.Next()
+				continue
+			}
+			coder := binary.BigEndian.Uint32(k)
+			has[CoderID(coder)] = true
+			if coder == 1<<32-1 {
+				break
+			}
+			k, _ = c.Seek(u32(coder + 1))
+		}
 	}
 	var out []string
 	for id := range has {

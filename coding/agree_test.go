@@ -71,7 +71,7 @@ func findCode(t *testing.T, a Agreement, path string) CodeAgreement {
 
 func TestAgreementByHand(t *testing.T) {
 	s, _ := teamProject(t)
-	a, err := s.Agreement(AgreeQuery{})
+	a, err := s.Agreement(AgreeQuery{Units: UnitsAll})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,6 +108,22 @@ func TestAgreementByHand(t *testing.T) {
 	if a.Overall.Pairs != 200 || a.Overall.Disagreements != 2 || value(t, a.Overall.PercentAgreement) != 99 {
 		t.Errorf("overall %+v", a.Overall)
 	}
+	// Units and use beside the percentages: workload on 2 of 5 units, the
+	// overall pairs with a code by anyone: R001 career, R002 workload, R005
+	// workload and travel = 4 of 200.
+	if w.Units != 5 || w.Used != 2 || a.Overall.Used != 4 {
+		t.Errorf("units %d used %d, overall used %d; want 5, 2, 4", w.Units, w.Used, a.Overall.Used)
+	}
+
+	// By default the units are the segments both reviewed: R001, R002 and
+	// R005, which both coded.
+	d, err := s.Agreement(AgreeQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.UnitScope != UnitsReviewed || d.Units != 3 || d.Reviewed["alice"] != 3 || d.Reviewed["bob"] != 3 {
+		t.Errorf("default units: %s %d, reviewed %v", d.UnitScope, d.Units, d.Reviewed)
+	}
 
 	// Units coded: R001, R002, R005.
 	c, err := s.Agreement(AgreeQuery{Units: UnitsCoded, Codes: "Barriers"})
@@ -142,6 +158,9 @@ func TestAgreementErrors(t *testing.T) {
 		{Coders: []string{"alice", "alice"}},
 		{Coders: []string{"alice", "zoe"}},
 		{Units: "some"},
+		{Units: UnitsSample},
+		{Sample: "nope"},
+		{Sample: "nope", Units: UnitsAll},
 		{Codes: "No such code"},
 		{Source: "nope"},
 	} {
@@ -159,7 +178,7 @@ func TestAgreementErrors(t *testing.T) {
 	if err != nil || strings.Join(a.Coders, ",") != "alice,bob" {
 		t.Fatalf("default coders %v, %v", a.Coders, err)
 	}
-	a, err = s.Agreement(AgreeQuery{Coders: []string{"alice", "bob", Consensus}})
+	a, err = s.Agreement(AgreeQuery{Coders: []string{"alice", "bob", Consensus}, Units: UnitsAll})
 	if err != nil || a.Codes[0].CohenKappa.OK() || !a.Codes[0].FleissKappa.OK() {
 		t.Fatalf("three coders: %+v %v", a.Codes[0], err)
 	}
@@ -212,20 +231,37 @@ func TestAgreementMatchesBruteForce(t *testing.T) {
 			}
 		}
 	}
+	// Review marks on some segments a coder left uncoded, and a sample.
+	for _, ref := range refs {
+		for _, coder := range coders[:3] {
+			if rng.IntN(3) == 0 {
+				if _, err := s.SetReviewed(coder, ref, true); err != nil && !errors.Is(err, ErrConflict) {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if _, err := s.CreateSample("lead", SampleSpec{Name: "icr", Size: "25%", Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
 	for _, q := range []AgreeQuery{
 		{},
+		{Units: UnitsAll},
 		{Units: UnitsCoded},
 		{Codes: "Barriers", Source: "south"},
 		{Coders: []string{"ann", "cat"}, Units: UnitsCoded},
-		{Coders: []string{"cat", "ann", Consensus}, Codes: "Kirkpatrick"},
+		{Coders: []string{"cat", "ann", Consensus}, Codes: "Kirkpatrick", Units: UnitsAll},
+		{Coders: []string{"ben", "cat"}},
+		{Sample: "icr"},
+		{Sample: "icr", Source: "north", Codes: "Barriers"},
 	} {
 		got, err := s.Agreement(q)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := bruteAgreement(t, s, q, got.Coders)
-		if got.Units != want.Units || fmt.Sprint(got.Coded) != fmt.Sprint(want.Coded) {
-			t.Fatalf("%+v: units %d coded %v, want %d %v", q, got.Units, got.Coded, want.Units, want.Coded)
+		if got.Units != want.Units || fmt.Sprint(got.Coded) != fmt.Sprint(want.Coded) || fmt.Sprint(got.Reviewed) != fmt.Sprint(want.Reviewed) {
+			t.Fatalf("%+v: units %d coded %v reviewed %v, want %d %v %v", q, got.Units, got.Coded, got.Reviewed, want.Units, want.Coded, want.Reviewed)
 		}
 		if len(got.Codes) != len(want.Codes) {
 			t.Fatalf("%+v: %d codes, want %d", q, len(got.Codes), len(want.Codes))
@@ -265,23 +301,52 @@ func bruteAgreement(t *testing.T, s *Store, q AgreeQuery, coders []string) Agree
 	for i, c := range coders {
 		isCoder[c] = i
 	}
-	out := Agreement{Units: 0, Coded: map[string]int{}}
+	out := Agreement{Units: 0, Coded: map[string]int{}, Reviewed: map[string]int{}}
 	for _, c := range coders {
-		out.Coded[c] = 0
+		out.Coded[c], out.Reviewed[c] = 0, 0
+	}
+	inSample := map[SegRef]bool{}
+	if q.Sample != "" {
+		sm, err := s.Sample(q.Sample)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range sm.Refs {
+			inSample[r] = true
+		}
 	}
 	var units []Segment
 	for _, seg := range segs {
-		codedBy := map[string]bool{}
+		codedBy, reviewedBy := map[string]bool{}, map[string]bool{}
 		for _, c := range seg.Codings {
 			if _, ok := isCoder[c.CoderName]; ok {
-				codedBy[c.CoderName] = true
+				codedBy[c.CoderName], reviewedBy[c.CoderName] = true, true
+			}
+		}
+		for _, m := range seg.Marks {
+			if _, ok := isCoder[m.CoderName]; ok {
+				reviewedBy[m.CoderName] = true
+			}
+		}
+		switch {
+		case q.Sample != "":
+			if !inSample[seg.Ref] {
+				continue
+			}
+		case q.Units == UnitsCoded:
+			if len(codedBy) == 0 {
+				continue
+			}
+		case q.Units == "" || q.Units == UnitsReviewed:
+			if len(reviewedBy) < len(coders) {
+				continue
 			}
 		}
 		for c := range codedBy {
 			out.Coded[c]++
 		}
-		if q.Units == UnitsCoded && len(codedBy) == 0 {
-			continue
+		for c := range reviewedBy {
+			out.Reviewed[c]++
 		}
 		units = append(units, seg)
 	}

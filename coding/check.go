@@ -203,15 +203,16 @@ type recordCheck struct {
 	journal map[uint64]CoderID
 
 	nSegments, nCodings, nMemos, nJournal int
+	nMarks, nSamples                      int
 	namesMissing                          int // segments without their segname entry
 }
 
 func (c *recordCheck) summary() []string {
 	return []string{
-		fmt.Sprintf("%s sources, %s segments, %s cases, %s codes, %s coders, %s codings, %s memos, %s journal entries",
+		fmt.Sprintf("%s sources, %s segments, %s cases, %s codes, %s coders, %s codings, %s memos, %s review marks, %s samples, %s journal entries",
 			count(len(c.sources)), count(c.nSegments), count(len(c.cases)), count(c.book.Len()), count(len(c.coders)),
-			count(c.nCodings), count(c.nMemos), count(c.nJournal)),
-		"every record reads; indexes (bycode, bycoder, memos, segname, bysource, bycase, texts, casename, strix, sourcehash, codername), tallies, journal and undo stacks agree with the records",
+			count(c.nCodings), count(c.nMemos), count(c.nMarks), count(c.nSamples), count(c.nJournal)),
+		"every record reads; indexes (bycode, bycoder, memos, segname, bysource, bycase, texts, casename, strix, sourcehash, codername, bymarker), tallies, journal and undo stacks agree with the records",
 	}
 }
 
@@ -225,8 +226,67 @@ func (c *recordCheck) run() {
 	c.checkCases()
 	c.checkSegments()
 	c.checkCodings()
+	c.checkMarks()
+	c.checkSamples()
 	c.checkSettled()
 	c.checkJournal()
+}
+
+// checkMarks reads every review mark: its segment and coder exist, its
+// value is a time, and bymarker holds it (and nothing else).
+func (c *recordCheck) checkMarks() {
+	b := c.bucket(bktMarks)
+	if b == nil {
+		return
+	}
+	index := newIndexJoin(c, bktByMarker, 4)
+	segs := c.bucket(bktSegments)
+	b.ForEach(func(k, v []byte) error {
+		c.nMarks++
+		if len(k) != markKeyLen {
+			c.add("marks", "key %x: want segment(8) and coder(4)", short(k))
+			return nil
+		}
+		seg, coder := parseMarkKey(k)
+		if len(v) != 8 {
+			c.add("marks", "mark of segment %d, coder %d: value %x, want a time of 8 bytes", seg, coder, short(v))
+		}
+		if segs.Get(k[:8]) == nil {
+			c.add("marks", "mark of segment %d, coder %d: the segment does not exist", seg, coder)
+		}
+		if !c.coders[coder] {
+			c.add("marks", "mark of segment %d, coder %d: the coder does not exist", seg, coder)
+		}
+		if e := index.expect(byMarkerKey(coder, seg)); e != nil && len(e) != 0 {
+			c.add("bymarker", "mark of segment %d, coder %d: index value %x, want none", seg, coder, short(e))
+		}
+		return nil
+	})
+	index.finish()
+}
+
+// checkSamples reads every sample: it decodes and its segments exist.
+func (c *recordCheck) checkSamples() {
+	b := c.bucket(bktSamples)
+	if b == nil {
+		return
+	}
+	segs := c.bucket(bktSegments)
+	b.ForEach(func(k, v []byte) error {
+		c.nSamples++
+		_, refs, err := decodeSample(v)
+		if err != nil {
+			c.add("samples", "sample %q does not read", short(k))
+			return nil
+		}
+		for _, r := range refs {
+			if segs.Get(u64(uint64(r))) == nil {
+				c.add("samples", "sample %q: segment %d does not exist", short(k), r)
+				break
+			}
+		}
+		return nil
+	})
 }
 
 // checkSettled reads the decisions of the settled bucket (made on first

@@ -83,6 +83,19 @@ func TestCheckNamesWhatIsWrong(t *testing.T) {
 			}
 			return tx.Bucket(bktByCoder).Put(k.byCoder(), nil)
 		}},
+		{"bymarker", "expected an entry, found none", func(tx *bolt.Tx) error { return tx.Bucket(bktByMarker).Delete(first(tx, bktByMarker)) }},
+		{"bymarker", "expected no such entry", func(tx *bolt.Tx) error { return tx.Bucket(bktByMarker).Put(byMarkerKey(7, 3), nil) }},
+		{"marks", "the segment does not exist", func(tx *bolt.Tx) error {
+			if err := tx.Bucket(bktMarks).Put(markKey(999, 1), u64(1)); err != nil {
+				return err
+			}
+			return tx.Bucket(bktByMarker).Put(byMarkerKey(1, 999), nil)
+		}},
+		{"marks", "want a time of 8 bytes", func(tx *bolt.Tx) error { return tx.Bucket(bktMarks).Put(first(tx, bktMarks), []byte{1}) }},
+		{"samples", "segment 999 does not exist", func(tx *bolt.Tx) error {
+			return tx.Bucket(bktSamples).Put([]byte("icr"), encodeSample(sampleInfo{}, []SegRef{1, 999}))
+		}},
+		{"samples", "does not read", func(tx *bolt.Tx) error { return tx.Bucket(bktSamples).Put([]byte("icr"), []byte{1, 2}) }},
 		{"journal", "does not read", func(tx *bolt.Tx) error { return tx.Bucket(bktJournal).Put(first(tx, bktJournal), []byte{1}) }},
 		{"undo", "does not exist", func(tx *bolt.Tx) error { return tx.Bucket(bktJournal).Delete(first(tx, bktJournal)) }},
 		{"undo", "on no coder's undo stack", func(tx *bolt.Tx) error { return tx.Bucket(bktUndo).Delete(first(tx, bktUndo)) }},
@@ -96,6 +109,9 @@ func TestCheckNamesWhatIsWrong(t *testing.T) {
 			}
 			k := CodingKey{Seg: refs[0], Code: code(t, s, "Barriers/Workload and time"), Coder: mustCoder(t, s, "alice")}
 			if _, err := s.SetMemo("alice", k, "a memo"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.SetReviewed("bob", refs[1], true); err != nil {
 				t.Fatal(err)
 			}
 			s.Close()

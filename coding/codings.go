@@ -151,6 +151,9 @@ func (a *action) apply(book *Codebook, seg SegRef, code CodeID, span Span, when 
 	if err != nil {
 		return false, nil, err
 	}
+	if err := a.clearMark(seg, a.coder); err != nil { // coded now: no longer "nothing applies"
+		return false, nil, err
+	}
 	return true, replaced, a.setCoding(k, &codingState{Time: when.UnixMilli()})
 }
 

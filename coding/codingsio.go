@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -16,7 +17,8 @@ import (
 )
 
 // CodingColumns are the columns of a codings file, in order; the first
-// three are required.
+// three are required. A row whose code is empty is a review mark: the
+// coder reviewed the segment and no code applies.
 var CodingColumns = []string{"segment", "code", "coder", "start", "end", "starred", "memo"}
 
 // CodingsImport says what a codings import did.
@@ -28,9 +30,16 @@ type CodingsImport struct {
 	Unchanged int      // already there as given
 	Replaced  int      // codings of a code group's other level removed
 	NewCodes  []string // code paths that did not exist and were created
+	// Review marks (rows with an empty code): added, already there, and
+	// left out because the coder coded the segment (codes win over a mark).
+	Marked, MarksUnchanged, MarksSkipped int
+	// MarksCleared counts marks taken away because the file codes their
+	// segment for their coder.
+	MarksCleared int
 }
 
-// codingRow is one parsed row of a codings file.
+// codingRow is one parsed row of a codings file; an empty code is a
+// review mark.
 type codingRow struct {
 	line          int
 	segment, code string
@@ -38,6 +47,7 @@ type codingRow struct {
 	span          Span
 	starred       *bool
 	memo          *string
+	mark          bool
 }
 
 // CodingsFile is a codings CSV as read by ReadCodings, not yet applied.
@@ -85,6 +95,12 @@ func (s *Store) ImportCodingsFile(actor string, f *CodingsFile) (CodingsImport, 
 		now := time.Now().UnixMilli()
 		view := newOverlay(a.tx)
 		resolved := map[string]SegRef{} // rows name the same segment again and again
+		type segCoder struct {
+			seg   SegRef
+			coder CoderID
+		}
+		var marks []segCoder // the rows' marks, applied once the codings are in
+		coded := map[segCoder]bool{}
 		for _, row := range rows {
 			ref, ok := resolved[row.segment]
 			if !ok {
@@ -99,6 +115,14 @@ func (s *Store) ImportCodingsFile(actor string, f *CodingsFile) (CodingsImport, 
 				resolved[row.segment] = ref
 			}
 			where := func() string { return fmt.Sprintf("%s: line %d", file, row.line) }
+			if row.mark {
+				coder, err := s.ensureCoder(a.tx, row.coder)
+				if err != nil {
+					return fmt.Errorf("%s: %w", where(), err)
+				}
+				marks = append(marks, segCoder{ref, coder})
+				continue
+			}
 			code, ok := book.Lookup(row.code)
 			if !ok {
 				id, created, err := a.ensurePath(row.code, nil)
@@ -152,8 +176,45 @@ func (s *Store) ImportCodingsFile(actor string, f *CodingsFile) (CodingsImport, 
 				out.Updated++
 			}
 			view.set(k, next)
+			coded[segCoder{ref, coder}] = true
 		}
-		return a.setCodingsKnown(view.changes, view.stored)
+		if err := a.setCodingsKnown(view.changes, view.stored); err != nil {
+			return err
+		}
+		// Codes win over a mark: a coded segment loses its coder's mark,
+		// and a mark row on a segment its coder has coded is left out.
+		cleared := make([]segCoder, 0, len(coded))
+		for sc := range coded {
+			cleared = append(cleared, sc)
+		}
+		sort.Slice(cleared, func(i, j int) bool {
+			if cleared[i].seg != cleared[j].seg {
+				return cleared[i].seg < cleared[j].seg
+			}
+			return cleared[i].coder < cleared[j].coder
+		})
+		for _, sc := range cleared {
+			if a.tx.Bucket(bktMarks).Get(markKey(sc.seg, sc.coder)) != nil {
+				out.MarksCleared++
+				if err := a.clearMark(sc.seg, sc.coder); err != nil {
+					return err
+				}
+			}
+		}
+		for _, sc := range marks {
+			switch {
+			case hasPrefix(a.tx.Bucket(bktByCoder), coderSegPrefix(sc.coder, sc.seg)):
+				out.MarksSkipped++
+			case a.tx.Bucket(bktMarks).Get(markKey(sc.seg, sc.coder)) != nil:
+				out.MarksUnchanged++
+			default:
+				out.Marked++
+				if err := a.setMark(sc.seg, sc.coder, true, now); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	out.ActionResult = res
 	return out, err
@@ -292,7 +353,7 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
-		return nil, errorf(ErrInvalidInput, "%s: no codings after the header", file)
+		return nil, errorf(ErrInvalidInput, "%s: no codings or review marks after the header", file)
 	}
 	return rows, nil
 }
@@ -310,14 +371,18 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 	row.code, _ = get("code")
 	row.coder, _ = get("coder")
 	row.segment, row.coder = strings.TrimSpace(row.segment), strings.TrimSpace(row.coder)
+	row.mark = strings.TrimSpace(row.code) == ""
 	switch {
 	case row.segment == "":
 		return row, errorf(ErrInvalidInput, "empty segment")
-	case CleanPath(row.code) == "":
-		return row, errorf(ErrInvalidInput, "empty code")
+	case !row.mark && CleanPath(row.code) == "":
+		return row, errorf(ErrInvalidInput, "code %q names no code", corpus.Excerpt(row.code))
 	}
 	if err := CheckCoderName(row.coder); err != nil {
 		return row, err
+	}
+	if row.mark {
+		return row, checkMarkRow(rec, col)
 	}
 	start, _ := get("start")
 	end, _ := get("end")
@@ -349,6 +414,24 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 	return row, nil
 }
 
+// checkMarkRow refuses a review-mark row (empty code) that carries a
+// span, a star or a memo: a mark says only that nothing applies.
+func checkMarkRow(rec []string, col map[string]int) error {
+	for _, name := range []string{"start", "end", "memo"} {
+		if i, ok := col[name]; ok && strings.TrimSpace(rec[i]) != "" {
+			return errorf(ErrInvalidInput, "an empty code marks the segment reviewed with nothing that applies: leave %s empty", name)
+		}
+	}
+	if i, ok := col["starred"]; ok {
+		switch strings.ToLower(strings.TrimSpace(rec[i])) {
+		case "", "false", "no", "0", "n":
+		default:
+			return errorf(ErrInvalidInput, "an empty code marks the segment reviewed with nothing that applies: it cannot be starred")
+		}
+	}
+	return nil
+}
+
 func csvError(file string, err error) error {
 	var ie *corpus.InputError
 	if errors.As(err, &ie) {
@@ -365,7 +448,9 @@ func csvError(file string, err error) error {
 	return fmt.Errorf("%s: %w", file, err)
 }
 
-// CodingRecord is a coding as exported: names instead of numbers.
+// CodingRecord is a coding as exported: names instead of numbers. A
+// record with an empty Code is a review mark (the coder reviewed the
+// segment and nothing applies).
 type CodingRecord struct {
 	Segment string `json:"segment"` // ID, or source:ID where IDs clash
 	Code    string `json:"code"`
@@ -385,7 +470,9 @@ func (c CodingRecord) CSV() []string {
 	return []string{c.Segment, c.Code, c.Coder, start, end, strconv.FormatBool(c.Starred), c.Memo}
 }
 
-// ExportCodings calls fn for every coding, in segment order.
+// ExportCodings calls fn for every coding and review mark, in segment
+// order; on a segment, the codings come first, then the marks (records
+// with an empty Code).
 func (s *Store) ExportCodings(fn func(CodingRecord) error) error {
 	book := s.Codebook()
 	return s.view(func(tx *bolt.Tx) error {
@@ -393,22 +480,65 @@ func (s *Store) ExportCodings(fn func(CodingRecord) error) error {
 		segs, memos := tx.Bucket(bktSegments), tx.Bucket(bktMemos)
 		var lastRef SegRef
 		var lastID string
+		segID := func(ref SegRef) (string, error) {
+			if ref == lastRef && lastID != "" {
+				return lastID, nil
+			}
+			rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
+			if err != nil {
+				return "", fmt.Errorf("segment %d: %w", ref, err)
+			}
+			lastRef, lastID = ref, rec.id
+			if len(refsNamed(tx, rec.id)) > 1 {
+				lastID = names[rec.source] + ":" + rec.id
+			}
+			return lastID, nil
+		}
+		// Marks are walked beside the codings, both in segment order.
+		var marks *bolt.Cursor
+		var mk []byte
+		if b := tx.Bucket(bktMarks); b != nil {
+			marks = b.Cursor()
+			mk, _ = marks.First()
+		}
+		marksBefore := func(limit SegRef, all bool) error {
+			for ; mk != nil; mk, _ = marks.Next() {
+				if len(mk) != markKeyLen {
+					continue
+				}
+				seg, coder := parseMarkKey(mk)
+				if !all && seg >= limit {
+					return nil
+				}
+				id, err := segID(seg)
+				if err != nil {
+					return err
+				}
+				if err := fn(CodingRecord{Segment: id, Coder: s.coderName(tx, coder)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		c := tx.Bucket(bktCodings).Cursor()
+		var cur SegRef
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			key := parseCodingKey(k)
-			if key.Seg != lastRef || lastID == "" {
-				rec, err := decodeSegment(segs.Get(u64(uint64(key.Seg))))
-				if err != nil {
-					return fmt.Errorf("segment %d: %w", key.Seg, err)
+			if key.Seg != cur {
+				// The marks of the segments before this one (the previous
+				// segment's after its codings).
+				if err := marksBefore(key.Seg, false); err != nil {
+					return err
 				}
-				lastRef, lastID = key.Seg, rec.id
-				if len(refsNamed(tx, rec.id)) > 1 {
-					lastID = names[rec.source] + ":" + rec.id
-				}
+				cur = key.Seg
+			}
+			id, err := segID(key.Seg)
+			if err != nil {
+				return err
 			}
 			code, _ := book.Code(key.Code)
 			_, starred := decodeCodingValue(v)
-			out := CodingRecord{Segment: lastID, Code: code.Path, Coder: s.coderName(tx, key.Coder),
+			out := CodingRecord{Segment: id, Code: code.Path, Coder: s.coderName(tx, key.Coder),
 				Starred: starred, Memo: string(memos.Get(k))}
 			if !key.Span.Whole() {
 				start, end := key.Span.Start, key.Span.End
@@ -418,6 +548,6 @@ func (s *Store) ExportCodings(fn func(CodingRecord) error) error {
 				return err
 			}
 		}
-		return nil
+		return marksBefore(0, true)
 	})
 }

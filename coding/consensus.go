@@ -223,11 +223,9 @@ func (s *Store) consensusView(tx *bolt.Tx, book *Codebook, codes []CodeID) (*con
 
 // reviewedSets marks, per compared coder (ids; slot numbers them by
 // CoderID, index + 1, 0 for anyone else), the segments that coder
-// reviewed: coded with anything (any code, any span). It is the one place
-// that says what "reviewed" means for consensus. Review marks ("reviewed,
-// nothing applies", segment × coder) belong here when they exist: after
-// the walk, for each compared coder i, walk their marks and add each
-// marked segment to out[i].
+// reviewed: coded with anything (any code, any span) or marked "reviewed,
+// nothing applies". It is the one place that says what "reviewed" means
+// for consensus.
 //
 // The same walk fills what a caller wants per code: ownOf(code) gives,
 // once per code met, the sets (one per compared coder, nil until used) to
@@ -272,6 +270,15 @@ func reviewedSets(tx *bolt.Tx, ids []CoderID, slot []int32, max SegRef, ownOf fu
 			}
 			own[i].add(seg)
 		}
+	}
+	// A review mark ("reviewed, nothing applies") makes its coder a
+	// reviewer of the segment who applied nothing there.
+	for i, id := range ids {
+		walkMarks(tx, id, func(seg SegRef) {
+			if seg <= max {
+				out[i].add(seg)
+			}
+		})
 	}
 	return out
 }

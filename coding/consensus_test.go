@@ -1,6 +1,7 @@
 package coding
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -395,6 +396,16 @@ func checkConsensus(s *Store) error {
 					codes = append(codes, k.Code)
 				}
 				applied[k.Code][k.Coder] = append(applied[k.Code][k.Coder], k.Span)
+			}
+			// A review mark makes its coder a reviewer who applied nothing.
+			if b := tx.Bucket(bktMarks); b != nil {
+				mc := b.Cursor()
+				prefix := segPrefix(seg)
+				for mk, _ := mc.Seek(prefix); mk != nil && bytes.HasPrefix(mk, prefix); mk, _ = mc.Next() {
+					if _, coder := parseMarkKey(mk); coder != cons {
+						reviewers[coder] = true
+					}
+				}
 			}
 			agreed := func(code CodeID) bool {
 				return len(reviewers) > 0 && len(applied[code]) == len(reviewers)

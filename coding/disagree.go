@@ -19,19 +19,24 @@ import (
 
 // DisagreeQuery selects the disagreements to list.
 type DisagreeQuery struct {
-	Code      string   // a code path: it and its descendants; "" every code
-	Coders    []string // coders compared (at least two); nil: as Agreement's default
-	Source    string   // only this source (by name)
-	Unsettled bool     // leave out the items consensus has decided
+	Code      string    // a code path: it and its descendants; "" every code
+	Coders    []string  // coders compared (at least two); nil: as Agreement's default
+	Source    string    // only this source (by name)
+	Units     UnitScope // the segments compared, as Agreement's ("" reviewed)
+	Sample    string    // only this sample's segments (sets Units)
+	Unsettled bool      // leave out the items consensus has decided
 }
 
 // DisagreementList is the adjudication queue: each item, and how many are
 // settled ("settled N of M").
 type DisagreementList struct {
-	Coders  []string       `json:"coders"`
-	Items   []Disagreement `json:"items"`
-	Total   int            `json:"total"`   // disagreements in scope, settled or not
-	Settled int            `json:"settled"` // of Total, those with a consensus decision
+	Coders    []string       `json:"coders"`
+	UnitScope UnitScope      `json:"unit_scope"`
+	Sample    string         `json:"sample,omitempty"`
+	Units     int            `json:"units"` // segments compared
+	Items     []Disagreement `json:"items"`
+	Total     int            `json:"total"`   // disagreements in scope, settled or not
+	Settled   int            `json:"settled"` // of Total, those with a consensus decision
 }
 
 // Disagreement is one segment and code on which the compared coders differ.
@@ -112,10 +117,17 @@ func itemScope(book *Codebook, item CodeID) []CodeID {
 // differ (one applied the code, another did not; for a code group, their
 // levels differ), in segment order, with each coder's codings and spans and
 // the consensus decision if any. Spans are shown but a difference of span
-// alone is not a disagreement: units are segments, as in Agreement.
+// alone is not a disagreement: units are segments, as in Agreement, and
+// only Agreement's units are looked at (by default the segments every
+// compared coder reviewed): a segment one coder never read holds nothing
+// to settle.
 func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 	book := s.Codebook()
-	out := DisagreementList{Items: []Disagreement{}}
+	out := DisagreementList{Items: []Disagreement{}, Sample: q.Sample}
+	var err error
+	if out.UnitScope, err = unitScope(q.Units, q.Sample); err != nil {
+		return out, err
+	}
 	scope, err := book.Match(q.Code)
 	if err != nil {
 		return out, err
@@ -158,12 +170,11 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 		if id, ok := s.coderID(tx, Consensus); ok {
 			slot[id] = -1
 		}
-		var units agreement.Bitset
-		if q.Source != "" {
-			if units, err = unitSet(tx, q.Source); err != nil {
-				return err
-			}
+		units, err := comparedUnits(tx, out.UnitScope, q.Source, q.Sample, ids)
+		if err != nil {
+			return err
 		}
+		out.Units = units.Count()
 		settled := tx.Bucket(bktSettled)
 		codings, memos := tx.Bucket(bktCodings), tx.Bucket(bktMemos)
 		segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
@@ -251,7 +262,7 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 			return nil
 		}
 		relevant := func(k codingKey) (int, bool) {
-			if int(k.Code) >= len(inScope) || !inScope[k.Code] || (units != nil && !units.Has(int(k.Seg))) {
+			if int(k.Code) >= len(inScope) || !inScope[k.Code] || !units.Has(int(k.Seg)) {
 				return 0, false
 			}
 			i, ok := slot[k.Coder]
@@ -306,6 +317,36 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 		return nil
 	})
 	return out, err
+}
+
+// comparedUnits is the set of segments a disagreement listing compares,
+// chosen as Agreement chooses its units, so that the queue holds exactly
+// the disagreements the agreement figures count.
+func comparedUnits(tx *bolt.Tx, scope UnitScope, source, sample string, ids []CoderID) (agreement.Bitset, error) {
+	base, err := unitSet(tx, source)
+	if err != nil {
+		return nil, err
+	}
+	size := len(base) * 64
+	coded := make([]agreement.Bitset, len(ids))
+	reviewed := make([]agreement.Bitset, len(ids))
+	switch scope {
+	case UnitsCoded:
+		for c, coder := range ids {
+			coded[c] = agreement.NewBitset(size)
+			walkByCoder(tx, coder, func(seg SegRef, _ CodeID) {
+				if int(seg) < size {
+					coded[c].Set(int(seg))
+				}
+			})
+		}
+	case UnitsReviewed:
+		for c, coder := range ids {
+			reviewed[c] = agreement.NewBitset(size)
+			reviewedBits(tx, coder, reviewed[c])
+		}
+	}
+	return unitMask(tx, scope, sample, base, coded, reviewed)
 }
 
 // segCoding is a coding relevant to a disagreement listing: its key, the

@@ -18,16 +18,20 @@ import (
 // "migrated"; a file that passes the first tests but misses a bucket is a
 // damaged project.
 
-// bucketsOf lists the buckets a schema must have.
+// bucketsOf lists the buckets a schema must have: every bucket but those
+// a later schema added.
 func bucketsOf(version int) [][]byte {
-	if version > 0 {
-		return allBuckets
+	later := map[string]bool{}
+	for v, names := range addedIn {
+		if v > version {
+			for _, b := range names {
+				later[string(b)] = true
+			}
+		}
 	}
 	var out [][]byte
 	for _, b := range allBuckets {
-		switch string(b) {
-		case string(bktByCode), string(bktByCoder), string(bktCounts): // added by schema 1
-		default:
+		if !later[string(b)] {
 			out = append(out, b)
 		}
 	}
@@ -97,13 +101,23 @@ func (s *Store) identify() (int, error) {
 	return version, err
 }
 
+// oldestMergeable is the oldest schema a merge reads without migrating
+// the copy: schema 2 only added buckets (marks, samples), which a schema-1
+// copy simply has nothing in. Readers of those buckets in a merge treat a
+// missing bucket as empty.
+const oldestMergeable = 1
+
 // upgrade refuses a newer schema and migrates an older one (once the walk
-// has vetted the file).
+// has vetted the file). A merge reads a copy of schema oldestMergeable or
+// later as it is.
 func (s *Store) upgrade(version int) error {
 	switch {
 	case version > SchemaVersion:
 		return fmt.Errorf("%s: %w (schema %d; this qcode reads up to %d): upgrade qcode", s.path, ErrNewerSchema, version, SchemaVersion)
 	case version == SchemaVersion:
+		return nil
+	case s.mergeCopy && version >= oldestMergeable:
+		s.schema = version
 		return nil
 	}
 	if s.readOnly != "" {

@@ -236,6 +236,7 @@ type action struct {
 	desc         string           // what the action did, when it knows better than its caller
 	restored     []CodeID         // codes an undo or redo brought back, to check their names
 	codebook     *Codebook        // the codebook as this transaction sees it, once read (see book)
+	lifted       *liftedReviews   // marks and sample places of a source being replaced
 }
 
 // ActionResult reports what an action did.
@@ -250,14 +251,24 @@ type ActionResult struct {
 
 const maxTouched = 64
 
-// touched lists the distinct segments of the coding operations.
+// touched lists the distinct segments of the coding and review-mark
+// operations.
 func touched(ops []op) []SegRef {
 	var out []SegRef
 	seen := map[SegRef]bool{}
 	for _, o := range ops {
-		if o.kind == opCoding && !seen[o.key.Seg] {
-			seen[o.key.Seg] = true
-			out = append(out, o.key.Seg)
+		var seg SegRef
+		switch {
+		case o.kind == opCoding:
+			seg = o.key.Seg
+		case o.kind == opRecord && bytes.Equal(o.bucket, bktMarks) && len(o.rkey) == markKeyLen:
+			seg, _ = parseMarkKey(o.rkey)
+		default:
+			continue
+		}
+		if !seen[seg] {
+			seen[seg] = true
+			out = append(out, seg)
 			if len(out) == maxTouched {
 				break
 			}
@@ -527,6 +538,14 @@ func (a *action) revert(o *op, undo bool) error {
 		case bytes.Equal(o.bucket, bktCodes):
 			a.codesChanged, a.codebook = true, nil
 			if err := a.checkCodeChange(CodeID(getU64(o.rkey)), present, v); err != nil {
+				return err
+			}
+		case present && bytes.Equal(o.bucket, bktMarks) && len(o.rkey) == markKeyLen:
+			if seg, _ := parseMarkKey(o.rkey); a.tx.Bucket(bktSegments).Get(u64(uint64(seg))) == nil {
+				return errorf(ErrConflict, "a review mark's segment was removed by a later action (an undone import); redo that first")
+			}
+		case present && bytes.Equal(o.bucket, bktSamples):
+			if err := a.checkSampleSegments(v); err != nil {
 				return err
 			}
 		case bytes.Equal(o.bucket, bktCases) && !present:

@@ -47,13 +47,31 @@ var (
 	// journal: seq(8) → entry; undo: CoderID(4) | seq(8) → state(1).
 	bktJournal = []byte("journal")
 	bktUndo    = []byte("undo")
+
+	// marks: SegRef(8) | CoderID(4) → time(8), a coder's "reviewed, nothing
+	// applies"; bymarker holds them by coder (marks.go).
+	bktMarks    = []byte("marks")
+	bktByMarker = []byte("bymarker") // CoderID(4) | SegRef(8) → nil
+	// samples: name → the sample's description and its segments (sample.go).
+	bktSamples = []byte("samples")
 )
 
-// allBuckets are created by Create and checked by Open.
+// allBuckets are created by Create and checked by Open (see bucketsOf for
+// older schemas).
 var allBuckets = [][]byte{
 	bktMeta, bktStrs, bktStrIx, bktSources, bktSourceHash, bktSegments, bktTexts,
 	bktSegName, bktBySource, bktByCase, bktCases, bktCaseName, bktCodes, bktCoders,
 	bktCoderName, bktCodings, bktByCode, bktByCoder, bktMemos, bktCounts, bktJournal, bktUndo,
+	bktMarks, bktByMarker, bktSamples,
+}
+
+// addedIn lists the buckets each schema version added to allBuckets: a
+// file of an older version lacks them and is not damaged for that (the
+// migration creates them). A new bucket goes into allBuckets and here,
+// under SchemaVersion.
+var addedIn = map[int][][]byte{
+	1: {bktByCode, bktByCoder, bktCounts},
+	2: {bktMarks, bktByMarker, bktSamples},
 }
 
 const codingKeyLen = 24

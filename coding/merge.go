@@ -73,6 +73,13 @@ type FileMerge struct {
 	Removed   int            // codings replaced under PreferIncoming
 	Dropped   int            // codings whose segment or passage is not in this project
 	Conflicts []CoderConflict
+	// Review marks: added per coder; not brought because the coder coded
+	// the segment here (codes win over a mark) or the segment is not here;
+	// and marks here taken away because the file brought codes for them.
+	Marks                                    map[string]int
+	MarksSkipped, MarksDropped, MarksRemoved int
+
+	segMap map[SegRef]segMatch // the file's segments matched here, for its marks
 }
 
 // CoderConflict lists the segments where a coder's codings differ between
@@ -139,7 +146,18 @@ func (s *Store) MergeProjects(actor string, files []string, opts MergeOptions) (
 			return errorf(ErrConflict, "merge refused, nothing changed: coder %s has different codings here and in the incoming file on %d segments (see the list; merge with --prefer here or --prefer incoming, or file a coder under another name with --rename)",
 				strings.Join(dedupe(who), ", "), pairs)
 		}
-		return a.setCodings(view.pending)
+		if err := a.setCodings(view.pending); err != nil {
+			return err
+		}
+		// Review marks come after every file's codings are written: a
+		// code (from any file) wins over a mark of the same coder.
+		for i, db := range dbs {
+			fm := &out.Files[i]
+			if err := db.view(func(otx *bolt.Tx) error { return a.mergeMarks(otx, opts, fm.segMap, fm) }); err != nil {
+				return fmt.Errorf("%s: %w", files[i], err)
+			}
+		}
+		return nil
 	})
 	out.ActionResult = res
 	return out, err
@@ -224,6 +242,7 @@ func (a *action) mergeFile(otx *bolt.Tx, opts MergeOptions, fm *FileMerge, view 
 		fm.Conflicts = append(fm.Conflicts, CoderConflict{Coder: name, Segments: m.conflicts[name]})
 	}
 	view.add(m.changes)
+	fm.segMap = segMap
 	return nil
 }
 

@@ -16,9 +16,14 @@ import (
 //	   bycode or bycoder index and no tallies; no schema_version key.
 //	1  adds the bycode and bycoder indexes, the per code and coder tallies,
 //	   and schema_version.
+//	2  adds review marks (marks, bymarker) and double-coding samples
+//	   (samples): new, empty buckets; nothing else changes. A schema-1
+//	   copy can still be merged as it is (it has no marks and no samples).
 //
 // A migration runs in one transaction after a backup copy is written next to
-// the project, so a failed migration leaves both files usable.
+// the project, so a failed migration leaves both files usable. Each step
+// brings the file one version up; every bucket of addedIn is created by the
+// step of its version.
 
 // migrate brings the file from version `from` to SchemaVersion. The backup
 // is a new file (never one already there, nor a symlink's target).
@@ -31,13 +36,22 @@ func (s *Store) migrate(from int) error {
 		return fmt.Errorf("backup to %s: %w", backup, err)
 	}
 	return s.update(func(tx *bolt.Tx) error {
-		for _, b := range allBuckets {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
+		for v := from + 1; v <= SchemaVersion; v++ {
+			for _, b := range addedIn[v] {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			if v == 1 {
+				if err := rebuildIndexes(tx); err != nil {
+					return err
+				}
 			}
 		}
-		if from < 1 {
-			if err := rebuildIndexes(tx); err != nil {
+		// Whatever else a schema lists (a bucket an older qcode made on
+		// first use, say) is made too: the file must open as this schema.
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}

@@ -136,6 +136,37 @@ func checkInvariants(s *Store) error {
 			}
 			return nil
 		})
+		// Review marks: each has its index entry and a segment; no stray
+		// index entry; samples name existing segments.
+		tx.Bucket(bktMarks).ForEach(func(k, v []byte) error {
+			seg, coder := parseMarkKey(k)
+			if tx.Bucket(bktByMarker).Get(byMarkerKey(coder, seg)) == nil {
+				errs = append(errs, fmt.Sprintf("mark %d/%d: no bymarker", seg, coder))
+			}
+			if tx.Bucket(bktSegments).Get(u64(uint64(seg))) == nil {
+				errs = append(errs, fmt.Sprintf("mark %d/%d: segment missing", seg, coder))
+			}
+			return nil
+		})
+		tx.Bucket(bktByMarker).ForEach(func(k, v []byte) error {
+			coder, seg := CoderID(binary.BigEndian.Uint32(k)), SegRef(binary.BigEndian.Uint64(k[4:]))
+			if tx.Bucket(bktMarks).Get(markKey(seg, coder)) == nil {
+				errs = append(errs, fmt.Sprintf("stray bymarker %d/%d", coder, seg))
+			}
+			return nil
+		})
+		tx.Bucket(bktSamples).ForEach(func(k, v []byte) error {
+			_, refs, err := decodeSample(v)
+			if err != nil || len(refs) == 0 {
+				errs = append(errs, fmt.Sprintf("sample %s: %v, %d segments", k, err, len(refs)))
+			}
+			for _, r := range refs {
+				if tx.Bucket(bktSegments).Get(u64(uint64(r))) == nil {
+					errs = append(errs, fmt.Sprintf("sample %s: segment %d missing", k, r))
+				}
+			}
+			return nil
+		})
 		// The record checks of `qcode check` must agree after every step.
 		found := &findings{}
 		(&recordCheck{tx: tx, found: found}).run()
@@ -247,9 +278,9 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	var res ActionResult
 	var err error
 	var what string
-	n := 17
+	n := 20
 	if withUndo {
-		n = 21
+		n = 24
 	}
 	switch k := rng.IntN(n); {
 	case k < 3 && seg != 0:
@@ -346,6 +377,10 @@ func (w *randWorld) step(withUndo bool, actor string) {
 			if ok && rng.IntN(3) != 0 {
 				path = c.Path
 			}
+			if rng.IntN(4) == 0 { // a review mark
+				fmt.Fprintf(&b, "%s,,%s,,,,\n", w.s.QualifiedID(&sg), w.coders[rng.IntN(len(w.coders))])
+				continue
+			}
 			st, en := "", ""
 			if rng.IntN(2) == 0 {
 				s0 := rng.IntN(5)
@@ -407,7 +442,34 @@ func (w *randWorld) step(withUndo bool, actor string) {
 		var r CasesResult
 		r, err = w.s.ImportCases(actor, []corpus.Case{row})
 		res = r.ActionResult
+	case k < 18 && seg != 0:
+		marked, _ := w.s.Marked(actor)
+		on := !marked.Has(seg)
+		what = fmt.Sprintf("%s mark seg %d %v", actor, seg, on)
+		res, err = w.s.SetReviewed(actor, seg, on)
 	case k < 19:
+		name := "icr" + strconv.Itoa(rng.IntN(2))
+		spec := SampleSpec{Name: name, Replace: rng.IntN(2) == 0, Seed: rng.Uint64()}
+		if rng.IntN(2) == 0 {
+			spec.Size = []string{"1", "2", "50%"}[rng.IntN(3)]
+		} else if len(refs) > 0 {
+			segs, _ := w.s.Load(refs, nil)
+			for i := range 1 + rng.IntN(3) {
+				sg := segs[rng.IntN(len(segs))]
+				spec.Segments = append(spec.Segments, SegmentLine{Line: i + 1, ID: w.s.QualifiedID(&sg)})
+			}
+		} else {
+			return
+		}
+		what = fmt.Sprintf("%s sample %+v", actor, spec)
+		var r SampleResult
+		r, err = w.s.CreateSample(actor, spec)
+		res = r.ActionResult
+	case k < 20:
+		name := "icr" + strconv.Itoa(rng.IntN(2))
+		what = fmt.Sprintf("%s delete sample %s", actor, name)
+		res, err = w.s.DeleteSample(actor, name)
+	case k < 22:
 		what = actor + " undo"
 		res, err = w.s.Undo(actor)
 		if err == nil {
@@ -419,7 +481,7 @@ func (w *randWorld) step(withUndo bool, actor string) {
 				}
 			}
 		}
-	case k < 21:
+	case k < 24:
 		what = actor + " redo"
 		res, err = w.s.Redo(actor)
 		if err == nil {

@@ -25,6 +25,9 @@ type Segment struct {
 	// its source's; a name appears once and the segment's value wins.
 	Attributes []Attribute
 	Codings    []Coding
+	// Marks are the review marks ("reviewed, nothing applies") of the
+	// coders whose codings are loaded.
+	Marks []Mark
 }
 
 // Attr returns the value of a merged attribute ("" when absent).
@@ -39,13 +42,17 @@ func (s *Segment) Attr(name string) string {
 
 // SegmentQuery selects segments. Zero fields select everything.
 type SegmentQuery struct {
-	Source  string    // only this source (by name)
-	Code    string    // only segments with this code or a descendant
-	Uncoded bool      // only segments with no coding
-	Coded   bool      // only segments with at least one coding
-	Coders  []string  // codings that count (for Code and Uncoded) and are shown; nil: every coder
-	Attr    Attribute // only segments whose merged attribute Attr.Name equals Attr.Value
-	Text    string    // only segments whose text contains this, ignoring case
+	Source  string // only this source (by name)
+	Code    string // only segments with this code or a descendant
+	Uncoded bool   // only segments with no coding
+	Coded   bool   // only segments with at least one coding
+	// Unreviewed: only segments neither coded nor marked "reviewed,
+	// nothing applies" (by Coders).
+	Unreviewed bool
+	Coders     []string  // codings that count (for Code and Uncoded) and are shown; nil: every coder
+	Attr       Attribute // only segments whose merged attribute Attr.Name equals Attr.Value
+	Text       string    // only segments whose text contains this, ignoring case
+	Sample     string    // only the segments of this sample
 }
 
 // RefSet is a set of segments as a bitset over their refs (refs are dense,
@@ -98,7 +105,8 @@ func (s *Store) Coded(coders []CoderID) (RefSet, error) {
 
 // IsZero tells whether the query selects every segment.
 func (q SegmentQuery) IsZero() bool {
-	return q.Source == "" && q.Code == "" && !q.Uncoded && !q.Coded && q.Coders == nil && q.Attr == (Attribute{}) && q.Text == ""
+	return q.Source == "" && q.Code == "" && !q.Uncoded && !q.Coded && !q.Unreviewed && q.Coders == nil &&
+		q.Attr == (Attribute{}) && q.Text == "" && q.Sample == ""
 }
 
 // SegmentRefs lists the refs of the segments q selects, in project order.
@@ -183,6 +191,22 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 			keep(set, true)
 		}
 	}
+	if q.Unreviewed {
+		set := codedSet(tx, max, coders)
+		markedSet(tx, set, coders)
+		keep(set, false)
+	}
+	if q.Sample != "" {
+		_, members, err := readSample(tx, q.Sample)
+		if err != nil {
+			return nil, err
+		}
+		set := newRefSet(max)
+		for _, r := range members {
+			set.Set(r, true)
+		}
+		keep(set, true)
+	}
 	if q.Attr.Name != "" {
 		set, err := s.attrSet(tx, max, refs, q.Attr)
 		if err != nil {
@@ -258,6 +282,23 @@ func codedSet(tx *bolt.Tx, max SegRef, coders []CoderID) refSet {
 		}
 	}
 	return set
+}
+
+// markedSet adds to set the segments that coders (nil: anyone) marked
+// "reviewed, nothing applies".
+func markedSet(tx *bolt.Tx, set refSet, coders []CoderID) {
+	if coders != nil {
+		for _, coder := range coders {
+			walkMarks(tx, coder, func(seg SegRef) { set.Set(seg, true) })
+		}
+		return
+	}
+	if b := tx.Bucket(bktMarks); b != nil {
+		c := b.Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			set.Set(SegRef(getU64(k)), true)
+		}
+	}
 }
 
 // attrSet marks the segments among refs whose merged attribute matches.
@@ -405,6 +446,11 @@ func (s *Store) load(tx *bolt.Tx, refs []SegRef, coders []CoderID) ([]Segment, e
 	segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
 	sourceNames := map[SourceID]string{}
 	caseNames := map[CaseID]string{}
+	anyMarks := false // most projects have none: spare a seek per segment
+	if b := tx.Bucket(bktMarks); b != nil {
+		k, _ := b.Cursor().First()
+		anyMarks = k != nil
+	}
 	for _, ref := range refs {
 		key := u64(uint64(ref))
 		rec, err := decodeSegment(segs.Get(key))
@@ -432,6 +478,9 @@ func (s *Store) load(tx *bolt.Tx, refs []SegRef, coders []CoderID) ([]Segment, e
 			seg.Case = cn
 		}
 		seg.Codings = s.readCodings(tx, ref, coders)
+		if anyMarks {
+			seg.Marks = s.readMarks(tx, ref, coders)
+		}
 		out = append(out, seg)
 	}
 	return out, nil

@@ -83,11 +83,18 @@ func TestDisagreements(t *testing.T) {
 	if len(l.Items) != 1 || l.Items[0].Path != "Kirkpatrick" {
 		t.Errorf("level: %+v", l.Items)
 	}
-	// Default coders now include carol, who coded R004 alone and left
-	// R001 uncoded (not coding a segment is a 0, as in Agreement).
+	// Default coders now include carol, who coded R004 alone and never
+	// reviewed R001. By default the units are the segments all three
+	// reviewed (R004: alice and bob coded it too), where carol's career
+	// differs: one item. Over every segment (not coding a segment is a 0,
+	// as in Agreement) R001 counts too, where alice and bob coded career.
 	l, _ = s.Disagreements(DisagreeQuery{Code: career})
+	if len(l.Items) != 1 || l.Items[0].Segment != "R004" || len(l.Coders) != 3 || l.UnitScope != UnitsReviewed || l.Units != 1 {
+		t.Errorf("carol, reviewed units: %+v", l)
+	}
+	l, _ = s.Disagreements(DisagreeQuery{Code: career, Units: UnitsAll})
 	if len(l.Items) != 2 || l.Items[1].Segment != "R004" || len(l.Coders) != 3 {
-		t.Errorf("carol: %+v", l)
+		t.Errorf("carol, all units: %+v", l)
 	}
 	if l, _ = s.Disagreements(DisagreeQuery{Source: "s1", Coders: []string{"alice", "bob"}}); l.Total != 3 {
 		t.Errorf("source filter: %d", l.Total)
@@ -97,6 +104,9 @@ func TestDisagreements(t *testing.T) {
 func TestSettle(t *testing.T) {
 	s, refs := teamProject(t)
 	pair := []string{"alice", "bob"}
+	// bob never reviewed R004 (refs[3]), so it is an item over every
+	// segment only; settling is about the items, so list them all here.
+	all := UnitsAll
 	applyAs(t, s, "alice", refs[2], "Kirkpatrick/L1 Reaction")
 	applyAs(t, s, "bob", refs[2], "Kirkpatrick/L2 Learning")
 	applyAs(t, s, "alice", refs[3], workload, 3, 9)
@@ -133,11 +143,11 @@ func TestSettle(t *testing.T) {
 			t.Errorf("audit %q lacks %q", st.Audit, want)
 		}
 	}
-	l, _ := s.Disagreements(DisagreeQuery{Coders: pair})
+	l, _ := s.Disagreements(DisagreeQuery{Coders: pair, Units: all})
 	if l.Total != 4 || l.Settled != 1 {
 		t.Errorf("progress %d of %d", l.Settled, l.Total)
 	}
-	if u, _ := s.Disagreements(DisagreeQuery{Coders: pair, Unsettled: true}); len(u.Items) != 3 || u.Total != 4 {
+	if u, _ := s.Disagreements(DisagreeQuery{Coders: pair, Units: all, Unsettled: true}); len(u.Items) != 3 || u.Total != 4 {
 		t.Errorf("unsettled: %d of %d", len(u.Items), u.Total)
 	}
 
@@ -180,8 +190,13 @@ func TestSettle(t *testing.T) {
 	if _, err := s.Settle("lead", refs[4], code(t, s, travel), Decision{Kind: TakeUnion, Coders: pair}); err != nil {
 		t.Fatal(err)
 	}
-	l, _ = s.Disagreements(DisagreeQuery{Coders: pair})
+	l, _ = s.Disagreements(DisagreeQuery{Coders: pair, Units: all})
 	if l.Settled != 4 || l.Total != 4 {
+		t.Errorf("progress %d of %d", l.Settled, l.Total)
+	}
+	// The default units leave R004 out: 3 of 3.
+	l, _ = s.Disagreements(DisagreeQuery{Coders: pair})
+	if l.Settled != 3 || l.Total != 3 {
 		t.Errorf("progress %d of %d", l.Settled, l.Total)
 	}
 	// Consensus is never a compared coder by default.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -245,6 +246,9 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 		if err := a.setCodings(keep); err != nil {
 			return err
 		}
+		if err := a.restoreReviews(src, refs); err != nil {
+			return err
+		}
 		// Cases only the replaced import spoke of go: an older import's
 		// interviewer, a speaker now named within the source.
 		return a.removeEmptyCases(oldCases)
@@ -333,6 +337,11 @@ func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, []CaseID, 
 	if err := a.setCodings(drop); err != nil {
 		return nil, nil, err
 	}
+	lifted, err := a.liftReviews(refs)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.lifted = lifted
 	snap, err := a.removeSource(id)
 	if err != nil {
 		return nil, nil, err
@@ -575,6 +584,15 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 	}
 	if coded > 0 {
 		return nil, errorf(ErrConflict, "source %q has %d coded segments; remove their codings first", sr.Name, coded)
+	}
+	if n := markedSegments(tx, refs, math.MaxInt); n > 0 {
+		return nil, errorf(ErrConflict, "source %q has %d segments marked reviewed; take the marks away first", sr.Name, n)
+	}
+	if in, err := samplesWith(tx, refs); err != nil || len(in) > 0 {
+		if err != nil {
+			return nil, err
+		}
+		return nil, errorf(ErrConflict, "source %q has segments in sample %s; delete the sample first", sr.Name, strings.Join(in, ", "))
 	}
 	if err := take(bktSources, srcKey); err != nil {
 		return nil, err

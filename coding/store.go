@@ -19,7 +19,7 @@ import (
 
 // SchemaVersion is the layout this qcode writes. Older files are migrated on
 // open after a backup copy; newer ones are refused.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // openTimeout is how long Open waits for another process to release the file.
 const openTimeout = time.Second
@@ -51,6 +51,12 @@ type Store struct {
 	// the file would otherwise be left as bbolt does not want it.
 	wrote  atomic.Bool
 	synced bool
+
+	// mergeCopy marks a coder's copy opened by a merge: it may be of an
+	// older schema (oldestMergeable on), read as it is. schema is the
+	// file's version once Open has upgraded it (or accepted it so).
+	mergeCopy bool
+	schema    int
 
 	mu     sync.RWMutex
 	book   *Codebook          // the codebook, rebuilt after every change to codes
@@ -174,7 +180,7 @@ func open(path, readOnly string, vetNow bool) (*Store, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: is not a regular file, %w", path, ErrNotProject)
 	}
-	s := &Store{path: path, file: st, readOnly: readOnly, walked: make(chan struct{})}
+	s := &Store{path: path, file: st, readOnly: readOnly, walked: make(chan struct{}), mergeCopy: vetNow}
 	if s.readOnly == "" {
 		s.readOnly = notWritable(st)
 	}
@@ -321,6 +327,9 @@ func (s *Store) loadMeta(tx *bolt.Tx) error {
 		Name:   string(m.Get([]byte("name"))),
 		ID:     string(m.Get([]byte("project_id"))),
 		Schema: SchemaVersion,
+	}
+	if s.schema != 0 {
+		s.meta.Schema = s.schema
 	}
 	s.meta.Created, _ = time.Parse(time.RFC3339, string(m.Get([]byte("created"))))
 	return nil

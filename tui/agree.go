@@ -17,7 +17,8 @@ import (
 // Landis & Koch band; enter reviews a code's disagreements one by one and
 // settles each into the consensus coder.
 type agreeView struct {
-	units   coding.UnitScope
+	units   coding.UnitScope // reviewed, coded or all (when no sample)
+	sample  string           // compute on this sample's segments
 	loading bool
 	err     error
 	res     coding.Agreement
@@ -51,24 +52,58 @@ type disagreeMsg struct {
 
 // newAgreeView opens the view and starts computing the table.
 func newAgreeView(m *Model) (overlay, tea.Cmd) {
-	v := &agreeView{units: coding.UnitsAll}
+	v := &agreeView{units: coding.UnitsReviewed}
 	return v, v.load(m)
 }
 
+// query is what the view computes on: a sample, or the units chosen.
+func (v *agreeView) query() (coding.UnitScope, string) {
+	if v.sample != "" {
+		return coding.UnitsSample, v.sample
+	}
+	return v.units, ""
+}
+
 func (v *agreeView) load(m *Model) tea.Cmd {
-	s, units := m.store, v.units
+	s := m.store
+	units, sample := v.query()
 	v.loading = true
 	return func() tea.Msg {
-		res, err := s.Agreement(coding.AgreeQuery{Units: units})
+		res, err := s.Agreement(coding.AgreeQuery{Units: units, Sample: sample})
 		return agreeMsg{res, err}
 	}
 }
 
+// nextUnits is the u key's cycle: reviewed → coded → all → reviewed.
+func nextUnits(u coding.UnitScope) coding.UnitScope {
+	switch u {
+	case coding.UnitsReviewed:
+		return coding.UnitsCoded
+	case coding.UnitsCoded:
+		return coding.UnitsAll
+	}
+	return coding.UnitsReviewed
+}
+
+// unitsWords names the units in the view's title.
+func unitsWords(res coding.Agreement) string {
+	switch res.UnitScope {
+	case coding.UnitsReviewed:
+		return "segments every coder reviewed"
+	case coding.UnitsCoded:
+		return "segments some coder coded"
+	case coding.UnitsSample:
+		return "sample " + res.Sample
+	}
+	return "all segments"
+}
+
 func (v *agreeView) loadReview(m *Model, path string) tea.Cmd {
 	s, coders := m.store, v.res.Coders
+	units, sample := v.query()
 	v.review = &disagreeReview{path: path, loading: true}
 	return func() tea.Msg {
-		list, err := s.Disagreements(coding.DisagreeQuery{Code: path, Coders: coders})
+		list, err := s.Disagreements(coding.DisagreeQuery{Code: path, Coders: coders, Units: units, Sample: sample})
 		for i := range list.Items {
 			it := &list.Items[i] // rune for rune: spans still point at the text
 			it.Text, it.Segment = printable.String(it.Text), printable.String(it.Segment)
@@ -121,12 +156,10 @@ func (v *agreeView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	case "k", "up":
 		v.cursor = max(v.cursor-1, 0)
 	case "u":
-		if v.units == coding.UnitsAll {
-			v.units = coding.UnitsCoded
-		} else {
-			v.units = coding.UnitsAll
-		}
+		v.units, v.sample = nextUnits(v.units), ""
 		return false, v.load(m)
+	case "s":
+		return false, samplesCmd(m.store, "agree")
 	case "enter":
 		if v.cursor < len(v.res.Codes) && len(v.res.Coders) >= 2 {
 			return false, v.loadReview(m, v.res.Codes[v.cursor].Path)
@@ -236,28 +269,35 @@ func (v *agreeView) renderTable(m *Model, w, h int) string {
 	title := m.st.OverlayTitle.Render("Agreement")
 	switch {
 	case v.loading:
-		return title + "\n\n" + m.st.Dim.Render("computing agreement over every segment…")
+		return title + "\n\n" + m.st.Dim.Render("computing agreement…")
 	case v.err != nil:
 		return title + "\n\n" + m.st.StatusErr.Render(v.err.Error()) + "\n\n" +
 			m.st.Dim.Render("agreement needs two coders' codings: hand out copies, then qcode merge them")
 	}
 	res := v.res
-	lines := []string{title + m.st.Dim.Render(fmt.Sprintf(" · %s · %d units (%s)", strings.Join(res.Coders, ", "), res.Units, res.UnitScope))}
-	nameW := max(12, w-44)
-	head := fmt.Sprintf("%-*s %7s %7s %7s %9s", nameW, "code", "% agree", "kappa", "alpha", "disagree")
+	lines := []string{title + m.st.Dim.Render(ansi.Truncate(fmt.Sprintf(" · %s · %d units: %s", strings.Join(res.Coders, ", "), res.Units, unitsWords(res)), max(0, w-9), "…"))}
+	if res.UnitScope == coding.UnitsSample {
+		var parts []string
+		for _, c := range res.Coders {
+			parts = append(parts, fmt.Sprintf("%s %d/%d", c, res.Reviewed[c], res.Units))
+		}
+		lines = append(lines, m.st.Dim.Render(ansi.Truncate("reviewed: "+strings.Join(parts, ", "), w, "…")))
+	}
+	nameW := max(12, w-50)
+	head := fmt.Sprintf("%-*s %5s %7s %7s %7s %9s", nameW, "code", "used", "% agree", "kappa", "alpha", "disagree")
 	lines = append(lines, m.st.Bold.Render(ansi.Truncate(head, w, "")))
 	rows := make([]string, 0, len(res.Codes)+1)
 	for _, c := range res.Codes {
 		name := strings.Repeat("  ", c.Depth) + lastName(c.Path)
-		rows = append(rows, v.row(m, name, nameW, c.Metrics, c.Disagreements))
+		rows = append(rows, v.row(m, name, nameW, c.Used, c.Metrics, c.Disagreements))
 	}
-	rows = append(rows, v.row(m, "overall (leaf codes pooled)", nameW, res.Overall.Metrics, -1))
+	rows = append(rows, v.row(m, "overall (leaf codes pooled)", nameW, res.Overall.Used, res.Overall.Metrics, -1))
 	var legend []string
 	for _, b := range agreement.Bands {
 		legend = append(legend, bandOf(b).Render("■")+fmt.Sprintf(" %s %s", b.Range(), b))
 	}
 	foot := []string{"", ansi.Wrap("Landis & Koch: "+strings.Join(legend, "  "), w, " "),
-		m.st.Dim.Render("enter review disagreements · u units all/coded · esc close")}
+		m.st.Dim.Render(ansi.Wrap("used: units where some coder applied the code · enter review disagreements · u units reviewed/coded/all · s sample · esc close", w, " "))}
 	footH := strings.Count(strings.Join(foot, "\n"), "\n") + 1
 	room := max(3, h-len(lines)-footH)
 	if v.cursor < v.offset {
@@ -277,13 +317,13 @@ func (v *agreeView) renderTable(m *Model, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-func (v *agreeView) row(m *Model, name string, nameW int, mt agreement.Metrics, disagree int) string {
+func (v *agreeView) row(m *Model, name string, nameW, used int, mt agreement.Metrics, disagree int) string {
 	kappa := mt.Kappa()
 	d := ""
 	if disagree >= 0 {
 		d = fmt.Sprint(disagree)
 	}
-	return fmt.Sprintf("%-*s %7s %s %7s %9s", nameW, ansi.Truncate(name, nameW, "…"),
+	return fmt.Sprintf("%-*s %5d %7s %s %7s %9s", nameW, ansi.Truncate(name, nameW, "…"), used,
 		mt.PercentAgreement.Format(1), bandStyle(kappa).Render(fmt.Sprintf("%7s", kappa.Format(2))),
 		mt.KrippendorffAlpha.Format(2), d)
 }

@@ -7,13 +7,14 @@ import (
 	"qcode/coding"
 )
 
-// twoCoders gives alice and bob overlapping but different codings.
+// twoCoders gives alice and bob overlapping but different codings on
+// R001–R004, which both reviewed (bob marked R002 "nothing applies").
 func twoCoders(t *testing.T) *coding.Store {
 	t.Helper()
 	s := newProject(t)
 	csv := "segment,code,coder\n" +
 		"R001,Barriers/Workload and time,alice\nR001,Barriers/Workload and time,bob\n" +
-		"R002,Barriers/Workload and time,alice\n" +
+		"R002,Barriers/Workload and time,alice\nR002,,bob\n" +
 		"R003,Barriers/Workload and time,bob\nR003,Motivations/Career progression,alice\n" +
 		"R004,Motivations/Career progression,alice\nR004,Motivations/Career progression,bob\n"
 	if _, err := s.ImportCodings("lead", "c.csv", strings.NewReader(csv)); err != nil {
@@ -27,7 +28,7 @@ func TestAgreementViewAndSettling(t *testing.T) {
 	h := newHarness(t, s, 120, 40, Options{Coder: "lead"})
 	h.keys("a")
 	frame := h.frame()
-	for _, want := range []string{"Agreement", "alice, bob", "205 units", "Career progression", "Landis & Koch", "almost perfect"} {
+	for _, want := range []string{"Agreement", "alice, bob", "4 units: segments every coder reviewed", "Career progression", "Landis & Koch", "almost perfect"} {
 		if !strings.Contains(frame, want) {
 			t.Errorf("agreement table lacks %q:\n%s", want, frame)
 		}

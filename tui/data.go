@@ -19,6 +19,7 @@ type loadedMsg struct {
 	refs   []coding.SegRef // the segments the list shows
 	total  int             // segments in the project
 	coded  coding.RefSet   // segments the visible coders have coded
+	marked coding.RefSet   // segments the coder marked "reviewed, nothing applies"
 	counts []coding.CodeCount
 	coder  coding.CoderID // 0 until the coder's first action
 	keep   coding.SegRef  // segment to keep the cursor on, if still listed
@@ -47,6 +48,7 @@ type write struct {
 	after   func(*Model) // runs when the store has answered (e.g. move the cursor)
 	failed  func(*Model) // runs when the write fails or is dropped
 	jump    bool         // move the cursor to the first segment the action changed
+	mark    bool         // the screen shows the coder's review mark changed before the store has it
 	// from is the segment the cursor was on when the action was asked for:
 	// a jump is made only if the user has not moved on since.
 	from coding.SegRef
@@ -109,6 +111,9 @@ func loadCmd(s *coding.Store, coder string, all bool, q coding.SegmentQuery, kee
 			msg.total = len(all)
 		}
 		if msg.coded, msg.err = s.Coded(mine); msg.err != nil {
+			return msg
+		}
+		if msg.marked, msg.err = s.Marked(coder); msg.err != nil {
 			return msg
 		}
 		msg.counts, msg.err = s.Counts()

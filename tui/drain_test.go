@@ -363,8 +363,8 @@ func TestReloadKeepsWhereTheUserMovedSince(t *testing.T) {
 	h.press("fu") // uncoded only: R003 on; the list's load is held
 	h.press("j")  // the user reads on, in the list still shown
 	h.drain()
-	if h.m.filter != "uncoded" {
-		t.Fatalf("filter %q, want uncoded", h.m.filter)
+	if h.m.filter != "not reviewed" {
+		t.Fatalf("filter %q, want \"not reviewed\"", h.m.filter)
 	}
 	if id := h.currentID(); id != "R004" {
 		t.Errorf("after f u j the cursor is on %q, want R004", id)

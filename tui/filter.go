@@ -16,7 +16,8 @@ type attrsMsg struct {
 	err   error
 }
 
-// filterMenu offers the filters: by code, attribute value, uncoded, coder.
+// filterMenu offers the filters: by code, attribute value, not reviewed,
+// coder, sample.
 type filterMenu struct {
 	attrs   []coding.AttributeValues
 	loading bool
@@ -37,7 +38,10 @@ func (f *filterMenu) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		m.overlay = p
 		return false, nil
 	case "u":
-		return true, m.setFilter(coding.SegmentQuery{Uncoded: true, Coders: m.visibleNames()}, "uncoded")
+		return true, m.setFilter(coding.SegmentQuery{Unreviewed: true, Coders: m.visibleNames()}, "not reviewed")
+	case "s":
+		f.loading = true
+		return false, samplesCmd(m.store, "filter")
 	case "a":
 		if f.attrs == nil {
 			f.loading = true
@@ -95,13 +99,14 @@ func (m *Model) attributesLoaded(msg attrsMsg) {
 
 func (f *filterMenu) view(m *Model) string {
 	lines := []string{m.st.OverlayTitle.Render("Filter the segments"), ""}
-	items := [][2]string{{"c", "by code (and its sub-codes)"}, {"a", "by attribute value"}, {"u", "not yet coded by you"}, {"k", "coded by a coder"}, {"x", "clear the filter"}}
+	items := [][2]string{{"c", "by code (and its sub-codes)"}, {"a", "by attribute value"}, {"u", "not yet reviewed by you"},
+		{"k", "coded by a coder"}, {"s", "my sample (a double-coding sample)"}, {"x", "clear the filter"}}
 	for _, it := range items {
 		lines = append(lines, m.st.Number.Render(it[0])+"  "+it[1])
 	}
 	switch {
 	case f.loading:
-		lines = append(lines, "", m.st.Dim.Render("reading attributes…"))
+		lines = append(lines, "", m.st.Dim.Render("reading…"))
 	case f.err != nil:
 		lines = append(lines, "", m.st.StatusErr.Render(f.err.Error()))
 	}

@@ -10,7 +10,7 @@ type keyMap struct {
 	Toggle                                  key.Binding // 1–9, 0
 	NextTheme, PrevTheme, OutTheme          key.Binding
 	Picker, Search, Filter                  key.Binding
-	Star, StarOne, Memo, Span               key.Binding
+	Star, StarOne, Memo, Span, Reviewed     key.Binding
 	Undo, Redo                              key.Binding
 	Focus, Enter, Expand, Collapse          key.Binding
 	Editor, Report, Agree, Coders           key.Binding
@@ -25,7 +25,7 @@ func newKeyMap() keyMap {
 		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
 		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "first segment")),
 		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "last segment")),
-		NextUncoded: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next uncoded (or match)")),
+		NextUncoded: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next not reviewed (or match)")),
 		Toggle:      key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9", "0"), key.WithHelp("1-9", "toggle numbered code")),
 		NextTheme:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next theme")),
 		PrevTheme:   key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous theme")),
@@ -37,6 +37,7 @@ func newKeyMap() keyMap {
 		StarOne:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "star one coding")),
 		Memo:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "memo")),
 		Span:        key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "select a passage")),
+		Reviewed:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reviewed, nothing applies")),
 		Undo:        key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo")),
 		Redo:        key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "redo")),
 		Focus:       key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "focus list/codebook")),
@@ -73,7 +74,7 @@ var footerDrops = []string{"m", "s", "]", "/", "n", "c", "u", "q", "1-9"}
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextUncoded, k.Search, k.Filter},
-		{k.Toggle, k.Picker, k.Span, k.Star, k.StarOne, k.Memo, k.Undo, k.Redo},
+		{k.Toggle, k.Picker, k.Span, k.Reviewed, k.Star, k.StarOne, k.Memo, k.Undo, k.Redo},
 		{k.NextTheme, k.PrevTheme, k.OutTheme, k.Focus, k.Enter, k.Expand, k.Collapse},
 		{k.Editor, k.Report, k.Agree, k.Coders, k.Help, k.Quit},
 	}

@@ -69,8 +69,12 @@ type Model struct {
 	// write): the status line says so from the first frame.
 	readOnly string
 	ncoded   int
-	counts   []coding.CodeCount
-	showAll  bool
+	marked   coding.RefSet // segments the coder marked "reviewed, nothing applies"
+	// sampleDone counts the listed segments the coder reviewed while a
+	// sample filter is on ("sample NAME: reviewed N/M").
+	sampleDone int
+	counts     []coding.CodeCount
+	showAll    bool
 
 	focus   focusArea
 	panel   codebookPanel
@@ -96,6 +100,9 @@ type Model struct {
 	// showing counts, per coding, the queued writes that show it applied or
 	// changed before the store has it: its chip is drawn as queued.
 	showing map[shownKey]int
+	// markShowing counts, per segment, the queued writes that show the
+	// coder's review mark changed: its chip is drawn as queued.
+	markShowing map[coding.SegRef]int
 
 	place placeState                           // the segment saved as the coder's place
 	after func(time.Duration, tea.Msg) tea.Cmd // timers (tests use their own clock)
@@ -115,21 +122,22 @@ func keyOf(k coding.CodingKey) shownKey { return shownKey{k.Seg, k.Code, k.Span}
 // New builds the screen for a project; Init loads it.
 func New(s *coding.Store, opts Options) *Model {
 	m := &Model{
-		store:   s,
-		opts:    opts,
-		keys:    newKeyMap(),
-		st:      newStyles(true),
-		help:    help.New(),
-		showAll: opts.ShowCoders,
-		cache:   map[coding.SegRef]*coding.Segment{},
-		asked:   map[coding.SegRef]bool{},
-		queued:  map[coding.SegRef]int{},
-		showing: map[shownKey]int{},
-		flight:  &flight{},
-		after:   tick,
-		book:    s.Codebook(),
-		width:   80,
-		height:  24,
+		store:       s,
+		opts:        opts,
+		keys:        newKeyMap(),
+		st:          newStyles(true),
+		help:        help.New(),
+		showAll:     opts.ShowCoders,
+		cache:       map[coding.SegRef]*coding.Segment{},
+		asked:       map[coding.SegRef]bool{},
+		queued:      map[coding.SegRef]int{},
+		showing:     map[shownKey]int{},
+		markShowing: map[coding.SegRef]int{},
+		flight:      &flight{},
+		after:       tick,
+		book:        s.Codebook(),
+		width:       80,
+		height:      24,
 	}
 	m.help.Styles = m.st.Help
 	m.panel.expanded = map[coding.CodeID]bool{}
@@ -197,6 +205,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.exported(msg)
 	case disagreeMsg:
 		m.disagreementsLoaded(msg)
+	case samplesMsg:
+		m.samplesLoaded(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:
@@ -228,6 +238,7 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	m.book = msg.book
 	m.refs, m.total, m.counts, m.coder = msg.refs, msg.total, msg.counts, msg.coder
 	m.coded, m.ncoded = msg.coded, msg.coded.Len()
+	m.marked = msg.marked
 	m.cache = map[coding.SegRef]*coding.Segment{}
 	m.asked = map[coding.SegRef]bool{}
 	m.cursor = 0
@@ -238,6 +249,7 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	}
 	m.scroll = 0
 	m.panel.clamp(m)
+	m.sampleProgress()
 	if first {
 		m.place.saved = m.currentRef() // where it opened: nothing to save yet
 		// Start with every theme open, so the digits reach codes at once.
@@ -355,6 +367,9 @@ func (m *Model) enqueue(w write) tea.Cmd {
 	for _, k := range w.shows {
 		m.showing[keyOf(k)]++
 	}
+	if w.mark {
+		m.markShowing[w.seg]++
+	}
 	if m.writing {
 		m.writes = append(m.writes, w)
 		return nil
@@ -400,11 +415,13 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 	for i := range msg.segs {
 		seg := msg.segs[i]
 		m.markCoded(&seg) // what the store holds, queued actions or not
+		m.markReviewed(&seg)
 		if m.queued[seg.Ref] > 0 && msg.err == nil {
 			continue // later actions on it are queued: keep showing them
 		}
 		m.cache[seg.Ref] = &seg
 	}
+	m.sampleProgress()
 	switch {
 	case msg.err != nil:
 		m.status.set(errorText(msg.w.pending, msg.err), statusError)
@@ -490,6 +507,11 @@ func (m *Model) unqueue(w write) {
 	for _, k := range w.shows {
 		if m.showing[keyOf(k)]--; m.showing[keyOf(k)] <= 0 {
 			delete(m.showing, keyOf(k))
+		}
+	}
+	if w.mark {
+		if m.markShowing[w.seg]--; m.markShowing[w.seg] <= 0 {
+			delete(m.markShowing, w.seg)
 		}
 	}
 }
@@ -624,6 +646,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.beginSearch()
 	case key.Matches(msg, k.Filter):
 		m.overlay = newFilterMenu(m)
+	case key.Matches(msg, k.Reviewed):
+		return m.toggleMark()
 	case key.Matches(msg, k.Star):
 		return m.star(false)
 	case key.Matches(msg, k.StarOne):
@@ -662,20 +686,21 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// nextUncoded moves to the next segment the coder has not coded.
+// nextUncoded moves to the next segment the coder has not reviewed:
+// neither coded nor marked "reviewed, nothing applies".
 func (m *Model) nextUncoded() tea.Cmd {
 	for i := m.cursor + 1; i < len(m.refs); i++ {
-		if !m.codedOnScreen(m.refs[i]) {
+		if !m.reviewedOnScreen(m.refs[i]) {
 			return m.move(i)
 		}
 	}
 	for i := 0; i < m.cursor; i++ {
-		if !m.codedOnScreen(m.refs[i]) {
-			m.status.set("wrapped to the first uncoded segment", statusInfo)
+		if !m.reviewedOnScreen(m.refs[i]) {
+			m.status.set("wrapped to the first segment not yet reviewed", statusInfo)
 			return m.move(i)
 		}
 	}
-	m.status.set("every listed segment is coded", statusOK)
+	m.status.set("every listed segment is reviewed (coded, or marked with x)", statusOK)
 	return nil
 }
 
@@ -709,6 +734,7 @@ func (m *Model) toggle(id coding.CodeID) tea.Cmd {
 	}
 	before := *seg
 	before.Codings = append([]coding.Coding(nil), seg.Codings...)
+	before.Marks = slices.Clone(seg.Marks)
 	had := false
 	var kept []coding.Coding
 	for _, c := range seg.Codings {
@@ -731,6 +757,8 @@ func (m *Model) toggle(id coding.CodeID) tea.Cmd {
 		k := coding.CodingKey{Seg: seg.Ref, Code: id, Coder: m.coder}
 		kept = append(kept, coding.Coding{CodingKey: k, CoderName: m.opts.Coder})
 		shows = []coding.CodingKey{k}
+		// Coded now: the store takes the coder's review mark away.
+		seg.Marks = slices.DeleteFunc(slices.Clone(seg.Marks), func(k coding.Mark) bool { return k.Coder == m.coder && m.coder != 0 })
 	}
 	seg.Codings = kept
 	coder, ref, what := m.opts.Coder, seg.Ref, verb+code.Path

@@ -181,15 +181,15 @@ func TestReportSplitFitsNarrowScreens(t *testing.T) {
 
 // The report view of the coder consensus counts the team's final coding,
 // derived before anything is settled, and says how much is still open.
-// twoCoders: R001 both workload and R002 alice alone (bob never coded it)
-// → workload on 2; R004 both career → 1; R003 alice career, bob workload →
-// 2 disagreements, neither counted.
+// twoCoders: R001 both workload → 1; R004 both career → 1; R002 alice
+// workload where bob marked "nothing applies" → a disagreement; R003 alice
+// career, bob workload → 2 more; none of the three counted.
 func TestReportViewConsensus(t *testing.T) {
 	s := twoCoders(t)
 	h := newHarness(t, s, 120, 40, Options{Coder: coding.Consensus})
 	h.keys("r")
 	frame := h.frame()
-	if !strings.Contains(frame, "consensus (2 of 2 disagreements not yet settled)") {
+	if !strings.Contains(frame, "consensus (3 of 3 disagreements not yet settled)") {
 		t.Errorf("report head:\n%s", frame)
 	}
 	v := h.m.overlay.(*reportView)
@@ -197,7 +197,7 @@ func TestReportViewConsensus(t *testing.T) {
 	for _, row := range v.rep.Codes {
 		got[row.Path] = row.Segments
 	}
-	if got["Barriers/Workload and time"] != 2 || got["Motivations/Career progression"] != 1 {
-		t.Errorf("consensus report: workload %d, career %d; want 2, 1", got["Barriers/Workload and time"], got["Motivations/Career progression"])
+	if got["Barriers/Workload and time"] != 1 || got["Motivations/Career progression"] != 1 {
+		t.Errorf("consensus report: workload %d, career %d; want 1, 1", got["Barriers/Workload and time"], got["Motivations/Career progression"])
 	}
 }

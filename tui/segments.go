@@ -62,8 +62,8 @@ func (m *Model) renderSegments(w, h int) string {
 }
 
 // renderRow draws a neighbour on one line: a mark (● the coder's coding is
-// saved, ◌ an action on it is still queued, ○ uncoded), its ID, how many
-// codings, its text.
+// saved, × the coder marked it "reviewed, nothing applies", ◌ an action on
+// it is still queued, ○ not reviewed), its ID, how many codings, its text.
 func (m *Model) renderRow(i, w int) string {
 	ref := m.refs[i]
 	seg := m.cache[ref]
@@ -73,6 +73,8 @@ func (m *Model) renderRow(i, w int) string {
 		mark = m.st.Dim.Render("◌")
 	case m.coded.Has(ref):
 		mark = m.st.StatusOK.Render("●")
+	case m.marked.Has(ref):
+		mark = m.st.StatusOK.Render("×")
 	}
 	if seg == nil {
 		return ansi.Truncate(" "+mark+" "+m.st.Dim.Render("…"), w, "…")
@@ -84,7 +86,7 @@ func (m *Model) renderRow(i, w int) string {
 	}
 	text := strings.Join(strings.Fields(seg.Text), " ")
 	style := m.st.Row
-	if m.codedOnScreen(ref) {
+	if m.reviewedOnScreen(ref) {
 		style = m.st.RowCoded
 	}
 	if m.search.active() {
@@ -296,6 +298,7 @@ func (m *Model) renderChips(seg *coding.Segment, width int) []string {
 		}
 		chips = append(chips, m.st.chip(ansi.Truncate(label, width-2, "…"), m.book.ColorOf(code.ID)))
 	}
+	chips = append(chips, m.markChips(seg, width)...)
 	var lines []string
 	line := ""
 	for _, c := range chips {

@@ -38,7 +38,10 @@ func (m *Model) renderStatus(w, maxLines int) []string {
 	if m.readOnly != "" {
 		left += " · read-only"
 	}
-	if m.filter != "" {
+	switch {
+	case m.query.Sample != "":
+		left += fmt.Sprintf(" · %s: reviewed %d/%d", m.filter, m.sampleDone, len(m.refs))
+	case m.filter != "":
 		left += fmt.Sprintf(" · %s: %d", m.filter, len(m.refs))
 	}
 	if m.search.active() {

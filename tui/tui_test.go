@@ -133,8 +133,8 @@ func TestFilter(t *testing.T) {
 	h := newHarness(t, s, 80, 24, Options{})
 	h.keys("2j2j")
 	h.keys("fu")
-	if len(h.m.refs) != 203 || h.m.filter != "uncoded" {
-		t.Errorf("uncoded filter lists %d segments", len(h.m.refs))
+	if len(h.m.refs) != 203 || h.m.filter != "not reviewed" {
+		t.Errorf("not-reviewed filter lists %d segments (%s)", len(h.m.refs), h.m.filter)
 	}
 	h.keys("fccareer<enter>")
 	if len(h.m.refs) != 2 {
@@ -353,7 +353,7 @@ func TestHelp(t *testing.T) {
 	h := newHarness(t, newProject(t), 80, 24, Options{})
 	h.keys("?")
 	golden(t, "help-80x24", h.frame())
-	for _, want := range []string{"next uncoded", "code picker", "undo", "redo", "codebook editor", "filter", "memo", "star as quote", "select a passage"} {
+	for _, want := range []string{"next not reviewed", "reviewed, nothing applies", "code picker", "undo", "redo", "codebook editor", "filter", "memo", "star as quote", "select a passage"} {
 		if !strings.Contains(h.frame(), want) {
 			t.Errorf("help lacks %q", want)
 		}

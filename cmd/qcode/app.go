@@ -103,7 +103,7 @@ With no command, qcode opens the coding screen on the project.`,
 		a.initCommand(), a.demoCommand(), a.importCommand(), a.casesCommand(), a.infoCommand(),
 		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
 		a.undoCommand(false), a.logCommand(),
-		a.agreeCommand(), a.disagreementsCommand(), a.settleCommand(), a.mergeCommand(),
+		a.agreeCommand(), a.disagreementsCommand(), a.settleCommand(), a.mergeCommand(), a.sampleCommand(),
 		a.checkCommand(),
 	)
 	return root

@@ -16,7 +16,7 @@ import (
 func (a *app) codingsCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "codings",
-		Short: "Import or export codings as CSV (segment,code,coder[,start,end,starred,memo])",
+		Short: "Import or export codings and review marks as CSV (segment,code,coder[,start,end,starred,memo])",
 		Args:  noArgs,
 	}
 	cmd.AddCommand(a.codingsImport(), a.codingsExport())
@@ -31,10 +31,13 @@ func (a *app) codingsImport() *cobra.Command {
 coder are required; start and end (rune offsets, both empty for the whole
 segment), starred (true/false) and memo are optional. A segment ID that two
 sources share is written source:ID. New code paths are created (with a
-warning). Any bad row fails the whole file, naming its line. The file is read
-before the project is opened; only a regular file of at most --max-input-size
-bytes is read.`,
-		Example: "  qcode codings import codings-alice.csv",
+warning). A row with an empty code is a review mark: the coder reviewed the
+segment and nothing applies (it takes no span, star or memo). Codes win over
+a mark: a coded segment loses its coder's mark, and a mark on a segment its
+coder coded is left out. Any bad row fails the whole file, naming its line.
+The file is read before the project is opened; only a regular file of at
+most --max-input-size bytes is read.`,
+		Example: "  qcode codings import codings-alice.csv\n\n  segment,code,coder\n  R001,Barriers/Workload and time,alice\n  R002,,alice          (reviewed, nothing applies)",
 		Args:    exactArgs(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.checkProject(); err != nil {
@@ -59,6 +62,15 @@ bytes is read.`,
 				msg := fmt.Sprintf("imported %s: %d rows, %d codings added, %d updated, %d already there", filepath.Base(args[0]), res.Rows, res.Added, res.Updated, res.Unchanged)
 				if res.Replaced > 0 {
 					msg += fmt.Sprintf(", %d replaced (one level per code group)", res.Replaced)
+				}
+				if n := res.Marked + res.MarksUnchanged + res.MarksSkipped; n > 0 {
+					msg += fmt.Sprintf("; %d review marks added, %d already there", res.Marked, res.MarksUnchanged)
+					if res.MarksSkipped > 0 {
+						msg += fmt.Sprintf(", %d left out (the coder coded the segment)", res.MarksSkipped)
+					}
+				}
+				if res.MarksCleared > 0 {
+					msg += fmt.Sprintf("; %d review marks taken away (the file codes their segments)", res.MarksCleared)
 				}
 				a.note("%s", msg)
 				return nil
@@ -87,9 +99,11 @@ func (a *app) codingsExport() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "Write every coding (or one coder's) to stdout (CSV or JSON)",
+		Short: "Write every coding and review mark (or one coder's) to stdout (CSV or JSON)",
 		Long: `Write codings as CSV (segment,code,coder,start,end,starred,memo) or JSON, in
-segment order: every coding, or with --coder NAME only NAME's.
+segment order, as codings import reads them: every coding, or with --coder
+NAME only NAME's. A review mark ("reviewed, nothing applies") is a row with
+an empty code, after the segment's codings.
 
 --coder consensus writes the team's final coding: where the lead settled a
 segment and code, the decision (with its audit memo); elsewhere each code

@@ -14,7 +14,7 @@ func readCommands(dir string) [][]string {
 		{"info"}, {"info", "--format", "json"},
 		{"segments"}, {"report", "--by", "role"}, {"quotes"},
 		{"export", "--format", "md", filepath.Join(dir, "report.md")},
-		{"agree"}, {"disagreements"},
+		{"agree"}, {"disagreements"}, {"sample"},
 		{"codings", "export"}, {"codebook"}, {"codebook", "export"},
 		{"log"}, {"check"},
 	}

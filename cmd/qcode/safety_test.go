@@ -64,10 +64,12 @@ func hostileProject(t *testing.T) string {
 		"R1" + escClear + ",Motivations/Career progression,bob,,,,\n" +
 		"R2,Barriers/Release and backfill,alice,,,,\n" +
 		"R2,Kirkpatrick/L1 Reaction,alice,,,,\n" +
-		"R3,Barriers/Travel and distance,bob,,,true,\n"
+		"R3,Barriers/Travel and distance,bob,,,true,\n" +
+		"R3,,alice,,,,\n"
 	file := filepath.Join(dir, "codings.csv")
 	write(t, file, csv)
 	mustQcode(t, "-p", p, "codings", "import", file)
+	mustQcode(t, "-p", p, "--coder", "lead", "sample", "s", "--size", "3", "--seed", "1")
 	return p
 }
 
@@ -100,6 +102,8 @@ func TestNoControlsReachOutput(t *testing.T) {
 		{"export", "--format", "md", out, "--by", "role"},
 		{"agree"}, {"agree", "--format", "md"}, {"agree", "--format", "json"},
 		{"disagreements"}, {"disagreements", "--format", "md"}, {"disagreements", "--format", "csv"},
+		{"sample"}, {"sample", "--format", "md"}, {"sample", "s"}, {"sample", "s", "--format", "csv"},
+		{"agree", "--sample", "s", "--format", "md"}, {"disagreements", "--sample", "s"},
 	}
 	for _, format := range listFormats {
 		runs = append(runs, []string{"segments", "--format", format})

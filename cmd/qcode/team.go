@@ -27,23 +27,32 @@ is the share of units where all coders agree; Cohen's kappa needs exactly two
 coders; Fleiss' kappa and Krippendorff's alpha (nominal) take any number. The
 last row pools every (unit, leaf code) pair. "–" marks a value that is
 undefined (e.g. nobody used the code, so there is no variation to agree on).
-The strength column is Landis & Koch's (1977) label for the kappa.
+The strength column is Landis & Koch's (1977) label for the kappa. Beside
+each percentage, n is the number of units (pairs, for the pooled row) and
+used the units where some coder applied the code: 99 % agreement on a code
+used twice in 200 units says little.
 
---units all (default) counts every segment of the compared sources; --units
-coded only those some compared coder coded with anything (a coded sample).
-Default coders: everyone with codings except consensus.`,
+Units: by default the segments every compared coder reviewed — coded with
+anything, or marked "reviewed, nothing applies" (x on the coding screen, an
+empty code in a codings CSV) — so that a segment one coder was never given
+is not a disagreement. --units coded takes the segments some compared coder
+coded; --units all every segment of the compared sources. --sample NAME
+takes exactly the segments of a sample made with qcode sample (a segment a
+coder has not reviewed yet counts as not coded; the preamble says how many
+each has reviewed). Default coders: everyone with codings or review marks
+except consensus.`,
 		Example: `  qcode agree
-  qcode agree --coders alice,bob --units coded --codes Barriers
+  qcode agree --sample icr --format md
+  qcode agree --coders alice,bob --units all --codes Barriers
   qcode agree --source london-pq-survey-2010 --format json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, listFormats); err != nil {
 				return err
 			}
-			if units != "all" && units != "coded" {
-				return usagef("--units %s: use all or coded", units)
+			if err := a.unitsFlag(cmd, units, &q.Units, q.Sample); err != nil {
+				return err
 			}
-			q.Units = coding.UnitScope(units)
 			q.Coders = splitList(coders)
 			return a.withReader(func(s *coding.Store) error {
 				res, err := s.Agreement(q)
@@ -56,34 +65,95 @@ Default coders: everyone with codings except consensus.`,
 						fmt.Fprintln(a.stdout)
 					}
 				}
-				return agreeTable(res).write(a.stdout, format, res)
+				if err := agreeTable(res).write(a.stdout, format, res); err != nil {
+					return err
+				}
+				if format == "table" || format == "md" {
+					if format == "md" {
+						fmt.Fprintln(a.stdout)
+					}
+					fmt.Fprintln(a.stdout, "n: units (for the pooled row, unit × leaf code pairs); used: of them, those where some coder applied the code.")
+				}
+				return nil
 			})
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&coders, "coders", "", "coders to compare, comma-separated (default: all with codings but consensus)")
-	f.StringVar(&units, "units", "all", "units: all (every segment) or coded (segments some compared coder coded)")
+	f.StringVar(&coders, "coders", "", "coders to compare, comma-separated (default: all with codings or review marks but consensus)")
+	f.StringVar(&units, "units", "reviewed", "units: reviewed (by every compared coder), coded (by some) or all (every segment)")
+	f.StringVar(&q.Sample, "sample", "", "units: exactly this sample's segments (see qcode sample)")
 	f.StringVar(&q.Codes, "codes", "", "only this code and its sub-codes")
 	f.StringVar(&q.Source, "source", "", "only this source's segments")
 	formatFlag(cmd, &format)
 	return cmd
 }
 
-// agreePreamble says what was compared, e.g. "alice vs bob: 240 units (all
-// segments); coded by alice 120, bob 131".
+// unitsFlag reads --units (and checks it against --sample) into units.
+func (a *app) unitsFlag(cmd *cobra.Command, v string, units *coding.UnitScope, sample string) error {
+	if sample != "" {
+		if cmd.Flags().Changed("units") {
+			return usagef("--sample sets the units: leave out --units")
+		}
+		*units = coding.UnitsSample
+		return nil
+	}
+	u, err := coding.ParseUnitScope(v)
+	if err != nil {
+		return usagef("--units %s: use reviewed, coded or all", v)
+	}
+	*units = u
+	return nil
+}
+
+// unitsText names the units compared, e.g. "segments alice and bob both
+// reviewed", "sample icr".
+func unitsText(scope coding.UnitScope, sample, source string, coders []string) string {
+	var out string
+	switch scope {
+	case coding.UnitsReviewed:
+		switch len(coders) {
+		case 2:
+			out = "segments " + coders[0] + " and " + coders[1] + " both reviewed"
+		default:
+			out = "segments every compared coder reviewed"
+		}
+	case coding.UnitsCoded:
+		out = "segments some compared coder coded"
+	case coding.UnitsSample:
+		out = "sample " + sample
+	default:
+		out = "all segments"
+	}
+	if source != "" {
+		out += " of " + source
+	}
+	return out
+}
+
+// agreePreamble says what was compared, e.g. "alice vs bob: 240 units
+// (segments alice and bob both reviewed); reviewed by alice 240, bob 240;
+// coded by alice 120, bob 131".
 func agreePreamble(res coding.Agreement) string {
-	scope := "all segments"
-	if res.UnitScope == coding.UnitsCoded {
-		scope = "segments some compared coder coded"
-	}
-	if res.Source != "" {
-		scope += " of " + res.Source
-	}
-	var coded []string
+	var coded, reviewed []string
 	for _, c := range res.Coders {
 		coded = append(coded, fmt.Sprintf("%s %d", c, res.Coded[c]))
+		if res.UnitScope == coding.UnitsSample {
+			reviewed = append(reviewed, fmt.Sprintf("%s %d/%d", c, res.Reviewed[c], res.Units))
+		} else {
+			reviewed = append(reviewed, fmt.Sprintf("%s %d", c, res.Reviewed[c]))
+		}
 	}
-	return fmt.Sprintf("%s: %d units (%s); coded by %s", strings.Join(res.Coders, " vs "), res.Units, scope, strings.Join(coded, ", "))
+	out := fmt.Sprintf("%s: %d units (%s); reviewed by %s; coded by %s", strings.Join(res.Coders, " vs "), res.Units,
+		unitsText(res.UnitScope, res.Sample, res.Source, res.Coders), strings.Join(reviewed, ", "), strings.Join(coded, ", "))
+	if res.UnitScope == coding.UnitsSample {
+		for _, c := range res.Coders {
+			if res.Reviewed[c] < res.Units {
+				out += " (a sample segment not yet reviewed counts as not coded)"
+				break
+			}
+		}
+	}
+	return out
 }
 
 func strength(m agreement.Metrics) string {
@@ -95,21 +165,21 @@ func strength(m agreement.Metrics) string {
 }
 
 func agreeTable(res coding.Agreement) table {
-	t := table{head: []string{"code", "agree %", "Cohen κ", "Fleiss κ", "α", "strength", "differ"}, fill: -1}
-	row := func(name string, m agreement.Metrics, differ int) {
-		t.rows = append(t.rows, []string{name, m.PercentAgreement.Format(1), m.CohenKappa.Format(3),
+	t := table{head: []string{"code", "n", "used", "agree %", "Cohen κ", "Fleiss κ", "α", "strength", "differ"}, fill: -1}
+	row := func(name string, n, used int, m agreement.Metrics, differ int) {
+		t.rows = append(t.rows, []string{name, strconv.Itoa(n), strconv.Itoa(used), m.PercentAgreement.Format(1), m.CohenKappa.Format(3),
 			m.FleissKappa.Format(3), m.KrippendorffAlpha.Format(3), strength(m), strconv.Itoa(differ)})
 	}
 	for _, c := range res.Codes {
-		row(c.Path, c.Metrics, c.Disagreements)
+		row(c.Path, c.Units, c.Used, c.Metrics, c.Disagreements)
 	}
-	row("overall (leaf codes pooled)", res.Overall.Metrics, res.Overall.Disagreements)
+	row("overall (leaf codes pooled)", res.Overall.Pairs, res.Overall.Used, res.Overall.Metrics, res.Overall.Disagreements)
 	return t
 }
 
 func (a *app) disagreementsCommand() *cobra.Command {
 	var q coding.DisagreeQuery
-	var format, coders string
+	var format, coders, units string
 	cmd := &cobra.Command{
 		Use:   "disagreements",
 		Short: "List the segments where coders differ, with each coder's codes",
@@ -117,12 +187,22 @@ func (a *app) disagreementsCommand() *cobra.Command {
 code and another did not (for a code group such as Kirkpatrick, their levels
 differ). ✓ marks a coding of the whole segment, [start–end] a span. The
 settled column shows the consensus decision, if any; the count of settled
-items goes to stderr. Settle an item with qcode settle.`,
+items, and the units compared, go to stderr. Settle an item with qcode
+settle.
+
+The segments compared are agree's: by default those every compared coder
+reviewed (coded, or marked "reviewed, nothing applies"), so a segment one
+coder never saw is not listed; --units coded|all or --sample NAME as in
+agree.`,
 		Example: `  qcode disagreements --code Barriers
-  qcode disagreements --coders alice,bob --unsettled --format md`,
+  qcode disagreements --sample icr --unsettled --format md
+  qcode disagreements --coders alice,bob --units all`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, listFormats); err != nil {
+				return err
+			}
+			if err := a.unitsFlag(cmd, units, &q.Units, q.Sample); err != nil {
 				return err
 			}
 			q.Coders = splitList(coders)
@@ -134,14 +214,17 @@ items goes to stderr. Settle an item with qcode settle.`,
 				if err := disagreementsTable(list).write(a.stdout, format, list); err != nil {
 					return err
 				}
-				a.note("settled %d of %d", list.Settled, list.Total)
+				a.note("settled %d of %d (%d units: %s)", list.Settled, list.Total, list.Units,
+					unitsText(list.UnitScope, list.Sample, q.Source, list.Coders))
 				return nil
 			})
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&q.Code, "code", "", "only this code and its sub-codes")
-	f.StringVar(&coders, "coders", "", "coders to compare, comma-separated (default: all with codings but consensus)")
+	f.StringVar(&coders, "coders", "", "coders to compare, comma-separated (default: all with codings or review marks but consensus)")
+	f.StringVar(&units, "units", "reviewed", "units, as agree's: reviewed (by every compared coder), coded (by some) or all")
+	f.StringVar(&q.Sample, "sample", "", "only this sample's segments")
 	f.StringVar(&q.Source, "source", "", "only this source")
 	f.BoolVar(&q.Unsettled, "unsettled", false, "leave out items consensus has decided")
 	formatFlag(cmd, &format)
@@ -305,7 +388,12 @@ on, the codes or spans differ. Conflicts refuse the whole merge (nothing
 changes) and are listed, unless --prefer here keeps this project's codings on
 those segments or --prefer incoming takes the file's. --rename OLD=NEW files
 an incoming coder under another name. Files of another project, or that are
-not qcode projects, are refused.`,
+not qcode projects, are refused.
+
+Review marks ("reviewed, nothing applies") come in too; codes win over a
+mark: a mark here goes when the file brings codes of its coder for its
+segment, and an incoming mark on a segment its coder coded here is left
+out. A copy made before review marks existed (schema 1) merges as it is.`,
 		Example: `  qcode --coder lead merge alice.qcode bob.qcode
   qcode merge alice-v2.qcode --prefer incoming
   qcode merge sam.qcode --rename sam=sam-k`,
@@ -382,6 +470,25 @@ func (a *app) reportMerge(f coding.FileMerge, prefer coding.Prefer) {
 	}
 	if f.Dropped > 0 {
 		parts = append(parts, fmt.Sprintf("%d dropped (segment or passage not in this project)", f.Dropped))
+	}
+	if len(f.Marks) > 0 {
+		marks := make([]string, 0, len(f.Marks))
+		n := 0
+		for c, k := range f.Marks {
+			marks = append(marks, fmt.Sprintf("%s %d", c, k))
+			n += k
+		}
+		sort.Strings(marks)
+		parts = append(parts, fmt.Sprintf("%d review marks added (%s)", n, strings.Join(marks, ", ")))
+	}
+	if f.MarksRemoved > 0 {
+		parts = append(parts, fmt.Sprintf("%d review marks here replaced by the incoming codes", f.MarksRemoved))
+	}
+	if f.MarksSkipped > 0 {
+		parts = append(parts, fmt.Sprintf("%d review marks not brought (the coder coded those segments here)", f.MarksSkipped))
+	}
+	if f.MarksDropped > 0 {
+		parts = append(parts, fmt.Sprintf("%d review marks dropped (segment not in this project)", f.MarksDropped))
 	}
 	a.note("%s: %s", f.File, strings.Join(parts, "; "))
 	a.noteNewCodes("  ", "", f.NewCodes)

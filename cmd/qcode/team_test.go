@@ -67,23 +67,26 @@ func TestAgreeJSONGolden(t *testing.T) {
 		t.Error("NaN in JSON")
 	}
 	var shape struct {
-		Coders  []string         `json:"coders"`
-		Units   int              `json:"units"`
-		Codes   []map[string]any `json:"codes"`
-		Overall map[string]any   `json:"overall"`
+		Coders    []string         `json:"coders"`
+		Units     int              `json:"units"`
+		UnitScope string           `json:"unit_scope"`
+		Codes     []map[string]any `json:"codes"`
+		Overall   map[string]any   `json:"overall"`
 	}
 	if err := json.Unmarshal([]byte(got), &shape); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(shape.Coders, ",") != "alice,bob" || shape.Units != 6 || len(shape.Codes) != 11 {
+	// The units are the segments both reviewed: A1, A2, A3, A5 (alice
+	// never coded A4, and only consensus A6).
+	if strings.Join(shape.Coders, ",") != "alice,bob" || shape.Units != 4 || shape.UnitScope != "reviewed" || len(shape.Codes) != 11 {
 		t.Errorf("shape %+v", shape)
 	}
-	for _, key := range []string{"path", "percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha"} {
+	for _, key := range []string{"path", "percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "units", "used"} {
 		if _, ok := shape.Codes[0][key]; !ok {
 			t.Errorf("codes[0] lacks %q", key)
 		}
 	}
-	for _, key := range []string{"percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha"} {
+	for _, key := range []string{"percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "pairs", "used"} {
 		if _, ok := shape.Overall[key]; !ok {
 			t.Errorf("overall lacks %q", key)
 		}
@@ -94,8 +97,27 @@ func TestAgreeTable(t *testing.T) {
 	project := teamFixture(t)
 	out := mustQcode(t, "-p", project, "agree", "--units", "coded", "--codes", "Barriers")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if !strings.HasPrefix(lines[0], "alice vs bob: 5 units (segments some compared coder coded); coded by alice 4, bob 5") {
+	if lines[0] != "alice vs bob: 5 units (segments some compared coder coded); reviewed by alice 4, bob 5; coded by alice 4, bob 5" {
 		t.Errorf("preamble %q", lines[0])
+	}
+	if !strings.HasPrefix(lines[len(lines)-1], "n: units") {
+		t.Errorf("no legend for n and used: %q", lines[len(lines)-1])
+	}
+	for units, want := range map[string]string{
+		"":    "alice vs bob: 4 units (segments alice and bob both reviewed); reviewed by alice 4, bob 4; coded by alice 4, bob 4",
+		"all": "alice vs bob: 6 units (all segments); reviewed by alice 4, bob 5; coded by alice 4, bob 5",
+	} {
+		args := []string{"-p", project, "agree"}
+		if units != "" {
+			args = append(args, "--units", units)
+		}
+		if first, _, _ := strings.Cut(mustQcode(t, args...), "\n"); first != want {
+			t.Errorf("--units %q: %q", units, first)
+		}
+	}
+	md := mustQcode(t, "-p", project, "agree", "--format", "md", "--codes", "Barriers/Travel and distance")
+	if !strings.Contains(md, "| code | n | used | agree % | Cohen κ |") || !strings.Contains(md, "| Barriers/Travel and distance | 4 | 1 | 100.0 |") {
+		t.Errorf("md:\n%s", md)
 	}
 	if !strings.Contains(lines[1], "strength") || !strings.Contains(out, "–") || !strings.Contains(out, "overall (leaf codes pooled)") {
 		t.Errorf("table:\n%s", out)
@@ -109,7 +131,7 @@ func TestAgreeTable(t *testing.T) {
 		}
 	}
 	csv := mustQcode(t, "-p", project, "agree", "--format", "csv", "--codes", "Barriers/Travel and distance")
-	if !strings.HasPrefix(csv, "code,agree %,Cohen κ,Fleiss κ,α,strength,differ\nBarriers/Travel and distance,100.0,1.000,") {
+	if !strings.HasPrefix(csv, "code,n,used,agree %,Cohen κ,Fleiss κ,α,strength,differ\nBarriers/Travel and distance,4,1,100.0,1.000,") {
 		t.Errorf("csv:\n%s", csv)
 	}
 	// Three coders: no Cohen kappa.
@@ -117,7 +139,7 @@ func TestAgreeTable(t *testing.T) {
 	if !strings.Contains(out, `"cohen_kappa": null`) || strings.Contains(out, `"cohen_kappa": 0`) {
 		t.Errorf("three coders:\n%s", out)
 	}
-	for _, args := range [][]string{{"--units", "some"}, {"--format", "xml"}} {
+	for _, args := range [][]string{{"--units", "some"}, {"--format", "xml"}, {"--sample", "x", "--units", "all"}} {
 		if _, _, code := qcode(t, append([]string{"-p", project, "agree"}, args...)...); code != 2 {
 			t.Errorf("agree %v: exit %d, want 2", args, code)
 		}
@@ -129,8 +151,19 @@ func TestAgreeTable(t *testing.T) {
 
 func TestDisagreementsAndSettle(t *testing.T) {
 	project := teamFixture(t)
+	// alice never reviewed A4: bob's code there is not a disagreement.
 	out, errs, code := qcode(t, "-p", project, "disagreements")
-	if code != 0 || !strings.Contains(errs, "settled 0 of 4") {
+	if code != 0 || errs != "settled 0 of 3 (4 units: segments alice and bob both reviewed)\n" || strings.Contains(out, "A4") {
+		t.Fatalf("exit %d, %s\n%s", code, errs, out)
+	}
+	// Once she marks it "reviewed, nothing applies", it is.
+	marks := filepath.Join(filepath.Dir(project), "marks.csv")
+	os.WriteFile(marks, []byte("segment,code,coder\nA4,,alice\n"), 0o600)
+	if _, errs, _ := qcode(t, "-p", project, "codings", "import", marks); !strings.Contains(errs, "1 review marks added") {
+		t.Errorf("mark import: %s", errs)
+	}
+	out, errs, code = qcode(t, "-p", project, "disagreements")
+	if code != 0 || !strings.Contains(errs, "settled 0 of 4 (5 units") {
 		t.Fatalf("exit %d, %s", code, errs)
 	}
 	// A1 Kirkpatrick (levels differ), A2 release, A4 manager, A5 career; the
@@ -218,5 +251,110 @@ func TestMergeCommand(t *testing.T) {
 		if _, _, code := qcode(t, append([]string{"-p", project}, args...)...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+func TestSampleCommand(t *testing.T) {
+	project := teamFixture(t)
+	dir := filepath.Dir(project)
+	if _, errs, _ := qcode(t, "-p", project, "sample"); !strings.Contains(errs, "no samples yet") {
+		t.Errorf("no samples: %q", errs)
+	}
+	_, errs, code := qcode(t, "-p", project, "--coder", "lead", "sample", "icr", "--size", "50%", "--seed", "7")
+	if code != 0 || !strings.HasPrefix(errs, "made sample icr: 3 segments (answers 3; size 50%, seed 7)") {
+		t.Fatalf("make: %d %q", code, errs)
+	}
+	ids := mustQcode(t, "-p", project, "sample", "icr", "--format", "csv")
+	again := filepath.Join(dir, "again.qcode")
+	b, _ := os.ReadFile(project)
+	os.WriteFile(again, b, 0o600)
+	mustQcode(t, "-p", again, "--coder", "lead", "sample", "icr", "--size", "50%", "--seed", "7", "--replace")
+	if got := mustQcode(t, "-p", again, "sample", "icr", "--format", "csv"); got != ids {
+		t.Errorf("the same seed drew\n%s\nthen\n%s", ids, got)
+	}
+
+	// A listed sample from the first sample's CSV; agree on it.
+	list := filepath.Join(dir, "ids.csv")
+	os.WriteFile(list, []byte(ids), 0o600)
+	if _, errs, code := qcode(t, "-p", project, "--coder", "lead", "sample", "pilot", "--segments", list); code != 0 || !strings.Contains(errs, "listed in ids.csv") {
+		t.Errorf("listed: %d %q", code, errs)
+	}
+	out := mustQcode(t, "-p", project, "sample")
+	if !strings.Contains(out, "icr") || !strings.Contains(out, "pilot") || !strings.Contains(out, "alice ") || !strings.Contains(out, "/3") {
+		t.Errorf("list:\n%s", out)
+	}
+	js := mustQcode(t, "-p", project, "sample", "--format", "json")
+	for _, key := range []string{`"name": "icr"`, `"segments": 3`, `"by_source"`, `"seed": 7`, `"reviewed"`} {
+		if !strings.Contains(js, key) {
+			t.Errorf("JSON lacks %s:\n%s", key, js)
+		}
+	}
+	first, _, _ := strings.Cut(mustQcode(t, "-p", project, "agree", "--sample", "icr"), "\n")
+	if !strings.HasPrefix(first, "alice vs bob: 3 units (sample icr); reviewed by alice ") {
+		t.Errorf("agree --sample: %q", first)
+	}
+	if _, errs, _ := qcode(t, "-p", project, "disagreements", "--sample", "pilot"); !strings.Contains(errs, "3 units: sample pilot") {
+		t.Errorf("disagreements --sample: %q", errs)
+	}
+
+	// Delete, undo the delete.
+	if _, errs, code := qcode(t, "-p", project, "--coder", "lead", "sample", "pilot", "--delete"); code != 0 || !strings.Contains(errs, "delete sample pilot") {
+		t.Errorf("delete: %d %q", code, errs)
+	}
+	if _, _, code := qcode(t, "-p", project, "agree", "--sample", "pilot"); code != 1 {
+		t.Errorf("agree on a deleted sample: exit %d", code)
+	}
+	mustQcode(t, "-p", project, "--coder", "lead", "undo")
+	mustQcode(t, "-p", project, "agree", "--sample", "pilot")
+
+	for _, args := range [][]string{
+		{"sample", "x", "--size", "10%", "--segments", list},
+		{"sample", "--size", "10%"},
+		{"sample", "x", "--size", "ten"},
+		{"sample", "x", "--seed", "3"},
+		{"sample", "x", "--delete", "--size", "3"},
+		{"sample", "a", "b"},
+		{"sample", "x", "--source", "answers"},
+	} {
+		if _, _, code := qcode(t, append([]string{"-p", project}, args...)...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sample", "icr", "--size", "2"}, "exists"},
+		{[]string{"sample", "big", "--size", "99"}, "population"},
+		{[]string{"sample", "nope"}, `no sample "nope" (samples: icr, pilot)`},
+	} {
+		if _, errs, code := qcode(t, append([]string{"-p", project}, c.args...)...); code != 1 || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%v: exit %d %q", c.args, code, errs)
+		}
+	}
+}
+
+// TestCodingsExportMarks: a review mark goes out as a row with an empty
+// code and comes back in as one.
+func TestCodingsExportMarks(t *testing.T) {
+	project := teamFixture(t)
+	dir := filepath.Dir(project)
+	marks := filepath.Join(dir, "marks.csv")
+	os.WriteFile(marks, []byte("segment,code,coder\nA4,,alice\nA6,,bob\n"), 0o600)
+	mustQcode(t, "-p", project, "codings", "import", marks)
+	out := mustQcode(t, "-p", project, "codings", "export")
+	for _, want := range []string{"\nA4,Barriers/Manager support and supervision,bob,,,false,\nA4,,alice,,,false,\n", "\nA6,,bob,,,false,\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("export lacks %q:\n%s", want, out)
+		}
+	}
+	exported := filepath.Join(dir, "export.csv")
+	os.WriteFile(exported, []byte(out), 0o600)
+	fresh := filepath.Join(dir, "fresh.qcode")
+	mustQcode(t, "init", fresh, "--codebook", "pq")
+	mustQcode(t, "-p", fresh, "--coder", "lead", "import", filepath.Join(dir, "answers.csv"), "--text-col", "answer", "--id-col", "id", "--case-col", "respondent")
+	mustQcode(t, "-p", fresh, "codings", "import", exported)
+	if got := mustQcode(t, "-p", fresh, "codings", "export"); got != out {
+		t.Errorf("round trip:\n%s\nwant\n%s", got, out)
 	}
 }
