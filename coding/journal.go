@@ -524,6 +524,9 @@ func (a *action) revert(o *op, undo bool) error {
 				return nil // the case stays, and so does its name
 			}
 		}
+		if err := a.checkRecordChange(o, undo); err != nil {
+			return err
+		}
 		if !present {
 			return b.Delete(o.rkey)
 		}
@@ -569,6 +572,41 @@ func (a *action) checkCodingTargets(batch []codingChange) error {
 		if segs.Get(u64(uint64(c.key.Seg))) == nil {
 			return errorf(ErrConflict, "a coding's segment was removed by a later action (an undone import); redo that first")
 		}
+	}
+	return nil
+}
+
+// checkRecordChange refuses to set back a source, case or segment record
+// that an action made since has changed or removed: the journal holds whole
+// records, so putting one back would undo that later action's change too
+// (another coder's attribute set on the same case) or bring back a record
+// of a source whose import was undone. Creations and removals are the
+// import's business (snapshots, and the case rules above).
+func (a *action) checkRecordChange(o *op, undo bool) error {
+	if !o.hadBefore || !o.hasAft {
+		return nil
+	}
+	var what string
+	switch {
+	case bytes.Equal(o.bucket, bktSources):
+		what = "source"
+	case bytes.Equal(o.bucket, bktCases):
+		what = "case"
+	case bytes.Equal(o.bucket, bktSegments):
+		what = "segment"
+	default:
+		return nil
+	}
+	want := o.rafter
+	if !undo {
+		want = o.rbefore
+	}
+	cur := a.tx.Bucket(o.bucket).Get(o.rkey)
+	switch {
+	case cur == nil:
+		return errorf(ErrConflict, "the %s was removed by a later action (an undone import); redo that first", what)
+	case !bytes.Equal(cur, want):
+		return errorf(ErrConflict, "the %s's attributes were changed by a later action; undo that first", what)
 	}
 	return nil
 }

@@ -217,15 +217,60 @@ func (w *randWorld) codingsOf(seg SegRef, coder string) []Coding {
 	return cs
 }
 
+// newSrc makes a source of n answers by cases P0–P2, with attributes on
+// every layer under names that differ in case (for the attribute actions).
 func newSrc(name string, n int, hash string) *corpus.Source {
-	src := &corpus.Source{Name: name, File: name + ".csv", Format: "csv", Hash: hash}
+	src := &corpus.Source{Name: name, File: name + ".csv", Format: "csv", Hash: hash,
+		Attributes: []corpus.Attribute{{Name: "method", Value: "survey"}},
+		Cases:      []corpus.Case{{Name: "P1", Attributes: []corpus.Attribute{{Name: "Sector", Value: "Adults"}}}}}
 	for i := 0; i < n; i++ {
 		src.Segments = append(src.Segments, corpus.Segment{
 			ID: fmt.Sprintf("%s-%d", name, i+1), Case: fmt.Sprintf("P%d", i%3),
 			Text: fmt.Sprintf("answer %d of %s with some words here", i, name),
+			Attributes: []corpus.Attribute{{Name: []string{"role", "Role"}[i%2], Value: []string{"Lead", "lead", "Manager"}[i%3]}},
 		})
 	}
 	return src
+}
+
+// attrStep is one random attribute action: rename a value, rename a name,
+// or set (or remove) one on a source or case.
+func (w *randWorld) attrStep(actor string, kind int) (string, ActionResult, error) {
+	rng := w.rng
+	sum, err := w.s.Attributes()
+	if err != nil || len(sum.Attributes) == 0 {
+		return "", ActionResult{}, err
+	}
+	at := sum.Attributes[rng.IntN(len(sum.Attributes))]
+	names := []string{"role", "Role", "sector", "SECTOR", "method", "grade"}
+	values := []string{"Lead", "lead", "Manager", "Adults", ""}
+	var r AttributeChange
+	var what string
+	switch kind {
+	case 0:
+		if len(at.Values) == 0 {
+			return "", ActionResult{}, nil
+		}
+		old, new := at.Values[rng.IntN(len(at.Values))].Value, values[rng.IntN(len(values)-1)]
+		what = fmt.Sprintf("%s rename %s value %q to %q", actor, at.Name, old, new)
+		r, err = w.s.RenameAttributeValue(actor, at.Name, old, new)
+	case 1:
+		new := names[rng.IntN(len(names))]
+		what = fmt.Sprintf("%s rename attribute %s to %s", actor, at.Name, new)
+		r, err = w.s.RenameAttribute(actor, at.Name, new)
+	default:
+		var on AttributeTarget
+		if rng.IntN(2) == 0 {
+			srcs, _ := w.s.Sources()
+			on.Source = srcs[rng.IntN(len(srcs))].Name
+		} else {
+			on.Case = fmt.Sprintf("p%d", rng.IntN(3))
+		}
+		name, value := names[rng.IntN(len(names))], values[rng.IntN(len(values))]
+		what = fmt.Sprintf("%s set %s=%q on %+v", actor, name, value, on)
+		r, err = w.s.SetAttribute(actor, on, name, value)
+	}
+	return what, r.ActionResult, err
 }
 
 // step performs one random action; withUndo enables undo/redo.
@@ -242,11 +287,15 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	var res ActionResult
 	var err error
 	var what string
-	n := 16
+	n := 19
 	if withUndo {
-		n = 20
+		n = 23
 	}
-	switch k := rng.IntN(n); {
+	k := rng.IntN(n)
+	if !withUndo && k >= 16 {
+		k += 4 // past undo and redo
+	}
+	switch {
 	case k < 3 && seg != 0:
 		c, _ := w.pickCode()
 		span := Span{}
@@ -406,6 +455,8 @@ func (w *randWorld) step(withUndo bool, actor string) {
 			what += fmt.Sprintf(" (seq %d %s)", res.Seq, res.Desc)
 			w.done = append(w.done, doneAct{actor, res.Seq, res.Desc})
 		}
+	case k < 23:
+		what, res, err = w.attrStep(actor, k-20)
 	default:
 		return
 	}

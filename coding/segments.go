@@ -593,7 +593,13 @@ func attributeValues(tx *bolt.Tx) ([]AttributeValues, error) {
 		sort.Strings(av.Values)
 		out = append(out, av)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Name, out[j].Name
+		if la, lb := strings.ToLower(a), strings.ToLower(b); la != lb {
+			return la < lb
+		}
+		return a < b
+	})
 	return out, err
 }
 
