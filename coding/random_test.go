@@ -226,7 +226,7 @@ func newSrc(name string, n int, hash string) *corpus.Source {
 	for i := 0; i < n; i++ {
 		src.Segments = append(src.Segments, corpus.Segment{
 			ID: fmt.Sprintf("%s-%d", name, i+1), Case: fmt.Sprintf("P%d", i%3),
-			Text: fmt.Sprintf("answer %d of %s with some words here", i, name),
+			Text:       fmt.Sprintf("answer %d of %s with some words here", i, name),
 			Attributes: []corpus.Attribute{{Name: []string{"role", "Role"}[i%2], Value: []string{"Lead", "lead", "Manager"}[i%3]}},
 		})
 	}
