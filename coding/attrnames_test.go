@@ -169,7 +169,7 @@ func TestAttributeNamesMatchAnyCase(t *testing.T) {
 	for _, a := range attrs {
 		names = append(names, fmt.Sprintf("%s%q", a.Name, a.Values))
 	}
-	if got := strings.Join(names, " "); got != `Role["Learning lead" "PQ lead" "Team manager"] note["role"]` {
+	if got := strings.Join(names, " "); got != `note["role"] Role["Learning lead" "PQ lead" "Team manager"]` {
 		t.Errorf("AttributeValues: %s", got)
 	}
 	// A segment shows one entry per attribute: its own value wins.
