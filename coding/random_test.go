@@ -377,7 +377,7 @@ func (w *randWorld) step(withUndo bool, actor string) {
 			path = a.Path + "/" + path
 		}
 		what = fmt.Sprintf("%s add %s", actor, path)
-		_, res, err = w.s.AddCode(actor, path, CodeDetails{Group: rng.IntN(3) == 0})
+		_, res, err = w.s.AddCode(actor, path, CodeDetails{Group: rng.IntN(3) == 0, Exclusive: rng.IntN(4) == 0})
 	case k < 13 && len(refs) > 0:
 		// import codings
 		var b strings.Builder
@@ -481,7 +481,8 @@ func newWorld(t *testing.T, seed uint64) *randWorld {
 	path := filepath.Join(t.TempDir(), "p.qcode")
 	s, err := Create(path, CreateOptions{Codes: []CodeSpec{
 		{Name: "A", Codes: []CodeSpec{{Name: "a1"}, {Name: "a2"}}},
-		{Name: "G", Group: true, Codes: []CodeSpec{{Name: "L1"}, {Name: "L2"}}},
+		{Name: "G", Group: true, Exclusive: true, Codes: []CodeSpec{{Name: "L1"}, {Name: "L2"}}},
+		{Name: "H", Group: true, Codes: []CodeSpec{{Name: "M1"}, {Name: "M2"}}},
 		{Name: "B", Codes: []CodeSpec{{Name: "A", Codes: []CodeSpec{{Name: "a1"}}}}},
 	}})
 	if err != nil {
