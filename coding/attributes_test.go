@@ -303,3 +303,48 @@ func TestSetAttributeCountsOverridden(t *testing.T) {
 		t.Errorf("overridden %d, want 4", res.Overridden)
 	}
 }
+
+// ActorHistory lists one actor's actions in the order undo takes them,
+// with what was undone (redo brings it back) or dropped since.
+func TestActorHistory(t *testing.T) {
+	s := staffProject(t) // lead: the import
+	refs := mustRefs(t, s, SegmentQuery{})
+	l1 := code(t, s, "Kirkpatrick/L1 Reaction")
+	s.Apply("alice", refs[0], l1, Span{})
+	s.Apply("alice", refs[1], l1, Span{})
+	s.Undo("alice")
+	s.Apply("alice", refs[2], l1, Span{}) // drops the undone one
+	s.Apply("alice", refs[3], l1, Span{})
+	s.Undo("alice")
+	got := func(h []HistoryEntry) string {
+		var out []string
+		for _, e := range h {
+			s := fmt.Sprintf("%d %s %s", e.Seq, e.Coder, e.State)
+			if e.NextUndo {
+				s += " next"
+			}
+			out = append(out, s)
+		}
+		return strings.Join(out, ", ")
+	}
+	h, err := s.ActorHistory("alice", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := got(h); g != "5 alice undone, 4 alice done next, 3 alice dropped, 2 alice done" {
+		t.Errorf("alice: %s", g)
+	}
+	if h, _ := s.ActorHistory("alice", 2); got(h) != "5 alice undone, 4 alice done next" {
+		t.Errorf("alice, 2: %s", got(h))
+	}
+	if h, err := s.ActorHistory("nobody", 10); err != nil || len(h) != 0 {
+		t.Errorf("nobody: %v %v", h, err)
+	}
+	all, _ := s.History(10)
+	if g := got(all); g != "5 alice undone, 4 alice done next, 3 alice dropped, 2 alice done, 1 lead done next" {
+		t.Errorf("everyone: %s", g)
+	}
+	if e, ok, _ := s.LatestAction(); !ok || e.Seq != 4 {
+		t.Errorf("latest action %+v", e)
+	}
+}
