@@ -3,7 +3,6 @@ package coding
 import (
 	"bytes"
 	"encoding/binary"
-	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -208,22 +207,16 @@ func (s *Store) comparedCoders(tx *bolt.Tx, names []string) ([]string, []CoderID
 	return names, ids, nil
 }
 
-// activeCoders lists, by name, the coders with at least one coding other
-// than consensus — the people whose work is compared by default. (Every
-// actor is a coder, so "all coders" would include whoever imported.)
+// activeCoders lists, by name, the coders (isCoder) other than consensus —
+// the people whose work is compared by default. (Every actor is in the
+// coders bucket, so "all coders" would include whoever imported.)
 func (s *Store) activeCoders(tx *bolt.Tx) []string {
-	has := map[CoderID]bool{}
-	c := tx.Bucket(bktCounts).Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		has[CoderID(binary.BigEndian.Uint32(k[4:]))] = true
-	}
 	var out []string
-	for id := range has {
-		if name := s.coderName(tx, id); name != Consensus && name != "" {
+	for _, name := range s.codingCoders(tx) {
+		if name != Consensus && name != "" {
 			out = append(out, name)
 		}
 	}
-	sort.Strings(out)
 	return out
 }
 

@@ -117,7 +117,7 @@ func (s *Store) coderIDs(tx *bolt.Tx, names []string) ([]CoderID, error) {
 	for _, n := range names {
 		id, ok := s.coderID(tx, n)
 		if !ok {
-			return nil, errorf(ErrNotFound, "no coder %q (coders: %s)", n, strings.Join(s.Coders(), ", "))
+			return nil, errorf(ErrNotFound, "no coder %q (coders: %s)", n, listOrNone(s.codingCoders(tx)))
 		}
 		ids = append(ids, id)
 	}

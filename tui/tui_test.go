@@ -172,6 +172,16 @@ func TestFilter(t *testing.T) {
 	if len(h.m.refs) != 20 || !strings.Contains(h.m.filter, "role=PQ lead") {
 		t.Errorf("attribute filter: %d segments, %q", len(h.m.refs), h.m.filter)
 	}
+	// By coder: those who coded, not qcode-demo, who imported the survey,
+	// nor a lead who only settled or added codes.
+	h.keys("<esc>")
+	if _, _, err := s.AddCode("lead", "Barriers/Stigma", coding.CodeDetails{}); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("fk")
+	if c, ok := h.m.overlay.(*chooser); !ok || strings.Join(c.items, ",") != "alice" {
+		t.Errorf("the coder filter offers %+v, want alice only", h.m.overlay)
+	}
 }
 
 func TestSpanSelection(t *testing.T) {
