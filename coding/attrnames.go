@@ -141,3 +141,18 @@ func (x *nameIndex) fold(id uint64) string {
 	x.folds[id] = f
 	return f
 }
+
+// respellNames gives each new pair the name's spelling an existing pair
+// has when the two differ only in case, so that setting "Role" on a record
+// that has "role" replaces its value instead of adding a second, shadowed
+// spelling.
+func respellNames(in *interner, pairs, existing []strPair) {
+	for i := range pairs {
+		for _, e := range existing {
+			if e.name != pairs[i].name && foldName(in.str(e.name)) == foldName(in.str(pairs[i].name)) {
+				pairs[i].name = e.name
+				break
+			}
+		}
+	}
+}

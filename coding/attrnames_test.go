@@ -204,3 +204,28 @@ func TestMergedAttributesFoldLayers(t *testing.T) {
 		t.Errorf("merged %s", got)
 	}
 }
+
+// Setting an attribute spelt in another case replaces the value: a cases
+// sheet's "ROLE" column updates a case's "role", and --attr Method=… on
+// import overrides a file's "method".
+func TestSettingAttributesFoldsNames(t *testing.T) {
+	s, _ := newProject(t)
+	src := &corpus.Source{Name: "notes", File: "notes.md", Format: "md", Hash: "n",
+		Attributes: []corpus.Attribute{{Name: "method", Value: "survey"}},
+		Cases:      []corpus.Case{{Name: "Ann", Attributes: []corpus.Attribute{{Name: "role", Value: "Learning lead"}}}},
+		Segments:   []corpus.Segment{{ID: "1", Case: "Ann", Text: "t"}}}
+	if _, err := s.ImportSource("lead", src, ImportOptions{Attributes: []Attribute{{Name: "Method", Value: "interview"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportCases("lead", []corpus.Case{{Name: "ann", Attributes: []corpus.Attribute{{Name: "ROLE", Value: "PQ lead"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	segs, _ := s.Segments(SegmentQuery{})
+	if got := fmt.Sprint(segs[0].Attributes); got != "[{role PQ lead} {method interview}]" {
+		t.Errorf("attributes %s", got)
+	}
+	cases, _ := s.Cases()
+	if len(cases[0].Attributes) != 1 {
+		t.Errorf("the case has two spellings of role: %v", cases[0].Attributes)
+	}
+}

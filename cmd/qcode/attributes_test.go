@@ -153,3 +153,38 @@ func TestAttributesErrors(t *testing.T) {
 		t.Error("a refused command changed the project")
 	}
 }
+
+// Attribute names match whatever their case on the command line: --by,
+// --unit, --attr, attribution templates, and export --by. staffProject's
+// role: Learning lead on A1, B2; learning lead on A2; PQ lead on B1.
+func TestAttributeNamesAnyCaseCLI(t *testing.T) {
+	p := staffProject(t)
+	mustQcodeErr(t, "-p", p, "codings", "import", writeTemp(t, "c.csv", "segment,code,coder\nA1,Kirkpatrick/L1 Reaction,alice\nB2,Kirkpatrick/L1 Reaction,alice\nA2,Kirkpatrick/L2 Learning,alice\n"))
+	for _, name := range []string{"role", "Role", "ROLE"} {
+		cases := []struct {
+			args []string
+			want string
+		}{
+			{[]string{"report", "--by", name, "--codes", "Kirkpatrick/L1 Reaction", "--format", "csv"},
+				"Kirkpatrick/L1 Reaction,1,2,2,50,2,2,100,0,0,0,0,0,0"},
+			{[]string{"report", "--unit", name, "--codes", "Kirkpatrick", "--format", "csv"},
+				"Kirkpatrick,0,3,2,66.66666666666667"},
+			{[]string{"segments", "--attr", name + "=Learning lead", "--format", "csv"}, "A1,a,P1"},
+			{[]string{"quotes", "--code", "Kirkpatrick/L2 Learning", "--attribution", "{" + name + "}, {method}", "--format", "md"}, "(Learning lead)"},
+			{[]string{"export", "--format", "md", "-", "--by", name}, "| Learning lead (n = 2) |"},
+		}
+		for _, c := range cases {
+			out, errs := mustQcodeErr(t, append([]string{"-p", p}, c.args...)...)
+			if !strings.Contains(out, c.want) {
+				t.Errorf("%v: %s\n%s\nwant %q", c.args, out, errs, c.want)
+			}
+		}
+	}
+}
+
+func writeTemp(t *testing.T, name, data string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	write(t, path, data)
+	return path
+}
