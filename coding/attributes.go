@@ -285,9 +285,13 @@ func warnAttribute(a AttributeCount) []AttributeWarning {
 			variants = append(variants, v.Value)
 			counted = append(counted, fmt.Sprintf("%q (%s)", v.Value, plural(v.Segments, "segment")))
 		}
+		var fixes []string
+		for _, v := range g[1:] {
+			fixes = append(fixes, fmt.Sprintf("qcode attributes rename %s %s %s", shellWord(a.Name), shellWord(v.Value), shellWord(g[0].Value)))
+		}
 		out = append(out, AttributeWarning{Kind: "values", Attribute: a.Name, Variants: variants,
-			Message: fmt.Sprintf("attribute %q: values %s differ only in case or spacing; to merge them: qcode attributes rename %s %s %s",
-				a.Name, strings.Join(counted, " and "), shellWord(a.Name), shellWord(g[1].Value), shellWord(g[0].Value))})
+			Message: fmt.Sprintf("attribute %q: values %s differ only in case or spacing; to merge them: %s",
+				a.Name, strings.Join(counted, " and "), strings.Join(fixes, "; "))})
 	}
 	return out
 }

@@ -58,7 +58,7 @@ segment with no case counts as its own case.
 				}
 				a.warnPII(r.Warnings, q.Redact, "with --redact")
 				if r.WithoutUnit > 0 {
-					a.note("note: %d of %d segments have no %s; they count as segments, not as %s values", r.WithoutUnit, r.SegmentsTotal, q.Unit, q.Unit)
+					a.note("note: %d of %d segments have no %s; they count as segments, not as %s values", r.WithoutUnit, r.SegmentsTotal, r.Unit, r.Unit)
 				}
 				return writeReport(a.stdout, r, format)
 			})
