@@ -61,7 +61,7 @@ bytes is read.`,
 				}
 				msg := fmt.Sprintf("imported %s: %d rows, %d codings added, %d updated, %d already there", filepath.Base(args[0]), res.Rows, res.Added, res.Updated, res.Unchanged)
 				if res.Replaced > 0 {
-					msg += fmt.Sprintf(", %d replaced (one level per code group)", res.Replaced)
+					msg += fmt.Sprintf(", %d replaced (one level per passage of an exclusive group)", res.Replaced)
 				}
 				a.note("%s", msg)
 				return nil
