@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"slices"
-	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -291,39 +290,16 @@ func (s *Store) comparedCoders(tx *bolt.Tx, names []string) ([]string, []CoderID
 	return names, ids, nil
 }
 
-// activeCoders lists, by name, the coders with at least one coding or
-// review mark, other than consensus — the people whose work is compared by
-// default. (Every actor is a coder, so "all coders" would include whoever
-// imported.)
+// activeCoders lists, by name, the coders (isCoder) other than consensus —
+// the people whose work is compared by default. (Every actor is in the
+// coders bucket, so "all coders" would include whoever imported.)
 func (s *Store) activeCoders(tx *bolt.Tx) []string {
-	has := map[CoderID]bool{}
-	c := tx.Bucket(bktCounts).Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		has[CoderID(binary.BigEndian.Uint32(k[4:]))] = true
-	}
-	if b := tx.Bucket(bktByMarker); b != nil {
-		// One seek per coder with marks: jump past each coder's run.
-		c := b.Cursor()
-		for k, _ := c.First(); k != nil; {
-			if len(k) < 4 {
-				k, _ = c.Next()
-				continue
-			}
-			coder := binary.BigEndian.Uint32(k)
-			has[CoderID(coder)] = true
-			if coder == 1<<32-1 {
-				break
-			}
-			k, _ = c.Seek(u32(coder + 1))
-		}
-	}
 	var out []string
-	for id := range has {
-		if name := s.coderName(tx, id); name != Consensus && name != "" {
+	for _, name := range s.codingCoders(tx) {
+		if name != Consensus && name != "" {
 			out = append(out, name)
 		}
 	}
-	sort.Strings(out)
 	return out
 }
 

@@ -122,6 +122,7 @@ func (cr *caseResolver) setAttrs(id CaseID, attrs []Attribute) error {
 	if err != nil {
 		return fmt.Errorf("case %d: %w", id, err)
 	}
+	respellNames(cr.in, pairs, r.attrs)
 	if !r.setPairs(pairs) {
 		return nil
 	}

@@ -25,8 +25,13 @@ type Code struct {
 	Exclude     string // exclusion note: when not to
 	Color       string // "#rrggbb"; "" inherits the parent's
 	Key         string // optional quick key
-	Group       bool   // children are mutually exclusive levels (one per segment and coder)
-	Order       int    // position among its siblings
+	// Group makes the code a code group (a facet such as Kirkpatrick): its
+	// children are levels, which reports table together.
+	Group bool
+	// Exclusive (on a group) allows one level per passage: applying a level
+	// replaces the coder's other levels on the passages it overlaps.
+	Exclusive bool
+	Order     int // position among its siblings
 }
 
 // codeRecord is how a code is stored (JSON: a codebook has tens of codes and
@@ -40,12 +45,30 @@ type codeRecord struct {
 	Color       string `json:"color,omitempty"`
 	Key         string `json:"key,omitempty"`
 	Group       bool   `json:"group,omitempty"`
-	Order       int    `json:"order"`
+	// Exclusive is written for every group. A group stored before it
+	// existed (no "exclusive") meant exclusive levels, and still does:
+	// projects made with the old pq template keep an exclusive Kirkpatrick
+	// until it is edited (codebook edit Kirkpatrick --exclusive=false).
+	Exclusive *bool `json:"exclusive,omitempty"`
+	Order     int   `json:"order"`
 }
 
 func (c *Code) record() codeRecord {
-	return codeRecord{Name: c.Name, Parent: c.Parent, Description: c.Description, Include: c.Include,
+	r := codeRecord{Name: c.Name, Parent: c.Parent, Description: c.Description, Include: c.Include,
 		Exclude: c.Exclude, Color: c.Color, Key: c.Key, Group: c.Group, Order: c.Order}
+	if c.Group {
+		r.Exclusive = &c.Exclusive
+	}
+	return r
+}
+
+// exclusive is what a stored group means: its own flag, else (a record
+// from before the flag) exclusive.
+func (r *codeRecord) exclusive() bool {
+	if !r.Group {
+		return false
+	}
+	return r.Exclusive == nil || *r.Exclusive
 }
 
 func (c *Code) encode() []byte {
@@ -218,7 +241,7 @@ func (b *Codebook) Ancestors(id CodeID) []CodeID {
 }
 
 // GroupOf returns the code group whose levels include id (its parent, when
-// that parent is a group), so applying id replaces its siblings.
+// that parent is a group).
 func (b *Codebook) GroupOf(id CodeID) (Code, bool) {
 	c := b.byID[id]
 	if c == nil || c.Parent == 0 {
@@ -229,6 +252,26 @@ func (b *Codebook) GroupOf(id CodeID) (Code, bool) {
 		return Code{}, false
 	}
 	return *p, true
+}
+
+// ExclusiveGroupOf returns id's code group when that group is exclusive:
+// then applying id replaces the coder's other levels on the passages it
+// overlaps.
+func (b *Codebook) ExclusiveGroupOf(id CodeID) (Code, bool) {
+	g, ok := b.GroupOf(id)
+	if !ok || !g.Exclusive {
+		return Code{}, false
+	}
+	return g, true
+}
+
+// Overlaps tells whether two passages of one segment share text: the whole
+// segment overlaps every passage (a segment is never empty).
+func (s Span) Overlaps(o Span) bool {
+	if s.Whole() || o.Whole() {
+		return true
+	}
+	return s.Start < o.End && o.Start < s.End
 }
 
 // Theme returns the top-level code above id (id itself for a theme).
@@ -301,7 +344,7 @@ func readCodebook(tx *bolt.Tx) (*Codebook, error) {
 			return errorf(errCorrupt, "code %d", getU64(k))
 		}
 		codes[CodeID(getU64(k))] = &Code{Name: r.Name, Parent: r.Parent, Description: r.Description,
-			Include: r.Include, Exclude: r.Exclude, Color: r.Color, Key: r.Key, Group: r.Group, Order: r.Order}
+			Include: r.Include, Exclude: r.Exclude, Color: r.Color, Key: r.Key, Group: r.Group, Exclusive: r.exclusive(), Order: r.Order}
 		return nil
 	})
 	if err != nil {

@@ -1,6 +1,7 @@
 package coding
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strings"
@@ -18,16 +19,18 @@ type CodeDetails struct {
 	Exclude     string
 	Color       string
 	Key         string
-	Group       bool
+	Group       bool // a code group: its children are levels
+	Exclusive   bool // one level per passage (makes the code a group)
 }
 
 func (d CodeDetails) apply(c *Code) {
-	c.Description, c.Include, c.Exclude, c.Color, c.Key, c.Group = d.Description, d.Include, d.Exclude, d.Color, d.Key, d.Group
+	c.Description, c.Include, c.Exclude, c.Color, c.Key, c.Group = d.Description, d.Include, d.Exclude, d.Color, d.Key, d.Group || d.Exclusive
+	c.Exclusive = d.Exclusive
 }
 
 // Details returns a code's editable fields.
 func (c Code) Details() CodeDetails {
-	return CodeDetails{Description: c.Description, Include: c.Include, Exclude: c.Exclude, Color: c.Color, Key: c.Key, Group: c.Group}
+	return CodeDetails{Description: c.Description, Include: c.Include, Exclude: c.Exclude, Color: c.Color, Key: c.Key, Group: c.Group, Exclusive: c.Exclusive}
 }
 
 // checkName tells whether name can name a code.
@@ -422,7 +425,7 @@ func (s *Store) ImportCodebook(actor string, specs []CodeSpec) (CodebookImport, 
 				if c, ok := b.Lookup(path); ok {
 					next := c
 					sp.fillDetails(&next)
-					if next.record() != c.record() {
+					if !bytes.Equal(next.encode(), c.encode()) {
 						if err := a.putCode(&next); err != nil {
 							return err
 						}

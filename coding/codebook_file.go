@@ -23,12 +23,13 @@ type CodeSpec struct {
 	Exclude     string     `json:"exclude,omitempty" yaml:"exclude,omitempty"`
 	Color       string     `json:"color,omitempty" yaml:"color,omitempty"`
 	Key         string     `json:"key,omitempty" yaml:"key,omitempty"`
-	Group       bool       `json:"group,omitempty" yaml:"group,omitempty"`
+	Group       bool       `json:"group,omitempty" yaml:"group,omitempty"`         // a code group: its children are levels
+	Exclusive   bool       `json:"exclusive,omitempty" yaml:"exclusive,omitempty"` // one level per passage (a group)
 	Codes       []CodeSpec `json:"codes,omitempty" yaml:"codes,omitempty"`
 }
 
 func (sp CodeSpec) details() CodeDetails {
-	return CodeDetails{Description: sp.Description, Include: sp.Include, Exclude: sp.Exclude, Color: sp.Color, Key: sp.Key, Group: sp.Group}
+	return CodeDetails{Description: sp.Description, Include: sp.Include, Exclude: sp.Exclude, Color: sp.Color, Key: sp.Key, Group: sp.Group, Exclusive: sp.Exclusive}
 }
 
 // fillDetails sets the details the spec gives (non-empty ones) on c.
@@ -41,8 +42,11 @@ func (sp CodeSpec) fillDetails(c *Code) {
 			*f.to = f.from
 		}
 	}
-	if sp.Group {
+	if sp.Group || sp.Exclusive {
 		c.Group = true
+	}
+	if sp.Exclusive {
+		c.Exclusive = true
 	}
 }
 
@@ -74,7 +78,7 @@ func checkSpecs(specs []CodeSpec, prefix string) error {
 
 // ParseCodebook reads a codebook file: YAML (.yaml, .yml) or JSON (.json),
 // a top-level "codes" list of {name, description, include, exclude, color,
-// key, group, codes}. name is the file's name, for messages and the format.
+// key, group, exclusive, codes}. name is the file's name, for messages and the format.
 func ParseCodebook(name string, data []byte) ([]CodeSpec, error) {
 	var f codebookFile
 	switch strings.ToLower(filepath.Ext(name)) {
@@ -141,7 +145,7 @@ func (b *Codebook) Specs() []CodeSpec {
 		var out []CodeSpec
 		for _, c := range b.children[parent] {
 			out = append(out, CodeSpec{Name: c.Name, Description: c.Description, Include: c.Include,
-				Exclude: c.Exclude, Color: c.Color, Key: c.Key, Group: c.Group, Codes: walk(c.ID)})
+				Exclude: c.Exclude, Color: c.Color, Key: c.Key, Group: c.Group, Exclusive: c.Exclusive, Codes: walk(c.ID)})
 		}
 		return out
 	}

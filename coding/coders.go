@@ -126,3 +126,45 @@ func (s *Store) Coders() []string {
 	sort.Strings(out)
 	return out
 }
+
+// isCoder tells whether an actor is a coder: someone with work to compare
+// and list, a coding or a review mark. Everyone who acts is in the coders
+// bucket (the journal needs a name), but a lead who only imports, merges
+// or settles is an actor, not a coder.
+func isCoder(tx *bolt.Tx, id CoderID) bool {
+	if hasPrefix(tx.Bucket(bktByCoder), u32(uint32(id))) {
+		return true
+	}
+	b := tx.Bucket(bktByMarker)
+	return b != nil && hasPrefix(b, u32(uint32(id)))
+}
+
+// codingCoders lists the coders (see isCoder) by name, sorted.
+func (s *Store) codingCoders(tx *bolt.Tx) []string {
+	s.mu.RLock()
+	ids := make(map[CoderID]string, len(s.names))
+	for id, name := range s.names {
+		ids[id] = name
+	}
+	s.mu.RUnlock()
+	var out []string
+	for id, name := range ids {
+		if isCoder(tx, id) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CodingCoders lists the coders with work (codings), sorted by name: who
+// a coder filter, `qcode info` and agreement's default offer. Consensus is
+// among them once it has codings.
+func (s *Store) CodingCoders() ([]string, error) {
+	var out []string
+	err := s.view(func(tx *bolt.Tx) error {
+		out = s.codingCoders(tx)
+		return nil
+	})
+	return out, err
+}

@@ -116,8 +116,9 @@ type ApplyResult struct {
 	Replaced []CodeID // levels of the code's group removed from the segment
 }
 
-// Apply puts code on a segment (or a span of it) for coder, durably. In a
-// code group, the coder's other levels on the segment are replaced.
+// Apply puts code on a segment (or a span of it) for coder, durably. In an
+// exclusive code group, the coder's other levels on the passages the span
+// overlaps are replaced (the whole segment overlaps them all).
 func (s *Store) Apply(coder string, seg SegRef, code CodeID, span Span) (ApplyResult, error) {
 	book := s.Codebook()
 	c, ok := book.Code(code)
@@ -132,8 +133,7 @@ func (s *Store) Apply(coder string, seg SegRef, code CodeID, span Span) (ApplyRe
 	})
 	out.ActionResult = res
 	if err == nil && len(out.Replaced) > 0 {
-		old, _ := book.Code(out.Replaced[0])
-		out.Notes = append(out.Notes, fmt.Sprintf("replaced %s (one level per segment)", old.Name))
+		out.Notes = append(out.Notes, replacedNote(book, code, out.Replaced))
 	}
 	return out, err
 }
@@ -222,8 +222,7 @@ func (s *Store) Toggle(coder string, seg SegRef, code CodeID) (ApplyResult, erro
 	})
 	if err == nil {
 		if len(out.Replaced) > 0 {
-			old, _ := book.Code(out.Replaced[0])
-			res.Notes = append(res.Notes, fmt.Sprintf("replaced %s (one level per segment)", old.Name))
+			res.Notes = append(res.Notes, replacedNote(book, code, out.Replaced))
 		}
 	}
 	out.ActionResult = res

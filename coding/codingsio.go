@@ -150,14 +150,16 @@ func (s *Store) ImportCodingsFile(actor string, f *CodingsFile) (CodingsImport, 
 			if have != nil {
 				c := *have
 				next = &c
-			} else if g, ok := book.GroupOf(k.Code); ok {
+			} else if g, ok := book.ExclusiveGroupOf(k.Code); ok {
 				for _, other := range book.Subtree(g.ID) {
 					if other == g.ID || other == k.Code {
 						continue
 					}
 					for _, ok := range view.list(k.Seg, other, k.Coder) {
-						view.set(ok, nil)
-						out.Replaced++
+						if ok.Span.Overlaps(k.Span) {
+							view.set(ok, nil)
+							out.Replaced++
+						}
 					}
 				}
 			}
@@ -276,9 +278,11 @@ func (o *overlay) list(seg SegRef, code CodeID, coder CoderID) []codingKey {
 }
 
 // replaceLevels removes k.Coder's other levels of k.Code's group on the
-// segment, as applying a level does, and lists the codes it removed.
+// passages k overlaps, when the group is exclusive, as applying a level
+// does, and lists the codes it removed. A level on another passage of the
+// segment stays: exclusivity is per passage, not per answer.
 func (a *action) replaceLevels(book *Codebook, k codingKey) ([]CodeID, error) {
-	g, ok := book.GroupOf(k.Code)
+	g, ok := book.ExclusiveGroupOf(k.Code)
 	if !ok {
 		return nil, nil
 	}
@@ -288,15 +292,32 @@ func (a *action) replaceLevels(book *Codebook, k codingKey) ([]CodeID, error) {
 		if other == g.ID || other == k.Code {
 			continue
 		}
-		found := segCoderCodings(a.tx, k.Seg, other, k.Coder)
-		for _, ok := range found {
-			batch = append(batch, codingChange{ok, nil})
+		found := false
+		for _, ok := range segCoderCodings(a.tx, k.Seg, other, k.Coder) {
+			if ok.Span.Overlaps(k.Span) {
+				batch = append(batch, codingChange{ok, nil})
+				found = true
+			}
 		}
-		if len(found) > 0 {
+		if found {
 			replaced = append(replaced, other)
 		}
 	}
 	return replaced, a.setCodings(batch)
+}
+
+// replacedNote is what the status line says when applying a level of an
+// exclusive group replaced others: "replaced L1 Reaction with L2 Learning:
+// Kirkpatrick is exclusive".
+func replacedNote(book *Codebook, code CodeID, replaced []CodeID) string {
+	c, _ := book.Code(code)
+	g, _ := book.GroupOf(code)
+	names := make([]string, 0, len(replaced))
+	for _, id := range replaced {
+		old, _ := book.Code(id)
+		names = append(names, old.Name)
+	}
+	return fmt.Sprintf("replaced %s with %s: %s is exclusive", strings.Join(names, " and "), c.Name, g.Name)
 }
 
 func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {

@@ -13,7 +13,7 @@ type Info struct {
 	Cases         int            `json:"cases"`
 	Codes         int            `json:"codes"`
 	Codings       int            `json:"codings"`
-	Coders        map[string]int `json:"coders"` // codings per coder, for coders with any
+	Coders        map[string]int `json:"coders"` // codings per coder, for coders (not actors who only imported, merged or settled)
 }
 
 // Info counts sources, segments, cases, codes and codings (per coder). The
@@ -33,9 +33,16 @@ func (s *Store) Info() (Info, error) {
 	if err != nil {
 		return out, err
 	}
+	perCoder := map[CoderID]int{}
 	for _, c := range counts {
 		out.Codings += c.Codings
-		out.Coders[s.CoderName(c.Coder)] += c.Codings
+		perCoder[c.Coder] += c.Codings
 	}
-	return out, nil
+	// Coders, not actors: a lead who only imported or merged is not listed.
+	coders, err := s.CodingCoders()
+	for _, name := range coders {
+		id, _ := s.CoderID(name)
+		out.Coders[name] = perCoder[id]
+	}
+	return out, err
 }

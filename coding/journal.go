@@ -571,6 +571,9 @@ func (a *action) revert(o *op, undo bool) error {
 				return errorf(ErrConflict, "a segment was removed by a later action (an undone import); redo that first")
 			}
 		}
+		if err := a.checkRecordChange(o, undo); err != nil {
+			return err
+		}
 		if !present {
 			return b.Delete(o.rkey)
 		}
@@ -616,6 +619,41 @@ func (a *action) checkCodingTargets(batch []codingChange) error {
 		if segs.Get(u64(uint64(c.key.Seg))) == nil {
 			return errorf(ErrConflict, "a coding's segment was removed by a later action (an undone import); redo that first")
 		}
+	}
+	return nil
+}
+
+// checkRecordChange refuses to set back a source, case or segment record
+// that an action made since has changed or removed: the journal holds whole
+// records, so putting one back would undo that later action's change too
+// (another coder's attribute set on the same case) or bring back a record
+// of a source whose import was undone. Creations and removals are the
+// import's business (snapshots, and the case rules above).
+func (a *action) checkRecordChange(o *op, undo bool) error {
+	if !o.hadBefore || !o.hasAft {
+		return nil
+	}
+	var what string
+	switch {
+	case bytes.Equal(o.bucket, bktSources):
+		what = "source"
+	case bytes.Equal(o.bucket, bktCases):
+		what = "case"
+	case bytes.Equal(o.bucket, bktSegments):
+		what = "segment"
+	default:
+		return nil
+	}
+	want := o.rafter
+	if !undo {
+		want = o.rbefore
+	}
+	cur := a.tx.Bucket(o.bucket).Get(o.rkey)
+	switch {
+	case cur == nil:
+		return errorf(ErrConflict, "the %s was removed by a later action (an undone import); redo that first", what)
+	case !bytes.Equal(cur, want):
+		return errorf(ErrConflict, "the %s's attributes were changed by a later action; undo that first", what)
 	}
 	return nil
 }
@@ -797,33 +835,134 @@ func (s *Store) LastSegment(actor string) (SegRef, bool) {
 	return out, out != 0
 }
 
-// History lists the latest n journal entries, newest first, for `qcode log`
-// and the TUI's status line.
+// History lists the latest n journal entries of every actor, newest first
+// (`qcode log --all`).
 func (s *Store) History(n int) ([]HistoryEntry, error) {
 	var out []HistoryEntry
 	err := s.view(func(tx *bolt.Tx) error {
 		u := tx.Bucket(bktUndo)
 		c := tx.Bucket(bktJournal).Cursor()
 		for k, v := c.Last(); k != nil && len(out) < n; k, v = c.Prev() {
-			e, err := decodeEntry(getU64(k), v)
+			h, err := s.historyEntry(tx, getU64(k), v)
 			if err != nil {
 				return err
 			}
-			state := u.Get(append(u32(uint32(e.coder)), k...))
-			h := HistoryEntry{Seq: e.seq, Coder: s.coderName(tx, e.coder), Time: time.UnixMilli(e.time), Desc: e.desc}
-			h.Undone = len(state) == 1 && state[0] != stateDone
+			h.setState(u.Get(append(u32(uint32(h.coder)), k...)))
 			out = append(out, h)
 		}
+		markNextUndo(out)
 		return nil
 	})
 	return out, err
 }
 
+// ActorHistory lists actor's latest n journal entries, newest first: what
+// Undo(actor) takes back, in the order it would (the first entry still
+// done is next), with the entries undone since. An actor that has made no
+// action has none (not an error).
+func (s *Store) ActorHistory(actor string, n int) ([]HistoryEntry, error) {
+	var out []HistoryEntry
+	err := s.view(func(tx *bolt.Tx) error {
+		coder, ok := s.coderID(tx, actor)
+		if !ok {
+			return nil
+		}
+		prefix := u32(uint32(coder))
+		j := tx.Bucket(bktJournal)
+		c := tx.Bucket(bktUndo).Cursor()
+		for k, v := seekLast(c, prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < n; k, v = c.Prev() {
+			seq := getU64(k[4:])
+			h, err := s.historyEntry(tx, seq, j.Get(k[4:]))
+			if err != nil {
+				return err
+			}
+			h.setState(v)
+			out = append(out, h)
+		}
+		markNextUndo(out)
+		return nil
+	})
+	return out, err
+}
+
+// LatestAction is the newest journal entry still done, whoever made it:
+// what to name when a coder with nothing to undo asks for an undo.
+func (s *Store) LatestAction() (HistoryEntry, bool, error) {
+	var out HistoryEntry
+	found := false
+	err := s.view(func(tx *bolt.Tx) error {
+		u := tx.Bucket(bktUndo)
+		c := tx.Bucket(bktJournal).Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			h, err := s.historyEntry(tx, getU64(k), v)
+			if err != nil {
+				return err
+			}
+			h.setState(u.Get(append(u32(uint32(h.coder)), k...)))
+			if h.State == "done" {
+				out, found = h, true
+				return nil
+			}
+		}
+		return nil
+	})
+	return out, found, err
+}
+
+// historyEntry reads an entry's actor, time and description without
+// decoding its operations (an import's entry holds every segment).
+func (s *Store) historyEntry(tx *bolt.Tx, seq uint64, b []byte) (HistoryEntry, error) {
+	r := rbuf{b: b}
+	if v := r.byte(); v != 1 {
+		return HistoryEntry{}, errorf(errCorrupt, "journal entry %d: format %d", seq, v)
+	}
+	coder := CoderID(r.uvarint())
+	t := int64(r.uvarint())
+	desc := r.str()
+	if r.err != nil {
+		return HistoryEntry{}, fmt.Errorf("journal entry %d: %w", seq, r.err)
+	}
+	return HistoryEntry{Seq: seq, Coder: s.coderName(tx, coder), Time: time.UnixMilli(t), Desc: desc, coder: coder}, nil
+}
+
+func (h *HistoryEntry) setState(v []byte) {
+	h.State = "done"
+	if len(v) == 1 {
+		switch v[0] {
+		case stateUndone:
+			h.State = "undone"
+		case stateDropped:
+			h.State = "dropped"
+		}
+	}
+	h.Undone = h.State != "done"
+}
+
+// markNextUndo marks, per actor, the newest entry still done: the one that
+// actor's next undo takes back.
+func markNextUndo(list []HistoryEntry) {
+	seen := map[CoderID]bool{}
+	for i := range list {
+		if list[i].State == "done" && !seen[list[i].coder] {
+			seen[list[i].coder] = true
+			list[i].NextUndo = true
+		}
+	}
+}
+
 // HistoryEntry is one journal entry as `qcode log` shows it.
 type HistoryEntry struct {
-	Seq    uint64
-	Coder  string
-	Time   time.Time
-	Desc   string
-	Undone bool
+	Seq   uint64
+	Coder string // the actor: only Undo(Coder) takes it back
+	Time  time.Time
+	Desc  string
+	// State is "done", "undone" (redo brings it back) or "dropped" (undone,
+	// then a new action of the same actor made redo impossible).
+	State  string
+	Undone bool // State is not "done"
+	// NextUndo marks the entry the actor's next undo takes back (within
+	// the entries listed).
+	NextUndo bool
+
+	coder CoderID
 }

@@ -40,6 +40,12 @@ func (s *Store) ExportMarkdown(w io.Writer, opts ExportOptions) ([]PIIHit, error
 	if err != nil {
 		return nil, err
 	}
+	if opts.Unit != "" { // the attributes as stored, whatever case they were asked in
+		opts.Unit = rep.Unit
+	}
+	if opts.By != "" {
+		opts.By = rep.By
+	}
 	book := s.Codebook()
 	// Code groups get a table with an example per level.
 	groupRows := map[CodeID]ReportRow{}

@@ -31,7 +31,7 @@ type Quote struct {
 	Code        CodeID `json:"-"`
 	Path        string `json:"code"`
 	Text        string `json:"text"`
-	Attribution string `json:"attribution"` // without parentheses; "" when no attribute is known
+	Attribution string `json:"attribution"` // without parentheses; never empty (see FallbackAttribution)
 	Starred     bool   `json:"starred"`
 	Segment     string `json:"segment,omitempty"` // segment ID, only with ShowIDs
 	Case        string `json:"case,omitempty"`    // case name, only with ShowIDs
@@ -253,6 +253,7 @@ type quoteMaker struct {
 	redact  bool
 	hits    []PIIHit
 	warned  map[PIIHit]bool
+	formats map[SourceID]string // each source's file format, read when a quote first needs it
 }
 
 func (s *Store) newQuoteMaker(tx *bolt.Tx, template string, showIDs, redact bool) (*quoteMaker, error) {
@@ -312,7 +313,7 @@ func (m *quoteMaker) make(code CodeID, ref SegRef, span Span, starred bool, keys
 	q := Quote{Code: code, Path: c.Path, Starred: starred, Ref: ref, Span: span, Codings: keys}
 	q.Text = passageText(string(m.tx.Bucket(bktTexts).Get(key)), span)
 	attrs := m.lookup.merged(&rec)
-	q.Attribution = m.tmpl.Format(func(name string) string { return attrValue(attrs, name) })
+	q.Attribution = attributeOrFallback(m.tmpl, func(name string) string { return attrValue(attrs, name) }, m.format(rec.source))
 
 	segID := rec.id
 	if len(refsNamed(m.tx, rec.id)) > 1 {

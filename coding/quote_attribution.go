@@ -12,6 +12,32 @@ import (
 // survey)".
 const DefaultAttribution = "{role|respondent_group|group}, {question_id|question}, {method}"
 
+// FallbackAttribution is what a quote's attribution falls back to when its
+// template finds no value at all (a survey imported without --attr, notes
+// without front matter): the method, else the source's title. Past that,
+// the kind of file the quote came from says "survey" or "notes". A quote
+// always has an attribution, and never a file name (notes are often named
+// after the person).
+const FallbackAttribution = "{method|title}"
+
+var fallbackTemplate, _ = ParseAttribution(FallbackAttribution)
+
+// attributeOrFallback formats t, falling back as FallbackAttribution says
+// when t has no value; format is the quote's source's (Source.Format).
+func attributeOrFallback(t *AttributionTemplate, value func(string) string, format string) string {
+	if out := t.Format(value); out != "" {
+		return out
+	}
+	if out := fallbackTemplate.Format(value); out != "" {
+		return out
+	}
+	switch format {
+	case "csv", "tsv", "xlsx":
+		return "Survey" // qcode reads sheets as survey exports
+	}
+	return "Notes"
+}
+
 // AttributionTemplate turns a quote's attributes into an anonymous
 // attribution such as "Learning lead, medium-sized rural local authority,
 // interview", from a template such as
@@ -234,4 +260,16 @@ func tidy(s string) string {
 		s = strings.ReplaceAll(s, p, p[:1])
 	}
 	return strings.TrimSpace(s)
+}
+
+// format is a source's file format ("csv", "md"…), for the last fallback.
+func (m *quoteMaker) format(id SourceID) string {
+	if m.formats == nil {
+		m.formats = map[SourceID]string{}
+		srcs, _ := readSources(m.tx)
+		for _, src := range srcs {
+			m.formats[src.ID] = src.Format
+		}
+	}
+	return m.formats[id]
 }

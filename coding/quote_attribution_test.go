@@ -2,7 +2,11 @@ package coding
 
 import (
 	"errors"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"qcode/corpus"
 )
 
 func TestAttributionTemplate(t *testing.T) {
@@ -85,5 +89,53 @@ func TestAttributionTemplateErrors(t *testing.T) {
 	}
 	if _, err := ParseAttribution(DefaultAttribution); err != nil {
 		t.Errorf("default template: %v", err)
+	}
+}
+
+// Every quote gets an attribution: the template's, else the method, else
+// the source's title, else the kind of file (never the file's name, which
+// for notes often names the person).
+func TestAttributionFallback(t *testing.T) {
+	cases := []struct {
+		name     string
+		file     string
+		format   string
+		attrs    []corpus.Attribute // the source's
+		template string
+		want     string
+	}{
+		{"template finds a value", "survey.csv", "csv", []corpus.Attribute{{Name: "role", Value: "Social worker"}, {Name: "method", Value: "survey"}}, "", "Social worker, survey"},
+		{"only the method", "survey.csv", "csv", []corpus.Attribute{{Name: "method", Value: "online survey"}}, "{role}", "Online survey"},
+		{"the title", "jane-smith.md", "md", []corpus.Attribute{{Name: "title", Value: "Focus group: newly qualified social workers"}}, "", "Focus group: newly qualified social workers"},
+		{"method before title", "jane-smith.md", "md", []corpus.Attribute{{Name: "Title", Value: "Session 2"}, {Name: "METHOD", Value: "interview"}}, "{role}", "Interview"},
+		{"a sheet with nothing", "jane-smith.csv", "csv", nil, "", "Survey"},
+		{"an xlsx with nothing", "jane-smith.xlsx", "xlsx", nil, "{role}, {sector}", "Survey"},
+		{"notes with nothing", "jane-smith.md", "md", nil, "", "Notes"},
+		{"a docx with nothing", "jane-smith.docx", "docx", nil, "", "Notes"},
+		{"literal words stay the template's", "jane-smith.md", "md", nil, "{role}, Scotland", "Scotland"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, _ := newProject(t)
+			src := &corpus.Source{Name: strings.TrimSuffix(c.file, filepath.Ext(c.file)), File: c.file, Format: c.format, Hash: c.file,
+				Attributes: c.attrs, Segments: []corpus.Segment{{ID: "1", Case: "Jane Smith", Text: "We use feedback forms."}}}
+			if _, err := s.ImportSource("lead", src, ImportOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Apply("alice", mustRefs(t, s, SegmentQuery{})[0], code(t, s, "Kirkpatrick/L1 Reaction"), Span{}); err != nil {
+				t.Fatal(err)
+			}
+			bank, err := s.Quotes(QuoteQuery{Attribution: c.template, Redact: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := bank.Groups[0].Quotes[0].Attribution
+			if got != c.want {
+				t.Errorf("attribution %q, want %q", got, c.want)
+			}
+			if strings.Contains(strings.ToLower(got), "jane") {
+				t.Errorf("attribution %q names the file or the person", got)
+			}
+		})
 	}
 }

@@ -76,7 +76,8 @@ func TestQuotes(t *testing.T) {
 	want = []string{
 		"Motivations/Career progression: *I did the course for career progression and a pay rise. (Social worker, Authority A)",
 		"Barriers/Workload and time: *…caseloads are too high… (Social worker, Authority A)",
-		"Barriers/Funding and budget cuts: *Funding was cut so I paid myself. ()",
+		// No role or authority: the attribution falls back to the method.
+		"Barriers/Funding and budget cuts: *Funding was cut so I paid myself. (Survey)",
 		"Kirkpatrick/L1 Reaction: *We use happy sheets after every course. (Learning lead, Authority C)",
 	}
 	if got := quoteTexts(bank); !reflect.DeepEqual(got, want) {

@@ -250,18 +250,62 @@ func (w *randWorld) codingsOf(seg SegRef, coder string) []Coding {
 
 // newSrc is a source of n segments spoken by P0, P1 and P2: names across
 // sources (a survey's respondents, shared speakers) or, scoped, within it
-// (a transcript's speakers).
+// (a transcript's speakers), with attributes on every layer under names
+// that differ in case (for the attribute actions).
 func newSrc(name string, n int, hash string, scoped bool) *corpus.Source {
-	src := &corpus.Source{Name: name, File: name + ".csv", Format: "csv", Hash: hash, ScopedCases: scoped}
+	src := &corpus.Source{Name: name, File: name + ".csv", Format: "csv", Hash: hash, ScopedCases: scoped,
+		Attributes: []corpus.Attribute{{Name: "method", Value: "survey"}},
+		Cases:      []corpus.Case{{Name: "P1", Attributes: []corpus.Attribute{{Name: "Sector", Value: "Adults"}}}}}
 	for i := 0; i < n; i++ {
 		label := fmt.Sprintf("P%d", i%3)
 		src.Segments = append(src.Segments, corpus.Segment{
 			ID: fmt.Sprintf("%s-%d", name, i+1), Case: label,
-			Text:       fmt.Sprintf("answer %d of %s with some words here", i, name),
-			Attributes: []corpus.Attribute{{Name: "speaker", Value: label}},
+			Text: fmt.Sprintf("answer %d of %s with some words here", i, name),
+			Attributes: []corpus.Attribute{{Name: "speaker", Value: label},
+				{Name: []string{"role", "Role"}[i%2], Value: []string{"Lead", "lead", "Manager"}[i%3]}},
 		})
 	}
 	return src
+}
+
+// attrStep is one random attribute action: rename a value, rename a name,
+// or set (or remove) one on a source or case.
+func (w *randWorld) attrStep(actor string, kind int) (string, ActionResult, error) {
+	rng := w.rng
+	sum, err := w.s.Attributes()
+	if err != nil || len(sum.Attributes) == 0 {
+		return "", ActionResult{}, err
+	}
+	at := sum.Attributes[rng.IntN(len(sum.Attributes))]
+	names := []string{"role", "Role", "sector", "SECTOR", "method", "grade"}
+	values := []string{"Lead", "lead", "Manager", "Adults", ""}
+	var r AttributeChange
+	var what string
+	switch kind {
+	case 0:
+		if len(at.Values) == 0 {
+			return "", ActionResult{}, nil
+		}
+		old, new := at.Values[rng.IntN(len(at.Values))].Value, values[rng.IntN(len(values)-1)]
+		what = fmt.Sprintf("%s rename %s value %q to %q", actor, at.Name, old, new)
+		r, err = w.s.RenameAttributeValue(actor, at.Name, old, new)
+	case 1:
+		new := names[rng.IntN(len(names))]
+		what = fmt.Sprintf("%s rename attribute %s to %s", actor, at.Name, new)
+		r, err = w.s.RenameAttribute(actor, at.Name, new)
+	default:
+		var on AttributeTarget
+		if rng.IntN(2) == 0 {
+			srcs, _ := w.s.Sources()
+			on.Source = srcs[rng.IntN(len(srcs))].Name
+		} else {
+			on.Case = fmt.Sprintf("p%d", rng.IntN(3))
+		}
+		name, value := names[rng.IntN(len(names))], values[rng.IntN(len(values))]
+		what = fmt.Sprintf("%s set %s=%q on %+v", actor, name, value, on)
+		r, err = w.s.SetAttribute(actor, on, name, value)
+	}
+	return what, r.ActionResult, err
 }
 
 // step performs one random action; withUndo enables undo/redo.
@@ -278,11 +322,15 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	var res ActionResult
 	var err error
 	var what string
-	n := 20
+	n := 23
 	if withUndo {
-		n = 24
+		n = 27
 	}
-	switch k := rng.IntN(n); {
+	k := rng.IntN(n)
+	if !withUndo && k >= 16 {
+		k += 4 // past undo and redo
+	}
+	switch {
 	case k < 3 && seg != 0:
 		c, _ := w.pickCode()
 		span := Span{}
@@ -364,7 +412,7 @@ func (w *randWorld) step(withUndo bool, actor string) {
 			path = a.Path + "/" + path
 		}
 		what = fmt.Sprintf("%s add %s", actor, path)
-		_, res, err = w.s.AddCode(actor, path, CodeDetails{Group: rng.IntN(3) == 0})
+		_, res, err = w.s.AddCode(actor, path, CodeDetails{Group: rng.IntN(3) == 0, Exclusive: rng.IntN(4) == 0})
 	case k < 13 && len(refs) > 0:
 		// import codings
 		var b strings.Builder
@@ -469,7 +517,9 @@ func (w *randWorld) step(withUndo bool, actor string) {
 		name := "icr" + strconv.Itoa(rng.IntN(2))
 		what = fmt.Sprintf("%s delete sample %s", actor, name)
 		res, err = w.s.DeleteSample(actor, name)
-	case k < 22:
+	case k < 23:
+		what, res, err = w.attrStep(actor, k-20)
+	case k < 25:
 		what = actor + " undo"
 		res, err = w.s.Undo(actor)
 		if err == nil {
@@ -481,7 +531,7 @@ func (w *randWorld) step(withUndo bool, actor string) {
 				}
 			}
 		}
-	case k < 24:
+	case k < 27:
 		what = actor + " redo"
 		res, err = w.s.Redo(actor)
 		if err == nil {
@@ -515,7 +565,8 @@ func newWorld(t *testing.T, seed uint64) *randWorld {
 	path := filepath.Join(t.TempDir(), "p.qcode")
 	s, err := Create(path, CreateOptions{Codes: []CodeSpec{
 		{Name: "A", Codes: []CodeSpec{{Name: "a1"}, {Name: "a2"}}},
-		{Name: "G", Group: true, Codes: []CodeSpec{{Name: "L1"}, {Name: "L2"}}},
+		{Name: "G", Group: true, Exclusive: true, Codes: []CodeSpec{{Name: "L1"}, {Name: "L2"}}},
+		{Name: "H", Group: true, Codes: []CodeSpec{{Name: "M1"}, {Name: "M2"}}},
 		{Name: "B", Codes: []CodeSpec{{Name: "A", Codes: []CodeSpec{{Name: "a1"}}}}},
 	}})
 	if err != nil {

@@ -152,6 +152,10 @@ func (s *Store) report(q ReportQuery) (Report, error) {
 		if out.Prompts, err = countPrompts(tx, q.Source); err != nil {
 			return err
 		}
+		if q.Unit != "" {
+			out.Unit = sc.unitName
+		}
+		out.By = sc.byName
 		for i, v := range sc.colNames {
 			out.Columns = append(out.Columns, ReportColumn{Value: v, Segments: sc.colSegments[i], Cases: sc.colUnits[i]})
 		}
@@ -250,14 +254,18 @@ type segmentScan struct {
 	colNames    []string
 	colSegments []int
 	colUnits    []int
+
+	// unitName and byName are the --unit and --by attributes as stored
+	// (their first spelling), whatever case they were asked in.
+	unitName, byName string
 }
 
 // attrResolver finds an attribute's interned value for a segment without
 // decoding more than it needs: segment pairs first, then the case's, then
 // the source's, each case and source looked up once.
 type attrResolver struct {
-	name    uint64
-	ok      bool // the name is interned at all
+	names   nameIDs // the ids of the name's spellings (any case)
+	first   uint64  // the lowest spelling id found on a segment in scope: how the name is shown
 	cases   []uint64
 	caseOK  []bool
 	sources map[SourceID]uint64
@@ -265,10 +273,7 @@ type attrResolver struct {
 }
 
 func newAttrResolver(tx *bolt.Tx, lookup *attrLookup, name string) *attrResolver {
-	r := &attrResolver{lookup: lookup, sources: map[SourceID]uint64{}}
-	if v := tx.Bucket(bktStrIx).Get([]byte(name)); v != nil {
-		r.name, r.ok = getU64(v), true
-	}
+	r := &attrResolver{lookup: lookup, sources: map[SourceID]uint64{}, names: lookup.names.ids(name)}
 	n := tx.Bucket(bktCases).Sequence() + 1
 	r.cases, r.caseOK = make([]uint64, n), make([]bool, n)
 	return r
@@ -276,19 +281,15 @@ func newAttrResolver(tx *bolt.Tx, lookup *attrLookup, name string) *attrResolver
 
 // value returns the attribute's interned value (0 when absent).
 func (r *attrResolver) value(source SourceID, caseID CaseID, pairs []byte) uint64 {
-	if !r.ok {
+	if len(r.names) == 0 {
 		return 0
 	}
-	if v, ok := pairValue(pairs, r.name); ok {
+	if v, ok := r.pairValue(pairs); ok {
 		return v
 	}
 	if caseID != 0 && uint64(caseID) < uint64(len(r.cases)) {
 		if !r.caseOK[caseID] {
-			for _, p := range r.lookup.caseAttrs(caseID) {
-				if p.name == r.name {
-					r.cases[caseID] = p.value
-				}
-			}
+			r.cases[caseID] = r.layerValue(r.lookup.caseAttrs(caseID))
 			r.caseOK[caseID] = true
 		}
 		if v := r.cases[caseID]; v != 0 {
@@ -297,14 +298,54 @@ func (r *attrResolver) value(source SourceID, caseID CaseID, pairs []byte) uint6
 	}
 	v, ok := r.sources[source]
 	if !ok {
-		for _, p := range r.lookup.sourceAttrs(source) {
-			if p.name == r.name {
-				v = p.value
-			}
-		}
+		v = r.layerValue(r.lookup.sourceAttrs(source))
 		r.sources[source] = v
 	}
 	return v
+}
+
+// pairValue finds the attribute in a segment's raw pairs. One spelling
+// (the common case) keeps the report's tight loop.
+func (r *attrResolver) pairValue(pairs []byte) (uint64, bool) {
+	if len(r.names) == 1 {
+		v, ok := pairValue(pairs, r.names[0])
+		if ok {
+			r.saw(r.names[0])
+		}
+		return v, ok
+	}
+	name, v, ok := pairValueOf(pairs, r.names)
+	if ok {
+		r.saw(name)
+	}
+	return v, ok
+}
+
+// layerValue is the attribute's value among a case's or source's pairs
+// (the first spelling found; 0 when absent).
+func (r *attrResolver) layerValue(pairs []strPair) uint64 {
+	for _, p := range pairs {
+		if r.names.has(p.name) {
+			r.saw(p.name)
+			return p.value
+		}
+	}
+	return 0
+}
+
+func (r *attrResolver) saw(name uint64) {
+	if r.first == 0 || name < r.first {
+		r.first = name
+	}
+}
+
+// shown is the name as a report heads it: the first stored spelling found
+// in scope, else what was asked.
+func (r *attrResolver) shown(asked string) string {
+	if r == nil || r.first == 0 {
+		return asked
+	}
+	return r.lookup.in.str(r.first)
 }
 
 // scanSegments makes the one pass over segment records a report needs.
@@ -384,6 +425,7 @@ func scanSegments(tx *bolt.Tx, source, unitAttr, byAttr string) (*segmentScan, e
 	if unitR != nil {
 		sc.nUnits = len(unitIx)
 	}
+	sc.unitName, sc.byName = unitR.shown(unitAttr), byR.shown(byAttr)
 	if byR == nil {
 		sc.colNames = nil
 	}
@@ -471,6 +513,27 @@ func scanSegmentRecord(b []byte) (segmentFields, bool) {
 	}
 	f.source, f.caseID, f.pairs = SourceID(vals[0]), CaseID(vals[1]), b[n:]
 	return f, true
+}
+
+// pairValueOf finds the first pair whose name is one of names in a raw list
+// of interned (name, value) uvarints.
+func pairValueOf(pairs []byte, names nameIDs) (uint64, uint64, bool) {
+	for len(pairs) > 0 {
+		k, n := binary.Uvarint(pairs)
+		if n <= 0 {
+			return 0, 0, false
+		}
+		pairs = pairs[n:]
+		v, m := binary.Uvarint(pairs)
+		if m <= 0 {
+			return 0, 0, false
+		}
+		pairs = pairs[m:]
+		if names.has(k) {
+			return k, v, true
+		}
+	}
+	return 0, 0, false
 }
 
 // pairValue finds name in a raw list of interned (name, value) uvarints.
@@ -790,7 +853,8 @@ func digitRun(s string) int {
 	return n
 }
 
-// checkAttribute refuses an attribute name no segment, case or source has.
+// checkAttribute refuses an attribute name no segment, case or source has
+// in any case.
 func (s *Store) checkAttribute(name string) error {
 	attrs, err := s.AttributeValues()
 	if err != nil {
@@ -798,7 +862,7 @@ func (s *Store) checkAttribute(name string) error {
 	}
 	var names []string
 	for _, a := range attrs {
-		if a.Name == name {
+		if strings.EqualFold(a.Name, name) {
 			return nil
 		}
 		names = append(names, a.Name)

@@ -608,11 +608,24 @@ func TestReportErrors(t *testing.T) {
 	}
 	// An attribute no segment, case or source has is a typo: refuse it,
 	// naming the attributes there are.
-	for _, q := range []ReportQuery{{By: "colour"}, {Unit: "shoe"}, {By: "Role"}} {
+	for _, q := range []ReportQuery{{By: "colour"}, {Unit: "shoe"}, {By: "Rôle"}} {
 		_, err := s.Report(q)
 		if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "(attributes: authority, method, question_id, role)") {
 			t.Errorf("%+v: %v", q, err)
 		}
+	}
+	// A name in another case is the same attribute (a sheet's "Role"
+	// column answers --by role), headed as it is stored.
+	lower, err := s.Report(ReportQuery{By: "role"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	upper, err := s.Report(ReportQuery{By: "ROLE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if upper.By != "role" || !reflect.DeepEqual(upper, lower) {
+		t.Errorf("--by ROLE differs from --by role:\n%+v\n%+v", upper, lower)
 	}
 }
 

@@ -3,6 +3,7 @@ package coding
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"math/bits"
 	"sort"
 	"strings"
@@ -30,14 +31,10 @@ type Segment struct {
 	Marks []Mark
 }
 
-// Attr returns the value of a merged attribute ("" when absent).
+// Attr returns the value of a merged attribute ("" when absent). The name
+// matches whatever its case: Attributes holds one entry per attribute.
 func (s *Segment) Attr(name string) string {
-	for _, a := range s.Attributes {
-		if a.Name == name {
-			return a.Value
-		}
-	}
-	return ""
+	return attrValue(s.Attributes, name)
 }
 
 // SegmentQuery selects segments. Zero fields select everything.
@@ -50,7 +47,7 @@ type SegmentQuery struct {
 	// nothing applies" (by Coders).
 	Unreviewed bool
 	Coders     []string  // codings that count (for Code and Uncoded) and are shown; nil: every coder
-	Attr       Attribute // only segments whose merged attribute Attr.Name equals Attr.Value
+	Attr       Attribute // only segments whose merged attribute Attr.Name (any case) equals Attr.Value
 	Text       string    // only segments whose text contains this, ignoring case
 	Sample     string    // only the segments of this sample
 }
@@ -128,7 +125,7 @@ func (s *Store) coderIDs(tx *bolt.Tx, names []string) ([]CoderID, error) {
 	for _, n := range names {
 		id, ok := s.coderID(tx, n)
 		if !ok {
-			return nil, errorf(ErrNotFound, "no coder %q (coders: %s)", n, strings.Join(s.Coders(), ", "))
+			return nil, errorf(ErrNotFound, "no coder %q (coders: %s)", n, listOrNone(s.codingCoders(tx)))
 		}
 		ids = append(ids, id)
 	}
@@ -304,13 +301,13 @@ func markedSet(tx *bolt.Tx, set refSet, coders []CoderID) {
 // attrSet marks the segments among refs whose merged attribute matches.
 func (s *Store) attrSet(tx *bolt.Tx, max SegRef, refs []SegRef, want Attribute) (refSet, error) {
 	set := newRefSet(max)
-	ix := tx.Bucket(bktStrIx)
-	nameV, valueV := ix.Get([]byte(want.Name)), ix.Get([]byte(want.Value))
-	if nameV == nil || valueV == nil {
+	lookup := newAttrLookup(tx)
+	name := lookup.names.ids(want.Name)
+	valueV := tx.Bucket(bktStrIx).Get([]byte(want.Value))
+	if len(name) == 0 || valueV == nil {
 		return set, nil
 	}
-	name, value := getU64(nameV), getU64(valueV)
-	lookup := newAttrLookup(tx)
+	value := getU64(valueV)
 	segs := tx.Bucket(bktSegments)
 	for _, r := range refs {
 		rec, err := decodeSegment(segs.Get(u64(uint64(r))))
@@ -329,12 +326,14 @@ func (s *Store) attrSet(tx *bolt.Tx, max SegRef, refs []SegRef, want Attribute) 
 type attrLookup struct {
 	tx      *bolt.Tx
 	in      *interner
+	names   *nameIndex
 	cases   map[CaseID][]strPair
 	sources map[SourceID][]strPair
 }
 
 func newAttrLookup(tx *bolt.Tx) *attrLookup {
-	return &attrLookup{tx: tx, in: newInterner(tx, nil), cases: map[CaseID][]strPair{}, sources: map[SourceID][]strPair{}}
+	in := newInterner(tx, nil)
+	return &attrLookup{tx: tx, in: in, names: newNameIndex(tx, in), cases: map[CaseID][]strPair{}, sources: map[SourceID][]strPair{}}
 }
 
 func (l *attrLookup) caseAttrs(id CaseID) []strPair {
@@ -373,36 +372,39 @@ func (l *attrLookup) sourceAttrs(id SourceID) []strPair {
 	return l.sources[id]
 }
 
-// value returns the interned value of attribute name on a segment.
-func (l *attrLookup) value(rec *segmentRecord, name uint64) (uint64, bool) {
-	for _, p := range rec.attrs {
-		if p.name == name {
-			return p.value, true
-		}
-	}
-	for _, p := range l.caseAttrs(rec.caseID) {
-		if p.name == name {
-			return p.value, true
-		}
-	}
-	for _, p := range l.sourceAttrs(rec.source) {
-		if p.name == name {
-			return p.value, true
+// value returns the interned value of an attribute on a segment, the name
+// given as the ids of its spellings.
+func (l *attrLookup) value(rec *segmentRecord, name nameIDs) (uint64, bool) {
+	for _, layer := range [][]strPair{rec.attrs, l.caseAttrs(rec.caseID), l.sourceAttrs(rec.source)} {
+		for _, p := range layer {
+			if name.has(p.name) {
+				return p.value, true
+			}
 		}
 	}
 	return 0, false
 }
 
-// merged returns every attribute of a segment, segment's first.
+// merged returns every attribute of a segment, segment's first: one entry
+// per attribute whatever the case of its name, with the segment's value
+// winning over its case's and its source's, and the name spelt as first
+// stored (the lowest interned id among the spellings the segment has).
 func (l *attrLookup) merged(rec *segmentRecord) []Attribute {
 	out := make([]Attribute, 0, len(rec.attrs)+4)
-	seen := map[uint64]bool{}
+	at := map[string]int{} // fold key → index in out
+	first := make([]uint64, 0, len(rec.attrs)+4)
 	for _, layer := range [][]strPair{rec.attrs, l.caseAttrs(rec.caseID), l.sourceAttrs(rec.source)} {
 		for _, p := range layer {
-			if seen[p.name] {
+			key := l.names.fold(p.name)
+			if i, ok := at[key]; ok {
+				if p.name < first[i] {
+					first[i] = p.name
+					out[i].Name = l.in.str(p.name)
+				}
 				continue
 			}
-			seen[p.name] = true
+			at[key] = len(out)
+			first = append(first, p.name)
 			out = append(out, Attribute{Name: l.in.str(p.name), Value: l.in.str(p.value)})
 		}
 	}
@@ -565,23 +567,46 @@ func (s *Store) QualifiedID(seg *Segment) string {
 
 // AttributeValues lists every attribute name in the project with its
 // distinct values (merged over segments, cases and sources), names and
-// values sorted: what a filter by attribute offers.
+// values sorted: what a filter by attribute offers. Names that differ only
+// in case are one attribute, spelt as first stored.
 func (s *Store) AttributeValues() ([]AttributeValues, error) {
-	values := map[string]map[string]bool{}
+	var out []AttributeValues
 	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		out, err = attributeValues(tx)
+		return err
+	})
+	return out, err
+}
+
+// attributeValues is AttributeValues inside a transaction.
+func attributeValues(tx *bolt.Tx) ([]AttributeValues, error) {
+	type attr struct {
+		first  uint64 // lowest interned id among its spellings
+		name   string
+		values map[string]bool
+	}
+	byFold := map[string]*attr{}
+	err := func() error {
 		in := newInterner(tx, nil)
+		add := func(nameID uint64, name, value string) {
+			key := foldName(name)
+			a := byFold[key]
+			if a == nil {
+				a = &attr{first: nameID, name: name, values: map[string]bool{}}
+				byFold[key] = a
+			} else if nameID < a.first {
+				a.first, a.name = nameID, name
+			}
+			a.values[value] = true
+		}
 		seen := map[strPair]bool{}
-		add := func(pairs []strPair) {
+		addPairs := func(pairs []strPair) {
 			for _, p := range pairs {
-				if seen[p] {
-					continue
+				if !seen[p] {
+					seen[p] = true
+					add(p.name, in.str(p.name), in.str(p.value))
 				}
-				seen[p] = true
-				name := in.str(p.name)
-				if values[name] == nil {
-					values[name] = map[string]bool{}
-				}
-				values[name][in.str(p.value)] = true
 			}
 		}
 		c := tx.Bucket(bktSegments).Cursor()
@@ -590,11 +615,11 @@ func (s *Store) AttributeValues() ([]AttributeValues, error) {
 			if err != nil {
 				return fmt.Errorf("segment %d: %w", getU64(k), err)
 			}
-			add(rec.attrs)
+			addPairs(rec.attrs)
 		}
 		if err := tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
 			r, err := decodeCase(v)
-			add(r.attrs)
+			addPairs(r.attrs)
 			return err
 		}); err != nil {
 			return err
@@ -602,24 +627,31 @@ func (s *Store) AttributeValues() ([]AttributeValues, error) {
 		srcs, err := readSources(tx)
 		for _, src := range srcs {
 			for _, a := range src.Attributes {
-				if values[a.Name] == nil {
-					values[a.Name] = map[string]bool{}
+				id, ierr := in.id(a.Name)
+				if ierr != nil {
+					id = math.MaxUint64 // not interned (an older file): spelt so only if nothing else is
 				}
-				values[a.Name][a.Value] = true
+				add(id, a.Name, a.Value)
 			}
 		}
 		return err
-	})
-	out := make([]AttributeValues, 0, len(values))
-	for name, vals := range values {
-		av := AttributeValues{Name: name}
-		for v := range vals {
+	}()
+	out := make([]AttributeValues, 0, len(byFold))
+	for _, a := range byFold {
+		av := AttributeValues{Name: a.name}
+		for v := range a.values {
 			av.Values = append(av.Values, v)
 		}
 		sort.Strings(av.Values)
 		out = append(out, av)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Name, out[j].Name
+		if la, lb := strings.ToLower(a), strings.ToLower(b); la != lb {
+			return la < lb
+		}
+		return a < b
+	})
 	return out, err
 }
 

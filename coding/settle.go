@@ -223,15 +223,18 @@ func (s *Store) Settle(actor string, seg SegRef, code CodeID, d Decision) (Settl
 			}
 			how = "chosen: " + listOrNone(paths)
 		}
-		// One level per code group, for consensus as for any coder.
-		levels := map[CodeID]CodeID{}
-		for _, p := range order {
-			if g, ok := book.GroupOf(p.code); ok {
-				if other, seen := levels[g.ID]; seen && other != p.code {
-					return errorf(ErrConflict, "%s takes one level per segment: the decision has %s and %s; take one coder's version or choose a level",
-						g.Path, book.byID[other].Name, book.byID[p.code].Name)
+		// One level per passage of an exclusive group, for consensus as for
+		// any coder.
+		for i, p := range order {
+			g, ok := book.ExclusiveGroupOf(p.code)
+			if !ok {
+				continue
+			}
+			for _, q := range order[:i] {
+				if qg, ok := book.ExclusiveGroupOf(q.code); ok && qg.ID == g.ID && q.code != p.code && q.span.Overlaps(p.span) {
+					return errorf(ErrConflict, "%s is exclusive (one level per passage): the decision has %s and %s on one passage; take one coder's version or choose a level",
+						g.Path, book.byID[q.code].Name, book.byID[p.code].Name)
 				}
-				levels[g.ID] = p.code
 			}
 		}
 

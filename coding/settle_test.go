@@ -107,6 +107,14 @@ func TestSettle(t *testing.T) {
 	// bob never reviewed R004 (refs[3]), so it is an item over every
 	// segment only; settling is about the items, so list them all here.
 	all := UnitsAll
+	// The pq template's Kirkpatrick is a plain group; made exclusive here
+	// (one level per passage), so that consensus must keep the rule too.
+	kirkpatrick, _ := s.Codebook().Lookup("Kirkpatrick")
+	kd := kirkpatrick.Details()
+	kd.Exclusive = true
+	if _, err := s.UpdateCode("setup", "Kirkpatrick", kd); err != nil {
+		t.Fatal(err)
+	}
 	applyAs(t, s, "alice", refs[2], "Kirkpatrick/L1 Reaction")
 	applyAs(t, s, "bob", refs[2], "Kirkpatrick/L2 Learning")
 	applyAs(t, s, "alice", refs[3], workload, 3, 9)
@@ -163,7 +171,8 @@ func TestSettle(t *testing.T) {
 		t.Errorf("memo %q", cs[0].Memo)
 	}
 
-	// A code group: the union of two levels breaks the one-level rule.
+	// An exclusive group: the union of two levels on one passage breaks the
+	// one-level rule.
 	kirk := code(t, s, "Kirkpatrick/L2 Learning") // a level names its group's item
 	if _, err := s.Settle("lead", refs[2], kirk, Decision{Kind: TakeUnion, Coders: pair}); !errors.Is(err, ErrConflict) {
 		t.Errorf("union of levels: %v", err)

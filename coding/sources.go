@@ -522,13 +522,14 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	return refs, added{created: cases.created, cases: len(seen), prompts: rec.Prompts}, a.flushLater()
 }
 
-// mergeAttrs returns base with extra's values set (extra wins on a name).
+// mergeAttrs returns base with extra's values set (extra wins on a name,
+// whatever its case; base's spelling stays).
 func mergeAttrs(base, extra []Attribute) []Attribute {
 	out := append([]Attribute(nil), base...)
 	for _, e := range extra {
 		found := false
 		for i := range out {
-			if out[i].Name == e.Name {
+			if strings.EqualFold(out[i].Name, e.Name) {
 				out[i].Value, found = e.Value, true
 			}
 		}

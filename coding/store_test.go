@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -317,36 +318,203 @@ func TestApplyToggleStarMemoCounts(t *testing.T) {
 	}
 }
 
-func TestCodeGroupReplacesLevel(t *testing.T) {
+// The pq template's Kirkpatrick is a plain group: an answer may carry
+// several levels (the study's Table 2 counts 17 + 14 + 6 + 3 = 40 levels
+// for 20 authorities).
+func TestKirkpatrickIsNotExclusive(t *testing.T) {
 	s, _ := newProject(t)
 	refs := importSurvey(t, s, "s")
 	l1, l2 := code(t, s, "Kirkpatrick/L1 Reaction"), code(t, s, "Kirkpatrick/L2 Learning")
 	s.Apply("alice", refs[2], l1, Span{})
-	s.Apply("bob", refs[2], l1, Span{})
 	res, err := s.Toggle("alice", refs[2], l2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Replaced) != 1 || res.Replaced[0] != l1 || !strings.Contains(strings.Join(res.Notes, ";"), "replaced L1 Reaction") {
-		t.Errorf("result %+v", res)
+	if len(res.Replaced) != 0 || len(res.Notes) != 0 {
+		t.Errorf("a plain group replaced a level: %+v", res)
 	}
-	cs, _ := s.CodingsOf(refs[2], nil)
+	if got := codingNames(t, s, refs[2]); got != "alice:L1 Reaction,alice:L2 Learning" {
+		t.Errorf("codings %s", got)
+	}
+	if k, _ := s.Codebook().Lookup("Kirkpatrick"); !k.Group || k.Exclusive {
+		t.Errorf("Kirkpatrick: group %v exclusive %v", k.Group, k.Exclusive)
+	}
+}
+
+func codingNames(t *testing.T, s *Store, ref SegRef) string {
+	t.Helper()
+	cs, err := s.CodingsOf(ref, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var got []string
 	for _, c := range cs {
 		cc, _ := s.Codebook().Code(c.Code)
-		got = append(got, c.CoderName+":"+cc.Name)
+		label := c.CoderName + ":" + cc.Name
+		if !c.Span.Whole() {
+			label += fmt.Sprintf("[%d-%d]", c.Span.Start, c.Span.End)
+		}
+		got = append(got, label)
 	}
-	if strings.Join(got, ",") != "alice:L2 Learning,bob:L1 Reaction" && strings.Join(got, ",") != "bob:L1 Reaction,alice:L2 Learning" {
-		t.Errorf("codings %v: bob's level must stay, alice's must be replaced", got)
+	sort.Strings(got)
+	return strings.Join(got, ",")
+}
+
+// An exclusive group allows one level per passage: applying a level
+// replaces the coder's other levels on the passages it overlaps (the whole
+// segment overlaps every passage), never another coder's, never a level on
+// a passage it does not touch.
+func TestExclusiveGroupPerPassage(t *testing.T) {
+	type apply struct {
+		coder, level string
+		span         Span
 	}
-	// One undo brings L1 back for alice.
-	if _, err := s.Undo("alice"); err != nil {
+	cases := []struct {
+		name  string
+		steps []apply
+		want  string // the segment's codings after the last step
+		note  string // the last step's note
+	}{
+		{"whole replaces whole", []apply{{"alice", "L1 Reaction", Span{}}, {"alice", "L2 Learning", Span{}}},
+			"alice:L2 Learning", "replaced L1 Reaction with L2 Learning: Kirkpatrick is exclusive"},
+		{"another coder's level stays", []apply{{"bob", "L1 Reaction", Span{}}, {"alice", "L2 Learning", Span{}}},
+			"alice:L2 Learning,bob:L1 Reaction", ""},
+		{"two passages keep their levels", []apply{{"alice", "L1 Reaction", Span{0, 5}}, {"alice", "L2 Learning", Span{10, 15}}},
+			"alice:L1 Reaction[0-5],alice:L2 Learning[10-15]", ""},
+		{"touching passages do not overlap", []apply{{"alice", "L1 Reaction", Span{0, 5}}, {"alice", "L2 Learning", Span{5, 9}}},
+			"alice:L1 Reaction[0-5],alice:L2 Learning[5-9]", ""},
+		{"an overlapping passage replaces", []apply{{"alice", "L1 Reaction", Span{0, 5}}, {"alice", "L3 Behaviour", Span{10, 15}}, {"alice", "L2 Learning", Span{3, 8}}},
+			"alice:L2 Learning[3-8],alice:L3 Behaviour[10-15]", "replaced L1 Reaction with L2 Learning: Kirkpatrick is exclusive"},
+		{"the whole segment replaces every passage", []apply{{"alice", "L1 Reaction", Span{0, 5}}, {"alice", "L3 Behaviour", Span{10, 15}}, {"alice", "L2 Learning", Span{}}},
+			"alice:L2 Learning", "replaced L1 Reaction and L3 Behaviour with L2 Learning: Kirkpatrick is exclusive"},
+		{"a passage replaces the whole segment's level", []apply{{"alice", "L1 Reaction", Span{}}, {"alice", "L2 Learning", Span{0, 4}}},
+			"alice:L2 Learning[0-4]", "replaced L1 Reaction with L2 Learning: Kirkpatrick is exclusive"},
+		{"the same level on another passage stays", []apply{{"alice", "L1 Reaction", Span{0, 5}}, {"alice", "L1 Reaction", Span{3, 8}}},
+			"alice:L1 Reaction[0-5],alice:L1 Reaction[3-8]", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, _ := newProject(t)
+			refs := importSurvey(t, s, "s")
+			k, _ := s.Codebook().Lookup("Kirkpatrick")
+			d := k.Details()
+			d.Exclusive = true
+			if _, err := s.UpdateCode("lead", "Kirkpatrick", d); err != nil {
+				t.Fatal(err)
+			}
+			before := state(t, s)
+			var res ApplyResult
+			for _, st := range c.steps {
+				var err error
+				if res, err = s.Apply(st.coder, refs[2], code(t, s, "Kirkpatrick/"+st.level), st.span); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := codingNames(t, s, refs[2]); got != c.want {
+				t.Errorf("codings %s, want %s", got, c.want)
+			}
+			if got := strings.Join(res.Notes, "; "); got != c.note {
+				t.Errorf("note %q, want %q", got, c.note)
+			}
+			// Each apply is one action: undoing them all gives back the start.
+			for _, st := range c.steps {
+				if _, err := s.Undo(st.coder); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := state(t, s); got != before {
+				t.Errorf("undo:\n%s", diffLines(before, got))
+			}
+		})
+	}
+}
+
+// A codebook file says exclusive: true on a group (or on a code, which
+// makes it a group); exports write it back; importing a file onto a
+// project sets it without touching what the file leaves out.
+func TestCodebookFileExclusive(t *testing.T) {
+	yml := `codes:
+  - name: Sentiment
+    exclusive: true
+    codes: [{name: Positive}, {name: Negative}]
+  - name: Kirkpatrick
+    group: true
+    codes: [{name: L1 Reaction}]
+  - name: Plain
+`
+	specs, err := ParseCodebook("book.yaml", []byte(yml))
+	if err != nil {
 		t.Fatal(err)
 	}
-	alice, _ := s.CoderID("alice")
-	cs, _ = s.CodingsOf(refs[2], []CoderID{alice})
-	if len(cs) != 1 || cs[0].Code != l1 {
-		t.Errorf("after undo: %+v", cs)
+	path := filepath.Join(t.TempDir(), "p.qcode")
+	s, err := Create(path, CreateOptions{Codes: specs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkWhenDone(t, s, path)
+	got := func() string {
+		var out []string
+		for _, c := range s.Codebook().Codes() {
+			if c.Parent == 0 {
+				out = append(out, fmt.Sprintf("%s:%v/%v", c.Name, c.Group, c.Exclusive))
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	if g := got(); g != "Sentiment:true/true Kirkpatrick:true/false Plain:false/false" {
+		t.Errorf("codes %s", g)
+	}
+	var b bytes.Buffer
+	if err := WriteCodebook(&b, s.Codebook().Specs(), "yaml"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(b.String(), "exclusive: true") != 1 || strings.Count(b.String(), "group: true") != 2 {
+		t.Errorf("export:\n%s", b.String())
+	}
+	// Importing the same file again changes nothing; a file that makes
+	// Kirkpatrick exclusive does just that.
+	if res, err := s.ImportCodebook("lead", specs); err != nil || len(res.Updated) != 0 || res.Seq != 0 {
+		t.Errorf("re-import %+v %v", res, err)
+	}
+	more, _ := ParseCodebook("more.json", []byte(`{"codes": [{"name": "Kirkpatrick", "exclusive": true}]}`))
+	if res, err := s.ImportCodebook("lead", more); err != nil || strings.Join(res.Updated, ",") != "Kirkpatrick" {
+		t.Errorf("import %+v %v", res, err)
+	}
+	if g := got(); g != "Sentiment:true/true Kirkpatrick:true/true Plain:false/false" {
+		t.Errorf("after the import: %s", g)
+	}
+}
+
+// A group stored before groups could be plain (no "exclusive" in its
+// record) keeps the meaning it had: exclusive levels. Editing it can make
+// it plain.
+func TestOldGroupRecordsStayExclusive(t *testing.T) {
+	s, _ := newProject(t)
+	k, _ := s.Codebook().Lookup("Kirkpatrick")
+	// The record as the old pq template wrote it.
+	old := []byte(`{"name":"Kirkpatrick","color":"#b07aa1","group":true,"order":3}`)
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bktCodes).Put(u64(uint64(k.ID)), old) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.view(s.loadCodebook); err != nil {
+		t.Fatal(err)
+	}
+	if k, _ = s.Codebook().Lookup("Kirkpatrick"); !k.Group || !k.Exclusive {
+		t.Fatalf("old record read as group %v exclusive %v", k.Group, k.Exclusive)
+	}
+	d := k.Details()
+	d.Exclusive = false
+	if _, err := s.UpdateCode("lead", "Kirkpatrick", d); err != nil {
+		t.Fatal(err)
+	}
+	if k, _ = s.Codebook().Lookup("Kirkpatrick"); !k.Group || k.Exclusive {
+		t.Errorf("after the edit: group %v exclusive %v", k.Group, k.Exclusive)
+	}
+	if _, err := s.Undo("lead"); err != nil {
+		t.Fatal(err)
+	}
+	if k, _ = s.Codebook().Lookup("Kirkpatrick"); !k.Exclusive {
+		t.Error("undo did not make it exclusive again")
 	}
 }
 
@@ -755,6 +923,14 @@ func TestImportCodings(t *testing.T) {
 		"R002,Barriers/Morale,bob,,,,\n" +
 		"R003,Kirkpatrick/L1 Reaction,bob,,,,\n" +
 		"R003,Kirkpatrick/L2 Learning,bob,,,,\n"
+	// Kirkpatrick made exclusive: the second level replaces the first.
+	k, _ := s.Codebook().Lookup("Kirkpatrick")
+	d := k.Details()
+	d.Exclusive = true
+	if _, err := s.UpdateCode("setup", "Kirkpatrick", d); err != nil {
+		t.Fatal(err)
+	}
+	before = state(t, s)
 	res, err := s.ImportCodings("lead", "c.csv", strings.NewReader(good))
 	if err != nil {
 		t.Fatal(err)

@@ -167,9 +167,13 @@ func PQTemplate() []CodeSpec {
 			},
 		},
 		{
+			// A plain group, not exclusive: one answer can describe evaluation
+			// at several levels ("feedback forms, and we pick it up in
+			// supervision"), and the study's Table 2 counts authorities at
+			// each level they use (17 + 14 + 6 + 3 = 40 for 20 authorities).
 			Name: "Kirkpatrick", Color: "#b07aa1", Group: true,
-			Description: "Kirkpatrick's (1994) four levels of training evaluation; one level per coding.",
-			Include:     "Code each reported impact or evaluation method at the highest level it shows.",
+			Description: "Kirkpatrick's (1994) four levels of training evaluation; an answer may show several.",
+			Include:     "Code each reported impact or evaluation method at the level it shows; an answer describing several takes each.",
 			Codes: []CodeSpec{
 				leaf("L1 Reaction", "Level 1: reaction to the learning — satisfaction, relevance.",
 					"Evaluation forms, enjoyment, views of the course, happy sheets."),

@@ -93,7 +93,24 @@ func (e *editor) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		if ok {
 			d := c.Details()
 			d.Group = !d.Group
-			return false, m.editCodebook("mark "+c.Path, func(s *coding.Store, actor string) (coding.ActionResult, error) {
+			d.Exclusive = d.Exclusive && d.Group
+			what := "make " + c.Path + " a code group"
+			if !d.Group {
+				what = "make " + c.Path + " a plain code"
+			}
+			return false, m.editCodebook(what, func(s *coding.Store, actor string) (coding.ActionResult, error) {
+				return s.UpdateCode(actor, c.Path, d)
+			})
+		}
+	case "X":
+		if ok {
+			d := c.Details()
+			d.Exclusive = !d.Exclusive
+			what := "make " + c.Path + " exclusive (one level per passage)"
+			if !d.Exclusive {
+				what = "let " + c.Path + "'s levels share a passage"
+			}
+			return false, m.editCodebook(what, func(s *coding.Store, actor string) (coding.ActionResult, error) {
 				return s.UpdateCode(actor, c.Path, d)
 			})
 		}
@@ -240,8 +257,11 @@ func (e *editor) view(m *Model) string {
 			n += counts[id]
 		}
 		name := strings.Repeat("  ", c.Depth) + c.Name
-		if c.Group {
-			name += " ⋮ (one level per segment)"
+		switch {
+		case c.Exclusive:
+			name += " ⋮ exclusive: one level per passage"
+		case c.Group:
+			name += " ⋮ group of levels"
 		}
 		line := fmt.Sprintf("%-*s %5d", max(10, inner-7), ansi.Truncate(name, max(10, inner-7), "…"), n)
 		if i == e.cursor {
@@ -269,7 +289,7 @@ func (e *editor) view(m *Model) string {
 	case e.working != "":
 		lines = append(lines, m.st.Dim.Render(e.working))
 	default:
-		lines = append(lines, m.st.Dim.Render(ansi.Wrap("a add · r rename · enter describe · i inclusion note · m move · g merge · d delete · G group flag · u undo (after closing) · esc close", inner, " ")))
+		lines = append(lines, m.st.Dim.Render(ansi.Wrap("a add · r rename · enter describe · i inclusion note · m move · g merge · d delete · G group · X exclusive levels · u undo (after closing) · esc close", inner, " ")))
 	}
 	return m.st.Overlay.Width(w).Render(strings.Join(lines, "\n"))
 }

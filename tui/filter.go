@@ -54,7 +54,11 @@ func (f *filterMenu) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		m.overlay = newAttrChooser(f.attrs)
 		return false, nil
 	case "k":
-		coders := m.store.Coders()
+		coders, err := m.store.CodingCoders() // coders, not whoever imported or merged
+		if err != nil {
+			m.status.set(err.Error(), statusError)
+			return true, nil
+		}
 		if len(coders) == 0 {
 			m.status.set("nobody has coded yet", statusInfo)
 			return true, nil

@@ -52,6 +52,19 @@ func newProject(t *testing.T) *coding.Store {
 	return s
 }
 
+// exclusiveKirkpatrick makes the pq template's Kirkpatrick group exclusive
+// (one level per passage), as a lead may with the editor's X.
+func exclusiveKirkpatrick(t *testing.T, s *coding.Store) *coding.Store {
+	t.Helper()
+	k, _ := s.Codebook().Lookup("Kirkpatrick")
+	d := k.Details()
+	d.Exclusive = true
+	if _, err := s.UpdateCode("qcode-demo", "Kirkpatrick", d); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func newHarness(t *testing.T, s *coding.Store, w, h int, opts Options) *harness {
 	t.Helper()
 	if opts.Coder == "" {

@@ -33,10 +33,10 @@ func TestStatusKeepsItsPoint(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {56, 20}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			w, hgt := size[0], size[1]
-			h := newHarness(t, newProject(t), w, hgt, Options{})
+			h := newHarness(t, exclusiveKirkpatrick(t, newProject(t)), w, hgt, Options{})
 			h.keys("]]]]34") // Kirkpatrick: L3, then L4 replaces it
 			frame := h.frame()
-			for _, want := range []string{"saved + Kirkpatrick/L4 Results on R001", "replaced L3 Behaviour (one level per segment)", "coded 1/205"} {
+			for _, want := range []string{"saved + Kirkpatrick/L4 Results on R001", "replaced L3 Behaviour with L4 Results: Kirkpatrick is exclusive", "coded 1/205"} {
 				if !strings.Contains(joined(frame), want) {
 					t.Errorf("the status lost %q:\n%s", want, frame)
 				}
@@ -92,7 +92,7 @@ func TestLegendNamesTheDigitsWithoutThePanel(t *testing.T) {
 			h.send(tea.MouseClickMsg{X: len([]rune(line[:x])), Y: y, Button: tea.MouseLeft})
 		}
 	}
-	if got := codings(t, s); !slices.Equal(got, []string{"R001,Kirkpatrick/L4 Results,alice,,,false,"}) {
+	if got := codings(t, s); !slices.Equal(got, []string{"R001,Kirkpatrick/L2 Learning,alice,,,false,", "R001,Kirkpatrick/L4 Results,alice,,,false,"}) {
 		t.Errorf("clicking L4 in the legend: %v", got)
 	}
 }

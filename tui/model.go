@@ -748,7 +748,9 @@ func (m *Model) toggle(id coding.CodeID) tea.Cmd {
 	var shows []coding.CodingKey
 	if !had {
 		verb = "+ "
-		if g, ok := m.book.GroupOf(id); ok {
+		// An exclusive group's other levels go from the whole segment (it
+		// overlaps every passage), as the store will do.
+		if g, ok := m.book.ExclusiveGroupOf(id); ok {
 			kept = slicesDeleteFunc(kept, func(c coding.Coding) bool {
 				p, _ := m.book.Code(c.Code)
 				return c.Coder == m.coder && m.coder != 0 && p.Parent == g.ID

@@ -105,7 +105,7 @@ func TestQuotesKeysBeforeTheyLoad(t *testing.T) {
 }
 
 func TestFailedDecisionDoesNotHangTheReview(t *testing.T) {
-	s := newProject(t)
+	s := exclusiveKirkpatrick(t, newProject(t))
 	refs, _ := s.SegmentRefs(coding.SegmentQuery{})
 	l1, _ := s.Codebook().Lookup("Kirkpatrick/L1 Reaction")
 	l2, _ := s.Codebook().Lookup("Kirkpatrick/L2 Learning")
@@ -119,7 +119,7 @@ func TestFailedDecisionDoesNotHangTheReview(t *testing.T) {
 			v.cursor = i
 		}
 	}
-	h.keys("<enter>a") // the union of two levels of a group cannot be taken
+	h.keys("<enter>a") // the union of two levels of an exclusive group cannot be taken
 	if !strings.Contains(h.m.status.text, "not saved") {
 		t.Errorf("the refusal should show: %q", h.m.status.text)
 	}

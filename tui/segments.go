@@ -174,7 +174,7 @@ func (m *Model) renderAttributes(seg *coding.Segment, width int) []string {
 		}
 	}
 	rank := func(name string) int {
-		switch name {
+		switch strings.ToLower(name) { // attribute names match whatever their case
 		case "question":
 			return 0
 		case "prompt":
@@ -189,7 +189,7 @@ func (m *Model) renderAttributes(seg *coding.Segment, width int) []string {
 	sort.SliceStable(attrs, func(i, j int) bool { return rank(attrs[i].Name) < rank(attrs[j].Name) })
 	var rest []string
 	for _, a := range attrs {
-		if a.Name == "question" || a.Name == "prompt" || a.Name == "speaker" {
+		if rank(a.Name) < 3 { // question, prompt, speaker
 			// The question is what the answer answers: give it up to three lines.
 			wrapped := strings.Split(ansi.Wordwrap(a.Name+": "+a.Value, width, " "), "\n")
 			if len(wrapped) > 3 {

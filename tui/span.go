@@ -104,6 +104,14 @@ func (m *Model) applySpan(id coding.CodeID) tea.Cmd {
 	before := *seg
 	before.Codings = append([]coding.Coding(nil), seg.Codings...)
 	k := coding.CodingKey{Seg: seg.Ref, Code: id, Coder: m.coder, Span: sp}
+	// An exclusive group's other levels on the passages this one overlaps
+	// go, as the store will do (its note says which).
+	if g, ok := m.book.ExclusiveGroupOf(id); ok && m.coder != 0 {
+		seg.Codings = slicesDeleteFunc(append([]coding.Coding(nil), seg.Codings...), func(c coding.Coding) bool {
+			p, _ := m.book.Code(c.Code)
+			return c.Coder == m.coder && p.Parent == g.ID && c.Code != id && c.Span.Overlaps(sp)
+		})
+	}
 	seg.Codings = append(seg.Codings, coding.Coding{CodingKey: k, CoderName: m.opts.Coder})
 	coder, ref := m.opts.Coder, seg.Ref
 	quote := excerpt(seg.Text, sp, 30)

@@ -65,7 +65,7 @@ func TestCodeWithDigits(t *testing.T) {
 	}
 }
 
-func TestThemesRenumberAndGroupsReplace(t *testing.T) {
+func TestThemesRenumberAndGroupLevels(t *testing.T) {
 	s := newProject(t)
 	h := newHarness(t, s, 120, 40, Options{})
 	h.keys("]]]]") // Motivations, Benefits, Barriers, Kirkpatrick
@@ -75,11 +75,27 @@ func TestThemesRenumberAndGroupsReplace(t *testing.T) {
 	}
 	h.keys("1")
 	h.keys("2")
-	if got := codings(t, s); !slices.Equal(got, []string{"R001,Kirkpatrick/L2 Learning,alice,,,false,"}) {
-		t.Errorf("L2 should replace L1: %v", got)
+	// The pq template's Kirkpatrick is a plain group: an answer may show
+	// several levels.
+	if got := codings(t, s); !slices.Equal(got, []string{"R001,Kirkpatrick/L1 Reaction,alice,,,false,", "R001,Kirkpatrick/L2 Learning,alice,,,false,"}) {
+		t.Errorf("L1 and L2 should both stay: %v", got)
 	}
-	if !strings.Contains(h.frame(), "replaced L1 Reaction") {
-		t.Errorf("the status line should say L1 was replaced:\n%s", h.frame())
+	if strings.Contains(h.frame(), "replaced") {
+		t.Errorf("nothing was replaced:\n%s", h.frame())
+	}
+	// The editor's X makes it exclusive; the next level replaces both, and
+	// the status line says so.
+	h.keys("e" + strings.Repeat("j", 42) + "X")
+	if !strings.Contains(h.frame(), "Kirkpatrick ⋮ exclusive: one level per passage") {
+		t.Fatalf("the editor should mark Kirkpatrick exclusive:\n%s", h.frame())
+	}
+	h.keys("<esc>")
+	h.keys("3")
+	if got := codings(t, s); !slices.Equal(got, []string{"R001,Kirkpatrick/L3 Behaviour,alice,,,false,"}) {
+		t.Errorf("L3 should replace L1 and L2: %v", got)
+	}
+	if !strings.Contains(joined(h.frame()), "replaced L1 Reaction and L2 Learning with L3 Behaviour: Kirkpatrick is exclusive") {
+		t.Errorf("the status line should say what was replaced:\n%s", h.frame())
 	}
 	golden(t, "group-120x40", h.frame())
 	h.keys("<backspace>")
@@ -156,6 +172,16 @@ func TestFilter(t *testing.T) {
 	h.keys("<enter>") // "PQ lead" sorts first
 	if len(h.m.refs) != 20 || !strings.Contains(h.m.filter, "role=PQ lead") {
 		t.Errorf("attribute filter: %d segments, %q", len(h.m.refs), h.m.filter)
+	}
+	// By coder: those who coded, not qcode-demo, who imported the survey,
+	// nor a lead who only settled or added codes.
+	h.keys("<esc>")
+	if _, _, err := s.AddCode("lead", "Barriers/Stigma", coding.CodeDetails{}); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("fk")
+	if c, ok := h.m.overlay.(*chooser); !ok || strings.Join(c.items, ",") != "alice" {
+		t.Errorf("the coder filter offers %+v, want alice only", h.m.overlay)
 	}
 }
 

@@ -51,7 +51,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	// The message may quote a name or a value from the project or a file:
 	// one line, printable.
-	msg := strings.Join(strings.Fields(printable.String(err.Error())), " ")
+	msg := oneLine(printable.String(err.Error()))
 	fmt.Fprintf(stderr, "qcode: %s\n", msg)
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
@@ -59,6 +59,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return 1
+}
+
+// oneLine puts a message on one line. Runs of spaces stay: a value quoted
+// in the message may differ from another only by its spacing.
+func oneLine(s string) string {
+	return strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s))
 }
 
 // isCobraUsage recognises the usage errors cobra makes itself.
@@ -104,6 +110,7 @@ With no command, qcode opens the coding screen on the project.`,
 		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
 		a.undoCommand(false), a.logCommand(),
 		a.agreeCommand(), a.disagreementsCommand(), a.settleCommand(), a.mergeCommand(), a.sampleCommand(),
+		a.attributesCommand(),
 		a.checkCommand(),
 	)
 	return root

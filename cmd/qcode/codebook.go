@@ -49,6 +49,7 @@ type codeJSON struct {
 	Color       string `json:"color,omitempty"`
 	Key         string `json:"key,omitempty"`
 	Group       bool   `json:"group,omitempty"`
+	Exclusive   bool   `json:"exclusive,omitempty"`
 	Codings     int    `json:"codings"`
 }
 
@@ -73,12 +74,15 @@ func (a *app) listCodebook(s *coding.Store, format string) error {
 		if format != "table" {
 			name = c.Path
 		}
-		if c.Group {
-			name += " (one level per segment)"
+		switch {
+		case c.Exclusive:
+			name += " (exclusive levels: one per passage)"
+		case c.Group:
+			name += " (group of levels)"
 		}
 		t.rows = append(t.rows, []string{name, strconv.Itoa(n), c.Description})
 		js = append(js, codeJSON{Path: c.Path, Description: c.Description, Include: c.Include, Exclude: c.Exclude,
-			Color: c.Color, Key: c.Key, Group: c.Group, Codings: n})
+			Color: c.Color, Key: c.Key, Group: c.Group, Exclusive: c.Exclusive, Codings: n})
 	}
 	if js == nil {
 		js = []codeJSON{}
@@ -156,12 +160,19 @@ func (a *app) codeAdd(edit bool) *cobra.Command {
 	var d coding.CodeDetails
 	use, short := "add PATH", "Add a code (and any missing parents)"
 	if edit {
-		use, short = "edit PATH", "Change a code's description, notes, colour, key or group flag"
+		use, short = "edit PATH", "Change a code's description, notes, colour, key, group or exclusive flag"
+	}
+	example := `  qcode codebook add "Barriers/Stigma" --description "Fear of being seen to struggle"
+  qcode codebook add Sentiment --exclusive     levels of which a passage takes one`
+	if edit {
+		example = `  qcode codebook edit Barriers/Stigma --include "Fear of judgement by colleagues"
+  qcode codebook edit Kirkpatrick --exclusive=false   an answer may show several levels
+  qcode codebook edit Sentiment --exclusive           one level per passage`
 	}
 	cmd := &cobra.Command{
 		Use:     use,
 		Short:   short,
-		Example: `  qcode codebook add "Barriers/Stigma" --description "Fear of being seen to struggle"`,
+		Example: example,
 		Args:    exactArgs(1, "a code PATH"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(func(s *coding.Store) error {
@@ -190,6 +201,10 @@ func (a *app) codeAdd(edit bool) *cobra.Command {
 				}
 				if f.Changed("group") {
 					next.Group = d.Group
+					next.Exclusive = next.Exclusive && d.Group // a plain code has no levels to exclude
+				}
+				if f.Changed("exclusive") {
+					next.Exclusive = d.Exclusive
 				}
 				_, err := s.UpdateCode(a.coder, c.Path, next)
 				if err == nil {
@@ -205,7 +220,8 @@ func (a *app) codeAdd(edit bool) *cobra.Command {
 	f.StringVar(&d.Exclude, "exclude", "", "exclusion note: when not to")
 	f.StringVar(&d.Color, "color", "", "colour as #rrggbb")
 	f.StringVar(&d.Key, "key", "", "quick key")
-	f.BoolVar(&d.Group, "group", false, "children are mutually exclusive levels (one per segment and coder)")
+	f.BoolVar(&d.Group, "group", false, "a code group (facet): its children are levels, tabled together in reports")
+	f.BoolVar(&d.Exclusive, "exclusive", false, "a group whose levels exclude each other: one level per passage and coder (implies --group)")
 	return cmd
 }
 

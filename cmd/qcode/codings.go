@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -61,7 +62,7 @@ most --max-input-size bytes is read.`,
 				a.noteNewCodes("warning: ", " (not in the codebook before)", res.NewCodes)
 				msg := fmt.Sprintf("imported %s: %d rows, %d codings added, %d updated, %d already there", filepath.Base(args[0]), res.Rows, res.Added, res.Updated, res.Unchanged)
 				if res.Replaced > 0 {
-					msg += fmt.Sprintf(", %d replaced (one level per code group)", res.Replaced)
+					msg += fmt.Sprintf(", %d replaced (one level per passage of an exclusive group)", res.Replaced)
 				}
 				if n := res.Marked + res.MarksUnchanged + res.MarksSkipped; n > 0 {
 					msg += fmt.Sprintf("; %d review marks added, %d already there", res.Marked, res.MarksUnchanged)
@@ -153,13 +154,18 @@ left out and counted on stderr.`,
 
 func (a *app) undoCommand(undo bool) *cobra.Command {
 	use, short := "undo", "Undo your last action (per coder, across restarts)"
+	long := `Take back your latest action that is still done: yours only, as --coder
+(or $QCODE_CODER, else your user name) names you. Another actor's action (a
+lead's merge or import) is theirs to undo: qcode log --all says who may.`
 	if !undo {
 		use, short = "redo", "Redo the action you last undid"
+		long = `Bring back the action you last undid, unless you have made a new one since.`
 	}
 	return &cobra.Command{
 		Use:     use,
 		Short:   short,
-		Example: "  qcode undo\n  qcode --coder alice undo",
+		Long:    long,
+		Example: "  qcode undo\n  qcode --coder alice undo\n  qcode log        what undo would take back",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(func(s *coding.Store) error {
@@ -171,7 +177,7 @@ func (a *app) undoCommand(undo bool) *cobra.Command {
 					res, err = s.Redo(a.coder)
 				}
 				if errors.Is(err, coding.ErrNothingUndo) || errors.Is(err, coding.ErrNothingRedo) {
-					return fmt.Errorf("%s for coder %s", err, a.coder)
+					return a.nothingToUndo(s, err)
 				}
 				if err != nil {
 					return err
@@ -183,45 +189,127 @@ func (a *app) undoCommand(undo bool) *cobra.Command {
 	}
 }
 
+// nothingToUndo says that the coder has nothing to undo (or redo), and, so
+// that nobody takes another's action for theirs, whose the latest one is.
+func (a *app) nothingToUndo(s *coding.Store, err error) error {
+	msg := fmt.Sprintf("%s for coder %s", err, a.coder)
+	if errors.Is(err, coding.ErrNothingUndo) {
+		if h, ok, _ := s.LatestAction(); ok && h.Coder != a.coder {
+			msg += fmt.Sprintf(": the latest action, #%d %s, is %s's (%s undo takes it back)", h.Seq, h.Desc, h.Coder, coderFlag(h.Coder))
+		}
+	}
+	return errors.New(msg)
+}
+
+// coderFlag is "qcode --coder NAME", quoted for a shell when it must be.
+func coderFlag(name string) string {
+	if strings.ContainsAny(name, " '\"$`\\!*?;&|<>()[]{}#~") {
+		name = "'" + strings.ReplaceAll(name, "'", `'\''`) + "'"
+	}
+	return "qcode --coder " + name
+}
+
 func (a *app) logCommand() *cobra.Command {
 	var n int
+	var all bool
 	var format string
 	cmd := &cobra.Command{
 		Use:   "log",
-		Short: "Show the latest actions (what undo would take back)",
-		Args:  noArgs,
+		Short: "Show your latest actions: what undo would take back, in order",
+		Long: `List your latest actions (as --coder names you), newest first: qcode undo
+takes back the first one still done ("next undo"), then the one after it.
+Actions undone since show as undone (redo brings back the latest) or
+dropped (a newer action made redo impossible).
+
+--all lists everyone's actions; for an action that is not yours (a merge or
+an import by the lead) it says who may undo it.`,
+		Example: "  qcode log\n  qcode log --all -n 50\n  qcode --coder lead log",
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, listFormats); err != nil {
 				return err
 			}
 			return a.withReader(func(s *coding.Store) error {
-				hist, err := s.History(n)
+				var hist []coding.HistoryEntry
+				var err error
+				if all {
+					hist, err = s.History(n)
+				} else {
+					hist, err = s.ActorHistory(a.coder, n)
+				}
 				if err != nil {
 					return err
 				}
-				type entryJSON struct {
-					Seq    uint64 `json:"seq"`
-					Coder  string `json:"coder"`
-					Time   string `json:"time"`
-					Action string `json:"action"`
-					Undone bool   `json:"undone"`
+				if !all && len(hist) == 0 && format != "json" {
+					a.note("coder %s has made no action: nothing to undo (qcode log --all lists everyone's)", a.coder)
 				}
-				js := []entryJSON{}
-				t := table{head: []string{"#", "when", "coder", "action"}, fill: 3}
-				for _, h := range hist {
-					when := h.Time.Format("2006-01-02 15:04:05")
-					action := h.Desc
-					if h.Undone {
-						action += " (undone)"
-					}
-					t.rows = append(t.rows, []string{fmt.Sprint(h.Seq), when, h.Coder, action})
-					js = append(js, entryJSON{h.Seq, h.Coder, h.Time.UTC().Format("2006-01-02T15:04:05Z"), h.Desc, h.Undone})
-				}
-				return t.write(a.stdout, format, js)
+				return logTable(hist, a.coder, all).write(a.stdout, format, logJSON(hist, a.coder))
 			})
 		},
 	}
 	cmd.Flags().IntVarP(&n, "number", "n", 20, "how many actions")
+	cmd.Flags().BoolVar(&all, "all", false, "everyone's actions, with who may undo each")
 	formatFlag(cmd, &format)
 	return cmd
+}
+
+// logEntryJSON is an action as `qcode log --format json` lists it.
+type logEntryJSON struct {
+	Seq      uint64 `json:"seq"`
+	Coder    string `json:"coder"` // the actor: only they may undo it
+	Time     string `json:"time"`
+	Action   string `json:"action"`
+	Undone   bool   `json:"undone"`
+	State    string `json:"state"`     // done, undone or dropped
+	Yours    bool   `json:"yours"`     // the --coder's own action
+	NextUndo bool   `json:"next_undo"` // the one its actor's next undo takes back
+	UndoWith string `json:"undo_with,omitempty"`
+}
+
+func logJSON(hist []coding.HistoryEntry, me string) []logEntryJSON {
+	out := []logEntryJSON{}
+	for _, h := range hist {
+		j := logEntryJSON{Seq: h.Seq, Coder: h.Coder, Time: h.Time.UTC().Format("2006-01-02T15:04:05Z"), Action: h.Desc,
+			Undone: h.Undone, State: h.State, Yours: h.Coder == me, NextUndo: h.NextUndo}
+		if h.State == "done" {
+			j.UndoWith = undoWith(h.Coder, me)
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+func undoWith(actor, me string) string {
+	if actor == me {
+		return "qcode undo"
+	}
+	return coderFlag(actor) + " undo"
+}
+
+func logTable(hist []coding.HistoryEntry, me string, all bool) table {
+	state := func(h coding.HistoryEntry) string {
+		switch {
+		case h.NextUndo:
+			return "done · next undo"
+		case h.State == "undone":
+			return "undone (redo)"
+		}
+		return h.State
+	}
+	if !all {
+		t := table{head: []string{"#", "when", "action", "state"}, fill: 2}
+		for _, h := range hist {
+			t.rows = append(t.rows, []string{fmt.Sprint(h.Seq), h.Time.Format("2006-01-02 15:04:05"), h.Desc, state(h)})
+		}
+		return t
+	}
+	t := table{head: []string{"#", "when", "coder", "action", "state", "undo with"}, fill: 3}
+	for _, h := range hist {
+		with := ""
+		if h.State == "done" {
+			with = undoWith(h.Coder, me)
+		}
+		t.rows = append(t.rows, []string{fmt.Sprint(h.Seq), h.Time.Format("2006-01-02 15:04:05"), h.Coder, h.Desc, state(h), with})
+	}
+	return t
 }

@@ -66,7 +66,7 @@ stderr and in the caption.`,
 				a.warnPII(r.Warnings, q.Redact, "with --redact")
 				a.consensusNote(r.Consensus, q.Codes, q.Source)
 				if r.WithoutUnit > 0 {
-					a.note("note: %d of %d segments have no %s; they count as segments, not as %s values", r.WithoutUnit, r.SegmentsTotal, q.Unit, q.Unit)
+					a.note("note: %d of %d segments have no %s; they count as segments, not as %s values", r.WithoutUnit, r.SegmentsTotal, r.Unit, r.Unit)
 				}
 				return writeReport(a.stdout, r, format)
 			})

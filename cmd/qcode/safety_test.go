@@ -89,7 +89,8 @@ func TestNoControlsReachOutput(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "report.md")
 	runs := [][]string{
 		{"info"}, {"info", "--format", "json"},
-		{"log"}, {"log", "--format", "md"},
+		{"log"}, {"log", "--format", "md"}, {"log", "--all"}, {"log", "--all", "--format", "csv"},
+		{"attributes"}, {"attributes", "--format", "md"}, {"attributes", "--format", "csv"}, {"attributes", "--format", "json"},
 		{"codebook"}, {"codebook", "--format", "md"}, {"codebook", "--format", "csv"}, {"codebook", "--format", "json"},
 		{"codebook", "export"}, {"codebook", "export", "--format", "json"},
 		{"codings", "export"}, {"codings", "export", "--format", "json"},

@@ -215,8 +215,18 @@ func TestDisagreementsAndSettle(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
-	if _, errs, code := qcode(t, "-p", project, "settle", "A1", "Kirkpatrick", "--union"); code != 1 || !strings.Contains(errs, "one level") {
-		t.Errorf("union of levels: %d %s", code, errs)
+	// The pq template's Kirkpatrick is a plain group: the union of two
+	// levels is a decision like any other.
+	if _, errs, code := qcode(t, "-p", project, "--coder", "lead", "settle", "A1", "Kirkpatrick", "--union"); code != 0 {
+		t.Errorf("union of levels of a plain group: %d %s", code, errs)
+	}
+	// Made exclusive, a passage takes one level, consensus's too.
+	mustQcodeErr(t, "-p", project, "codebook", "edit", "Kirkpatrick", "--exclusive")
+	if out := mustQcode(t, "-p", project, "codebook"); !strings.Contains(out, "Kirkpatrick (exclusive levels: one per passage)") {
+		t.Errorf("codebook listing:\n%s", out)
+	}
+	if _, errs, code := qcode(t, "-p", project, "--coder", "lead", "settle", "A1", "Kirkpatrick", "--union"); code != 1 || !strings.Contains(errs, "Kirkpatrick is exclusive (one level per passage)") {
+		t.Errorf("union of levels of an exclusive group: %d %s", code, errs)
 	}
 }
 
