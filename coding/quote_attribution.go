@@ -7,10 +7,11 @@ import (
 )
 
 // DefaultAttribution is the attribution a quote gets unless asked
-// otherwise: the participant's role (or respondent group), the question
-// (its short id when there is one) and the method, e.g. "(PQ lead, Q9,
-// survey)".
-const DefaultAttribution = "{role|respondent_group|group}, {question_id|question}, {method}"
+// otherwise: the participant's role (or respondent group), the question's
+// short id when there is one, and the method, e.g. "(PQ lead, Q9,
+// survey)". Never the question's text: a survey question runs to a
+// sentence, and in a transcript the question is the interviewer's prompt.
+const DefaultAttribution = "{role|respondent_group|group}, {question_id}, {method}"
 
 // FallbackAttribution is what a quote's attribution falls back to when its
 // template finds no value at all (a survey imported without --attr, notes

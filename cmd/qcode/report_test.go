@@ -187,7 +187,7 @@ func TestQuotesMarkdownGolden(t *testing.T) {
 	out, _ = mustQcodeErr(t, "-p", p, "quotes", "--code", "Kirkpatrick", "--starred", "--show-ids", "--format", "json")
 	golden(t, "quotes-kirkpatrick-starred.json", out)
 	out, _ = mustQcodeErr(t, "-p", p, "quotes", "--code", "Barriers/Travel and distance", "--format", "csv")
-	if out != "theme,code,text,attribution,starred,segment,case\nBarriers,Barriers/Travel and distance,Travel: two hours each way for island staff.,\"Local authority adult care social worker, Barriers, focus group\",true,,\n" {
+	if out != "theme,code,text,attribution,starred,segment,case\nBarriers,Barriers/Travel and distance,Travel: two hours each way for island staff.,\"Local authority adult care social worker, focus group\",true,,\n" {
 		t.Errorf("quotes csv:\n%s", out)
 	}
 }
