@@ -62,6 +62,9 @@ type Disagreement struct {
 type Version struct {
 	Coder    string    `json:"coder"`
 	Passages []Passage `json:"codings"` // empty: the coder did not apply it
+	// NotReviewed: the coder never reviewed the segment (neither coded nor
+	// marked it), so their empty version is no opinion, and is not compared.
+	NotReviewed bool `json:"not_reviewed,omitempty"`
 }
 
 // Passage is a coding seen from a disagreement: which code, where.
@@ -120,7 +123,10 @@ func itemScope(book *Codebook, item CodeID) []CodeID {
 // alone is not a disagreement: units are segments, as in Agreement, and
 // only Agreement's units are looked at (by default the segments every
 // compared coder reviewed): a segment one coder never read holds nothing
-// to settle.
+// to settle. With three or more coders the default queue compares, on each
+// segment at least two of them reviewed, the versions of those who did:
+// what consensus leaves open (a code not every reviewer applied) is what
+// the queue lists, so settling it all leaves nothing open.
 func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 	book := s.Codebook()
 	out := DisagreementList{Items: []Disagreement{}, Sample: q.Sample}
@@ -170,7 +176,7 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 		if id, ok := s.coderID(tx, Consensus); ok {
 			slot[id] = -1
 		}
-		units, err := comparedUnits(tx, out.UnitScope, q.Source, q.Sample, ids)
+		units, reviewers, err := comparedUnits(tx, out.UnitScope, q.Source, q.Sample, ids)
 		if err != nil {
 			return err
 		}
@@ -215,9 +221,15 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 						masks[c.slot] |= 1 << bit[c.key.Code]
 					}
 				}
-				differs := false
-				for _, m := range masks[1:] {
-					differs = differs || m != masks[0]
+				differs, first := false, -1
+				for i, m := range masks {
+					if reviewers != nil && !reviewers[i].Has(int(seg)) {
+						continue // no opinion: not compared
+					}
+					if first < 0 {
+						first = i
+					}
+					differs = differs || m != masks[first]
 				}
 				if !differs {
 					continue
@@ -247,8 +259,9 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 				if hasMarker {
 					d.Settlement = &st
 				}
-				for _, n := range names {
-					d.Versions = append(d.Versions, Version{Coder: n, Passages: []Passage{}})
+				for i, n := range names {
+					d.Versions = append(d.Versions, Version{Coder: n, Passages: []Passage{},
+						NotReviewed: reviewers != nil && !reviewers[i].Has(int(seg))})
 				}
 				for _, c := range group {
 					if c.slot < 0 {
@@ -320,12 +333,15 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 }
 
 // comparedUnits is the set of segments a disagreement listing compares,
-// chosen as Agreement chooses its units, so that the queue holds exactly
-// the disagreements the agreement figures count.
-func comparedUnits(tx *bolt.Tx, scope UnitScope, source, sample string, ids []CoderID) (agreement.Bitset, error) {
+// chosen as Agreement chooses its units, so that the queue holds the
+// disagreements the agreement figures count. Under UnitsReviewed it also
+// gives each coder's reviewed segments, and the units are those at least
+// two coders reviewed: with two coders, Agreement's units exactly; with
+// more, every segment where consensus may be left open.
+func comparedUnits(tx *bolt.Tx, scope UnitScope, source, sample string, ids []CoderID) (agreement.Bitset, []agreement.Bitset, error) {
 	base, err := unitSet(tx, source)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	size := len(base) * 64
 	coded := make([]agreement.Bitset, len(ids))
@@ -341,12 +357,20 @@ func comparedUnits(tx *bolt.Tx, scope UnitScope, source, sample string, ids []Co
 			})
 		}
 	case UnitsReviewed:
+		one, two := agreement.NewBitset(size), agreement.NewBitset(size)
 		for c, coder := range ids {
 			reviewed[c] = agreement.NewBitset(size)
 			reviewedBits(tx, coder, reviewed[c])
+			for w, bits := range reviewed[c] {
+				two[w] |= one[w] & bits
+				one[w] |= bits
+			}
 		}
+		two.And(base)
+		return two, reviewed, nil
 	}
-	return unitMask(tx, scope, sample, base, coded, reviewed)
+	mask, err := unitMask(tx, scope, sample, base, coded, reviewed)
+	return mask, nil, err
 }
 
 // segCoding is a coding relevant to a disagreement listing: its key, the

@@ -242,7 +242,13 @@ func (s *Store) Settle(actor string, seg SegRef, code CodeID, d Decision) (Settl
 		if err != nil {
 			return err
 		}
-		audit := auditMemo(book, actor, now, how, names, versions)
+		reviewed := make([]bool, len(ids))
+		for _, r := range reviewersOf(tx, seg) {
+			for i, id := range ids {
+				reviewed[i] = reviewed[i] || id == r
+			}
+		}
+		audit := auditMemo(book, actor, now, how, names, versions, reviewed)
 		var changes []codingChange
 		for _, c := range scope {
 			for _, k := range segCoderCodings(tx, seg, c, consensus) {
@@ -281,11 +287,16 @@ func (s *Store) Settle(actor string, seg SegRef, code CodeID, d Decision) (Settl
 
 // auditMemo is the memo on a consensus coding: who decided what, when, and
 // what each coder had, so the decision can be reviewed later without the
-// coders' copies.
-func auditMemo(book *Codebook, actor string, when time.Time, how string, names []string, versions [][]codingKey) string {
+// coders' copies. A coder who never reviewed the segment had no opinion,
+// which is not the same as "none".
+func auditMemo(book *Codebook, actor string, when time.Time, how string, names []string, versions [][]codingKey, reviewed []bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Settled by %s on %s: %s.", actor, when.UTC().Format("2006-01-02 15:04 UTC"), how)
 	for i, n := range names {
+		if !reviewed[i] {
+			fmt.Fprintf(&b, "\n%s had: not reviewed", n)
+			continue
+		}
 		var had []string
 		for _, k := range versions[i] {
 			had = append(had, describePassage(book, k.Code, k.Span))

@@ -83,14 +83,45 @@ func TestDisagreements(t *testing.T) {
 	if len(l.Items) != 1 || l.Items[0].Path != "Kirkpatrick" {
 		t.Errorf("level: %+v", l.Items)
 	}
-	// Default coders now include carol, who coded R004 alone and never
-	// reviewed R001. By default the units are the segments all three
-	// reviewed (R004: alice and bob coded it too), where carol's career
-	// differs: one item. Over every segment (not coding a segment is a 0,
-	// as in Agreement) R001 counts too, where alice and bob coded career.
+	// Default coders now include carol, who coded R004 and reviewed
+	// nothing else. By default the queue looks at the segments at least two
+	// coders reviewed (R001–R005: alice and bob reviewed all five; carol
+	// R004) and compares those who reviewed each: on R001 alice and bob
+	// both coded career and carol has no opinion, so it agrees; on R004
+	// carol's career differs from alice's and bob's nothing: one item.
+	// Over every segment (not coding a segment is a 0, as in Agreement) R001
+	// counts too, where carol "did not apply" career.
 	l, _ = s.Disagreements(DisagreeQuery{Code: career})
-	if len(l.Items) != 1 || l.Items[0].Segment != "R004" || len(l.Coders) != 3 || l.UnitScope != UnitsReviewed || l.Units != 1 {
+	if len(l.Items) != 1 || l.Items[0].Segment != "R004" || len(l.Coders) != 3 || l.UnitScope != UnitsReviewed || l.Units != 5 {
 		t.Errorf("carol, reviewed units: %+v", l)
+	}
+	// With three coders a segment two of them reviewed still has what
+	// consensus leaves open: R005, where alice and bob differ and carol
+	// never looked, is in the queue, her version marked not reviewed.
+	l, _ = s.Disagreements(DisagreeQuery{Code: "Barriers"})
+	if len(l.Items) != 2 || l.Items[0].Segment != "R005" || !l.Items[0].Versions[2].NotReviewed || l.Items[0].Versions[0].NotReviewed {
+		t.Errorf("three coders, two reviewed R005: %+v", l.Items)
+	}
+	if sum, err := s.ConsensusSummary("Barriers", ""); err != nil || sum.Unsettled != l.Total-l.Settled {
+		t.Errorf("consensus leaves %+v open (%v); the queue lists %d", sum, err, l.Total-l.Settled)
+	}
+	// Settled, the audit memo says carol had no opinion, not "none".
+	wl, _ := s.Codebook().Lookup(workload)
+	if _, err := s.Settle("lead", refs[4], wl.ID, Decision{Kind: TakeCoder, Coder: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.CodingsOf(refs[4], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	memo := ""
+	for _, c := range cs {
+		if c.CoderName == Consensus {
+			memo = c.Memo
+		}
+	}
+	if !strings.Contains(memo, "alice had: "+workload) || !strings.Contains(memo, "bob had: none") || !strings.Contains(memo, "carol had: not reviewed") {
+		t.Errorf("audit memo:\n%s", memo)
 	}
 	l, _ = s.Disagreements(DisagreeQuery{Code: career, Units: UnitsAll})
 	if len(l.Items) != 2 || l.Items[1].Segment != "R004" || len(l.Coders) != 3 {

@@ -362,7 +362,10 @@ func (v *agreeView) renderReview(m *Model, w, h int) string {
 	var cols []string
 	for i, ver := range it.Versions {
 		body := []string{m.st.Number.Render(fmt.Sprintf("%d ", i+1)) + m.st.Bold.Render(ver.Coder)}
-		if len(ver.Passages) == 0 {
+		switch {
+		case ver.NotReviewed:
+			body = append(body, m.st.Dim.Render("· not reviewed"))
+		case len(ver.Passages) == 0:
 			body = append(body, m.st.Dim.Render("– not applied"))
 		}
 		for _, p := range ver.Passages {

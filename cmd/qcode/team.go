@@ -272,6 +272,10 @@ func disagreementsTable(l coding.DisagreementList) table {
 	for _, d := range l.Items {
 		row := []string{d.Segment, d.Path}
 		for _, v := range d.Versions {
+			if v.NotReviewed {
+				row = append(row, "not reviewed")
+				continue
+			}
 			row = append(row, versionCell(d.Path, v.Passages))
 		}
 		t.rows = append(t.rows, append(row, decisionCell(d), d.Text))
