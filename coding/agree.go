@@ -26,8 +26,10 @@ const (
 	// UnitsCoded: the segments at least one compared coder coded with
 	// anything (any code, in scope or not).
 	UnitsCoded UnitScope = "coded"
-	// UnitsSample: the segments of a named sample (AgreeQuery.Sample),
-	// reviewed or not.
+	// UnitsSample: the segments of a named sample (AgreeQuery.Sample)
+	// that every compared coder has reviewed: a sample segment one of them
+	// has not read yet would count as agreement on "not coded".
+	// Agreement.SampleSize says how many the sample holds.
 	UnitsSample UnitScope = "sample"
 )
 
@@ -63,11 +65,13 @@ type Agreement struct {
 	Source    string         `json:"source,omitempty"`
 	Coded     map[string]int `json:"coded"` // units each coder coded with anything
 	// Reviewed counts the units each coder reviewed (coded or marked); on
-	// a sample, a coder who has not reviewed all of it is still counting
-	// its other segments as "not coded".
-	Reviewed map[string]int  `json:"reviewed"`
-	Codes    []CodeAgreement `json:"codes"` // every code in scope, tree order
-	Overall  Overall         `json:"overall"`
+	// a sample, the sample's segments each coder reviewed (of SampleSize).
+	Reviewed map[string]int `json:"reviewed"`
+	// SampleSize is the number of the sample's segments in scope; Units
+	// are those every compared coder reviewed.
+	SampleSize int             `json:"sample_segments,omitempty"`
+	Codes      []CodeAgreement `json:"codes"` // every code in scope, tree order
+	Overall    Overall         `json:"overall"`
 }
 
 // CodeAgreement is agreement on one code: a coder's value on a unit is 1
@@ -171,9 +175,17 @@ func (s *Store) Agreement(q AgreeQuery) (Agreement, error) {
 			return err
 		}
 		out.Units = mask.Count()
+		reviewedIn := mask
+		if out.UnitScope == UnitsSample {
+			if reviewedIn, err = sampleBits(tx, q.Sample, size); err != nil {
+				return err
+			}
+			reviewedIn.And(units)
+			out.SampleSize = reviewedIn.Count()
+		}
 		for c := range coded {
 			coded[c].And(mask)
-			reviewed[c].And(mask)
+			reviewed[c].And(reviewedIn)
 			out.Coded[names[c]] = coded[c].Count()
 			out.Reviewed[names[c]] = reviewed[c].Count()
 		}
@@ -262,6 +274,9 @@ func unitMask(tx *bolt.Tx, scope UnitScope, sample string, base agreement.Bitset
 			return nil, err
 		}
 		mask.And(set)
+		for _, set := range reviewed {
+			mask.And(set)
+		}
 	}
 	return mask, nil
 }

@@ -333,6 +333,19 @@ func bruteAgreement(t *testing.T, s *Store, q AgreeQuery, coders []string) Agree
 			if !inSample[seg.Ref] {
 				continue
 			}
+			// Reviewed counts the whole sample; the units, the part every
+			// coder reviewed.
+			for c := range reviewedBy {
+				out.Reviewed[c]++
+			}
+			if len(reviewedBy) < len(coders) {
+				continue
+			}
+			for c := range codedBy {
+				out.Coded[c]++
+			}
+			units = append(units, seg)
+			continue
 		case q.Units == UnitsCoded:
 			if len(codedBy) == 0 {
 				continue

@@ -356,6 +356,11 @@ func comparedUnits(tx *bolt.Tx, scope UnitScope, source, sample string, ids []Co
 				}
 			})
 		}
+	case UnitsSample:
+		for c, coder := range ids {
+			reviewed[c] = agreement.NewBitset(size)
+			reviewedBits(tx, coder, reviewed[c])
+		}
 	case UnitsReviewed:
 		one, two := agreement.NewBitset(size), agreement.NewBitset(size)
 		for c, coder := range ids {

@@ -136,10 +136,12 @@ func TestAgreementOnReviewedUnits(t *testing.T) {
 		t.Errorf("coded units %d, want 8", c.Units)
 	}
 
-	// A sample of S03–S07: exactly those five units, reviewed or not.
-	// W: alice 0 1 0 1 0, bob 0 1 0 1 1 (S03 bob never saw: 0) → 4/5.
-	// alice reviewed S03–S06 (4), bob S04–S07 (4); alice coded S04 S06,
-	// bob S04–S07.
+	// A sample of S03–S07, of which both reviewed S04–S06 (alice S03–S06,
+	// bob S04–S07): three units. A sample segment one of them has not read
+	// (S03 for bob, S07 for alice) is no unit: it would count as agreeing
+	// on "not coded". W on S04–S06: alice 1 0 1, bob 1 0 1 → 100 %.
+	// Reviewed in the sample: alice 4, bob 4 (of 5); coded within the
+	// units: alice S04 S06 (2), bob S04 S05 S06 (3).
 	var list []SegmentLine
 	for i, ref := range r[2:7] {
 		list = append(list, SegmentLine{Line: i + 1, ID: segID(t, s, ref)})
@@ -151,16 +153,16 @@ func TestAgreementOnReviewedUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := findCode(t, sm, workload); sm.UnitScope != UnitsSample || sm.Sample != "icr" || sm.Units != 5 || value(t, w.PercentAgreement) != 80 {
+	if w := findCode(t, sm, workload); sm.UnitScope != UnitsSample || sm.Sample != "icr" || sm.Units != 3 || sm.SampleSize != 5 || value(t, w.PercentAgreement) != 100 {
 		t.Errorf("sample: %s %s %d units, workload %v", sm.UnitScope, sm.Sample, sm.Units, w.PercentAgreement)
 	}
-	if sm.Reviewed["alice"] != 4 || sm.Reviewed["bob"] != 4 || sm.Coded["alice"] != 2 || sm.Coded["bob"] != 4 {
+	if sm.Reviewed["alice"] != 4 || sm.Reviewed["bob"] != 4 || sm.Coded["alice"] != 2 || sm.Coded["bob"] != 3 {
 		t.Errorf("sample reviewed %v coded %v", sm.Reviewed, sm.Coded)
 	}
 
 	// The disagreements are those of the same units: by default T on S05
 	// and S06; over every segment also W on S01 S02 S07 S09 S10; on the
-	// sample, W on S07 and T on S05 S06.
+	// sample, T on S05 S06 (S07's W is bob's alone: alice has not read it).
 	items := func(q DisagreeQuery) string {
 		t.Helper()
 		q.Code = "Barriers"
@@ -181,7 +183,7 @@ func TestAgreementOnReviewedUnits(t *testing.T) {
 		{DisagreeQuery{}, "S05 Travel and distance, S06 Travel and distance"},
 		{DisagreeQuery{Units: UnitsAll}, "S01 Workload and time, S02 Workload and time, S05 Travel and distance, S06 Travel and distance, " +
 			"S07 Workload and time, S09 Workload and time, S10 Workload and time"},
-		{DisagreeQuery{Sample: "icr"}, "S05 Travel and distance, S06 Travel and distance, S07 Workload and time"},
+		{DisagreeQuery{Sample: "icr"}, "S05 Travel and distance, S06 Travel and distance"},
 	} {
 		if got := items(c.q); got != c.want {
 			t.Errorf("%+v: %s\nwant %s", c.q, got, c.want)

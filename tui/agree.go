@@ -93,7 +93,7 @@ func unitsWords(res coding.Agreement) string {
 	case coding.UnitsCoded:
 		return "segments some coder coded"
 	case coding.UnitsSample:
-		return "sample " + res.Sample
+		return fmt.Sprintf("sample %s, the %d of %d segments every coder reviewed", res.Sample, res.Units, res.SampleSize)
 	}
 	return "all segments"
 }
@@ -279,7 +279,7 @@ func (v *agreeView) renderTable(m *Model, w, h int) string {
 	if res.UnitScope == coding.UnitsSample {
 		var parts []string
 		for _, c := range res.Coders {
-			parts = append(parts, fmt.Sprintf("%s %d/%d", c, res.Reviewed[c], res.Units))
+			parts = append(parts, fmt.Sprintf("%s %d/%d", c, res.Reviewed[c], res.SampleSize))
 		}
 		lines = append(lines, m.st.Dim.Render(ansi.Truncate("reviewed: "+strings.Join(parts, ", "), w, "…")))
 	}

@@ -120,7 +120,12 @@ func unitsText(scope coding.UnitScope, sample, source string, coders []string) s
 	case coding.UnitsCoded:
 		out = "segments some compared coder coded"
 	case coding.UnitsSample:
-		out = "sample " + sample
+		switch len(coders) {
+		case 2:
+			out = "segments of sample " + sample + " " + coders[0] + " and " + coders[1] + " both reviewed"
+		default:
+			out = "segments of sample " + sample + " every compared coder reviewed"
+		}
 	default:
 		out = "all segments"
 	}
@@ -138,20 +143,15 @@ func agreePreamble(res coding.Agreement) string {
 	for _, c := range res.Coders {
 		coded = append(coded, fmt.Sprintf("%s %d", c, res.Coded[c]))
 		if res.UnitScope == coding.UnitsSample {
-			reviewed = append(reviewed, fmt.Sprintf("%s %d/%d", c, res.Reviewed[c], res.Units))
+			reviewed = append(reviewed, fmt.Sprintf("%s %d/%d", c, res.Reviewed[c], res.SampleSize))
 		} else {
 			reviewed = append(reviewed, fmt.Sprintf("%s %d", c, res.Reviewed[c]))
 		}
 	}
 	out := fmt.Sprintf("%s: %d units (%s); reviewed by %s; coded by %s", strings.Join(res.Coders, " vs "), res.Units,
 		unitsText(res.UnitScope, res.Sample, res.Source, res.Coders), strings.Join(reviewed, ", "), strings.Join(coded, ", "))
-	if res.UnitScope == coding.UnitsSample {
-		for _, c := range res.Coders {
-			if res.Reviewed[c] < res.Units {
-				out += " (a sample segment not yet reviewed counts as not coded)"
-				break
-			}
-		}
+	if res.UnitScope == coding.UnitsSample && res.Units < res.SampleSize {
+		out += fmt.Sprintf(" (%d of the sample's %d segments not yet reviewed by everyone: not counted)", res.SampleSize-res.Units, res.SampleSize)
 	}
 	return out
 }

@@ -300,10 +300,13 @@ func TestSampleCommand(t *testing.T) {
 		}
 	}
 	first, _, _ := strings.Cut(mustQcode(t, "-p", project, "agree", "--sample", "icr"), "\n")
-	if !strings.HasPrefix(first, "alice vs bob: 3 units (sample icr); reviewed by alice ") {
+	// Of the sample's three segments both reviewed two: the third is not
+	// counted, and the preamble says so.
+	if !strings.HasPrefix(first, "alice vs bob: 2 units (segments of sample icr alice and bob both reviewed); reviewed by alice 2/3") ||
+		!strings.HasSuffix(first, "(1 of the sample's 3 segments not yet reviewed by everyone: not counted)") {
 		t.Errorf("agree --sample: %q", first)
 	}
-	if _, errs, _ := qcode(t, "-p", project, "disagreements", "--sample", "pilot"); !strings.Contains(errs, "3 units: sample pilot") {
+	if _, errs, _ := qcode(t, "-p", project, "disagreements", "--sample", "pilot"); !strings.Contains(errs, "2 units: segments of sample pilot alice and bob both reviewed") {
 		t.Errorf("disagreements --sample: %q", errs)
 	}
 
