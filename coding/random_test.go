@@ -365,9 +365,9 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	var res ActionResult
 	var err error
 	var what string
-	n := 25
+	n := 26
 	if withUndo {
-		n = 29
+		n = 30
 	}
 	k := rng.IntN(n) // undo and redo come last: without them, n stops short
 	switch {
@@ -561,7 +561,24 @@ func (w *randWorld) step(withUndo bool, actor string) {
 		what, res, err = w.attrStep(actor, k-20)
 	case k < 25:
 		what, res, err = w.memoStep(actor, seg, k == 24)
-	case k < 27:
+	case k < 26:
+		// code every match of a random filter
+		c, ok := w.pickCode()
+		if !ok {
+			return
+		}
+		specs := [][]string{{"text=answer 1"}, {"role=lead"}, {"uncoded"}, {"code=A", "unreviewed"}, {"source=base", "starred"}, {"Role=Manager", "text=src"}}
+		spec := specs[rng.IntN(len(specs))]
+		q, perr := ParseQuery(spec)
+		if perr != nil {
+			w.t.Fatal(perr)
+		}
+		q.Coders = []string{actor}
+		what = fmt.Sprintf("%s code every match of %v with %s", actor, spec, c.Path)
+		var r CodeAllResult
+		r, err = w.s.CodeAll(actor, q, c.ID)
+		res = r.ActionResult
+	case k < 28:
 		what = actor + " undo"
 		res, err = w.s.Undo(actor)
 		if err == nil {
@@ -573,7 +590,7 @@ func (w *randWorld) step(withUndo bool, actor string) {
 				}
 			}
 		}
-	case k < 29:
+	case k < 30:
 		what = actor + " redo"
 		res, err = w.s.Redo(actor)
 		if err == nil {
