@@ -209,7 +209,9 @@ type Memo struct {
 type MemoResult struct {
 	ActionResult
 	Target MemoTarget // with Entry set for a new journal entry
-	About  string     // what the memo is on, as Memo.About names it
+	// About is what the memo is on as Memo.About names it ("journal" for
+	// a journal entry).
+	About string
 }
 
 // cleanMemo makes typed or pasted text fit to store: escape sequences and
@@ -261,10 +263,11 @@ func (s *Store) SetMemoOn(actor string, t MemoTarget, text string) (MemoResult, 
 		if !ok {
 			return errorf(ErrNotFound, "no %s to write a memo on (%s)", t.Kind, describeTarget(t))
 		}
-		if kind == memoProjectByte {
-			about = "the journal"
-		}
 		out.About = about
+		what := string(t.Kind) + " " + about
+		if kind == memoProjectByte {
+			what = "the journal"
+		}
 		key := memoKey(kind, id, a.coder)
 		old := b.Get(key)
 		if kind == memoProjectByte && t.Entry != 0 && old == nil {
@@ -276,9 +279,12 @@ func (s *Store) SetMemoOn(actor string, t MemoTarget, text string) (MemoResult, 
 		}
 		if text == "" {
 			if old == nil {
-				return errorf(ErrNotFound, "you have no memo on %s", about)
+				return errorf(ErrNotFound, "you have no memo on %s", what)
 			}
-			a.desc = "delete memo on " + about
+			a.desc = "delete memo on " + what
+			if kind == memoProjectByte {
+				a.desc = "delete journal entry"
+			}
 			return a.putRecord(bktTargetMemos, key, nil)
 		}
 		now := time.Now().UnixMilli()
@@ -289,16 +295,19 @@ func (s *Store) SetMemoOn(actor string, t MemoTarget, text string) (MemoResult, 
 		if old != nil {
 			prev, err := decodeMemo(old)
 			if err != nil {
-				return errorf(errCorrupt, "memo on %s does not read", about)
+				return errorf(errCorrupt, "memo on %s does not read", what)
 			}
 			if prev.text == text {
 				return nil
 			}
 			rec.created = prev.created
 		}
-		a.desc = "memo on " + about
-		if kind == memoProjectByte {
+		a.desc = "memo on " + what
+		switch {
+		case kind == memoProjectByte && old == nil:
 			a.desc = "journal entry"
+		case kind == memoProjectByte:
+			a.desc = "edit journal entry"
 		}
 		return a.putRecord(bktTargetMemos, key, rec.encode())
 	})
@@ -876,7 +885,8 @@ func (s *Store) FindMemoTarget(kind MemoKind, name string) (MemoTarget, error) {
 }
 
 // lookupCase resolves a case as users type it: its name, or source:label
-// for a transcript's speaker (fg2:P1), exactly, else ignoring case.
+// for a transcript's speaker (fg2:P1), exactly, else ignoring case, else a
+// speaker's bare label when one source alone has it.
 func lookupCase(tx *bolt.Tx, name string) (CaseID, error) {
 	id, err := findCase(tx, name)
 	if err == nil {
@@ -890,20 +900,33 @@ func lookupCase(tx *bolt.Tx, name string) (CaseID, error) {
 			return CaseID(getU64(v)), nil
 		}
 	}
+	// A speaker, as source:label in any case, or by a label only one
+	// source has (as a cases sheet's id matches).
+	var byLabel []CaseID
 	_ = names.ForEach(func(k, v []byte) error {
-		if len(v) == 8 && strings.IndexByte(string(k), 0) >= 0 && strings.EqualFold(CaseDisplay(string(k)), name) {
+		if len(v) != 8 || strings.IndexByte(string(k), 0) < 0 {
+			return nil
+		}
+		switch {
+		case strings.EqualFold(CaseDisplay(string(k)), name):
 			found = append(found, CaseID(getU64(v)))
+			spelt = append(spelt, CaseDisplay(string(k)))
+		case strings.EqualFold(caseLabel(string(k)), name):
+			byLabel = append(byLabel, CaseID(getU64(v)))
 			spelt = append(spelt, CaseDisplay(string(k)))
 		}
 		return nil
 	})
+	if len(found) == 0 {
+		found = byLabel
+	}
 	switch len(found) {
 	case 1:
 		return found[0], nil
 	case 0:
 		return 0, err
 	}
-	return 0, errorf(ErrConflict, "case %q is ambiguous: %s", corpus.Excerpt(name), quoteList(spelt))
+	return 0, errorf(ErrConflict, "case %q names several speakers: write one of %s", corpus.Excerpt(name), quoteList(spelt))
 }
 
 // Memo bookkeeping inside actions: a target that goes (a code deleted, a

@@ -124,9 +124,9 @@ func TestMemoEditsUndoExactly(t *testing.T) {
 	steps := []struct {
 		actor, text, desc string
 	}{
-		{"alice", "ask about caseload weighting, and about students", "memo on R002"},
-		{"alice", "", "delete memo on R002"},
-		{"bob", "backfill again (third time)", "memo on R002"},
+		{"alice", "ask about caseload weighting, and about students", "memo on segment R002"},
+		{"alice", "", "delete memo on segment R002"},
+		{"bob", "backfill again (third time)", "memo on segment R002"},
 	}
 	var states []string
 	states = append(states, dump(s))

@@ -110,7 +110,7 @@ With no command, qcode opens the coding screen on the project.`,
 		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
 		a.undoCommand(false), a.logCommand(),
 		a.agreeCommand(), a.disagreementsCommand(), a.settleCommand(), a.mergeCommand(), a.sampleCommand(),
-		a.attributesCommand(),
+		a.attributesCommand(), a.codeCommand(), a.memosCommand(), a.memoCommand(),
 		a.checkCommand(),
 	)
 	return root
