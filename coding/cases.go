@@ -186,7 +186,7 @@ type CasesResult struct {
 // match nothing are reported, not created. One undoable action.
 func (s *Store) ImportCases(actor string, cases []corpus.Case) (CasesResult, error) {
 	var out CasesResult
-	res, err := s.act(actor, fmt.Sprintf("attach attributes to %d cases", len(cases)), func(a *action) error {
+	res, err := s.act(actor, "attach attributes to "+plural(len(cases), "case"), func(a *action) error {
 		m, err := newCaseMatcher(a)
 		if err != nil {
 			return err

@@ -76,7 +76,7 @@ func (f *findings) first() string {
 	}
 	msg := p.Kind + ": " + p.Examples[0]
 	if n > 1 {
-		msg += fmt.Sprintf(" (and %d more problems)", n-1)
+		msg += fmt.Sprintf(" (and %s more)", plural(n-1, "problem"))
 	}
 	return msg
 }

@@ -269,7 +269,7 @@ func (d *document) summary(info Info, rep Report, methods Report, opts ExportOpt
 	var parts []string
 	for _, c := range methods.Columns {
 		if c.Value != MissingValue {
-			parts = append(parts, fmt.Sprintf("%s: %d segments, %s", mdCell(d.methods[c.Value]), c.Segments, d.unit.n(c.Cases)))
+			parts = append(parts, fmt.Sprintf("%s: %s, %s", mdCell(d.methods[c.Value]), plural(c.Segments, "segment"), d.unit.n(c.Cases)))
 		}
 	}
 	if len(parts) > 0 {

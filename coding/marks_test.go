@@ -316,7 +316,7 @@ func TestMarksAndImports(t *testing.T) {
 		t.Fatal(err)
 	}
 	notes := strings.Join(res.Notes, "; ")
-	if !strings.Contains(notes, "1 review marks dropped") || !strings.Contains(notes, "1 segments left sample icr") {
+	if !strings.Contains(notes, "1 review mark dropped") || !strings.Contains(notes, "1 segment left sample icr") {
 		t.Errorf("notes %q", notes)
 	}
 	nr := mustRefs(t, s, SegmentQuery{Source: "fg"})

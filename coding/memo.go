@@ -1114,7 +1114,7 @@ func (a *action) restoreMemos(l *liftedMemos, src *corpus.Source, refs []SegRef,
 		}
 	}
 	if moved > 0 {
-		a.notes = append(a.notes, fmt.Sprintf("%d memos on segments no longer in the file moved to the source's memo", moved))
+		a.notes = append(a.notes, fmt.Sprintf("%s on segments no longer in the file moved to the source's memo", plural(moved, "memo")))
 	}
 	return nil
 }

@@ -280,7 +280,7 @@ func TestMemosAcrossImports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "1 memos on segments no longer in the file") {
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "1 memo on segments no longer in the file") {
 		t.Errorf("notes %q", res.Notes)
 	}
 	sameStrings(t, "after the replace", memoLines(t, s, MemoQuery{}), []string{

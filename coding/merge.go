@@ -152,8 +152,8 @@ func (s *Store) MergeProjects(actor string, files []string, opts MergeOptions) (
 			}
 		}
 		if pairs > 0 && opts.Prefer == PreferNone {
-			return errorf(ErrConflict, "merge refused, nothing changed: coder %s has different codings here and in the incoming file on %d segments (see the list; merge with --prefer here or --prefer incoming, or file a coder under another name with --rename)",
-				strings.Join(dedupe(who), ", "), pairs)
+			return errorf(ErrConflict, "merge refused, nothing changed: coder %s has different codings here and in the incoming file on %s (see the list; merge with --prefer here or --prefer incoming, or file a coder under another name with --rename)",
+				strings.Join(dedupe(who), ", "), plural(pairs, "segment"))
 		}
 		if err := a.setCodings(view.pending); err != nil {
 			return err

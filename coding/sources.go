@@ -593,13 +593,13 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 		}
 	}
 	if coded > 0 {
-		return nil, errorf(ErrConflict, "source %q has %d coded segments; remove their codings first", sr.Name, coded)
+		return nil, errorf(ErrConflict, "source %q has %s; remove their codings first", sr.Name, plural(coded, "coded segment"))
 	}
 	if n := markedSegments(tx, refs, math.MaxInt); n > 0 {
-		return nil, errorf(ErrConflict, "source %q has %d segments marked reviewed; take the marks away first", sr.Name, n)
+		return nil, errorf(ErrConflict, "source %q has %s marked reviewed; take the marks away first", sr.Name, plural(n, "segment"))
 	}
 	if n := segmentMemos(tx, refs, math.MaxInt); n > 0 {
-		return nil, errorf(ErrConflict, "source %q has memos on %d of its segments; delete them first", sr.Name, n)
+		return nil, errorf(ErrConflict, "source %q has memos on %d of its segments; delete them first (qcode memos --source lists them)", sr.Name, n)
 	}
 	if hasMemos(tx, memoSourceByte, uint64(id)) {
 		return nil, errorf(ErrConflict, "source %q has a memo; delete it first", sr.Name)

@@ -66,7 +66,7 @@ stderr and in the caption.`,
 				a.warnPII(r.Warnings, q.Redact, "with --redact")
 				a.consensusNote(r.Consensus, q.Codes, q.Source)
 				if r.WithoutUnit > 0 {
-					a.note("note: %d of %d segments have no %s; they count as segments, not as %s values", r.WithoutUnit, r.SegmentsTotal, r.Unit, r.Unit)
+					a.note("note: %d of %s %s no %s; they count as segments, not as %s values", r.WithoutUnit, segments(r.SegmentsTotal), plural(r.WithoutUnit, "has", "have"), r.Unit, r.Unit)
 				}
 				return writeReport(a.stdout, r, format)
 			})
@@ -359,7 +359,7 @@ func (a *app) warnPII(hits []coding.PIIHit, redacted bool, again string) {
 		return
 	}
 	if redacted {
-		a.note("replaced %d personal details with [email], [phone] or [name]; --no-redact prints the text as coded", len(hits))
+		a.note("replaced %s with [email], [phone] or [name]; --no-redact prints the text as coded", counted(len(hits), "personal detail", "personal details"))
 	} else {
 		a.note("%d possible personal details in the output: check them, or run again %s", len(hits), again)
 	}

@@ -148,7 +148,7 @@ func agreePreamble(res coding.Agreement) string {
 			reviewed = append(reviewed, fmt.Sprintf("%s %d", c, res.Reviewed[c]))
 		}
 	}
-	out := fmt.Sprintf("%s: %d units (%s); reviewed by %s; coded by %s", strings.Join(res.Coders, " vs "), res.Units,
+	out := fmt.Sprintf("%s: %s (%s); reviewed by %s; coded by %s", strings.Join(res.Coders, " vs "), counted(res.Units, "unit", "units"),
 		unitsText(res.UnitScope, res.Sample, res.Source, res.Coders), strings.Join(reviewed, ", "), strings.Join(coded, ", "))
 	if res.UnitScope == coding.UnitsSample && res.Units < res.SampleSize {
 		out += fmt.Sprintf(" (%d of the sample's %d segments not yet reviewed by everyone: not counted)", res.SampleSize-res.Units, res.SampleSize)
@@ -214,7 +214,7 @@ agree.`,
 				if err := disagreementsTable(list).write(a.stdout, format, list); err != nil {
 					return err
 				}
-				a.note("settled %d of %d (%d units: %s)", list.Settled, list.Total, list.Units,
+				a.note("settled %d of %d (%s: %s)", list.Settled, list.Total, counted(list.Units, "unit", "units"),
 					unitsText(list.UnitScope, list.Sample, q.Source, list.Coders))
 				return nil
 			})
