@@ -19,6 +19,7 @@ func (a *app) codingsCommand() *cobra.Command {
 		Use:   "codings",
 		Short: "Import or export codings and review marks as CSV (segment,code,coder[,start,end,starred,memo])",
 		Args:  noArgs,
+		RunE:  helpOnly,
 	}
 	cmd.AddCommand(a.codingsImport(), a.codingsExport())
 	return cmd

@@ -208,6 +208,7 @@ func (a *app) memoCommand() *cobra.Command {
 		Use:   "memo",
 		Short: "Write, add to or delete your memo on a segment, source, case, code, coding or the journal",
 		Args:  noArgs,
+		RunE:  helpOnly,
 	}
 	var tf memoTargetFlags
 	var add bool

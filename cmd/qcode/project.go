@@ -28,6 +28,9 @@ YAML/JSON codebook file.`,
 			if len(args) == 1 {
 				path = args[0]
 			}
+			if err := dirExists(path); err != nil {
+				return err
+			}
 			codes, err := coding.LoadCodebook(codebook, int64(a.maxInput))
 			if err != nil {
 				return err
@@ -245,6 +248,7 @@ func (a *app) casesCommand() *cobra.Command {
 		Use:   "cases",
 		Short: "Attach attributes to cases (participants)",
 		Args:  noArgs,
+		RunE:  helpOnly,
 	}
 	var opts corpus.Options
 	imp := &cobra.Command{
