@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"qcode/coding"
+	"qcode/corpus"
 	"qcode/corpus/demo"
 	"qcode/tui"
 )
@@ -67,8 +69,8 @@ func defaultDemoPath() string {
 	return filepath.Join(dir, "qcode", "demo.qcode")
 }
 
-// demoActor imports the demo survey, so that a coder's undo never reaches
-// back to the import.
+// demoActor imports the demo's sources, sample and colleagues' codings, so
+// that a coder's undo never reaches back to them.
 const demoActor = "qcode-demo"
 
 // ensureDemo creates the demo project at path unless it exists.
@@ -78,20 +80,58 @@ func ensureDemo(path string) error {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	src, err := demo.Survey()
+	survey, err := demo.Survey()
 	if err != nil {
 		return fmt.Errorf("demo survey: %w", err)
+	}
+	interview, err := demo.Interview()
+	if err != nil {
+		return fmt.Errorf("demo interview: %w", err)
 	}
 	s, err := coding.Create(path, coding.CreateOptions{Name: "PQ learning in London (demo)", Codes: coding.PQTemplate()})
 	if err != nil {
 		return err
 	}
-	if _, err := s.ImportSource(demoActor, src, coding.ImportOptions{}); err != nil {
+	if err := fillDemo(s, survey, interview); err != nil {
 		s.Close()
 		os.Remove(path)
-		return fmt.Errorf("demo survey: %w", err)
+		return fmt.Errorf("demo: %w", err)
 	}
 	return s.Close()
+}
+
+// fillDemo stores the demo's sources and the colleagues' work: their
+// double-coding sample, their codings (with review marks) and memos.
+func fillDemo(s *coding.Store, sources ...*corpus.Source) error {
+	for _, src := range sources {
+		if _, err := s.ImportSource(demoActor, src, coding.ImportOptions{}); err != nil {
+			return fmt.Errorf("%s: %w", src.File, err)
+		}
+	}
+	lines := make([]coding.SegmentLine, len(demo.SampleIDs))
+	for i, id := range demo.SampleIDs {
+		lines[i] = coding.SegmentLine{Line: i + 1, ID: id}
+	}
+	if _, err := s.CreateSample(demoActor, coding.SampleSpec{Name: demo.SampleName, Segments: lines, File: "the demo"}); err != nil {
+		return err
+	}
+	if _, err := s.ImportCodings(demoActor, "team-codings.csv", bytes.NewReader(demo.TeamCodings())); err != nil {
+		return err
+	}
+	for _, m := range demo.Memos {
+		kind, err := coding.ParseMemoKind(m.Kind)
+		if err != nil {
+			return err
+		}
+		t, err := s.FindMemoTarget(kind, m.On)
+		if err != nil {
+			return err
+		}
+		if _, err := s.SetMemoOn(m.Author, t, m.Text); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // needTerminal refuses, in one line, to start the coding screen without a
