@@ -295,7 +295,15 @@ func (a *app) codeDelete() *cobra.Command {
 					return err
 				}
 				n := len(s.Codebook().Subtree(c.ID))
-				what := fmt.Sprintf("%s (%s, %s on %s)", c.Path, counted(n, "code", "codes"), counted(codings, "coding", "codings"), counted(segments, "segment", "segments"))
+				memos, err := s.Memos(coding.MemoQuery{Kinds: []coding.MemoKind{coding.MemoCode}, Code: c.Path})
+				if err != nil {
+					return err
+				}
+				what := fmt.Sprintf("%s (%s, %s on %s", c.Path, counted(n, "code", "codes"), counted(codings, "coding", "codings"), counted(segments, "segment", "segments"))
+				if len(memos) > 0 {
+					what += ", " + counted(len(memos), "memo", "memos") + " on the codes"
+				}
+				what += ")"
 				if !yes {
 					return fmt.Errorf("delete %s? run again with --yes to confirm", what)
 				}

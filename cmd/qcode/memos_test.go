@@ -78,6 +78,11 @@ func TestMemosGolden(t *testing.T) {
 	if out := mustQcode(t, "-p", p, "info"); !regexp.MustCompile(`\nmemos +8\n`).MatchString(out) {
 		t.Errorf("info does not count the memos:\n%s", out)
 	}
+	// Deleting a code says what goes with it, its memos too.
+	if _, errs, code := qcode(t, "-p", p, "codebook", "delete", "Barriers/Framework complexity"); code != 1 ||
+		!strings.Contains(errs, "(1 code, 2 codings on 1 segment, 1 memo on the codes)?") {
+		t.Errorf("delete without --yes: exit %d %q", code, errs)
+	}
 }
 
 // Memos travel with the report only when asked, anonymous and redacted:
