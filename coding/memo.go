@@ -518,7 +518,6 @@ type memoLister struct {
 	author  CoderID
 	hasAuth bool
 	codes   map[CodeID]bool // nil: no code filter
-	coded   RefSet          // segments coded with one of codes
 	source  SourceID
 	hasSrc  bool
 
@@ -559,10 +558,8 @@ func (l *memoLister) filter(q MemoQuery) error {
 			return err
 		}
 		l.codes = map[CodeID]bool{}
-		l.coded = newRefSet(SegRef(l.tx.Bucket(bktSegments).Sequence()))
 		for _, id := range ids {
 			l.codes[id] = true
-			walkByCode(l.tx, id, func(k codingKey) { l.coded.add(k.Seg) })
 		}
 	}
 	if q.Source != "" {
@@ -661,7 +658,7 @@ func (l *memoLister) keep(m Memo) bool {
 				return false
 			}
 		case MemoSegment:
-			if !l.coded.Has(t.Segment) {
+			if !l.codedWith(t.Segment) {
 				return false
 			}
 		default:
@@ -681,6 +678,20 @@ func (l *memoLister) keep(m Memo) bool {
 		}
 	}
 	return true
+}
+
+// codedWith tells whether anyone coded a segment with one of the code
+// filter's codes: a look at the segment's few codings, so that the filter
+// costs what the memos do, not what the code's codings do.
+func (l *memoLister) codedWith(seg SegRef) bool {
+	prefix := segPrefix(seg)
+	c := l.tx.Bucket(bktCodings).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) == codingKeyLen && l.codes[parseCodingKey(k).Code] {
+			return true
+		}
+	}
+	return false
 }
 
 // caseSpeaksIn tells whether a case has a segment in a source.
