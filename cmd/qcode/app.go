@@ -82,7 +82,7 @@ func isCobraUsage(err error) bool {
 
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
-		Use:   "qcode",
+		Use:   "qcode [FILE.qcode]",
 		Short: "Keyboard-first qualitative coding in the terminal",
 		Long: `qcode loads free-text survey answers and interview or focus-group notes,
 lets you tag passages with codes from a codebook, and turns the result into

@@ -20,7 +20,7 @@ import (
 func (a *app) demoCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "demo [FILE]",
-		Short: "Open a demo project built from a sample survey",
+		Short: "Open a demo project: a sample survey, an interview and two colleagues' coding",
 		Long: `Open the coding screen on a demo project: the free-text answers of a 2010
 survey of post-qualifying learning in six London boroughs and a short
 interview with a learning lead, with the "pq" codebook. Two colleagues, sam
