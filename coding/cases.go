@@ -186,7 +186,7 @@ type CasesResult struct {
 // match nothing are reported, not created. One undoable action.
 func (s *Store) ImportCases(actor string, cases []corpus.Case) (CasesResult, error) {
 	var out CasesResult
-	res, err := s.act(actor, fmt.Sprintf("attach attributes to %d cases", len(cases)), func(a *action) error {
+	res, err := s.act(actor, "attach attributes to "+plural(len(cases), "case"), func(a *action) error {
 		m, err := newCaseMatcher(a)
 		if err != nil {
 			return err
@@ -431,17 +431,30 @@ func (a *action) moveToCase(refs []SegRef, to CaseID) (int, error) {
 		}
 		moved++
 	}
-	return moved, a.removeEmptyCases(slices.Sorted(maps.Keys(left)))
+	gone := slices.Sorted(maps.Keys(left))
+	for _, from := range gone {
+		// A case nobody speaks as any more was the same person as the
+		// case joined: its memos go there.
+		if a.caseSegments(from) == 0 {
+			if _, err := a.moveMemos(memoCaseByte, uint64(from), uint64(to)); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return moved, a.removeEmptyCases(gone)
 }
 
 // removeEmptyCases removes, journaled, each of ids that no segment
-// belongs to any more.
+// belongs to any more and nobody has a memo on.
 func (a *action) removeEmptyCases(ids []CaseID) error {
 	cases := a.tx.Bucket(bktCases)
 	for _, id := range ids {
 		key := u64(uint64(id))
 		if a.caseSegments(id) > 0 || cases.Get(key) == nil {
 			continue
+		}
+		if hasMemos(a.tx, memoCaseByte, uint64(id)) {
+			continue // a memo on it keeps it: nothing written is dropped
 		}
 		r, err := decodeCase(cases.Get(key))
 		if err != nil {

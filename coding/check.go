@@ -76,7 +76,7 @@ func (f *findings) first() string {
 	}
 	msg := p.Kind + ": " + p.Examples[0]
 	if n > 1 {
-		msg += fmt.Sprintf(" (and %d more problems)", n-1)
+		msg += fmt.Sprintf(" (and %s more)", plural(n-1, "problem"))
 	}
 	return msg
 }
@@ -227,6 +227,7 @@ func (c *recordCheck) run() {
 	c.checkSegments()
 	c.checkCodings()
 	c.checkMarks()
+	c.checkTargetMemos()
 	c.checkSamples()
 	c.checkSettled()
 	c.checkJournal()
@@ -263,6 +264,38 @@ func (c *recordCheck) checkMarks() {
 		return nil
 	})
 	index.finish()
+}
+
+// checkTargetMemos reads every memo on a segment, source, case, code or
+// the project: its key names a known kind, its target and author exist,
+// and its value reads (times and a non-empty UTF-8 text).
+func (c *recordCheck) checkTargetMemos() {
+	b := c.bucket(bktTargetMemos)
+	if b == nil {
+		return
+	}
+	b.ForEach(func(k, v []byte) error {
+		c.nMemos++
+		kind, id, author, ok := parseMemoKey(k)
+		if !ok {
+			c.add("targetmemos", "key %x: want kind(1), target(8) and author(4)", short(k))
+			return nil
+		}
+		what := fmt.Sprintf("memo on %s %d by coder %d", memoKindOf[kind], id, author)
+		if kind == memoProjectByte {
+			what = fmt.Sprintf("journal entry %d by coder %d", id, author)
+		}
+		if !memoTargetExists(c.tx, k) {
+			c.add("targetmemos", "%s: the %s does not exist", what, memoKindOf[kind])
+		}
+		if !c.coders[author] {
+			c.add("targetmemos", "%s: the author does not exist", what)
+		}
+		if _, err := decodeMemo(v); err != nil {
+			c.add("targetmemos", "%s: the value %x does not read", what, short(v))
+		}
+		return nil
+	})
 }
 
 // checkSamples reads every sample: it decodes and its segments exist.

@@ -261,8 +261,9 @@ type MergeResult struct {
 
 // MergeCode folds code from into code into: from's codings become into's
 // (a coding already there keeps one copy, starred if either was, memos
-// joined), its children move under into (merging same-named ones), and from
-// is deleted. Nothing is lost; one undo restores it all.
+// joined), its children move under into (merging same-named ones), its
+// memos join into's (each author's with their own), and from is deleted.
+// Nothing is lost; one undo restores it all.
 func (s *Store) MergeCode(actor, from, into string) (MergeResult, error) {
 	src, err := s.lookup(from)
 	if err != nil {
@@ -329,6 +330,9 @@ func (a *action) merge(from, into CodeID, out *MergeResult) error {
 	if err := a.setCodings(batch); err != nil {
 		return err
 	}
+	if _, err := a.moveMemos(memoCodeByte, uint64(from), uint64(into)); err != nil {
+		return err
+	}
 	return a.putRecord(bktCodes, u64(uint64(from)), nil)
 }
 
@@ -369,8 +373,9 @@ func (s *Store) Usage(path string) (codings, segments int, err error) {
 	return codings, segments, err
 }
 
-// DeleteCode removes a code, its descendants and all their codings. Callers
-// confirm first (see Usage); undo brings everything back.
+// DeleteCode removes a code, its descendants, all their codings and the
+// memos on those codes. Callers confirm first (see Usage); undo brings
+// everything back.
 func (s *Store) DeleteCode(actor, path string) (ActionResult, error) {
 	c, err := s.lookup(path)
 	if err != nil {
@@ -390,6 +395,9 @@ func (s *Store) DeleteCode(actor, path string) (ActionResult, error) {
 			return err
 		}
 		for i := len(ids) - 1; i >= 0; i-- {
+			if _, err := a.deleteMemos(memoCodeByte, uint64(ids[i])); err != nil {
+				return err
+			}
 			if err := a.putRecord(bktCodes, u64(uint64(ids[i])), nil); err != nil {
 				return err
 			}

@@ -102,9 +102,9 @@ func (s *Store) identify() (int, error) {
 }
 
 // oldestMergeable is the oldest schema a merge reads without migrating
-// the copy: schema 2 only added buckets (marks, samples), which a schema-1
-// copy simply has nothing in. Readers of those buckets in a merge treat a
-// missing bucket as empty.
+// the copy: schemas 2 and 3 only added buckets (marks, samples; memos on
+// targets), which an older copy simply has nothing in. Readers of those
+// buckets in a merge treat a missing bucket as empty.
 const oldestMergeable = 1
 
 // upgrade refuses a newer schema and migrates an older one (once the walk

@@ -13,6 +13,7 @@ type Info struct {
 	Cases         int            `json:"cases"`
 	Codes         int            `json:"codes"`
 	Codings       int            `json:"codings"`
+	Memos         int            `json:"memos"`  // on codings, segments, sources, cases, codes and in the journal
 	Coders        map[string]int `json:"coders"` // codings per coder, for coders (not actors who only imported, merged or settled)
 }
 
@@ -24,6 +25,10 @@ func (s *Store) Info() (Info, error) {
 		out.Sources = tx.Bucket(bktSources).Stats().KeyN
 		out.Segments = tx.Bucket(bktSegments).Stats().KeyN
 		out.Cases = tx.Bucket(bktCases).Stats().KeyN
+		out.Memos = tx.Bucket(bktMemos).Stats().KeyN
+		if b := tx.Bucket(bktTargetMemos); b != nil {
+			out.Memos += b.Stats().KeyN
+		}
 		return nil
 	})
 	if err != nil {

@@ -237,6 +237,7 @@ type action struct {
 	restored     []CodeID         // codes an undo or redo brought back, to check their names
 	codebook     *Codebook        // the codebook as this transaction sees it, once read (see book)
 	lifted       *liftedReviews   // marks and sample places of a source being replaced
+	liftedMemos  *liftedMemos     // memos on a source being replaced and on its segments
 }
 
 // ActionResult reports what an action did.
@@ -263,6 +264,9 @@ func touched(ops []op) []SegRef {
 			seg = o.key.Seg
 		case o.kind == opRecord && bytes.Equal(o.bucket, bktMarks) && len(o.rkey) == markKeyLen:
 			seg, _ = parseMarkKey(o.rkey)
+		case o.kind == opRecord && bytes.Equal(o.bucket, bktTargetMemos) && len(o.rkey) == memoKeyLen && o.rkey[0] == memoSegmentByte:
+			_, id, _, _ := parseMemoKey(o.rkey)
+			seg = SegRef(id)
 		default:
 			continue
 		}
@@ -548,9 +552,18 @@ func (a *action) revert(o *op, undo bool) error {
 			if err := a.checkSampleSegments(v); err != nil {
 				return err
 			}
+		case present && bytes.Equal(o.bucket, bktTargetMemos):
+			if !memoTargetExists(a.tx, o.rkey) {
+				kind, _, _, _ := parseMemoKey(o.rkey)
+				return errorf(ErrConflict, "a memo's %s was removed by a later action; undo that first", memoKindOf[kind])
+			}
 		case bytes.Equal(o.bucket, bktCases) && !present:
 			if n := a.caseSegments(CaseID(getU64(o.rkey))); n > 0 {
 				return nil // another source still speaks of this case: keep it
+			}
+			if id := getU64(o.rkey); hasMemos(a.tx, memoCaseByte, id) {
+				name, _ := memoAbout(a.tx, nil, memoCaseByte, id)
+				return errorf(ErrConflict, "case %q has memos written since; delete them first", corpus.Excerpt(name))
 			}
 		case bytes.Equal(o.bucket, bktCaseName) && !present:
 			if id := b.Get(o.rkey); id != nil && a.caseSegments(CaseID(getU64(id))) > 0 {
@@ -673,6 +686,9 @@ func (a *action) checkCodeChange(id CodeID, present bool, value []byte) error {
 		}
 		if hasPrefix(a.tx.Bucket(bktByCode), u32(uint32(id))) {
 			return errorf(ErrConflict, "code %q has codings made since; remove or undo them first", name(id))
+		}
+		if hasMemos(a.tx, memoCodeByte, uint64(id)) {
+			return errorf(ErrConflict, "code %q has memos written since; delete or undo them first", name(id))
 		}
 		kids := false
 		codes.ForEach(func(k, v []byte) error {

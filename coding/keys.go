@@ -54,6 +54,10 @@ var (
 	bktByMarker = []byte("bymarker") // CoderID(4) | SegRef(8) → nil
 	// samples: name → the sample's description and its segments (sample.go).
 	bktSamples = []byte("samples")
+	// targetmemos: kind(1) | target(8) | author CoderID(4) → memo (memo.go):
+	// each author's memo on a segment, source, case or code, and the
+	// project journal's entries (target = the entry's creation time).
+	bktTargetMemos = []byte("targetmemos")
 )
 
 // allBuckets are created by Create and checked by Open (see bucketsOf for
@@ -62,7 +66,7 @@ var allBuckets = [][]byte{
 	bktMeta, bktStrs, bktStrIx, bktSources, bktSourceHash, bktSegments, bktTexts,
 	bktSegName, bktBySource, bktByCase, bktCases, bktCaseName, bktCodes, bktCoders,
 	bktCoderName, bktCodings, bktByCode, bktByCoder, bktMemos, bktCounts, bktJournal, bktUndo,
-	bktMarks, bktByMarker, bktSamples,
+	bktMarks, bktByMarker, bktSamples, bktTargetMemos,
 }
 
 // addedIn lists the buckets each schema version added to allBuckets: a
@@ -72,6 +76,7 @@ var allBuckets = [][]byte{
 var addedIn = map[int][][]byte{
 	1: {bktByCode, bktByCoder, bktCounts},
 	2: {bktMarks, bktByMarker, bktSamples},
+	3: {bktTargetMemos},
 }
 
 const codingKeyLen = 24

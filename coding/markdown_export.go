@@ -25,12 +25,15 @@ type ExportOptions struct {
 	ShowIDs     bool     // name segments and cases beside quotes
 	Redact      bool     // replace personal details found with [email], [phone], [name]
 	Date        time.Time
+	// Memos appends the project's memos (of Source's, when set), headed
+	// anonymously unless ShowIDs and redacted like the quotes.
+	Memos bool
 }
 
 // ExportMarkdown writes the whole report document: a summary, the
 // thematic map (a Mermaid mindmap), per theme a frequency table and a bar
 // chart, per code group (Kirkpatrick) a table of levels with an example,
-// and the quote bank. It returns the personal details found in quotes,
+// the quote bank, and with opts.Memos the memos. It returns the personal details found in quotes,
 // attributions and in the values printed as column headers (replaced when
 // opts.Redact).
 func (s *Store) ExportMarkdown(w io.Writer, opts ExportOptions) ([]PIIHit, error) {
@@ -108,6 +111,14 @@ func (s *Store) ExportMarkdown(w io.Writer, opts ExportOptions) ([]PIIHit, error
 	d.thematicMap(s.Meta().Name)
 	d.themes(groupRows)
 	d.quotes(bank)
+	if opts.Memos {
+		found, err := s.WriteMemosMarkdown(d.w, MemoDocument{Query: MemoQuery{Source: opts.Source}, Level: 2,
+			ShowIDs: opts.ShowIDs, Attribution: opts.Attribution, Redact: opts.Redact})
+		if err != nil {
+			return nil, err
+		}
+		hits = append(hits, found...)
+	}
 	return dedupeHits(hits), d.w.Flush()
 }
 
@@ -258,7 +269,7 @@ func (d *document) summary(info Info, rep Report, methods Report, opts ExportOpt
 	var parts []string
 	for _, c := range methods.Columns {
 		if c.Value != MissingValue {
-			parts = append(parts, fmt.Sprintf("%s: %d segments, %s", mdCell(d.methods[c.Value]), c.Segments, d.unit.n(c.Cases)))
+			parts = append(parts, fmt.Sprintf("%s: %s, %s", mdCell(d.methods[c.Value]), plural(c.Segments, "segment"), d.unit.n(c.Cases)))
 		}
 	}
 	if len(parts) > 0 {

@@ -356,7 +356,7 @@ func (a *action) restoreReviews(src *corpus.Source, refs []SegRef) error {
 		}
 	}
 	if dropped > 0 {
-		a.notes = append(a.notes, fmt.Sprintf("%d review marks dropped (their segments are gone)", dropped))
+		a.notes = append(a.notes, fmt.Sprintf("%s dropped (their segments are gone)", plural(dropped, "review mark")))
 	}
 	names := make([]string, 0, len(l.samples))
 	for name := range l.samples {
@@ -384,7 +384,7 @@ func (a *action) restoreReviews(src *corpus.Source, refs []SegRef) error {
 		case len(members) == 0:
 			a.notes = append(a.notes, fmt.Sprintf("sample %s deleted (none of its segments is left)", name))
 		case gone > 0:
-			a.notes = append(a.notes, fmt.Sprintf("%d segments left sample %s (gone from the file)", gone, name))
+			a.notes = append(a.notes, fmt.Sprintf("%s left sample %s (gone from the file)", plural(gone, "segment"), name))
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -315,7 +316,7 @@ func TestMarksAndImports(t *testing.T) {
 		t.Fatal(err)
 	}
 	notes := strings.Join(res.Notes, "; ")
-	if !strings.Contains(notes, "1 review marks dropped") || !strings.Contains(notes, "1 segments left sample icr") {
+	if !strings.Contains(notes, "1 review mark dropped") || !strings.Contains(notes, "1 segment left sample icr") {
 		t.Errorf("notes %q", notes)
 	}
 	nr := mustRefs(t, s, SegmentQuery{Source: "fg"})
@@ -466,16 +467,23 @@ func TestMergeMarks(t *testing.T) {
 }
 
 // schema1 turns a project file into what schema 1 wrote: no marks,
-// bymarker or samples buckets, schema_version 1.
-func schema1(t *testing.T, s *Store) {
+// bymarker or samples buckets (nor any bucket a later schema added),
+// schema_version 1.
+func schema1(t *testing.T, s *Store) { schemaAt(t, s, 1) }
+
+// schemaAt turns a project file into what schema v wrote: the buckets
+// later schemas added are gone.
+func schemaAt(t *testing.T, s *Store, v int) {
 	t.Helper()
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range addedIn[2] {
-			if err := tx.DeleteBucket(b); err != nil {
-				return err
+		for later := v + 1; later <= SchemaVersion; later++ {
+			for _, b := range addedIn[later] {
+				if err := tx.DeleteBucket(b); err != nil {
+					return err
+				}
 			}
 		}
-		return tx.Bucket(bktMeta).Put([]byte("schema_version"), []byte("1"))
+		return tx.Bucket(bktMeta).Put([]byte("schema_version"), []byte(strconv.Itoa(v)))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -508,7 +516,7 @@ func TestMigrateFromV1(t *testing.T) {
 	if _, err := os.Stat(path + ".schema1.bak"); err != nil {
 		t.Errorf("no backup: %v", err)
 	}
-	if s2.Meta().Schema != 2 || state(t, s2) != want {
+	if s2.Meta().Schema != SchemaVersion || state(t, s2) != want {
 		t.Errorf("after migration: schema %d, state\n%s", s2.Meta().Schema, state(t, s2))
 	}
 	mark(t, s2, "bob", r[1])

@@ -29,7 +29,9 @@ import (
 // A coder's codings conflict when, on a segment both this project and the
 // incoming file have codings of that coder on, the two sets of (code, span)
 // differ. Stars and memos never conflict (a star is kept if either side has
-// it; an incoming memo the project lacks is appended). By default any
+// it; an incoming memo the project lacks is appended; memos on segments,
+// sources, cases, codes and the journal come in by author, see
+// mergeMemos). By default any
 // conflict refuses the whole merge, naming each coder and segment, and
 // nothing changes; MergeOptions.Prefer settles conflicting segments for one
 // side instead, and MergeOptions.Rename files an incoming coder under
@@ -78,8 +80,15 @@ type FileMerge struct {
 	// and marks here taken away because the file brought codes for them.
 	Marks                                    map[string]int
 	MarksSkipped, MarksDropped, MarksRemoved int
+	// Memos on segments, sources, cases, codes and the journal: added or
+	// extended per author; joined (the same author's memo on one target
+	// differed here and there: both texts kept); dropped (their target is
+	// not in this project).
+	Memos                     map[string]int
+	MemosJoined, MemosDropped int
 
-	segMap map[SegRef]segMatch // the file's segments matched here, for its marks
+	segMap  map[SegRef]segMatch // the file's segments matched here, for its marks and memos
+	codeMap map[CodeID]CodeID   // the file's codes here, for its memos
 }
 
 // CoderConflict lists the segments where a coder's codings differ between
@@ -143,8 +152,8 @@ func (s *Store) MergeProjects(actor string, files []string, opts MergeOptions) (
 			}
 		}
 		if pairs > 0 && opts.Prefer == PreferNone {
-			return errorf(ErrConflict, "merge refused, nothing changed: coder %s has different codings here and in the incoming file on %d segments (see the list; merge with --prefer here or --prefer incoming, or file a coder under another name with --rename)",
-				strings.Join(dedupe(who), ", "), pairs)
+			return errorf(ErrConflict, "merge refused, nothing changed: coder %s has different codings here and in the incoming file on %s (see the list; merge with --prefer here or --prefer incoming, or file a coder under another name with --rename)",
+				strings.Join(dedupe(who), ", "), plural(pairs, "segment"))
 		}
 		if err := a.setCodings(view.pending); err != nil {
 			return err
@@ -154,6 +163,9 @@ func (s *Store) MergeProjects(actor string, files []string, opts MergeOptions) (
 		for i, db := range dbs {
 			fm := &out.Files[i]
 			if err := db.view(func(otx *bolt.Tx) error { return a.mergeMarks(otx, opts, fm.segMap, fm) }); err != nil {
+				return fmt.Errorf("%s: %w", files[i], err)
+			}
+			if err := db.view(func(otx *bolt.Tx) error { return a.mergeMemos(otx, opts, fm) }); err != nil {
 				return fmt.Errorf("%s: %w", files[i], err)
 			}
 		}
@@ -242,7 +254,7 @@ func (a *action) mergeFile(otx *bolt.Tx, opts MergeOptions, fm *FileMerge, view 
 		fm.Conflicts = append(fm.Conflicts, CoderConflict{Coder: name, Segments: m.conflicts[name]})
 	}
 	view.add(m.changes)
-	fm.segMap = segMap
+	fm.segMap, fm.codeMap = segMap, codeMap
 	return nil
 }
 

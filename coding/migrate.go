@@ -19,6 +19,9 @@ import (
 //	2  adds review marks (marks, bymarker) and double-coding samples
 //	   (samples): new, empty buckets; nothing else changes. A schema-1
 //	   copy can still be merged as it is (it has no marks and no samples).
+//	3  adds memos on segments, sources, cases and codes and the project
+//	   journal (targetmemos): a new, empty bucket. A schema-2 copy merges
+//	   as it is (it has none).
 //
 // A migration runs in one transaction after a backup copy is written next to
 // the project, so a failed migration leaves both files usable. Each step

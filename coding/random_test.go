@@ -308,6 +308,49 @@ func (w *randWorld) attrStep(actor string, kind int) (string, ActionResult, erro
 	return what, r.ActionResult, err
 }
 
+// memoStep writes, edits or deletes the actor's memo on a segment, or
+// (other) on a source, case, code or journal entry.
+func (w *randWorld) memoStep(actor string, seg SegRef, other bool) (string, ActionResult, error) {
+	rng := w.rng
+	text := []string{"", "n1", "n2 longer"}[rng.IntN(3)]
+	t := MemoTarget{Kind: MemoSegment, Segment: seg}
+	if other {
+		var err error
+		switch rng.IntN(4) {
+		case 0:
+			srcs, _ := w.s.Sources()
+			t = MemoTarget{Kind: MemoSource, Source: srcs[rng.IntN(len(srcs))].ID}
+		case 1:
+			cases, _ := w.s.Cases()
+			if len(cases) == 0 {
+				return "", ActionResult{}, nil
+			}
+			t = MemoTarget{Kind: MemoCase, Case: cases[rng.IntN(len(cases))].ID}
+		case 2:
+			c, ok := w.pickCode()
+			if !ok {
+				return "", ActionResult{}, nil
+			}
+			t = MemoTarget{Kind: MemoCode, Code: c.ID}
+		default:
+			t = MemoTarget{Kind: MemoProject}
+			if rng.IntN(2) == 0 {
+				t, err = w.s.FindMemoTarget(MemoProject, strconv.Itoa(1+rng.IntN(3)))
+				if err != nil {
+					return "", ActionResult{}, nil
+				}
+			} else if text == "" {
+				text = "entry"
+			}
+		}
+	} else if seg == 0 {
+		return "", ActionResult{}, nil
+	}
+	what := fmt.Sprintf("%s memo %q on %+v", actor, text, t)
+	r, err := w.s.SetMemoOn(actor, t, text)
+	return what, r.ActionResult, err
+}
+
 // step performs one random action; withUndo enables undo/redo.
 func (w *randWorld) step(withUndo bool, actor string) {
 	rng := w.rng
@@ -322,9 +365,9 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	var res ActionResult
 	var err error
 	var what string
-	n := 23
+	n := 26
 	if withUndo {
-		n = 27
+		n = 30
 	}
 	k := rng.IntN(n) // undo and redo come last: without them, n stops short
 	switch {
@@ -517,6 +560,25 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	case k < 23:
 		what, res, err = w.attrStep(actor, k-20)
 	case k < 25:
+		what, res, err = w.memoStep(actor, seg, k == 24)
+	case k < 26:
+		// code every match of a random filter
+		c, ok := w.pickCode()
+		if !ok {
+			return
+		}
+		specs := [][]string{{"text=answer 1"}, {"role=lead"}, {"uncoded"}, {"code=A", "unreviewed"}, {"source=base", "starred"}, {"Role=Manager", "text=src"}}
+		spec := specs[rng.IntN(len(specs))]
+		q, perr := ParseQuery(spec)
+		if perr != nil {
+			w.t.Fatal(perr)
+		}
+		q.Coders = []string{actor}
+		what = fmt.Sprintf("%s code every match of %v with %s", actor, spec, c.Path)
+		var r CodeAllResult
+		r, err = w.s.CodeAll(actor, q, c.ID)
+		res = r.ActionResult
+	case k < 28:
 		what = actor + " undo"
 		res, err = w.s.Undo(actor)
 		if err == nil {
@@ -528,7 +590,7 @@ func (w *randWorld) step(withUndo bool, actor string) {
 				}
 			}
 		}
-	case k < 27:
+	case k < 30:
 		what = actor + " redo"
 		res, err = w.s.Redo(actor)
 		if err == nil {

@@ -37,7 +37,9 @@ func (s *Segment) Attr(name string) string {
 	return attrValue(s.Attributes, name)
 }
 
-// SegmentQuery selects segments. Zero fields select everything.
+// SegmentQuery selects segments: every condition set must hold (AND).
+// Zero fields select everything. Terms lists the conditions one by one,
+// and With and Without add and take them away, as a filter bar does.
 type SegmentQuery struct {
 	Source  string // only this source (by name)
 	Code    string // only segments with this code or a descendant
@@ -46,10 +48,15 @@ type SegmentQuery struct {
 	// Unreviewed: only segments neither coded nor marked "reviewed,
 	// nothing applies" (by Coders).
 	Unreviewed bool
-	Coders     []string  // codings that count (for Code and Uncoded) and are shown; nil: every coder
+	Starred    bool      // only segments with a starred coding (a quote)
+	Coders     []string  // codings that count (for Code, Uncoded, Coded, Unreviewed and Starred) and are shown; nil: every coder
+	CodedBy    string    // only segments this coder coded, whatever Coders says
 	Attr       Attribute // only segments whose merged attribute Attr.Name (any case) equals Attr.Value
-	Text       string    // only segments whose text contains this, ignoring case
-	Sample     string    // only the segments of this sample
+	// Attrs: only segments whose merged attributes match every one of
+	// these too (names in any case, values exactly).
+	Attrs  []Attribute
+	Text   string // only segments whose text contains this, ignoring case
+	Sample string // only the segments of this sample
 }
 
 // RefSet is a set of segments as a bitset over their refs (refs are dense,
@@ -102,8 +109,8 @@ func (s *Store) Coded(coders []CoderID) (RefSet, error) {
 
 // IsZero tells whether the query selects every segment.
 func (q SegmentQuery) IsZero() bool {
-	return q.Source == "" && q.Code == "" && !q.Uncoded && !q.Coded && !q.Unreviewed && q.Coders == nil &&
-		q.Attr == (Attribute{}) && q.Text == "" && q.Sample == ""
+	return q.Source == "" && q.Code == "" && !q.Uncoded && !q.Coded && !q.Unreviewed && !q.Starred && q.Coders == nil &&
+		q.CodedBy == "" && q.Attr == (Attribute{}) && len(q.Attrs) == 0 && q.Text == "" && q.Sample == ""
 }
 
 // SegmentRefs lists the refs of the segments q selects, in project order.
@@ -204,8 +211,21 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 		}
 		keep(set, true)
 	}
-	if q.Attr.Name != "" {
-		set, err := s.attrSet(tx, max, refs, q.Attr)
+	if q.Starred {
+		keep(starredSet(tx, max, coders), true)
+	}
+	if q.CodedBy != "" {
+		by, err := s.coderIDs(tx, []string{q.CodedBy})
+		if err != nil {
+			return nil, err
+		}
+		keep(codedSet(tx, max, by), true)
+	}
+	for _, attr := range append([]Attribute{q.Attr}, q.Attrs...) {
+		if attr.Name == "" || len(refs) == 0 {
+			continue
+		}
+		set, err := s.attrSet(tx, max, refs, attr)
 		if err != nil {
 			return nil, err
 		}
@@ -276,6 +296,23 @@ func codedSet(tx *bolt.Tx, max SegRef, coders []CoderID) refSet {
 		c := tx.Bucket(bktByCoder).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			set.add(SegRef(getU64(k[4:])))
+		}
+	}
+	return set
+}
+
+// starredSet marks the segments that have a starred coding by coders
+// (nil: anyone). Stars live in the codings' values, so this reads every
+// coding once, in key order.
+func starredSet(tx *bolt.Tx, max SegRef, coders []CoderID) refSet {
+	set := newRefSet(max)
+	c := tx.Bucket(bktCodings).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(v) < codingValueLen || v[8]&flagStarred == 0 || len(k) != codingKeyLen {
+			continue
+		}
+		if key := parseCodingKey(k); coders == nil || containsCoder(coders, key.Coder) {
+			set.add(key.Seg)
 		}
 	}
 	return set

@@ -249,6 +249,11 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 		if err := a.restoreReviews(src, refs); err != nil {
 			return err
 		}
+		memos := a.liftedMemos
+		a.liftedMemos = nil
+		if err := a.restoreMemos(memos, src, refs, added.source); err != nil {
+			return err
+		}
 		// Cases only the replaced import spoke of go: an older import's
 		// interviewer, a speaker now named within the source.
 		return a.removeEmptyCases(oldCases)
@@ -342,6 +347,9 @@ func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, []CaseID, 
 		return nil, nil, err
 	}
 	a.lifted = lifted
+	if a.liftedMemos, err = a.liftMemos(id, refs); err != nil {
+		return nil, nil, err
+	}
 	snap, err := a.removeSource(id)
 	if err != nil {
 		return nil, nil, err
@@ -411,6 +419,7 @@ func (a *action) speakersOf(old Source) (oldSpeakers, error) {
 // added says what addSource wrote.
 type added struct {
 	created, cases, prompts int
+	source                  SourceID
 }
 
 // addSource writes a source, its cases and segments, and journals them.
@@ -519,7 +528,7 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	}
 	a.ops = append(a.ops, op{kind: opSourceAdd, rawOp: &rawOp{source: id}})
 	delete(seen, 0)
-	return refs, added{created: cases.created, cases: len(seen), prompts: rec.Prompts}, a.flushLater()
+	return refs, added{created: cases.created, cases: len(seen), prompts: rec.Prompts, source: id}, a.flushLater()
 }
 
 // mergeAttrs returns base with extra's values set (extra wins on a name,
@@ -584,10 +593,16 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 		}
 	}
 	if coded > 0 {
-		return nil, errorf(ErrConflict, "source %q has %d coded segments; remove their codings first", sr.Name, coded)
+		return nil, errorf(ErrConflict, "source %q has %s; remove their codings first", sr.Name, plural(coded, "coded segment"))
 	}
 	if n := markedSegments(tx, refs, math.MaxInt); n > 0 {
-		return nil, errorf(ErrConflict, "source %q has %d segments marked reviewed; take the marks away first", sr.Name, n)
+		return nil, errorf(ErrConflict, "source %q has %s marked reviewed; take the marks away first", sr.Name, plural(n, "segment"))
+	}
+	if n := segmentMemos(tx, refs, math.MaxInt); n > 0 {
+		return nil, errorf(ErrConflict, "source %q has memos on %d of its segments; delete them first (qcode memos --source lists them)", sr.Name, n)
+	}
+	if hasMemos(tx, memoSourceByte, uint64(id)) {
+		return nil, errorf(ErrConflict, "source %q has a memo; delete it first", sr.Name)
 	}
 	if in, err := samplesWith(tx, refs); err != nil || len(in) > 0 {
 		if err != nil {

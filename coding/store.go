@@ -19,7 +19,7 @@ import (
 
 // SchemaVersion is the layout this qcode writes. Older files are migrated on
 // open after a backup copy; newer ones are refused.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // openTimeout is how long Open waits for another process to release the file.
 const openTimeout = time.Second

@@ -889,7 +889,7 @@ func TestUndoImport(t *testing.T) {
 	refs, _ := s.SegmentRefs(SegmentQuery{})
 	s.Apply("alice", refs[0], code(t, s, "Motivations"), Span{})
 	_, err := s.Undo("lead")
-	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "1 coded segments") {
+	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "1 coded segment;") {
 		t.Errorf("undo import with codings: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"os/user"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/term"
@@ -19,6 +20,7 @@ import (
 
 // app is what every command shares: the global flags and the streams.
 type app struct {
+	args       []string // the command line, for messages about it
 	project    string   // -p, --project
 	coder      string   // --coder
 	showCoders bool     // --show-coders: every coder's codings in the TUI
@@ -39,7 +41,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // run executes qcode with args and returns the exit status: 0 on success, 1
 // on a user error (one line on stderr), 2 on a usage error.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	a := &app{args: args, stdin: stdin, stdout: stdout, stderr: stderr}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -80,24 +82,40 @@ func isCobraUsage(err error) bool {
 
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
-		Use:   "qcode",
+		Use:   "qcode [FILE.qcode]",
 		Short: "Keyboard-first qualitative coding in the terminal",
 		Long: `qcode loads free-text survey answers and interview or focus-group notes,
 lets you tag passages with codes from a codebook, and turns the result into
 theme frequency tables and anonymous quotes for a report.
 
-With no command, qcode opens the coding screen on the project.`,
+With no command, qcode opens the coding screen on the project (-p), or on
+the FILE.qcode given first.`,
 		Example: `  qcode demo                                  try it on a sample survey
   qcode init study.qcode --codebook pq        start a project with the PQ themes
   qcode -p study.qcode import answers.csv --text-col response --id-col id
-  qcode -p study.qcode                        code, in the terminal`,
+  qcode study.qcode                           code, in the terminal`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          noArgs,
-		RunE:          func(cmd *cobra.Command, args []string) error { return a.openTUI(cmd, a.project, false) },
+		Args:          a.projectArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := a.project
+			if len(args) == 1 {
+				if cmd.Flags().Changed("project") && a.project != args[0] {
+					return usagef("name the project once: qcode %s, or qcode -p %s", args[0], a.project)
+				}
+				path = args[0]
+			}
+			return a.openTUI(cmd, path, false)
+		},
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		// "qcode reprot --by role": the word, not the flag, is the mistake.
+		if !cmd.HasParent() && len(a.args) > 0 && !strings.HasPrefix(a.args[0], "-") && !looksLikeProject(a.args[0]) {
+			return unknownCommand(cmd, a.args[0])
+		}
+		return usageError{err}
+	})
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.project, "project", "p", defaultProject(), "project file (default $QCODE_PROJECT, else ./project.qcode)")
 	pf.StringVar(&a.coder, "coder", defaultCoder(), "your name as a coder (default $QCODE_CODER, else your user name)")
@@ -110,7 +128,7 @@ With no command, qcode opens the coding screen on the project.`,
 		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
 		a.undoCommand(false), a.logCommand(),
 		a.agreeCommand(), a.disagreementsCommand(), a.settleCommand(), a.mergeCommand(), a.sampleCommand(),
-		a.attributesCommand(),
+		a.attributesCommand(), a.codeCommand(), a.memosCommand(), a.memoCommand(),
 		a.checkCommand(),
 	)
 	return root
@@ -137,14 +155,71 @@ func defaultCoder() string {
 }
 
 // noArgs, exactArgs and minArgs check positional arguments as usage errors.
+// On a command with sub-commands an argument is a mistyped sub-command.
 func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 && !cmd.HasParent() {
-		return usagef("unknown command %q", args[0])
+	if len(args) > 0 && cmd.HasSubCommands() {
+		return unknownCommand(cmd, args[0])
 	}
 	if len(args) > 0 {
 		return usagef("%s takes no arguments (got %q)", cmd.CommandPath(), strings.Join(args, " "))
 	}
 	return nil
+}
+
+// helpOnly runs a command that only groups sub-commands: it shows its
+// help. (Being runnable, such a command checks its arguments, so that a
+// mistyped sub-command is a usage error, not the help and status 0.)
+func helpOnly(cmd *cobra.Command, args []string) error { return cmd.Help() }
+
+// projectArg lets the bare command take a project file (qcode
+// study.qcode); any other word is a mistyped command.
+func (a *app) projectArg(cmd *cobra.Command, args []string) error {
+	switch {
+	case len(args) == 0:
+		return nil
+	case len(args) > 1:
+		return usagef("qcode takes one project FILE (got %q)", strings.Join(args, " "))
+	case looksLikeProject(args[0]):
+		return nil
+	}
+	return unknownCommand(cmd, args[0])
+}
+
+// looksLikeProject tells a project file from a mistyped command: a name
+// ending in .qcode (it may not exist yet: the open says so), or a file
+// that exists.
+func looksLikeProject(arg string) bool {
+	if strings.HasSuffix(strings.ToLower(arg), ".qcode") {
+		return true
+	}
+	st, err := os.Stat(arg)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// unknownCommand is the usage error for a word that names no command,
+// with the commands it was probably meant to be (cobra's suggestions:
+// within two edits, or a prefix).
+func unknownCommand(cmd *cobra.Command, word string) error {
+	msg := fmt.Sprintf("unknown command %q", word)
+	if cmd.HasParent() {
+		msg += fmt.Sprintf(" for %q", cmd.CommandPath())
+	}
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's default, which SuggestionsFor alone does not apply
+	}
+	switch s := cmd.SuggestionsFor(word); len(s) {
+	case 0:
+		msg += fmt.Sprintf(" (%s --help lists the commands)", cmd.CommandPath())
+	case 1:
+		msg += fmt.Sprintf("; did you mean %q?", s[0])
+	default:
+		quoted := make([]string, len(s))
+		for i, c := range s {
+			quoted[i] = strconv.Quote(c)
+		}
+		msg += "; did you mean one of " + strings.Join(quoted, ", ") + "?"
+	}
+	return usageError{errors.New(msg)}
 }
 
 func exactArgs(n int, what string) cobra.PositionalArgs {

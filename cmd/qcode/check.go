@@ -17,8 +17,9 @@ func (a *app) checkCommand() *cobra.Command {
 		Long: `Verify the project file without changing it: bbolt's meta pages and every
 page of its trees, bbolt's own consistency check, every record, every index
 (bycode, bycoder, memos, segname, bysource, bycase, texts, casename, strix,
-sourcehash, codername) and tally against the records, and the journal and
-undo stacks. What is wrong is listed on stdout (the first few of each kind,
+sourcehash, codername) and tally against the records, every memo (on a
+coding, segment, source, case or code, and the journal: what it is on and
+its author exist), and the journal and undo stacks. What is wrong is listed on stdout (the first few of each kind,
 then a count) and the exit status is 1; a sound file prints "ok: …".`,
 		Example: "  qcode check\n  qcode -p coder-copy.qcode check",
 		Args:    noArgs,

@@ -207,7 +207,7 @@ func TestCodebookCommandsAndUndo(t *testing.T) {
 		t.Errorf("after rename, move, merge both codings are under Caseload:\n%s", got)
 	}
 	_, errs, code := qcode(t, "-p", p, "codebook", "delete", "Caseload")
-	if code != 1 || !strings.Contains(errs, "delete Caseload (1 codes, 2 codings on 2 segments)? run again with --yes") {
+	if code != 1 || !strings.Contains(errs, "delete Caseload (1 code, 2 codings on 2 segments)? run again with --yes") {
 		t.Errorf("delete without --yes: exit %d %q", code, errs)
 	}
 	mustQcode(t, "-p", p, "codebook", "delete", "Caseload", "--yes")

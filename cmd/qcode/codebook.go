@@ -148,7 +148,7 @@ func (a *app) codebookImport() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				a.note("codebook: %d codes added, %d updated", len(res.Created), len(res.Updated))
+				a.note("codebook: %s added, %d updated", counted(len(res.Created), "code", "codes"), len(res.Updated))
 				return nil
 			})
 		},
@@ -270,7 +270,7 @@ func (a *app) codeMerge() *cobra.Command {
 			return a.withStore(func(s *coding.Store) error {
 				res, err := s.MergeCode(a.coder, args[0], args[1])
 				if err == nil {
-					a.note("%s: %d codings moved, %d combined with one already there", res.Desc, res.Moved, res.Fused)
+					a.note("%s: %s moved, %d combined with one already there", res.Desc, counted(res.Moved, "coding", "codings"), res.Fused)
 				}
 				return err
 			})
@@ -295,7 +295,15 @@ func (a *app) codeDelete() *cobra.Command {
 					return err
 				}
 				n := len(s.Codebook().Subtree(c.ID))
-				what := fmt.Sprintf("%s (%d codes, %d codings on %d segments)", c.Path, n, codings, segments)
+				memos, err := s.Memos(coding.MemoQuery{Kinds: []coding.MemoKind{coding.MemoCode}, Code: c.Path})
+				if err != nil {
+					return err
+				}
+				what := fmt.Sprintf("%s (%s, %s on %s", c.Path, counted(n, "code", "codes"), counted(codings, "coding", "codings"), counted(segments, "segment", "segments"))
+				if len(memos) > 0 {
+					what += ", " + counted(len(memos), "memo", "memos") + " on the codes"
+				}
+				what += ")"
 				if !yes {
 					return fmt.Errorf("delete %s? run again with --yes to confirm", what)
 				}

@@ -19,6 +19,7 @@ func (a *app) codingsCommand() *cobra.Command {
 		Use:   "codings",
 		Short: "Import or export codings and review marks as CSV (segment,code,coder[,start,end,starred,memo])",
 		Args:  noArgs,
+		RunE:  helpOnly,
 	}
 	cmd.AddCommand(a.codingsImport(), a.codingsExport())
 	return cmd
@@ -60,18 +61,18 @@ most --max-input-size bytes is read.`,
 					return err
 				}
 				a.noteNewCodes("warning: ", " (not in the codebook before)", res.NewCodes)
-				msg := fmt.Sprintf("imported %s: %d rows, %d codings added, %d updated, %d already there", filepath.Base(args[0]), res.Rows, res.Added, res.Updated, res.Unchanged)
+				msg := fmt.Sprintf("imported %s: %s, %s added, %d updated, %d already there", filepath.Base(args[0]), counted(res.Rows, "row", "rows"), counted(res.Added, "coding", "codings"), res.Updated, res.Unchanged)
 				if res.Replaced > 0 {
 					msg += fmt.Sprintf(", %d replaced (one level per passage of an exclusive group)", res.Replaced)
 				}
 				if n := res.Marked + res.MarksUnchanged + res.MarksSkipped; n > 0 {
-					msg += fmt.Sprintf("; %d review marks added, %d already there", res.Marked, res.MarksUnchanged)
+					msg += fmt.Sprintf("; %s added, %d already there", counted(res.Marked, "review mark", "review marks"), res.MarksUnchanged)
 					if res.MarksSkipped > 0 {
 						msg += fmt.Sprintf(", %d left out (the coder coded the segment)", res.MarksSkipped)
 					}
 				}
 				if res.MarksCleared > 0 {
-					msg += fmt.Sprintf("; %d review marks taken away (the file codes their segments)", res.MarksCleared)
+					msg += fmt.Sprintf("; %s taken away (the file codes their segments)", counted(res.MarksCleared, "review mark", "review marks"))
 				}
 				a.note("%s", msg)
 				return nil

@@ -35,6 +35,7 @@ func (a *app) infoCommand() *cobra.Command {
 				add("cases", info.Cases)
 				add("codes", info.Codes)
 				add("codings", info.Codings)
+				add("memos", info.Memos)
 				coders := make([]string, 0, len(info.Coders))
 				for c := range info.Coders {
 					coders = append(coders, c)
@@ -75,29 +76,44 @@ type codingJSON struct {
 
 func (a *app) segmentsCommand() *cobra.Command {
 	var q coding.SegmentQuery
-	var format, attr string
+	var format string
+	var attrs, filters []string
 	cmd := &cobra.Command{
 		Use:   "segments",
 		Short: "List segments with their text, attributes and codes",
-		Long: `List segments. --code includes the code's descendants. --uncoded keeps
-segments nobody coded, or that the coder named by an explicit --coder has not.`,
+		Long: `List segments. Every condition given must hold. --code includes the code's
+descendants. --uncoded (and the filters uncoded, unreviewed, starred, code)
+read everyone's codings, or only those of the coder named by an explicit
+--coder; the codes listed are theirs too.
+
+` + filterHelp,
 		Example: `  qcode segments --source london-pq-survey-2010 --uncoded
   qcode segments --code Barriers --format md
-  qcode segments --attr question_id=Q11 --text backfill --format json`,
+  qcode segments --attr question_id=Q11 --text backfill --format json
+  qcode segments --filter "role=PQ lead" --filter coder=sam --filter starred`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, listFormats); err != nil {
 				return err
 			}
-			if cmd.Flags().Changed("coder") {
-				q.Coders = []string{a.coder}
-			}
-			if attr != "" {
+			for _, attr := range attrs {
 				name, value, ok := strings.Cut(attr, "=")
-				if !ok {
+				if !ok || strings.TrimSpace(name) == "" {
 					return usagef("--attr %q: write NAME=VALUE", attr)
 				}
-				q.Attr = coding.Attribute{Name: name, Value: value}
+				q.Attrs = append(q.Attrs, coding.Attribute{Name: strings.TrimSpace(name), Value: value})
+			}
+			for _, spec := range filters {
+				t, err := coding.ParseQueryTerm(spec)
+				if err != nil {
+					return usageError{err}
+				}
+				if q, err = q.With(t); err != nil {
+					return usageError{err}
+				}
+			}
+			if cmd.Flags().Changed("coder") {
+				q.Coders = []string{a.coder}
 			}
 			return a.withReader(func(s *coding.Store) error {
 				segs, err := s.Segments(q)
@@ -112,8 +128,9 @@ segments nobody coded, or that the coder named by an explicit --coder has not.`,
 	f.StringVar(&q.Source, "source", "", "only segments of this source")
 	f.StringVar(&q.Code, "code", "", "only segments with this code (or a sub-code)")
 	f.BoolVar(&q.Uncoded, "uncoded", false, "only segments without codings")
-	f.StringVar(&attr, "attr", "", "only segments with attribute NAME=VALUE")
+	f.StringArrayVar(&attrs, "attr", nil, "only segments with attribute NAME=VALUE (repeatable)")
 	f.StringVar(&q.Text, "text", "", "only segments whose text contains this (ignoring case)")
+	f.StringArrayVar(&filters, "filter", nil, "a condition every segment must meet (repeatable; see above)")
 	formatFlag(cmd, &format)
 	return cmd
 }

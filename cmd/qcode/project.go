@@ -28,6 +28,9 @@ YAML/JSON codebook file.`,
 			if len(args) == 1 {
 				path = args[0]
 			}
+			if err := dirExists(path); err != nil {
+				return err
+			}
 			codes, err := coding.LoadCodebook(codebook, int64(a.maxInput))
 			if err != nil {
 				return err
@@ -43,7 +46,7 @@ YAML/JSON codebook file.`,
 			if err := s.Close(); err != nil {
 				return err
 			}
-			a.note("created %s (codebook %s: %d codes)", path, codebook, n)
+			a.note("created %s (codebook %s: %s)", path, codebook, counted(n, "code", "codes"))
 			a.note("next: qcode -p %s import answers.csv --text-col ANSWER --id-col ID", path)
 			return nil
 		},
@@ -192,7 +195,7 @@ func (a *app) storeSource(s *coding.Store, src *corpus.Source, io coding.ImportO
 	if res.Replaced {
 		verb = "replaced"
 	}
-	msg := fmt.Sprintf("%s %s: %d segments as source %q", verb, src.File, res.Segments, res.Source)
+	msg := fmt.Sprintf("%s %s: %s as source %q", verb, src.File, segments(res.Segments), res.Source)
 	if res.Prompts > 0 || res.Cases > 0 && src.Format != "csv" && src.Format != "tsv" && src.Format != "xlsx" {
 		msg += fmt.Sprintf(" (%s", counted(res.Cases, "participant", "participants"))
 		if res.Prompts > 0 {
@@ -204,7 +207,7 @@ func (a *app) storeSource(s *coding.Store, src *corpus.Source, io coding.ImportO
 		msg += ", " + counted(res.NewCases, "new case", "new cases")
 	}
 	if res.Replaced {
-		msg += fmt.Sprintf("; %d codings kept", res.Kept)
+		msg += fmt.Sprintf("; %s kept", counted(res.Kept, "coding", "codings"))
 		if res.Dropped > 0 {
 			msg += fmt.Sprintf(", %d dropped (their segment or passage is gone)", res.Dropped)
 		}
@@ -245,6 +248,7 @@ func (a *app) casesCommand() *cobra.Command {
 		Use:   "cases",
 		Short: "Attach attributes to cases (participants)",
 		Args:  noArgs,
+		RunE:  helpOnly,
 	}
 	var opts corpus.Options
 	imp := &cobra.Command{
@@ -288,7 +292,7 @@ Rows that match nothing are listed, not created. One undoable action.`,
 				if err != nil {
 					return err
 				}
-				msg := fmt.Sprintf("attached attributes to %d cases from %s", res.Matched, filepath.Base(args[0]))
+				msg := fmt.Sprintf("attached attributes to %s from %s", counted(res.Matched, "case", "cases"), filepath.Base(args[0]))
 				if res.Joined > 0 {
 					msg += fmt.Sprintf("; %s joined to the case a row names", counted(res.Joined, "speaker", "speakers"))
 				}
@@ -297,7 +301,7 @@ Rows that match nothing are listed, not created. One undoable action.`,
 				}
 				a.note("%s", msg)
 				if n := len(res.Unmatched); n > 0 {
-					a.note("warning: %d ids match no case in the project: %s", n, excerpts(res.Unmatched))
+					a.note("warning: %s no case in the project: %s", counted(n, "id matches", "ids match"), excerpts(res.Unmatched))
 				}
 				if n := len(res.Ambiguous); n > 0 {
 					a.note("warning: %s several sources, so matched none (write source:speaker, or give the sheet source and speaker columns): %s",

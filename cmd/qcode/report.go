@@ -66,7 +66,7 @@ stderr and in the caption.`,
 				a.warnPII(r.Warnings, q.Redact, "with --redact")
 				a.consensusNote(r.Consensus, q.Codes, q.Source)
 				if r.WithoutUnit > 0 {
-					a.note("note: %d of %d segments have no %s; they count as segments, not as %s values", r.WithoutUnit, r.SegmentsTotal, r.Unit, r.Unit)
+					a.note("note: %d of %s %s no %s; they count as segments, not as %s values", r.WithoutUnit, segments(r.SegmentsTotal), plural(r.WithoutUnit, "has", "have"), r.Unit, r.Unit)
 				}
 				return writeReport(a.stdout, r, format)
 			})
@@ -359,7 +359,7 @@ func (a *app) warnPII(hits []coding.PIIHit, redacted bool, again string) {
 		return
 	}
 	if redacted {
-		a.note("replaced %d personal details with [email], [phone] or [name]; --no-redact prints the text as coded", len(hits))
+		a.note("replaced %s with [email], [phone] or [name]; --no-redact prints the text as coded", counted(len(hits), "personal detail", "personal details"))
 	} else {
 		a.note("%d possible personal details in the output: check them, or run again %s", len(hits), again)
 	}
@@ -494,10 +494,14 @@ shows [name 1], [name 2]…); each replacement is listed on stderr, and
 file renamed over it) with mode 0600. With --coder consensus the document
 counts and quotes the team's final coding (as 'qcode report --coder
 consensus') and states how many disagreements are not yet settled.
-REFI-QDA exports (--format qdpx, qdc) come later.`,
+--memos appends the memos (the research journal, then memos on sources,
+cases, codes, segments and codings), redacted like quotes; a memo on a
+segment or participant is headed by its anonymous attribution, not its ID,
+unless --show-ids. REFI-QDA exports (--format qdpx, qdc) come later.`,
 		Example: `  qcode export --format md report.md
   qcode export --format md report.md --unit authority --by role
-  qcode export --format md - --coder consensus | less`,
+  qcode export --format md - --coder consensus | less
+  qcode export --format md report.md --memos`,
 		Args: exactArgs(1, "one OUT file (or - for stdout)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
@@ -552,6 +556,7 @@ REFI-QDA exports (--format qdpx, qdc) come later.`,
 	f.StringVar(&opts.Attribution, "attribution", "", "attribution template (default "+strconv.Quote(coding.DefaultAttribution)+")")
 	f.IntVar(&opts.PerCode, "per-code", 0, fmt.Sprintf("quotes per code in the quote bank, starred first (default %d)", coding.ExportQuotesPerCode))
 	f.BoolVar(&opts.ShowIDs, "show-ids", false, "print each quote's segment ID and case name (not anonymous)")
+	f.BoolVar(&opts.Memos, "memos", false, "append the memos: the journal, and memos on sources, cases, codes, segments and codings (anonymous, redacted like quotes)")
 	redactFlags(cmd, &noRedact)
 	return cmd
 }

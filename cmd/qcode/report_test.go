@@ -77,7 +77,7 @@ func TestReportTables(t *testing.T) {
 	golden(t, "report-kirkpatrick.md", out)
 	// The one survey answer with no respondent (the prompts, which had no
 	// authority either, are no segments now).
-	if !strings.Contains(errs, "note: 1 of 23 segments have no authority") {
+	if !strings.Contains(errs, "note: 1 of 23 segments has no authority") {
 		t.Errorf("no note on segments without the unit: %s", errs)
 	}
 	out, _ = mustQcodeErr(t, "-p", p, "report", "--codes", "Motivations", "--by", "role")

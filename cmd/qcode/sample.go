@@ -120,7 +120,7 @@ Making, replacing (--replace) and deleting a sample are undoable actions.`,
 				if sm.Seed != nil {
 					how = fmt.Sprintf("size %s, seed %d", sm.Size, *sm.Seed)
 				}
-				a.note("%s sample %s: %d segments (%s; %s)", verb, sm.Name, sm.Segments, bySource(sm.BySource), how)
+				a.note("%s sample %s: %s (%s; %s)", verb, sm.Name, counted(sm.Segments, "segment", "segments"), bySource(sm.BySource), how)
 				return nil
 			})
 		},

@@ -148,7 +148,7 @@ func agreePreamble(res coding.Agreement) string {
 			reviewed = append(reviewed, fmt.Sprintf("%s %d", c, res.Reviewed[c]))
 		}
 	}
-	out := fmt.Sprintf("%s: %d units (%s); reviewed by %s; coded by %s", strings.Join(res.Coders, " vs "), res.Units,
+	out := fmt.Sprintf("%s: %s (%s); reviewed by %s; coded by %s", strings.Join(res.Coders, " vs "), counted(res.Units, "unit", "units"),
 		unitsText(res.UnitScope, res.Sample, res.Source, res.Coders), strings.Join(reviewed, ", "), strings.Join(coded, ", "))
 	if res.UnitScope == coding.UnitsSample && res.Units < res.SampleSize {
 		out += fmt.Sprintf(" (%d of the sample's %d segments not yet reviewed by everyone: not counted)", res.SampleSize-res.Units, res.SampleSize)
@@ -214,7 +214,7 @@ agree.`,
 				if err := disagreementsTable(list).write(a.stdout, format, list); err != nil {
 					return err
 				}
-				a.note("settled %d of %d (%d units: %s)", list.Settled, list.Total, list.Units,
+				a.note("settled %d of %d (%s: %s)", list.Settled, list.Total, counted(list.Units, "unit", "units"),
 					unitsText(list.UnitScope, list.Sample, q.Source, list.Coders))
 				return nil
 			})
@@ -461,19 +461,19 @@ func (a *app) reportMerge(f coding.FileMerge, prefer coding.Prefer) {
 		total += n
 	}
 	sort.Strings(coders)
-	added := fmt.Sprintf("%d codings added", total)
+	added := counted(total, "coding", "codings") + " added"
 	if len(coders) > 0 {
 		added += " (" + strings.Join(coders, ", ") + ")"
 	}
 	parts = append(parts, added)
 	if f.Updated > 0 {
-		parts = append(parts, fmt.Sprintf("%d stars or memos updated", f.Updated))
+		parts = append(parts, counted(f.Updated, "coding", "codings")+" with a star or memo updated")
 	}
 	if f.Removed > 0 {
-		parts = append(parts, fmt.Sprintf("%d replaced", f.Removed))
+		parts = append(parts, counted(f.Removed, "coding", "codings")+" replaced")
 	}
 	if f.Dropped > 0 {
-		parts = append(parts, fmt.Sprintf("%d dropped (segment or passage not in this project)", f.Dropped))
+		parts = append(parts, counted(f.Dropped, "coding", "codings")+" dropped (segment or passage not in this project)")
 	}
 	if len(f.Marks) > 0 {
 		marks := make([]string, 0, len(f.Marks))
@@ -483,16 +483,32 @@ func (a *app) reportMerge(f coding.FileMerge, prefer coding.Prefer) {
 			n += k
 		}
 		sort.Strings(marks)
-		parts = append(parts, fmt.Sprintf("%d review marks added (%s)", n, strings.Join(marks, ", ")))
+		parts = append(parts, fmt.Sprintf("%s added (%s)", counted(n, "review mark", "review marks"), strings.Join(marks, ", ")))
 	}
 	if f.MarksRemoved > 0 {
-		parts = append(parts, fmt.Sprintf("%d review marks here replaced by the incoming codes", f.MarksRemoved))
+		parts = append(parts, counted(f.MarksRemoved, "review mark", "review marks")+" here replaced by the incoming codes")
 	}
 	if f.MarksSkipped > 0 {
-		parts = append(parts, fmt.Sprintf("%d review marks not brought (the coder coded those segments here)", f.MarksSkipped))
+		parts = append(parts, counted(f.MarksSkipped, "review mark", "review marks")+" not brought (the coder coded those segments here)")
 	}
 	if f.MarksDropped > 0 {
-		parts = append(parts, fmt.Sprintf("%d review marks dropped (segment not in this project)", f.MarksDropped))
+		parts = append(parts, counted(f.MarksDropped, "review mark", "review marks")+" dropped (segment not in this project)")
+	}
+	if len(f.Memos) > 0 {
+		memos := make([]string, 0, len(f.Memos))
+		n := 0
+		for c, k := range f.Memos {
+			memos = append(memos, fmt.Sprintf("%s %d", c, k))
+			n += k
+		}
+		sort.Strings(memos)
+		parts = append(parts, fmt.Sprintf("%s added or extended (%s)", counted(n, "memo", "memos"), strings.Join(memos, ", ")))
+	}
+	if f.MemosJoined > 0 {
+		parts = append(parts, counted(f.MemosJoined, "memo", "memos")+" differed here and there: both texts kept, one after the other")
+	}
+	if f.MemosDropped > 0 {
+		parts = append(parts, counted(f.MemosDropped, "memo", "memos")+" dropped (what it is on is not in this project)")
 	}
 	a.note("%s: %s", f.File, strings.Join(parts, "; "))
 	a.noteNewCodes("  ", "", f.NewCodes)

@@ -159,7 +159,7 @@ func TestDisagreementsAndSettle(t *testing.T) {
 	// Once she marks it "reviewed, nothing applies", it is.
 	marks := filepath.Join(filepath.Dir(project), "marks.csv")
 	os.WriteFile(marks, []byte("segment,code,coder\nA4,,alice\n"), 0o600)
-	if _, errs, _ := qcode(t, "-p", project, "codings", "import", marks); !strings.Contains(errs, "1 review marks added") {
+	if _, errs, _ := qcode(t, "-p", project, "codings", "import", marks); !strings.Contains(errs, "1 review mark added") {
 		t.Errorf("mark import: %s", errs)
 	}
 	out, errs, code = qcode(t, "-p", project, "disagreements")

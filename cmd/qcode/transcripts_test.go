@@ -204,7 +204,7 @@ func TestTranscriptFlags(t *testing.T) {
 	// P1 names speakers of two focus groups: matched by neither, said so.
 	write(t, filepath.Join(dir, "roles.csv"), "case,role\nP1,Manager\nfg5:P2,Team leader\n")
 	_, errs = mustQcodeErr(t, "-p", p, "cases", "import", filepath.Join(dir, "roles.csv"), "--id-col", "case")
-	for _, want := range []string{"attached attributes to 1 cases from roles.csv",
+	for _, want := range []string{"attached attributes to 1 case from roles.csv",
 		"warning: 1 speaker label names a speaker in several sources, so matched none (write source:speaker, or give the sheet source and speaker columns): P1 (fg4, fg5)"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("cases import says\n%s\nwant %q", errs, want)

@@ -114,12 +114,18 @@ type child struct {
 
 func startTUI(t *testing.T, project string) *child {
 	t.Helper()
+	return startQcode(t, "-p", project, "--coder", "alice")
+}
+
+// startQcode runs qcode with args on a pseudo-terminal of 80×24.
+func startQcode(t *testing.T, args ...string) *child {
+	t.Helper()
 	master, slave, err := openPTY(80, 24)
 	if err != nil {
 		t.Fatalf("no pseudo-terminal: %v", err)
 	}
 	c := &child{t: t, pty: master, gate: filepath.Join(t.TempDir(), "release"), drained: make(chan struct{})}
-	c.cmd = exec.Command(os.Args[0], "-p", project, "--coder", "alice")
+	c.cmd = exec.Command(os.Args[0], args...)
 	c.cmd.Env = append(os.Environ(), "QCODE_TUI_CHILD_RELEASE="+c.gate, "TERM=xterm-256color",
 		// Under -race the child would sleep a second before exiting.
 		"GORACE="+os.Getenv("GORACE")+" atexit_sleep_ms=0")

@@ -33,8 +33,10 @@ type Shape struct {
 // Full is the shape of DESIGN.md's budgets.
 var Full = Shape{Segments: 1_000_000, Codings: 5_000_000, Coders: 8}
 
+// name is the cached file's: the schema is in it, so that a schema bump
+// builds a new fixture rather than migrating (and changing) the cached one.
 func (s Shape) name() string {
-	return fmt.Sprintf("seg%d-cod%d-c%d-v2.qcode", s.Segments, s.Codings, s.Coders)
+	return fmt.Sprintf("seg%d-cod%d-c%d-v%d.qcode", s.Segments, s.Codings, s.Coders, coding.SchemaVersion)
 }
 
 // Coder names the i-th generated coder.

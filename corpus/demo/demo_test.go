@@ -1,6 +1,9 @@
 package demo
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSurvey(t *testing.T) {
 	src, err := Survey()
@@ -28,5 +31,42 @@ func TestSurvey(t *testing.T) {
 	}
 	if len(src.Attributes) != 1 || src.Attributes[0].Value != "survey" {
 		t.Errorf("source attributes %v", src.Attributes)
+	}
+}
+
+func TestInterview(t *testing.T) {
+	src, err := Interview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, seg := range src.Segments {
+		ids = append(ids, seg.ID)
+		if seg.Case != "Lead" {
+			t.Errorf("%s is spoken by %q, want the lead", seg.ID, seg.Case)
+		}
+	}
+	// The preamble and the interviewer's turns count in the numbers.
+	want := "interview-lead-03#3 interview-lead-03#5 interview-lead-03#7 interview-lead-03#8 interview-lead-03#10 interview-lead-03#12 interview-lead-03#13"
+	if got := strings.Join(ids, " "); got != want {
+		t.Errorf("segments %s", got)
+	}
+	attrs := map[string]string{}
+	for _, a := range src.Attributes {
+		attrs[a.Name] = a.Value
+	}
+	if attrs["method"] != "interview" || attrs["role"] != "Learning lead" || !strings.HasPrefix(attrs["title"], "Telephone interview") {
+		t.Errorf("source attributes %v", attrs)
+	}
+	// Every sample segment is the survey's or the interview's.
+	survey, _ := Survey()
+	known := map[string]bool{}
+	for _, s := range append(survey.Segments, src.Segments...) {
+		known[s.ID] = true
+	}
+	for _, id := range SampleIDs {
+		if !known[id] {
+			t.Errorf("sample segment %s is in neither source", id)
+		}
 	}
 }

@@ -1,0 +1,267 @@
+package coding
+
+import (
+	"fmt"
+	"strings"
+
+	"qcode/corpus"
+)
+
+// QueryTerm is one condition of a SegmentQuery, as a filter bar shows it
+// and takes it away, and as `--filter` spells it.
+type QueryTerm struct {
+	Kind  TermKind
+	Name  string // the attribute's name (TermAttr)
+	Value string // the code path, attribute value, source, coder, sample or text
+}
+
+// TermKind says what a QueryTerm tests.
+type TermKind string
+
+// The kinds of condition a segment query combines.
+const (
+	TermCode       TermKind = "code"       // coded with a code or a sub-code
+	TermAttr       TermKind = "attr"       // an attribute has a value
+	TermSource     TermKind = "source"     // in a source
+	TermCoder      TermKind = "coder"      // coded by a coder
+	TermUncoded    TermKind = "uncoded"    // not coded
+	TermCoded      TermKind = "coded"      // coded with anything
+	TermUnreviewed TermKind = "unreviewed" // neither coded nor marked "nothing applies"
+	TermStarred    TermKind = "starred"    // has a starred coding
+	TermSample     TermKind = "sample"     // in a sample
+	TermText       TermKind = "text"       // the text holds a string, ignoring case
+)
+
+// String is the term as a filter bar shows it: "code Barriers",
+// "role = PQ lead", "coded by sam", "not reviewed".
+func (t QueryTerm) String() string {
+	switch t.Kind {
+	case TermAttr:
+		return t.Name + " = " + t.Value
+	case TermCoder:
+		return "coded by " + t.Value
+	case TermUncoded:
+		return "not coded"
+	case TermCoded:
+		return "coded"
+	case TermUnreviewed:
+		return "not reviewed"
+	case TermStarred:
+		return "starred"
+	case TermText:
+		return "text “" + t.Value + "”"
+	}
+	return string(t.Kind) + " " + t.Value
+}
+
+// Spec is the term as `--filter` takes it: "code=Barriers",
+// "attr:role=PQ lead", "uncoded".
+func (t QueryTerm) Spec() string {
+	switch t.Kind {
+	case TermAttr:
+		return "attr:" + t.Name + "=" + t.Value
+	case TermUncoded, TermCoded, TermUnreviewed, TermStarred:
+		return string(t.Kind)
+	}
+	return string(t.Kind) + "=" + t.Value
+}
+
+// keyedTerms take a value after "=".
+var keyedTerms = []TermKind{TermCode, TermSource, TermCoder, TermSample, TermText}
+
+// bareTerms stand alone.
+var bareTerms = []TermKind{TermUncoded, TermCoded, TermUnreviewed, TermStarred}
+
+// ParseQueryTerm reads a condition as `--filter` spells it:
+//
+//	code=PATH  source=NAME  coder=NAME  sample=NAME  text=TEXT
+//	uncoded  coded  unreviewed  starred
+//	NAME=VALUE or attr:NAME=VALUE   an attribute (attr: for one named like a keyword)
+//
+// Keywords match whatever their case; values are kept as written (an
+// attribute's name is matched in any case when the query runs).
+func ParseQueryTerm(spec string) (QueryTerm, error) {
+	s := strings.TrimSpace(spec)
+	key, value, hasValue := strings.Cut(s, "=")
+	key = strings.TrimSpace(key)
+	if !hasValue {
+		for _, k := range bareTerms {
+			if strings.EqualFold(key, string(k)) {
+				return QueryTerm{Kind: k}, nil
+			}
+		}
+		return QueryTerm{}, errorf(ErrInvalidInput, "filter %q: write code=PATH, source=NAME, coder=NAME, sample=NAME, text=TEXT, NAME=VALUE for an attribute, or one of uncoded, coded, unreviewed, starred", corpus.Excerpt(spec))
+	}
+	value = strings.TrimSpace(value)
+	if name, ok := cutFold(key, "attr:"); ok {
+		return attrTerm(spec, strings.TrimSpace(name), value)
+	}
+	for _, k := range keyedTerms {
+		if strings.EqualFold(key, string(k)) {
+			if value == "" {
+				return QueryTerm{}, errorf(ErrInvalidInput, "filter %q: give a value after =", corpus.Excerpt(spec))
+			}
+			return QueryTerm{Kind: k, Value: value}, nil
+		}
+	}
+	for _, k := range bareTerms {
+		if strings.EqualFold(key, string(k)) {
+			return QueryTerm{}, errorf(ErrInvalidInput, "filter %q: %s takes no value (write attr:%s=… for an attribute of that name)", corpus.Excerpt(spec), k, key)
+		}
+	}
+	return attrTerm(spec, key, value)
+}
+
+func attrTerm(spec, name, value string) (QueryTerm, error) {
+	if name == "" {
+		return QueryTerm{}, errorf(ErrInvalidInput, "filter %q: name the attribute before =", corpus.Excerpt(spec))
+	}
+	return QueryTerm{Kind: TermAttr, Name: name, Value: value}, nil
+}
+
+// cutFold is strings.CutPrefix ignoring the prefix's case.
+func cutFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+// Terms lists the query's conditions in a fixed order (Coders is not a
+// condition: it says whose codings count).
+func (q SegmentQuery) Terms() []QueryTerm {
+	var out []QueryTerm
+	if q.Text != "" {
+		out = append(out, QueryTerm{Kind: TermText, Value: q.Text})
+	}
+	if q.Code != "" {
+		out = append(out, QueryTerm{Kind: TermCode, Value: q.Code})
+	}
+	for _, a := range append([]Attribute{q.Attr}, q.Attrs...) {
+		if a.Name != "" {
+			out = append(out, QueryTerm{Kind: TermAttr, Name: a.Name, Value: a.Value})
+		}
+	}
+	if q.Source != "" {
+		out = append(out, QueryTerm{Kind: TermSource, Value: q.Source})
+	}
+	if q.CodedBy != "" {
+		out = append(out, QueryTerm{Kind: TermCoder, Value: q.CodedBy})
+	}
+	for _, b := range []struct {
+		on   bool
+		kind TermKind
+	}{{q.Uncoded, TermUncoded}, {q.Coded, TermCoded}, {q.Unreviewed, TermUnreviewed}, {q.Starred, TermStarred}} {
+		if b.on {
+			out = append(out, QueryTerm{Kind: b.kind})
+		}
+	}
+	if q.Sample != "" {
+		out = append(out, QueryTerm{Kind: TermSample, Value: q.Sample})
+	}
+	return out
+}
+
+// With adds a condition. A condition that holds one value (code, source,
+// coder, sample, text, an attribute of the same name) replaces the one
+// there: two codes or two roles at once would select nothing, and a filter
+// bar that adds "role = lead" beside "role = manager" means to change it.
+func (q SegmentQuery) With(t QueryTerm) (SegmentQuery, error) {
+	switch t.Kind {
+	case TermCode:
+		q.Code = t.Value
+	case TermSource:
+		q.Source = t.Value
+	case TermCoder:
+		q.CodedBy = t.Value
+	case TermSample:
+		q.Sample = t.Value
+	case TermText:
+		q.Text = t.Value
+	case TermUncoded:
+		q.Uncoded = true
+	case TermCoded:
+		q.Coded = true
+	case TermUnreviewed:
+		q.Unreviewed = true
+	case TermStarred:
+		q.Starred = true
+	case TermAttr:
+		if t.Name == "" {
+			return q, errorf(ErrInvalidInput, "an attribute filter needs a name")
+		}
+		q = q.Without(QueryTerm{Kind: TermAttr, Name: t.Name})
+		q.Attrs = append(q.Attrs, Attribute{Name: t.Name, Value: t.Value})
+	default:
+		return q, errorf(ErrInvalidInput, "no filter %q", t.Kind)
+	}
+	return q, nil
+}
+
+// Without takes a condition away; an attribute term goes by its name
+// (any case), whatever its value.
+func (q SegmentQuery) Without(t QueryTerm) SegmentQuery {
+	switch t.Kind {
+	case TermCode:
+		q.Code = ""
+	case TermSource:
+		q.Source = ""
+	case TermCoder:
+		q.CodedBy = ""
+	case TermSample:
+		q.Sample = ""
+	case TermText:
+		q.Text = ""
+	case TermUncoded:
+		q.Uncoded = false
+	case TermCoded:
+		q.Coded = false
+	case TermUnreviewed:
+		q.Unreviewed = false
+	case TermStarred:
+		q.Starred = false
+	case TermAttr:
+		if strings.EqualFold(q.Attr.Name, t.Name) {
+			q.Attr = Attribute{}
+		}
+		var kept []Attribute
+		for _, a := range q.Attrs {
+			if !strings.EqualFold(a.Name, t.Name) {
+				kept = append(kept, a)
+			}
+		}
+		q.Attrs = kept
+	}
+	return q
+}
+
+// Describe is the query's conditions joined for a status line:
+// "code Barriers · role = PQ lead · not reviewed" ("every segment" for
+// none).
+func (q SegmentQuery) Describe() string {
+	terms := q.Terms()
+	if len(terms) == 0 {
+		return "every segment"
+	}
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = t.String()
+	}
+	return strings.Join(parts, " · ")
+}
+
+// ParseQuery builds a query from `--filter` specs, every one of which
+// must hold.
+func ParseQuery(specs []string) (SegmentQuery, error) {
+	var q SegmentQuery
+	for _, spec := range specs {
+		t, err := ParseQueryTerm(spec)
+		if err != nil {
+			return q, err
+		}
+		if q, err = q.With(t); err != nil {
+			return q, fmt.Errorf("filter %q: %w", corpus.Excerpt(spec), err)
+		}
+	}
+	return q, nil
+}
