@@ -25,7 +25,8 @@ type contextPos struct {
 	start, end int
 }
 
-// paragraph separates blocks of the text: a blank line.
+// paragraph separates blocks of the text: a blank line. The text ends
+// with a line break, as text files do.
 const paragraph = "\n\n"
 
 // textBuilder appends blocks, counting code points.
@@ -66,7 +67,7 @@ func layoutSource(src coding.ExportSource) layout {
 		for i, seg := range src.Segments {
 			out.segStart[i], _ = t.block(seg.ID+": ", seg.Text)
 		}
-		out.text = t.b.String()
+		out.text = t.b.String() + "\n"
 		return out
 	}
 	type block struct {
@@ -153,7 +154,7 @@ func layoutSource(src coding.ExportSource) layout {
 		}
 	}
 	emitHeads(0)
-	out.text = t.b.String()
+	out.text = t.b.String() + "\n"
 	return out
 }
 
