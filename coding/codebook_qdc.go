@@ -143,7 +143,10 @@ func QDASpecs(codes []qdaxml.Code) (specs []CodeSpec, paths map[string]string, n
 		return out
 	}
 	specs = walk("", codes)
-	if renamed > 0 {
+	switch {
+	case renamed == 1:
+		notes = append(notes, "1 code name changed to fit a path (no \"/\", line breaks or control characters; siblings differ)")
+	case renamed > 1:
 		notes = append(notes, strconv.Itoa(renamed)+" code names changed to fit a path (no \"/\", line breaks or control characters; siblings differ)")
 	}
 	return specs, paths, notes

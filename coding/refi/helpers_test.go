@@ -2,14 +2,19 @@ package refi
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
 	"errors"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 
 	"qcode/coding"
 	"qcode/corpus"
+	"qcode/corpus/qdaxml"
 )
 
 // newStore creates an empty project in a temporary folder, closed and
@@ -160,4 +165,67 @@ func writeFile(t *testing.T, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// zipDir makes a .qdpx of a folder of testdata: its files, by their paths
+// under the folder, in name order.
+func zipDir(t *testing.T, dir string) []byte {
+	t.Helper()
+	var names []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			names = append(names, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(names)
+	var entries []qdaxml.Entry
+	for _, p := range names {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(dir, p)
+		entries = append(entries, qdaxml.Entry{Name: filepath.ToSlash(rel), Data: data})
+	}
+	var b bytes.Buffer
+	if err := qdaxml.WriteArchive(&b, entries, epoch); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// importQDPX reads a .qdpx and imports it into a new project.
+func importQDPX(t *testing.T, name string, data []byte) (*coding.Store, *Report) {
+	t.Helper()
+	imp, rep, err := ReadQDPX(name, data, ReadOptions{Coder: "lead"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := newStore(t, nil)
+	if _, err := s.ImportProject("lead", imp); err != nil {
+		t.Fatal(err)
+	}
+	return s, rep
+}
+
+// updateFixtures tells whether the tests run with -update (the flag the
+// golden package declares), which rebuilds generated fixtures too.
+func updateFixtures() *bool {
+	v := false
+	if f := flag.Lookup("update"); f != nil {
+		v = f.Value.String() == "true"
+	}
+	return &v
+}
+
+// epoch stamps the archives tests build.
+var epoch = time.Date(2019, 5, 2, 10, 15, 0, 0, time.UTC)
+
+func hashOf(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])
 }

@@ -269,7 +269,7 @@ func (r *reader) attributes(values []qdaxml.VariableValue) []coding.Attribute {
 		}
 	}
 	if unknown > 0 {
-		r.rep.note("%d variable values name no variable: left out", unknown)
+		r.rep.note("%s name no variable: left out", count(unknown, "variable value", "variable values"))
 	}
 	return out
 }
@@ -292,7 +292,7 @@ func (r *reader) readSources() error {
 		return nil
 	}
 	if n := len(r.p.Sources.PDF) + len(r.p.Sources.Picture) + len(r.p.Sources.Audio) + len(r.p.Sources.Video); n > 0 {
-		r.rep.note("%d PDF, picture, audio or video sources left out: qcode reads text", n)
+		r.rep.note("%s left out: qcode reads text", count(n, "PDF, picture, audio or video source", "PDF, picture, audio or video sources"))
 	}
 	var side map[string]*sidecarSource
 	if r.side != nil {
@@ -341,7 +341,7 @@ func (r *reader) readSources() error {
 		}
 	}
 	if noText > 0 {
-		r.rep.note("%d text sources without plain text left out (qcode reads the plain text a tool exports beside a rich one)", noText)
+		r.rep.note("%s without plain text left out (qcode reads the plain text a tool exports beside a rich one)", count(noText, "text source", "text sources"))
 	}
 	return nil
 }
@@ -607,7 +607,7 @@ func (r *reader) readCases() error {
 		}
 		taken[name] = true
 		attrs := r.attributes(c.VariableValues)
-		got := 0
+		got, described := 0, false
 		give := func(s *source, seg int) {
 			k := [2]int{s.index, seg}
 			if assigned[k] {
@@ -648,6 +648,7 @@ func (r *reader) readCases() error {
 				// cases, and the case's variables describe the source.
 				s.src.Attributes = mergeMissing(s.src.Attributes, attrs)
 				shared++
+				described = true
 				continue
 			}
 			for seg := range s.src.Segments {
@@ -655,17 +656,19 @@ func (r *reader) readCases() error {
 			}
 		}
 		if got == 0 && r.side == nil {
-			unused++
+			if !described {
+				unused++
+			}
 			continue
 		}
 		r.cases[qdaxml.GUIDKey(c.GUID)] = name
 		r.out.Cases = append(r.out.Cases, corpus.Case{Name: name, Attributes: attrs})
 	}
 	if unused > 0 {
-		r.rep.note("%d cases hold no text qcode read: left out", unused)
+		r.rep.note("%s no text qcode read: left out", count(unused, "case holds", "cases hold"))
 	}
 	if shared > 0 {
-		r.rep.note("%d cases hold a whole source several speakers share: the speakers stay cases, the case's variables go to the source", shared)
+		r.rep.note("%s a whole source several speakers share: its speakers stay cases, the case's variables describe the source", count(shared, "case holds", "cases hold"))
 	}
 	return nil
 }
@@ -715,7 +718,7 @@ func (r *reader) readSets() {
 		}
 	}
 	if ignored > 0 {
-		r.rep.note("%d sets of codes or notes left out: qcode reads sets of sources (as the attribute set)", ignored)
+		r.rep.note("%s of codes or notes left out: qcode reads sets of sources and cases (as the attribute set)", count(ignored, "set", "sets"))
 	}
 }
 
@@ -910,10 +913,10 @@ func (r *reader) readMarksAndSamples() error {
 // finish notes what was left out.
 func (r *reader) finish() {
 	if n := r.dropped.context; n > 0 {
-		r.rep.note("%d codings of text that is no segment (an interviewer's turn, a heading, a title) left out", n)
+		r.rep.note("%s of text that is no segment (an interviewer's turn, a heading, a title) left out", count(n, "coding", "codings"))
 	}
 	if n := r.dropped.skipped; n > 0 {
-		r.rep.note("%d codings of sources left out, left out with them", n)
+		r.rep.note("%s of the sources left out, left out with them", count(n, "coding", "codings"))
 	}
 	unplaced := 0
 	for _, s := range r.sources {
@@ -924,7 +927,7 @@ func (r *reader) finish() {
 		}
 	}
 	if unplaced > 0 {
-		r.rep.note("%d segments not found in their source's text as written (control characters?): selections cannot code them", unplaced)
+		r.rep.note("%s not found in the source's text as written (control characters?): no selection codes them", count(unplaced, "segment", "segments"))
 	}
 	left := 0
 	for key := range r.notes {
@@ -933,6 +936,14 @@ func (r *reader) finish() {
 		}
 	}
 	if left > 0 {
-		r.rep.note("%d notes not attached to a coding left out (qcode keeps memos on codings)", left)
+		r.rep.note("%s not attached to a coding left out (qcode keeps memos on codings)", count(left, "note", "notes"))
 	}
+}
+
+// count writes n with its noun.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"qcode/coding"
 )
@@ -13,6 +14,14 @@ import (
 // summary writes down everything a project holds that a round trip must
 // keep, by name (never by internal number), one fact a line, sorted.
 func summary(t *testing.T, s *coding.Store) string {
+	t.Helper()
+	return summaryOf(t, s, true)
+}
+
+// summaryOf is summary, with the times of codings and marks or without
+// them (a file that gives none makes them the time of the import). Each
+// coding shows the passage it cuts.
+func summaryOf(t *testing.T, s *coding.Store, times bool) string {
 	t.Helper()
 	px, err := s.ExportProject()
 	if err != nil {
@@ -30,6 +39,7 @@ func summary(t *testing.T, s *coding.Store) string {
 		add("case %s attrs=%q", c.Name, c.Attributes)
 	}
 	segs := map[coding.SegRef]string{}
+	texts := map[coding.SegRef]string{}
 	for _, src := range px.Sources {
 		add("source %s file=%q format=%q hash=%q attrs=%q", src.Name, src.File, src.Format, src.Hash, src.Attributes)
 		for i, c := range src.Context {
@@ -37,16 +47,27 @@ func summary(t *testing.T, s *coding.Store) string {
 		}
 		for i, seg := range src.Segments {
 			segs[seg.Ref] = src.Name + ":" + seg.ID
+			texts[seg.Ref] = seg.Text
 			add("source %s segment %d %s case=%q text=%q attrs=%q", src.Name, i, seg.ID, cases[seg.Case], seg.Text, seg.Attributes)
 		}
 	}
+	stamp := func(t time.Time) string {
+		if !times {
+			return "-"
+		}
+		return t.UTC().Format("2006-01-02T15:04:05.000")
+	}
 	for _, c := range px.Codings {
 		code, _ := px.Codebook.Code(c.Code)
-		add("coding %s %s %s span=%v starred=%v memo=%q time=%s", segs[c.Seg], code.Path, c.Coder, c.Span, c.Starred, c.Memo,
-			c.Time.UTC().Format("2006-01-02T15:04:05.000"))
+		passage := texts[c.Seg]
+		if !c.Span.Whole() {
+			passage = string([]rune(passage)[c.Span.Start:c.Span.End])
+		}
+		add("coding %s %s %s span=%v starred=%v memo=%q time=%s passage=%q", segs[c.Seg], code.Path, c.Coder, c.Span, c.Starred, c.Memo,
+			stamp(c.Time), passage)
 	}
 	for _, m := range px.Marks {
-		add("mark %s %s time=%s", segs[m.Seg], m.Coder, m.Time.UTC().Format("2006-01-02T15:04:05.000"))
+		add("mark %s %s time=%s", segs[m.Seg], m.Coder, stamp(m.Time))
 	}
 	for _, sm := range px.Samples {
 		var members []string
