@@ -80,7 +80,7 @@ func ScopedCaseName(source, label string) string { return scopedCase(source, lab
 // undoable action: a failure leaves the project exactly as it was.
 func (s *Store) ImportProject(actor string, p *ProjectImport) (ProjectImportResult, error) {
 	var out ProjectImportResult
-	if err := p.check(); err != nil {
+	if err := p.Check(); err != nil {
 		return out, err
 	}
 	desc := "import project " + p.File
@@ -166,9 +166,10 @@ func (s *Store) ImportProject(actor string, p *ProjectImport) (ProjectImportResu
 	return out, err
 }
 
-// check refuses a ProjectImport that could not be stored whole: before
-// the project is touched, with a message naming what is wrong.
-func (p *ProjectImport) check() error {
+// Check refuses a ProjectImport that could not be stored whole, with a
+// message naming what is wrong: ImportProject checks first, and a caller
+// may check before it opens the project.
+func (p *ProjectImport) Check() error {
 	if len(p.Sources) == 0 {
 		return errorf(ErrInvalidInput, "%s: no sources to import", p.File)
 	}
