@@ -42,23 +42,68 @@ func WriteQDC(w io.Writer, book *coding.Codebook, meta coding.Meta) error {
 // it.
 func (g guids) code(c coding.Code) string { return g.of("code", strconv.FormatUint(uint64(c.ID), 10)) }
 
+// Written says what WriteQDPX wrote.
+type Written struct {
+	Sources, Segments, Cases, Codes, Codings, Marks, Samples, Coders int
+	// Personal counts the e-mail addresses, phone numbers and people's
+	// names found in the texts (as qcode quotes finds them): a .qdpx holds
+	// the texts as they are.
+	Personal int
+}
+
 // WriteQDPX writes the whole project as a REFI-QDA .qdpx: project.qde,
 // each source's text under sources/, and qcode.json. The same project
-// gives the same bytes.
-func WriteQDPX(w io.Writer, px *coding.ProjectExport) error {
+// gives the same bytes. Texts, names and memos are written as they are:
+// the file is the project, for another tool, not a report.
+func WriteQDPX(w io.Writer, px *coding.ProjectExport) (Written, error) {
 	x := newExporter(px)
 	p, files, side := x.build()
 	var qde bytes.Buffer
 	if err := qdaxml.WriteProject(&qde, p); err != nil {
-		return err
+		return Written{}, err
 	}
 	sj, err := json.Marshal(side)
 	if err != nil {
-		return err
+		return Written{}, err
 	}
 	entries := append([]qdaxml.Entry{{Name: qdaxml.ProjectPart, Data: qde.Bytes()}}, files...)
 	entries = append(entries, qdaxml.Entry{Name: SidecarName, Data: append(sj, '\n')})
-	return qdaxml.WriteArchive(w, entries, px.Meta.Created)
+	if err := qdaxml.WriteArchive(w, entries, px.Meta.Created); err != nil {
+		return Written{}, err
+	}
+	return written(px), nil
+}
+
+// written counts what an export holds.
+func written(px *coding.ProjectExport) Written {
+	out := Written{Sources: len(px.Sources), Cases: len(px.Cases), Codes: px.Codebook.Len(), Codings: len(px.Codings),
+		Marks: len(px.Marks), Samples: len(px.Samples), Coders: len(px.Coders)}
+	var names []string
+	for _, c := range px.Cases {
+		if c.Label != "" {
+			names = append(names, c.Label)
+		} else {
+			names = append(names, c.Name)
+		}
+	}
+	for _, src := range px.Sources {
+		for _, c := range src.Context {
+			if c.Speaker != "" {
+				names = append(names, c.Speaker)
+			}
+		}
+	}
+	scan := coding.NewPIIScanner(names)
+	for _, src := range px.Sources {
+		out.Segments += len(src.Segments)
+		for _, seg := range src.Segments {
+			out.Personal += len(scan.Scan(seg.Text))
+		}
+		for _, c := range src.Context {
+			out.Personal += len(scan.Scan(c.Text))
+		}
+	}
+	return out
 }
 
 // exporter builds a project document from a ProjectExport.

@@ -77,7 +77,7 @@ func TestExportValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteQDPX(&b, px); err != nil {
+	if _, err := WriteQDPX(&b, px); err != nil {
 		t.Fatal(err)
 	}
 	files, _ = entries(t, b.Bytes())
@@ -97,7 +97,7 @@ func TestExportStable(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b bytes.Buffer
-		if err := WriteQDPX(&b, px); err != nil {
+		if _, err := WriteQDPX(&b, px); err != nil {
 			t.Fatal(err)
 		}
 		return b.Bytes()

@@ -135,7 +135,7 @@ func exportFixed(t *testing.T, s *coding.Store) []byte {
 	px.Meta.Created = time.Date(2019, 3, 18, 9, 30, 0, 0, time.UTC)
 	fixTimes(px)
 	var b bytes.Buffer
-	if err := WriteQDPX(&b, px); err != nil {
+	if _, err := WriteQDPX(&b, px); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

@@ -94,7 +94,7 @@ func roundTrip(t *testing.T, s *coding.Store) (*coding.Store, []byte, *Report) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteQDPX(&b, px); err != nil {
+	if _, err := WriteQDPX(&b, px); err != nil {
 		t.Fatal(err)
 	}
 	imp, rep, err := ReadQDPX("study.qdpx", b.Bytes(), ReadOptions{Coder: "lead"})
