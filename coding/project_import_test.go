@@ -140,9 +140,9 @@ func TestImportProject(t *testing.T) {
 // project is touched, naming what is wrong.
 func TestImportProjectCheck(t *testing.T) {
 	for _, c := range []struct {
-		name  string
+		name   string
 		break_ func(p *ProjectImport)
-		want  string
+		want   string
 	}{
 		{"no sources", func(p *ProjectImport) { p.Sources = nil }, "study.qdpx: no sources to import"},
 		{"two sources of one name", func(p *ProjectImport) { p.Sources[1].Name = "fg1" }, `study.qdpx: two sources are named "fg1"`},
