@@ -10,6 +10,7 @@ import (
 	"qcode/coding"
 	"qcode/coding/refi"
 	"qcode/corpus"
+	"qcode/corpus/printable"
 )
 
 // exportREFI writes the project (qdpx) or its codebook (qdc) for other
@@ -20,11 +21,18 @@ func (a *app) exportREFI(s *coding.Store, format, out string) error {
 		if err := refi.WriteQDC(&buf, s.Codebook(), s.Meta()); err != nil {
 			return err
 		}
-		if err := a.writeOut(out, buf.Bytes()); err != nil {
+		data := buf.Bytes()
+		if out == "-" { // as codebook export prints it
+			data = []byte(printable.String(buf.String()))
+		}
+		if err := a.writeOut(out, data); err != nil {
 			return err
 		}
 		a.note("REFI-QDA codebook: %s", counted(s.Codebook().Len(), "code", "codes"))
 		return nil
+	}
+	if out == "-" && isTerminal(a.stdout) {
+		return usagef("a .qdpx is a zip archive: give a file name, or send - to a pipe")
 	}
 	px, err := s.ExportProject()
 	if err != nil {
