@@ -1,6 +1,7 @@
 package coding
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
@@ -22,6 +23,9 @@ type ProjectExport struct {
 	Codings  []ExportCoding // in segment order
 	Marks    []ExportMark   // in segment order
 	Samples  []Sample       // by name, each with its Refs
+	// Settled are the lead's recorded decisions (a "none" decision has
+	// no coding to show for it), in segment order.
+	Settled []ExportSettlement
 	// Coders are the coders with codings or review marks, by name.
 	Coders []string
 }
@@ -60,6 +64,14 @@ type ExportCoding struct {
 	Starred bool
 	Memo    string
 	Time    time.Time
+}
+
+// ExportSettlement is a recorded decision on a segment and an item (a
+// code, or the group of a level).
+type ExportSettlement struct {
+	Seg  SegRef
+	Code CodeID
+	Settlement
 }
 
 // ExportMark is a review mark ("reviewed, nothing applies").
@@ -140,6 +152,22 @@ func (s *Store) ExportProject() (*ProjectExport, error) {
 			out.Coders = append(out.Coders, name)
 		}
 		sort.Strings(out.Coders)
+		if b := tx.Bucket(bktSettled); b != nil {
+			c := b.Cursor()
+			for k, _ := c.First(); k != nil; k, _ = c.Next() {
+				if len(k) != 12 {
+					continue
+				}
+				seg, code := SegRef(getU64(k)), CodeID(binary.BigEndian.Uint32(k[8:]))
+				st, ok, err := readSettlement(b, seg, code)
+				if err != nil {
+					return err
+				}
+				if ok {
+					out.Settled = append(out.Settled, ExportSettlement{Seg: seg, Code: code, Settlement: st})
+				}
+			}
+		}
 		for _, name := range sampleNames(tx) {
 			info, refs, err := readSample(tx, name)
 			if err != nil {

@@ -1,6 +1,7 @@
 package coding
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -27,6 +28,16 @@ type ProjectImport struct {
 	Codings []ImportedCoding
 	Marks   []ImportedMark
 	Samples []ImportedSample
+	// Settled are recorded decisions, stored after the codings.
+	Settled []ImportedSettlement
+}
+
+// ImportedSettlement is a recorded decision of a ProjectImport: on a
+// segment and an item (a code, or a code group), by path.
+type ImportedSettlement struct {
+	SegmentAt
+	Code string
+	Settlement
 }
 
 // SegmentAt names a segment of a ProjectImport: Sources[Source].Segments[Segment].
@@ -138,6 +149,9 @@ func (s *Store) ImportProject(actor string, p *ProjectImport) (ProjectImportResu
 		if err := a.applyCodingRows(rows, seg, where, &out.Codings); err != nil {
 			return err
 		}
+		if err := a.importSettled(p, refs); err != nil {
+			return err
+		}
 		for _, sm := range p.Samples {
 			members := make([]SegRef, 0, len(sm.Segments))
 			for _, sa := range sm.Segments {
@@ -225,6 +239,16 @@ func (p *ProjectImport) Check() error {
 			return fmt.Errorf("%s: %w", p.File, err)
 		}
 	}
+	for _, st := range p.Settled {
+		if !in(st.SegmentAt) || CleanPath(st.Code) == "" {
+			return errorf(ErrInvalidInput, "%s: a settled decision names no segment or code", p.File)
+		}
+		switch st.Kind {
+		case TakeCoder, TakeUnion, TakeNone, TakeSet:
+		default:
+			return errorf(ErrInvalidInput, "%s: decision %q: coder, union, none or set", p.File, corpus.Excerpt(string(st.Kind)))
+		}
+	}
 	samples := map[string]bool{}
 	for _, sm := range p.Samples {
 		if err := CheckSampleName(sm.Name); err != nil {
@@ -272,4 +296,34 @@ func (p *ProjectImport) rows() ([]codingRow, []SegmentAt) {
 		at = append(at, m.SegmentAt)
 	}
 	return rows, at
+}
+
+// importSettled records the import's decisions, each under its item (the
+// code, or the group of a level), as Settle records them.
+func (a *action) importSettled(p *ProjectImport, refs [][]SegRef) error {
+	if len(p.Settled) == 0 {
+		return nil
+	}
+	book, err := a.book()
+	if err != nil {
+		return err
+	}
+	if _, err := a.tx.CreateBucketIfNotExists(bktSettled); err != nil {
+		return err
+	}
+	for _, st := range p.Settled {
+		c, ok := book.Lookup(st.Code)
+		if !ok {
+			return errorf(ErrNotFound, "%s: a settled decision names code %q, which the codebook does not have", p.File, corpus.Excerpt(st.Code))
+		}
+		at := st.At
+		if at.IsZero() {
+			at = time.Now()
+		}
+		r, _ := json.Marshal(settlementRecord{By: st.By, At: at.UnixMilli(), Kind: st.Kind, Coder: st.Coder, Audit: st.Audit})
+		if err := a.putRecord(bktSettled, settledKey(refs[st.Source][st.Segment], itemCode(book, c.ID)), r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -49,6 +49,7 @@ func testImport() *ProjectImport {
 		},
 		Marks:   []ImportedMark{{SegmentAt: SegmentAt{0, 1}, Coder: "alice", Time: at}, {SegmentAt: SegmentAt{1, 0}, Coder: "bob", Time: at}},
 		Samples: []ImportedSample{{Name: "icr", By: "lead", Created: at, Segments: []SegmentAt{{1, 1}, {0, 0}, {1, 1}}}},
+		Settled: []ImportedSettlement{{SegmentAt: SegmentAt{0, 1}, Code: "K/L1", Settlement: Settlement{By: "lead", At: at, Kind: TakeNone, Audit: "Settled by lead: none."}}},
 	}
 }
 
@@ -103,6 +104,11 @@ func TestImportProject(t *testing.T) {
 	if len(px.Samples) != 1 || fmt.Sprint(px.Samples[0].Refs) != "[1 4]" || px.Samples[0].By != "lead" {
 		t.Errorf("samples %+v", px.Samples)
 	}
+	// A decision on a level is recorded under its group, as Settle does.
+	if k, _ := s.Codebook().Lookup("K"); len(px.Settled) != 1 || px.Settled[0].Seg != 2 || px.Settled[0].Code != k.ID ||
+		px.Settled[0].Kind != TakeNone || px.Settled[0].Audit != "Settled by lead: none." {
+		t.Errorf("settled %+v", px.Settled)
+	}
 	cases := map[string]string{}
 	for _, c := range px.Cases {
 		cases[c.Name] = fmt.Sprint(c.Attributes)
@@ -154,6 +160,7 @@ func TestImportProjectCheck(t *testing.T) {
 		{"bad code name", func(p *ProjectImport) { p.Codes[0].Name = "A/B" }, `study.qdpx: codebook: code name "A/B"`},
 		{"two samples", func(p *ProjectImport) { p.Samples = append(p.Samples, p.Samples[0]) }, `study.qdpx: two samples are named "icr"`},
 		{"empty sample", func(p *ProjectImport) { p.Samples[0].Segments = nil }, `study.qdpx: sample "icr" has no segments`},
+		{"bad decision", func(p *ProjectImport) { p.Settled[0].Kind = "maybe" }, `study.qdpx: decision "maybe": coder, union, none or set`},
 	} {
 		p := testImport()
 		c.break_(p)

@@ -206,6 +206,11 @@ func (x *exporter) build() (*qdaxml.Project, []qdaxml.Entry, *sidecar) {
 		side.StarNote = starNote
 	}
 	x.sets(p, side)
+	for _, st := range px.Settled {
+		code, _ := px.Codebook.Code(st.Code)
+		side.Settled = append(side.Settled, sidecarSettled{Segment: x.sel[st.Seg], Code: x.g.code(code), By: st.By, At: st.At,
+			Decision: string(st.Kind), Coder: st.Coder, Audit: st.Audit})
+	}
 	return p, files, side
 }
 

@@ -907,6 +907,18 @@ func (r *reader) readMarksAndSamples() error {
 		}
 		r.out.Samples = append(r.out.Samples, is)
 	}
+	for _, st := range r.side.Settled {
+		at, ok := segAt[qdaxml.GUIDKey(st.Segment)]
+		if !ok {
+			return bad("a settled decision", st.Segment)
+		}
+		path, ok := r.codes[qdaxml.GUIDKey(st.Code)]
+		if !ok {
+			return &corpus.InputError{File: r.file, Where: SidecarName, Msg: fmt.Sprintf("a settled decision names code %s, which the codebook does not have", corpus.Excerpt(st.Code)), Err: qdaxml.ErrInvalid}
+		}
+		r.out.Settled = append(r.out.Settled, coding.ImportedSettlement{SegmentAt: at, Code: path, Settlement: coding.Settlement{
+			By: printable.Strip(st.By), At: st.At, Kind: coding.DecisionKind(st.Decision), Coder: printable.Strip(st.Coder), Audit: st.Audit}})
+	}
 	return nil
 }
 

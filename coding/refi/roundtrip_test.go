@@ -81,6 +81,10 @@ func summaryOf(t *testing.T, s *coding.Store, times bool) string {
 		add("sample %s by=%s size=%q seed=%s file=%q sources=%q created=%s members=%q", sm.Name, sm.By, sm.Size, seed, sm.File,
 			sm.Sources, sm.Created.UTC().Format("2006-01-02T15:04:05.000"), members)
 	}
+	for _, st := range px.Settled {
+		code, _ := px.Codebook.Code(st.Code)
+		add("settled %s %s by=%s kind=%s coder=%q at=%s audit=%q", segs[st.Seg], code.Path, st.By, st.Kind, st.Coder, stamp(st.At), st.Audit)
+	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
 }
@@ -123,8 +127,8 @@ func TestRoundTrip(t *testing.T) {
 	if want != got {
 		t.Errorf("round trip changed the project:\n%s", diffLines(want, got))
 	}
-	if n := strings.Count(want, "\ncoding "); n != 8 {
-		t.Errorf("the study project has %d codings, want 8:\n%s", n, want)
+	if n := strings.Count(want, "\ncoding "); n != 8 || !strings.Contains(want, "\nsettled fg2:fg2#3 Motivations/Salary by=lead kind=none") {
+		t.Errorf("the study project has %d codings (want 8) and a decision none:\n%s", n, want)
 	}
 	// And again: the second project exports the same texts and positions.
 	s3, _, _ := roundTrip(t, s2)

@@ -23,6 +23,7 @@ type sidecar struct {
 	Cases   []sidecarCase   `json:"cases,omitempty"`
 	Marks   []sidecarMark   `json:"marks,omitempty"`
 	Samples []sidecarSample `json:"samples,omitempty"`
+	Settled []sidecarSettled `json:"settled,omitempty"`
 	// StarNote is the note that marks a coding starred as a report quote.
 	StarNote string `json:"star_note,omitempty"`
 }
@@ -90,4 +91,18 @@ type sidecarSample struct {
 	Sources  []string  `json:"sources,omitempty"`
 	File     string    `json:"file,omitempty"`
 	Segments []string  `json:"segments"`
+}
+
+// sidecarSettled is a recorded decision on a segment and a code (a
+// code group for its levels): consensus's codings carry the decision's
+// passages; the record is what makes "none" a decision, and keeps who
+// settled it and the audit memo.
+type sidecarSettled struct {
+	Segment  string    `json:"segment"`
+	Code     string    `json:"code"`
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+	Decision string    `json:"decision"`
+	Coder    string    `json:"coder,omitempty"`
+	Audit    string    `json:"audit"`
 }
