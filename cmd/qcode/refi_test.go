@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"os"
 	"path/filepath"
@@ -18,10 +19,22 @@ import (
 func TestREFIRoundTrip(t *testing.T) {
 	p := reportProject(t)
 	mustQcode(t, "-p", p, "--coder", "bob", "sample", "icr", "--size", "3", "--seed", "7")
+	dis := mustQcode(t, "-p", p, "disagreements", "--format", "json")
+	if !strings.Contains(dis, `"segment"`) {
+		t.Fatalf("no disagreement to settle: %s", dis)
+	}
+	var first struct {
+		Items []struct{ Segment, Code string } `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(dis), &first); err != nil || len(first.Items) < 2 {
+		t.Fatalf("disagreements: %v %s", err, dis)
+	}
+	mustQcodeErr(t, "-p", p, "--coder", "lead", "settle", first.Items[0].Segment, first.Items[0].Code, "--none")
+	mustQcodeErr(t, "-p", p, "--coder", "lead", "settle", first.Items[1].Segment, first.Items[1].Code, "--union")
 	dir := t.TempDir()
 	out := filepath.Join(dir, "study.qdpx")
 	_, errs := mustQcodeErr(t, "-p", p, "export", "--format", "qdpx", out)
-	if !strings.Contains(errs, "REFI-QDA project: 3 sources, 23 segments, 13 cases, 47 codes, 38 codings of 3 coders") ||
+	if !strings.Contains(errs, "REFI-QDA project: 3 sources, 23 segments, 13 cases, 47 codes, 39 codings of 3 coders") ||
 		!strings.Contains(errs, "written as they are") {
 		t.Errorf("stderr: %s", errs)
 	}
@@ -34,13 +47,14 @@ func TestREFIRoundTrip(t *testing.T) {
 	}
 	back := filepath.Join(dir, "back.qcode")
 	_, errs = mustQcodeErr(t, "-p", back, "import", out)
-	if !strings.HasPrefix(errs, "created "+back+"\nimported study.qdpx (qcode): 3 sources, 23 segments, 13 cases; 47 codes (47 new); 38 codings of 3 coders\n") {
+	if !strings.HasPrefix(errs, "created "+back+"\nimported study.qdpx (qcode): 3 sources, 23 segments, 13 cases; 47 codes (47 new); 39 codings of 3 coders\n") {
 		t.Errorf("stderr: %s", errs)
 	}
 	for _, args := range [][]string{
 		{"segments", "--format", "json"}, {"codings", "export"}, {"report", "--format", "json", "--by", "role"},
 		{"attributes", "--format", "json"}, {"sample", "icr", "--format", "json"}, {"quotes", "--format", "md"},
-		{"codebook", "--format", "json"},
+		{"codebook", "--format", "json"}, {"report", "--format", "json", "--coder", "consensus"}, {"agree", "--format", "json"},
+		{"disagreements", "--format", "json"},
 	} {
 		want, got := mustQcode(t, append([]string{"-p", p}, args...)...), mustQcode(t, append([]string{"-p", back}, args...)...)
 		if want != got {
