@@ -16,13 +16,13 @@ const (
 // sidecar is qcode.json. Everything in it names things of project.qde by
 // GUID.
 type sidecar struct {
-	Format  string          `json:"format"`
-	Version int             `json:"version"`
-	Codes   []sidecarCode   `json:"codes,omitempty"`
-	Sources []sidecarSource `json:"sources"`
-	Cases   []sidecarCase   `json:"cases,omitempty"`
-	Marks   []sidecarMark   `json:"marks,omitempty"`
-	Samples []sidecarSample `json:"samples,omitempty"`
+	Format  string           `json:"format"`
+	Version int              `json:"version"`
+	Codes   []sidecarCode    `json:"codes,omitempty"`
+	Sources []sidecarSource  `json:"sources"`
+	Cases   []sidecarCase    `json:"cases,omitempty"`
+	Marks   []sidecarMark    `json:"marks,omitempty"`
+	Samples []sidecarSample  `json:"samples,omitempty"`
 	Settled []sidecarSettled `json:"settled,omitempty"`
 	// StarNote is the note that marks a coding starred as a report quote.
 	StarNote string `json:"star_note,omitempty"`
