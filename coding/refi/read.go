@@ -13,7 +13,6 @@ import (
 )
 
 // ReadOptions say how to read a project.
-
 type ReadOptions struct {
 	// Limits cap what is read: InputSize caps what the archive unpacks to,
 	// Paragraphs and Depth what one source text and project.qde may hold.
@@ -23,9 +22,7 @@ type ReadOptions struct {
 }
 
 // Report says how a project was read and what was left out or changed,
-
 // for the user.
-
 type Report struct {
 	Origin string // the origin the project names ("qcode", "MAXQDA 2022"…)
 	// Whole is true for a project qcode wrote, read back with its
@@ -39,17 +36,11 @@ func (r *Report) note(format string, args ...any) {
 }
 
 // ReadQDPX reads a .qdpx (its bytes, the file already read) into what
-
 // coding.Store.ImportProject stores. file is the file's base name. A file
-
 // that is not a sound REFI-QDA project — invalid XML, no project.qde, a
-
 // selection out of its text, a path that leaves the archive, an entry that
-
 // inflates past the limit, a coding of a code the codebook lacks — is an
-
 // error of one line naming the file and where.
-
 func ReadQDPX(file string, data []byte, opts ReadOptions) (*coding.ProjectImport, *Report, error) {
 	lim := opts.Limits
 	if lim.InputSize <= 0 {
@@ -71,7 +62,6 @@ func ReadQDPX(file string, data []byte, opts ReadOptions) (*coding.ProjectImport
 }
 
 // reader reads one archive.
-
 type reader struct {
 	file string
 	arc  *qdaxml.Archive
@@ -97,7 +87,6 @@ type reader struct {
 }
 
 // source is a text source as read.
-
 type source struct {
 	ts    *qdaxml.TextSource
 	name  string
@@ -114,7 +103,6 @@ type source struct {
 }
 
 // selection is a PlainTextSelection: its source and its positions.
-
 type selection struct {
 	src        int
 	start, end int
@@ -122,7 +110,6 @@ type selection struct {
 }
 
 // errf is an error of the project document, naming the file.
-
 func (r *reader) errf(format string, args ...any) error {
 	return &corpus.InputError{File: r.file, Where: qdaxml.ProjectPart, Msg: fmt.Sprintf(format, args...), Err: qdaxml.ErrInvalid}
 }
@@ -162,7 +149,6 @@ func (r *reader) read() error {
 }
 
 // readSidecar reads qcode.json when the project says qcode wrote it.
-
 func (r *reader) readSidecar() error {
 	if !strings.HasPrefix(strings.ToLower(r.p.Origin), "qcode") || !r.arc.Has(SidecarName) {
 		return nil
@@ -186,9 +172,7 @@ func (r *reader) readSidecar() error {
 }
 
 // name is a name read from the file: as written (without control
-
 // characters) in a project qcode wrote, else printable and on one line.
-
 func (r *reader) name(s string) string {
 	if r.side != nil {
 		return printable.Strip(s)
@@ -197,7 +181,6 @@ func (r *reader) name(s string) string {
 }
 
 // clean makes a name from the file printable and one line.
-
 func clean(s string) string {
 	return strings.Join(strings.Fields(printable.Strip(s)), " ")
 }
@@ -263,7 +246,6 @@ func (r *reader) readVariables() {
 }
 
 // attributes reads variable values as attributes (values as written).
-
 func (r *reader) attributes(values []qdaxml.VariableValue) []coding.Attribute {
 	var out []coding.Attribute
 	unknown := 0
@@ -297,100 +279,7 @@ func (r *reader) readNotes() {
 	}
 }
 
-// readSources reads each text source's text and makes its segments:
-
-// qcode's own as they were, anyone else's as a TXT import makes them.
-
-// sourceBytes reads a source's plain text: inline, or the archive's file
-
-// its internal:// path names. ok is false for a source with none
-
-// (a rich text only, or a file outside the archive, which is never read).
-
-// sourceName names a source from another tool: its name without the
-
-// extension of a document format, printable, one line.
-
-// uniqueName is name, or name with " (2)", " (3)"… when taken.
-
-// ownSource rebuilds a source qcode wrote: its segments are the
-
-// selections qcode.json lists, its context where qcode.json says.
-
-// otherSource makes the segments of a source written elsewhere as a TXT
-
-// import would (speaker turns, else paragraphs; headings, interviewer
-
-// prompts and a preamble read as such) and finds each in the text.
-
-// positions reads a selection's positions, checks them against the text
-
-// and turns positions that counted CRLF as two into code points of the
-
-// LF text.
-
-// fromCRLF turns a position that counted each CRLF as two characters into
-
-// one of the LF text.
-
-// readSelections checks every selection's place and indexes it. A source
-
-// whose selections run past its text by no more than its CRLFs was
-
-// counted by a tool that takes a CRLF as two characters: its positions
-
-// are read so.
-
-// segmentsIn lists the segments of source s that positions [start, end)
-
-// cover, each with the part covered.
-
-// cover is the part [a, b) of segment seg that a selection covers.
-
-// readCases gives segments their cases: qcode's own as they were; from
-
-// another tool, a case's selections, else the whole source it holds (a
-
-// one-person interview), else (a source several speakers share) its
-
-// variables become the source's.
-
-// mergeMissing adds the attributes base lacks (by name, any case).
-
-// readSets reads another tool's sets as the attribute `set` of the sources
-
-// (or cases) they hold. A project qcode wrote has its samples and marks
-
-// in qcode.json instead.
-
-// addSetValue adds a set's name to the attribute `set` ("A; B" when in
-
-// several).
-
-// readCodings cuts every coding along the segments: a selection that is
-
-// a segment (qcode's own) codes it whole; another selection codes the part
-
-// of each segment it covers — the whole segment when it covers all of it
-
-// (a project written elsewhere), else a span.
-
-// addCoding adds one coding of a segment, with its coder, time, memo and
-
-// star.
-
-// parseTime reads an xsd:dateTime (zero when it does not read; a time
-
-// without a zone is taken as UTC).
-
-// readMarksAndSamples reads qcode's review marks and samples back from
-
-// qcode.json.
-
-// finish notes what was left out.
-
 // count writes n with its noun.
-
 func count(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one

@@ -10,6 +10,10 @@ import (
 	"qcode/corpus/qdaxml"
 )
 
+// readCases gives segments their cases: qcode's own as they were; from
+// another tool, a case's selections, else the whole source it holds (a
+// one-person interview), else (a source several speakers share) its
+// variables become the source's.
 func (r *reader) readCases() error {
 	if r.p.Cases == nil {
 		return nil
@@ -104,6 +108,7 @@ func (r *reader) readCases() error {
 	return nil
 }
 
+// mergeMissing adds the attributes base lacks (by name, any case).
 func mergeMissing(base, extra []coding.Attribute) []coding.Attribute {
 	for _, e := range extra {
 		found := false
@@ -117,6 +122,9 @@ func mergeMissing(base, extra []coding.Attribute) []coding.Attribute {
 	return base
 }
 
+// readSets reads another tool's sets as the attribute `set` of the sources
+// (or cases) they hold. A project qcode wrote has its samples and marks
+// in qcode.json instead.
 func (r *reader) readSets() {
 	if r.p.Sets == nil || r.side != nil {
 		return
@@ -149,6 +157,8 @@ func (r *reader) readSets() {
 	}
 }
 
+// addSetValue adds a set's name to the attribute `set` ("A; B" when in
+// several).
 func addSetValue(attrs []coding.Attribute, name string) []coding.Attribute {
 	for i, a := range attrs {
 		if strings.EqualFold(a.Name, "set") {

@@ -12,6 +12,10 @@ import (
 	"qcode/corpus/qdaxml"
 )
 
+// readCodings cuts every coding along the segments: a selection that is
+// a segment (qcode's own) codes it whole; another selection codes the part
+// of each segment it covers — the whole segment when it covers all of it
+// (a project written elsewhere), else a span.
 func (r *reader) readCodings() error {
 	starNote := ""
 	if r.side != nil {
@@ -71,6 +75,8 @@ func (r *reader) readCodings() error {
 	return nil
 }
 
+// addCoding adds one coding of a segment, with its coder, time, memo and
+// star.
 func (r *reader) addCoding(s *source, seg int, span coding.Span, c qdaxml.Coding, sel *qdaxml.PlainTextSelection, starNote string) error {
 	path, ok := r.codes[qdaxml.GUIDKey(c.CodeRef.Target)]
 	if !ok {
@@ -126,6 +132,8 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// parseTime reads an xsd:dateTime (zero when it does not read; a time
+// without a zone is taken as UTC).
 func parseTime(s string) time.Time {
 	s = strings.TrimSpace(s)
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05"} {
@@ -136,6 +144,8 @@ func parseTime(s string) time.Time {
 	return time.Time{}
 }
 
+// readMarksAndSamples reads qcode's review marks and samples back from
+// qcode.json.
 func (r *reader) readMarksAndSamples() error {
 	if r.side == nil {
 		return nil
@@ -185,6 +195,7 @@ func (r *reader) readMarksAndSamples() error {
 	return nil
 }
 
+// finish notes what was left out.
 func (r *reader) finish() {
 	if n := r.dropped.context; n > 0 {
 		r.rep.note("%s of text that is no segment (an interviewer's turn, a heading, a title) left out", count(n, "coding", "codings"))

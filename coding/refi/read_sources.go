@@ -15,6 +15,8 @@ import (
 	"qcode/corpus/qdaxml"
 )
 
+// readSources reads each text source's text and makes its segments:
+// qcode's own as they were, anyone else's as a TXT import makes them.
 func (r *reader) readSources() error {
 	r.sels, r.byGUID = map[string]selection{}, map[string]int{}
 	if r.p.Sources == nil {
@@ -75,6 +77,9 @@ func (r *reader) readSources() error {
 	return nil
 }
 
+// sourceBytes reads a source's plain text: inline, or the archive's file
+// its internal:// path names. ok is false for a source with none
+// (a rich text only, or a file outside the archive, which is never read).
 func (r *reader) sourceBytes(ts *qdaxml.TextSource) ([]byte, bool, error) {
 	if ts.PlainTextContent != nil {
 		return []byte(*ts.PlainTextContent), true, nil
@@ -94,6 +99,8 @@ func (r *reader) sourceBytes(ts *qdaxml.TextSource) ([]byte, bool, error) {
 	return data, true, nil
 }
 
+// sourceName names a source from another tool: its name without the
+// extension of a document format, printable, one line.
 func sourceName(name string, n int) string {
 	name = clean(name)
 	for _, ext := range []string{".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md", ".html", ".htm"} {
@@ -108,6 +115,7 @@ func sourceName(name string, n int) string {
 	return name
 }
 
+// uniqueName is name, or name with " (2)", " (3)"… when taken.
 func uniqueName(name string, taken map[string]bool) string {
 	base := name
 	for i := 2; taken[name]; i++ {
@@ -116,6 +124,8 @@ func uniqueName(name string, taken map[string]bool) string {
 	return name
 }
 
+// ownSource rebuilds a source qcode wrote: its segments are the
+// selections qcode.json lists, its context where qcode.json says.
 func (r *reader) ownSource(s *source, ss *sidecarSource) error {
 	src := &corpus.Source{Name: s.name, File: ss.File, Format: ss.Format, Hash: ss.Hash}
 	runes := []rune(s.text)
@@ -173,6 +183,9 @@ func (r *reader) ownSource(s *source, ss *sidecarSource) error {
 	return nil
 }
 
+// otherSource makes the segments of a source written elsewhere as a TXT
+// import would (speaker turns, else paragraphs; headings, interviewer
+// prompts and a preamble read as such) and finds each in the text.
 func (r *reader) otherSource(s *source) error {
 	src, err := corpus.Parse(s.name+".txt", []byte(s.text), corpus.Options{Limits: r.lim})
 	if err != nil {
@@ -202,6 +215,9 @@ func (r *reader) otherSource(s *source) error {
 	return nil
 }
 
+// positions reads a selection's positions, checks them against the text
+// and turns positions that counted CRLF as two into code points of the
+// LF text.
 func (r *reader) positions(s *source, sel *qdaxml.PlainTextSelection) (int, int, error) {
 	start, err1 := strconv.Atoi(strings.TrimSpace(sel.StartPosition))
 	end, err2 := strconv.Atoi(strings.TrimSpace(sel.EndPosition))
@@ -219,6 +235,8 @@ func (r *reader) positions(s *source, sel *qdaxml.PlainTextSelection) (int, int,
 	return start, end, nil
 }
 
+// fromCRLF turns a position that counted each CRLF as two characters into
+// one of the LF text.
 func (s *source) fromCRLF(q int) int {
 	// The j-th CRLF (0-based) at LF position c takes CRLF positions c+j
 	// and c+j+1; those wholly before q are one character too many each.
@@ -226,6 +244,10 @@ func (s *source) fromCRLF(q int) int {
 	return q - k
 }
 
+// readSelections checks every selection's place and indexes it. A source
+// whose selections run past its text by no more than its CRLFs was
+// counted by a tool that takes a CRLF as two characters: its positions
+// are read so.
 func (r *reader) readSelections() error {
 	for i, s := range r.sources {
 		if s.src == nil {
@@ -257,6 +279,8 @@ func (r *reader) readSelections() error {
 	return nil
 }
 
+// segmentsIn lists the segments of source s that positions [start, end)
+// cover, each with the part covered.
 func (s *source) segmentsIn(start, end int) []cover {
 	var out []cover
 	first := sort.Search(len(s.segs), func(i int) bool { return !s.segs[i].ok || s.segs[i].end > start })
@@ -275,6 +299,7 @@ func (s *source) segmentsIn(start, end int) []cover {
 	return out
 }
 
+// cover is the part [a, b) of segment seg that a selection covers.
 type cover struct {
 	seg   int
 	a, b  int
