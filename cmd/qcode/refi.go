@@ -34,11 +34,14 @@ func (a *app) exportREFI(s *coding.Store, format, out string) error {
 	if out == "-" && isTerminal(a.stdout) {
 		return usagef("a .qdpx is a zip archive: give a file name, or send - to a pipe")
 	}
+	bar := startProgress(a.stderr, "writing "+out)
 	px, err := s.ExportProject()
 	if err != nil {
+		bar.end()
 		return err
 	}
 	w, err := refi.WriteQDPX(&buf, px)
+	bar.end()
 	if err != nil {
 		return err
 	}
@@ -68,7 +71,9 @@ func (a *app) importProject(path string) error {
 	if err != nil {
 		return err
 	}
+	bar := startProgress(a.stderr, "reading "+filepath.Base(path))
 	imp, rep, err := refi.ReadQDPX(filepath.Base(path), data, refi.ReadOptions{Limits: a.limits(), Coder: a.coder})
+	bar.end()
 	if err != nil {
 		return err
 	}
@@ -87,7 +92,7 @@ func (a *app) importProject(path string) error {
 	} else if s, err = a.open(); err != nil {
 		return err
 	}
-	bar := startProgress(a.stderr, "storing "+filepath.Base(path))
+	bar = startProgress(a.stderr, "storing "+filepath.Base(path))
 	res, err := s.ImportProject(a.coder, imp)
 	bar.end()
 	if cerr := s.Close(); err == nil {
