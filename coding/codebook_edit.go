@@ -421,42 +421,46 @@ func (s *Store) ImportCodebook(actor string, specs []CodeSpec) (CodebookImport, 
 		return CodebookImport{}, err
 	}
 	var out CodebookImport
-	res, err := s.act(actor, "import codebook", func(a *action) error {
-		var walk func(prefix string, specs []CodeSpec) error
-		walk = func(prefix string, specs []CodeSpec) error {
-			for _, sp := range specs {
-				path := prefix + sp.Name
-				b, err := a.book()
+	res, err := s.act(actor, "import codebook", func(a *action) error { return a.mergeSpecs(specs, &out) })
+	out.ActionResult = res
+	return out, err
+}
+
+// mergeSpecs merges codes into the codebook within an action: new paths
+// are created, existing codes take the specs' non-empty details.
+func (a *action) mergeSpecs(specs []CodeSpec, out *CodebookImport) error {
+	var walk func(prefix string, specs []CodeSpec) error
+	walk = func(prefix string, specs []CodeSpec) error {
+		for _, sp := range specs {
+			path := prefix + sp.Name
+			b, err := a.book()
+			if err != nil {
+				return err
+			}
+			if c, ok := b.Lookup(path); ok {
+				next := c
+				sp.fillDetails(&next)
+				if !bytes.Equal(next.encode(), c.encode()) {
+					if err := a.putCode(&next); err != nil {
+						return err
+					}
+					out.Updated = append(out.Updated, c.Path)
+				}
+			} else {
+				d := sp.details()
+				_, created, err := a.ensurePath(path, &d)
 				if err != nil {
 					return err
 				}
-				if c, ok := b.Lookup(path); ok {
-					next := c
-					sp.fillDetails(&next)
-					if !bytes.Equal(next.encode(), c.encode()) {
-						if err := a.putCode(&next); err != nil {
-							return err
-						}
-						out.Updated = append(out.Updated, c.Path)
-					}
-				} else {
-					d := sp.details()
-					_, created, err := a.ensurePath(path, &d)
-					if err != nil {
-						return err
-					}
-					out.Created = append(out.Created, created...)
-				}
-				if err := walk(path+"/", sp.Codes); err != nil {
-					return err
-				}
+				out.Created = append(out.Created, created...)
 			}
-			return nil
+			if err := walk(path+"/", sp.Codes); err != nil {
+				return err
+			}
 		}
-		return walk("", specs)
-	})
-	out.ActionResult = res
-	return out, err
+		return nil
+	}
+	return walk("", specs)
 }
 
 // writeCodebook stores a whole codebook in a new project (not journaled:

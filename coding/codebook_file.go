@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"qcode/corpus"
+	"qcode/corpus/qdaxml"
 )
 
 // CodeSpec is a code as written in a codebook file (YAML or JSON) and in the
@@ -78,7 +79,8 @@ func checkSpecs(specs []CodeSpec, prefix string) error {
 
 // ParseCodebook reads a codebook file: YAML (.yaml, .yml) or JSON (.json),
 // a top-level "codes" list of {name, description, include, exclude, color,
-// key, group, exclusive, codes}. name is the file's name, for messages and the format.
+// key, group, exclusive, codes}; or a REFI-QDA codebook (.qdc, see
+// QDASpecs). name is the file's name, for messages and the format.
 func ParseCodebook(name string, data []byte) ([]CodeSpec, error) {
 	var f codebookFile
 	switch strings.ToLower(filepath.Ext(name)) {
@@ -95,9 +97,13 @@ func ParseCodebook(name string, data []byte) ([]CodeSpec, error) {
 			return nil, errorf(ErrInvalidInput, "%s: %s", filepath.Base(name), corpus.Cut(yamlMessage(err), 200))
 		}
 	case ".qdc":
-		return nil, errorf(ErrInvalidInput, "%s: REFI-QDA codebooks (.qdc) are not read yet; use YAML or JSON", filepath.Base(name))
+		cb, err := qdaxml.ParseCodebook(filepath.Base(name), data, qdaxml.Limits{})
+		if err != nil {
+			return nil, err
+		}
+		f.Codes, _, _ = QDASpecs(cb.Codes.Code)
 	default:
-		return nil, errorf(ErrInvalidInput, "%s: a codebook file is .yaml, .yml or .json", filepath.Base(name))
+		return nil, errorf(ErrInvalidInput, "%s: a codebook file is .yaml, .yml, .json or .qdc (REFI-QDA)", filepath.Base(name))
 	}
 	if len(f.Codes) == 0 {
 		return nil, errorf(ErrInvalidInput, "%s: no codes (expected a top-level \"codes\" list)", filepath.Base(name))

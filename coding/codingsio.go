@@ -48,6 +48,7 @@ type codingRow struct {
 	starred       *bool
 	memo          *string
 	mark          bool
+	when          int64 // unix milliseconds; 0: now
 }
 
 // CodingsFile is a codings CSV as read by ReadCodings, not yet applied.
@@ -87,139 +88,165 @@ func (s *Store) ImportCodingsFile(actor string, f *CodingsFile) (CodingsImport, 
 	out := CodingsImport{Rows: len(rows)}
 	defer bulkGC()()
 	res, err := s.act(actor, "import codings from "+file, func(a *action) error {
-		book, err := a.book()
-		if err != nil {
-			return err
-		}
 		names := newSourceNames(a.tx)
-		now := time.Now().UnixMilli()
-		view := newOverlay(a.tx)
 		resolved := map[string]SegRef{} // rows name the same segment again and again
-		type segCoder struct {
-			seg   SegRef
-			coder CoderID
-		}
-		var marks []segCoder // the rows' marks, applied once the codings are in
-		coded := map[segCoder]bool{}
-		for _, row := range rows {
-			ref, ok := resolved[row.segment]
-			if !ok {
-				var err error
-				if ref, err = resolveSegment(a.tx, names, row.segment); err != nil {
-					where := fmt.Sprintf("%s: line %d", file, row.line)
-					if errors.Is(err, ErrNotFound) {
-						return errorf(ErrNotFound, "%s: unknown segment %q", where, corpus.Excerpt(row.segment))
-					}
-					return fmt.Errorf("%s: %w", where, err)
-				}
-				resolved[row.segment] = ref
+		where := func(i int) string { return fmt.Sprintf("%s: line %d", file, rows[i].line) }
+		seg := func(i int) (SegRef, error) {
+			row := rows[i]
+			if ref, ok := resolved[row.segment]; ok {
+				return ref, nil
 			}
-			where := func() string { return fmt.Sprintf("%s: line %d", file, row.line) }
-			if row.mark {
-				coder, err := s.ensureCoder(a.tx, row.coder)
-				if err != nil {
-					return fmt.Errorf("%s: %w", where(), err)
-				}
-				marks = append(marks, segCoder{ref, coder})
-				continue
-			}
-			code, ok := book.Lookup(row.code)
-			if !ok {
-				id, created, err := a.ensurePath(row.code, nil)
-				if err != nil {
-					return fmt.Errorf("%s: code %q: %w", where(), corpus.Excerpt(row.code), err)
-				}
-				out.NewCodes = append(out.NewCodes, created...)
-				if book, err = a.book(); err != nil {
-					return err
-				}
-				code, _ = book.Code(id)
-			}
-			coder, err := s.ensureCoder(a.tx, row.coder)
+			ref, err := resolveSegment(a.tx, names, row.segment)
 			if err != nil {
-				return fmt.Errorf("%s: %w", where(), err)
-			}
-			if !row.span.Whole() { // the segment exists: it was resolved
-				if err := checkSpan(a.tx, ref, row.span); err != nil {
-					return fmt.Errorf("%s: %w", where(), err)
+				if errors.Is(err, ErrNotFound) {
+					return 0, errorf(ErrNotFound, "%s: unknown segment %q", where(i), corpus.Excerpt(row.segment))
 				}
+				return 0, fmt.Errorf("%s: %w", where(i), err)
 			}
-			k := codingKey{Seg: ref, Code: code.ID, Coder: coder, Span: row.span}
-			have := view.get(k)
-			next := &codingState{Time: now}
-			if have != nil {
-				c := *have
-				next = &c
-			} else if g, ok := book.ExclusiveGroupOf(k.Code); ok {
-				for _, other := range book.Subtree(g.ID) {
-					if other == g.ID || other == k.Code {
-						continue
-					}
-					for _, ok := range view.list(k.Seg, other, k.Coder) {
-						if ok.Span.Overlaps(k.Span) {
-							view.set(ok, nil)
-							out.Replaced++
-						}
-					}
-				}
-			}
-			if row.starred != nil {
-				next.Starred = *row.starred
-			}
-			if row.memo != nil {
-				next.Memo = *row.memo
-			}
-			switch {
-			case have == nil:
-				out.Added++
-			case *have == *next:
-				out.Unchanged++
-			default:
-				out.Updated++
-			}
-			view.set(k, next)
-			coded[segCoder{ref, coder}] = true
+			resolved[row.segment] = ref
+			return ref, nil
 		}
-		if err := a.setCodingsKnown(view.changes, view.stored); err != nil {
-			return err
-		}
-		// Codes win over a mark: a coded segment loses its coder's mark,
-		// and a mark row on a segment its coder has coded is left out.
-		cleared := make([]segCoder, 0, len(coded))
-		for sc := range coded {
-			cleared = append(cleared, sc)
-		}
-		sort.Slice(cleared, func(i, j int) bool {
-			if cleared[i].seg != cleared[j].seg {
-				return cleared[i].seg < cleared[j].seg
-			}
-			return cleared[i].coder < cleared[j].coder
-		})
-		for _, sc := range cleared {
-			if a.tx.Bucket(bktMarks).Get(markKey(sc.seg, sc.coder)) != nil {
-				out.MarksCleared++
-				if err := a.clearMark(sc.seg, sc.coder); err != nil {
-					return err
-				}
-			}
-		}
-		for _, sc := range marks {
-			switch {
-			case hasPrefix(a.tx.Bucket(bktByCoder), coderSegPrefix(sc.coder, sc.seg)):
-				out.MarksSkipped++
-			case a.tx.Bucket(bktMarks).Get(markKey(sc.seg, sc.coder)) != nil:
-				out.MarksUnchanged++
-			default:
-				out.Marked++
-				if err := a.setMark(sc.seg, sc.coder, true, now); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return a.applyCodingRows(rows, seg, where, &out)
 	})
 	out.ActionResult = res
 	return out, err
+}
+
+// applyCodingRows applies rows of codings and review marks within one
+// action, as a codings import does: new code paths are created, a level
+// of an exclusive group replaces the coder's other levels on the passages
+// it overlaps, and codes win over a review mark (a coded segment loses its
+// coder's mark; a mark row on a segment its coder coded is left out). seg
+// resolves row i's segment, where names row i in messages.
+func (a *action) applyCodingRows(rows []codingRow, seg func(i int) (SegRef, error), where func(i int) string, out *CodingsImport) error {
+	s := a.s
+	book, err := a.book()
+	if err != nil {
+		return err
+	}
+	now := time.Now().UnixMilli()
+	view := newOverlay(a.tx)
+	type segCoder struct {
+		seg   SegRef
+		coder CoderID
+	}
+	type markRow struct {
+		segCoder
+		when int64
+	}
+	var marks []markRow // the rows' marks, applied once the codings are in
+	coded := map[segCoder]bool{}
+	for i, row := range rows {
+		ref, err := seg(i)
+		if err != nil {
+			return err
+		}
+		when := now
+		if row.when != 0 {
+			when = row.when
+		}
+		if row.mark {
+			coder, err := s.ensureCoder(a.tx, row.coder)
+			if err != nil {
+				return fmt.Errorf("%s: %w", where(i), err)
+			}
+			marks = append(marks, markRow{segCoder{ref, coder}, when})
+			continue
+		}
+		code, ok := book.Lookup(row.code)
+		if !ok {
+			id, created, err := a.ensurePath(row.code, nil)
+			if err != nil {
+				return fmt.Errorf("%s: code %q: %w", where(i), corpus.Excerpt(row.code), err)
+			}
+			out.NewCodes = append(out.NewCodes, created...)
+			if book, err = a.book(); err != nil {
+				return err
+			}
+			code, _ = book.Code(id)
+		}
+		coder, err := s.ensureCoder(a.tx, row.coder)
+		if err != nil {
+			return fmt.Errorf("%s: %w", where(i), err)
+		}
+		if !row.span.Whole() { // the segment exists: it was resolved
+			if err := checkSpan(a.tx, ref, row.span); err != nil {
+				return fmt.Errorf("%s: %w", where(i), err)
+			}
+		}
+		k := codingKey{Seg: ref, Code: code.ID, Coder: coder, Span: row.span}
+		have := view.get(k)
+		next := &codingState{Time: when}
+		if have != nil {
+			c := *have
+			next = &c
+		} else if g, ok := book.ExclusiveGroupOf(k.Code); ok {
+			for _, other := range book.Subtree(g.ID) {
+				if other == g.ID || other == k.Code {
+					continue
+				}
+				for _, ok := range view.list(k.Seg, other, k.Coder) {
+					if ok.Span.Overlaps(k.Span) {
+						view.set(ok, nil)
+						out.Replaced++
+					}
+				}
+			}
+		}
+		if row.starred != nil {
+			next.Starred = *row.starred
+		}
+		if row.memo != nil {
+			next.Memo = *row.memo
+		}
+		switch {
+		case have == nil:
+			out.Added++
+		case *have == *next:
+			out.Unchanged++
+		default:
+			out.Updated++
+		}
+		view.set(k, next)
+		coded[segCoder{ref, coder}] = true
+	}
+	if err := a.setCodingsKnown(view.changes, view.stored); err != nil {
+		return err
+	}
+	// Codes win over a mark: a coded segment loses its coder's mark,
+	// and a mark row on a segment its coder has coded is left out.
+	cleared := make([]segCoder, 0, len(coded))
+	for sc := range coded {
+		cleared = append(cleared, sc)
+	}
+	sort.Slice(cleared, func(i, j int) bool {
+		if cleared[i].seg != cleared[j].seg {
+			return cleared[i].seg < cleared[j].seg
+		}
+		return cleared[i].coder < cleared[j].coder
+	})
+	for _, sc := range cleared {
+		if a.tx.Bucket(bktMarks).Get(markKey(sc.seg, sc.coder)) != nil {
+			out.MarksCleared++
+			if err := a.clearMark(sc.seg, sc.coder); err != nil {
+				return err
+			}
+		}
+	}
+	for _, m := range marks {
+		switch {
+		case hasPrefix(a.tx.Bucket(bktByCoder), coderSegPrefix(m.coder, m.seg)):
+			out.MarksSkipped++
+		case a.tx.Bucket(bktMarks).Get(markKey(m.seg, m.coder)) != nil:
+			out.MarksUnchanged++
+		default:
+			out.Marked++
+			if err := a.setMark(m.seg, m.coder, true, m.when); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // overlay is the codings as a bulk action has changed them so far: reads see

@@ -57,6 +57,17 @@ func FuzzParseCodebook(f *testing.F) {
 		f.Add("cb.yaml", []byte(seed))
 		f.Add("cb.json", []byte(seed))
 	}
+	// REFI-QDA codebooks (.qdc): nested codes, notes in the description,
+	// names that need fitting, and broken documents.
+	for _, seed := range []string{
+		`<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="0a1b2c3d-0000-4000-8000-000000000001" name="A/B" isCodable="true" color="#abc"><Description>d` + "\n\nInclude: x" + `</Description><Code guid="0a1b2c3d-0000-4000-8000-000000000002" name="a" isCodable="false"/><Code guid="0a1b2c3d-0000-4000-8000-000000000003" name="A" isCodable="true"/></Code></Codes></CodeBook>`,
+		`<CodeBook><Codes><Code name="  " isCodable="true"/><Code name="" isCodable="true"/></Codes></CodeBook>`,
+		`<CodeBook><Codes><Code name="x"><Code name="y"><Code name="z"/></Code></Code></Codes>`,
+		`<Project xmlns="urn:QDA-XML:project:1.0" name="p"/>`,
+		`<CodeBook><Codes/></CodeBook>`,
+	} {
+		f.Add("cb.qdc", []byte(seed))
+	}
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		specs, err := ParseCodebook(name, data)
 		if err != nil {

@@ -726,7 +726,10 @@ func TestParseCodebookErrors(t *testing.T) {
 		{"a.yaml", "codes:\n  - name: A\n  - name: a\n", `a.yaml: code "a" appears twice`},
 		{"a.json", "{\"codes\": [ {\"name\": \"A\",} ]}", "a.json: line 1: invalid character '}'"},
 		{"a.json", "{}", `a.json: no codes`},
-		{"a.txt", "x", "a.txt: a codebook file is .yaml, .yml or .json"},
+		{"a.txt", "x", "a.txt: a codebook file is .yaml, .yml, .json or .qdc (REFI-QDA)"},
+		{"a.qdc", "<CodeBook><Codes>", "a.qdc: line 1: unexpected EOF"},
+		{"a.qdc", `<CodeBook><Codes></Codes></CodeBook>`, "a.qdc: no codes"},
+		{"a.qdc", `<Project name="p"/>`, "a.qdc: the document is a <Project>, not a QDA-XML <CodeBook>"},
 	}
 	for _, c := range cases {
 		_, err := ParseCodebook(c.name, []byte(c.data))

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/coding/refi"
 	"qcode/corpus"
 	"qcode/corpus/printable"
 )
@@ -94,18 +95,24 @@ func (a *app) codebookExport() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:     "export",
-		Short:   "Write the codebook to stdout as YAML or JSON",
-		Example: "  qcode codebook export > codebook.yaml\n  qcode codebook export --format json",
+		Short:   "Write the codebook to stdout as YAML, JSON or a REFI-QDA codebook (qdc)",
+		Example: "  qcode codebook export > codebook.yaml\n  qcode codebook export --format json\n  qcode codebook export --format qdc > codebook.qdc   for NVivo, ATLAS.ti, MAXQDA, QualCoder",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format == "qdc" {
-				return fmt.Errorf("REFI-QDA codebooks (qdc) are not written yet; use --format yaml or json")
-			}
-			if err := checkFormat(format, []string{"yaml", "json"}); err != nil {
+			if err := checkFormat(format, []string{"yaml", "json", "qdc"}); err != nil {
 				return err
 			}
 			return a.withReader(func(s *coding.Store) error {
 				var b bytes.Buffer
+				if format == "qdc" {
+					if err := refi.WriteQDC(&b, s.Codebook(), s.Meta()); err != nil {
+						return err
+					}
+					// XML escapes what it cannot hold; bidi overrides are
+					// shown as U+FFFD, as in YAML.
+					_, err := a.stdout.Write([]byte(printable.String(b.String())))
+					return err
+				}
 				if err := coding.WriteCodebook(&b, s.Codebook().Specs(), format); err != nil {
 					return err
 				}
@@ -122,14 +129,14 @@ func (a *app) codebookExport() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "yaml", "yaml or json")
+	cmd.Flags().StringVar(&format, "format", "yaml", "yaml, json or qdc (REFI-QDA)")
 	return cmd
 }
 
 func (a *app) codebookImport() *cobra.Command {
 	return &cobra.Command{
 		Use:   "import FILE",
-		Short: "Merge codes from a YAML/JSON codebook: new paths are added, existing codes take the file's details",
+		Short: "Merge codes from a YAML, JSON or REFI-QDA (.qdc) codebook: new paths are added, existing codes take the file's details",
 		Args:  exactArgs(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.checkProject(); err != nil {

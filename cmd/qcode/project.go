@@ -19,9 +19,11 @@ func (a *app) initCommand() *cobra.Command {
 		Short: "Create a project file",
 		Long: `Create a new project file (mode 0600) with a starting codebook: the
 built-in "pq" themes of post-qualifying learning studies, "empty", or a
-YAML/JSON codebook file.`,
+codebook file: YAML, JSON, or a REFI-QDA codebook (.qdc) from NVivo,
+ATLAS.ti, MAXQDA or QualCoder.`,
 		Example: `  qcode init study.qcode --codebook pq
-  qcode init study.qcode --codebook team-codebook.yaml --name "PQ evaluation 2026"`,
+  qcode init study.qcode --codebook team-codebook.yaml --name "PQ evaluation 2026"
+  qcode init study.qcode --codebook codebook.qdc`,
 		Args: rangeArgs(0, 1, "one FILE (or -p FILE)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := a.project
@@ -51,7 +53,7 @@ YAML/JSON codebook file.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&codebook, "codebook", "pq", "starting codebook: "+strings.Join(coding.TemplateNames(), ", ")+", or a .yaml/.json file")
+	cmd.Flags().StringVar(&codebook, "codebook", "pq", "starting codebook: "+strings.Join(coding.TemplateNames(), ", ")+", or a .yaml, .json or .qdc file")
 	cmd.Flags().StringVar(&name, "name", "", "the project's name (default: the file name)")
 	return cmd
 }
@@ -62,7 +64,7 @@ func (a *app) importCommand() *cobra.Command {
 	var replace bool
 	cmd := &cobra.Command{
 		Use:   "import FILE...",
-		Short: "Import survey answers or notes as segments",
+		Short: "Import survey answers, notes, or a REFI-QDA project (.qdpx)",
 		Long: `Import files as sources. Every file is read first, without holding the
 project; then each is stored in one transaction: a file that fails leaves the
 project exactly as it was. Only regular files are read, of at most
@@ -83,12 +85,23 @@ their text becomes the attribute prompt of the answers that follow (and
 question too, where no heading sets it). Lines before the transcript starts
 (a title such as "Focus group: newly qualified social workers") become the
 source's title attribute. Segment IDs count every turn, so they stay stable.
-A survey's respondent ids (--case-col) join across sheets.`,
+A survey's respondent ids (--case-col) join across sheets.
+
+A REFI-QDA project (.qdpx, from NVivo, ATLAS.ti, MAXQDA, QualCoder or
+'qcode export --format qdpx') is imported on its own into a new project
+(made, when -p names no file) or one with no sources yet: its sources,
+cases and their variables, codes, codings, coders and memos; a project
+qcode wrote comes back whole, with its segment IDs, review marks and
+samples. Another tool's texts become segments by speaker turn or paragraph,
+as above, and every coded passage is cut along them: a passage across two
+turns codes both, part of one codes that span. Sets of sources become the
+attribute set.`,
 		Example: `  qcode import london-pq-survey-2010.csv --text-col response --id-col response_id
   qcode import survey.xlsx --sheet Answers --text-cols Q3,Q7 --id-col RespondentID
   qcode import interview-01.md focus-group-02.docx --attr method=interview
   qcode import fg2.md fg3.md --interviewer "Dr Lee" --interviewer JS
-  qcode import lead-03.md lead-03-followup.md --shared-speakers   # one person, two interviews`,
+  qcode import lead-03.md lead-03-followup.md --shared-speakers   # one person, two interviews
+  qcode -p study.qcode import study.qdpx                         # a project from NVivo, MAXQDA…`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("import needs at least one FILE")
@@ -96,6 +109,22 @@ A survey's respondent ids (--case-col) join across sheets.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, path := range args {
+				if err := notCodebookFile(path); err != nil {
+					return err
+				}
+				if isProjectFile(path) {
+					if len(args) > 1 {
+						return usagef("%s is a whole project: import it on its own", filepath.Base(path))
+					}
+					for _, f := range []string{"text-col", "text-cols", "id-col", "case-col", "sheet", "replace", "attr", "interviewer", "shared-speakers"} {
+						if cmd.Flags().Changed(f) {
+							return usagef("--%s does not apply to a REFI-QDA project (.qdpx)", f)
+						}
+					}
+					return a.importProject(path)
+				}
+			}
 			for _, c := range textCols {
 				opts.TextCols = append(opts.TextCols, splitList(c)...)
 			}

@@ -481,35 +481,63 @@ func (a *app) exportCommand() *cobra.Command {
 	var noRedact bool
 	cmd := &cobra.Command{
 		Use:   "export OUT",
-		Short: "Write the whole report as a Markdown document (OUT, or - for stdout)",
-		Long: `Write a report document that renders on GitHub as it is: a summary, the
-thematic map (a Mermaid mindmap of themes and codes with counts), per theme a
-frequency table and a bar chart (Mermaid xychart-beta, n in every caption),
-the Kirkpatrick table (levels, count, an example quote each), and the quote
-bank. Quotes are anonymous and redacted as in 'qcode quotes': e-mail
-addresses, phone numbers and names become [email], [phone] and [name], in
-quotes, attributions and the column headers of --by (a split by speaker
-shows [name 1], [name 2]…); each replacement is listed on stderr, and
---no-redact prints them as coded. OUT is written atomically (a temporary
-file renamed over it) with mode 0600. With --coder consensus the document
-counts and quotes the team's final coding (as 'qcode report --coder
+		Short: "Write the report as Markdown, or the project or codebook for other QDA tools (REFI-QDA)",
+		Long: `With --format md (the default), write a report document that renders on
+GitHub as it is: a summary, the thematic map (a Mermaid mindmap of themes and
+codes with counts), per theme a frequency table and a bar chart (Mermaid
+xychart-beta, n in every caption), the Kirkpatrick table (levels, count, an
+example quote each), and the quote bank. Quotes are anonymous and redacted as
+in 'qcode quotes': e-mail addresses, phone numbers and names become [email],
+[phone] and [name], in quotes, attributions and the column headers of --by (a
+split by speaker shows [name 1], [name 2]…); each replacement is listed on
+stderr, and --no-redact prints them as coded. With --coder consensus the
+document counts and quotes the team's final coding (as 'qcode report --coder
 consensus') and states how many disagreements are not yet settled.
 --memos appends the memos (the research journal, then memos on sources,
 cases, codes, segments and codings), redacted like quotes; a memo on a
 segment or participant is headed by its anonymous attribution, not its ID,
-unless --show-ids. REFI-QDA exports (--format qdpx, qdc) come later.`,
+unless --show-ids.
+
+With --format qdpx, write the whole project as a REFI-QDA project that
+NVivo, ATLAS.ti, MAXQDA and QualCoder open: each source as a UTF-8 text
+(a transcript whole, its title, headings and the interviewer's prompts
+included; a sheet one answer per paragraph after its ID), every segment a
+selection named by its ID, cases with their attributes as typed variables,
+the codebook, coders as users, every coding by character position, memos
+and stars as notes, samples and review marks as sets. Consensus is written
+as stored: the lead's decisions; what every reviewer agreed on is derived
+again wherever the project is read. qcode reads the file back whole
+('qcode import OUT' into a new project). The texts, case names and memos are
+written as they are, not redacted: the file is the project, to share as you
+would share the project file.
+
+With --format qdc, write the codebook as a REFI-QDA codebook: every code
+with its description (inclusion and exclusion notes as paragraphs of it),
+colour and nesting.
+
+OUT is written atomically (a temporary file renamed over it) with mode 0600.`,
 		Example: `  qcode export --format md report.md
   qcode export --format md report.md --unit authority --by role
   qcode export --format md - --coder consensus | less
-  qcode export --format md report.md --memos`,
+  qcode export --format md report.md --memos
+  qcode export --format qdpx study.qdpx        open it in NVivo, MAXQDA, ATLAS.ti or QualCoder
+  qcode export --format qdc codebook.qdc`,
 		Args: exactArgs(1, "one OUT file (or - for stdout)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
 			case "md":
 			case "qdpx", "qdc":
-				return fmt.Errorf("export --format %s is not available yet (REFI-QDA exchange comes in a later version); use --format md", format)
+				for _, f := range []string{"source", "unit", "by", "attribution", "per-code", "show-ids", "no-redact", "redact", "memos"} {
+					if cmd.Flags().Changed(f) {
+						return usagef("--%s applies to --format md, not %s", f, format)
+					}
+				}
+				if cmd.Flags().Changed("coder") {
+					return usagef("--format %s writes every coder's codings; --coder applies to --format md", format)
+				}
+				return a.withReader(func(s *coding.Store) error { return a.exportREFI(s, format, args[0]) })
 			default:
-				return usagef("--format %s: use md (qdpx and qdc come later)", format)
+				return usagef("--format %s: use md, qdpx or qdc", format)
 			}
 			if opts.PerCode < 0 {
 				return usagef("--per-code %d: give a number ≥ 1 (0: %d)", opts.PerCode, coding.ExportQuotesPerCode)
@@ -536,29 +564,35 @@ unless --show-ids. REFI-QDA exports (--format qdpx, qdc) come later.`,
 					}
 					a.consensusNote(&sum, "", opts.Source)
 				}
-				if out == "-" {
-					_, err := a.stdout.Write(buf.Bytes())
-					return err
-				}
-				if err := coding.WriteExportFile(out, buf.Bytes()); err != nil {
-					return err
-				}
-				a.note("wrote %s", out)
-				return nil
+				return a.writeOut(out, buf.Bytes())
 			})
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "md", "md (qdpx and qdc come later)")
-	f.StringVar(&opts.Source, "source", "", "only segments of this source")
-	f.StringVar(&opts.Unit, "unit", "", "count distinct values of this attribute instead of cases (e.g. authority)")
-	f.StringVar(&opts.By, "by", "", "split the frequency tables by the values of this attribute (e.g. role)")
-	f.StringVar(&opts.Attribution, "attribution", "", "attribution template (default "+strconv.Quote(coding.DefaultAttribution)+")")
-	f.IntVar(&opts.PerCode, "per-code", 0, fmt.Sprintf("quotes per code in the quote bank, starred first (default %d)", coding.ExportQuotesPerCode))
-	f.BoolVar(&opts.ShowIDs, "show-ids", false, "print each quote's segment ID and case name (not anonymous)")
-	f.BoolVar(&opts.Memos, "memos", false, "append the memos: the journal, and memos on sources, cases, codes, segments and codings (anonymous, redacted like quotes)")
+	f.StringVar(&format, "format", "md", "md (a report), qdpx (the project, REFI-QDA) or qdc (the codebook, REFI-QDA)")
+	f.StringVar(&opts.Source, "source", "", "md: only segments of this source")
+	f.StringVar(&opts.Unit, "unit", "", "md: count distinct values of this attribute instead of cases (e.g. authority)")
+	f.StringVar(&opts.By, "by", "", "md: split the frequency tables by the values of this attribute (e.g. role)")
+	f.StringVar(&opts.Attribution, "attribution", "", "md: attribution template (default "+strconv.Quote(coding.DefaultAttribution)+")")
+	f.IntVar(&opts.PerCode, "per-code", 0, fmt.Sprintf("md: quotes per code in the quote bank, starred first (default %d)", coding.ExportQuotesPerCode))
+	f.BoolVar(&opts.ShowIDs, "show-ids", false, "md: print each quote's segment ID and case name (not anonymous)")
+	f.BoolVar(&opts.Memos, "memos", false, "md: append the memos: the journal, and memos on sources, cases, codes, segments and codings (anonymous, redacted like quotes)")
 	redactFlags(cmd, &noRedact)
 	return cmd
+}
+
+// writeOut writes an export to OUT (atomically, mode 0600), or to stdout
+// for "-".
+func (a *app) writeOut(out string, data []byte) error {
+	if out == "-" {
+		_, err := a.stdout.Write(data)
+		return err
+	}
+	if err := coding.WriteExportFile(out, data); err != nil {
+		return err
+	}
+	a.note("wrote %s", out)
+	return nil
 }
 
 // reportDate is today, or SOURCE_DATE_EPOCH when set (reproducible output:

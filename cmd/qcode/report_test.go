@@ -265,17 +265,20 @@ func TestExportMarkdownGolden(t *testing.T) {
 func TestExportFormats(t *testing.T) {
 	p := reportProject(t)
 	dir := t.TempDir()
-	for _, f := range []string{"qdpx", "qdc"} {
-		_, errs, code := qcode(t, "-p", p, "export", "--format", f, filepath.Join(dir, "x."+f))
-		if code != 1 || !strings.Contains(errs, "not available yet") {
-			t.Errorf("export --format %s: exit %d, %s", f, code, errs)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--format", "pdf", filepath.Join(dir, "x.pdf")}, "--format pdf: use md, qdpx or qdc"},
+		{[]string{"--format", "md"}, "needs one OUT file"},
+		{[]string{"--format", "qdpx", "--by", "role", filepath.Join(dir, "x.qdpx")}, "--by applies to --format md, not qdpx"},
+		{[]string{"--format", "qdc", "--no-redact", filepath.Join(dir, "x.qdc")}, "--no-redact applies to --format md, not qdc"},
+		{[]string{"--format", "qdpx", "--coder", "alice", filepath.Join(dir, "x.qdpx")}, "--coder applies to --format md"},
+	} {
+		_, errs, code := qcode(t, append([]string{"-p", p, "export"}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("export %q: exit %d, %s", c.args, code, errs)
 		}
-	}
-	if _, _, code := qcode(t, "-p", p, "export", "--format", "pdf", filepath.Join(dir, "x.pdf")); code != 2 {
-		t.Errorf("export --format pdf: exit %d, want 2", code)
-	}
-	if _, _, code := qcode(t, "-p", p, "export", "--format", "md"); code != 2 {
-		t.Errorf("export without OUT: exit %d, want 2", code)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("refused exports left files: %v", entries)

@@ -1,0 +1,188 @@
+package coding
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ProjectExport is a whole project as an exchange file (a REFI-QDA .qdpx)
+// writes it, read in one transaction: what is stored, nothing derived.
+// Consensus is its stored decisions only (coded under the coder
+// `consensus`); what every reviewer agreed on is derived again from the
+// coders' codings wherever the project is read.
+type ProjectExport struct {
+	Meta     Meta
+	Codebook *Codebook
+	Sources  []ExportSource
+	Cases    []ExportCase
+	Codings  []ExportCoding // in segment order
+	Marks    []ExportMark   // in segment order
+	Samples  []Sample       // by name, each with its Refs
+	// Settled are the lead's recorded decisions (a "none" decision has
+	// no coding to show for it), in segment order.
+	Settled []ExportSettlement
+	// Coders are the coders with codings or review marks, by name.
+	Coders []string
+}
+
+// ExportSource is a source with its segments, in their order.
+type ExportSource struct {
+	Source
+	Segments []ExportSegment
+}
+
+// ExportSegment is a segment as stored: its own attributes, not those it
+// takes from its case and source.
+type ExportSegment struct {
+	Ref        SegRef
+	ID         string
+	Case       CaseID // 0: no case
+	Text       string
+	Attributes []Attribute
+}
+
+// ExportCase is a case with its attributes. A speaker named within a
+// source has Source and Label set (its Name is "source:label").
+type ExportCase struct {
+	ID            CaseID
+	Name          string
+	Source, Label string
+	Attributes    []Attribute
+}
+
+// ExportCoding is a coding with its coder's name, star, memo and time.
+type ExportCoding struct {
+	Seg     SegRef
+	Code    CodeID
+	Coder   string
+	Span    Span
+	Starred bool
+	Memo    string
+	Time    time.Time
+}
+
+// ExportSettlement is a recorded decision on a segment and an item (a
+// code, or the group of a level).
+type ExportSettlement struct {
+	Seg  SegRef
+	Code CodeID
+	Settlement
+}
+
+// ExportMark is a review mark ("reviewed, nothing applies").
+type ExportMark struct {
+	Seg   SegRef
+	Coder string
+	Time  time.Time
+}
+
+// ExportProject reads the whole project for an exchange export.
+func (s *Store) ExportProject() (*ProjectExport, error) {
+	out := &ProjectExport{Meta: s.Meta(), Codebook: s.Codebook()}
+	err := s.view(func(tx *bolt.Tx) error {
+		book, err := readCodebook(tx)
+		if err != nil {
+			return err
+		}
+		out.Codebook = book
+		in := newInterner(tx, nil)
+		srcs, err := readSources(tx)
+		if err != nil {
+			return err
+		}
+		texts := tx.Bucket(bktTexts)
+		for _, src := range srcs {
+			if err := src.decodeContext(); err != nil {
+				return err
+			}
+			segs, err := readSourceSegments(tx, src.ID)
+			if err != nil {
+				return err
+			}
+			es := ExportSource{Source: src, Segments: make([]ExportSegment, len(segs))}
+			for i, seg := range segs {
+				es.Segments[i] = ExportSegment{Ref: seg.ref, ID: seg.rec.id, Case: seg.rec.caseID,
+					Text: string(texts.Get(u64(uint64(seg.ref)))), Attributes: in.attrs(seg.rec.attrs)}
+			}
+			out.Sources = append(out.Sources, es)
+		}
+		if err := tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
+			r, err := decodeCase(v)
+			if err != nil {
+				return fmt.Errorf("case %d: %w", getU64(k), err)
+			}
+			c := ExportCase{ID: CaseID(getU64(k)), Name: CaseDisplay(r.name), Attributes: in.attrs(r.attrs)}
+			if src, label, scoped := strings.Cut(r.name, "\x00"); scoped {
+				c.Source, c.Label = src, label
+			}
+			out.Cases = append(out.Cases, c)
+			return nil
+		}); err != nil {
+			return err
+		}
+		coders := map[string]bool{}
+		memos := tx.Bucket(bktMemos)
+		c := tx.Bucket(bktCodings).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			key := parseCodingKey(k)
+			ms, starred := decodeCodingValue(v)
+			name := s.coderName(tx, key.Coder)
+			coders[name] = true
+			out.Codings = append(out.Codings, ExportCoding{Seg: key.Seg, Code: key.Code, Coder: name, Span: key.Span,
+				Starred: starred, Memo: string(memos.Get(k)), Time: time.UnixMilli(ms).UTC()})
+		}
+		if b := tx.Bucket(bktMarks); b != nil {
+			c := b.Cursor()
+			for k, v := c.First(); k != nil; k, v = c.Next() {
+				if len(k) != markKeyLen || len(v) != 8 {
+					continue
+				}
+				seg, coder := parseMarkKey(k)
+				name := s.coderName(tx, coder)
+				coders[name] = true
+				out.Marks = append(out.Marks, ExportMark{Seg: seg, Coder: name, Time: time.UnixMilli(int64(getU64(v))).UTC()})
+			}
+		}
+		for name := range coders {
+			out.Coders = append(out.Coders, name)
+		}
+		sort.Strings(out.Coders)
+		if b := tx.Bucket(bktSettled); b != nil {
+			c := b.Cursor()
+			for k, _ := c.First(); k != nil; k, _ = c.Next() {
+				if len(k) != 12 {
+					continue
+				}
+				seg, code := SegRef(getU64(k)), CodeID(binary.BigEndian.Uint32(k[8:]))
+				st, ok, err := readSettlement(b, seg, code)
+				if err != nil {
+					return err
+				}
+				if ok {
+					out.Settled = append(out.Settled, ExportSettlement{Seg: seg, Code: code, Settlement: st})
+				}
+			}
+		}
+		for _, name := range sampleNames(tx) {
+			info, refs, err := readSample(tx, name)
+			if err != nil {
+				return err
+			}
+			sm, err := describeSample(tx, name, info, refs)
+			if err != nil {
+				return err
+			}
+			out.Samples = append(out.Samples, sm)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
