@@ -29,6 +29,9 @@ var (
 	// read-only command, or because the file or its file system is
 	// read-only).
 	ErrReadOnly = errors.New("read-only")
+	// ErrOlderSchema is a project of an older schema opened for reading
+	// only: it can be read once a writable open has migrated it.
+	ErrOlderSchema = errors.New("older schema")
 )
 
 // kindError is a message of a known kind: errors.Is(err, kind) holds, and

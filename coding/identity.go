@@ -121,7 +121,7 @@ func (s *Store) upgrade(version int) error {
 		return nil
 	}
 	if s.readOnly != "" {
-		return fmt.Errorf("%s uses an older schema (%d) and is %w here (%s): open it once for writing to upgrade it", s.path, version, ErrReadOnly, s.readOnly)
+		return errorf(ErrOlderSchema, "%s uses an older schema (%d) and is %w here (%s): open it once for writing to upgrade it", s.path, version, ErrReadOnly, s.readOnly)
 	}
 	if err := s.writable(); err != nil {
 		return err

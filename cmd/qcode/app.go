@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -244,7 +245,28 @@ func rangeArgs(min, max int, what string) cobra.PositionalArgs {
 func (a *app) open() (*coding.Store, error) { return a.openWith(coding.Open) }
 
 // openReadOnly is open for a command that only reads.
-func (a *app) openReadOnly() (*coding.Store, error) { return a.openWith(coding.OpenReadOnly) }
+func (a *app) openReadOnly() (*coding.Store, error) {
+	s, err := a.openWith(coding.OpenReadOnly)
+	if !errors.Is(err, coding.ErrOlderSchema) {
+		return s, err
+	}
+	// A project of an older qcode: upgrade it once, as any writing command
+	// would (with a backup copy beside it), then read it as asked. A file
+	// the user may not write stays as it is and says so.
+	w, werr := a.open()
+	if werr != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	backup := a.project + ".schema*.bak"
+	if found, _ := filepath.Glob(backup); len(found) > 0 {
+		backup = found[len(found)-1]
+	}
+	a.note("upgraded %s for this qcode (the file as it was is kept as %s)", a.project, backup)
+	return a.openWith(coding.OpenReadOnly)
+}
 
 func (a *app) openWith(open func(string) (*coding.Store, error)) (*coding.Store, error) {
 	s, err := open(a.project)

@@ -328,3 +328,23 @@ func foreign(tb testing.TB, path string, metaKeys map[string]string) {
 		return nil
 	})
 }
+
+// AsSchema2 turns a closed project of schema 3 back into what a schema-2
+// qcode wrote (no memos on targets), as a project left by an older qcode.
+func AsSchema2(t testing.TB, path string) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket([]byte("targetmemos")); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("2"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
