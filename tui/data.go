@@ -23,6 +23,9 @@ type loadedMsg struct {
 	counts []coding.CodeCount
 	coder  coding.CoderID // 0 until the coder's first action
 	keep   coding.SegRef  // segment to keep the cursor on, if still listed
+	// now is the segment the cursor is on when the answer is folded in: the
+	// user may have moved while it was read, and stays where they are.
+	now coding.SegRef
 	gen    int            // the write generation the read started in
 	err    error
 }
@@ -32,38 +35,6 @@ type windowMsg struct {
 	segs []coding.Segment
 	gen  int // the write generation the read started in
 	err  error
-}
-
-// write is one user action, queued so that actions reach the store in the
-// order they were made.
-type write struct {
-	pending string             // the action in words, for the status line ("+ Barriers/Workload and time")
-	seg     coding.SegRef      // segment to refresh afterwards (0: none)
-	on      string             // that segment's ID, named in the status line
-	shows   []coding.CodingKey // codings the screen shows applied or changed before the store has them
-	book    bool               // the codebook may change
-	reload  bool               // anything may change: reload everything after
-	do      func(s *coding.Store) (coding.ActionResult, error)
-	undo    func()       // rolls back what the screen showed before the store answered
-	after   func(*Model) // runs when the store has answered (e.g. move the cursor)
-	failed  func(*Model) // runs when the write fails or is dropped
-	jump    bool         // move the cursor to the first segment the action changed
-	mark    bool         // the screen shows the coder's review mark changed before the store has it
-	// from is the segment the cursor was on when the action was asked for:
-	// a jump is made only if the user has not moved on since.
-	from coding.SegRef
-}
-
-// writeDoneMsg is the store's answer to a write, with fresh copies of what it
-// changed.
-type writeDoneMsg struct {
-	w      write
-	res    coding.ActionResult
-	err    error
-	segs   []coding.Segment
-	counts []coding.CodeCount
-	book   *coding.Codebook
-	coder  coding.CoderID
 }
 
 // searchMsg lists the segments (of the current list) whose text matches.
@@ -127,40 +98,6 @@ func windowCmd(s *coding.Store, coders []coding.CoderID, refs []coding.SegRef, g
 	return func() tea.Msg {
 		segs, err := s.Load(refs, coders)
 		return windowMsg{segs: printableSegments(segs), gen: gen, err: err}
-	}
-}
-
-// writeCmd runs a write and reads back what it changed.
-func writeCmd(s *coding.Store, coder string, all bool, gate func(), f *flight, w write) tea.Cmd {
-	return func() tea.Msg {
-		if !f.start() {
-			return nil // the program has ended: Run counts this write as not saved
-		}
-		// Run may be waiting to close the store: tell it only when done with
-		// it, and even if the write panics.
-		saved := false
-		defer func() { f.finish(saved) }()
-		if gate != nil {
-			gate()
-		}
-		msg := writeDoneMsg{w: w}
-		msg.res, msg.err = w.do(s)
-		saved = msg.err == nil
-		msg.coder, _ = s.CoderID(coder)
-		refs := slices.Clone(msg.res.Segments)
-		if w.seg != 0 && !slices.Contains(refs, w.seg) {
-			refs = append(refs, w.seg)
-		}
-		// Read back even after an error: the screen must show what the store
-		// holds, not what it hoped for.
-		if segs, err := s.Load(refs, visibleCoders(s, coder, all)); err == nil {
-			msg.segs = printableSegments(segs)
-		}
-		msg.counts, _ = s.Counts()
-		if w.book || w.reload {
-			msg.book = s.Codebook()
-		}
-		return msg
 	}
 }
 

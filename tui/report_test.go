@@ -22,7 +22,7 @@ func TestReportView(t *testing.T) {
 		}
 	}
 	golden(t, "report-120x40", frame)
-	v := h.m.overlay.(*reportView)
+	v := h.m.top().(*reportView)
 	var barriers int
 	for _, row := range v.rep.Codes {
 		if row.Path == "Barriers" {
@@ -44,7 +44,7 @@ func TestReportView(t *testing.T) {
 		}
 	}
 	h.keys("<enter>")
-	if len(v.quotes.quotes) != 2 || !strings.Contains(h.frame(), "Quotes · Barriers/Workload and time") {
+	if len(h.m.top().(*quoteList).quotes) != 2 || !strings.Contains(h.frame(), "Quotes · Barriers/Workload and time") {
 		t.Fatalf("quote list:\n%s", h.frame())
 	}
 	h.keys("s")
@@ -80,7 +80,7 @@ func splitByQuestion(t *testing.T, w, hgt int) *harness {
 	t.Helper()
 	h := newHarness(t, newProject(t), w, hgt, Options{})
 	h.keys("2r")
-	v := h.m.overlay.(*reportView)
+	v := h.m.top().(*reportView)
 	for i := 0; v.q.By != "question"; i++ {
 		if i > len(v.attrs) {
 			t.Fatalf("b never splits by question (attributes %v)", v.attrs)
@@ -110,10 +110,10 @@ func reportLine(t *testing.T, frame, code string) string {
 // are shown, ←/→ scroll them and the table says how many are off screen.
 func TestReportSplitColumns(t *testing.T) {
 	h := splitByQuestion(t, 200, 60)
-	v := h.m.overlay.(*reportView)
+	v := h.m.top().(*reportView)
 	frame := h.frame()
 	checkFrame(t, frame, 200, 60)
-	l := v.layout(tableWidth(h.m))
+	l := v.layout(v.tableWidth())
 	if l.fit < 5 {
 		t.Errorf("at 200 columns %d of 10 split columns fit, want at least 5:\n%s", l.fit, frame)
 	}
@@ -192,7 +192,7 @@ func TestReportViewConsensus(t *testing.T) {
 	if !strings.Contains(frame, "consensus (3 of 3 disagreements not yet settled)") {
 		t.Errorf("report head:\n%s", frame)
 	}
-	v := h.m.overlay.(*reportView)
+	v := h.m.top().(*reportView)
 	got := map[string]int{}
 	for _, row := range v.rep.Codes {
 		got[row.Path] = row.Segments

@@ -46,8 +46,8 @@ func TestReadOlderThanAWriteIsDropped(t *testing.T) {
 	for _, msg := range stale {
 		h.send(msg)
 	}
-	if !h.m.coded.Has(h.m.currentRef()) || h.m.ncoded != 2 {
-		t.Errorf("after a stale reload the screen shows R002 uncoded (coded %d)", h.m.ncoded)
+	if !h.m.c.proj.coded.Has(h.m.currentRef()) || h.m.c.proj.ncoded != 2 {
+		t.Errorf("after a stale reload the screen shows R002 uncoded (coded %d)", h.m.c.proj.ncoded)
 	}
 	if !strings.Contains(h.frame(), "coded 2/205") {
 		t.Errorf("status line:\n%s", h.frame())
@@ -113,7 +113,7 @@ func TestFailedDecisionDoesNotHangTheReview(t *testing.T) {
 	s.Apply("bob", refs[0], l2.ID, coding.Span{})
 	h := newHarness(t, s, 120, 40, Options{Coder: "lead"})
 	h.keys("a")
-	v := h.m.overlay.(*agreeView)
+	v := h.m.top().(*agreeView)
 	for i, c := range v.res.Codes {
 		if c.Path == "Kirkpatrick" {
 			v.cursor = i
