@@ -34,10 +34,10 @@ type codebookPanel struct {
 }
 
 type panelKeys struct {
-	Down, Up           key.Binding
-	Open               key.Binding
-	Expand, Collapse   key.Binding
-	Back               key.Binding
+	Down, Up                        key.Binding
+	Open                            key.Binding
+	Expand, Collapse                key.Binding
+	Back                            key.Binding
 	NextTheme, PrevTheme, AllThemes key.Binding
 }
 

@@ -26,8 +26,8 @@ type loadedMsg struct {
 	// now is the segment the cursor is on when the answer is folded in: the
 	// user may have moved while it was read, and stays where they are.
 	now coding.SegRef
-	gen    int            // the write generation the read started in
-	err    error
+	gen int // the write generation the read started in
+	err error
 }
 
 // windowMsg brings segments for the cache around the cursor.

@@ -24,10 +24,10 @@ type editor struct {
 
 	// One of these is active at a time.
 	input   *textinput.Model
-	inputOn string     // what the input is for: "add", "rename", "describe", "include"
-	confirm string     // the question asked before a merge or delete
-	onYes   request    // what y does
-	working string     // waiting for the store (usage counts)
+	inputOn string      // what the input is for: "add", "rename", "describe", "include"
+	confirm string      // the question asked before a merge or delete
+	onYes   request     // what y does
+	working string      // waiting for the store (usage counts)
 	acting  coding.Code // the code a picker was opened for (move, merge)
 	// follow is the path the cursor goes to once the codebook changes (a
 	// code moved, renamed or added).
@@ -37,11 +37,11 @@ type editor struct {
 }
 
 type editorKeys struct {
-	Down, Up                           key.Binding
-	Add, Rename, Describe, Include     key.Binding
-	Move, Merge, Delete                key.Binding
-	Group, Exclusive, Undo, Close      key.Binding
-	Save, Cancel, Yes, No              key.Binding
+	Down, Up                       key.Binding
+	Add, Rename, Describe, Include key.Binding
+	Move, Merge, Delete            key.Binding
+	Group, Exclusive, Undo, Close  key.Binding
+	Save, Cancel, Yes, No          key.Binding
 }
 
 func newEditorKeys() editorKeys {

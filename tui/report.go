@@ -460,4 +460,3 @@ func (v *reportView) scrollColumns(d int) {
 	l := v.layout(v.tableWidth())
 	v.col = max(0, min(l.first+d, len(v.rep.Columns)-l.fit))
 }
-

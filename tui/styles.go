@@ -34,7 +34,7 @@ type styles struct {
 	// Views that take the body (report, agreement, editor, help) and
 	// dialogs drawn over them (picker, chooser, filter, memo).
 	Page, Overlay, OverlayTitle lipgloss.Style
-	Item, ItemSelected    lipgloss.Style
+	Item, ItemSelected          lipgloss.Style
 
 	Help help.Styles
 
