@@ -59,10 +59,10 @@ func newEditorKeys() editorKeys {
 		Exclusive: bind("X", "exclusive levels (one per passage) / not", "X"),
 		Undo:      bind("u", "undo the last action", "u"),
 		Close:     bind("esc", "close", "esc", "q", "e"),
-		Save:      bind("enter", "save", "enter"),
-		Cancel:    bind("esc", "cancel", "esc"),
-		Yes:       bind("y", "yes", "y", "Y"),
-		No:        bind("n", "no", "n", "N", "esc"),
+		Save:      bind("enter", "typing: save", "enter"),
+		Cancel:    bind("esc", "typing: cancel", "esc"),
+		Yes:       bind("y", "asked: yes", "y", "Y"),
+		No:        bind("n/esc", "asked: no", "n", "N", "esc"),
 	}
 }
 
@@ -90,6 +90,7 @@ func (e *editor) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Down, k.Up, k.Add, k.Rename, k.Describe, k.Include},
 		{k.Move, k.Merge, k.Delete, k.Group, k.Exclusive, k.Undo, k.Close},
+		{k.Save, k.Cancel, k.Yes, k.No},
 	}
 }
 

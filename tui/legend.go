@@ -91,7 +91,7 @@ func (l *legend) layout() {
 		lines = append(lines, st.Faint.Render("─ ")+st.Title.Render(title)+st.Faint.Render(" "+strings.Repeat("─", max(0, w-3-ansi.StringWidth(title)))))
 	}
 	if n == 0 {
-		l.lines = append(lines, padRight(st.Dim.Render(" no codes: press e to add"), w))
+		l.lines = append(lines, fitCells(st.Dim.Render(" no codes: press e to add"), w))
 		return
 	}
 	for r := 0; r < g.rows; r++ {

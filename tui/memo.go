@@ -34,9 +34,9 @@ func newMemoKeys() memoKeys {
 	return memoKeys{
 		Save:     bind("ctrl+s", "save", "ctrl+s"),
 		Close:    bind("esc", "close", "esc"),
-		Yes:      bind("y", "save the changes", "y", "ctrl+s"),
-		No:       bind("n", "discard them", "n"),
-		KeepEdit: bind("esc", "keep editing", "esc"),
+		Yes:      bind("y", "asked to save: yes", "y", "ctrl+s"),
+		No:       bind("n", "asked to save: discard", "n"),
+		KeepEdit: bind("esc", "asked to save: keep editing", "esc"),
 	}
 }
 
@@ -65,7 +65,10 @@ func (e *memoEditor) ShortHelp() []key.Binding {
 	return []key.Binding{e.keys.Save, e.keys.Close}
 }
 
-func (e *memoEditor) FullHelp() [][]key.Binding { return [][]key.Binding{e.ShortHelp()} }
+func (e *memoEditor) FullHelp() [][]key.Binding {
+	k := e.keys
+	return [][]key.Binding{{k.Save, k.Close}, {k.Yes, k.No, k.KeepEdit}}
+}
 
 // boxW is the editor's width.
 func (e *memoEditor) boxW() int { return min(max(50, e.width*2/3), e.width-4) }

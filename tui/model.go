@@ -406,6 +406,7 @@ func (m *Model) render() string {
 // blank cells round it where there is room, so that its border never runs
 // into a border below.
 func overlay(screen, box string, w, h int) string {
+	box = lipgloss.NewStyle().MaxWidth(w).MaxHeight(h).Render(box) // a dialog too big for the screen is cut
 	bw, bh := lipgloss.Size(box)
 	px, py := 0, 0
 	if bw+2 <= w {

@@ -100,6 +100,7 @@ func (s *codingScreen) FullHelp() [][]key.Binding {
 		{k.Toggle, k.Picker, ck.Span, k.Reviewed, k.Star, k.StarOne, k.Memo, k.Undo, k.Redo},
 		{pk.NextTheme, pk.PrevTheme, pk.AllThemes, k.Focus, pk.Down, pk.Up, pk.Open, pk.Expand, pk.Collapse, pk.Back},
 		s.spanK.help(),
+		s.search.FullHelp()[1],
 	}
 }
 

@@ -40,10 +40,10 @@ func newSearchKeys() searchKeys {
 	return searchKeys{
 		Search:  bind("/", "search the text", "/"),
 		Prev:    bind("N", "previous match", "N"),
-		Run:     bind("enter", "search", "enter"),
-		Cancel:  bind("esc", "cancel", "esc"),
-		Earlier: bind("↑", "earlier query", "up"),
-		Later:   bind("↓", "later query", "down"),
+		Run:     bind("enter", "search: jump to the first match", "enter"),
+		Cancel:  bind("esc", "search: cancel", "esc"),
+		Earlier: bind("↑", "search: an earlier query", "up"),
+		Later:   bind("↓", "search: a later one", "down"),
 	}
 }
 
@@ -54,9 +54,10 @@ func (s *searchBar) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Run, s.keys.Earlier, s.keys.Later, s.keys.Cancel}
 }
 
-// FullHelp lists the search keys of the coding screen.
+// FullHelp lists the search keys, those used while typing a query too.
 func (s *searchBar) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{s.keys.Search, s.keys.Prev}}
+	k := s.keys
+	return [][]key.Binding{{k.Search, k.Prev}, {k.Run, k.Earlier, k.Later, k.Cancel}}
 }
 
 // SetSize gives the input the footer's width.

@@ -34,6 +34,7 @@ type segmentList struct {
 	currentH     int // the current segment's height
 	idW          int // the ID column of neighbour rows
 	rows         map[rowKey]string
+	rowsOf       int // the version the rows were drawn in
 	lines        []string
 }
 
@@ -281,8 +282,9 @@ func (l *segmentList) layout(focused bool) {
 			l.idW = max(l.idW, min(16, ansi.StringWidth(seg.ID)))
 		}
 	}
-	if l.rows == nil || len(l.rows) > 4096 {
-		l.rows = map[rowKey]string{}
+	if l.rows == nil || len(l.rows) > 4096 || l.rowsOf != p.version {
+		// Rows of an older version are never asked for again.
+		l.rows, l.rowsOf = map[rowKey]string{}, p.version
 	}
 	lines := make([]string, 0, h)
 	for i := l.cursor - above; i < l.cursor; i++ {
