@@ -63,8 +63,9 @@ func (ch *chooser) SetSize(w, h int) {
 	ch.scroll()
 }
 
-// rows is how many items fit.
-func (ch *chooser) rows() int { return max(1, ch.height-8) }
+// rows is how many items fit: the body's height less the frame, the title
+// and the keys.
+func (ch *chooser) rows() int { return max(1, ch.height-6) }
 
 // scroll keeps the cursor in view.
 func (ch *chooser) scroll() {
@@ -106,7 +107,7 @@ func (ch *chooser) choose(i int) {
 
 func (ch *chooser) View() string {
 	st := ch.c.st
-	w := min(max(40, ch.width/2), ch.width-4)
+	w := min(max(44, ch.width/2), ch.width-4)
 	lines := []string{st.OverlayTitle.Render(ansi.Truncate(ch.title, w-4, "…")), ""}
 	for i := ch.offset; i < len(ch.items) && i < ch.offset+ch.rows(); i++ {
 		line := ansi.Truncate(fmt.Sprintf("%d  %s", i+1, ch.items[i].label), w-4, "…")
@@ -115,6 +116,6 @@ func (ch *chooser) View() string {
 		}
 		lines = append(lines, line)
 	}
-	lines = append(lines, "", st.Dim.Render("enter or a digit chooses · esc cancels"))
+	lines = append(lines, "", st.Dim.Render(ansi.Truncate("enter or a digit chooses · esc cancels", w-4, "…")))
 	return st.Overlay.Width(w).Render(strings.Join(lines, "\n"))
 }

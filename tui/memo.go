@@ -76,7 +76,7 @@ func (e *memoEditor) boxW() int { return min(max(50, e.width*2/3), e.width-4) }
 func (e *memoEditor) SetSize(w, h int) {
 	e.width, e.height = w, h
 	e.area.SetWidth(max(1, e.boxW()-4))
-	e.area.SetHeight(max(3, min(10, h-10)))
+	e.area.SetHeight(max(3, min(10, h-8)))
 }
 
 func (e *memoEditor) changed() bool { return e.area.Value() != e.coding.Memo }

@@ -213,15 +213,9 @@ func (m *Model) pop() {
 	}
 }
 
-// size gives a component its rectangle: a view the body, a dialog the
-// whole screen to be centred in.
-func (m *Model) size(c component) {
-	if _, ok := c.(dialog); ok {
-		c.SetSize(m.width, m.height)
-		return
-	}
-	c.SetSize(m.bodyW, m.bodyH)
-}
+// size gives a component its rectangle: the body, which a view fills and
+// a dialog is centred in.
+func (m *Model) size(c component) { c.SetSize(m.bodyW, m.bodyH) }
 
 // layout measures the screen after each message: the status line's height
 // (a long message takes a line or two more), then the body's, and asks the
@@ -382,8 +376,8 @@ func (m *Model) View() tea.View {
 }
 
 // render draws the screen as a string (the tests' golden frames): the view
-// on top of the stack in the body, the status line, the footer, and the
-// dialogs above that view over it all.
+// on top of the stack in the body with the dialogs above it drawn over
+// it, then the status line and the footer, which stay in sight.
 func (m *Model) render() string {
 	w, h := m.width, m.height
 	if w < 20 || h < 6 {
@@ -394,19 +388,18 @@ func (m *Model) render() string {
 	if under >= 0 {
 		body = m.stack[under].View()
 	}
-	parts := append(append([]string{body}, m.status.View()...), padRight(m.footer(w), w))
-	screen := strings.Join(parts, "\n")
 	for _, c := range m.stack[under+1:] {
-		screen = overlay(screen, c.View(), w, h)
+		body = overlay(body, c.View(), m.bodyW, m.bodyH)
 	}
-	return screen
+	parts := append(append([]string{body}, m.status.View()...), padRight(m.footer(w), w))
+	return strings.Join(parts, "\n")
 }
 
-// overlay draws a dialog's box centred over the screen, with a ring of
+// overlay draws a dialog's box centred over a body w×h, with a ring of
 // blank cells round it where there is room, so that its border never runs
 // into a border below.
-func overlay(screen, box string, w, h int) string {
-	box = lipgloss.NewStyle().MaxWidth(w).MaxHeight(h).Render(box) // a dialog too big for the screen is cut
+func overlay(body, box string, w, h int) string {
+	box = lipgloss.NewStyle().MaxWidth(w).MaxHeight(h).Render(box) // a dialog too big for the body is cut
 	bw, bh := lipgloss.Size(box)
 	px, py := 0, 0
 	if bw+2 <= w {
@@ -418,7 +411,7 @@ func overlay(screen, box string, w, h int) string {
 	ring := lipgloss.NewStyle().Padding(py, px).Render(box)
 	rw, rh := lipgloss.Size(ring)
 	return lipgloss.NewCompositor(
-		lipgloss.NewLayer(screen),
+		lipgloss.NewLayer(body),
 		lipgloss.NewLayer(ring).X(max(0, (w-rw)/2)).Y(max(0, (h-rh)/2)).Z(1),
 	).Render()
 }

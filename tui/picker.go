@@ -189,7 +189,7 @@ func (p *picker) View() string {
 	w := boxWidth(p.width)
 	inner := w - 4
 	lines := []string{st.OverlayTitle.Render(ansi.Truncate(p.title, inner, "…")), p.input.View(), ""}
-	room := max(3, min(14, p.height-10))
+	room := max(3, min(14, p.height-8))
 	start := max(0, p.cursor-room+1)
 	for i := start; i < p.rows() && i < start+room; i++ {
 		var line string
