@@ -188,7 +188,7 @@ func smallTeam(t *testing.T) *coding.Store {
 	src := &corpus.Source{Name: "survey", File: "survey.csv", Hash: "h"}
 	for i := range 12 {
 		src.Segments = append(src.Segments, corpus.Segment{ID: fmt.Sprint("A", i+1), Case: fmt.Sprint("P", i%5),
-			Text: "No time for study, and no backfill; funding was cut, so the award was deferred.",
+			Text:       "No time for study, and no backfill; funding was cut, so the award was deferred.",
 			Attributes: []corpus.Attribute{{Name: "role", Value: []string{"PQ lead", "Social worker"}[i%2]}, {Name: "question", Value: fmt.Sprint("Q", i%3)}}})
 	}
 	if _, err := s.ImportSource("lead", src, coding.ImportOptions{}); err != nil {

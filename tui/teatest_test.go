@@ -118,3 +118,56 @@ func TestProgramSettlesADisagreement(t *testing.T) {
 		t.Errorf("the audit memo should say what each coder had: %q", it.Settlement.Audit)
 	}
 }
+
+// Every view and dialog opens and closes through the program's own loop:
+// the keys reach the component on top, its store reads run as commands,
+// and esc hands the keys back to what is below.
+func TestProgramOpensEveryView(t *testing.T) {
+	s := twoCoders(t)
+	before, err := s.Info()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := startProgramWith(t, s, Options{Coder: "alice"}, 80, 24)
+	wait := func(text string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(ansi.Strip(string(b)), text) },
+			teatest.WithDuration(5*time.Second))
+	}
+	esc := tea.KeyPressMsg{Code: tea.KeyEscape}
+	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
+	for _, step := range []struct {
+		open  []tea.Msg
+		shows string
+		close int // esc presses back to the coding screen
+	}{
+		{[]tea.Msg{press("?")}, "Keys of the coding screen", 1},
+		{[]tea.Msg{press("c")}, "Apply a code", 1},
+		{[]tea.Msg{press("f")}, "Filter the segments", 1},
+		{[]tea.Msg{press("f"), press("k")}, "Show segments coded by", 1},
+		{[]tea.Msg{press("e")}, "Codebook editor", 1},
+		{[]tea.Msg{press("r")}, "Report · your codings", 0},
+		{[]tea.Msg{enter}, "Quotes · Motivations", 0},
+		{[]tea.Msg{press("?")}, "Keys of the quote list", 3},
+		{[]tea.Msg{press("a")}, "Landis & Koch", 0},
+		{[]tea.Msg{enter}, "Disagreements · Motivations", 2},
+	} {
+		for _, msg := range step.open {
+			tm.Send(msg)
+		}
+		wait(step.shows)
+		for range step.close {
+			tm.Send(esc)
+		}
+	}
+	// Back on the coding screen, keys and all: 5 codes R005.
+	tm.Type("jjjj5")
+	waitCodings(t, tm, s, before.Codings+1)
+	tm.Type("q")
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	if n := len(final.stack); n != 0 {
+		t.Errorf("%d views left open", n)
+	}
+}
+
+func press(s string) tea.KeyPressMsg { r := []rune(s)[0]; return tea.KeyPressMsg{Code: r, Text: s} }
