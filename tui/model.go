@@ -132,6 +132,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.signal(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
+	case tea.PasteMsg: // text, for whoever is taking it
+		return m.top().Update(msg)
 	case tea.MouseClickMsg, tea.MouseWheelMsg:
 		if len(m.stack) == 0 {
 			return m.screen.Update(msg)

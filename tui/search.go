@@ -132,10 +132,7 @@ func (s *searchBar) remember(q string) {
 // Update takes the keys while the query is typed; enter runs the search
 // on the list shown (within).
 func (s *searchBar) Update(msg tea.Msg) tea.Cmd {
-	k, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return nil
-	}
+	k, _ := msg.(tea.KeyPressMsg) // or a paste
 	switch {
 	case key.Matches(k, s.keys.Cancel):
 		s.editing = false
