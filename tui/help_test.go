@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -30,7 +31,7 @@ func TestHelpListsEveryKey(t *testing.T) {
 		comp help.KeyMap
 		maps []any
 	}{
-		{"coding screen", sc, []any{sc.keys, sc.list.keys, sc.panel.keys, sc.search.keys, sc.list.cur.keys, sc.spanK}},
+		{"coding screen", sc, []any{sc.keys, sc.list.keys, sc.panel.keys, sc.search.keys, sc.list.cur.keys, sc.spanK, viewKeyMap()}},
 		{"picker", newPicker(c, pickApply, ""), []any{newPickerKeys()}},
 		{"chooser", newChooser(c, "", nil), []any{newChooserKeys()}},
 		{"filter", newFilterMenu(c), []any{newFilterKeys()}},
@@ -67,4 +68,17 @@ func id(b key.Binding) string {
 	keys := slices.Clone(b.Keys())
 	slices.Sort(keys)
 	return b.Help().Key + "\x00" + b.Help().Desc + "\x00" + strings.Join(keys, " ")
+}
+
+// viewKeyMap is the keys of views as a struct, for the walk above.
+func viewKeyMap() any {
+	fields := make([]reflect.StructField, len(views))
+	for i := range views {
+		fields[i] = reflect.StructField{Name: fmt.Sprintf("View%d", i), Type: reflect.TypeFor[key.Binding]()}
+	}
+	v := reflect.New(reflect.StructOf(fields)).Elem()
+	for i, e := range views {
+		v.Field(i).Set(reflect.ValueOf(e.key))
+	}
+	return v.Interface()
 }

@@ -36,19 +36,18 @@ const (
 
 type screenKeys struct {
 	Toggle                  key.Binding // 1–9, 0
-	Picker, Filter, Clear   key.Binding
+	Picker, Clear           key.Binding
 	Reviewed, Star, StarOne key.Binding
 	Memo, Undo, Redo        key.Binding
 	Focus                   key.Binding
-	Editor, Report, Agree   key.Binding
 	Coders, Quit            key.Binding
+	// The keys that open views are in views (views.go).
 }
 
 func newScreenKeys() screenKeys {
 	return screenKeys{
 		Toggle:   bind("1-9 0", "toggle the numbered code", digitKeys...),
 		Picker:   bind("c", "code picker", "c"),
-		Filter:   bind("f", "filter", "f"),
 		Clear:    bind("esc", "clear the search, then the filter", "esc"),
 		Reviewed: bind("x", "reviewed, nothing applies", "x"),
 		Star:     bind("s", "star as quote", "s"),
@@ -57,9 +56,6 @@ func newScreenKeys() screenKeys {
 		Undo:     bind("u", "undo", "u"),
 		Redo:     bind("ctrl+r", "redo", "ctrl+r"),
 		Focus:    bind("tab", "focus list/codebook", "tab"),
-		Editor:   bind("e", "codebook editor", "e"),
-		Report:   bind("r", "report", "r"),
-		Agree:    bind("a", "agreement", "a"),
 		Coders:   bind("C", "all coders / only mine", "C"),
 		Quit:     bind("q", "quit", "q"),
 	}
@@ -96,7 +92,7 @@ func (s *codingScreen) FullHelp() [][]key.Binding {
 	ck := s.list.cur.keys
 	return [][]key.Binding{
 		{lk.Down, lk.Up, lk.PageDown, lk.PageUp, lk.Top, lk.Bottom, lk.NextUnreviewed, ck.ScrollDown, ck.ScrollUp},
-		{sk.Search, sk.Prev, k.Filter, k.Clear, k.Coders, k.Editor, k.Report, k.Agree, k.Quit},
+		append(append([]key.Binding{sk.Search, sk.Prev, k.Clear, k.Coders}, viewKeys()...), k.Quit),
 		{k.Toggle, k.Picker, ck.Span, k.Reviewed, k.Star, k.StarOne, k.Memo, k.Undo, k.Redo},
 		{pk.NextTheme, pk.PrevTheme, pk.AllThemes, k.Focus, pk.Down, pk.Up, pk.Open, pk.Expand, pk.Collapse, pk.Back},
 		s.spanK.help(),
@@ -226,6 +222,10 @@ func (s *codingScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.picked(msg)
 	case attrPickedMsg:
 		s.c.post(openMsg{attrValueChooser(s.c, msg.attr)})
+	case gotoMsg:
+		if i, ok := s.list.indexOf(msg.ref); ok {
+			return s.list.move(i)
+		}
 	}
 	return nil
 }
@@ -274,8 +274,6 @@ func (s *codingScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, s.search.keys.Search):
 		s.search.begin(s.width)
-	case key.Matches(msg, k.Filter):
-		s.c.post(openMsg{newFilterMenu(s.c)})
 	case key.Matches(msg, k.Reviewed):
 		s.toggleMark()
 	case key.Matches(msg, k.Star):
@@ -294,25 +292,40 @@ func (s *codingScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		if s.panelWidth() > 0 {
 			s.focus = 1 - s.focus
 		}
-	case key.Matches(msg, k.Editor):
-		s.c.post(openMsg{newEditor(s.c)})
-	case key.Matches(msg, k.Report):
-		v, cmd := newReportView(s.c)
-		s.c.post(openMsg{v})
-		return cmd
-	case key.Matches(msg, k.Agree):
-		v, cmd := newAgreeView(s.c)
-		s.c.post(openMsg{v})
-		return cmd
 	case key.Matches(msg, k.Coders):
 		s.c.post(coderViewMsg{all: !s.c.proj.showAll})
 	default:
+		for _, v := range views {
+			if key.Matches(msg, v.key) {
+				c, cmd := v.open(s.c, s.shown())
+				s.c.post(openMsg{c})
+				return cmd
+			}
+		}
 		if cmd, ok := s.list.key(msg); ok {
 			return cmd
 		}
 		cur.key(msg)
 	}
 	return nil
+}
+
+// shown is what the screen shows, for a view opened from it.
+func (s *codingScreen) shown() shown {
+	at := shown{seg: s.list.current(), refs: s.list.refs}
+	if s.search.active() {
+		at.query, at.hits = s.search.query, s.search.hits
+	}
+	return at
+}
+
+// viewKeys are the keys that open views.
+func viewKeys() []key.Binding {
+	out := make([]key.Binding, len(views))
+	for i, v := range views {
+		out[i] = v.key
+	}
+	return out
 }
 
 // nextMatch moves to the next (d=1) or previous match of the search.
