@@ -58,7 +58,13 @@ func TestProgramCodesUndoesAndRestarts(t *testing.T) {
 			tm.Type("u")
 			waitCodings(t, tm, s, 1)
 			tm.Send(tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
-			waitCodings(t, tm, s, 2)
+			// The store holds the redo before the screen has its answer: wait
+			// for both ("saved redo: …"), or the answer could come after j s
+			// and say something else than what the golden frame says.
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+				info, err := s.Info()
+				return err == nil && info.Codings == 2 && strings.Contains(ansi.Strip(string(b)), "redo:")
+			}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 			tm.Type("js")
 			teatest.WaitFor(t, tm.Output(), func([]byte) bool {
 				rows := codings(t, s)
