@@ -273,12 +273,16 @@ func (v *agreeView) render(w int) string {
 		rows = append(rows, v.row(name, nameW, c.Used, c.Metrics, c.Disagreements))
 	}
 	rows = append(rows, v.row("overall (leaf codes pooled)", nameW, res.Overall.Used, res.Overall.Metrics, -1))
+	head := len(lines)
 	for i := v.offset; i < len(rows) && i < v.offset+v.room(); i++ {
 		line := ansi.Truncate(rows[i], w, "…")
 		if i == v.cursor {
 			line = st.ItemSelected.Render(ansi.Strip(line))
 		}
 		lines = append(lines, line)
+	}
+	for len(lines) < head+v.room() { // the keys at the foot of the page
+		lines = append(lines, "")
 	}
 	lines = append(lines, v.foot(w)...)
 	return strings.Join(lines, "\n")

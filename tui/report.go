@@ -388,6 +388,9 @@ func (v *reportView) renderTable(w int) string {
 	if len(rows) == 0 {
 		lines = append(lines, st.Dim.Render("nothing coded in scope yet"))
 	}
+	for len(lines) < v.headH()+room { // the keys at the foot of the page
+		lines = append(lines, "")
+	}
 	lines = append(lines, "")
 	lines = append(lines, v.foot(w)...)
 	return strings.Join(lines, "\n")
