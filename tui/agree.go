@@ -149,7 +149,7 @@ func (v *agreeView) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := v.keys
 	switch {
 	case key.Matches(msg, k.Close):
-		v.c.post(closeMsg{})
+		v.c.post(closeMsg{v})
 	case key.Matches(msg, k.Down):
 		v.cursor = min(v.cursor+1, len(v.res.Codes)) // the last row is "overall"
 	case key.Matches(msg, k.Up):

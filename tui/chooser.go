@@ -81,7 +81,7 @@ func (ch *chooser) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(k, ch.keys.Cancel):
-		ch.c.post(closeMsg{})
+		ch.c.post(closeMsg{ch})
 	case key.Matches(k, ch.keys.Down):
 		ch.cursor = step(ch.cursor, 1, len(ch.items))
 	case key.Matches(k, ch.keys.Up):
@@ -99,7 +99,7 @@ func (ch *chooser) Update(msg tea.Msg) tea.Cmd {
 
 // choose closes the chooser and posts item i's message.
 func (ch *chooser) choose(i int) {
-	ch.c.post(closeMsg{})
+	ch.c.post(closeMsg{ch})
 	if i >= 0 && i < len(ch.items) {
 		ch.c.post(ch.items[i].msg)
 	}

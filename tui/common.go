@@ -221,10 +221,12 @@ type (
 	writeMsg struct{ req request }
 	// openMsg puts a view or dialog on top of the stack.
 	openMsg struct{ c component }
-	// closeMsg takes the component on top off the stack.
-	closeMsg struct{}
-	// replaceMsg puts c in place of the component on top.
-	replaceMsg struct{ c component }
+	// closeMsg takes a component off the stack (it need not be on top: an
+	// answer may reach it under the help).
+	closeMsg struct{ c component }
+	// replaceMsg puts c in old's place on the stack (nothing, if old has
+	// been closed meanwhile).
+	replaceMsg struct{ old, c component }
 	// statusMsg sets the status line.
 	statusMsg struct {
 		text string
@@ -235,8 +237,6 @@ type (
 		q    coding.SegmentQuery
 		desc string
 	}
-	// reloadMsg reads the list again, keeping the cursor's segment.
-	reloadMsg struct{}
 	// quitMsg is q on the coding screen.
 	quitMsg struct{}
 	// coderViewMsg shows every coder's codings, or only the coder's own.

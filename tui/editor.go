@@ -198,7 +198,7 @@ func (e *editor) key(msg tea.KeyPressMsg) tea.Cmd {
 	c, ok := e.selected()
 	switch {
 	case key.Matches(msg, k.Close):
-		e.c.post(closeMsg{})
+		e.c.post(closeMsg{e})
 	case key.Matches(msg, k.Down):
 		e.cursor = step(e.cursor, 1, len(codes))
 	case key.Matches(msg, k.Up):

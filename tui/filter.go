@@ -101,11 +101,11 @@ func (f *filterMenu) Update(msg tea.Msg) tea.Cmd {
 		k := f.keys
 		switch {
 		case key.Matches(msg, k.Close):
-			f.c.post(closeMsg{})
+			f.c.post(closeMsg{f})
 		case key.Matches(msg, k.Code):
-			f.c.post(replaceMsg{newPicker(f.c, pickFilter, "Show segments with the code")})
+			f.c.post(replaceMsg{f, newPicker(f.c, pickFilter, "Show segments with the code")})
 		case key.Matches(msg, k.Unreviewed):
-			f.c.post(closeMsg{}, filterMsg{coding.SegmentQuery{Unreviewed: true, Coders: p.visibleNames()}, "not reviewed"})
+			f.c.post(closeMsg{f}, filterMsg{coding.SegmentQuery{Unreviewed: true, Coders: p.visibleNames()}, "not reviewed"})
 		case key.Matches(msg, k.Sample):
 			f.loading = true
 			return samplesCmd(f.c.store, "filter")
@@ -120,7 +120,7 @@ func (f *filterMenu) Update(msg tea.Msg) tea.Cmd {
 				return codersMsg{coders, err}
 			}
 		case key.Matches(msg, k.Clear):
-			f.c.post(closeMsg{}, filterMsg{})
+			f.c.post(closeMsg{f}, filterMsg{})
 		}
 	case attrsMsg:
 		f.attributes(msg)
@@ -145,13 +145,13 @@ func (f *filterMenu) attributes(msg attrsMsg) {
 		f.err = msg.err
 	case len(msg.attrs) == 0:
 		f.c.say("the segments have no attributes", statusInfo)
-		f.c.post(closeMsg{})
+		f.c.post(closeMsg{f})
 	default:
 		items := make([]choice, len(msg.attrs))
 		for i, a := range msg.attrs {
 			items[i] = choice{fmt.Sprintf("%s (%d values)", a.Name, len(a.Values)), attrPickedMsg{a}}
 		}
-		f.c.post(replaceMsg{newChooser(f.c, "Filter by which attribute?", items)})
+		f.c.post(replaceMsg{f, newChooser(f.c, "Filter by which attribute?", items)})
 	}
 }
 
@@ -174,16 +174,16 @@ func (f *filterMenu) coders(msg codersMsg) {
 	switch {
 	case msg.err != nil:
 		f.c.say(msg.err.Error(), statusError)
-		f.c.post(closeMsg{})
+		f.c.post(closeMsg{f})
 	case len(msg.coders) == 0:
 		f.c.say("nobody has coded yet", statusInfo)
-		f.c.post(closeMsg{})
+		f.c.post(closeMsg{f})
 	default:
 		items := make([]choice, len(msg.coders))
 		for i, name := range msg.coders {
 			items[i] = choice{name, filterMsg{coding.SegmentQuery{Coded: true, Coders: []string{name}}, "coded by " + name}}
 		}
-		f.c.post(replaceMsg{newChooser(f.c, "Show segments coded by", items)})
+		f.c.post(replaceMsg{f, newChooser(f.c, "Show segments coded by", items)})
 	}
 }
 
@@ -198,13 +198,13 @@ func (f *filterMenu) samples(msg samplesMsg) {
 		f.err = msg.err
 	case len(msg.list) == 0:
 		f.c.say("no samples yet: the team lead makes one with qcode sample NAME --size 10%", statusInfo)
-		f.c.post(closeMsg{})
+		f.c.post(closeMsg{f})
 	default:
 		items := make([]choice, len(msg.list))
 		for i, sm := range msg.list {
 			items[i] = choice{sampleLabel(sm), filterMsg{coding.SegmentQuery{Sample: sm.Name}, "sample " + sm.Name}}
 		}
-		f.c.post(replaceMsg{newChooser(f.c, "Show only the segments of sample…", items)})
+		f.c.post(replaceMsg{f, newChooser(f.c, "Show only the segments of sample…", items)})
 	}
 }
 

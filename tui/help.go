@@ -81,7 +81,7 @@ func (v *helpView) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(k, v.keys.Close):
-		v.c.post(closeMsg{})
+		v.c.post(closeMsg{v})
 	case key.Matches(k, v.keys.Down):
 		v.scroll(1)
 	case key.Matches(k, v.keys.Up):

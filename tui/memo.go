@@ -103,10 +103,10 @@ func (e *memoEditor) Update(msg tea.Msg) tea.Cmd {
 	if e.confirm {
 		switch {
 		case key.Matches(k, e.keys.Yes):
-			e.c.post(closeMsg{}, writeMsg{e.request()})
+			e.c.post(closeMsg{e}, writeMsg{e.request()})
 		case key.Matches(k, e.keys.No):
 			e.c.say("memo not changed", statusInfo)
-			e.c.post(closeMsg{})
+			e.c.post(closeMsg{e})
 		case key.Matches(k, e.keys.KeepEdit):
 			e.confirm = false
 		}
@@ -114,14 +114,14 @@ func (e *memoEditor) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(k, e.keys.Save):
-		e.c.post(closeMsg{})
+		e.c.post(closeMsg{e})
 		if e.changed() {
 			e.c.post(writeMsg{e.request()})
 		}
 		return nil
 	case key.Matches(k, e.keys.Close):
 		if !e.changed() {
-			e.c.post(closeMsg{})
+			e.c.post(closeMsg{e})
 			return nil
 		}
 		e.confirm = true

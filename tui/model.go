@@ -143,16 +143,16 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case openMsg:
 		m.push(msg.c)
 	case closeMsg:
-		m.pop()
+		m.remove(msg.c)
 	case replaceMsg:
-		m.pop()
-		m.push(msg.c)
+		if i := m.index(msg.old); i >= 0 {
+			m.stack[i] = msg.c
+			m.size(msg.c)
+		}
 	case statusMsg:
 		m.status.set(msg.text, msg.kind)
 	case filterMsg:
 		return m.setFilter(msg)
-	case reloadMsg:
-		return m.reload()
 	case quitMsg:
 		return m.askQuit(quitKey)
 	case coderViewMsg:
@@ -208,10 +208,21 @@ func (m *Model) push(c component) {
 	m.size(c)
 }
 
-// pop takes the component on top off the stack.
-func (m *Model) pop() {
-	if n := len(m.stack); n > 0 {
-		m.stack = m.stack[:n-1]
+// index is a component's place in the stack (-1: not there).
+func (m *Model) index(c component) int {
+	for i, s := range m.stack {
+		if s == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// remove takes a component off the stack, with whatever was opened over
+// it (a picker its view opened).
+func (m *Model) remove(c component) {
+	if i := m.index(c); i >= 0 {
+		m.stack = m.stack[:i]
 	}
 }
 

@@ -162,7 +162,7 @@ func (p *picker) Update(msg tea.Msg) tea.Cmd {
 	k, _ := msg.(tea.KeyPressMsg)
 	switch {
 	case key.Matches(k, p.keys.Cancel):
-		p.c.post(closeMsg{})
+		p.c.post(closeMsg{p})
 		return nil
 	case key.Matches(k, p.keys.Down):
 		p.cursor = step(p.cursor, 1, p.rows())
@@ -172,9 +172,9 @@ func (p *picker) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case key.Matches(k, p.keys.Take):
 		if p.cursor >= 0 && p.cursor < len(p.matches) {
-			p.c.post(closeMsg{}, pickedMsg{purpose: p.purpose, code: p.codes[p.matches[p.cursor]]})
+			p.c.post(closeMsg{p}, pickedMsg{purpose: p.purpose, code: p.codes[p.matches[p.cursor]]})
 		} else if path := p.newPath(); path != "" {
-			p.c.post(closeMsg{}, pickedMsg{purpose: p.purpose, create: path})
+			p.c.post(closeMsg{p}, pickedMsg{purpose: p.purpose, create: path})
 		}
 		return nil
 	}

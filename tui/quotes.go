@@ -107,7 +107,7 @@ func (ql *quoteList) key(msg tea.KeyPressMsg) {
 	k := ql.keys
 	switch {
 	case key.Matches(msg, k.Close):
-		ql.c.post(closeMsg{}, reportStaleMsg{}) // stars may have changed the examples
+		ql.c.post(closeMsg{ql}, reportStaleMsg{}) // stars may have changed the examples
 	case key.Matches(msg, k.Down):
 		ql.cursor = step(ql.cursor, 1, len(ql.quotes))
 	case key.Matches(msg, k.Up):

@@ -169,7 +169,7 @@ func (v *reportView) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := v.keys
 	switch {
 	case key.Matches(msg, k.Close):
-		v.c.post(closeMsg{})
+		v.c.post(closeMsg{v})
 	case key.Matches(msg, k.Down):
 		v.cursor = step(v.cursor, 1, len(v.rows()))
 	case key.Matches(msg, k.Up):

@@ -126,7 +126,7 @@ func (r *reviewView) key(msg tea.KeyPressMsg) {
 	k := r.keys
 	switch {
 	case key.Matches(msg, k.Close):
-		r.c.post(closeMsg{}, agreeStaleMsg{}) // figures changed if anything was settled
+		r.c.post(closeMsg{r}, agreeStaleMsg{}) // figures changed if anything was settled
 	case r.loading || len(r.list.Items) == 0:
 	case key.Matches(msg, k.Down):
 		r.cursor = min(r.cursor+1, len(r.list.Items)-1)

@@ -131,3 +131,23 @@ func TestFailedDecisionDoesNotHangTheReview(t *testing.T) {
 		t.Errorf("after a refusal the next decision still works: settled %d", list.Settled)
 	}
 }
+
+// An answer may reach a dialog that is no longer on top (? was pressed
+// while it read): it replaces that dialog, in its place, and the help
+// stays on top.
+func TestAnswerUnderTheHelp(t *testing.T) {
+	h := newHeld(t, newProject(t), 80, 24)
+	h.press("fa") // the attributes are read in a command, held
+	h.press("?")
+	if _, ok := h.m.top().(*helpView); !ok {
+		t.Fatalf("? should open the help over the filter: %T", h.m.top())
+	}
+	h.drain() // the attributes arrive
+	if _, ok := h.m.top().(*helpView); !ok || len(h.m.stack) != 2 {
+		t.Fatalf("the help must stay on top: %T, %d open", h.m.top(), len(h.m.stack))
+	}
+	h.press(tea.KeyPressMsg{Code: tea.KeyEscape})
+	if c, ok := h.m.top().(*chooser); !ok || !strings.HasPrefix(c.title, "Filter by which attribute") {
+		t.Errorf("under the help, the attribute chooser: %T", h.m.top())
+	}
+}
