@@ -76,13 +76,6 @@ type reportMsg struct {
 	err error
 }
 
-type exportMsg struct {
-	path string
-	list string // the companion file listing the redactions ("" none)
-	hits int
-	err  error
-}
-
 // newReportView opens the view on the current filter's scope.
 func newReportView(c common) (*reportView, tea.Cmd) {
 	p := c.proj
@@ -156,8 +149,6 @@ func (v *reportView) Update(msg tea.Msg) tea.Cmd {
 				v.attrs = append(v.attrs, a.Name)
 			}
 		}
-	case exportMsg:
-		v.exported(msg)
 	case reportStaleMsg:
 		cmd = v.load()
 	}
@@ -206,16 +197,17 @@ func (v *reportView) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (v *reportView) exported(msg exportMsg) {
-	if msg.err != nil {
-		v.c.say("report not written: "+msg.err.Error(), statusError)
-		return
+// exported says how the export went, in the status line (it is said
+// even if the view was closed meanwhile).
+func exported(path, list string, hits int, err error) tea.Msg {
+	if err != nil {
+		return statusMsg{"report not written: " + err.Error(), statusError}
 	}
-	text := "wrote " + msg.path
-	if msg.hits > 0 {
-		text += fmt.Sprintf(" · %d personal details redacted, listed in %s", msg.hits, filepath.Base(msg.list))
+	text := "wrote " + path
+	if hits > 0 {
+		text += fmt.Sprintf(" · %d personal details redacted, listed in %s", hits, filepath.Base(list))
 	}
-	v.c.say(text, statusOK)
+	return statusMsg{text, statusOK}
 }
 
 // export writes the Markdown report next to the project (PROJECT-report.md),
@@ -237,13 +229,13 @@ func (v *reportView) export() tea.Cmd {
 			err = coding.WriteExportFile(path, doc.Bytes())
 		}
 		if err != nil {
-			return exportMsg{path: path, err: err}
+			return exported(path, list, 0, err)
 		}
 		if len(hits) == 0 {
 			if err := os.Remove(list); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return exportMsg{path: path, err: err}
+				return exported(path, list, 0, err)
 			}
-			return exportMsg{path: path}
+			return exported(path, list, 0, nil)
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "Personal details replaced with [email], [phone] or [name] in %s (%d):\n", filepath.Base(path), len(hits))
@@ -251,7 +243,7 @@ func (v *reportView) export() tea.Cmd {
 			b.WriteString(printable.String(h.String()) + "\n")
 		}
 		b.WriteString("`qcode export --no-redact` writes the report with them as coded.\n")
-		return exportMsg{path: path, list: list, hits: len(hits), err: coding.WriteExportFile(list, []byte(b.String()))}
+		return exported(path, list, len(hits), coding.WriteExportFile(list, []byte(b.String())))
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"qcode/coding"
 )
 
@@ -199,5 +201,19 @@ func TestReportViewConsensus(t *testing.T) {
 	}
 	if got["Barriers/Workload and time"] != 1 || got["Motivations/Career progression"] != 1 {
 		t.Errorf("consensus report: workload %d, career %d; want 1, 1", got["Barriers/Workload and time"], got["Motivations/Career progression"])
+	}
+}
+
+// The export says how it went even when the report view was closed before
+// it was written.
+func TestExportAnsweredAfterTheReportClosed(t *testing.T) {
+	h := newHeld(t, newProject(t), 80, 24)
+	h.press("r")
+	h.drain()
+	h.press("x") // written in a command, held
+	h.press(tea.KeyPressMsg{Code: tea.KeyEscape})
+	h.drain()
+	if !strings.HasPrefix(h.m.status.text, "wrote ") {
+		t.Errorf("status %q, want the report written", h.m.status.text)
 	}
 }
