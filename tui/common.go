@@ -242,3 +242,23 @@ type (
 	// coderViewMsg shows every coder's codings, or only the coder's own.
 	coderViewMsg struct{ all bool }
 )
+
+// Every panel, view and dialog is a component.
+var (
+	_ component = (*codingScreen)(nil)
+	_ component = (*segmentList)(nil)
+	_ component = (*currentSegment)(nil)
+	_ component = (*codebookPanel)(nil)
+	_ component = (*legend)(nil)
+	_ component = (*searchBar)(nil)
+	_ dialog    = (*picker)(nil)
+	_ dialog    = (*chooser)(nil)
+	_ dialog    = (*filterMenu)(nil)
+	_ dialog    = (*memoEditor)(nil)
+	_ component = (*editor)(nil)
+	_ component = (*reportView)(nil)
+	_ component = (*quoteList)(nil)
+	_ component = (*agreeView)(nil)
+	_ component = (*reviewView)(nil)
+	_ component = (*helpView)(nil)
+)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -143,4 +144,65 @@ func printableSegments(segs []coding.Segment) []coding.Segment {
 		}
 	}
 	return segs
+}
+
+// loaded folds the list in: on start, after a filter, and after anything
+// that may have changed what it lists.
+func (m *Model) loaded(msg loadedMsg) tea.Cmd {
+	p := m.c.proj
+	if msg.err != nil {
+		m.status.set("could not load the project: "+msg.err.Error(), statusError)
+		return nil
+	}
+	msg.now = 0
+	if p.ready {
+		// The user may have moved while this was read: stay where they are
+		// now, not where they were when the read was asked for.
+		msg.now = m.screen.list.currentRef()
+	}
+	if msg.gen != p.gen { // a write landed while this was read: read again
+		keep := msg.keep
+		if msg.now != 0 {
+			keep = msg.now
+		}
+		return m.load(keep)
+	}
+	first := !p.ready
+	p.ready = true
+	p.book, p.counts, p.coder, p.total = msg.book, msg.counts, msg.coder, msg.total
+	p.coded, p.ncoded, p.marked = msg.coded, msg.coded.Len(), msg.marked
+	p.segs = map[coding.SegRef]*coding.Segment{}
+	p.asked = map[coding.SegRef]bool{}
+	if first {
+		m.status.set(fmt.Sprintf("%d segments · press ? for help", m.c.proj.total), statusInfo)
+		if p.total == 0 {
+			m.status.set("no segments yet: import some with `qcode import FILE`", statusInfo)
+		}
+		if p.readOnly != "" {
+			m.status.set("read-only ("+p.readOnly+"): you can read and report, not code", statusError)
+		}
+	}
+	cmd := m.broadcast(msg)
+	if first {
+		m.place.saved = m.screen.list.currentRef() // where it opened: nothing to save yet
+	}
+	return cmd
+}
+
+// windowLoaded folds segments read for the list's window into the cache.
+func (m *Model) windowLoaded(msg windowMsg) {
+	p := m.c.proj
+	if msg.err != nil {
+		m.status.set("could not read segments: "+msg.err.Error(), statusError)
+		return
+	}
+	for i := range msg.segs {
+		seg := msg.segs[i]
+		delete(p.asked, seg.Ref)
+		if msg.gen != p.gen || p.queued[seg.Ref] > 0 {
+			continue // possibly older than what the screen shows: prefetch asks again
+		}
+		p.segs[seg.Ref] = &seg
+	}
+	m.screen.list.trim()
 }

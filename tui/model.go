@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -268,99 +267,6 @@ func (m *Model) coveredBy() int {
 		}
 	}
 	return -1
-}
-
-// progress is what the status line says on its left, and the message.
-func (m *Model) progress() progress {
-	p, list := m.c.proj, m.screen.list
-	pr := progress{text: m.status.text, kind: m.status.kind}
-	who := p.who
-	if p.showAll {
-		who += " (+all coders)"
-	}
-	pr.left = fmt.Sprintf(" %s · coded %d/%d", who, p.ncoded, p.total)
-	if p.readOnly != "" {
-		pr.left += " · read-only"
-	}
-	switch {
-	case p.query.Sample != "":
-		pr.left += fmt.Sprintf(" · %s: reviewed %d/%d", p.filter, list.sampleDone, len(list.refs))
-	case p.filter != "":
-		pr.left += fmt.Sprintf(" · %s: %d", p.filter, len(list.refs))
-	}
-	if s := m.screen.search; s.active() {
-		pr.left += fmt.Sprintf(" · /%s %s", s.query, s.position())
-	}
-	if n := m.pendingWrites(); n > 0 {
-		if m.quit.asked() {
-			pr.text, pr.kind = m.quitText(n), statusPending
-		} else {
-			pr.text += fmt.Sprintf(" · %d saving…", n)
-		}
-	}
-	pr.name = p.name
-	return pr
-}
-
-// loaded folds the list in: on start, after a filter, and after anything
-// that may have changed what it lists.
-func (m *Model) loaded(msg loadedMsg) tea.Cmd {
-	p := m.c.proj
-	if msg.err != nil {
-		m.status.set("could not load the project: "+msg.err.Error(), statusError)
-		return nil
-	}
-	msg.now = 0
-	if p.ready {
-		// The user may have moved while this was read: stay where they are
-		// now, not where they were when the read was asked for.
-		msg.now = m.screen.list.currentRef()
-	}
-	if msg.gen != p.gen { // a write landed while this was read: read again
-		keep := msg.keep
-		if msg.now != 0 {
-			keep = msg.now
-		}
-		return m.load(keep)
-	}
-	first := !p.ready
-	p.ready = true
-	p.book, p.counts, p.coder, p.total = msg.book, msg.counts, msg.coder, msg.total
-	p.coded, p.ncoded, p.marked = msg.coded, msg.coded.Len(), msg.marked
-	p.segs = map[coding.SegRef]*coding.Segment{}
-	p.asked = map[coding.SegRef]bool{}
-	if first {
-		m.status.set(fmt.Sprintf("%d segments · press ? for help", m.c.proj.total), statusInfo)
-		if p.total == 0 {
-			m.status.set("no segments yet: import some with `qcode import FILE`", statusInfo)
-		}
-		if p.readOnly != "" {
-			m.status.set("read-only ("+p.readOnly+"): you can read and report, not code", statusError)
-		}
-	}
-	cmd := m.broadcast(msg)
-	if first {
-		m.place.saved = m.screen.list.currentRef() // where it opened: nothing to save yet
-	}
-	return cmd
-}
-
-// windowLoaded folds segments read for the list's window into the cache.
-func (m *Model) windowLoaded(msg windowMsg) {
-	p := m.c.proj
-	if msg.err != nil {
-		m.status.set("could not read segments: "+msg.err.Error(), statusError)
-		return
-	}
-	for i := range msg.segs {
-		seg := msg.segs[i]
-		delete(p.asked, seg.Ref)
-		if msg.gen != p.gen || p.queued[seg.Ref] > 0 {
-			continue // possibly older than what the screen shows: prefetch asks again
-		}
-		p.segs[seg.Ref] = &seg
-	}
-	m.screen.list.trim()
 }
 
 // setFilter lists only the segments a query selects (keeping the cursor's

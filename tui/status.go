@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -158,4 +159,36 @@ func dropHints(hints []key.Binding, total, w int, order []string, width func(key
 		}
 	}
 	return hints, total
+}
+
+// progress is what the status line says on its left, and the message.
+func (m *Model) progress() progress {
+	p, list := m.c.proj, m.screen.list
+	pr := progress{text: m.status.text, kind: m.status.kind}
+	who := p.who
+	if p.showAll {
+		who += " (+all coders)"
+	}
+	pr.left = fmt.Sprintf(" %s · coded %d/%d", who, p.ncoded, p.total)
+	if p.readOnly != "" {
+		pr.left += " · read-only"
+	}
+	switch {
+	case p.query.Sample != "":
+		pr.left += fmt.Sprintf(" · %s: reviewed %d/%d", p.filter, list.sampleDone, len(list.refs))
+	case p.filter != "":
+		pr.left += fmt.Sprintf(" · %s: %d", p.filter, len(list.refs))
+	}
+	if s := m.screen.search; s.active() {
+		pr.left += fmt.Sprintf(" · /%s %s", s.query, s.position())
+	}
+	if n := m.pendingWrites(); n > 0 {
+		if m.quit.asked() {
+			pr.text, pr.kind = m.quitText(n), statusPending
+		} else {
+			pr.text += fmt.Sprintf(" · %d saving…", n)
+		}
+	}
+	pr.name = p.name
+	return pr
 }
