@@ -138,7 +138,7 @@ func (ql *quoteList) render(w, h int) string {
 	case len(ql.quotes) == 0:
 		return title + "\n\n" + st.Dim.Render("no coded passages yet") + "\n\n" + st.Dim.Render("esc back")
 	}
-	lines := []string{title + st.Dim.Render(" · "+plural(len(ql.quotes), "quote", "quotes")), ""}
+	lines := []string{ansi.Truncate(title+st.Dim.Render(" · "+plural(len(ql.quotes), "quote", "quotes")), w, "…"), ""}
 	limit := h - 2 // the keys go under the list
 	start := max(0, ql.cursor-max(1, (h-4)/12))
 	for i := start; i < len(ql.quotes); i++ {

@@ -205,7 +205,7 @@ func (r *reviewView) render(w, h int) string {
 		return title + "\n\n" + st.StatusOK.Render("the coders agree on every segment") + "\n\n" + st.Dim.Render("esc back")
 	}
 	it := r.list.Items[r.cursor]
-	lines := []string{title + st.Dim.Render(fmt.Sprintf(" · %d of %d · settled %d of %d", r.cursor+1, len(r.list.Items), r.list.Settled, r.list.Total))}
+	lines := []string{ansi.Truncate(title+st.Dim.Render(fmt.Sprintf(" · %d of %d · settled %d of %d", r.cursor+1, len(r.list.Items), r.list.Settled, r.list.Total)), w, "…")}
 	lines = append(lines, ansi.Truncate(st.Bold.Render(it.Segment)+st.Dim.Render(" · "+it.Source+" · "+it.Path), w, "…"), "")
 	text := strings.Split(ansi.Wordwrap(it.Text, w, " -"), "\n")
 	if len(text) > max(3, h/3) {
