@@ -4,19 +4,21 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
 	"qcode/coding/agreement"
-	"qcode/corpus/printable"
 )
 
 // agreeView is the team lead's `a` view: agreement per code, coloured by
-// Landis & Koch band; enter reviews a code's disagreements one by one and
+// Landis & Koch band; enter reviews a code's disagreements (reviewView) and
 // settles each into the consensus coder.
 type agreeView struct {
+	c       common
+	keys    agreeKeys
 	units   coding.UnitScope // reviewed, coded or all (when no sample)
 	sample  string           // compute on this sample's segments
 	loading bool
@@ -25,35 +27,58 @@ type agreeView struct {
 	cursor  int
 	offset  int
 
-	// Review of one code's disagreements.
-	review *disagreeReview
+	width, height int
 }
 
-type disagreeReview struct {
-	path    string
-	loading bool
-	err     error
-	list    coding.DisagreementList
-	cursor  int
-	pending bool // a decision is being saved
+type agreeKeys struct {
+	Down, Up, Review, Units, Sample, Close key.Binding
 }
 
-// agreeMsg and disagreeMsg bring the store's answers.
+func newAgreeKeys() agreeKeys {
+	return agreeKeys{
+		Down:   bind("j/↓", "next code", "j", "down"),
+		Up:     bind("k/↑", "previous code", "k", "up"),
+		Review: bind("enter", "review the code's disagreements", "enter"),
+		Units:  bind("u", "units: reviewed / coded / all", "u"),
+		Sample: bind("s", "compute on a sample", "s"),
+		Close:  bind("esc", "close", "esc", "q", "a"),
+	}
+}
+
+// agreeMsg brings the store's answer.
 type agreeMsg struct {
 	res coding.Agreement
 	err error
 }
 
-type disagreeMsg struct {
-	path string
-	list coding.DisagreementList
-	err  error
-}
+// agreeSampleMsg is a sample chosen to compute agreement on ("": none).
+type agreeSampleMsg struct{ name string }
+
+// agreeStaleMsg says settlements changed the figures: the review posts it
+// when it closes.
+type agreeStaleMsg struct{}
 
 // newAgreeView opens the view and starts computing the table.
-func newAgreeView(m *Model) (overlay, tea.Cmd) {
-	v := &agreeView{units: coding.UnitsReviewed}
-	return v, v.load(m)
+func newAgreeView(c common) (*agreeView, tea.Cmd) {
+	v := &agreeView{c: c, keys: newAgreeKeys(), units: coding.UnitsReviewed}
+	return v, v.load()
+}
+
+func (v *agreeView) title() string { return "Keys of the agreement view" }
+
+func (v *agreeView) ShortHelp() []key.Binding {
+	k := v.keys
+	return []key.Binding{brief(k.Review, "review"), brief(k.Units, "units"), brief(k.Sample, "sample"), k.Close}
+}
+
+func (v *agreeView) FullHelp() [][]key.Binding {
+	k := v.keys
+	return [][]key.Binding{{k.Down, k.Up, k.Review}, {k.Units, k.Sample, k.Close}}
+}
+
+func (v *agreeView) SetSize(w, h int) {
+	v.width, v.height = w, h
+	v.scroll()
 }
 
 // query is what the view computes on: a sample, or the units chosen.
@@ -64,8 +89,8 @@ func (v *agreeView) query() (coding.UnitScope, string) {
 	return v.units, ""
 }
 
-func (v *agreeView) load(m *Model) tea.Cmd {
-	s := m.store
+func (v *agreeView) load() tea.Cmd {
+	s := v.c.store
 	units, sample := v.query()
 	v.loading = true
 	return func() tea.Msg {
@@ -98,152 +123,117 @@ func unitsWords(res coding.Agreement) string {
 	return "all segments"
 }
 
-func (v *agreeView) loadReview(m *Model, path string) tea.Cmd {
-	s, coders := m.store, v.res.Coders
-	units, sample := v.query()
-	v.review = &disagreeReview{path: path, loading: true}
-	return func() tea.Msg {
-		list, err := s.Disagreements(coding.DisagreeQuery{Code: path, Coders: coders, Units: units, Sample: sample})
-		for i := range list.Items {
-			it := &list.Items[i] // rune for rune: spans still point at the text
-			it.Text, it.Segment = printable.String(it.Text), printable.String(it.Segment)
-		}
-		return disagreeMsg{path, list, err}
-	}
-}
-
-// agreementLoaded and disagreementsLoaded hand answers to the view, if open.
-func (m *Model) agreementLoaded(msg agreeMsg) {
-	if v, ok := m.overlay.(*agreeView); ok {
+func (v *agreeView) Update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		cmd = v.key(msg)
+	case agreeMsg:
 		v.loading, v.res, v.err = false, msg.res, msg.err
 		v.cursor = max(0, min(v.cursor, len(v.res.Codes)))
+	case samplesMsg:
+		if msg.asker == "agree" {
+			v.samples(msg)
+		}
+	case agreeSampleMsg:
+		v.sample, v.units = msg.name, coding.UnitsReviewed
+		cmd = v.load()
+	case agreeStaleMsg:
+		cmd = v.load()
 	}
+	v.scroll()
+	return cmd
 }
 
-func (m *Model) disagreementsLoaded(msg disagreeMsg) {
-	if v, ok := m.overlay.(*agreeView); ok && v.review != nil && v.review.path == msg.path {
-		v.review.loading, v.review.list, v.review.err = false, msg.list, msg.err
-		v.review.cursor = firstUnsettled(msg.list.Items, 0)
-		if msg.err == nil {
-			m.status.set(fmt.Sprintf("%s: settled %d of %d", msg.path, msg.list.Settled, msg.list.Total), statusInfo)
-		}
-	}
-}
-
-func firstUnsettled(items []coding.Disagreement, from int) int {
-	for i := from; i < len(items); i++ {
-		if !items[i].Settled {
-			return i
-		}
-	}
-	for i := 0; i < from && i < len(items); i++ {
-		if !items[i].Settled {
-			return i
-		}
-	}
-	return min(from, max(0, len(items)-1))
-}
-
-func (v *agreeView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	if v.review != nil {
-		return v.reviewKey(m, msg)
-	}
-	switch msg.String() {
-	case "esc", "q", "a":
-		return true, nil
-	case "j", "down":
+func (v *agreeView) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := v.keys
+	switch {
+	case key.Matches(msg, k.Close):
+		v.c.post(closeMsg{v})
+	case key.Matches(msg, k.Down):
 		v.cursor = min(v.cursor+1, len(v.res.Codes)) // the last row is "overall"
-	case "k", "up":
+	case key.Matches(msg, k.Up):
 		v.cursor = max(v.cursor-1, 0)
-	case "u":
+	case key.Matches(msg, k.Units):
 		v.units, v.sample = nextUnits(v.units), ""
-		return false, v.load(m)
-	case "s":
-		return false, samplesCmd(m.store, "agree")
-	case "enter":
-		if v.cursor < len(v.res.Codes) && len(v.res.Coders) >= 2 {
-			return false, v.loadReview(m, v.res.Codes[v.cursor].Path)
+		return v.load()
+	case key.Matches(msg, k.Sample):
+		return samplesCmd(v.c.store, "agree")
+	case key.Matches(msg, k.Review):
+		if !v.loading && v.cursor < len(v.res.Codes) && len(v.res.Coders) >= 2 {
+			units, sample := v.query()
+			r, cmd := newReviewView(v.c, v.res.Codes[v.cursor].Path, v.res.Coders, units, sample)
+			v.c.post(openMsg{r})
+			return cmd
 		}
 	}
-	return false, nil
+	return nil
 }
 
-func (v *agreeView) reviewKey(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	r := v.review
-	switch s := msg.String(); {
-	case s == "esc" || s == "q":
-		v.review = nil
-		return false, v.load(m) // figures changed if anything was settled
-	case r.loading || len(r.list.Items) == 0:
-	case s == "j" || s == "down":
-		r.cursor = min(r.cursor+1, len(r.list.Items)-1)
-	case s == "k" || s == "up":
-		r.cursor = max(r.cursor-1, 0)
-	case s == "n":
-		r.cursor = firstUnsettled(r.list.Items, r.cursor+1)
-	case len(s) == 1 && s[0] >= '1' && s[0] <= '9':
-		i := int(s[0] - '1')
-		if i < len(r.list.Coders) {
-			return false, v.settle(m, coding.Decision{Kind: coding.TakeCoder, Coder: r.list.Coders[i], Coders: r.list.Coders})
-		}
-	case s == "a" || s == "+":
-		return false, v.settle(m, coding.Decision{Kind: coding.TakeUnion, Coders: r.list.Coders})
-	case s == "0" || s == "x":
-		return false, v.settle(m, coding.Decision{Kind: coding.TakeNone, Coders: r.list.Coders})
-	case s == "c":
-		p := newPicker(m, pickChoose, "Settle with the code…")
-		p.choose = func(m *Model, c coding.Code) tea.Cmd {
-			m.overlay = v
-			return v.settle(m, coding.Decision{Kind: coding.TakeSet, Set: []coding.Passage{{Code: c.ID}}, Coders: r.list.Coders})
-		}
-		m.overlay = p
+// samples offers the project's samples to compute on.
+func (v *agreeView) samples(msg samplesMsg) {
+	if msg.err != nil {
+		v.err = msg.err
+		return
 	}
-	return false, nil
-}
-
-// settle writes the decision for the current item into consensus, through
-// the same queue as every other action (undoable with u).
-func (v *agreeView) settle(m *Model, d coding.Decision) tea.Cmd {
-	r := v.review
-	item := r.list.Items[r.cursor]
-	idx := r.cursor
-	actor := m.opts.Coder
-	var res coding.SettleResult
-	r.pending = true
-	return m.enqueue(write{
-		pending: "settle " + item.Path + " on " + item.Segment,
-		seg:     item.Seg,
-		do: func(s *coding.Store) (coding.ActionResult, error) {
-			var err error
-			res, err = s.Settle(actor, item.Seg, item.Code, d)
-			return res.ActionResult, err
-		},
-		failed: func(*Model) { r.pending = false },
-		after: func(m *Model) {
-			r.pending = false
-			if idx >= len(r.list.Items) {
-				return
-			}
-			it := &r.list.Items[idx]
-			if !it.Settled {
-				r.list.Settled++
-			}
-			it.Settled, it.Consensus = true, res.Codings
-			it.Settlement = &coding.Settlement{By: actor, Kind: d.Kind, Coder: d.Coder}
-			m.status.set(fmt.Sprintf("%s · settled %d of %d", res.Desc, r.list.Settled, r.list.Total), statusOK)
-			if r.cursor == idx {
-				r.cursor = firstUnsettled(r.list.Items, idx+1)
-			}
-		},
-	})
-}
-
-func (v *agreeView) view(m *Model) string {
-	w, h := max(40, m.width-2), max(8, m.height-4)
-	if v.review != nil {
-		return m.st.Overlay.Width(w).MaxHeight(h).Render(v.renderReview(m, w-4, h-2))
+	items := []choice{{"no sample: the segments every compared coder reviewed", agreeSampleMsg{}}}
+	for _, sm := range msg.list {
+		items = append(items, choice{sampleLabel(sm), agreeSampleMsg{sm.Name}})
 	}
-	return m.st.Overlay.Width(w).MaxHeight(h).Render(v.renderTable(m, w-4, h-2))
+	v.c.post(openMsg{newChooser(v.c, "Compute agreement on…", items)})
+}
+
+// head and foot are the lines above and below the rows, w wide.
+func (v *agreeView) head(w int) []string {
+	st, res := v.c.st, v.res
+	lines := []string{st.OverlayTitle.Render("Agreement") + st.Dim.Render(ansi.Truncate(fmt.Sprintf(" · %s · %d units: %s", strings.Join(res.Coders, ", "), res.Units, unitsWords(res)), max(0, w-9), "…"))}
+	if res.UnitScope == coding.UnitsSample {
+		var parts []string
+		for _, c := range res.Coders {
+			parts = append(parts, fmt.Sprintf("%s %d/%d", c, res.Reviewed[c], res.SampleSize))
+		}
+		lines = append(lines, st.Dim.Render(ansi.Truncate("reviewed: "+strings.Join(parts, ", "), w, "…")))
+	}
+	cells := []string{padRight("code", v.nameW(w)), fmt.Sprintf(" %5s %7s %7s %7s %9s", "used", "% agree", "kappa", "alpha", "disagree")}
+	return append(lines, st.Bold.Render(ansi.Truncate(strings.Join(cells, ""), w, "")))
+}
+
+func (v *agreeView) foot(w int) []string {
+	st := v.c.st
+	var legend []string
+	for _, b := range agreement.Bands {
+		legend = append(legend, bandOf(b).Render("■")+fmt.Sprintf(" %s %s", b.Range(), b))
+	}
+	lines := []string{""}
+	lines = append(lines, strings.Split(ansi.Wrap("Landis & Koch: "+strings.Join(legend, "  "), w, " "), "\n")...)
+	return append(lines, strings.Split(st.Dim.Render(ansi.Wrap("used: units where some coder applied the code · enter review disagreements · u units reviewed/coded/all · s sample · esc close", w, " ")), "\n")...)
+}
+
+// inner is the table's width inside the page's frame.
+func (v *agreeView) inner() int { return max(20, v.width-v.c.st.Page.GetHorizontalFrameSize()) }
+
+func (v *agreeView) nameW(w int) int { return max(12, w-50) }
+
+// room is how many rows fit.
+func (v *agreeView) room() int {
+	h := v.height - v.c.st.Page.GetVerticalFrameSize()
+	return max(3, h-len(v.head(v.inner()))-len(v.foot(v.inner())))
+}
+
+// scroll keeps the cursor's row in view.
+func (v *agreeView) scroll() {
+	room := v.room()
+	if v.cursor < v.offset {
+		v.offset = v.cursor
+	}
+	if v.cursor >= v.offset+room {
+		v.offset = v.cursor - room + 1
+	}
+	v.offset = max(0, min(v.offset, len(v.res.Codes)+1-room))
+}
+
+func (v *agreeView) View() string {
+	return v.c.st.Page.Width(v.width).Height(v.height).MaxHeight(v.height).Render(v.render(v.inner()))
 }
 
 // bandColours run from red (poor) to green (almost perfect).
@@ -265,65 +255,48 @@ func bandStyle(val agreement.Value) lipgloss.Style {
 	return bandOf(b)
 }
 
-func (v *agreeView) renderTable(m *Model, w, h int) string {
-	title := m.st.OverlayTitle.Render("Agreement")
+func (v *agreeView) render(w int) string {
+	st := v.c.st
+	title := st.OverlayTitle.Render("Agreement")
 	switch {
 	case v.loading:
-		return title + "\n\n" + m.st.Dim.Render("computing agreement…")
+		return title + "\n\n" + st.Dim.Render("computing agreement…")
 	case v.err != nil:
-		return title + "\n\n" + m.st.StatusErr.Render(v.err.Error()) + "\n\n" +
-			m.st.Dim.Render("agreement needs two coders' codings: hand out copies, then qcode merge them")
+		return title + "\n\n" + st.StatusErr.Render(v.err.Error()) + "\n\n" +
+			st.Dim.Render("agreement needs two coders' codings: hand out copies, then qcode merge them")
 	}
-	res := v.res
-	lines := []string{title + m.st.Dim.Render(ansi.Truncate(fmt.Sprintf(" · %s · %d units: %s", strings.Join(res.Coders, ", "), res.Units, unitsWords(res)), max(0, w-9), "…"))}
-	if res.UnitScope == coding.UnitsSample {
-		var parts []string
-		for _, c := range res.Coders {
-			parts = append(parts, fmt.Sprintf("%s %d/%d", c, res.Reviewed[c], res.SampleSize))
-		}
-		lines = append(lines, m.st.Dim.Render(ansi.Truncate("reviewed: "+strings.Join(parts, ", "), w, "…")))
-	}
-	nameW := max(12, w-50)
-	head := fmt.Sprintf("%-*s %5s %7s %7s %7s %9s", nameW, "code", "used", "% agree", "kappa", "alpha", "disagree")
-	lines = append(lines, m.st.Bold.Render(ansi.Truncate(head, w, "")))
+	res, nameW := v.res, v.nameW(w)
+	lines := v.head(w)
 	rows := make([]string, 0, len(res.Codes)+1)
 	for _, c := range res.Codes {
 		name := strings.Repeat("  ", c.Depth) + lastName(c.Path)
-		rows = append(rows, v.row(m, name, nameW, c.Used, c.Metrics, c.Disagreements))
+		rows = append(rows, v.row(name, nameW, c.Used, c.Metrics, c.Disagreements))
 	}
-	rows = append(rows, v.row(m, "overall (leaf codes pooled)", nameW, res.Overall.Used, res.Overall.Metrics, -1))
-	var legend []string
-	for _, b := range agreement.Bands {
-		legend = append(legend, bandOf(b).Render("■")+fmt.Sprintf(" %s %s", b.Range(), b))
-	}
-	foot := []string{"", ansi.Wrap("Landis & Koch: "+strings.Join(legend, "  "), w, " "),
-		m.st.Dim.Render(ansi.Wrap("used: units where some coder applied the code · enter review disagreements · u units reviewed/coded/all · s sample · esc close", w, " "))}
-	footH := strings.Count(strings.Join(foot, "\n"), "\n") + 1
-	room := max(3, h-len(lines)-footH)
-	if v.cursor < v.offset {
-		v.offset = v.cursor
-	}
-	if v.cursor >= v.offset+room {
-		v.offset = v.cursor - room + 1
-	}
-	for i := v.offset; i < len(rows) && i < v.offset+room; i++ {
-		line := rows[i]
+	rows = append(rows, v.row("overall (leaf codes pooled)", nameW, res.Overall.Used, res.Overall.Metrics, -1))
+	head := len(lines)
+	for i := v.offset; i < len(rows) && i < v.offset+v.room(); i++ {
+		line := ansi.Truncate(rows[i], w, "…")
 		if i == v.cursor {
-			line = m.st.ItemSelected.Render(ansi.Strip(line))
+			line = st.ItemSelected.Render(ansi.Strip(line))
 		}
 		lines = append(lines, line)
 	}
-	lines = append(lines, foot...)
+	for len(lines) < head+v.room() { // the keys at the foot of the page
+		lines = append(lines, "")
+	}
+	lines = append(lines, v.foot(w)...)
 	return strings.Join(lines, "\n")
 }
 
-func (v *agreeView) row(m *Model, name string, nameW, used int, mt agreement.Metrics, disagree int) string {
+// row is one code's figures; the name is padded in cells, so that a code
+// named in any script lines up.
+func (v *agreeView) row(name string, nameW, used int, mt agreement.Metrics, disagree int) string {
 	kappa := mt.Kappa()
 	d := ""
 	if disagree >= 0 {
 		d = fmt.Sprint(disagree)
 	}
-	return fmt.Sprintf("%-*s %5d %7s %s %7s %9s", nameW, ansi.Truncate(name, nameW, "…"), used,
+	return padRight(ansi.Truncate(name, nameW, "…"), nameW) + fmt.Sprintf(" %5d %7s %s %7s %9s", used,
 		mt.PercentAgreement.Format(1), bandStyle(kappa).Render(fmt.Sprintf("%7s", kappa.Format(2))),
 		mt.KrippendorffAlpha.Format(2), d)
 }
@@ -333,92 +306,4 @@ func lastName(path string) string {
 		return path[i+1:]
 	}
 	return path
-}
-
-func (v *agreeView) renderReview(m *Model, w, h int) string {
-	r := v.review
-	title := m.st.OverlayTitle.Render("Disagreements · " + r.path)
-	switch {
-	case r.loading:
-		return title + "\n\n" + m.st.Dim.Render("finding the segments where the coders differ…")
-	case r.err != nil:
-		return title + "\n\n" + m.st.StatusErr.Render(r.err.Error())
-	case len(r.list.Items) == 0:
-		return title + "\n\n" + m.st.StatusOK.Render("the coders agree on every segment") + "\n\n" + m.st.Dim.Render("esc back")
-	}
-	it := r.list.Items[r.cursor]
-	lines := []string{title + m.st.Dim.Render(fmt.Sprintf(" · %d of %d · settled %d of %d", r.cursor+1, len(r.list.Items), r.list.Settled, r.list.Total))}
-	lines = append(lines, m.st.Bold.Render(it.Segment)+m.st.Dim.Render(" · "+it.Source+" · "+it.Path), "")
-	text := strings.Split(ansi.Wordwrap(it.Text, w, " -"), "\n")
-	if len(text) > max(3, h/3) {
-		text = append(text[:max(3, h/3)-1], m.st.Dim.Render("…"))
-	}
-	lines = append(lines, text...)
-	lines = append(lines, "")
-
-	// Each coder's version, side by side.
-	n := len(it.Versions)
-	colW := max(16, (w-2*(n-1))/max(1, n))
-	var cols []string
-	for i, ver := range it.Versions {
-		body := []string{m.st.Number.Render(fmt.Sprintf("%d ", i+1)) + m.st.Bold.Render(ver.Coder)}
-		switch {
-		case ver.NotReviewed:
-			body = append(body, m.st.Dim.Render("· not reviewed"))
-		case len(ver.Passages) == 0:
-			body = append(body, m.st.Dim.Render("– not applied"))
-		}
-		for _, p := range ver.Passages {
-			body = append(body, ansi.Truncate("✓ "+passageLabel(it, p), colW, "…"))
-		}
-		cols = append(cols, lipgloss.NewStyle().Width(colW).Render(strings.Join(body, "\n")))
-	}
-	lines = append(lines, lipgloss.JoinHorizontal(lipgloss.Top, intersperse(cols, "  ")...), "")
-	switch {
-	case r.pending:
-		lines = append(lines, m.st.Dim.Render("saving the decision…"))
-	case it.Settled:
-		how := "settled"
-		if it.Settlement != nil {
-			how += " by " + it.Settlement.By + " (" + string(it.Settlement.Kind)
-			if it.Settlement.Coder != "" {
-				how += ": " + it.Settlement.Coder
-			}
-			how += ")"
-		}
-		var got []string
-		for _, p := range it.Consensus {
-			got = append(got, passageLabel(it, p))
-		}
-		if len(got) == 0 {
-			got = []string{"none"}
-		}
-		lines = append(lines, m.st.StatusOK.Render(ansi.Truncate(how+" → consensus: "+strings.Join(got, "; "), w, "…")))
-	default:
-		lines = append(lines, m.st.Dim.Render("not settled yet"))
-	}
-	lines = append(lines, "", m.st.Dim.Render(ansi.Wrap("1–9 take that coder's version · a take all (union) · 0 none · c pick a code · j/k move · n next unsettled · esc back (u undoes after closing)", w, " ")))
-	return strings.Join(lines, "\n")
-}
-
-func passageLabel(it coding.Disagreement, p coding.Passage) string {
-	label := p.Path
-	if it.Group || p.Path != it.Path {
-		label = lastName(p.Path)
-	}
-	if p.Start != nil && p.End != nil {
-		label += " “" + excerpt(it.Text, coding.Span{Start: *p.Start, End: *p.End}, 20) + "”"
-	}
-	return label
-}
-
-func intersperse(cols []string, sep string) []string {
-	out := make([]string, 0, 2*len(cols))
-	for i, c := range cols {
-		if i > 0 {
-			out = append(out, sep)
-		}
-		out = append(out, c)
-	}
-	return out
 }

@@ -42,7 +42,7 @@ func TestAgreementViewAndSettling(t *testing.T) {
 		t.Errorf("scrolling down should reach the overall row:\n%s", h.frame())
 	}
 	// Down to Barriers/Workload and time and review it.
-	v := h.m.overlay.(*agreeView)
+	v := h.m.top().(*agreeView)
 	for i, c := range v.res.Codes {
 		if c.Path == "Barriers/Workload and time" {
 			v.cursor = i

@@ -12,14 +12,47 @@ import (
 	"qcode/coding"
 )
 
-// codebookPanel shows the codebook as a tree. Its visible rows are numbered
-// 1–9 and 0 for the digit keys; entering a theme shows (and numbers) only
-// its codes.
+// codebookPanel shows the codebook as a tree beside the list. Its visible
+// rows are numbered 1–9 and 0 for the digit keys; entering a theme shows
+// (and numbers) only its codes. With focus (tab) it takes the arrow keys.
 type codebookPanel struct {
+	c    common
+	keys panelKeys
+
 	root     coding.CodeID // the theme entered (0: every theme)
 	expanded map[coding.CodeID]bool
 	cursor   int // highlighted row while the panel has focus
 	offset   int // first row shown
+	focused  bool
+	opened   bool // the first load opened every theme
+
+	width, height int
+
+	// Laid out in Update, drawn by View.
+	drawnFrom panelKey
+	drawn     string
+}
+
+type panelKeys struct {
+	Down, Up                        key.Binding
+	Open                            key.Binding
+	Expand, Collapse                key.Binding
+	Back                            key.Binding
+	NextTheme, PrevTheme, AllThemes key.Binding
+}
+
+func newPanelKeys() panelKeys {
+	return panelKeys{
+		Down:      bind("j/↓", "codebook: next", "j", "down"),
+		Up:        bind("k/↑", "codebook: previous", "k", "up"),
+		Open:      bind("enter", "codebook: open, or toggle", "enter"),
+		Expand:    bind("l/→", "codebook: expand", "l", "right"),
+		Collapse:  bind("h/←", "codebook: collapse", "h", "left"),
+		Back:      bind("esc", "codebook: up, or back to the list", "esc"),
+		NextTheme: bind("]", "next theme (digits renumber)", "]"),
+		PrevTheme: bind("[", "previous theme", "["),
+		AllThemes: bind("⌫", "all themes", "backspace"),
+	}
 }
 
 type panelRow struct {
@@ -28,14 +61,33 @@ type panelRow struct {
 	hasKids bool
 }
 
+func newCodebookPanel(c common) *codebookPanel {
+	return &codebookPanel{c: c, keys: newPanelKeys(), expanded: map[coding.CodeID]bool{}}
+}
+
+// ShortHelp names the theme keys.
+func (p *codebookPanel) ShortHelp() []key.Binding {
+	return []key.Binding{brief(p.keys.NextTheme, "theme")}
+}
+
+// FullHelp lists the theme keys, and the keys of the panel with focus.
+func (p *codebookPanel) FullHelp() [][]key.Binding {
+	k := p.keys
+	return [][]key.Binding{{k.NextTheme, k.PrevTheme, k.AllThemes}, {k.Down, k.Up, k.Open, k.Expand, k.Collapse, k.Back}}
+}
+
+// SetSize gives the panel its rectangle (0 wide: hidden).
+func (p *codebookPanel) SetSize(w, h int) { p.width, p.height = w, h }
+
 // rows lists the visible rows: the root's children, and the children of
 // every expanded row.
-func (p *codebookPanel) rows(m *Model) []panelRow {
+func (p *codebookPanel) rows() []panelRow {
+	book := p.c.proj.book
 	var out []panelRow
 	var walk func(id coding.CodeID, depth int)
 	walk = func(id coding.CodeID, depth int) {
-		for _, c := range m.book.Children(id) {
-			kids := !m.book.IsLeaf(c.ID)
+		for _, c := range book.Children(id) {
+			kids := !book.IsLeaf(c.ID)
 			out = append(out, panelRow{code: c, depth: depth, hasKids: kids})
 			if kids && p.expanded[c.ID] {
 				walk(c.ID, depth+1)
@@ -46,12 +98,45 @@ func (p *codebookPanel) rows(m *Model) []panelRow {
 	return out
 }
 
+// numbered is the code the digit d (1–9, 10 for 0) stands for.
+func (p *codebookPanel) numbered(n int) (panelRow, bool) {
+	rows := p.rows()
+	if n < 1 || n > len(rows) || n > 10 {
+		return panelRow{}, false
+	}
+	return rows[n-1], true
+}
+
+// Update follows the codebook: it opens every theme on the first load, so
+// the digits reach codes at once, and stays valid when codes change.
+func (p *codebookPanel) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if !p.opened {
+			p.opened = true
+			for _, c := range p.c.proj.book.Codes() {
+				if !p.c.proj.book.IsLeaf(c.ID) {
+					p.expanded[c.ID] = true
+				}
+			}
+		}
+		p.clamp()
+	case writeDoneMsg:
+		if msg.book != nil {
+			p.clamp()
+		}
+	case tea.KeyPressMsg:
+		p.key(msg)
+	}
+	return nil
+}
+
 // clamp keeps the panel valid after the codebook changed.
-func (p *codebookPanel) clamp(m *Model) {
-	if _, ok := m.book.Code(p.root); !ok {
+func (p *codebookPanel) clamp() {
+	if _, ok := p.c.proj.book.Code(p.root); !ok {
 		p.root = 0
 	}
-	p.cursor = step(p.cursor, 0, len(p.rows(m)))
+	p.cursor = step(p.cursor, 0, len(p.rows()))
 }
 
 // enter shows only the children of id, numbered from 1.
@@ -60,24 +145,25 @@ func (p *codebookPanel) enter(id coding.CodeID) {
 }
 
 // out goes up one level.
-func (p *codebookPanel) out(m *Model) {
+func (p *codebookPanel) out() {
 	if p.root == 0 {
 		return
 	}
-	c, _ := m.book.Code(p.root)
+	c, _ := p.c.proj.book.Code(p.root)
 	p.enter(c.Parent)
 }
 
 // stepTheme enters the next (d=1) or previous theme; past the last comes
 // the whole codebook again.
-func (p *codebookPanel) stepTheme(m *Model, d int) {
-	themes := m.book.Children(0)
+func (p *codebookPanel) stepTheme(d int) {
+	book := p.c.proj.book
+	themes := book.Children(0)
 	if len(themes) == 0 {
 		return
 	}
 	cur := -1
 	if p.root != 0 {
-		t := m.book.Theme(p.root)
+		t := book.Theme(p.root)
 		for i, th := range themes {
 			if th.ID == t.ID {
 				cur = i
@@ -95,30 +181,38 @@ func (p *codebookPanel) stepTheme(m *Model, d int) {
 	p.enter(themes[next].ID)
 }
 
-// panelKey handles keys while the panel has focus; ok is false for keys it
-// leaves to the screen.
-func (m *Model) panelKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	p := &m.panel
-	rows := p.rows(m)
-	p.cursor = step(p.cursor, 0, len(rows))
-	k := m.keys
+// themeKey handles ], [ and backspace, which work with or without focus.
+func (p *codebookPanel) themeKey(msg tea.KeyPressMsg) bool {
 	switch {
-	case len(rows) == 0 && key.Matches(msg, k.Down, k.Up, k.Enter, k.Expand, k.Collapse):
-		m.status.set("the codebook is empty: press e to add a code", statusInfo)
+	case key.Matches(msg, p.keys.NextTheme):
+		p.stepTheme(1)
+	case key.Matches(msg, p.keys.PrevTheme):
+		p.stepTheme(-1)
+	case key.Matches(msg, p.keys.AllThemes):
+		p.out()
+	default:
+		return false
+	}
+	return true
+}
+
+// key handles keys while the panel has focus; ok is false for keys it
+// leaves to the screen. A code it toggles is posted as toggleMsg.
+func (p *codebookPanel) key(msg tea.KeyPressMsg) bool {
+	rows := p.rows()
+	p.cursor = step(p.cursor, 0, len(rows))
+	k := p.keys
+	switch {
+	case len(rows) == 0 && key.Matches(msg, k.Down, k.Up, k.Open, k.Expand, k.Collapse):
+		p.c.say("the codebook is empty: press e to add a code", statusInfo)
 	case key.Matches(msg, k.Down):
 		p.cursor = step(p.cursor, 1, len(rows))
 	case key.Matches(msg, k.Up):
 		p.cursor = max(p.cursor-1, 0)
-	case key.Matches(msg, k.Enter):
-		if p.cursor >= len(rows) {
-			return nil, true
+	case key.Matches(msg, k.Open):
+		if p.cursor < len(rows) {
+			p.choose(rows[p.cursor])
 		}
-		r := rows[p.cursor]
-		if r.hasKids {
-			p.enter(r.code.ID)
-			return nil, true
-		}
-		return m.toggle(r.code.ID), true
 	case key.Matches(msg, k.Expand):
 		if p.cursor < len(rows) && rows[p.cursor].hasKids {
 			p.expanded[rows[p.cursor].code.ID] = true
@@ -130,44 +224,73 @@ func (m *Model) panelKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 				delete(p.expanded, r.code.ID)
 			} else if r.code.Parent != p.root {
 				delete(p.expanded, r.code.Parent)
-				for i, row := range p.rows(m) {
+				for i, row := range p.rows() {
 					if row.code.ID == r.code.Parent {
 						p.cursor = i
 					}
 				}
 			}
 		}
-	case msg.String() == "esc":
+	case key.Matches(msg, k.Back):
 		if p.root != 0 {
-			p.out(m)
+			p.out()
 		} else {
-			m.focus = focusSegments
+			p.c.post(focusMsg{list: true})
 		}
 	default:
-		return nil, false
+		return false
 	}
-	return nil, true
+	return true
 }
 
-// renderPanel draws the codebook panel.
-func (m *Model) renderPanel(w, h int) string {
-	box := m.st.Panel
-	if m.focus == focusCodebook {
-		box = m.st.PanelFocused
+// choose does what enter or a click on a row does: a parent opens, a code
+// toggles on the current segment.
+func (p *codebookPanel) choose(r panelRow) {
+	if r.hasKids {
+		p.enter(r.code.ID)
+		return
 	}
-	inner := w - box.GetHorizontalFrameSize()
-	innerH := h - box.GetVerticalFrameSize()
-	p := &m.panel
-	rows := p.rows(m)
-	counts := m.codeCounts()
+	p.c.post(toggleMsg{r.code.ID})
+}
 
-	title := m.st.Title.Render("Codebook")
-	if p.root != 0 {
-		c, _ := m.book.Code(p.root)
-		title = m.st.Dim.Render("⌫ ") + m.st.Crumb.Render(ansi.Truncate(c.Path, inner-2, "…"))
+// click does what a click on line y of the panel does; the title goes back
+// up a level.
+func (p *codebookPanel) click(y int) {
+	top := p.top()
+	if y < top {
+		p.out()
+		return
 	}
-	lines := []string{title}
-	visible := innerH - 1
+	rows := p.rows()
+	if i := p.offset + y - top; i >= 0 && i < len(rows) {
+		p.cursor = i
+		p.choose(rows[i])
+	}
+}
+
+// wheel moves the panel's cursor.
+func (p *codebookPanel) wheel(d int) {
+	p.cursor = max(0, min(len(p.rows())-1, p.cursor+d))
+}
+
+// top is the line of the first code row.
+func (p *codebookPanel) top() int {
+	return p.c.st.Panel.GetBorderTopSize() + p.c.st.Panel.GetPaddingTop() + 1
+}
+
+type panelKey struct {
+	w, h, version, cursor, offset int
+	focused                       bool
+}
+
+// layout keeps the cursor in view and draws the panel, again only when
+// something it shows changed.
+func (p *codebookPanel) layout() {
+	if p.width == 0 {
+		return
+	}
+	rows := p.rows()
+	visible := p.height - p.c.st.Panel.GetVerticalFrameSize() - 1
 	if p.cursor < p.offset {
 		p.offset = p.cursor
 	}
@@ -175,34 +298,59 @@ func (m *Model) renderPanel(w, h int) string {
 		p.offset = p.cursor - visible + 1
 	}
 	p.offset = max(0, min(p.offset, len(rows)-visible))
-	for i := p.offset; i < len(rows) && i < p.offset+visible; i++ {
-		lines = append(lines, m.renderCodeRow(rows[i], i, inner, counts))
+	k := panelKey{p.width, p.height, p.c.proj.version, p.cursor, p.offset, p.focused}
+	if k == p.drawnFrom && p.drawn != "" {
+		return
 	}
-	m.hits.panelTop = box.GetBorderTopSize() + box.GetPaddingTop() + 1
-	if len(rows) == 0 {
-		lines = append(lines, m.st.Dim.Render("no codes: press e to add"))
-	}
-	return box.Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))
+	p.drawnFrom, p.drawn = k, p.render(rows)
 }
 
-func (m *Model) renderCodeRow(r panelRow, i, width int, counts map[coding.CodeID]int) string {
+// View draws the panel as laid out.
+func (p *codebookPanel) View() string { return p.drawn }
+
+func (p *codebookPanel) render(rows []panelRow) string {
+	st, book := p.c.st, p.c.proj.book
+	box := st.Panel
+	if p.focused {
+		box = st.PanelFocused
+	}
+	inner := p.width - box.GetHorizontalFrameSize()
+	innerH := p.height - box.GetVerticalFrameSize()
+	counts := p.c.proj.codeCounts()
+	title := st.Title.Render("Codebook")
+	if p.root != 0 {
+		c, _ := book.Code(p.root)
+		title = st.Dim.Render("⌫ ") + st.Crumb.Render(ansi.Truncate(c.Path, inner-2, "…"))
+	}
+	lines := []string{title}
+	for i := p.offset; i < len(rows) && i < p.offset+innerH-1; i++ {
+		lines = append(lines, p.renderRow(rows[i], i, inner, counts))
+	}
+	if len(rows) == 0 {
+		lines = append(lines, st.Dim.Render("no codes: press e to add"))
+	}
+	return box.Width(p.width).Height(p.height).MaxHeight(p.height).Render(strings.Join(lines, "\n"))
+}
+
+func (p *codebookPanel) renderRow(r panelRow, i, width int, counts map[coding.CodeID]int) string {
+	st, book := p.c.st, p.c.proj.book
 	num := "  "
 	if i < 10 {
-		num = m.st.Number.Render(fmt.Sprintf("%d", (i+1)%10)) + " "
+		num = st.Number.Render(fmt.Sprintf("%d", (i+1)%10)) + " "
 	}
 	// Parents carry an arrow in their theme's colour; leaves only indent.
 	lead := strings.Repeat(" ", r.depth)
 	if r.hasKids {
 		arrow := "▸"
-		if m.panel.expanded[r.code.ID] {
+		if p.expanded[r.code.ID] {
 			arrow = "▾"
 		}
-		lead += lipgloss.NewStyle().Foreground(lipgloss.Color(colorOr(m.book.ColorOf(r.code.ID), "#6e7781"))).Render(arrow) + " "
+		lead += colorStyle(colorOr(book.ColorOf(r.code.ID), "#6e7781")).Render(arrow) + " "
 	} else {
 		lead += "  "
 	}
 	n := 0
-	for _, id := range m.book.Subtree(r.code.ID) {
+	for _, id := range book.Subtree(r.code.ID) {
 		n += counts[id]
 	}
 	count := ""
@@ -215,13 +363,13 @@ func (m *Model) renderCodeRow(r panelRow, i, width int, counts map[coding.CodeID
 	}
 	room := width - 2 - ansi.StringWidth(lead) - ansi.StringWidth(count) - 1
 	if d := r.code.Description; d != "" && room-ansi.StringWidth(name) >= 24 {
-		name += m.st.Dim.Render(" " + d)
+		name += st.Dim.Render(" " + d)
 	}
 	name = ansi.Truncate(name, max(4, room), "…")
 	pad := max(1, width-2-ansi.StringWidth(lead)-ansi.StringWidth(name)-ansi.StringWidth(count))
-	line := num + lead + name + strings.Repeat(" ", pad) + m.st.Count.Render(count)
-	if m.focus == focusCodebook && i == m.panel.cursor {
-		return m.st.CodeCursor.Render(ansi.Strip(line))
+	line := num + lead + name + strings.Repeat(" ", pad) + st.Count.Render(count)
+	if p.focused && i == p.cursor {
+		return st.CodeCursor.Render(ansi.Strip(line))
 	}
 	return line
 }
@@ -232,3 +380,16 @@ func colorOr(hex, fallback string) string {
 	}
 	return hex
 }
+
+func colorStyle(hex string) lipgloss.Style {
+	return lipgloss.NewStyle().Foreground(lipgloss.Color(hex))
+}
+
+// Messages the panel and the legend post for the coding screen.
+type (
+	// toggleMsg toggles a code on the current segment (or codes the
+	// passage being selected).
+	toggleMsg struct{ code coding.CodeID }
+	// focusMsg gives the keys to the list (or the panel).
+	focusMsg struct{ list bool }
+)

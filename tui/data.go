@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -23,8 +24,11 @@ type loadedMsg struct {
 	counts []coding.CodeCount
 	coder  coding.CoderID // 0 until the coder's first action
 	keep   coding.SegRef  // segment to keep the cursor on, if still listed
-	gen    int            // the write generation the read started in
-	err    error
+	// now is the segment the cursor is on when the answer is folded in: the
+	// user may have moved while it was read, and stays where they are.
+	now coding.SegRef
+	gen int // the write generation the read started in
+	err error
 }
 
 // windowMsg brings segments for the cache around the cursor.
@@ -32,38 +36,6 @@ type windowMsg struct {
 	segs []coding.Segment
 	gen  int // the write generation the read started in
 	err  error
-}
-
-// write is one user action, queued so that actions reach the store in the
-// order they were made.
-type write struct {
-	pending string             // the action in words, for the status line ("+ Barriers/Workload and time")
-	seg     coding.SegRef      // segment to refresh afterwards (0: none)
-	on      string             // that segment's ID, named in the status line
-	shows   []coding.CodingKey // codings the screen shows applied or changed before the store has them
-	book    bool               // the codebook may change
-	reload  bool               // anything may change: reload everything after
-	do      func(s *coding.Store) (coding.ActionResult, error)
-	undo    func()       // rolls back what the screen showed before the store answered
-	after   func(*Model) // runs when the store has answered (e.g. move the cursor)
-	failed  func(*Model) // runs when the write fails or is dropped
-	jump    bool         // move the cursor to the first segment the action changed
-	mark    bool         // the screen shows the coder's review mark changed before the store has it
-	// from is the segment the cursor was on when the action was asked for:
-	// a jump is made only if the user has not moved on since.
-	from coding.SegRef
-}
-
-// writeDoneMsg is the store's answer to a write, with fresh copies of what it
-// changed.
-type writeDoneMsg struct {
-	w      write
-	res    coding.ActionResult
-	err    error
-	segs   []coding.Segment
-	counts []coding.CodeCount
-	book   *coding.Codebook
-	coder  coding.CoderID
 }
 
 // searchMsg lists the segments (of the current list) whose text matches.
@@ -130,40 +102,6 @@ func windowCmd(s *coding.Store, coders []coding.CoderID, refs []coding.SegRef, g
 	}
 }
 
-// writeCmd runs a write and reads back what it changed.
-func writeCmd(s *coding.Store, coder string, all bool, gate func(), f *flight, w write) tea.Cmd {
-	return func() tea.Msg {
-		if !f.start() {
-			return nil // the program has ended: Run counts this write as not saved
-		}
-		// Run may be waiting to close the store: tell it only when done with
-		// it, and even if the write panics.
-		saved := false
-		defer func() { f.finish(saved) }()
-		if gate != nil {
-			gate()
-		}
-		msg := writeDoneMsg{w: w}
-		msg.res, msg.err = w.do(s)
-		saved = msg.err == nil
-		msg.coder, _ = s.CoderID(coder)
-		refs := slices.Clone(msg.res.Segments)
-		if w.seg != 0 && !slices.Contains(refs, w.seg) {
-			refs = append(refs, w.seg)
-		}
-		// Read back even after an error: the screen must show what the store
-		// holds, not what it hoped for.
-		if segs, err := s.Load(refs, visibleCoders(s, coder, all)); err == nil {
-			msg.segs = printableSegments(segs)
-		}
-		msg.counts, _ = s.Counts()
-		if w.book || w.reload {
-			msg.book = s.Codebook()
-		}
-		return msg
-	}
-}
-
 // searchCmd finds matches among refs.
 func searchCmd(s *coding.Store, q coding.SegmentQuery, query string, within []coding.SegRef) tea.Cmd {
 	return func() tea.Msg {
@@ -206,4 +144,65 @@ func printableSegments(segs []coding.Segment) []coding.Segment {
 		}
 	}
 	return segs
+}
+
+// loaded folds the list in: on start, after a filter, and after anything
+// that may have changed what it lists.
+func (m *Model) loaded(msg loadedMsg) tea.Cmd {
+	p := m.c.proj
+	if msg.err != nil {
+		m.status.set("could not load the project: "+msg.err.Error(), statusError)
+		return nil
+	}
+	msg.now = 0
+	if p.ready {
+		// The user may have moved while this was read: stay where they are
+		// now, not where they were when the read was asked for.
+		msg.now = m.screen.list.currentRef()
+	}
+	if msg.gen != p.gen { // a write landed while this was read: read again
+		keep := msg.keep
+		if msg.now != 0 {
+			keep = msg.now
+		}
+		return m.load(keep)
+	}
+	first := !p.ready
+	p.ready = true
+	p.book, p.counts, p.coder, p.total = msg.book, msg.counts, msg.coder, msg.total
+	p.coded, p.ncoded, p.marked = msg.coded, msg.coded.Len(), msg.marked
+	p.segs = map[coding.SegRef]*coding.Segment{}
+	p.asked = map[coding.SegRef]bool{}
+	if first {
+		m.status.set(fmt.Sprintf("%d segments · press ? for help", m.c.proj.total), statusInfo)
+		if p.total == 0 {
+			m.status.set("no segments yet: import some with `qcode import FILE`", statusInfo)
+		}
+		if p.readOnly != "" {
+			m.status.set("read-only ("+p.readOnly+"): you can read and report, not code", statusError)
+		}
+	}
+	cmd := m.broadcast(msg)
+	if first {
+		m.place.saved = m.screen.list.currentRef() // where it opened: nothing to save yet
+	}
+	return cmd
+}
+
+// windowLoaded folds segments read for the list's window into the cache.
+func (m *Model) windowLoaded(msg windowMsg) {
+	p := m.c.proj
+	if msg.err != nil {
+		m.status.set("could not read segments: "+msg.err.Error(), statusError)
+		return
+	}
+	for i := range msg.segs {
+		seg := msg.segs[i]
+		delete(p.asked, seg.Ref)
+		if msg.gen != p.gen || p.queued[seg.Ref] > 0 {
+			continue // possibly older than what the screen shows: prefetch asks again
+		}
+		p.segs[seg.Ref] = &seg
+	}
+	m.screen.list.trim()
 }

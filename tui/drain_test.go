@@ -347,7 +347,7 @@ func TestUndoAnsweredLateDoesNotPullTheCursorBack(t *testing.T) {
 
 // currentID is the ID of the segment under the cursor ("" if not loaded).
 func (h *held) currentID() string {
-	if seg := h.m.cache[h.m.currentRef()]; seg != nil {
+	if seg := h.m.c.proj.segs[h.m.currentRef()]; seg != nil {
 		return seg.ID
 	}
 	return ""
@@ -363,8 +363,8 @@ func TestReloadKeepsWhereTheUserMovedSince(t *testing.T) {
 	h.press("fu") // uncoded only: R003 on; the list's load is held
 	h.press("j")  // the user reads on, in the list still shown
 	h.drain()
-	if h.m.filter != "not reviewed" {
-		t.Fatalf("filter %q, want \"not reviewed\"", h.m.filter)
+	if h.m.c.proj.filter != "not reviewed" {
+		t.Fatalf("filter %q, want \"not reviewed\"", h.m.c.proj.filter)
 	}
 	if id := h.currentID(); id != "R004" {
 		t.Errorf("after f u j the cursor is on %q, want R004", id)

@@ -4,164 +4,229 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
 )
 
-// attrsMsg brings the project's attributes for the filter menu.
+// filterMenu is the f dialog: filter the list by code, attribute value,
+// not reviewed, coder or sample. What it needs from the store (attributes,
+// coders, samples) it asks for in a command; the answer replaces it with a
+// chooser.
+type filterMenu struct {
+	c       common
+	keys    filterKeys
+	loading bool
+	err     error
+}
+
+type filterKeys struct {
+	Code, Attr, Unreviewed, Coder, Sample, Clear, Close key.Binding
+}
+
+func newFilterKeys() filterKeys {
+	return filterKeys{
+		Code:       bind("c", "by code (and its sub-codes)", "c"),
+		Attr:       bind("a", "by attribute value", "a"),
+		Unreviewed: bind("u", "not yet reviewed by you", "u"),
+		Coder:      bind("k", "coded by a coder", "k"),
+		Sample:     bind("s", "my sample (a double-coding sample)", "s"),
+		Clear:      bind("x", "clear the filter", "x"),
+		Close:      bind("esc", "close", "esc", "q", "f"),
+	}
+}
+
+// attrsMsg brings the project's attributes (for the filter, or the
+// report's split).
 type attrsMsg struct {
 	attrs []coding.AttributeValues
 	err   error
 }
 
-// filterMenu offers the filters: by code, attribute value, not reviewed,
-// coder, sample.
-type filterMenu struct {
-	attrs   []coding.AttributeValues
-	loading bool
-	err     error
+// codersMsg brings the coders for the coder filter.
+type codersMsg struct {
+	coders []string
+	err    error
 }
 
-func newFilterMenu(m *Model) *filterMenu { return &filterMenu{} }
+// samplesMsg brings the project's samples for the filter menu and the
+// agreement view's picker.
+type samplesMsg struct {
+	list  []coding.Sample
+	err   error
+	asker string // "filter" or "agree": who asked
+}
 
-func (f *filterMenu) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	switch msg.String() {
-	case "esc", "q", "f":
-		return true, nil
-	case "c":
-		p := newPicker(m, pickChoose, "Show segments with the code")
-		p.choose = func(m *Model, c coding.Code) tea.Cmd {
-			return m.setFilter(coding.SegmentQuery{Code: c.Path, Coders: m.visibleNames()}, "code "+c.Path)
-		}
-		m.overlay = p
-		return false, nil
-	case "u":
-		return true, m.setFilter(coding.SegmentQuery{Unreviewed: true, Coders: m.visibleNames()}, "not reviewed")
-	case "s":
-		f.loading = true
-		return false, samplesCmd(m.store, "filter")
-	case "a":
-		if f.attrs == nil {
+// attrPickedMsg is an attribute chosen to filter by: the coding screen
+// asks for one of its values.
+type attrPickedMsg struct{ attr coding.AttributeValues }
+
+func newFilterMenu(c common) *filterMenu { return &filterMenu{c: c, keys: newFilterKeys()} }
+
+func (*filterMenu) isDialog() {}
+
+func (f *filterMenu) ShortHelp() []key.Binding {
+	k := f.keys
+	return []key.Binding{brief(k.Code, "code"), brief(k.Attr, "attribute"), brief(k.Unreviewed, "not reviewed"),
+		brief(k.Coder, "coder"), brief(k.Sample, "sample"), brief(k.Clear, "clear"), k.Close}
+}
+
+func (f *filterMenu) FullHelp() [][]key.Binding {
+	k := f.keys
+	return [][]key.Binding{{k.Code, k.Attr, k.Unreviewed, k.Coder, k.Sample, k.Clear, k.Close}}
+}
+
+func (f *filterMenu) SetSize(int, int) {}
+
+func attrsCmd(s *coding.Store) tea.Cmd {
+	return func() tea.Msg {
+		attrs, err := s.AttributeValues()
+		return attrsMsg{attrs, err}
+	}
+}
+
+func samplesCmd(s *coding.Store, who string) tea.Cmd {
+	return func() tea.Msg {
+		list, err := s.SampleList()
+		return samplesMsg{list: list, err: err, asker: who}
+	}
+}
+
+func (f *filterMenu) Update(msg tea.Msg) tea.Cmd {
+	p := f.c.proj
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		k := f.keys
+		switch {
+		case key.Matches(msg, k.Close):
+			f.c.post(closeMsg{f})
+		case key.Matches(msg, k.Code):
+			f.c.post(replaceMsg{f, newPicker(f.c, pickFilter, "Show segments with the code")})
+		case key.Matches(msg, k.Unreviewed):
+			f.c.post(closeMsg{f}, filterMsg{coding.SegmentQuery{Unreviewed: true, Coders: p.visibleNames()}, "not reviewed"})
+		case key.Matches(msg, k.Sample):
 			f.loading = true
-			s := m.store
-			return false, func() tea.Msg {
-				attrs, err := s.AttributeValues()
-				return attrsMsg{attrs, err}
+			return samplesCmd(f.c.store, "filter")
+		case key.Matches(msg, k.Attr):
+			f.loading = true
+			return attrsCmd(f.c.store)
+		case key.Matches(msg, k.Coder):
+			f.loading = true
+			s := f.c.store
+			return func() tea.Msg {
+				coders, err := s.CodingCoders() // coders, not whoever imported or merged
+				return codersMsg{coders, err}
 			}
+		case key.Matches(msg, k.Clear):
+			f.c.post(closeMsg{f}, filterMsg{})
 		}
-		m.overlay = newAttrChooser(f.attrs)
-		return false, nil
-	case "k":
-		coders, err := m.store.CodingCoders() // coders, not whoever imported or merged
-		if err != nil {
-			m.status.set(err.Error(), statusError)
-			return true, nil
+	case attrsMsg:
+		f.attributes(msg)
+	case codersMsg:
+		f.coders(msg)
+	case samplesMsg:
+		if msg.asker == "filter" {
+			f.samples(msg)
 		}
-		if len(coders) == 0 {
-			m.status.set("nobody has coded yet", statusInfo)
-			return true, nil
-		}
-		m.overlay = &chooser{title: "Show segments coded by", items: coders, choose: func(m *Model, i int) tea.Cmd {
-			return m.setFilter(coding.SegmentQuery{Coded: true, Coders: []string{coders[i]}}, "coded by "+coders[i])
-		}}
-		return false, nil
-	case "x":
-		return true, m.setFilter(coding.SegmentQuery{}, "")
 	}
-	return false, nil
+	return nil
 }
 
-// attributesLoaded hands the attributes to the filter menu or the report
-// view, whichever asked and is still open.
-func (m *Model) attributesLoaded(msg attrsMsg) {
-	if v, ok := m.overlay.(*reportView); ok && msg.err == nil {
-		v.attrs = v.attrs[:0]
-		for _, a := range msg.attrs {
-			v.attrs = append(v.attrs, a.Name)
-		}
-		return
-	}
-	f, ok := m.overlay.(*filterMenu)
-	if !ok {
+// attributes offers the attributes once they are read.
+func (f *filterMenu) attributes(msg attrsMsg) {
+	if !f.loading {
 		return
 	}
 	f.loading = false
-	if msg.err != nil {
+	switch {
+	case msg.err != nil:
 		f.err = msg.err
-		return
+	case len(msg.attrs) == 0:
+		f.c.say("the segments have no attributes", statusInfo)
+		f.c.post(closeMsg{f})
+	default:
+		items := make([]choice, len(msg.attrs))
+		for i, a := range msg.attrs {
+			items[i] = choice{fmt.Sprintf("%s (%d values)", a.Name, len(a.Values)), attrPickedMsg{a}}
+		}
+		f.c.post(replaceMsg{f, newChooser(f.c, "Filter by which attribute?", items)})
 	}
-	f.attrs = msg.attrs
-	if len(f.attrs) == 0 {
-		m.status.set("the segments have no attributes", statusInfo)
-		m.overlay = nil
-		return
-	}
-	m.overlay = newAttrChooser(f.attrs)
 }
 
-func (f *filterMenu) view(m *Model) string {
-	lines := []string{m.st.OverlayTitle.Render("Filter the segments"), ""}
-	items := [][2]string{{"c", "by code (and its sub-codes)"}, {"a", "by attribute value"}, {"u", "not yet reviewed by you"},
-		{"k", "coded by a coder"}, {"s", "my sample (a double-coding sample)"}, {"x", "clear the filter"}}
-	for _, it := range items {
-		lines = append(lines, m.st.Number.Render(it[0])+"  "+it[1])
+// attrValueChooser asks for one of an attribute's values to filter by.
+func attrValueChooser(c common, a coding.AttributeValues) *chooser {
+	items := make([]choice, len(a.Values))
+	for i, v := range a.Values {
+		items[i] = choice{ansi.Truncate(v, 70, "…"),
+			filterMsg{coding.SegmentQuery{Attr: coding.Attribute{Name: a.Name, Value: v}}, a.Name + "=" + ansi.Truncate(v, 24, "…")}}
+	}
+	return newChooser(c, a.Name+" is…", items)
+}
+
+// coders offers the coders once they are read.
+func (f *filterMenu) coders(msg codersMsg) {
+	if !f.loading {
+		return
+	}
+	f.loading = false
+	switch {
+	case msg.err != nil:
+		f.c.say(msg.err.Error(), statusError)
+		f.c.post(closeMsg{f})
+	case len(msg.coders) == 0:
+		f.c.say("nobody has coded yet", statusInfo)
+		f.c.post(closeMsg{f})
+	default:
+		items := make([]choice, len(msg.coders))
+		for i, name := range msg.coders {
+			items[i] = choice{name, filterMsg{coding.SegmentQuery{Coded: true, Coders: []string{name}}, "coded by " + name}}
+		}
+		f.c.post(replaceMsg{f, newChooser(f.c, "Show segments coded by", items)})
+	}
+}
+
+// samples offers the samples once they are read.
+func (f *filterMenu) samples(msg samplesMsg) {
+	if !f.loading {
+		return
+	}
+	f.loading = false
+	switch {
+	case msg.err != nil:
+		f.err = msg.err
+	case len(msg.list) == 0:
+		f.c.say("no samples yet: the team lead makes one with qcode sample NAME --size 10%", statusInfo)
+		f.c.post(closeMsg{f})
+	default:
+		items := make([]choice, len(msg.list))
+		for i, sm := range msg.list {
+			items[i] = choice{sampleLabel(sm), filterMsg{coding.SegmentQuery{Sample: sm.Name}, "sample " + sm.Name}}
+		}
+		f.c.post(replaceMsg{f, newChooser(f.c, "Show only the segments of sample…", items)})
+	}
+}
+
+func sampleLabel(sm coding.Sample) string {
+	return fmt.Sprintf("%s (%s)", sm.Name, plural(sm.Segments, "segment", "segments"))
+}
+
+func (f *filterMenu) View() string {
+	st := f.c.st
+	lines := []string{st.OverlayTitle.Render("Filter the segments"), ""}
+	for _, b := range f.FullHelp()[0][:6] {
+		lines = append(lines, st.Number.Render(b.Help().Key)+"  "+b.Help().Desc)
 	}
 	switch {
 	case f.loading:
-		lines = append(lines, "", m.st.Dim.Render("reading…"))
+		lines = append(lines, "", st.Dim.Render("reading…"))
 	case f.err != nil:
-		lines = append(lines, "", m.st.StatusErr.Render(f.err.Error()))
+		lines = append(lines, "", st.StatusErr.Render(f.err.Error()))
 	}
-	if m.filter != "" {
-		lines = append(lines, "", m.st.Dim.Render("now: "+m.filter))
+	if p := f.c.proj; p.filter != "" {
+		lines = append(lines, "", st.Dim.Render("now: "+p.filter))
 	}
-	lines = append(lines, "", m.st.Dim.Render("esc closes"))
-	return m.st.Overlay.Render(strings.Join(lines, "\n"))
-}
-
-// newAttrChooser asks for an attribute, then one of its values.
-func newAttrChooser(attrs []coding.AttributeValues) *chooser {
-	items := make([]string, len(attrs))
-	for i, a := range attrs {
-		items[i] = fmt.Sprintf("%s (%d values)", a.Name, len(a.Values))
-	}
-	return &chooser{title: "Filter by which attribute?", items: items, choose: func(m *Model, i int) tea.Cmd {
-		a := attrs[i]
-		vals := make([]string, len(a.Values))
-		for j, v := range a.Values {
-			vals[j] = ansi.Truncate(v, 70, "…")
-		}
-		m.overlay = &chooser{title: a.Name + " is…", items: vals, choose: func(m *Model, j int) tea.Cmd {
-			return m.setFilter(coding.SegmentQuery{Attr: coding.Attribute{Name: a.Name, Value: a.Values[j]}},
-				a.Name+"="+ansi.Truncate(a.Values[j], 24, "…"))
-		}}
-		return nil
-	}}
-}
-
-// visibleNames are the coders whose codings count for a filter: everyone,
-// or the coder (none at all before the coder's first coding).
-func (m *Model) visibleNames() []string {
-	switch {
-	case m.showAll:
-		return nil
-	case m.coder == 0:
-		return []string{}
-	}
-	return []string{m.opts.Coder}
-}
-
-// setFilter lists only the segments q selects (keeping the cursor's segment
-// when it is among them).
-func (m *Model) setFilter(q coding.SegmentQuery, desc string) tea.Cmd {
-	m.query, m.filter = q, desc
-	m.search = searchState{}
-	if desc == "" {
-		m.status.set("filter cleared", statusInfo)
-	} else {
-		m.status.set("filter: "+desc+" (esc clears)", statusInfo)
-	}
-	return m.reload(m.currentRef())
+	lines = append(lines, "", st.Dim.Render("esc closes"))
+	return st.Overlay.Render(strings.Join(lines, "\n"))
 }

@@ -186,3 +186,12 @@ func codings(t *testing.T, s *coding.Store) []string {
 	}
 	return out
 }
+
+// labels are a chooser's items, as it shows them.
+func labels(c *chooser) []string {
+	var out []string
+	for _, it := range c.items {
+		out = append(out, it.label)
+	}
+	return out
+}

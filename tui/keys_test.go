@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
 	"qcode/corpus"
@@ -90,4 +91,119 @@ func keySeeds() int {
 		return n
 	}
 	return 3
+}
+
+// TestKeysNeverCrashInEveryView opens each view and dialog, then presses
+// random keys (and clicks) in it: nothing may panic, and every frame must
+// be exactly the terminal's size, no line wider than it.
+func TestKeysNeverCrashInEveryView(t *testing.T) {
+	openers := []struct{ name, keys string }{
+		{"coding screen", ""},
+		{"panel", "<tab>"},
+		{"passage", "v"},
+		{"search", "/tim"},
+		{"picker", "c"},
+		{"filter", "f"},
+		{"filter by code", "fc"},
+		{"filter by attribute", "fa"},
+		{"attribute values", "fa<enter>"},
+		{"filter by coder", "fk"},
+		{"filter by sample", "fs"},
+		{"memo", "2m"},
+		{"star chooser", "23S"},
+		{"memo chooser", "23m"},
+		{"editor", "e"},
+		{"editor input", "ea"},
+		{"editor move", "em"},
+		{"editor merge", "eg"},
+		{"editor delete", "ed"},
+		{"report", "r"},
+		{"report split", "rb"},
+		{"quotes", "r<enter>"},
+		{"agreement", "a"},
+		{"agreement sample", "as"},
+		{"review", "a<enter>"},
+		{"review picker", "a<enter>c"},
+		{"help", "?"},
+		{"report help", "r?"},
+	}
+	sizes := [][2]int{{80, 24}, {56, 20}, {120, 40}, {20, 6}, {40, 10}}
+	for _, o := range openers {
+		t.Run(o.name, func(t *testing.T) {
+			s := smallTeam(t)
+			// Two walks a view by default (KEYSEEDS=n runs n-1), each at another size.
+			for seed := uint64(0); seed < uint64(max(1, keySeeds()-1)); seed++ {
+				size := sizes[(int(seed)+len(o.name))%len(sizes)]
+				rng := rand.New(rand.NewPCG(seed, 2))
+				pressed := []string{o.keys}
+				func() {
+					defer func() {
+						if r := recover(); r != nil {
+							t.Fatalf("%v seed %d: panic %v after keys %q\n%s", size, seed, r, strings.Join(pressed, " "), debug.Stack())
+						}
+					}()
+					h := newHarness(t, s, size[0], size[1], Options{Coder: "alice"})
+					h.keys(o.keys)
+					checkSize(t, h, size, pressed)
+					for i := 0; i < 30; i++ {
+						k := fuzzKeys[rng.IntN(len(fuzzKeys))]
+						pressed = append(pressed, k)
+						if rng.IntN(10) == 0 {
+							h.send(tea.MouseClickMsg{X: rng.IntN(size[0]), Y: rng.IntN(size[1]), Button: tea.MouseLeft})
+							pressed = append(pressed, "<click>")
+						}
+						h.keys(k)
+						checkSize(t, h, size, pressed)
+					}
+				}()
+			}
+		})
+	}
+}
+
+// checkSize fails when a frame is not exactly w×h cells.
+func checkSize(t *testing.T, h *harness, size [2]int, pressed []string) {
+	t.Helper()
+	frame := h.frame()
+	lines := strings.Split(frame, "\n")
+	bad := len(lines) != size[1]
+	for _, l := range lines {
+		bad = bad || ansi.StringWidth(l) > size[0]
+	}
+	if bad {
+		t.Fatalf("%dx%d after %q: the frame is not the terminal's size (%d lines):\n%s", size[0], size[1], strings.Join(pressed, " "), len(lines), frame)
+	}
+}
+
+// smallTeam is a project of twelve answers with attributes, the pq
+// codebook, two coders who differ, a review mark and a sample: every view
+// has something to show, and each key is quick to answer.
+func smallTeam(t *testing.T) *coding.Store {
+	t.Helper()
+	s, err := coding.Create(filepath.Join(t.TempDir(), "team.qcode"), coding.CreateOptions{Codes: coding.PQTemplate()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	src := &corpus.Source{Name: "survey", File: "survey.csv", Hash: "h"}
+	for i := range 12 {
+		src.Segments = append(src.Segments, corpus.Segment{ID: fmt.Sprint("A", i+1), Case: fmt.Sprint("P", i%5),
+			Text:       "No time for study, and no backfill; funding was cut, so the award was deferred.",
+			Attributes: []corpus.Attribute{{Name: "role", Value: []string{"PQ lead", "Social worker"}[i%2]}, {Name: "question", Value: fmt.Sprint("Q", i%3)}}})
+	}
+	if _, err := s.ImportSource("lead", src, coding.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	csv := "segment,code,coder,start,end\n" +
+		"A1,Barriers/Workload and time,alice,,\nA1,Barriers/Workload and time,bob,,\n" +
+		"A2,Barriers/Workload and time,alice,0,12\nA2,,bob,,\n" +
+		"A3,Barriers/Release and backfill,bob,,\nA3,Motivations/Career progression,alice,,\n" +
+		"A4,Kirkpatrick/L1 Reaction,alice,,\nA4,Kirkpatrick/L2 Learning,bob,,\n"
+	if _, err := s.ImportCodings("lead", "c.csv", strings.NewReader(csv)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateSample("lead", coding.SampleSpec{Name: "icr", Size: "5", Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -67,7 +67,7 @@ func TestLegendNamesTheDigitsWithoutThePanel(t *testing.T) {
 	s := newProject(t)
 	h := newHarness(t, s, 56, 20, Options{})
 	frame := h.frame()
-	rows := h.m.panel.rows(h.m)
+	rows := h.m.screen.panel.rows()
 	for i := range 10 {
 		want := fmt.Sprintf("%d %s", (i+1)%10, rows[i].code.Name)
 		if !strings.Contains(frame, want) {

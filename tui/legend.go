@@ -5,13 +5,25 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
-// The legend stands in for the codebook panel where the panel does not fit
+// legend stands in for the codebook panel where the panel does not fit
 // (below 60 columns): the codes the digits toggle, by number, in a grid
-// under the list, so that a digit never codes blind.
+// under the list, so that a digit never codes blind. It shows the panel's
+// numbering and follows its theme.
+type legend struct {
+	c     common
+	panel *codebookPanel
+
+	width, room int // room: the body's height, of which it takes a third at most
+
+	// Laid out in Update, drawn by View.
+	grid  legendLayout
+	lines []string
+}
 
 // legendLayout is where the legend's cells are: rows × cols cells of cellW,
 // numbered down each column, as the panel numbers its rows.
@@ -20,6 +32,21 @@ type legendLayout struct {
 	rows, cols   int
 	cellW, shown int
 }
+
+func newLegend(c common, p *codebookPanel) *legend { return &legend{c: c, panel: p} }
+
+// ShortHelp and FullHelp are the panel's: the legend has no keys.
+func (l *legend) ShortHelp() []key.Binding  { return nil }
+func (l *legend) FullHelp() [][]key.Binding { return nil }
+
+// SetSize gives the legend the body's width and height.
+func (l *legend) SetSize(w, h int) { l.width, l.room = w, h }
+
+// Update has nothing to do: the legend is laid out with the screen.
+func (l *legend) Update(tea.Msg) tea.Cmd { return nil }
+
+// height is the legend's height in lines, as laid out.
+func (l *legend) height() int { return len(l.lines) }
 
 // layoutLegend fits n numbered codes into w cells and at most a third of a
 // body room lines high: columns of about 26 cells where they fit, more and
@@ -46,81 +73,77 @@ func layoutLegend(n, w, room int) legendLayout {
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
-// renderLegend draws the legend, each line w cells wide.
-func (m *Model) renderLegend(w, room int) []string {
-	rows := m.panel.rows(m)
+// layout draws the legend, each line w cells wide.
+func (l *legend) layout() {
+	st, w := l.c.st, l.width
+	rows := l.panel.rows()
 	n := min(10, len(rows))
-	l := layoutLegend(n, w, room)
-	m.hits.legend = l
+	g := layoutLegend(n, w, l.room)
+	l.grid = g
 	var lines []string
-	if l.title {
+	if g.title {
 		title := "Codebook"
-		if m.panel.root != 0 {
-			c, _ := m.book.Code(m.panel.root)
+		if l.panel.root != 0 {
+			c, _ := l.c.proj.book.Code(l.panel.root)
 			title = "⌫ " + c.Path
 		}
 		title = ansi.Truncate(title, w-4, "…")
-		lines = append(lines, m.st.Faint.Render("─ ")+m.st.Title.Render(title)+m.st.Faint.Render(" "+strings.Repeat("─", max(0, w-3-ansi.StringWidth(title)))))
+		lines = append(lines, st.Faint.Render("─ ")+st.Title.Render(title)+st.Faint.Render(" "+strings.Repeat("─", max(0, w-3-ansi.StringWidth(title)))))
 	}
 	if n == 0 {
-		return append(lines, padRight(m.st.Dim.Render(" no codes: press e to add"), w))
+		l.lines = append(lines, fitCells(st.Dim.Render(" no codes: press e to add"), w))
+		return
 	}
-	for r := 0; r < l.rows; r++ {
+	for r := 0; r < g.rows; r++ {
 		var b strings.Builder
-		for c := 0; c < l.cols; c++ {
-			if i := c*l.rows + r; i < l.shown {
-				b.WriteString(m.legendCell(rows[i], i, l.cellW))
+		for c := 0; c < g.cols; c++ {
+			if i := c*g.rows + r; i < g.shown {
+				b.WriteString(l.cell(rows[i], i, g.cellW))
 			}
 		}
 		lines = append(lines, padRight(b.String(), w))
 	}
-	if more := n - l.shown; more > 0 {
+	if more := n - g.shown; more > 0 {
 		last := len(lines) - 1
-		lines[last] = ansi.Truncate(lines[last], l.cols*l.cellW, "") + m.st.Dim.Render(fmt.Sprintf(" +%d", more))
+		lines[last] = ansi.Truncate(lines[last], g.cols*g.cellW, "") + st.Dim.Render(fmt.Sprintf(" +%d", more))
 		lines[last] = padRight(lines[last], w)
 	}
-	return lines
+	l.lines = lines
 }
 
-// legendCell is one numbered code, w cells wide: themes and other parents
-// in their theme's colour, as the panel draws their arrows.
-func (m *Model) legendCell(r panelRow, i, w int) string {
-	num := m.st.Number.Render(strconv.Itoa((i+1)%10)) + " "
+// View draws the legend as laid out.
+func (l *legend) View() string { return strings.Join(l.lines, "\n") }
+
+// cell is one numbered code, w cells wide: themes and other parents in
+// their theme's colour, as the panel draws their arrows.
+func (l *legend) cell(r panelRow, i, w int) string {
+	st := l.c.st
+	num := st.Number.Render(strconv.Itoa((i+1)%10)) + " "
 	name := ansi.Truncate(r.code.Name, max(1, w-3), "…")
 	if r.hasKids {
-		name = colorStyle(colorOr(m.book.ColorOf(r.code.ID), "#6e7781")).Bold(true).Render(name)
+		name = colorStyle(colorOr(l.c.proj.book.ColorOf(r.code.ID), "#6e7781")).Bold(true).Render(name)
 	}
 	return padRight(" "+num+name, w)
 }
 
-// inLegend tells whether line y of the screen is the legend's.
-func (m *Model) inLegend(y int) bool {
-	l := m.hits.legend
-	top := m.hits.mainH - l.rows
-	if l.title {
-		top--
+// click does what a click on the same code in the panel does: a parent
+// opens, a code toggles; the title goes back up a level. y is the line
+// within the legend.
+func (l *legend) click(x, y int) {
+	g := l.grid
+	r := y
+	if g.title {
+		r--
 	}
-	return m.panelWidth() == 0 && l.cellW > 0 && y >= top && y < m.hits.mainH
-}
-
-// clickLegend does what a click on the same code in the panel does: a
-// parent opens, a code toggles; the title goes back up a level.
-func (m *Model) clickLegend(x, y int) tea.Cmd {
-	l := m.hits.legend
-	r := y - (m.hits.mainH - l.rows)
 	if r < 0 {
-		m.panel.out(m)
-		return nil
+		l.panel.out()
+		return
 	}
-	rows := m.panel.rows(m)
-	c := x / l.cellW
-	i := c*l.rows + r
-	if c >= l.cols || i >= l.shown || i >= len(rows) {
-		return nil
+	rows := l.panel.rows()
+	c := x / max(1, g.cellW)
+	i := c*g.rows + r
+	if c >= g.cols || i >= g.shown || i >= len(rows) {
+		return
 	}
-	if rows[i].hasKids {
-		m.panel.enter(rows[i].code.ID)
-		return nil
-	}
-	return m.toggle(rows[i].code.ID)
+	l.panel.choose(rows[i])
 }

@@ -87,13 +87,13 @@ func TestSampleFilterProgress(t *testing.T) {
 	}
 	h := newHarness(t, s, 80, 24, Options{Coder: "alice"})
 	h.keys("fs")
-	c, ok := h.m.overlay.(*chooser)
-	if !ok || len(c.items) != 2 || c.items[0] != "icr (5 segments)" {
-		t.Fatalf("sample chooser: %#v", h.m.overlay)
+	c, ok := h.m.top().(*chooser)
+	if !ok || len(c.items) != 2 || c.items[0].label != "icr (5 segments)" {
+		t.Fatalf("sample chooser: %#v", h.m.top())
 	}
 	h.keys("<enter>")
-	if len(h.m.refs) != 5 || h.m.current().ID != "R003" || !strings.Contains(h.frame(), "sample icr: reviewed 0/5") {
-		t.Fatalf("sample filter: %d segments\n%s", len(h.m.refs), h.frame())
+	if len(h.m.screen.list.refs) != 5 || h.m.current().ID != "R003" || !strings.Contains(h.frame(), "sample icr: reviewed 0/5") {
+		t.Fatalf("sample filter: %d segments\n%s", len(h.m.screen.list.refs), h.frame())
 	}
 	h.keys("x") // R003: nothing applies
 	h.keys("j2")
@@ -107,13 +107,13 @@ func TestSampleFilterProgress(t *testing.T) {
 		t.Errorf("after undo:\n%s", h.frame())
 	}
 	h.keys("<esc>")
-	if len(h.m.refs) != 205 || strings.Contains(h.frame(), "sample icr") {
+	if len(h.m.screen.list.refs) != 205 || strings.Contains(h.frame(), "sample icr") {
 		t.Errorf("esc clears the sample filter:\n%s", h.frame())
 	}
 	// A project without samples says so.
 	h2 := newHarness(t, newProject(t), 80, 24, Options{})
 	h2.keys("fs")
-	if h2.m.overlay != nil || !strings.Contains(h2.frame(), "no samples yet") {
+	if len(h2.m.stack) != 0 || !strings.Contains(h2.frame(), "no samples yet") {
 		t.Errorf("no samples:\n%s", h2.frame())
 	}
 }
@@ -132,7 +132,7 @@ func TestAgreementViewUnitsAndSample(t *testing.T) {
 	}
 	h := newHarness(t, s, 120, 40, Options{Coder: "lead"})
 	h.keys("a")
-	v := h.m.overlay.(*agreeView)
+	v := h.m.top().(*agreeView)
 	if v.res.Units != 4 || !strings.Contains(h.frame(), "4 units: segments every coder reviewed") {
 		t.Fatalf("default units:\n%s", h.frame())
 	}
@@ -162,15 +162,15 @@ func TestAgreementViewUnitsAndSample(t *testing.T) {
 		t.Errorf("u should come back to reviewed: %s", v.res.UnitScope)
 	}
 	h.keys("s")
-	c, ok := h.m.overlay.(*chooser)
-	if !ok || len(c.items) != 2 || !strings.HasPrefix(c.items[1], "icr") {
-		t.Fatalf("sample picker: %#v", h.m.overlay)
+	c, ok := h.m.top().(*chooser)
+	if !ok || len(c.items) != 2 || !strings.HasPrefix(c.items[1].label, "icr") {
+		t.Fatalf("sample picker: %#v", h.m.top())
 	}
 	h.keys("2")
 	frame := h.frame()
 	// Of R002 R003 R006 both reviewed R002 and R003 (R006: nobody): two
 	// units; a sample segment not yet read by everyone is not counted.
-	if h.m.overlay != v || v.res.UnitScope != coding.UnitsSample || v.res.Units != 2 ||
+	if h.m.top() != v || v.res.UnitScope != coding.UnitsSample || v.res.Units != 2 ||
 		!strings.Contains(frame, "2 units: sample icr, the 2 of 3 segments every coder reviewed") || !strings.Contains(frame, "reviewed: alice 2/3, bob 2/3") {
 		t.Fatalf("sample:\n%s", frame)
 	}
@@ -181,7 +181,7 @@ func TestAgreementViewUnitsAndSample(t *testing.T) {
 		}
 	}
 	h.keys("<enter>")
-	if r := v.review; r == nil || r.list.Total != 2 || r.list.UnitScope != coding.UnitsSample {
-		t.Fatalf("review on the sample: %+v", v.review)
+	if r, ok := h.m.top().(*reviewView); !ok || r.list.Total != 2 || r.list.UnitScope != coding.UnitsSample {
+		t.Fatalf("review on the sample: %+v", h.m.top())
 	}
 }

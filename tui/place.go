@@ -35,7 +35,7 @@ func tick(d time.Duration, msg tea.Msg) tea.Cmd {
 // notePlace starts the timer when the cursor is on a segment the store does
 // not have as the place. It runs after every message, so it only compares.
 func (m *Model) notePlace() tea.Cmd {
-	if m.place.timing || !m.ready {
+	if m.place.timing || !m.c.proj.ready {
 		return nil
 	}
 	if r := m.currentRef(); r == 0 || r == m.place.saved {
@@ -53,7 +53,7 @@ func (m *Model) placeTick() tea.Cmd {
 		return nil
 	}
 	m.place.saved = r
-	s, coder := m.store, m.opts.Coder
+	s, coder := m.c.store, m.c.proj.who
 	return func() tea.Msg {
 		// A place not saved costs the coder a scroll at most: no message.
 		_ = s.SetPlace(coder, r)
@@ -64,8 +64,8 @@ func (m *Model) placeTick() tea.Cmd {
 // savePlace saves the place at once; Run calls it when the program has
 // ended and the model is no longer updated.
 func (m *Model) savePlace() {
-	if r := m.currentRef(); r != 0 && r != m.place.saved && m.ready {
-		if m.store.SetPlace(m.opts.Coder, r) == nil {
+	if r := m.currentRef(); r != 0 && r != m.place.saved && m.c.proj.ready {
+		if m.c.store.SetPlace(m.c.proj.who, r) == nil {
 			m.place.saved = r
 		}
 	}

@@ -90,16 +90,22 @@ func (m *Model) signal(msg signalMsg) tea.Cmd {
 	return m.quitWith(quitSignal)
 }
 
-// quitWith asks to quit from wherever the user is: a memo typed but not
-// yet saved is what the screen shows too, so it is queued first and the
-// quit then drains it with the rest.
+// quitWith asks to quit from wherever the user is: work typed but not yet
+// saved (a memo) is what the screen shows too, so it is queued first and
+// the quit then drains it with the rest.
 func (m *Model) quitWith(how quitHow) tea.Cmd {
-	var save tea.Cmd
-	if e, ok := m.overlay.(*memoEditor); ok && e.area.Value() != e.coding.Memo && !m.quit.abandons() {
-		m.overlay = nil
-		save = m.saveMemo(e)
+	var save []tea.Cmd
+	if !m.quit.abandons() {
+		for i := len(m.stack) - 1; i >= 0; i-- {
+			if f, ok := m.stack[i].(flusher); ok {
+				if r, ok := f.flush(); ok {
+					m.stack = m.stack[:i]
+					save = append(save, m.enqueue(r))
+				}
+			}
+		}
 	}
-	return tea.Batch(save, m.askQuit(how))
+	return tea.Batch(append(save, m.askQuit(how))...)
 }
 
 // quitText is the status line while the queue drains before quitting.

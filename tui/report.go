@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
@@ -18,9 +18,11 @@ import (
 )
 
 // reportView is the `r` view: the frequency table for the current filter
-// with bars, split by an attribute with b; enter lists a code's quotes (s
-// stars from there); x writes the Markdown report.
+// with bars, split by an attribute with b (←/→ scroll its columns); enter
+// lists a code's quotes (quoteList); x writes the Markdown report.
 type reportView struct {
+	c       common
+	keys    reportKeys
 	q       coding.ReportQuery
 	scope   string // who and what is counted, in words
 	attrs   []string
@@ -29,9 +31,28 @@ type reportView struct {
 	rep     coding.Report
 	cursor  int
 	offset  int
-	quotes  *quoteList
 	zeros   bool // show codes nobody applied
 	col     int  // the first column of the split shown (←/→ scroll)
+
+	width, height int
+}
+
+type reportKeys struct {
+	Down, Up, Zeros, Split, Right, Left, Quotes, Write, Close key.Binding
+}
+
+func newReportKeys() reportKeys {
+	return reportKeys{
+		Down:   bind("j/↓", "next code", "j", "down"),
+		Up:     bind("k/↑", "previous code", "k", "up"),
+		Zeros:  bind("z", "show / hide codes nobody applied", "z"),
+		Split:  bind("b", "split by the next attribute", "b"),
+		Right:  bind("→/l", "split: next column", "right", "l"),
+		Left:   bind("←/h", "split: previous column", "left", "h"),
+		Quotes: bind("enter", "the code's quotes", "enter"),
+		Write:  bind("x", "write the Markdown report", "x"),
+		Close:  bind("esc", "close", "esc", "q", "r"),
+	}
 }
 
 // rows are the report's rows the table shows: without codes nobody applied,
@@ -49,64 +70,56 @@ func (v *reportView) rows() []coding.ReportRow {
 	return out
 }
 
-type quoteList struct {
-	path    string
-	loading bool
-	err     error
-	quotes  []coding.Quote
-	cursor  int
-}
-
 type reportMsg struct {
 	q   coding.ReportQuery
 	rep coding.Report
 	err error
 }
 
-type quotesMsg struct {
-	path string
-	bank coding.QuoteBank
-	err  error
-}
-
-type exportMsg struct {
-	path string
-	list string // the companion file listing the redactions ("" none)
-	hits int
-	err  error
-}
-
 // newReportView opens the view on the current filter's scope.
-func newReportView(m *Model) (overlay, tea.Cmd) {
-	v := &reportView{}
-	v.q.Coders = m.visibleNames()
+func newReportView(c common) (*reportView, tea.Cmd) {
+	p := c.proj
+	v := &reportView{c: c, keys: newReportKeys()}
+	v.q.Coders = p.visibleNames()
 	v.scope = "your codings"
 	switch {
-	case m.showAll:
+	case p.showAll:
 		v.scope = "every coder's codings"
-	case m.opts.Coder == coding.Consensus:
+	case p.who == coding.Consensus:
 		// Consensus is derived from everyone's codings (even before the
 		// first settle gives it codings of its own): the team's final
 		// coding, which the report, its quotes and x's document read.
 		v.q.Coders = []string{coding.Consensus}
 		v.scope = "consensus"
 	}
-	if m.query.Code != "" {
-		v.q.Codes = m.query.Code
+	if p.query.Code != "" {
+		v.q.Codes = p.query.Code
 	}
-	if m.query.Attr.Name != "" {
-		v.q.By = m.query.Attr.Name // the filter's attribute becomes the split
+	if p.query.Attr.Name != "" {
+		v.q.By = p.query.Attr.Name // the filter's attribute becomes the split
 	}
-	s := m.store
-	attrs := func() tea.Msg {
-		a, err := s.AttributeValues()
-		return attrsMsg{a, err}
-	}
-	return v, tea.Batch(v.load(m), attrs)
+	return v, tea.Batch(v.load(), attrsCmd(c.store))
 }
 
-func (v *reportView) load(m *Model) tea.Cmd {
-	s, q := m.store, v.q
+func (v *reportView) title() string { return "Keys of the report" }
+
+func (v *reportView) ShortHelp() []key.Binding {
+	k := v.keys
+	return []key.Binding{brief(k.Quotes, "quotes"), brief(k.Split, "split"), brief(k.Zeros, "zeros"), brief(k.Write, "write .md"), k.Close}
+}
+
+func (v *reportView) FullHelp() [][]key.Binding {
+	k := v.keys
+	return [][]key.Binding{{k.Down, k.Up, k.Quotes, k.Zeros}, {k.Split, k.Right, k.Left, k.Write, k.Close}}
+}
+
+func (v *reportView) SetSize(w, h int) {
+	v.width, v.height = w, h
+	v.scroll()
+}
+
+func (v *reportView) load() tea.Cmd {
+	s, q := v.c.store, v.q
 	v.loading = true
 	return func() tea.Msg {
 		rep, err := s.Report(q)
@@ -114,56 +127,48 @@ func (v *reportView) load(m *Model) tea.Cmd {
 	}
 }
 
-func (m *Model) reportLoaded(msg reportMsg) {
-	if v, ok := m.overlay.(*reportView); ok && msg.q.By == v.q.By {
-		v.loading, v.rep, v.err = false, msg.rep, msg.err
-		v.cursor = step(v.cursor, 0, len(v.rows()))
-		v.scrollColumns(m, 0)
+// reportStaleMsg says stars may have changed the report's examples: the
+// quote list posts it when it closes.
+type reportStaleMsg struct{}
+
+func (v *reportView) Update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		cmd = v.key(msg)
+	case reportMsg:
+		if msg.q.By == v.q.By {
+			v.loading, v.rep, v.err = false, msg.rep, msg.err
+			v.cursor = step(v.cursor, 0, len(v.rows()))
+			v.scrollColumns(0)
+		}
+	case attrsMsg:
+		if msg.err == nil {
+			v.attrs = v.attrs[:0]
+			for _, a := range msg.attrs {
+				v.attrs = append(v.attrs, a.Name)
+			}
+		}
+	case reportStaleMsg:
+		cmd = v.load()
 	}
+	v.scroll()
+	return cmd
 }
 
-func (m *Model) quotesLoaded(msg quotesMsg) {
-	v, ok := m.overlay.(*reportView)
-	if !ok || v.quotes == nil || v.quotes.path != msg.path {
-		return
-	}
-	ql := v.quotes
-	ql.loading, ql.err = false, msg.err
-	for _, g := range msg.bank.Groups {
-		ql.quotes = append(ql.quotes, g.Quotes...)
-	}
-	if n := len(msg.bank.Warnings); n > 0 {
-		m.status.set(fmt.Sprintf("%d personal details in these quotes (names, e-mail, phone): x's report redacts them", n), statusInfo)
-	}
-}
-
-func (m *Model) exported(msg exportMsg) {
-	if msg.err != nil {
-		m.status.set("report not written: "+msg.err.Error(), statusError)
-		return
-	}
-	text := "wrote " + msg.path
-	if msg.hits > 0 {
-		text += fmt.Sprintf(" · %d personal details redacted, listed in %s", msg.hits, filepath.Base(msg.list))
-	}
-	m.status.set(text, statusOK)
-}
-
-func (v *reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	if v.quotes != nil {
-		return v.quoteKey(m, msg)
-	}
-	switch msg.String() {
-	case "esc", "q", "r":
-		return true, nil
-	case "j", "down":
+func (v *reportView) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := v.keys
+	switch {
+	case key.Matches(msg, k.Close):
+		v.c.post(closeMsg{v})
+	case key.Matches(msg, k.Down):
 		v.cursor = step(v.cursor, 1, len(v.rows()))
-	case "k", "up":
+	case key.Matches(msg, k.Up):
 		v.cursor = max(v.cursor-1, 0)
-	case "z":
+	case key.Matches(msg, k.Zeros):
 		v.zeros = !v.zeros
 		v.cursor = 0
-	case "b":
+	case key.Matches(msg, k.Split):
 		// Cycle the split: none, then each attribute.
 		next := ""
 		for i, a := range v.attrs {
@@ -175,31 +180,34 @@ func (v *reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 			next = v.attrs[0]
 		}
 		v.q.By, v.col = next, 0
-		return false, v.load(m)
-	case "right", "l":
-		v.scrollColumns(m, 1)
-	case "left", "h":
-		v.scrollColumns(m, -1)
-	case "enter":
+		return v.load()
+	case key.Matches(msg, k.Right):
+		v.scrollColumns(1)
+	case key.Matches(msg, k.Left):
+		v.scrollColumns(-1)
+	case key.Matches(msg, k.Quotes):
 		if rows := v.rows(); v.cursor >= 0 && v.cursor < len(rows) {
-			path := rows[v.cursor].Path
-			v.quotes = &quoteList{path: path, loading: true}
-			s, coders := m.store, v.q.Coders
-			return false, func() tea.Msg {
-				bank, err := s.Quotes(coding.QuoteQuery{Code: path, Coders: coders})
-				for _, g := range bank.Groups {
-					for i := range g.Quotes {
-						q := &g.Quotes[i]
-						q.Text, q.Attribution = printable.String(q.Text), printable.String(q.Attribution)
-					}
-				}
-				return quotesMsg{path, bank, err}
-			}
+			ql, cmd := newQuoteList(v.c, rows[v.cursor].Path, v.q.Coders)
+			v.c.post(openMsg{ql})
+			return cmd
 		}
-	case "x":
-		return false, v.export(m)
+	case key.Matches(msg, k.Write):
+		return v.export()
 	}
-	return false, nil
+	return nil
+}
+
+// exported says how the export went, in the status line (it is said
+// even if the view was closed meanwhile).
+func exported(path, list string, hits int, err error) tea.Msg {
+	if err != nil {
+		return statusMsg{"report not written: " + err.Error(), statusError}
+	}
+	text := "wrote " + path
+	if hits > 0 {
+		text += fmt.Sprintf(" · %d personal details redacted, listed in %s", hits, filepath.Base(list))
+	}
+	return statusMsg{text, statusOK}
 }
 
 // export writes the Markdown report next to the project (PROJECT-report.md),
@@ -208,12 +216,12 @@ func (v *reportView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 // companion file beside it (PROJECT-report-redactions.txt, also 0600; gone
 // when there are none), since a status line cannot hold the list; the
 // status line gives the count.
-func (v *reportView) export(m *Model) tea.Cmd {
-	s := m.store
+func (v *reportView) export() tea.Cmd {
+	s := v.c.store
 	base := strings.TrimSuffix(s.Path(), filepath.Ext(s.Path()))
 	path, list := base+"-report.md", base+"-report-redactions.txt"
 	opts := coding.ExportOptions{Coders: v.q.Coders, By: v.q.By, Redact: true}
-	m.status.set("writing "+path+"…", statusPending)
+	v.c.say("writing "+path+"…", statusPending)
 	return func() tea.Msg {
 		var doc bytes.Buffer
 		hits, err := s.ExportMarkdown(&doc, opts)
@@ -221,13 +229,13 @@ func (v *reportView) export(m *Model) tea.Cmd {
 			err = coding.WriteExportFile(path, doc.Bytes())
 		}
 		if err != nil {
-			return exportMsg{path: path, err: err}
+			return exported(path, list, 0, err)
 		}
 		if len(hits) == 0 {
 			if err := os.Remove(list); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return exportMsg{path: path, err: err}
+				return exported(path, list, 0, err)
 			}
-			return exportMsg{path: path}
+			return exported(path, list, 0, nil)
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "Personal details replaced with [email], [phone] or [name] in %s (%d):\n", filepath.Base(path), len(hits))
@@ -235,47 +243,52 @@ func (v *reportView) export(m *Model) tea.Cmd {
 			b.WriteString(printable.String(h.String()) + "\n")
 		}
 		b.WriteString("`qcode export --no-redact` writes the report with them as coded.\n")
-		return exportMsg{path: path, list: list, hits: len(hits), err: coding.WriteExportFile(list, []byte(b.String()))}
+		return exported(path, list, len(hits), coding.WriteExportFile(list, []byte(b.String())))
 	}
 }
 
-func (v *reportView) quoteKey(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	ql := v.quotes
-	switch msg.String() {
-	case "esc", "q":
-		v.quotes = nil
-		return false, v.load(m) // stars may have changed the examples
-	case "j", "down":
-		ql.cursor = step(ql.cursor, 1, len(ql.quotes))
-	case "k", "up":
-		ql.cursor = max(ql.cursor-1, 0)
-	case "s":
-		if ql.cursor >= 0 && ql.cursor < len(ql.quotes) {
-			q := &ql.quotes[ql.cursor]
-			on := !q.Starred
-			keys, actor := q.Codings, m.opts.Coder
-			return false, m.enqueue(write{
-				pending: "star a quote of " + q.Path,
-				seg:     q.Ref,
-				do: func(s *coding.Store) (coding.ActionResult, error) {
-					return s.SetStars(actor, keys, on)
-				},
-				after: func(*Model) { q.Starred = on },
-			})
-		}
+// tableWidth is the width the table is drawn in: the page's, inside its
+// border and padding.
+func (v *reportView) tableWidth() int { return max(20, v.width-v.c.st.Page.GetHorizontalFrameSize()) }
+
+// unit names what the report counts ("cases", or the --unit's plural).
+func (v *reportView) unit() string {
+	if u := v.rep.Unit; u != "" && u != "case" {
+		return u + "s"
 	}
-	return false, nil
+	return "cases"
 }
 
-func (v *reportView) view(m *Model) string {
-	w, h := tableWidth(m)+4, max(8, m.height-4)
-	var body string
-	if v.quotes != nil {
-		body = v.renderQuotes(m, w-4, h-2)
-	} else {
-		body = v.renderTable(m, w-4, h-2)
+// headH is the number of lines above the rows: the title and the header
+// (with each split column's n under it).
+func (v *reportView) headH() int {
+	if len(v.rep.Columns) > 0 {
+		return 3
 	}
-	return m.st.Overlay.Width(w).MaxHeight(h + 2).Render(body)
+	return 2
+}
+
+// room is how many rows fit between the header and the keys.
+func (v *reportView) room() int {
+	inner := v.height - v.c.st.Page.GetVerticalFrameSize()
+	return max(3, inner-v.headH()-1-len(v.foot(v.tableWidth())))
+}
+
+// scroll keeps the cursor's row in view.
+func (v *reportView) scroll() {
+	room := v.room()
+	if v.cursor < v.offset {
+		v.offset = v.cursor
+	}
+	if v.cursor >= v.offset+room {
+		v.offset = v.cursor - room + 1
+	}
+	v.offset = max(0, min(v.offset, len(v.rows())-room))
+}
+
+func (v *reportView) View() string {
+	st := v.c.st
+	return st.Page.Width(v.width).Height(v.height).MaxHeight(v.height).Render(v.renderTable(v.tableWidth()))
 }
 
 // bar draws a horizontal bar of frac (0–1) in width cells, with eighths.
@@ -291,19 +304,17 @@ func bar(frac float64, width int) string {
 	return strings.Repeat("█", full) + []string{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"}[rest]
 }
 
-func (v *reportView) renderTable(m *Model, w, h int) string {
-	title := m.st.OverlayTitle.Render("Report")
+func (v *reportView) renderTable(w int) string {
+	st, book := v.c.st, v.c.proj.book
+	title := st.OverlayTitle.Render("Report")
 	switch {
 	case v.loading && len(v.rep.Codes) == 0:
-		return title + "\n\n" + m.st.Dim.Render("counting…")
+		return title + "\n\n" + st.Dim.Render("counting…")
 	case v.err != nil:
-		return title + "\n\n" + m.st.StatusErr.Render(v.err.Error())
+		return title + "\n\n" + st.StatusErr.Render(v.err.Error())
 	}
 	r := v.rep
-	unit := "cases"
-	if r.Unit != "" && r.Unit != "case" {
-		unit = r.Unit + "s"
-	}
+	unit := v.unit()
 	n := unit
 	if n == "cases" {
 		n = "participants" // a case is a participant; interviewer turns are not counted
@@ -316,7 +327,7 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 	if v.q.Codes != "" {
 		head += " · " + v.q.Codes
 	}
-	lines := []string{title + m.st.Dim.Render(ansi.Truncate(head, w-8, "…"))}
+	lines := []string{title + st.Dim.Render(ansi.Truncate(head, w-8, "…"))}
 
 	rows := v.rows()
 	l := v.layout(w)
@@ -330,9 +341,9 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 			header += " " + padRight(ansi.Truncate(c.Value, splitColW-1, "…"), splitColW-1)
 			sub += " " + padRight(fmt.Sprintf("n = %d", c.Cases), splitColW-1)
 		}
-		lines = append(lines, m.st.Bold.Render(header), m.st.Dim.Render(sub))
+		lines = append(lines, st.Bold.Render(header), st.Dim.Render(sub))
 	} else {
-		lines = append(lines, m.st.Bold.Render(header))
+		lines = append(lines, st.Bold.Render(header))
 	}
 	maxPct := 0.0 // bars are scaled to the largest figure they show
 	for _, row := range rows {
@@ -343,17 +354,11 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 			maxPct = max(maxPct, row.By[c.Value].PercentCases)
 		}
 	}
-	room := max(3, h-len(lines)-3)
-	if v.cursor < v.offset {
-		v.offset = v.cursor
-	}
-	if v.cursor >= v.offset+room {
-		v.offset = v.cursor - room + 1
-	}
+	room := v.room()
 	barW := max(0, w-l.nameW-26)
 	for i := v.offset; i < len(rows) && i < v.offset+room; i++ {
 		row := rows[i]
-		colour := colorStyle(colorOr(m.book.ColorOf(row.Code), "#6e7781"))
+		colour := colorStyle(colorOr(book.ColorOf(row.Code), "#6e7781"))
 		name := ansi.Truncate(strings.Repeat("  ", row.Depth)+row.Name, l.nameW, "…")
 		line := padRight(name, l.nameW) + fmt.Sprintf(" %6d %6d %7s", row.Segments, row.Cases, coding.Percent(row.PercentCases))
 		for _, c := range r.Columns[first:last] {
@@ -368,13 +373,28 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 			line += " " + colour.Render(bar(row.PercentCases/maxPct, barW))
 		}
 		if i == v.cursor {
-			line = m.st.ItemSelected.Render(ansi.Strip(line))
+			line = st.ItemSelected.Render(ansi.Strip(line))
 		}
 		lines = append(lines, line)
 	}
 	if len(rows) == 0 {
-		lines = append(lines, m.st.Dim.Render("nothing coded in scope yet"))
+		lines = append(lines, st.Dim.Render("nothing coded in scope yet"))
 	}
+	for len(lines) < v.headH()+room { // the keys at the foot of the page
+		lines = append(lines, "")
+	}
+	lines = append(lines, "")
+	lines = append(lines, v.foot(w)...)
+	return strings.Join(lines, "\n")
+}
+
+// foot is the line (or lines) of keys and notes under the table, w wide:
+// what the bars show, the split and its columns off screen, the codes
+// hidden.
+func (v *reportView) foot(w int) []string {
+	r, rows, l := v.rep, v.rows(), v.layout(w)
+	first, last := l.first, l.first+l.fit
+	unit := v.unit()
 	zeros := "z show codes nobody applied"
 	if hidden := len(r.Codes) - len(rows); hidden > 0 {
 		zeros = fmt.Sprintf("z show the %d codes nobody applied", hidden)
@@ -400,8 +420,8 @@ func (v *reportView) renderTable(m *Model, w, h int) string {
 			split += fmt.Sprintf(" · %s of %d, off screen: %s (←/→ scroll)", shown, n, strings.Join(off, ", "))
 		}
 	}
-	lines = append(lines, "", m.st.Dim.Render(ansi.Wrap(scale+" · "+split+" · "+zeros+" · enter quotes · x write the Markdown report · esc close", w, " ")))
-	return strings.Join(lines, "\n")
+	text := ansi.Wrap(scale+" · "+split+" · "+zeros+" · enter quotes · x write the Markdown report · esc close", max(1, w), " ")
+	return strings.Split(v.c.st.Dim.Render(text), "\n")
 }
 
 // splitColW is a split column's width in cells, its separator included:
@@ -430,61 +450,8 @@ func (v *reportView) layout(w int) tableLayout {
 	return l
 }
 
-// tableWidth is the width the table is drawn in (see view).
-func tableWidth(m *Model) int { return max(40, m.width-2) - 4 }
-
 // scrollColumns moves the split's columns by d, within what there is.
-func (v *reportView) scrollColumns(m *Model, d int) {
-	l := v.layout(tableWidth(m))
+func (v *reportView) scrollColumns(d int) {
+	l := v.layout(v.tableWidth())
 	v.col = max(0, min(l.first+d, len(v.rep.Columns)-l.fit))
-}
-
-func (v *reportView) renderQuotes(m *Model, w, h int) string {
-	ql := v.quotes
-	title := m.st.OverlayTitle.Render("Quotes · " + ql.path)
-	switch {
-	case ql.loading:
-		return title + "\n\n" + m.st.Dim.Render("collecting quotes…")
-	case ql.err != nil:
-		return title + "\n\n" + m.st.StatusErr.Render(ql.err.Error())
-	case len(ql.quotes) == 0:
-		return title + "\n\n" + m.st.Dim.Render("no coded passages yet") + "\n\n" + m.st.Dim.Render("esc back")
-	}
-	lines := []string{title + m.st.Dim.Render(fmt.Sprintf(" · %d quotes", len(ql.quotes))), ""}
-	room := max(4, h-4)
-	start := max(0, ql.cursor-room/3)
-	for i := start; i < len(ql.quotes) && len(lines) < room; i++ {
-		q := ql.quotes[i]
-		star := "  "
-		if q.Starred {
-			star = "★ "
-		}
-		text := strings.Split(ansi.Wordwrap("“"+q.Text+"”", w-4, " "), "\n")
-		if len(text) > 3 {
-			text = append(text[:2], ansi.Truncate(strings.Join(text[2:], " "), w-4, "…"))
-		}
-		if q.Attribution != "" {
-			text = append(text, m.st.Dim.Render("("+ansi.Truncate(q.Attribution, w-6, "…")+")"))
-		}
-		for j, l := range text {
-			prefix := "  "
-			if j == 0 {
-				prefix = star
-			}
-			l = prefix + l
-			if i == ql.cursor {
-				l = m.st.ItemSelected.Render(ansi.Strip(l))
-			}
-			lines = append(lines, l)
-		}
-		if i < len(ql.quotes)-1 {
-			lines = append(lines, "")
-		}
-	}
-	lines = append(lines, "", m.st.Dim.Render("j/k move · s star as a report quote · esc back"))
-	return strings.Join(lines, "\n")
-}
-
-func colorStyle(hex string) lipgloss.Style {
-	return lipgloss.NewStyle().Foreground(lipgloss.Color(hex))
 }

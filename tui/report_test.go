@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"qcode/coding"
 )
 
@@ -22,7 +24,7 @@ func TestReportView(t *testing.T) {
 		}
 	}
 	golden(t, "report-120x40", frame)
-	v := h.m.overlay.(*reportView)
+	v := h.m.top().(*reportView)
 	var barriers int
 	for _, row := range v.rep.Codes {
 		if row.Path == "Barriers" {
@@ -44,7 +46,7 @@ func TestReportView(t *testing.T) {
 		}
 	}
 	h.keys("<enter>")
-	if len(v.quotes.quotes) != 2 || !strings.Contains(h.frame(), "Quotes · Barriers/Workload and time") {
+	if len(h.m.top().(*quoteList).quotes) != 2 || !strings.Contains(h.frame(), "Quotes · Barriers/Workload and time") {
 		t.Fatalf("quote list:\n%s", h.frame())
 	}
 	h.keys("s")
@@ -80,7 +82,7 @@ func splitByQuestion(t *testing.T, w, hgt int) *harness {
 	t.Helper()
 	h := newHarness(t, newProject(t), w, hgt, Options{})
 	h.keys("2r")
-	v := h.m.overlay.(*reportView)
+	v := h.m.top().(*reportView)
 	for i := 0; v.q.By != "question"; i++ {
 		if i > len(v.attrs) {
 			t.Fatalf("b never splits by question (attributes %v)", v.attrs)
@@ -110,10 +112,10 @@ func reportLine(t *testing.T, frame, code string) string {
 // are shown, ←/→ scroll them and the table says how many are off screen.
 func TestReportSplitColumns(t *testing.T) {
 	h := splitByQuestion(t, 200, 60)
-	v := h.m.overlay.(*reportView)
+	v := h.m.top().(*reportView)
 	frame := h.frame()
 	checkFrame(t, frame, 200, 60)
-	l := v.layout(tableWidth(h.m))
+	l := v.layout(v.tableWidth())
 	if l.fit < 5 {
 		t.Errorf("at 200 columns %d of 10 split columns fit, want at least 5:\n%s", l.fit, frame)
 	}
@@ -192,12 +194,26 @@ func TestReportViewConsensus(t *testing.T) {
 	if !strings.Contains(frame, "consensus (3 of 3 disagreements not yet settled)") {
 		t.Errorf("report head:\n%s", frame)
 	}
-	v := h.m.overlay.(*reportView)
+	v := h.m.top().(*reportView)
 	got := map[string]int{}
 	for _, row := range v.rep.Codes {
 		got[row.Path] = row.Segments
 	}
 	if got["Barriers/Workload and time"] != 1 || got["Motivations/Career progression"] != 1 {
 		t.Errorf("consensus report: workload %d, career %d; want 1, 1", got["Barriers/Workload and time"], got["Motivations/Career progression"])
+	}
+}
+
+// The export says how it went even when the report view was closed before
+// it was written.
+func TestExportAnsweredAfterTheReportClosed(t *testing.T) {
+	h := newHeld(t, newProject(t), 80, 24)
+	h.press("r")
+	h.drain()
+	h.press("x") // written in a command, held
+	h.press(tea.KeyPressMsg{Code: tea.KeyEscape})
+	h.drain()
+	if !strings.HasPrefix(h.m.status.text, "wrote ") {
+		t.Errorf("status %q, want the report written", h.m.status.text)
 	}
 }

@@ -46,8 +46,8 @@ func TestReadOlderThanAWriteIsDropped(t *testing.T) {
 	for _, msg := range stale {
 		h.send(msg)
 	}
-	if !h.m.coded.Has(h.m.currentRef()) || h.m.ncoded != 2 {
-		t.Errorf("after a stale reload the screen shows R002 uncoded (coded %d)", h.m.ncoded)
+	if !h.m.c.proj.coded.Has(h.m.currentRef()) || h.m.c.proj.ncoded != 2 {
+		t.Errorf("after a stale reload the screen shows R002 uncoded (coded %d)", h.m.c.proj.ncoded)
 	}
 	if !strings.Contains(h.frame(), "coded 2/205") {
 		t.Errorf("status line:\n%s", h.frame())
@@ -113,7 +113,7 @@ func TestFailedDecisionDoesNotHangTheReview(t *testing.T) {
 	s.Apply("bob", refs[0], l2.ID, coding.Span{})
 	h := newHarness(t, s, 120, 40, Options{Coder: "lead"})
 	h.keys("a")
-	v := h.m.overlay.(*agreeView)
+	v := h.m.top().(*agreeView)
 	for i, c := range v.res.Codes {
 		if c.Path == "Kirkpatrick" {
 			v.cursor = i
@@ -129,5 +129,25 @@ func TestFailedDecisionDoesNotHangTheReview(t *testing.T) {
 	h.keys("1")
 	if list, _ := s.Disagreements(coding.DisagreeQuery{Code: "Kirkpatrick"}); list.Settled != 1 {
 		t.Errorf("after a refusal the next decision still works: settled %d", list.Settled)
+	}
+}
+
+// An answer may reach a dialog that is no longer on top (? was pressed
+// while it read): it replaces that dialog, in its place, and the help
+// stays on top.
+func TestAnswerUnderTheHelp(t *testing.T) {
+	h := newHeld(t, newProject(t), 80, 24)
+	h.press("fa") // the attributes are read in a command, held
+	h.press("?")
+	if _, ok := h.m.top().(*helpView); !ok {
+		t.Fatalf("? should open the help over the filter: %T", h.m.top())
+	}
+	h.drain() // the attributes arrive
+	if _, ok := h.m.top().(*helpView); !ok || len(h.m.stack) != 2 {
+		t.Fatalf("the help must stay on top: %T, %d open", h.m.top(), len(h.m.stack))
+	}
+	h.press(tea.KeyPressMsg{Code: tea.KeyEscape})
+	if c, ok := h.m.top().(*chooser); !ok || !strings.HasPrefix(c.title, "Filter by which attribute") {
+		t.Errorf("under the help, the attribute chooser: %T", h.m.top())
 	}
 }

@@ -11,18 +11,18 @@ import (
 func TestSearchJumpLoadsTheMatchFromAFreshStart(t *testing.T) {
 	h := newHarness(t, newProject(t), 80, 24, Options{})
 	h.keys("/training<enter>")
-	if len(h.m.search.hits) == 0 {
+	if len(h.m.screen.search.hits) == 0 {
 		t.Fatal("no hits for training")
 	}
-	if i, _ := h.m.indexOf(h.m.search.hits[0]); i < window {
+	if i, _ := h.m.screen.list.indexOf(h.m.screen.search.hits[0]); i < window {
 		t.Fatalf("the first match is at %d, inside the first window: the test proves nothing", i)
 	}
 	seg := h.m.current()
 	if seg == nil || !strings.Contains(strings.ToLower(seg.Text), "training") {
 		t.Fatalf("enter should show the first match, got %+v:\n%s", seg, h.frame())
 	}
-	for i := max(0, h.m.cursor-3); i <= h.m.cursor+3 && i < len(h.m.refs); i++ {
-		if h.m.cache[h.m.refs[i]] == nil {
+	for i := max(0, h.m.screen.list.cursor-3); i <= h.m.screen.list.cursor+3 && i < len(h.m.screen.list.refs); i++ {
+		if h.m.c.proj.segs[h.m.screen.list.refs[i]] == nil {
 			t.Errorf("segment %d around the match never loaded:\n%s", i, h.frame())
 		}
 	}
@@ -37,12 +37,12 @@ func TestSearchOpensEmptyAndRecallsHistory(t *testing.T) {
 	h := newHarness(t, newProject(t), 80, 24, Options{})
 	h.keys("/time<enter>")
 	h.keys("/")
-	if v := h.m.search.input.Value(); v != "" {
+	if v := h.m.screen.search.input.Value(); v != "" {
 		t.Fatalf("/ reopened with %q, want an empty query", v)
 	}
 	h.keys("fund<enter>")
-	if h.m.search.query != "fund" {
-		t.Fatalf("typing after / searched %q, want \"fund\"", h.m.search.query)
+	if h.m.screen.search.query != "fund" {
+		t.Fatalf("typing after / searched %q, want \"fund\"", h.m.screen.search.query)
 	}
 	h.keys("/wor")
 	steps := []struct {
@@ -57,21 +57,21 @@ func TestSearchOpensEmptyAndRecallsHistory(t *testing.T) {
 	}
 	for i, s := range steps {
 		h.keys(s.key)
-		if v := h.m.search.input.Value(); v != s.want {
+		if v := h.m.screen.search.input.Value(); v != s.want {
 			t.Fatalf("step %d (%s): the input holds %q, want %q", i, s.key, v, s.want)
 		}
 	}
 	h.keys("<up><up><enter>")
-	if h.m.search.query != "time" || len(h.m.search.hits) == 0 {
-		t.Errorf("enter on a recalled query searched %q with %d hits", h.m.search.query, len(h.m.search.hits))
+	if h.m.screen.search.query != "time" || len(h.m.screen.search.hits) == 0 {
+		t.Errorf("enter on a recalled query searched %q with %d hits", h.m.screen.search.query, len(h.m.screen.search.hits))
 	}
 	// A query searched again is not listed twice.
 	h.keys("/<up>")
-	if v := h.m.search.input.Value(); v != "time" {
+	if v := h.m.screen.search.input.Value(); v != "time" {
 		t.Errorf("↑ after searching time again gives %q", v)
 	}
 	h.keys("<up>")
-	if v := h.m.search.input.Value(); v != "fund" {
+	if v := h.m.screen.search.input.Value(); v != "fund" {
 		t.Errorf("↑↑ gives %q, want fund (time is listed once)", v)
 	}
 }

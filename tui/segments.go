@@ -2,372 +2,375 @@ package tui
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
 )
 
-// renderSegments draws the list: neighbours above, the current segment in
-// full, neighbours below. Only the rows that fit are rendered.
-func (m *Model) renderSegments(w, h int) string {
-	if !m.ready {
-		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.st.Dim.Render("loading…"))
+// segmentList is the list of segments: neighbours above, the current
+// segment in full (currentSegment), neighbours below. The list is a sorted
+// slice of refs; only a window of segments around the cursor is loaded
+// (into the project's cache), and only the rows that fit are drawn.
+type segmentList struct {
+	c    common
+	keys listKeys
+	cur  *currentSegment
+
+	refs       []coding.SegRef // the segments listed, in ascending ref order
+	cursor     int
+	sampleDone int    // listed segments the coder reviewed (with a sample filter)
+	highlight  string // the active search, marked in the rows
+
+	width, height int
+
+	// Laid out in Update (layout), drawn by View.
+	above, below int // neighbour rows shown above and below the current one
+	currentH     int // the current segment's height
+	idW          int // the ID column of neighbour rows
+	rows         map[rowKey]string
+	rowsOf       int // the version the rows were drawn in
+	lines        []string
+}
+
+type listKeys struct {
+	Down, Up, PageDown, PageUp, Top, Bottom key.Binding
+	NextUnreviewed                          key.Binding
+}
+
+func newListKeys() listKeys {
+	return listKeys{
+		Down:           bind("j/↓", "next segment", "j", "down"),
+		Up:             bind("k/↑", "previous segment", "k", "up"),
+		PageDown:       bind("pgdn", "page down", "pgdown", "ctrl+d"),
+		PageUp:         bind("pgup", "page up", "pgup", "ctrl+u"),
+		Top:            bind("g", "first segment", "g", "home"),
+		Bottom:         bind("G", "last segment", "G", "end"),
+		NextUnreviewed: bind("n", "next not reviewed (or match)", "n"),
 	}
-	if len(m.refs) == 0 {
-		msg := "no segments"
-		if m.filter != "" {
-			msg = "no segments match " + m.filter + " (esc clears the filter)"
+}
+
+// window is how many segments around the cursor are kept loaded.
+const window = 64
+
+func newSegmentList(c common) *segmentList {
+	return &segmentList{c: c, keys: newListKeys(), cur: newCurrentSegment(c), idW: 4}
+}
+
+// ShortHelp and FullHelp list the list's keys.
+func (l *segmentList) ShortHelp() []key.Binding {
+	return []key.Binding{brief(l.keys.NextUnreviewed, "uncoded")}
+}
+
+func (l *segmentList) FullHelp() [][]key.Binding {
+	k := l.keys
+	return [][]key.Binding{{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextUnreviewed}}
+}
+
+// SetSize gives the list its rectangle (the legend, if any, is below it).
+func (l *segmentList) SetSize(w, h int) { l.width, l.height = w, h }
+
+// Update moves the cursor on keys, and follows the list's loads.
+func (l *segmentList) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		cmd, _ := l.key(msg)
+		return cmd
+	case loadedMsg:
+		return l.loaded(msg)
+	case windowMsg:
+		return l.prefetch()
+	case writeDoneMsg:
+		l.sampleProgress()
+		// Undo and redo show what they changed, unless the user has moved
+		// on since they were asked for.
+		if _, ok := msg.w.req.(undoReq); ok && msg.err == nil && len(msg.res.Segments) > 0 && l.currentRef() == msg.w.from {
+			if i, ok := l.indexOf(msg.res.Segments[0]); ok {
+				return l.move(i)
+			}
 		}
-		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.st.Dim.Render(msg))
+	case filterMsg:
+		l.sampleDone = 0
 	}
-	ck := rowKey{ref: m.currentRef(), w: w, h: h, version: m.frames.version, scroll: m.scroll, focusSeg: m.focus == focusSegments}
-	if m.frames.current.key != ck || m.frames.current.out == "" {
-		m.frames.current.key, m.frames.current.out = ck, m.renderCurrent(w, h)
+	return nil
+}
+
+// key handles the list's keys; ok is false for keys it leaves to others.
+func (l *segmentList) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := l.keys
+	switch {
+	case key.Matches(msg, k.Down):
+		return l.move(l.cursor + 1), true
+	case key.Matches(msg, k.Up):
+		return l.move(l.cursor - 1), true
+	case key.Matches(msg, k.PageDown):
+		return l.move(l.cursor + l.page()), true
+	case key.Matches(msg, k.PageUp):
+		return l.move(l.cursor - l.page()), true
+	case key.Matches(msg, k.Top):
+		return l.move(0), true
+	case key.Matches(msg, k.Bottom):
+		return l.move(len(l.refs) - 1), true
+	case key.Matches(msg, k.NextUnreviewed):
+		return l.nextUnreviewed(), true
 	}
-	current := m.frames.current.out
-	ch := strings.Count(current, "\n") + 1
+	return nil, false
+}
+
+// page is how far pgdn moves: a third of the screen, as the current
+// segment's box takes much of the rest.
+func (l *segmentList) page() int { return max(1, (l.height+4)/3) }
+
+// navigation tells whether a key only moves the cursor.
+func (l *segmentList) navigation(msg tea.KeyPressMsg) bool {
+	k := l.keys
+	return key.Matches(msg, k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextUnreviewed)
+}
+
+func (l *segmentList) loaded(msg loadedMsg) tea.Cmd {
+	l.refs = msg.refs
+	l.cursor = 0
+	if i, ok := l.indexOf(msg.now); ok {
+		l.cursor = i
+	} else if i, ok := l.indexOf(msg.keep); ok {
+		l.cursor = i
+	}
+	l.cur.moved()
+	l.sampleProgress()
+	return l.prefetch()
+}
+
+// prefetch asks for the segments around the cursor that are not loaded. A
+// load asked for is marked so and not asked again until it answers, so no
+// command that moves the cursor may be dropped.
+func (l *segmentList) prefetch() tea.Cmd {
+	if len(l.refs) == 0 {
+		return nil
+	}
+	p := l.c.proj
+	lo, hi := max(0, l.cursor-window/2), min(len(l.refs), l.cursor+window)
+	var need []coding.SegRef
+	for _, r := range l.refs[lo:hi] {
+		if p.segs[r] == nil && !p.asked[r] {
+			need = append(need, r)
+			p.asked[r] = true
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	return windowCmd(l.c.store, p.visible(), need, p.gen)
+}
+
+// trim keeps the cache small on big projects: what is far from the cursor
+// goes.
+func (l *segmentList) trim() {
+	segs := l.c.proj.segs
+	if len(segs) <= 8*window {
+		return
+	}
+	for r := range segs {
+		if i, ok := l.indexOf(r); !ok || i < l.cursor-2*window || i > l.cursor+2*window {
+			delete(segs, r)
+		}
+	}
+}
+
+// indexOf finds a segment's position in the list. The list is always in
+// ascending ref order, so this is a binary search (a map over a million
+// refs would cost more to build than the first frame may take).
+func (l *segmentList) indexOf(r coding.SegRef) (int, bool) {
+	return slices.BinarySearch(l.refs, r)
+}
+
+// current is the segment under the cursor (nil while it loads).
+func (l *segmentList) current() *coding.Segment {
+	return l.c.proj.segs[l.currentRef()]
+}
+
+// currentRef is the segment under the cursor (0: none).
+func (l *segmentList) currentRef() coding.SegRef {
+	if l.cursor >= 0 && l.cursor < len(l.refs) {
+		return l.refs[l.cursor]
+	}
+	return 0
+}
+
+// move puts the cursor on list position i.
+func (l *segmentList) move(i int) tea.Cmd {
+	if len(l.refs) == 0 {
+		return nil
+	}
+	i = max(0, min(i, len(l.refs)-1))
+	if i != l.cursor {
+		l.cursor = i
+		l.cur.moved()
+	}
+	return l.prefetch()
+}
+
+// nextUnreviewed moves to the next segment the coder has not reviewed:
+// neither coded nor marked "reviewed, nothing applies".
+func (l *segmentList) nextUnreviewed() tea.Cmd {
+	p := l.c.proj
+	for i := l.cursor + 1; i < len(l.refs); i++ {
+		if !p.reviewedOnScreen(l.refs[i]) {
+			return l.move(i)
+		}
+	}
+	for i := 0; i < l.cursor; i++ {
+		if !p.reviewedOnScreen(l.refs[i]) {
+			l.c.say("wrapped to the first segment not yet reviewed", statusInfo)
+			return l.move(i)
+		}
+	}
+	l.c.say("every listed segment is reviewed (coded, or marked with x)", statusOK)
+	return nil
+}
+
+// sampleProgress counts the listed segments the coder has reviewed, for
+// "sample NAME: reviewed N/M" while a sample filter is on (the list is the
+// sample then, so M is its size).
+func (l *segmentList) sampleProgress() {
+	p := l.c.proj
+	l.sampleDone = 0
+	if p.query.Sample == "" {
+		return
+	}
+	for _, r := range l.refs {
+		if p.coded.Has(r) || p.marked.Has(r) {
+			l.sampleDone++
+		}
+	}
+}
+
+// rowKey names a rendered neighbour row: rows are kept while nothing but
+// the cursor moves (the project's version stays).
+type rowKey struct {
+	ref     coding.SegRef
+	w, idW  int
+	version int
+}
+
+// layout draws the list into lines for View: the current segment's box
+// first (its height decides how many neighbours fit), then the rows around
+// it. Rows already drawn in this version are reused.
+func (l *segmentList) layout(focused bool) {
+	w, h, p := l.width, l.height, l.c.proj
+	if !p.ready || len(l.refs) == 0 {
+		l.lines, l.currentH, l.above = nil, 0, 0
+		return
+	}
+	l.cur.layout(l.current(), l.cursor, len(l.refs), w, h, focused, l.highlight)
+	ch := l.cur.height()
 	rest := max(0, h-ch)
-	above := min(m.cursor, rest/3)
+	above := min(l.cursor, rest/3)
 	below := rest - above
-	if m.cursor+below >= len(m.refs) { // near the end: give the space to the rows above
-		below = len(m.refs) - 1 - m.cursor
-		above = min(m.cursor, rest-below)
+	if l.cursor+below >= len(l.refs) { // near the end: give the space to the rows above
+		below = len(l.refs) - 1 - l.cursor
+		above = min(l.cursor, rest-below)
 	}
-	m.hits.above, m.hits.currentH, m.hits.listW = above, ch, w
-	m.hits.idW = 4
-	for i := max(0, m.cursor-above); i <= m.cursor+below && i < len(m.refs); i++ {
-		if seg := m.cache[m.refs[i]]; seg != nil {
-			m.hits.idW = max(m.hits.idW, min(16, ansi.StringWidth(seg.ID)))
+	l.above, l.below, l.currentH = above, below, ch
+	l.idW = 4
+	for i := max(0, l.cursor-above); i <= l.cursor+below && i < len(l.refs); i++ {
+		if seg := p.segs[l.refs[i]]; seg != nil {
+			l.idW = max(l.idW, min(16, ansi.StringWidth(seg.ID)))
 		}
+	}
+	if l.rows == nil || len(l.rows) > 4096 || l.rowsOf != p.version {
+		// Rows of an older version are never asked for again.
+		l.rows, l.rowsOf = map[rowKey]string{}, p.version
 	}
 	lines := make([]string, 0, h)
-	for i := m.cursor - above; i < m.cursor; i++ {
-		lines = append(lines, m.cachedRow(i, w))
+	for i := l.cursor - above; i < l.cursor; i++ {
+		lines = append(lines, l.row(i, w))
 	}
-	lines = append(lines, strings.Split(current, "\n")...)
-	for i := m.cursor + 1; i <= m.cursor+below && i < len(m.refs); i++ {
-		lines = append(lines, m.cachedRow(i, w))
+	lines = append(lines, l.cur.lines()...)
+	for i := l.cursor + 1; i <= l.cursor+below && i < len(l.refs); i++ {
+		lines = append(lines, l.row(i, w))
 	}
 	blank := strings.Repeat(" ", w)
 	for len(lines) < h {
 		lines = append(lines, blank)
 	}
-	return strings.Join(lines[:h], "\n")
+	l.lines = lines[:h]
+}
+
+// row is neighbour i drawn w cells wide, once per version.
+func (l *segmentList) row(i, w int) string {
+	k := rowKey{ref: l.refs[i], w: w, idW: l.idW, version: l.c.proj.version}
+	if out, ok := l.rows[k]; ok {
+		return out
+	}
+	out := padRight(l.renderRow(i, w), w)
+	l.rows[k] = out
+	return out
+}
+
+// View draws the list as laid out.
+func (l *segmentList) View() string {
+	st, p := l.c.st, l.c.proj
+	if !p.ready {
+		return lipgloss.Place(l.width, l.height, lipgloss.Center, lipgloss.Center, st.Dim.Render("loading…"))
+	}
+	if len(l.refs) == 0 {
+		msg := "no segments"
+		if p.filter != "" {
+			msg = "no segments match " + p.filter + " (esc clears the filter)"
+		}
+		return lipgloss.Place(l.width, l.height, lipgloss.Center, lipgloss.Center, st.Dim.Render(ansi.Truncate(msg, l.width, "…")))
+	}
+	return strings.Join(l.lines, "\n")
 }
 
 // renderRow draws a neighbour on one line: a mark (● the coder's coding is
 // saved, × the coder marked it "reviewed, nothing applies", ◌ an action on
 // it is still queued, ○ not reviewed), its ID, how many codings, its text.
-func (m *Model) renderRow(i, w int) string {
-	ref := m.refs[i]
-	seg := m.cache[ref]
-	mark := m.st.Faint.Render("○")
+func (l *segmentList) renderRow(i, w int) string {
+	st, p := l.c.st, l.c.proj
+	ref := l.refs[i]
+	seg := p.segs[ref]
+	mark := st.Faint.Render("○")
 	switch {
-	case m.queued[ref] > 0:
-		mark = m.st.Dim.Render("◌")
-	case m.coded.Has(ref):
-		mark = m.st.StatusOK.Render("●")
-	case m.marked.Has(ref):
-		mark = m.st.StatusOK.Render("×")
+	case p.queued[ref] > 0:
+		mark = st.Dim.Render("◌")
+	case p.coded.Has(ref):
+		mark = st.StatusOK.Render("●")
+	case p.marked.Has(ref):
+		mark = st.StatusOK.Render("×")
 	}
 	if seg == nil {
-		return ansi.Truncate(" "+mark+" "+m.st.Dim.Render("…"), w, "…")
+		return ansi.Truncate(" "+mark+" "+st.Dim.Render("…"), w, "…")
 	}
-	id := m.st.RowID.Render(fitID(seg.ID, m.hits.idW))
+	id := st.RowID.Render(fitCells(seg.ID, l.idW))
 	n := ""
 	if len(seg.Codings) > 0 {
-		n = m.st.Count.Render(fmt.Sprintf("[%d] ", len(seg.Codings)))
+		n = st.Count.Render(fmt.Sprintf("[%d] ", len(seg.Codings)))
 	}
 	text := strings.Join(strings.Fields(seg.Text), " ")
-	style := m.st.Row
-	if m.reviewedOnScreen(ref) {
-		style = m.st.RowCoded
+	style := st.Row
+	if p.reviewedOnScreen(ref) {
+		style = st.RowCoded
 	}
-	if m.search.active() {
-		text = highlight(text, m.search.query, m.st.Match)
+	if l.highlight != "" {
+		text = highlight(text, l.highlight, st.Match)
 	}
 	line := " " + mark + " " + id + " " + n + style.Render(text)
 	return ansi.Truncate(line, w, "…")
 }
 
-// fitID pads or cuts an ID to n cells.
-func fitID(id string, n int) string {
-	if ansi.StringWidth(id) > n {
-		return ansi.Truncate(id, n, "…")
+// click moves to the neighbour row at line y of the list.
+func (l *segmentList) click(y int) tea.Cmd {
+	switch {
+	case y < l.above:
+		return l.move(l.cursor - l.above + y)
+	case y >= l.above+l.currentH:
+		return l.move(l.cursor + 1 + y - l.above - l.currentH)
 	}
-	return id + strings.Repeat(" ", n-ansi.StringWidth(id))
-}
-
-// renderCurrent draws the current segment in full: header, attributes,
-// wrapped text (spans underlined, search matches marked, the span being
-// selected reversed) and its codes as chips.
-func (m *Model) renderCurrent(w, maxH int) string {
-	box := m.st.Current
-	if m.focus == focusSegments {
-		box = m.st.CurrentFocused
-	}
-	inner := max(10, w-box.GetHorizontalFrameSize())
-	seg := m.current()
-	if seg == nil {
-		return box.Width(w).Render(m.st.Dim.Render("loading…"))
-	}
-	var lines []string
-	head := m.st.Bold.Render(seg.ID) + m.st.Dim.Render(" · "+seg.Source)
-	if seg.Case != "" {
-		head += m.st.Dim.Render(" · ") + seg.Case
-	}
-	pos := m.st.Dim.Render(fmt.Sprintf("%d/%d", m.cursor+1, len(m.refs)))
-	gap := inner - ansi.StringWidth(head) - ansi.StringWidth(pos)
-	if gap >= 1 {
-		head += strings.Repeat(" ", gap) + pos
-	}
-	lines = append(lines, ansi.Truncate(head, inner, "…"))
-	lines = append(lines, m.renderAttributes(seg, inner)...)
-	lines = append(lines, "")
-
-	text := m.renderText(seg)
-	wrapped := strings.Split(ansi.Wordwrap(text, inner, " -"), "\n")
-	chips := m.renderChips(seg, inner)
-	// Room for the text once the frame, header, attributes and chips are in.
-	room := maxH - box.GetVerticalFrameSize() - len(lines) - len(chips) - 1
-	room = max(3, room)
-	if m.scroll > max(0, len(wrapped)-room) {
-		m.scroll = max(0, len(wrapped)-room)
-	}
-	shown := wrapped[m.scroll:]
-	if len(shown) > room {
-		more := len(shown) - room + 1
-		shown = append(shown[:room-1:room-1], m.st.Dim.Render(fmt.Sprintf("… %d more lines (J/K scroll)", more)))
-	}
-	if m.scroll > 0 {
-		shown = append([]string{m.st.Dim.Render(fmt.Sprintf("… %d lines above (K)", m.scroll))}, shown[1:]...)
-	}
-	lines = append(lines, shown...)
-	if len(chips) > 0 {
-		lines = append(lines, "")
-		lines = append(lines, chips...)
-	}
-	return box.Width(w).Render(strings.Join(lines, "\n"))
-}
-
-// renderAttributes lists the attributes that help a coder read the
-// segment: question, the interviewer's prompt and speaker first. Where the
-// prompt is the question (no heading set one), it shows once, as prompt.
-func (m *Model) renderAttributes(seg *coding.Segment, width int) []string {
-	var lines []string
-	attrs := make([]coding.Attribute, 0, len(seg.Attributes))
-	prompt := ""
-	for _, a := range seg.Attributes {
-		if a.Name == "prompt" {
-			prompt = a.Value
-		}
-	}
-	for _, a := range seg.Attributes {
-		if a.Name != "question" || a.Value != prompt {
-			attrs = append(attrs, a)
-		}
-	}
-	rank := func(name string) int {
-		switch strings.ToLower(name) { // attribute names match whatever their case
-		case "question":
-			return 0
-		case "prompt":
-			return 1
-		case "speaker":
-			return 2
-		case "role":
-			return 3
-		}
-		return 4
-	}
-	sort.SliceStable(attrs, func(i, j int) bool { return rank(attrs[i].Name) < rank(attrs[j].Name) })
-	var rest []string
-	for _, a := range attrs {
-		if rank(a.Name) < 3 { // question, prompt, speaker
-			// The question is what the answer answers: give it up to three lines.
-			wrapped := strings.Split(ansi.Wordwrap(a.Name+": "+a.Value, width, " "), "\n")
-			if len(wrapped) > 3 {
-				wrapped = append(wrapped[:2], ansi.Truncate(strings.Join(wrapped[2:], " "), width, "…"))
-			}
-			for i, l := range wrapped {
-				if i == 0 {
-					l = m.st.AttrName.Render(a.Name+": ") + m.st.AttrValue.Render(strings.TrimPrefix(l, a.Name+": "))
-				} else {
-					l = m.st.AttrValue.Render(l)
-				}
-				lines = append(lines, l)
-			}
-			continue
-		}
-		rest = append(rest, m.st.AttrName.Render(a.Name+"=")+a.Value)
-	}
-	if len(rest) > 0 {
-		lines = append(lines, ansi.Truncate(strings.Join(rest, m.st.Dim.Render(" · ")), width, "…"))
-	}
-	return lines
-}
-
-// renderText styles the segment's text: coded spans underlined, search
-// matches marked, the span being selected reversed.
-func (m *Model) renderText(seg *coding.Segment) string {
-	runes := []rune(seg.Text)
-	n := len(runes)
-	const (
-		markSpan = 1 << iota
-		markMatch
-		markSel
-	)
-	marks := make([]uint8, n)
-	for _, c := range seg.Codings {
-		if !c.Span.Whole() {
-			for i := c.Span.Start; i < c.Span.End && i < n; i++ {
-				marks[i] |= markSpan
-			}
-		}
-	}
-	if q := m.search.query; q != "" && m.search.active() {
-		lower := []rune(strings.ToLower(seg.Text))
-		ql := []rune(strings.ToLower(q))
-		for i := 0; i+len(ql) <= len(lower); i++ {
-			if string(lower[i:i+len(ql)]) == string(ql) {
-				for j := i; j < i+len(ql); j++ {
-					marks[j] |= markMatch
-				}
-			}
-		}
-	}
-	if m.span != nil && m.span.ref == seg.Ref {
-		sp := m.span.span()
-		for i := sp.Start; i < sp.End && i < n; i++ {
-			marks[i] |= markSel
-		}
-	}
-	var b strings.Builder
-	for i := 0; i < n; {
-		j := i
-		for j < n && marks[j] == marks[i] {
-			j++
-		}
-		part := string(runes[i:j])
-		switch mk := marks[i]; {
-		case mk&markSel != 0:
-			part = m.st.Selection.Render(part)
-		case mk&markMatch != 0:
-			part = m.st.Match.Render(part)
-		case mk&markSpan != 0:
-			part = m.st.SpanMark.Render(part)
-		}
-		b.WriteString(part)
-		i = j
-	}
-	return b.String()
-}
-
-// renderChips draws the segment's codings as coloured chips, wrapped to the
-// width; other coders' codings carry the coder's name. A coding the store
-// does not hold yet (its action is queued) is a hollow chip marked ◌.
-func (m *Model) renderChips(seg *coding.Segment, width int) []string {
-	var chips []string
-	for _, c := range seg.Codings {
-		code, ok := m.book.Code(c.Code)
-		if !ok {
-			continue
-		}
-		label := chipLabel(m.book, code)
-		if !c.Span.Whole() {
-			label += " “" + excerpt(seg.Text, c.Span, 18) + "”"
-		}
-		if c.Starred {
-			label = "★ " + label
-		}
-		if c.Memo != "" {
-			label += " ✎"
-		}
-		if c.Coder != m.coder || m.showAll {
-			label = c.CoderName + ": " + label
-		}
-		if m.showing[keyOf(c.CodingKey)] > 0 {
-			chips = append(chips, m.st.chipQueued(ansi.Truncate("◌ "+label, width-2, "…"), m.book.ColorOf(code.ID)))
-			continue
-		}
-		chips = append(chips, m.st.chip(ansi.Truncate(label, width-2, "…"), m.book.ColorOf(code.ID)))
-	}
-	chips = append(chips, m.markChips(seg, width)...)
-	var lines []string
-	line := ""
-	for _, c := range chips {
-		if line != "" && ansi.StringWidth(line)+1+ansi.StringWidth(c) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += c
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
-}
-
-// chipLabel names a code briefly: "Theme › Code" for a sub-code.
-func chipLabel(b *coding.Codebook, c coding.Code) string {
-	if c.Depth == 0 {
-		return c.Name
-	}
-	return b.Theme(c.ID).Name + " › " + c.Name
-}
-
-// excerpt is the span's text, cut to n runes.
-func excerpt(text string, sp coding.Span, n int) string {
-	runes := []rune(text)
-	if sp.End > len(runes) {
-		return ""
-	}
-	s := strings.Join(strings.Fields(string(runes[sp.Start:sp.End])), " ")
-	if utf8.RuneCountInString(s) > n {
-		s = string([]rune(s)[:n-1]) + "…"
-	}
-	return s
-}
-
-// highlight marks every case-insensitive occurrence of q in plain text.
-// It compares rune by rune: lower-casing can change a string's length in
-// bytes (İ, K), so byte offsets of the lower-cased text do not fit the text.
-func highlight(text, q string, st lipgloss.Style) string {
-	if q == "" {
-		return text
-	}
-	runes, want := []rune(text), []rune(q)
-	for i, r := range want {
-		want[i] = unicode.ToLower(r)
-	}
-	var b strings.Builder
-	last := 0
-	for i := 0; i+len(want) <= len(runes); {
-		match := true
-		for j, w := range want {
-			if unicode.ToLower(runes[i+j]) != w {
-				match = false
-				break
-			}
-		}
-		if !match {
-			i++
-			continue
-		}
-		b.WriteString(string(runes[last:i]))
-		b.WriteString(st.Render(string(runes[i : i+len(want)])))
-		i += len(want)
-		last = i
-	}
-	b.WriteString(string(runes[last:]))
-	return b.String()
+	return nil
 }

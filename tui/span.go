@@ -3,6 +3,7 @@ package tui
 import (
 	"unicode"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"qcode/coding"
@@ -14,6 +15,30 @@ type spanSelection struct {
 	ref          coding.SegRef
 	words        [][2]int // rune offsets [start, end) of each word
 	anchor, head int      // word indexes
+}
+
+type spanKeys struct {
+	EndRight, EndLeft     key.Binding
+	StartRight, StartLeft key.Binding
+	LastWord, FirstWord   key.Binding
+	Code, Cancel          key.Binding
+}
+
+func newSpanKeys() spanKeys {
+	return spanKeys{
+		EndRight:   bind("→/l/w", "passage: end a word later", "right", "l", "w"),
+		EndLeft:    bind("←/h/b", "passage: end a word sooner", "left", "h", "b"),
+		StartRight: bind("shift+→/L/W", "passage: start a word later", "shift+right", "L", "W"),
+		StartLeft:  bind("shift+←/H/B", "passage: start a word sooner", "shift+left", "H", "B"),
+		LastWord:   bind("$", "passage: to the last word", "$", "end"),
+		FirstWord:  bind("^", "passage: from the first word", "^"),
+		Code:       bind("enter", "passage: pick a code (or a digit)", "enter"),
+		Cancel:     bind("esc/v", "passage: cancel", "esc", "v"),
+	}
+}
+
+func (k spanKeys) help() []key.Binding {
+	return []key.Binding{k.EndRight, k.EndLeft, k.StartRight, k.StartLeft, k.LastWord, k.FirstWord, k.Code, k.Cancel}
 }
 
 // words splits text into words (runs of non-space), with trailing commas,
@@ -46,8 +71,8 @@ func (s *spanSelection) span() coding.Span {
 	return coding.Span{Start: s.words[a][0], End: s.words[b][1]}
 }
 
-func (m *Model) beginSpan() {
-	seg := m.current()
+// beginSpan starts selecting a passage of seg.
+func (s *currentSegment) beginSpan(seg *coding.Segment) {
 	if seg == nil {
 		return
 	}
@@ -55,78 +80,45 @@ func (m *Model) beginSpan() {
 	if len(w) == 0 {
 		return
 	}
-	m.span = &spanSelection{ref: seg.Ref, words: w}
-	m.status.set("span: ←/→ end, shift+←/→ start, enter or a digit codes it, esc cancels", statusInfo)
+	s.span = &spanSelection{ref: seg.Ref, words: w}
+	s.c.say("span: ←/→ end, shift+←/→ start, enter or a digit codes it, esc cancels", statusInfo)
+}
+
+// takeSpan ends the selection and gives the passage, if it is still on seg.
+func (s *currentSegment) takeSpan(seg *coding.Segment) (coding.Span, bool) {
+	sp := s.span
+	s.span = nil
+	if sp == nil || seg == nil || sp.ref != seg.Ref {
+		return coding.Span{}, false
+	}
+	return sp.span(), true
 }
 
 // spanKey handles keys while selecting; ok is false for keys it leaves to
 // the screen (digits, moving to another segment, which ends the selection).
-func (m *Model) spanKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	s := m.span
-	last := len(s.words) - 1
-	switch msg.String() {
-	case "right", "l", "w":
-		s.head = min(s.head+1, last)
-	case "left", "h", "b":
-		s.head = max(s.head-1, 0)
-	case "shift+right", "L", "W":
-		s.anchor = min(s.anchor+1, last)
-	case "shift+left", "H", "B":
-		s.anchor = max(s.anchor-1, 0)
-	case "0", "$", "end":
-		if msg.String() == "0" {
-			return nil, false // a digit codes the span
-		}
-		s.head = last
-	case "^":
-		s.anchor = 0
-	case "enter":
-		m.overlay = newPicker(m, pickApply, "Code the selected passage")
-	case "esc", "v":
-		m.span = nil
-		m.status.set("span cancelled", statusInfo)
+func (s *currentSegment) spanKey(msg tea.KeyPressMsg, k spanKeys) (tea.Cmd, bool) {
+	sp := s.span
+	last := len(sp.words) - 1
+	switch {
+	case key.Matches(msg, k.EndRight):
+		sp.head = min(sp.head+1, last)
+	case key.Matches(msg, k.EndLeft):
+		sp.head = max(sp.head-1, 0)
+	case key.Matches(msg, k.StartRight):
+		sp.anchor = min(sp.anchor+1, last)
+	case key.Matches(msg, k.StartLeft):
+		sp.anchor = max(sp.anchor-1, 0)
+	case key.Matches(msg, k.LastWord):
+		sp.head = last
+	case key.Matches(msg, k.FirstWord):
+		sp.anchor = 0
+	case key.Matches(msg, k.Code):
+		s.c.post(openMsg{newPicker(s.c, pickApply, "Code the selected passage")})
+	case key.Matches(msg, k.Cancel):
+		s.span = nil
+		s.c.say("span cancelled", statusInfo)
 	default:
 		return nil, false
 	}
 	return nil, true
-}
-
-// applySpan codes the selected passage with a code.
-func (m *Model) applySpan(id coding.CodeID) tea.Cmd {
-	seg := m.current()
-	if seg == nil || m.span == nil || m.span.ref != seg.Ref {
-		m.span = nil
-		return nil
-	}
-	sp := m.span.span()
-	m.span = nil
-	code, _ := m.book.Code(id)
-	before := *seg
-	before.Codings = append([]coding.Coding(nil), seg.Codings...)
-	k := coding.CodingKey{Seg: seg.Ref, Code: id, Coder: m.coder, Span: sp}
-	// An exclusive group's other levels on the passages this one overlaps
-	// go, as the store will do (its note says which).
-	if g, ok := m.book.ExclusiveGroupOf(id); ok && m.coder != 0 {
-		seg.Codings = slicesDeleteFunc(append([]coding.Coding(nil), seg.Codings...), func(c coding.Coding) bool {
-			p, _ := m.book.Code(c.Code)
-			return c.Coder == m.coder && p.Parent == g.ID && c.Code != id && c.Span.Overlaps(sp)
-		})
-	}
-	seg.Codings = append(seg.Codings, coding.Coding{CodingKey: k, CoderName: m.opts.Coder})
-	coder, ref := m.opts.Coder, seg.Ref
-	quote := excerpt(seg.Text, sp, 30)
-	what := "+ " + code.Path + " “" + quote + "”"
-	return m.enqueue(write{
-		pending: what,
-		seg:     ref,
-		shows:   []coding.CodingKey{k},
-		do: func(s *coding.Store) (coding.ActionResult, error) {
-			r, err := s.Apply(coder, ref, id, sp)
-			if err == nil && r.Seq != 0 {
-				r.Desc = what
-			}
-			return r.ActionResult, err
-		},
-		undo: func() { m.cache[ref] = &before },
-	})
 }

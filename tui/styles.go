@@ -31,9 +31,10 @@ type styles struct {
 	// Status line.
 	Status, StatusErr, StatusOK, StatusKey lipgloss.Style
 
-	// Overlays (picker, memo, help, editor).
-	Overlay, OverlayTitle lipgloss.Style
-	Item, ItemSelected    lipgloss.Style
+	// Views that take the body (report, agreement, editor, help) and
+	// dialogs drawn over them (picker, chooser, filter, memo).
+	Page, Overlay, OverlayTitle lipgloss.Style
+	Item, ItemSelected          lipgloss.Style
 
 	Help help.Styles
 
@@ -86,6 +87,7 @@ func newStyles(isDark bool) styles {
 	s.StatusKey = lipgloss.NewStyle().Foreground(fg).Bold(true)
 
 	s.Overlay = lipgloss.NewStyle().Border(border).BorderForeground(accent).Padding(0, 1)
+	s.Page = lipgloss.NewStyle().Border(border).BorderForeground(faint).Padding(0, 1)
 	s.OverlayTitle = lipgloss.NewStyle().Bold(true).Foreground(accent)
 	s.Item = lipgloss.NewStyle().Foreground(fg)
 	s.ItemSelected = lipgloss.NewStyle().Background(sel).Foreground(fg).Bold(true)

@@ -5,6 +5,11 @@
 // coding inside a tea.Cmd, so Update never waits on the disk: a key press
 // changes the screen at once (optimistically, where that is safe) and the
 // store's answer arrives as a message.
+//
+// The screen is built from components (a model each, with its own key map,
+// Update, View and SetSize) under a router that owns the write queue; see
+// common.go, and "How the screen is built" in docs/design-notes.md for how
+// to add a view.
 package tui
 
 import (

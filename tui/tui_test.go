@@ -132,8 +132,8 @@ func TestUndoRedo(t *testing.T) {
 	if got := codings(t, s); !slices.Equal(got, []string{"R001,Motivations/Career progression,alice,,,false,"}) {
 		t.Errorf("after undo: %v", got)
 	}
-	if h.m.currentRef() != h.m.refs[1] {
-		t.Errorf("undo should show the segment it changed (R002), cursor at %d", h.m.cursor)
+	if h.m.currentRef() != h.m.screen.list.refs[1] {
+		t.Errorf("undo should show the segment it changed (R002), cursor at %d", h.m.screen.list.cursor)
 	}
 	h.keys("<ctrl+r>")
 	if n := len(codings(t, s)); n != 2 {
@@ -149,29 +149,29 @@ func TestFilter(t *testing.T) {
 	h := newHarness(t, s, 80, 24, Options{})
 	h.keys("2j2j")
 	h.keys("fu")
-	if len(h.m.refs) != 203 || h.m.filter != "not reviewed" {
-		t.Errorf("not-reviewed filter lists %d segments (%s)", len(h.m.refs), h.m.filter)
+	if len(h.m.screen.list.refs) != 203 || h.m.c.proj.filter != "not reviewed" {
+		t.Errorf("not-reviewed filter lists %d segments (%s)", len(h.m.screen.list.refs), h.m.c.proj.filter)
 	}
 	h.keys("fccareer<enter>")
-	if len(h.m.refs) != 2 {
-		t.Errorf("code filter lists %d segments, want 2", len(h.m.refs))
+	if len(h.m.screen.list.refs) != 2 {
+		t.Errorf("code filter lists %d segments, want 2", len(h.m.screen.list.refs))
 	}
 	golden(t, "filter-80x24", h.frame())
 	h.keys("<esc>")
-	if len(h.m.refs) != 205 {
-		t.Errorf("esc should clear the filter: %d segments", len(h.m.refs))
+	if len(h.m.screen.list.refs) != 205 {
+		t.Errorf("esc should clear the filter: %d segments", len(h.m.screen.list.refs))
 	}
 	// By attribute: role is PQ lead for 20 answers.
 	h.keys("fa")
-	for i, a := range h.m.overlay.(*chooser).items {
+	for i, a := range labels(h.m.top().(*chooser)) {
 		if strings.HasPrefix(a, "role ") {
 			h.keys(strings.Repeat("j", i) + "<enter>")
 			break
 		}
 	}
 	h.keys("<enter>") // "PQ lead" sorts first
-	if len(h.m.refs) != 20 || !strings.Contains(h.m.filter, "role=PQ lead") {
-		t.Errorf("attribute filter: %d segments, %q", len(h.m.refs), h.m.filter)
+	if len(h.m.screen.list.refs) != 20 || !strings.Contains(h.m.c.proj.filter, "role=PQ lead") {
+		t.Errorf("attribute filter: %d segments, %q", len(h.m.screen.list.refs), h.m.c.proj.filter)
 	}
 	// By coder: those who coded, not qcode-demo, who imported the survey,
 	// nor a lead who only settled or added codes.
@@ -180,8 +180,8 @@ func TestFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.keys("fk")
-	if c, ok := h.m.overlay.(*chooser); !ok || strings.Join(c.items, ",") != "alice" {
-		t.Errorf("the coder filter offers %+v, want alice only", h.m.overlay)
+	if c, ok := h.m.top().(*chooser); !ok || strings.Join(labels(c), ",") != "alice" {
+		t.Errorf("the coder filter offers %+v, want alice only", h.m.top())
 	}
 }
 
@@ -236,7 +236,7 @@ func TestStarAndMemo(t *testing.T) {
 		}
 	}
 	h.keys("S")
-	if _, ok := h.m.overlay.(*chooser); !ok {
+	if _, ok := h.m.top().(*chooser); !ok {
 		t.Fatalf("S with two codings: expected a chooser")
 	}
 	h.keys("2") // the first coding (1 is "all")
@@ -275,7 +275,7 @@ func TestEditorRenameAndDelete(t *testing.T) {
 func TestSearch(t *testing.T) {
 	h := newHarness(t, newProject(t), 80, 24, Options{})
 	h.keys("/time<enter>")
-	if n := len(h.m.search.hits); n < 2 {
+	if n := len(h.m.screen.search.hits); n < 2 {
 		t.Fatalf("%d hits for time", n)
 	}
 	first := h.m.current()
@@ -293,7 +293,7 @@ func TestSearch(t *testing.T) {
 		t.Errorf("N should jump back")
 	}
 	h.keys("<esc>n")
-	if h.m.search.active() {
+	if h.m.screen.search.active() {
 		t.Errorf("esc should clear the search")
 	}
 }
@@ -347,7 +347,7 @@ func TestFailedWriteIsShownAndRolledBack(t *testing.T) {
 		t.Errorf("the optimistic chip must be rolled back:\n%s", frame)
 	}
 	h.keys("jjk")
-	if h.m.cursor != 1 {
+	if h.m.screen.list.cursor != 1 {
 		t.Errorf("the screen must stay usable after a failed write")
 	}
 }
@@ -357,14 +357,14 @@ func TestMouse(t *testing.T) {
 	h := newHarness(t, s, 80, 24, Options{})
 	h.frame() // the program draws a frame before any click arrives
 	// The current segment's box is on top; the row below it is R002.
-	y := h.m.hits.above + h.m.hits.currentH
+	y := h.m.screen.list.above + h.m.screen.list.currentH
 	h.send(tea.MouseClickMsg{X: 5, Y: y, Button: tea.MouseLeft})
 	if h.m.current().ID != "R002" {
 		t.Errorf("clicking the row under the current segment selects R002, got %s", h.m.current().ID)
 	}
 	// Row 2 of the panel is Career progression.
 	h.frame()
-	h.send(tea.MouseClickMsg{X: h.m.hits.listW + 4, Y: h.m.hits.panelTop + 1, Button: tea.MouseLeft})
+	h.send(tea.MouseClickMsg{X: h.m.screen.list.width + 4, Y: h.m.screen.panel.top() + 1, Button: tea.MouseLeft})
 	if got := codings(t, s); !slices.Equal(got, []string{"R002,Motivations/Career progression,alice,,,false,"}) {
 		t.Errorf("clicking a code applies it: %v", got)
 	}
@@ -379,13 +379,22 @@ func TestHelp(t *testing.T) {
 	h := newHarness(t, newProject(t), 80, 24, Options{})
 	h.keys("?")
 	golden(t, "help-80x24", h.frame())
-	for _, want := range []string{"next not reviewed", "reviewed, nothing applies", "code picker", "undo", "redo", "codebook editor", "filter", "memo", "star as quote", "select a passage"} {
-		if !strings.Contains(h.frame(), want) {
+	checkFrame(t, h.frame(), 80, 24)
+	// The keys do not fit 80×24: j scrolls to the rest.
+	seen := h.frame()
+	for range 40 {
+		h.keys("j")
+		seen += h.frame()
+	}
+	for _, want := range []string{"next not reviewed", "reviewed, nothing applies", "code picker", "undo", "redo", "codebook editor", "filter", "memo", "star as quote", "select a passage",
+		// keys the help used to leave out
+		"1-9 0  toggle the numbered code", "N   previous match", "J    scroll the text down", "K    scroll the text up"} {
+		if !strings.Contains(seen, want) {
 			t.Errorf("help lacks %q", want)
 		}
 	}
 	h.keys("?")
-	if h.m.overlay != nil {
+	if len(h.m.stack) != 0 {
 		t.Errorf("? should close the help")
 	}
 }

@@ -1,0 +1,39 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"qcode/coding"
+)
+
+// views are the views and dialogs the coding screen opens by a key. Adding
+// one is a file with its component and one line here: its key, with its
+// help, goes into the screen's key map and ? screen, and the key opens it.
+var views = []viewEntry{
+	{bind("f", "filter", "f"), func(c common, _ shown) (component, tea.Cmd) { return newFilterMenu(c), nil }},
+	{bind("e", "codebook editor", "e"), func(c common, _ shown) (component, tea.Cmd) { return newEditor(c), nil }},
+	{bind("r", "report", "r"), func(c common, _ shown) (component, tea.Cmd) { return newReportView(c) }},
+	{bind("a", "agreement", "a"), func(c common, _ shown) (component, tea.Cmd) { return newAgreeView(c) }},
+}
+
+// viewEntry is a view the coding screen opens: the key, and how to make
+// the view from what the screen shows.
+type viewEntry struct {
+	key  key.Binding
+	open func(c common, at shown) (component, tea.Cmd)
+}
+
+// shown is what the coding screen shows when a view is opened from it, for
+// the views that start from there (a document view from the current
+// segment, coding every match from the search).
+type shown struct {
+	seg   *coding.Segment // the current segment (nil while it loads)
+	refs  []coding.SegRef // the segments listed (the active filter's)
+	query string          // the active search ("": none)
+	hits  []coding.SegRef // its matches, in list order
+}
+
+// gotoMsg moves the list's cursor to a segment (if it is listed): a view
+// that shows segments posts it to hand the reader back to the list there.
+type gotoMsg struct{ ref coding.SegRef }
