@@ -286,9 +286,9 @@ func (a *app) casesCommand() *cobra.Command {
 		Long: `Attach attributes from a cases sheet (CSV, TSV or XLSX) to cases. Every
 column other than the id (and source and speaker) becomes an attribute.
 
-With --id-col only, each row's id is matched to a case: a respondent id, a
-shared speaker, "source:speaker" (fg2:P1), or a speaker label that only one
-source has (a label such as P1 in several focus groups must be written
+With --id-col only, each row's id is matched to a case as every command
+reads a case's name (letter case aside): a respondent id, a shared speaker,
+"source:speaker" (fg2:P1), or a speaker label that only one source has (a label such as P1 in several focus groups must be written
 fg2:P1, or given by source and speaker columns).
 
 A sheet with columns source and speaker (or named by --source-col and
