@@ -82,6 +82,10 @@ const memoKeyLen = 13
 // every edit journals it twice (before and after).
 const maxMemoBytes = 1 << 20
 
+// MaxMemoBytes is the most text one memo holds, for readers of other
+// files that must leave a longer one out.
+const MaxMemoBytes = maxMemoBytes
+
 func memoKey(kind byte, target uint64, author CoderID) []byte {
 	k := make([]byte, memoKeyLen)
 	k[0] = kind
@@ -290,7 +294,11 @@ func (s *Store) SetMemoOn(actor string, t MemoTarget, text string) (MemoResult, 
 		now := time.Now().UnixMilli()
 		rec := memoRecord{created: now, updated: now, text: text}
 		if kind == memoProjectByte {
+			// A new entry's id may be a millisecond or two ahead of now
+			// (another entry had now): it is not updated before it was
+			// written.
 			rec.created = int64(id)
+			rec.updated = max(rec.updated, rec.created)
 		}
 		if old != nil {
 			prev, err := decodeMemo(old)
