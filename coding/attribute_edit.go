@@ -356,7 +356,7 @@ func spellingStrings(in *interner, ids nameIDs) []string {
 // AttributeTarget names the one source or case an attribute is set on.
 type AttributeTarget struct {
 	Source string // a source's name
-	Case   string // a case's name (exact, else ignoring case when that is unambiguous)
+	Case   string // a case as users type it (fg2:P1 for a transcript's speaker), as FindCase reads it
 }
 
 // SetAttribute sets attribute name to value on one source or case (an
@@ -373,14 +373,17 @@ func (s *Store) SetAttribute(actor string, on AttributeTarget, name, value strin
 	if err := checkAttrText("value", value, false); err != nil {
 		return out, err
 	}
+	describe := func(where string) string {
+		if value == "" {
+			return fmt.Sprintf("remove %s from %s", name, where)
+		}
+		return fmt.Sprintf("set %s=%s on %s", name, corpus.Excerpt(value), where)
+	}
 	where := "source " + on.Source
 	if on.Case != "" {
 		where = "case " + on.Case
 	}
-	desc := fmt.Sprintf("set %s=%s on %s", name, corpus.Excerpt(value), where)
-	if value == "" {
-		desc = fmt.Sprintf("remove %s from %s", name, where)
-	}
+	desc := describe(where)
 	res, err := s.act(actor, desc, func(a *action) error {
 		e := newAttrEdit(a, &out)
 		set := func(pairs []strPair) ([]strPair, error) {
@@ -436,7 +439,7 @@ func (s *Store) SetAttribute(actor string, on AttributeTarget, name, value strin
 			out.Overridden = e.overridden(bktBySource, uint64(src.ID), name, true)
 			return e.putSource(src.ID, next)
 		}
-		id, err := findCase(a.tx, on.Case)
+		id, err := newCaseFinder(a.tx, e.in).find(on.Case)
 		if err != nil {
 			return err
 		}
@@ -445,6 +448,8 @@ func (s *Store) SetAttribute(actor string, on AttributeTarget, name, value strin
 		if err != nil {
 			return fmt.Errorf("case %d: %w", id, err)
 		}
+		where = "case " + CaseDisplay(r.name) // as found: "P7" may be fg2:P7
+		a.desc = describe(where)
 		next, err := set(r.attrs)
 		if err != nil || slices.Equal(next, r.attrs) {
 			return err
@@ -456,31 +461,6 @@ func (s *Store) SetAttribute(actor string, on AttributeTarget, name, value strin
 	})
 	out.ActionResult = res
 	return out, err
-}
-
-// findCase resolves a case by name: exactly, else ignoring case when one
-// case matches so.
-func findCase(tx *bolt.Tx, name string) (CaseID, error) {
-	names := tx.Bucket(bktCaseName)
-	if v := names.Get([]byte(name)); len(v) == 8 {
-		return CaseID(getU64(v)), nil
-	}
-	var found []CaseID
-	var spelt []string
-	_ = names.ForEach(func(k, v []byte) error {
-		if len(v) == 8 && strings.EqualFold(string(k), name) {
-			found = append(found, CaseID(getU64(v)))
-			spelt = append(spelt, string(k))
-		}
-		return nil
-	})
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		return 0, errorf(ErrNotFound, "no case %q", corpus.Excerpt(name))
-	}
-	return 0, errorf(ErrConflict, "case %q is ambiguous: %s", corpus.Excerpt(name), quoteList(spelt))
 }
 
 // overridden counts the segments of a source or case (by the index

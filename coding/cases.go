@@ -1,11 +1,10 @@
 package coding
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -198,7 +197,10 @@ func (s *Store) ImportCases(actor string, cases []corpus.Case) (CasesResult, err
 				}
 				continue
 			}
-			id, why := m.byName(c.Name)
+			id, why, err := m.byName(c.Name)
+			if err != nil {
+				return err
+			}
 			if id == 0 {
 				if why != "" {
 					out.Ambiguous = append(out.Ambiguous, why)
@@ -220,81 +222,32 @@ func (s *Store) ImportCases(actor string, cases []corpus.Case) (CasesResult, err
 
 // caseMatcher finds the cases a cases sheet's rows name, inside an action.
 type caseMatcher struct {
-	a       *action
-	in      *interner
-	cr      *caseResolver
-	names   *bolt.Bucket
-	folded  map[string]CaseID   // lower-case plain name → case
-	labels  map[string][]string // label (exact) → scoped names
-	lfolded map[string][]string // label (lower case) → scoped names
-	sources map[string]Source
+	a    *action
+	in   *interner
+	cr   *caseResolver
+	find *caseFinder
 }
 
 func newCaseMatcher(a *action) (*caseMatcher, error) {
 	in := newInterner(a.tx, a)
-	m := &caseMatcher{a: a, in: in, cr: newCaseResolver(a, in), names: a.tx.Bucket(bktCaseName),
-		folded: map[string]CaseID{}, labels: map[string][]string{}, lfolded: map[string][]string{}, sources: map[string]Source{}}
-	if err := m.names.ForEach(func(k, v []byte) error {
-		name := string(k)
-		if strings.IndexByte(name, 0) < 0 {
-			m.folded[strings.ToLower(name)] = CaseID(getU64(v))
-			return nil
-		}
-		label := caseLabel(name)
-		m.labels[label] = append(m.labels[label], name)
-		m.lfolded[strings.ToLower(label)] = append(m.lfolded[strings.ToLower(label)], name)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	srcs, err := readSources(a.tx)
-	for _, src := range srcs {
-		m.sources[src.Name] = src
-	}
-	return m, err
+	return &caseMatcher{a: a, in: in, cr: newCaseResolver(a, in), find: newCaseFinder(a.tx, in)}, nil
 }
 
-func (m *caseMatcher) get(name string) CaseID {
-	if v := m.names.Get([]byte(name)); v != nil {
-		return CaseID(getU64(v))
+// byName finds the case an id names, as every command finds one
+// (caseFinder); 0 and how it is ambiguous when it fits several cases, 0
+// and "" when nothing matches.
+func (m *caseMatcher) byName(name string) (CaseID, string, error) {
+	id, err := m.find.find(name)
+	var amb *ambiguousCase
+	switch {
+	case err == nil:
+		return id, "", nil
+	case errors.As(err, &amb):
+		return 0, amb.where(), nil
+	case errors.Is(err, ErrNotFound):
+		return 0, "", nil
 	}
-	return 0
-}
-
-// byName finds the case an id names; 0 and a reason when a bare label
-// names speakers of several sources, 0 and "" when nothing matches.
-func (m *caseMatcher) byName(name string) (CaseID, string) {
-	if id := m.get(name); id != 0 {
-		return id, ""
-	}
-	for i := strings.IndexByte(name, ':'); i > 0; i = nextColon(name, i) {
-		if id := m.get(scopedCase(name[:i], name[i+1:])); id != 0 {
-			return id, ""
-		}
-		if src, ok := m.sources[name[:i]]; ok {
-			if ids, _ := m.speakerCases(src, name[i+1:]); len(ids) == 1 {
-				return ids[0], "" // a speaker joined to another case
-			}
-		}
-	}
-	if id, ok := m.folded[strings.ToLower(name)]; ok {
-		return id, ""
-	}
-	for _, scoped := range [][]string{m.labels[name], m.lfolded[strings.ToLower(name)]} {
-		switch len(scoped) {
-		case 0:
-			continue
-		case 1:
-			return m.get(scoped[0]), ""
-		}
-		var in []string
-		for _, n := range scoped {
-			in = append(in, CaseDisplay(n)[:strings.IndexByte(n, 0)])
-		}
-		sort.Strings(in)
-		return 0, fmt.Sprintf("%s (%s)", corpus.Excerpt(name), strings.Join(in, ", "))
-	}
-	return 0, ""
+	return 0, "", err
 }
 
 func nextColon(s string, i int) int {
@@ -304,64 +257,16 @@ func nextColon(s string, i int) int {
 	return -1
 }
 
-// speakerRefs lists a source's segments whose speaker is label (exactly,
-// else ignoring case), with the cases they belong to now.
-func (m *caseMatcher) speakerCases(src Source, label string) ([]CaseID, []SegRef) {
-	refs := m.speakerRefs(src, label)
-	var ids []CaseID
-	segs := m.a.tx.Bucket(bktSegments)
-	for _, ref := range refs {
-		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
-		if err == nil && rec.caseID != 0 && !slices.Contains(ids, rec.caseID) {
-			ids = append(ids, rec.caseID)
-		}
-	}
-	return ids, refs
-}
-
-func (m *caseMatcher) speakerRefs(src Source, label string) []SegRef {
-	name, err := m.in.lookup("speaker")
-	if err != nil {
-		return nil
-	}
-	segs := m.a.tx.Bucket(bktSegments)
-	var exact, folded []SegRef
-	prefix := u64(uint64(src.ID))
-	c := m.a.tx.Bucket(bktBySource).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		ref := SegRef(getU64(k[8:]))
-		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
-		if err != nil {
-			continue
-		}
-		for _, p := range rec.attrs {
-			if p.name != name {
-				continue
-			}
-			v := m.in.str(p.value)
-			if v == label {
-				exact = append(exact, ref)
-			} else if strings.EqualFold(v, label) {
-				folded = append(folded, ref)
-			}
-		}
-	}
-	if len(exact) > 0 {
-		return exact
-	}
-	return folded
-}
-
 // speakerRow applies a row naming a source's speaker: its attributes go to
 // the speaker's case, or, when the row names a case, the speaker joins it.
 func (m *caseMatcher) speakerRow(c corpus.Case, out *CasesResult) error {
 	what := c.Source + ":" + c.Speaker
-	src, ok := m.sources[c.Source]
+	src, ok := m.find.source(c.Source)
 	if !ok {
 		out.Unmatched = append(out.Unmatched, what)
 		return nil
 	}
-	ids, refs := m.speakerCases(src, c.Speaker)
+	ids, refs := m.find.speakerCases(src, c.Speaker)
 	if len(refs) == 0 {
 		out.Unmatched = append(out.Unmatched, what)
 		return nil
@@ -375,15 +280,17 @@ func (m *caseMatcher) speakerRow(c corpus.Case, out *CasesResult) error {
 		out.Matched++
 		return nil
 	}
-	target, _ := m.byName(c.Name)
+	target, _, err := m.byName(c.Name)
+	if err != nil {
+		return err
+	}
 	if target == 0 {
 		created := m.cr.created
-		var err error
 		if target, err = m.cr.resolve(c.Name, nil); err != nil {
 			return err
 		}
 		out.Created += m.cr.created - created
-		m.folded[strings.ToLower(c.Name)] = target
+		m.find.add(c.Name, target)
 	}
 	moved, err := m.a.moveToCase(refs, target)
 	if err != nil {

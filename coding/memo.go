@@ -82,6 +82,10 @@ const memoKeyLen = 13
 // every edit journals it twice (before and after).
 const maxMemoBytes = 1 << 20
 
+// MaxMemoBytes is the most text one memo holds, for readers of other
+// files that must leave a longer one out.
+const MaxMemoBytes = maxMemoBytes
+
 func memoKey(kind byte, target uint64, author CoderID) []byte {
 	k := make([]byte, memoKeyLen)
 	k[0] = kind
@@ -290,7 +294,11 @@ func (s *Store) SetMemoOn(actor string, t MemoTarget, text string) (MemoResult, 
 		now := time.Now().UnixMilli()
 		rec := memoRecord{created: now, updated: now, text: text}
 		if kind == memoProjectByte {
+			// A new entry's id may be a millisecond or two ahead of now
+			// (another entry had now): it is not updated before it was
+			// written.
 			rec.created = int64(id)
+			rec.updated = max(rec.updated, rec.created)
 		}
 		if old != nil {
 			prev, err := decodeMemo(old)
@@ -860,7 +868,7 @@ func (s *Store) FindMemoTarget(kind MemoKind, name string) (MemoTarget, error) {
 			t.Source = src.ID
 			return err
 		case MemoCase:
-			id, err := lookupCase(tx, name)
+			id, err := findCase(tx, name)
 			t.Case = id
 			return err
 		case MemoCode:
@@ -893,51 +901,6 @@ func (s *Store) FindMemoTarget(kind MemoKind, name string) (MemoTarget, error) {
 		return errorf(ErrInvalidInput, "no memo kind %q", kind)
 	})
 	return t, err
-}
-
-// lookupCase resolves a case as users type it: its name, or source:label
-// for a transcript's speaker (fg2:P1), exactly, else ignoring case, else a
-// speaker's bare label when one source alone has it.
-func lookupCase(tx *bolt.Tx, name string) (CaseID, error) {
-	id, err := findCase(tx, name)
-	if err == nil {
-		return id, nil
-	}
-	names := tx.Bucket(bktCaseName)
-	var found []CaseID
-	var spelt []string
-	for i := strings.IndexByte(name, ':'); i > 0; i = nextColon(name, i) {
-		if v := names.Get([]byte(scopedCase(name[:i], name[i+1:]))); len(v) == 8 {
-			return CaseID(getU64(v)), nil
-		}
-	}
-	// A speaker, as source:label in any case, or by a label only one
-	// source has (as a cases sheet's id matches).
-	var byLabel []CaseID
-	_ = names.ForEach(func(k, v []byte) error {
-		if len(v) != 8 || strings.IndexByte(string(k), 0) < 0 {
-			return nil
-		}
-		switch {
-		case strings.EqualFold(CaseDisplay(string(k)), name):
-			found = append(found, CaseID(getU64(v)))
-			spelt = append(spelt, CaseDisplay(string(k)))
-		case strings.EqualFold(caseLabel(string(k)), name):
-			byLabel = append(byLabel, CaseID(getU64(v)))
-			spelt = append(spelt, CaseDisplay(string(k)))
-		}
-		return nil
-	})
-	if len(found) == 0 {
-		found = byLabel
-	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		return 0, err
-	}
-	return 0, errorf(ErrConflict, "case %q names several speakers: write one of %s", corpus.Excerpt(name), quoteList(spelt))
 }
 
 // Memo bookkeeping inside actions: a target that goes (a code deleted, a

@@ -28,6 +28,24 @@ type ProjectExport struct {
 	Settled []ExportSettlement
 	// Coders are the coders with codings or review marks, by name.
 	Coders []string
+	// Memos are the memos on segments, sources, cases and codes and the
+	// journal's entries, by kind, target and author (a coding's memo is
+	// its coding's Memo).
+	Memos []ExportMemo
+}
+
+// ExportMemo is one author's memo on a segment, a source, a case or a
+// code, or a journal entry (Kind MemoProject; Created is its id).
+type ExportMemo struct {
+	Kind    MemoKind
+	Segment SegRef
+	Source  SourceID
+	Case    CaseID
+	Code    CodeID
+	Author  string
+	Text    string
+	Created time.Time
+	Updated time.Time
 }
 
 // ExportSource is a source with its segments, in their order.
@@ -168,6 +186,9 @@ func (s *Store) ExportProject() (*ProjectExport, error) {
 				}
 			}
 		}
+		if err := s.exportMemos(tx, out); err != nil {
+			return err
+		}
 		for _, name := range sampleNames(tx) {
 			info, refs, err := readSample(tx, name)
 			if err != nil {
@@ -185,4 +206,28 @@ func (s *Store) ExportProject() (*ProjectExport, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// exportMemos reads the memos on segments, sources, cases and codes and the
+// journal, in key order.
+func (s *Store) exportMemos(tx *bolt.Tx, out *ProjectExport) error {
+	b := tx.Bucket(bktTargetMemos)
+	if b == nil {
+		return nil
+	}
+	return b.ForEach(func(k, v []byte) error {
+		kind, id, author, ok := parseMemoKey(k)
+		if !ok {
+			return errorf(errCorrupt, "a memo's key %x does not read", short(k))
+		}
+		rec, err := decodeMemo(v)
+		if err != nil {
+			return errorf(errCorrupt, "a memo (%x) does not read", short(k))
+		}
+		t := targetOf(kind, id)
+		out.Memos = append(out.Memos, ExportMemo{Kind: t.Kind, Segment: t.Segment, Source: t.Source, Case: t.Case, Code: t.Code,
+			Author: s.coderName(tx, author), Text: rec.text,
+			Created: time.UnixMilli(rec.created).UTC(), Updated: time.UnixMilli(rec.updated).UTC()})
+		return nil
+	})
 }

@@ -30,6 +30,25 @@ type ProjectImport struct {
 	Samples []ImportedSample
 	// Settled are recorded decisions, stored after the codings.
 	Settled []ImportedSettlement
+	// Memos are memos on segments, sources, cases and codes, and journal
+	// entries (a coding's memo is its coding's).
+	Memos []ImportedMemo
+}
+
+// ImportedMemo is a memo of a ProjectImport: one author's memo on a
+// segment, a source, a case or a code, or a journal entry (MemoProject).
+// Two memos of one author on one target are joined, as a merge joins
+// them; each journal entry stays an entry of its own.
+type ImportedMemo struct {
+	Kind    MemoKind
+	Segment SegmentAt // of a MemoSegment
+	Source  int       // of a MemoSource: its index in Sources
+	Case    string    // of a MemoCase: the case's stored name (ScopedCaseName for a speaker)
+	Code    string    // of a MemoCode: the code's path
+	Author  string
+	Text    string
+	Created time.Time // zero: the time of the import
+	Updated time.Time // zero: Created
 }
 
 // ImportedSettlement is a recorded decision of a ProjectImport: on a
@@ -80,6 +99,7 @@ type ProjectImportResult struct {
 	Codes                    CodebookImport // codes created and updated
 	Codings                  CodingsImport  // codings and marks added, levels replaced
 	Samples                  int
+	Memos                    int // memos stored (two of one author on one target count once)
 }
 
 // ScopedCaseName is the stored name of speaker label within source: a
@@ -118,12 +138,15 @@ func (s *Store) ImportProject(actor string, p *ProjectImport) (ProjectImportResu
 			return err
 		}
 		refs := make([][]SegRef, len(p.Sources))
+		ids := make([]SourceID, len(p.Sources))
 		for i, src := range p.Sources {
 			stored := *src
 			stored.ScopedCases = false // case names are stored names already
-			if refs[i], _, err = a.addSource(&stored, ImportOptions{}, oldSpeakers{}); err != nil {
+			var ad added
+			if refs[i], ad, err = a.addSource(&stored, ImportOptions{}, oldSpeakers{}); err != nil {
 				return fmt.Errorf("%s: source %q: %w", p.File, corpus.Excerpt(src.Name), err)
 			}
+			ids[i] = ad.source
 			out.Segments += len(src.Segments)
 		}
 		// The project had no sources, so no cases: every case is the
@@ -167,10 +190,78 @@ func (s *Store) ImportProject(actor string, p *ProjectImport) (ProjectImportResu
 			}
 			out.Samples++
 		}
-		return nil
+		out.Memos, err = a.importMemos(p, refs, ids)
+		return err
 	})
 	out.ActionResult = res
 	return out, err
+}
+
+// importMemos stores the import's memos; it returns how many it stored
+// (one author's second memo on a target joins the first).
+func (a *action) importMemos(p *ProjectImport, refs [][]SegRef, sources []SourceID) (int, error) {
+	if len(p.Memos) == 0 {
+		return 0, nil
+	}
+	if err := a.flushLater(); err != nil { // the cases the sources made
+		return 0, err
+	}
+	book, err := a.book()
+	if err != nil {
+		return 0, err
+	}
+	b := a.tx.Bucket(bktTargetMemos)
+	now := time.Now().UnixMilli()
+	stored := 0
+	for _, m := range p.Memos {
+		author, err := a.s.ensureCoder(a.tx, m.Author)
+		if err != nil {
+			return 0, fmt.Errorf("%s: a memo by %q: %w", p.File, corpus.Excerpt(m.Author), err)
+		}
+		rec := memoRecord{created: now, text: cleanMemo(m.Text)}
+		if !m.Created.IsZero() {
+			rec.created = m.Created.UnixMilli()
+		}
+		rec.updated = max(rec.created, m.Updated.UnixMilli())
+		var kind byte
+		var id uint64
+		switch m.Kind {
+		case MemoSegment:
+			kind, id = memoSegmentByte, uint64(refs[m.Segment.Source][m.Segment.Segment])
+		case MemoSource:
+			kind, id = memoSourceByte, uint64(sources[m.Source])
+		case MemoCode:
+			c, ok := book.Lookup(m.Code)
+			if !ok {
+				return 0, errorf(ErrNotFound, "%s: a memo names code %q, which the codebook does not have", p.File, corpus.Excerpt(m.Code))
+			}
+			kind, id = memoCodeByte, uint64(c.ID)
+		case MemoCase:
+			v := a.tx.Bucket(bktCaseName).Get([]byte(m.Case))
+			if len(v) != 8 {
+				return 0, errorf(ErrNotFound, "%s: a memo names case %q, which no segment belongs to", p.File, corpus.Excerpt(CaseDisplay(m.Case)))
+			}
+			kind, id = memoCaseByte, getU64(v)
+		case MemoProject:
+			// An entry's id is its time, unique in the project, as
+			// SetMemoOn makes it: an entry of the same millisecond
+			// takes the next.
+			kind, id = memoProjectByte, uint64(max(rec.created, 1))
+			for hasPrefix(b, memoPrefix(kind, id)) {
+				id++
+			}
+			rec.created = int64(id)
+			rec.updated = max(rec.updated, rec.created)
+		}
+		key := memoKey(kind, id, author)
+		if b.Get(key) == nil {
+			stored++
+		}
+		if err := a.joinMemo(key, rec.encode()); err != nil {
+			return 0, err
+		}
+	}
+	return stored, nil
 }
 
 // Check refuses a ProjectImport that could not be stored whole, with a
@@ -240,6 +331,11 @@ func (p *ProjectImport) Check() error {
 		case TakeCoder, TakeUnion, TakeNone, TakeSet:
 		default:
 			return errorf(ErrInvalidInput, "%s: decision %q: coder, union, none or set", p.File, corpus.Excerpt(string(st.Kind)))
+		}
+	}
+	for _, m := range p.Memos {
+		if err := p.checkMemo(m, in); err != nil {
+			return err
 		}
 	}
 	samples := map[string]bool{}
@@ -317,6 +413,39 @@ func (a *action) importSettled(p *ProjectImport, refs [][]SegRef) error {
 		if err := a.putRecord(bktSettled, settledKey(refs[st.Source][st.Segment], itemCode(book, c.ID)), r); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkMemo refuses a memo that could not be stored.
+func (p *ProjectImport) checkMemo(m ImportedMemo, in func(SegmentAt) bool) error {
+	if err := CheckCoderName(m.Author); err != nil {
+		return fmt.Errorf("%s: a memo's author: %w", p.File, err)
+	}
+	text := cleanMemo(m.Text)
+	switch {
+	case text == "":
+		return errorf(ErrInvalidInput, "%s: a %s memo by %s has no text", p.File, m.Kind, corpus.Excerpt(m.Author))
+	case len(text) > maxMemoBytes:
+		return errorf(ErrInvalidInput, "%s: a %s memo by %s of %d bytes is too long (at most %d)", p.File, m.Kind, corpus.Excerpt(m.Author), len(text), maxMemoBytes)
+	}
+	ok := false
+	switch m.Kind {
+	case MemoSegment:
+		ok = in(m.Segment)
+	case MemoSource:
+		ok = m.Source >= 0 && m.Source < len(p.Sources)
+	case MemoCase:
+		ok = m.Case != ""
+	case MemoCode:
+		ok = CleanPath(m.Code) != ""
+	case MemoProject:
+		ok = true
+	default:
+		return errorf(ErrInvalidInput, "%s: a memo of kind %q (a coding's memo goes with its coding)", p.File, corpus.Excerpt(string(m.Kind)))
+	}
+	if !ok {
+		return errorf(ErrInvalidInput, "%s: a %s memo by %s names no %s", p.File, m.Kind, corpus.Excerpt(m.Author), m.Kind)
 	}
 	return nil
 }

@@ -50,6 +50,18 @@ func testImport() *ProjectImport {
 		Marks:   []ImportedMark{{SegmentAt: SegmentAt{0, 1}, Coder: "alice", Time: at}, {SegmentAt: SegmentAt{1, 0}, Coder: "bob", Time: at}},
 		Samples: []ImportedSample{{Name: "icr", By: "lead", Created: at, Segments: []SegmentAt{{1, 1}, {0, 0}, {1, 1}}}},
 		Settled: []ImportedSettlement{{SegmentAt: SegmentAt{0, 1}, Code: "K/L1", Settlement: Settlement{By: "lead", At: at, Kind: TakeNone, Audit: "Settled by lead: none."}}},
+		Memos: []ImportedMemo{
+			{Kind: MemoSegment, Segment: SegmentAt{0, 1}, Author: "alice", Text: "Said little all session.", Created: at, Updated: at.Add(time.Hour)},
+			{Kind: MemoSource, Source: 1, Author: "bob", Text: "Sent out in May.", Created: at},
+			{Kind: MemoCase, Case: ScopedCaseName("fg1", "P1"), Author: "alice", Text: "Newly qualified.", Created: at},
+			{Kind: MemoCase, Case: "S02", Author: "bob", Text: "Part-time.", Created: at},
+			{Kind: MemoCode, Code: "Barriers/Workload", Author: "lead", Text: "Time, not money.", Created: at},
+			// A second memo of alice on the segment joins the first.
+			{Kind: MemoSegment, Segment: SegmentAt{0, 1}, Author: "alice", Text: "Check the recording.", Created: at.Add(time.Minute)},
+			// Two journal entries of one millisecond stay two entries.
+			{Kind: MemoProject, Author: "lead", Text: "Coding starts.", Created: at},
+			{Kind: MemoProject, Author: "alice", Text: "Codebook agreed.", Created: at},
+		},
 	}
 }
 
@@ -116,6 +128,27 @@ func TestImportProject(t *testing.T) {
 	if fmt.Sprint(cases) != "map[S01:[{sector Adults}] S02:[] fg1:P1:[{role NQSW}] fg1:P2:[]]" {
 		t.Errorf("cases %v", cases)
 	}
+	if res.Memos != 7 {
+		t.Errorf("%d memos stored, want 7 (alice's two on fg1#3 are one)", res.Memos)
+	}
+	var memos []string
+	for _, m := range px.Memos {
+		memos = append(memos, fmt.Sprintf("%s seg=%d src=%d case=%d code=%d %s %q %s %s", m.Kind, m.Segment, m.Source, m.Case, m.Code, m.Author, m.Text,
+			m.Created.Format("15:04:05.000"), m.Updated.Format("15:04:05.000")))
+	}
+	work, _ := s.Codebook().Lookup("Barriers/Workload")
+	wantMemos := []string{
+		`case seg=0 src=0 case=1 code=0 alice "Newly qualified." 09:00:00.000 09:00:00.000`,
+		`case seg=0 src=0 case=4 code=0 bob "Part-time." 09:00:00.000 09:00:00.000`,
+		`segment seg=2 src=0 case=0 code=0 alice "Said little all session.\n\nCheck the recording." 09:00:00.000 10:00:00.000`,
+		fmt.Sprintf(`code seg=0 src=0 case=0 code=%d lead "Time, not money." 09:00:00.000 09:00:00.000`, work.ID),
+		`project seg=0 src=0 case=0 code=0 lead "Coding starts." 09:00:00.000 09:00:00.000`,
+		`project seg=0 src=0 case=0 code=0 alice "Codebook agreed." 09:00:00.001 09:00:00.001`,
+		`source seg=0 src=2 case=0 code=0 bob "Sent out in May." 09:00:00.000 09:00:00.000`,
+	}
+	if strings.Join(memos, "\n") != strings.Join(wantMemos, "\n") {
+		t.Errorf("memos:\n%s\nwant\n%s", strings.Join(memos, "\n"), strings.Join(wantMemos, "\n"))
+	}
 	if c, _ := s.Codebook().Lookup("Motivations/Career progression"); c.Description != "kept" {
 		t.Errorf("a known code lost its description: %+v", c)
 	}
@@ -161,6 +194,13 @@ func TestImportProjectCheck(t *testing.T) {
 		{"two samples", func(p *ProjectImport) { p.Samples = append(p.Samples, p.Samples[0]) }, `study.qdpx: two samples are named "icr"`},
 		{"empty sample", func(p *ProjectImport) { p.Samples[0].Segments = nil }, `study.qdpx: sample "icr" has no segments`},
 		{"bad decision", func(p *ProjectImport) { p.Settled[0].Kind = "maybe" }, `study.qdpx: decision "maybe": coder, union, none or set`},
+		{"memo of no segment", func(p *ProjectImport) { p.Memos[0].Segment = SegmentAt{0, 9} }, "study.qdpx: a segment memo by alice names no segment"},
+		{"memo of no source", func(p *ProjectImport) { p.Memos[1].Source = 2 }, "study.qdpx: a source memo by bob names no source"},
+		{"memo of no case", func(p *ProjectImport) { p.Memos[2].Case = "" }, "study.qdpx: a case memo by alice names no case"},
+		{"memo without text", func(p *ProjectImport) { p.Memos[4].Text = " \n " }, "study.qdpx: a code memo by lead has no text"},
+		{"memo of a bad author", func(p *ProjectImport) { p.Memos[6].Author = "" }, "study.qdpx: a memo's author: "},
+		{"memo on a coding", func(p *ProjectImport) { p.Memos[6].Kind = MemoCoding }, `a memo of kind "coding" (a coding's memo goes with its coding)`},
+		{"memo too long", func(p *ProjectImport) { p.Memos[6].Text = strings.Repeat("x", maxMemoBytes+1) }, "is too long (at most 1048576)"},
 	} {
 		p := testImport()
 		c.break_(p)
@@ -192,7 +232,7 @@ func TestRandomImportProject(t *testing.T) {
 				t.Fatal(err)
 			}
 			w.done = append(w.done, doneAct{"lead", res.Seq, res.Desc})
-			w.log = append(w.log, fmt.Sprintf("lead import project: %d codings, %d marks, %d samples", len(p.Codings), len(p.Marks), len(p.Samples)))
+			w.log = append(w.log, fmt.Sprintf("lead import project: %d codings, %d marks, %d samples, %d memos", len(p.Codings), len(p.Marks), len(p.Samples), len(p.Memos)))
 			if err := checkInvariants(s); err != nil {
 				t.Fatal(err)
 			}
@@ -251,6 +291,24 @@ func randomImport(rng *rand.Rand) *ProjectImport {
 	}
 	if rng.IntN(2) == 0 {
 		p.Samples = []ImportedSample{{Name: "icr0", Segments: []SegmentAt{{0, 0}, {1, 1}}}}
+	}
+	at := time.Date(2019, 5, 3, 9, 0, 0, 0, time.UTC)
+	for range rng.IntN(6) {
+		m := ImportedMemo{Author: []string{"alice", "bob", "lead"}[rng.IntN(3)], Text: fmt.Sprintf("memo %d", rng.IntN(4)),
+			Created: at.Add(time.Duration(rng.IntN(3)) * time.Millisecond)}
+		switch rng.IntN(5) {
+		case 0:
+			m.Kind, m.Segment = MemoSegment, SegmentAt{1, rng.IntN(len(p.Sources[1].Segments))}
+		case 1:
+			m.Kind, m.Source = MemoSource, rng.IntN(2)
+		case 2:
+			m.Kind, m.Case = MemoCase, ScopedCaseName("src0", p.Sources[0].Segments[0].Case[len("src0")+1:])
+		case 3:
+			m.Kind, m.Code = MemoCode, paths[rng.IntN(3)]
+		default:
+			m.Kind = MemoProject
+		}
+		p.Memos = append(p.Memos, m)
 	}
 	return p
 }

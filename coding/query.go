@@ -23,6 +23,7 @@ const (
 	TermCode       TermKind = "code"       // coded with a code or a sub-code
 	TermAttr       TermKind = "attr"       // an attribute has a value
 	TermSource     TermKind = "source"     // in a source
+	TermCase       TermKind = "case"       // a case's (participant's) segment
 	TermCoder      TermKind = "coder"      // coded by a coder
 	TermUncoded    TermKind = "uncoded"    // not coded
 	TermCoded      TermKind = "coded"      // coded with anything
@@ -67,14 +68,14 @@ func (t QueryTerm) Spec() string {
 }
 
 // keyedTerms take a value after "=".
-var keyedTerms = []TermKind{TermCode, TermSource, TermCoder, TermSample, TermText}
+var keyedTerms = []TermKind{TermCode, TermSource, TermCase, TermCoder, TermSample, TermText}
 
 // bareTerms stand alone.
 var bareTerms = []TermKind{TermUncoded, TermCoded, TermUnreviewed, TermStarred}
 
 // ParseQueryTerm reads a condition as `--filter` spells it:
 //
-//	code=PATH  source=NAME  coder=NAME  sample=NAME  text=TEXT
+//	code=PATH  source=NAME  case=NAME  coder=NAME  sample=NAME  text=TEXT
 //	uncoded  coded  unreviewed  starred
 //	NAME=VALUE or attr:NAME=VALUE   an attribute (attr: for one named like a keyword)
 //
@@ -90,7 +91,7 @@ func ParseQueryTerm(spec string) (QueryTerm, error) {
 				return QueryTerm{Kind: k}, nil
 			}
 		}
-		return QueryTerm{}, errorf(ErrInvalidInput, "filter %q: write code=PATH, source=NAME, coder=NAME, sample=NAME, text=TEXT, NAME=VALUE for an attribute, or one of uncoded, coded, unreviewed, starred", corpus.Excerpt(spec))
+		return QueryTerm{}, errorf(ErrInvalidInput, "filter %q: write code=PATH, source=NAME, case=NAME, coder=NAME, sample=NAME, text=TEXT, NAME=VALUE for an attribute, or one of uncoded, coded, unreviewed, starred", corpus.Excerpt(spec))
 	}
 	value = strings.TrimSpace(value)
 	if name, ok := cutFold(key, "attr:"); ok {
@@ -145,6 +146,9 @@ func (q SegmentQuery) Terms() []QueryTerm {
 	if q.Source != "" {
 		out = append(out, QueryTerm{Kind: TermSource, Value: q.Source})
 	}
+	if q.Case != "" {
+		out = append(out, QueryTerm{Kind: TermCase, Value: q.Case})
+	}
 	if q.CodedBy != "" {
 		out = append(out, QueryTerm{Kind: TermCoder, Value: q.CodedBy})
 	}
@@ -172,6 +176,8 @@ func (q SegmentQuery) With(t QueryTerm) (SegmentQuery, error) {
 		q.Code = t.Value
 	case TermSource:
 		q.Source = t.Value
+	case TermCase:
+		q.Case = t.Value
 	case TermCoder:
 		q.CodedBy = t.Value
 	case TermSample:
@@ -206,6 +212,8 @@ func (q SegmentQuery) Without(t QueryTerm) SegmentQuery {
 		q.Code = ""
 	case TermSource:
 		q.Source = ""
+	case TermCase:
+		q.Case = ""
 	case TermCoder:
 		q.CodedBy = ""
 	case TermSample:

@@ -604,7 +604,8 @@ func listedSample(tx *bolt.Tx, lines []SegmentLine, sources []string, file strin
 // ReadSegmentList reads segment IDs for a listed sample, before the project
 // is opened: one ID a line (blank lines and lines starting with # are
 // skipped), or a CSV whose header names a column "segment" or "id" (as
-// `qcode segments --format csv` and `codings export` write).
+// `qcode segments --format csv` and `codings export` write; an ID a
+// listing quoted as a spreadsheet cell, '=A1, reads as =A1).
 func ReadSegmentList(name string, r io.Reader) ([]SegmentLine, error) {
 	file := filepath.Base(name)
 	br := bufio.NewReader(r)
@@ -680,7 +681,9 @@ func readSegmentCSV(file string, r io.Reader, col int) ([]SegmentLine, error) {
 		if col >= len(rec) {
 			return nil, errorf(ErrInvalidInput, "%s: line %d: no segment column", file, line)
 		}
-		if id := strings.TrimSpace(rec[col]); id != "" {
+		// A listing's CSV quotes an ID that starts like a formula
+		// ('=A1): the ID is what follows.
+		if id := corpus.FromSpreadsheetCell(strings.TrimSpace(rec[col])); id != "" {
 			out = append(out, SegmentLine{Line: line, ID: id})
 		}
 	}

@@ -41,7 +41,10 @@ func (s *Segment) Attr(name string) string {
 // Zero fields select everything. Terms lists the conditions one by one,
 // and With and Without add and take them away, as a filter bar does.
 type SegmentQuery struct {
-	Source  string // only this source (by name)
+	Source string // only this source (by name)
+	// Case: only this case's segments, the case named as users type it
+	// (fg2:P1 for a transcript's speaker), as FindCase reads it.
+	Case    string
 	Code    string // only segments with this code or a descendant
 	Uncoded bool   // only segments with no coding
 	Coded   bool   // only segments with at least one coding
@@ -109,7 +112,7 @@ func (s *Store) Coded(coders []CoderID) (RefSet, error) {
 
 // IsZero tells whether the query selects every segment.
 func (q SegmentQuery) IsZero() bool {
-	return q.Source == "" && q.Code == "" && !q.Uncoded && !q.Coded && !q.Unreviewed && !q.Starred && q.Coders == nil &&
+	return q.Source == "" && q.Case == "" && q.Code == "" && !q.Uncoded && !q.Coded && !q.Unreviewed && !q.Starred && q.Coders == nil &&
 		q.CodedBy == "" && q.Attr == (Attribute{}) && len(q.Attrs) == 0 && q.Text == "" && q.Sample == ""
 }
 
@@ -170,6 +173,21 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 			}
 		}
 		refs = out
+	}
+	if q.Case != "" {
+		id, err := findCase(tx, q.Case)
+		if err != nil {
+			return nil, err
+		}
+		set := newRefSet(max)
+		prefix := u64(uint64(id))
+		c := tx.Bucket(bktByCase).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if len(k) == 16 {
+				set.add(SegRef(getU64(k[8:])))
+			}
+		}
+		keep(set, true)
 	}
 	if q.Code != "" {
 		ids, err := s.Codebook().Match(q.Code)

@@ -176,10 +176,14 @@ func (a *app) attributesSet() *cobra.Command {
 		Long: `Set attribute NAME to VALUE on one source (all its segments take it unless
 their case or they have their own) or one case (a participant). An empty
 VALUE removes the attribute. NAME matches whatever its case: a source or
-case that has the attribute keeps its spelling. One undoable action.`,
+case that has the attribute keeps its spelling. One undoable action.
+
+A case is named as qcode shows it: a respondent's id, or SOURCE:LABEL for a
+transcript's speaker (fg2:P1), in any letter case; a bare label (P7) when
+one source alone has a speaker of that label.`,
 		Example: `  qcode attributes set --source interview-03 method=interview
-  qcode attributes set --case P7 "role=Team manager"
-  qcode attributes set --case P7 role=`,
+  qcode attributes set --case fg2:P7 "role=Team manager"
+  qcode attributes set --case R017 role=`,
 		Args: exactArgs(1, "NAME=VALUE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name, value, ok := strings.Cut(args[0], "=")
@@ -200,6 +204,6 @@ case that has the attribute keeps its spelling. One undoable action.`,
 		},
 	}
 	cmd.Flags().StringVar(&on.Source, "source", "", "the source (its name, as qcode info and segments show it)")
-	cmd.Flags().StringVar(&on.Case, "case", "", "the case (participant) by name")
+	cmd.Flags().StringVar(&on.Case, "case", "", "the case (participant): its name, or fg2:P1 for a transcript's speaker")
 	return cmd
 }

@@ -20,6 +20,8 @@ const askAbove = 100
 const filterHelp = `--filter (repeatable; every one must hold):
   code=PATH      coded with PATH or a sub-code
   source=NAME    in that source
+  case=NAME      said by that case (participant): a name, or fg2:P1 for a
+                 transcript's speaker (P1 alone when one source has a P1)
   coder=NAME     coded by NAME
   sample=NAME    in that double-coding sample
   text=TEXT      the text holds TEXT (ignoring case)

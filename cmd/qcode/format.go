@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
+	"qcode/corpus"
 	"qcode/corpus/printable"
 )
 
@@ -20,7 +21,7 @@ var listFormats = []string{"table", "md", "csv", "json"}
 
 // formatFlag adds --format to a listing command.
 func formatFlag(cmd *cobra.Command, target *string) {
-	cmd.Flags().StringVar(target, "format", "table", "output format: "+strings.Join(listFormats, ", "))
+	cmd.Flags().StringVar(target, "format", "table", "output format: "+strings.Join(listFormats, ", ")+" (csv is for spreadsheets: a cell that would run as a formula gets a ' before it)")
 }
 
 func checkFormat(format string, allowed []string) error {
@@ -52,8 +53,11 @@ func (t table) write(w io.Writer, format string, asJSON any) error {
 	switch format {
 	case "csv":
 		cw := csv.NewWriter(w)
-		cw.Write(t.head)
-		cw.WriteAll(t.rows)
+		cw.Write(spreadsheetRow(t.head))
+		for _, r := range t.rows {
+			cw.Write(spreadsheetRow(r))
+		}
+		cw.Flush()
 		return cw.Error()
 	case "md":
 		return t.markdown(w)
@@ -178,4 +182,15 @@ func (t table) plain(w io.Writer, width int) error {
 		line(r)
 	}
 	return nil
+}
+
+// spreadsheetRow makes a listing's CSV row safe to open in a spreadsheet:
+// no cell runs as a formula (corpus.SpreadsheetCell). codings export does
+// not use it: codings import reads its cells back as they are.
+func spreadsheetRow(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = corpus.SpreadsheetCell(c)
+	}
+	return out
 }

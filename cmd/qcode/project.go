@@ -91,11 +91,13 @@ A REFI-QDA project (.qdpx, from NVivo, ATLAS.ti, MAXQDA, QualCoder or
 'qcode export --format qdpx') is imported on its own into a new project
 (made, when -p names no file) or one with no sources yet: its sources,
 cases and their variables, codes, codings, coders and memos; a project
-qcode wrote comes back whole, with its segment IDs, review marks and
-samples. Another tool's texts become segments by speaker turn or paragraph,
-as above, and every coded passage is cut along them: a passage across two
-turns codes both, part of one codes that span. Sets of sources become the
-attribute set.`,
+qcode wrote comes back whole, with its segment IDs, review marks, samples,
+memos and journal. Another tool's texts become segments by speaker turn or
+paragraph, as above, and every coded passage is cut along them: a passage
+across two turns codes both, part of one codes that span. Sets of sources
+become the attribute set. Its notes become memos: on the project (journal
+entries, as are notes nothing refers to), on documents, codes, cases (their
+descriptions) and codings, each under its author.`,
 		Example: `  qcode import london-pq-survey-2010.csv --text-col response --id-col response_id
   qcode import survey.xlsx --sheet Answers --text-cols Q3,Q7 --id-col RespondentID
   qcode import interview-01.md focus-group-02.docx --attr method=interview
@@ -286,9 +288,9 @@ func (a *app) casesCommand() *cobra.Command {
 		Long: `Attach attributes from a cases sheet (CSV, TSV or XLSX) to cases. Every
 column other than the id (and source and speaker) becomes an attribute.
 
-With --id-col only, each row's id is matched to a case: a respondent id, a
-shared speaker, "source:speaker" (fg2:P1), or a speaker label that only one
-source has (a label such as P1 in several focus groups must be written
+With --id-col only, each row's id is matched to a case as every command
+reads a case's name (letter case aside): a respondent id, a shared speaker,
+"source:speaker" (fg2:P1), or a speaker label that only one source has (a label such as P1 in several focus groups must be written
 fg2:P1, or given by source and speaker columns).
 
 A sheet with columns source and speaker (or named by --source-col and

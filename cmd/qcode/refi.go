@@ -54,6 +54,9 @@ func (a *app) exportREFI(s *coding.Store, format, out string) error {
 	if w.Marks > 0 || w.Samples > 0 {
 		a.note("review marks (%d) and samples (%d) as sets of sources; qcode reads them back segment by segment", w.Marks, w.Samples)
 	}
+	if w.Memos > 0 {
+		a.note("%s on sources, cases, codes and segments and in the journal, as notes (a case's memo is its description too)", counted(w.Memos, "memo", "memos"))
+	}
 	if w.Personal > 0 {
 		a.note("warning: the texts hold %s (e-mail addresses, phone numbers, names), written as they are: a .qdpx is the project itself; share it as you would the project file",
 			counted(w.Personal, "possible personal detail", "possible personal details"))
@@ -117,6 +120,9 @@ func (a *app) importProject(path string) error {
 		counted(res.Codings.Added, "coding", "codings"), counted(coderCount(imp), "coder", "coders"))
 	if res.Codings.Marked > 0 || res.Samples > 0 {
 		a.note("%s, %s", counted(res.Codings.Marked, "review mark", "review marks"), counted(res.Samples, "sample", "samples"))
+	}
+	if res.Memos > 0 {
+		a.note("%s on sources, cases, codes and segments and in the journal (qcode memos lists them)", counted(res.Memos, "memo", "memos"))
 	}
 	if res.Codings.Replaced > 0 {
 		a.note("%s of exclusive groups replaced by a later level on the same passage", counted(res.Codings.Replaced, "level", "levels"))

@@ -13,8 +13,8 @@ import (
 
 // export --format qdpx writes the project for other tools (mode 0600),
 // and import reads it back whole into a new project: the same segments,
-// attributes, cases, codings (spans, stars, memos), review marks and
-// report. A second import into the project is refused, leaving it as it
+// attributes, cases, codings (spans, stars, memos), review marks, memos on
+// sources, cases, codes and segments, journal entries and report. A second import into the project is refused, leaving it as it
 // was.
 func TestREFIRoundTrip(t *testing.T) {
 	p := reportProject(t)
@@ -31,10 +31,23 @@ func TestREFIRoundTrip(t *testing.T) {
 	}
 	mustQcodeErr(t, "-p", p, "--coder", "lead", "settle", first.Items[0].Segment, first.Items[0].Code, "--none")
 	mustQcodeErr(t, "-p", p, "--coder", "lead", "settle", first.Items[1].Segment, first.Items[1].Code, "--union")
+	for _, m := range [][]string{
+		{"alice", "--source", "focus-group-01", "Ran long; the room was cold."},
+		{"bob", "--source", "focus-group-01", "Two joined late."},
+		{"alice", "--case", "P2", "Practice educator, island authority."},
+		{"lead", "--case", "s01", "Answered twice."},
+		{"lead", "--code", "Barriers", "Split funding from release?\nAsk the leads."},
+		{"alice", "--segment", "R023", "Salary first, development second."},
+		{"lead", "--journal", "Merged alice's and bob's copies."},
+		{"alice", "--journal", "Started on the focus group."},
+	} {
+		mustQcodeErr(t, append([]string{"-p", p, "--coder", m[0], "memo", "set"}, m[1:]...)...)
+	}
 	dir := t.TempDir()
 	out := filepath.Join(dir, "study.qdpx")
 	_, errs := mustQcodeErr(t, "-p", p, "export", "--format", "qdpx", out)
 	if !strings.Contains(errs, "REFI-QDA project: 3 sources, 23 segments, 13 cases, 47 codes, 39 codings of 3 coders") ||
+		!strings.Contains(errs, "\n8 memos on sources, cases, codes and segments and in the journal, as notes") ||
 		!strings.Contains(errs, "written as they are") {
 		t.Errorf("stderr: %s", errs)
 	}
@@ -47,14 +60,15 @@ func TestREFIRoundTrip(t *testing.T) {
 	}
 	back := filepath.Join(dir, "back.qcode")
 	_, errs = mustQcodeErr(t, "-p", back, "import", out)
-	if !strings.HasPrefix(errs, "created "+back+"\nimported study.qdpx (qcode): 3 sources, 23 segments, 13 cases; 47 codes (47 new); 39 codings of 3 coders\n") {
+	if !strings.HasPrefix(errs, "created "+back+"\nimported study.qdpx (qcode): 3 sources, 23 segments, 13 cases; 47 codes (47 new); 39 codings of 3 coders\n") ||
+		!strings.Contains(errs, "\n8 memos on sources, cases, codes and segments and in the journal (qcode memos lists them)\n") {
 		t.Errorf("stderr: %s", errs)
 	}
 	for _, args := range [][]string{
 		{"segments", "--format", "json"}, {"codings", "export"}, {"report", "--format", "json", "--by", "role"},
 		{"attributes", "--format", "json"}, {"sample", "icr", "--format", "json"}, {"quotes", "--format", "md"},
 		{"codebook", "--format", "json"}, {"report", "--format", "json", "--coder", "consensus"}, {"agree", "--format", "json"},
-		{"disagreements", "--format", "json"},
+		{"disagreements", "--format", "json"}, {"memos", "--format", "json"},
 	} {
 		want, got := mustQcode(t, append([]string{"-p", p}, args...)...), mustQcode(t, append([]string{"-p", back}, args...)...)
 		if want != got {

@@ -219,3 +219,54 @@ func TestTranscriptFlags(t *testing.T) {
 		t.Errorf("one column flag: exit %d %s", code, errs)
 	}
 }
+
+// Every command that takes a case by name reads the names qcode shows: a
+// transcript's speaker as SOURCE:LABEL (any letter case), a bare label one
+// source alone has, a shared speaker's plain name; a label two focus
+// groups share is refused, naming both.
+func TestCaseNamesOnTheCommandLine(t *testing.T) {
+	p, _ := transcriptProject(t)
+	for _, c := range []struct {
+		args []string
+		note string
+	}{
+		{[]string{"attributes", "set", "--case", "fg2:P1", "sector=Adults"}, "set sector=Adults on case fg2:P1: 1 case changed"},
+		{[]string{"attributes", "set", "--case", "FG3:p2", "sector=Children"}, "set sector=Children on case fg3:P2: 1 case changed"},
+		{[]string{"attributes", "set", "--case", "ll03", "sector=Adults"}, "set sector=Adults on case LL03: 1 case changed"},
+		{[]string{"memo", "set", "--case", "fg2:p1", "Keen on supervision."}, "memo on case fg2:P1"},
+		{[]string{"cases", "import", writeTemp(t, "ids.csv", "id,team\nfg3:p2,Duty\n"), "--id-col", "id"}, "attached attributes to 1 case from ids.csv"},
+	} {
+		_, errs := mustQcodeErr(t, append([]string{"-p", p, "--coder", "lead"}, c.args...)...)
+		if !strings.Contains(errs, c.note) {
+			t.Errorf("%q: %s, want %q", c.args, errs, c.note)
+		}
+	}
+	var segs []struct {
+		ID         string            `json:"id"`
+		Case       string            `json:"case"`
+		Attributes map[string]string `json:"attributes"`
+	}
+	out := mustQcode(t, "-p", p, "segments", "--filter", "case=fg3:P2", "--format", "json")
+	if err := json.Unmarshal([]byte(out), &segs); err != nil || len(segs) == 0 {
+		t.Fatalf("segments --filter case=fg3:P2: %v\n%s", err, out)
+	}
+	for _, seg := range segs {
+		if seg.Case != "fg3:P2" || seg.Attributes["sector"] != "Children" || seg.Attributes["team"] != "Duty" {
+			t.Errorf("case=fg3:P2 lists %s of %s with %v", seg.ID, seg.Case, seg.Attributes)
+		}
+	}
+	before := snapshot(t, p)
+	for _, args := range [][]string{
+		{"attributes", "set", "--case", "P1", "sector=x"},
+		{"memo", "set", "--case", "P1", "x"},
+		{"segments", "--filter", "case=P1"},
+	} {
+		_, errs, code := qcode(t, append([]string{"-p", p}, args...)...)
+		if code != 1 || errs != `qcode: case "P1" names speakers of several sources: write one of "fg2:P1" and "fg3:P1"`+"\n" {
+			t.Errorf("%q: exit %d, %s", args, code, errs)
+		}
+	}
+	if snapshot(t, p) != before {
+		t.Error("a refused command changed the project")
+	}
+}

@@ -12,9 +12,10 @@
 // segment sits in it, a coded span is a selection of its own. What the
 // standard has no place for (a segment's own attributes, where a
 // transcript's prompts and headings are, review marks and samples segment
-// by segment, quick keys and code groups) travels beside project.qde in
-// qcode.json, so that a .qdpx written by qcode comes back whole; other
-// tools read the standard part and leave the rest.
+// by segment, quick keys and code groups, which case a memo is on) travels
+// beside project.qde in qcode.json, so that a .qdpx written by qcode comes
+// back whole; other tools read the standard part and leave the rest. Memos
+// are notes (memos.go, read_memos.go).
 //
 // A project written elsewhere is read as qcode would read its texts: each
 // source becomes segments by speaker turn or paragraph, as a TXT import

@@ -45,9 +45,12 @@ func (g guids) code(c coding.Code) string { return g.of("code", strconv.FormatUi
 // Written says what WriteQDPX wrote.
 type Written struct {
 	Sources, Segments, Cases, Codes, Codings, Marks, Samples, Coders int
+	// Memos counts the memos on sources, cases, codes and segments and the
+	// journal's entries (a coding's memo goes with its coding).
+	Memos int
 	// Personal counts the e-mail addresses, phone numbers and people's
-	// names found in the texts (as qcode quotes finds them): a .qdpx holds
-	// the texts as they are.
+	// names found in the texts and memos (as qcode quotes finds them): a
+	// .qdpx holds them as they are.
 	Personal int
 }
 
@@ -77,7 +80,7 @@ func WriteQDPX(w io.Writer, px *coding.ProjectExport) (Written, error) {
 // written counts what an export holds.
 func written(px *coding.ProjectExport) Written {
 	out := Written{Sources: len(px.Sources), Cases: len(px.Cases), Codes: px.Codebook.Len(), Codings: len(px.Codings),
-		Marks: len(px.Marks), Samples: len(px.Samples), Coders: len(px.Coders)}
+		Marks: len(px.Marks), Samples: len(px.Samples), Coders: len(px.Coders), Memos: len(px.Memos)}
 	var names []string
 	for _, c := range px.Cases {
 		if c.Label != "" {
@@ -101,6 +104,15 @@ func written(px *coding.ProjectExport) Written {
 		}
 		for _, c := range src.Context {
 			out.Personal += len(scan.Scan(c.Text))
+		}
+	}
+	// Memos travel as written too.
+	for _, m := range px.Memos {
+		out.Personal += len(scan.Scan(m.Text))
+	}
+	for _, c := range px.Codings {
+		if c.Memo != "" {
+			out.Personal += len(scan.Scan(c.Memo))
 		}
 	}
 	return out
@@ -151,14 +163,16 @@ func (x *exporter) build() (*qdaxml.Project, []qdaxml.Entry, *sidecar) {
 	if p.Name == "" {
 		p.Name = "qcode project"
 	}
-	if len(px.Coders) > 0 {
+	if us := users(px); len(us) > 0 {
 		p.Users = &qdaxml.Users{}
-		for _, c := range px.Coders {
+		for _, c := range us {
 			p.Users.User = append(p.Users.User, qdaxml.User{GUID: x.user(c), Name: c})
 		}
 	}
+	memos := x.memoNotes()
 	if px.Codebook.Len() > 0 {
 		p.CodeBook = &qdaxml.CodeBook{Codes: qdaxml.Codes{Code: coding.QDACodes(px.Codebook, x.g.code)}}
+		codeNoteRefs(p.CodeBook.Codes.Code, memos.code)
 		for _, c := range px.Codebook.Codes() {
 			if c.Key != "" || c.Group || c.Exclusive {
 				side.Codes = append(side.Codes, sidecarCode{GUID: x.g.code(c), Key: c.Key, Group: c.Group, Exclusive: c.Exclusive})
@@ -188,12 +202,12 @@ func (x *exporter) build() (*qdaxml.Project, []qdaxml.Entry, *sidecar) {
 		}
 		return out
 	}
-	x.cases(p, side, values)
+	x.cases(p, side, values, memos)
 	notes, starNote := x.notes()
 	var files []qdaxml.Entry
 	p.Sources = &qdaxml.Sources{}
 	for _, src := range px.Sources {
-		ts, file, ss := x.source(src, notes, starNote, values)
+		ts, file, ss := x.source(src, notes, starNote, values, memos)
 		p.Sources.Text = append(p.Sources.Text, ts)
 		files = append(files, file)
 		side.Sources = append(side.Sources, ss)
@@ -202,9 +216,12 @@ func (x *exporter) build() (*qdaxml.Project, []qdaxml.Entry, *sidecar) {
 		p.Sources = nil
 	}
 	if len(notes.list) > 0 {
-		p.Notes = &qdaxml.Notes{Note: notes.list}
 		side.StarNote = starNote
 	}
+	if all := append(notes.list, memos.list...); len(all) > 0 {
+		p.Notes = &qdaxml.Notes{Note: all}
+	}
+	p.NoteRefs = memos.project
 	x.sets(p, side)
 	for _, st := range px.Settled {
 		code, _ := px.Codebook.Code(st.Code)
@@ -216,7 +233,7 @@ func (x *exporter) build() (*qdaxml.Project, []qdaxml.Entry, *sidecar) {
 
 // cases writes every case with its variables and the selections of its
 // segments; a speaker named within a source is noted in the sidecar.
-func (x *exporter) cases(p *qdaxml.Project, side *sidecar, values func([]coding.Attribute) []qdaxml.VariableValue) {
+func (x *exporter) cases(p *qdaxml.Project, side *sidecar, values func([]coding.Attribute) []qdaxml.VariableValue, memos memoNotes) {
 	segs := map[coding.CaseID][]string{}
 	for _, src := range x.px.Sources {
 		for _, seg := range src.Segments {
@@ -231,7 +248,13 @@ func (x *exporter) cases(p *qdaxml.Project, side *sidecar, values func([]coding.
 	p.Cases = &qdaxml.Cases{}
 	for _, c := range x.px.Cases {
 		guid := x.caseGUID(c)
-		qc := qdaxml.Case{GUID: guid, Name: c.Name, VariableValues: values(c.Attributes)}
+		cm := memos.cases[c.ID]
+		qc := qdaxml.Case{GUID: guid, Name: c.Name, Description: cm.description(), VariableValues: values(c.Attributes)}
+		if cm != nil {
+			for _, n := range cm.notes {
+				side.CaseMemos = append(side.CaseMemos, sidecarCaseMemo{Note: n, Case: guid})
+			}
+		}
 		for _, s := range segs[c.ID] {
 			qc.SelectionRefs = append(qc.SelectionRefs, qdaxml.Ref{Target: s})
 		}
@@ -293,11 +316,11 @@ func (x *exporter) codingGUID(c coding.ExportCoding) string {
 // source writes a source: its text file, a selection per segment (with
 // the codings of the whole segment), a selection per coded span.
 func (x *exporter) source(src coding.ExportSource, notes noteSet, starNote string,
-	values func([]coding.Attribute) []qdaxml.VariableValue) (qdaxml.TextSource, qdaxml.Entry, sidecarSource) {
+	values func([]coding.Attribute) []qdaxml.VariableValue, memos memoNotes) (qdaxml.TextSource, qdaxml.Entry, sidecarSource) {
 	guid := x.g.of("source", src.Name)
 	lay := layoutSource(src)
 	ts := qdaxml.TextSource{GUID: guid, Name: src.Name, PlainTextPath: "internal://" + guid + ".txt",
-		CreationDateTime: stamp(src.Imported), VariableValues: values(src.Attributes)}
+		CreationDateTime: stamp(src.Imported), NoteRefs: memos.source[src.ID], VariableValues: values(src.Attributes)}
 	ss := sidecarSource{GUID: guid, File: src.File, Format: src.Format, Hash: src.Hash}
 	for i, c := range src.Context {
 		cp := lay.context[i]
@@ -344,7 +367,8 @@ func (x *exporter) source(src coding.ExportSource, notes noteSet, starNote strin
 		start := lay.segStart[i]
 		end := start + runeCount(seg.Text)
 		ts.Selections = append(ts.Selections, qdaxml.PlainTextSelection{GUID: x.sel[seg.Ref], Name: seg.ID,
-			StartPosition: strconv.Itoa(start), EndPosition: strconv.Itoa(end), Codings: codings(whole[seg.Ref])})
+			StartPosition: strconv.Itoa(start), EndPosition: strconv.Itoa(end), Codings: codings(whole[seg.Ref]),
+			NoteRefs: memos.segment[seg.Ref]})
 		sg := sidecarSegment{GUID: x.sel[seg.Ref]}
 		for _, a := range seg.Attributes {
 			sg.Attributes = append(sg.Attributes, [2]string{a.Name, a.Value})

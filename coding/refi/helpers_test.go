@@ -120,6 +120,26 @@ func studyProject(t *testing.T) (*coding.Store, string) {
 	must(s.SetReviewed("alice", ref("fg2#7"), true))
 	must(s.Settle("lead", ref("fg2#3"), code("Motivations/Salary"), coding.Decision{Kind: coding.TakeNone}))
 	must(s.CreateSample("lead", coding.SampleSpec{Name: "icr", Segments: []coding.SegmentLine{{Line: 1, ID: "fg2#3"}, {Line: 2, ID: "R001"}}}))
+	memo := func(author string, kind coding.MemoKind, name, text string) {
+		t.Helper()
+		target, err := s.FindMemoTarget(kind, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		must(s.SetMemoOn(author, target, text))
+	}
+	memo("alice", coding.MemoSource, "fg2", "Lively group; P2 arrived late.")
+	memo("bob", coding.MemoSource, "fg2", "Recording failed after 40 minutes.")
+	memo("alice", coding.MemoCase, "fg2:P1", "Newly qualified, adult services.")
+	memo("lead", coding.MemoCase, "S01", "Part-time, rural.")
+	memo("bob", coding.MemoCase, "S01", "Mentions a manager by name.")
+	memo("lead", coding.MemoCode, "Barriers/Travel", "Islands: travel is a day each way.\nAsk about video.")
+	memo("lead", coding.MemoCode, "Kirkpatrick", "Levels as in the 2019 study.")
+	memo("alice", coding.MemoSegment, "R002", "Irony?")
+	memo("lead", coding.MemoProject, "", "Codebook agreed with alice and bob.")
+	memo("alice", coding.MemoProject, "", "Coded fg2; 💷 came up twice.")
+	time.Sleep(2 * time.Millisecond) // an edit after the memo was written
+	memo("alice", coding.MemoSegment, "R002", "Irony? Check with bob.")
 	return s, path
 }
 
@@ -155,6 +175,14 @@ func fixTimes(px *coding.ProjectExport) {
 	}
 	for i := range px.Samples {
 		px.Samples[i].Created = at
+	}
+	for i := range px.Memos {
+		m := &px.Memos[i]
+		edited := !m.Updated.Equal(m.Created)
+		m.Created, m.Updated = at.Add(time.Duration(i)*time.Millisecond), at.Add(time.Duration(i)*time.Millisecond)
+		if edited {
+			m.Updated = m.Updated.Add(time.Hour)
+		}
 	}
 }
 

@@ -60,8 +60,9 @@ func randomSource(rng *rand.Rand, name string, n int) *corpus.Source {
 
 // Random projects — transcripts and sheets, speakers joined to other
 // cases, attributes set and renamed, codes renamed, moved and merged,
-// codings of three coders (spans, stars, memos), review marks, samples and
-// decisions — come back whole from a .qdpx. SEEDS=n runs more.
+// codings of three coders (spans, stars, memos), review marks, samples,
+// decisions, and memos of the three on segments, sources, cases and codes
+// and in the journal — come back whole from a .qdpx. SEEDS=n runs more.
 func TestRoundTripRandom(t *testing.T) {
 	n := 12
 	if v, err := strconv.Atoi(os.Getenv("SEEDS")); err == nil {
@@ -91,7 +92,7 @@ func TestRoundTripRandom(t *testing.T) {
 				code := codes[rng.IntN(len(codes))]
 				coder := coders[rng.IntN(3)]
 				var err error
-				switch k := rng.IntN(10); {
+				switch k := rng.IntN(12); {
 				case k < 5:
 					span := coding.Span{}
 					if n := len([]rune(seg.Text)); rng.IntN(2) == 0 && n > 2 {
@@ -115,8 +116,31 @@ func TestRoundTripRandom(t *testing.T) {
 				case k < 9:
 					_, err = s.ImportCases("lead", []corpus.Case{{Source: seg.Source, Speaker: seg.Attr("speaker"), Name: []string{"", "J0", "Jane Doe"}[rng.IntN(3)],
 						Attributes: []corpus.Attribute{{Name: "role", Value: "lead"}}}})
-				default:
+				case k < 10:
 					_, err = s.SetAttribute("lead", coding.AttributeTarget{Source: seg.Source}, []string{"date", "Date", "n"}[rng.IntN(3)], []string{"2019-03-01", "7", "x y"}[rng.IntN(3)])
+				default:
+					// A memo (or its edit, or its removal) on the segment, its
+					// source, its case, the code, or a journal entry.
+					target := coding.MemoTarget{Kind: coding.MemoProject}
+					switch rng.IntN(5) {
+					case 0:
+						target = coding.MemoTarget{Kind: coding.MemoSegment, Segment: seg.Ref}
+					case 1:
+						target, err = s.FindMemoTarget(coding.MemoSource, seg.Source)
+					case 2:
+						if seg.Case != "" {
+							target, err = s.FindMemoTarget(coding.MemoCase, seg.Case)
+						}
+					case 3:
+						target = coding.MemoTarget{Kind: coding.MemoCode, Code: code.ID}
+					}
+					if err == nil {
+						text := []string{"memo " + strconv.Itoa(i), "two\nlines 💷", "", "Ruth said x@y.org"}[rng.IntN(4)]
+						if target.Kind == coding.MemoProject && text == "" {
+							text = "entry"
+						}
+						_, err = s.SetMemoOn(coder, target, text)
+					}
 				}
 				_ = err // a refused action (a mark on a segment its coder coded…) is part of the mix
 			}

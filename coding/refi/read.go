@@ -73,17 +73,21 @@ type reader struct {
 	out *coding.ProjectImport
 	rep *Report
 
-	codes   map[string]string            // code GUID key → path
-	users   map[string]string            // user GUID key → coder name
-	vars    map[string]qdaxml.Variable   // variable GUID key → variable
-	notes   map[string]qdaxml.TextSource // note GUID key → note
-	used    map[string]bool              // notes read as memos or stars
-	sources []*source                    // per TextSource, in order
-	sels    map[string]selection         // selection GUID key → where
-	byGUID  map[string]int               // source GUID key → index in sources
-	cases   map[string]string            // case GUID key → the name it was read as
+	codes map[string]string            // code GUID key → path
+	users map[string]string            // user GUID key → coder name
+	vars  map[string]qdaxml.Variable   // variable GUID key → variable
+	notes map[string]qdaxml.TextSource // note GUID key → note
+	used  map[string]bool              // notes read as memos or stars
+	// noteTexts are the notes' texts as read; unread, the notes with no
+	// plain text.
+	noteTexts map[string]string
+	unread    map[string]bool
+	sources   []*source            // per TextSource, in order
+	sels      map[string]selection // selection GUID key → where
+	byGUID    map[string]int       // source GUID key → index in sources
+	cases     map[string]string    // case GUID key → the name it was read as
 
-	dropped struct{ context, unplaced, skipped int }
+	dropped struct{ context, unplaced, skipped, noNote, longNotes int }
 }
 
 // source is a text source as read.
@@ -142,6 +146,9 @@ func (r *reader) read() error {
 		return err
 	}
 	if err := r.readMarksAndSamples(); err != nil {
+		return err
+	}
+	if err := r.readMemos(); err != nil {
 		return err
 	}
 	r.finish()
@@ -271,6 +278,7 @@ func (r *reader) attributes(values []qdaxml.VariableValue) []coding.Attribute {
 
 func (r *reader) readNotes() {
 	r.notes, r.used = map[string]qdaxml.TextSource{}, map[string]bool{}
+	r.noteTexts, r.unread = map[string]string{}, map[string]bool{}
 	if r.p.Notes == nil {
 		return
 	}

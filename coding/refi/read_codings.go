@@ -96,7 +96,10 @@ func (r *reader) addCoding(s *source, seg int, span coding.Span, c qdaxml.Coding
 	}
 	ic := coding.ImportedCoding{SegmentAt: coding.SegmentAt{Source: s.index, Segment: seg}, Code: path, Coder: coder, Span: span, Time: when}
 	refs := c.NoteRefs
-	if sel != nil {
+	if sel != nil && r.side == nil {
+		// Another tool's note on a selection is about the codings in it;
+		// qcode's own notes on a segment's selection are the segment's
+		// memos (readMemos).
 		refs = append(append([]qdaxml.Ref(nil), refs...), sel.NoteRefs...)
 	}
 	var memos []string
@@ -112,10 +115,12 @@ func (r *reader) addCoding(s *source, seg int, span coding.Span, c qdaxml.Coding
 			continue
 		}
 		r.used[key] = true
-		if n.PlainTextContent != nil {
-			if t := strings.TrimSpace(qdaxml.DecodeText([]byte(*n.PlainTextContent)).Text); t != "" && !contains(memos, t) {
-				memos = append(memos, t)
-			}
+		t, err := r.noteText(key, &n)
+		if err != nil {
+			return err
+		}
+		if t != "" && !contains(memos, t) {
+			memos = append(memos, t)
 		}
 	}
 	ic.Memo = strings.Join(memos, "\n\n")
@@ -214,13 +219,13 @@ func (r *reader) finish() {
 	if unplaced > 0 {
 		r.rep.note("%s not found in the source's text as written (control characters?): no selection codes them", count(unplaced, "segment", "segments"))
 	}
-	left := 0
-	for key := range r.notes {
-		if !r.used[key] {
-			left++
-		}
+	if n := len(r.unread); n > 0 {
+		r.rep.note("%s without plain text left out (a rich text only, or a file outside the archive or missing)", count(n, "note", "notes"))
 	}
-	if left > 0 {
-		r.rep.note("%s not attached to a coding left out (qcode keeps memos on codings)", count(left, "note", "notes"))
+	if n := r.dropped.longNotes; n > 0 {
+		r.rep.note("%s longer than a memo may be (%d MB) left out", count(n, "note", "notes"), coding.MaxMemoBytes>>20)
+	}
+	if n := r.dropped.noNote; n > 0 {
+		r.rep.note("%s to no note of the project left out", count(n, "note reference", "note references"))
 	}
 }

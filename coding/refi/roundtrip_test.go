@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"qcode/coding"
+	"qcode/corpus/qdaxml"
 )
 
 // summary writes down everything a project holds that a round trip must
@@ -85,6 +86,25 @@ func summaryOf(t *testing.T, s *coding.Store, times bool) string {
 		code, _ := px.Codebook.Code(st.Code)
 		add("settled %s %s by=%s kind=%s coder=%q at=%s audit=%q", segs[st.Seg], code.Path, st.By, st.Kind, st.Coder, stamp(st.At), st.Audit)
 	}
+	sources := map[coding.SourceID]string{}
+	for _, src := range px.Sources {
+		sources[src.ID] = src.Name
+	}
+	for _, m := range px.Memos {
+		on := "journal"
+		switch m.Kind {
+		case coding.MemoSource:
+			on = sources[m.Source]
+		case coding.MemoSegment:
+			on = segs[m.Segment]
+		case coding.MemoCase:
+			on = cases[m.Case]
+		case coding.MemoCode:
+			code, _ := px.Codebook.Code(m.Code)
+			on = code.Path
+		}
+		add("memo %s %s by=%s created=%s updated=%s text=%q", m.Kind, on, m.Author, stamp(m.Created), stamp(m.Updated), m.Text)
+	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
 }
@@ -115,8 +135,9 @@ func roundTrip(t *testing.T, s *coding.Store) (*coding.Store, []byte, *Report) {
 // A project qcode writes comes back whole: every source (file, format,
 // hash, attributes, the transcript's context), every segment (ID, text,
 // case, own attributes), case and its attributes, code and its details,
-// coding (segment, code, coder, span, star, memo, time), review mark and
-// sample.
+// coding (segment, code, coder, span, star, memo, time), review mark,
+// sample, decision, and memo on a source, case, code or segment and
+// journal entry (author, text, created and updated).
 func TestRoundTrip(t *testing.T) {
 	s, _ := studyProject(t)
 	s2, _, rep := roundTrip(t, s)
@@ -129,6 +150,9 @@ func TestRoundTrip(t *testing.T) {
 	}
 	if n := strings.Count(want, "\ncoding "); n != 8 || !strings.Contains(want, "\nsettled fg2:fg2#3 Motivations/Salary by=lead kind=none") {
 		t.Errorf("the study project has %d codings (want 8) and a decision none:\n%s", n, want)
+	}
+	if n := strings.Count(want, "\nmemo "); n != 10 {
+		t.Errorf("the study project has %d memos (want 10):\n%s", n, want)
 	}
 	// And again: the second project exports the same texts and positions.
 	s3, _, _ := roundTrip(t, s2)
@@ -158,4 +182,45 @@ func diffLines(a, b string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// qcode.json says which version of qcode's own details it holds: a file
+// of version 1 (before memos travelled) reads whole, one of a version
+// newer than this qcode knows is refused with one line saying why.
+func TestSidecarVersion(t *testing.T) {
+	s, _ := studyProject(t)
+	px, err := s.ExportProject()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := WriteQDPX(&b, px); err != nil {
+		t.Fatal(err)
+	}
+	files, names := entries(t, b.Bytes())
+	withVersion := func(v string) []byte {
+		var out []qdaxml.Entry
+		for _, n := range names {
+			data := files[n]
+			if n == SidecarName {
+				data = []byte(strings.Replace(string(data), `"version":2,`, `"version":`+v+`,`, 1))
+			}
+			out = append(out, qdaxml.Entry{Name: n, Data: data})
+		}
+		var z bytes.Buffer
+		if err := qdaxml.WriteArchive(&z, out, epoch); err != nil {
+			t.Fatal(err)
+		}
+		return z.Bytes()
+	}
+	if !strings.Contains(string(files[SidecarName]), `"version":2,`) {
+		t.Fatalf("qcode.json: %s", files[SidecarName])
+	}
+	if _, rep, err := ReadQDPX("study.qdpx", withVersion("1"), ReadOptions{}); err != nil || !rep.Whole {
+		t.Errorf("version 1: %v, %+v", err, rep)
+	}
+	_, _, err = ReadQDPX("study.qdpx", withVersion("3"), ReadOptions{})
+	if err == nil || err.Error() != "study.qdpx: qcode.json: written by a newer qcode (version 3): upgrade qcode to read it whole" {
+		t.Errorf("version 3: %v", err)
+	}
 }

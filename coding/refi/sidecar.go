@@ -9,8 +9,11 @@ const SidecarName = "qcode.json"
 // sidecarFormat names the sidecar's format, and sidecarVersion its
 // version: a reader refuses a version newer than it knows.
 const (
-	sidecarFormat  = "qcode-refi"
-	sidecarVersion = 1
+	sidecarFormat = "qcode-refi"
+	// Version 2 adds memos on sources, cases, codes and segments and the
+	// journal: a segment's selection refers to its memos, which version
+	// 1 read as memos of the codings in it.
+	sidecarVersion = 2
 )
 
 // sidecar is qcode.json. Everything in it names things of project.qde by
@@ -26,6 +29,15 @@ type sidecar struct {
 	Settled []sidecarSettled `json:"settled,omitempty"`
 	// StarNote is the note that marks a coding starred as a report quote.
 	StarNote string `json:"star_note,omitempty"`
+	// CaseMemos tie notes to the cases they are memos on (a Case has no
+	// NoteRef in QDA-XML 1.0).
+	CaseMemos []sidecarCaseMemo `json:"case_memos,omitempty"`
+}
+
+// sidecarCaseMemo says a note is a memo on a case.
+type sidecarCaseMemo struct {
+	Note string `json:"note"`
+	Case string `json:"case"`
 }
 
 // sidecarCode holds a code's quick key and group flags.
