@@ -956,14 +956,19 @@ func TestImportCodings(t *testing.T) {
 	if err != nil || res.Added != 2 || res.Replaced != 2 || res.Unchanged != 3 {
 		t.Errorf("second import %+v %v", res, err)
 	}
-	if _, err := s.Undo("lead"); err != nil {
-		t.Fatal(err)
+	// Its net change can be nothing (L2 out and back within the same
+	// millisecond, so with the same time): then it is no action, and
+	// there is one import less to undo.
+	if res.Seq != 0 {
+		if _, err := s.Undo("lead"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := s.Undo("lead"); err != nil {
 		t.Fatal(err)
 	}
 	if got := state(t, s); got != before {
-		t.Errorf("undo of codings imports:\n%s", got)
+		t.Errorf("undo of codings imports:\n%s", diffLines(before, got))
 	}
 }
 
