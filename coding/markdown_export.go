@@ -16,14 +16,18 @@ const ExportQuotesPerCode = 5
 
 // ExportOptions say what goes into the Markdown report document.
 type ExportOptions struct {
-	Coders      []string // coders whose codings count; nil: any coder
-	Source      string   // only this source
-	Unit        string   // attribute counted instead of cases ("" cases)
-	By          string   // attribute whose values split the frequency tables ("" none)
-	Attribution string   // attribution template ("" DefaultAttribution)
-	PerCode     int      // quotes per code in the quote bank (0: ExportQuotesPerCode)
-	ShowIDs     bool     // name segments and cases beside quotes
-	Redact      bool     // replace personal details found with [email], [phone], [name]
+	Coders      []string        // coders whose codings count; nil: any coder
+	Source      string          // only this source (printed by its title: SourceLabel)
+	Where       []AttrCondition // only segments that meet every condition
+	Unit        string          // attribute counted instead of cases ("" cases)
+	By          string          // attribute whose values split the frequency tables ("" none)
+	Attribution string          // attribution template ("" DefaultAttribution)
+	// PerCode is how many quotes per code the quote bank holds, starred
+	// first: 0 ExportQuotesPerCode (what the TUI's export asks), < 0 all
+	// (the command line's --per-code 0).
+	PerCode int
+	ShowIDs     bool            // name segments and cases beside quotes
+	Redact      bool            // replace personal details found with [email], [phone], [name]
 	Date        time.Time
 	// Memos appends the project's memos (of Source's, when set), headed
 	// anonymously unless ShowIDs and redacted like the quotes.
@@ -37,7 +41,7 @@ type ExportOptions struct {
 // attributions and in the values printed as column headers (replaced when
 // opts.Redact).
 func (s *Store) ExportMarkdown(w io.Writer, opts ExportOptions) ([]PIIHit, error) {
-	q := ReportQuery{Coders: opts.Coders, Source: opts.Source, Unit: opts.Unit, By: opts.By,
+	q := ReportQuery{Coders: opts.Coders, Source: opts.Source, Where: opts.Where, Unit: opts.Unit, By: opts.By,
 		Attribution: opts.Attribution, Redact: opts.Redact}
 	rep, err := s.Report(q)
 	if err != nil {
@@ -69,10 +73,13 @@ func (s *Store) ExportMarkdown(w io.Writer, opts ExportOptions) ([]PIIHit, error
 		hits = append(hits, gr.Warnings...)
 	}
 	perCode := opts.PerCode
-	if perCode <= 0 {
+	switch {
+	case perCode == 0:
 		perCode = ExportQuotesPerCode
+	case perCode < 0:
+		perCode = 0 // Quotes: no limit
 	}
-	bank, err := s.Quotes(QuoteQuery{PerCode: perCode, Coders: opts.Coders, Source: opts.Source,
+	bank, err := s.Quotes(QuoteQuery{PerCode: perCode, Coders: opts.Coders, Source: opts.Source, Where: opts.Where,
 		Attribution: opts.Attribution, ShowIDs: opts.ShowIDs, Redact: opts.Redact})
 	if err != nil {
 		return nil, err
@@ -85,7 +92,7 @@ func (s *Store) ExportMarkdown(w io.Writer, opts ExportOptions) ([]PIIHit, error
 	// The split by method is a courtesy: a survey-only project has no
 	// method attribute, and that is no reason to refuse the report (Report
 	// would take the missing attribute for a typo).
-	methods, err := s.report(ReportQuery{Codes: "", Coders: opts.Coders, Source: opts.Source, Unit: opts.Unit, By: "method"})
+	methods, err := s.report(ReportQuery{Codes: "", Coders: opts.Coders, Source: opts.Source, Where: opts.Where, Unit: opts.Unit, By: "method"})
 	if err != nil {
 		return nil, err
 	}
@@ -97,13 +104,19 @@ func (s *Store) ExportMarkdown(w io.Writer, opts ExportOptions) ([]PIIHit, error
 	d := &document{w: bufio.NewWriter(w), rep: rep, book: book, unit: unitWords(opts.Unit)}
 	d.columns = redactLabels(scan, opts.By, rep.Columns, opts.Redact, &hits)
 	d.methods = redactLabels(scan, "method", methods.Columns, opts.Redact, &hits)
-	d.source = opts.Source
-	if found := scan.Scan(opts.Source); len(found) > 0 {
-		for _, f := range found {
-			hits = append(hits, PIIHit{Where: "source name", Kind: f.Kind, Text: f.Text})
+	if opts.Source != "" {
+		// The source by its title, never its file name (often the
+		// person's), scanned like a quote.
+		if d.source, err = s.SourceLabel(opts.Source); err != nil {
+			return nil, err
 		}
-		if opts.Redact {
-			d.source = Redact(opts.Source, found)
+		if found := scan.Scan(d.source); len(found) > 0 {
+			for _, f := range found {
+				hits = append(hits, PIIHit{Where: "source title", Kind: f.Kind, Text: f.Text})
+			}
+			if opts.Redact {
+				d.source = Redact(d.source, found)
+			}
 		}
 	}
 	d.title(s.Meta().Name, opts.Date)
@@ -230,6 +243,9 @@ func (d *document) summary(info Info, rep Report, methods Report, opts ExportOpt
 		row("Source", mdCell(d.source))
 	} else {
 		row("Sources", info.Sources)
+	}
+	if len(opts.Where) > 0 {
+		row("Segments selected", mdCell(DescribeWhere(opts.Where)))
 	}
 	row("Segments (participants' answers)", rep.SegmentsTotal)
 	row("Segments coded", rep.SegmentsCoded)

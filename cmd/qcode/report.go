@@ -28,6 +28,7 @@ func (a *app) coderFilter(cmd *cobra.Command) []string {
 func (a *app) reportCommand() *cobra.Command {
 	var q coding.ReportQuery
 	var format string
+	var where []string
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Theme frequency table: segments and cases per code, split by an attribute",
@@ -47,14 +48,22 @@ turns are prompts, neither segments nor cases: no total counts them.
 lead's settled decision where there is one, else the code when every coder
 who reviewed (coded) the segment applied it. A code the coders differ on
 counts only once settled; how many such disagreements are open is said on
-stderr and in the caption.`,
+stderr and in the caption.
+
+` + whereHelp,
 		Example: `  qcode report
   qcode report --codes Barriers --by role --format md > barriers.md
   qcode report --codes Kirkpatrick --unit authority --examples
+  qcode report --codes Kirkpatrick --unit authority --where "sector=local authority"
+  qcode report --by geography --where "role!=PQ lead,Learning lead"
   qcode report --coder consensus --format json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, listFormats); err != nil {
+				return err
+			}
+			var err error
+			if q.Where, err = parseWhere(where); err != nil {
 				return err
 			}
 			q.Coders = a.coderFilter(cmd)
@@ -80,6 +89,7 @@ stderr and in the caption.`,
 	f.BoolVar(&q.Examples, "examples", false, "add an example quote per code (starred first)")
 	f.StringVar(&q.Attribution, "attribution", "", "attribution template for examples (default "+strconv.Quote(coding.DefaultAttribution)+")")
 	f.BoolVar(&q.Redact, "redact", false, "replace e-mail addresses, phone numbers and names in examples with [email], [phone], [name]")
+	whereFlag(cmd, &where)
 	formatFlag(cmd, &format)
 	return cmd
 }
@@ -180,6 +190,9 @@ func reportCaption(r coding.Report) string {
 	scope := ""
 	if r.Source != "" {
 		scope = " of " + r.Source
+	}
+	if len(r.Where) > 0 {
+		scope += " where " + coding.DescribeWhere(r.Where)
 	}
 	caption := fmt.Sprintf("n = %s, %s%s (coded: %s, %s); %s",
 		count(r.CasesTotal, r), segments(r.SegmentsTotal), scope, count(r.CasesCoded, r), segments(r.SegmentsCoded), who)
@@ -392,6 +405,7 @@ func (a *app) quotesCommand() *cobra.Command {
 	var q coding.QuoteQuery
 	var format string
 	var noRedact bool
+	var where []string
 	cmd := &cobra.Command{
 		Use:   "quotes",
 		Short: "Quote bank: coded passages with anonymous attributions, by theme and code",
@@ -419,9 +433,13 @@ attributions are scanned for e-mail addresses, phone numbers and people's
 names (the project's cases and speakers, and any name after Mr, Mrs, Ms,
 Miss, Dr or Prof), which are replaced with [email], [phone] and [name]. Each
 replacement is listed on stderr with its segment ID; --no-redact prints the
-text as coded (and still lists them).`,
+text as coded (and still lists them).
+
+` + whereHelp + ` In Markdown the filter is the first line; in JSON
+and CSV (a list of quotes) it is said on stderr.`,
 		Example: `  qcode quotes --code Barriers --starred > barriers-quotes.md
   qcode quotes --per-code 3 --attribution "{role}, {org_size} {geography} local authority, {method}"
+  qcode quotes --code Barriers --where "geography=rural,island"
   qcode quotes --coder consensus --format csv 2> redactions.txt`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -430,6 +448,10 @@ text as coded (and still lists them).`,
 			}
 			if q.PerCode < 0 {
 				return usagef("--per-code %d: give a number ≥ 0 (0: no limit)", q.PerCode)
+			}
+			var err error
+			if q.Where, err = parseWhere(where); err != nil {
+				return err
 			}
 			q.Coders = a.coderFilter(cmd)
 			q.Redact = !noRedact
@@ -443,6 +465,13 @@ text as coded (and still lists them).`,
 				if len(bank.Groups) == 0 {
 					a.note("no quotes: nothing coded matches")
 				}
+				if len(q.Where) > 0 {
+					if format == "md" {
+						fmt.Fprintf(a.stdout, "Quotes from segments where %s.\n\n", printable.String(coding.DescribeWhere(q.Where)))
+					} else {
+						a.note("quotes from segments where %s", coding.DescribeWhere(q.Where))
+					}
+				}
 				return writeQuotes(a.stdout, bank, format)
 			})
 		},
@@ -455,6 +484,7 @@ text as coded (and still lists them).`,
 	f.BoolVar(&q.ShowIDs, "show-ids", false, "print each quote's segment ID and case name (not anonymous)")
 	redactFlags(cmd, &noRedact)
 	f.StringVar(&q.Source, "source", "", "only segments of this source")
+	whereFlag(cmd, &where)
 	f.StringVar(&format, "format", "md", "output format: "+strings.Join(quoteFormats, ", "))
 	return cmd
 }
@@ -479,6 +509,7 @@ func (a *app) exportCommand() *cobra.Command {
 	var opts coding.ExportOptions
 	var format string
 	var noRedact bool
+	var where []string
 	cmd := &cobra.Command{
 		Use:   "export OUT",
 		Short: "Write the report as Markdown, or the project or codebook for other QDA tools (REFI-QDA)",
@@ -527,7 +558,7 @@ OUT is written atomically (a temporary file renamed over it) with mode 0600.`,
 			switch format {
 			case "md":
 			case "qdpx", "qdc":
-				for _, f := range []string{"source", "unit", "by", "attribution", "per-code", "show-ids", "no-redact", "redact", "memos"} {
+				for _, f := range []string{"source", "where", "unit", "by", "attribution", "per-code", "show-ids", "no-redact", "redact", "memos"} {
 					if cmd.Flags().Changed(f) {
 						return usagef("--%s applies to --format md, not %s", f, format)
 					}
@@ -540,7 +571,16 @@ OUT is written atomically (a temporary file renamed over it) with mode 0600.`,
 				return usagef("--format %s: use md, qdpx or qdc", format)
 			}
 			if opts.PerCode < 0 {
-				return usagef("--per-code %d: give a number ≥ 1 (0: %d)", opts.PerCode, coding.ExportQuotesPerCode)
+				return usagef("--per-code %d: give a number ≥ 0 (0: every quote)", opts.PerCode)
+			}
+			if !cmd.Flags().Changed("per-code") {
+				opts.PerCode = coding.ExportQuotesPerCode
+			} else if opts.PerCode == 0 {
+				opts.PerCode = -1 // every quote, as in qcode quotes
+			}
+			var err error
+			if opts.Where, err = parseWhere(where); err != nil {
+				return err
 			}
 			opts.Coders = a.coderFilter(cmd)
 			opts.Redact = !noRedact
@@ -558,7 +598,7 @@ OUT is written atomically (a temporary file renamed over it) with mode 0600.`,
 				}
 				a.warnPII(hits, opts.Redact, "without --no-redact")
 				if len(opts.Coders) == 1 && opts.Coders[0] == coding.Consensus {
-					sum, err := s.ConsensusSummary("", opts.Source)
+					sum, err := s.ConsensusSummaryWhere("", opts.Source, opts.Where)
 					if err != nil {
 						return err
 					}
@@ -574,7 +614,8 @@ OUT is written atomically (a temporary file renamed over it) with mode 0600.`,
 	f.StringVar(&opts.Unit, "unit", "", "md: count distinct values of this attribute instead of cases (e.g. authority)")
 	f.StringVar(&opts.By, "by", "", "md: split the frequency tables by the values of this attribute (e.g. role)")
 	f.StringVar(&opts.Attribution, "attribution", "", "md: attribution template (default "+strconv.Quote(coding.DefaultAttribution)+")")
-	f.IntVar(&opts.PerCode, "per-code", 0, fmt.Sprintf("md: quotes per code in the quote bank, starred first (default %d)", coding.ExportQuotesPerCode))
+	f.IntVar(&opts.PerCode, "per-code", coding.ExportQuotesPerCode, "md: quotes per code in the quote bank, starred first (0: every quote)")
+	whereFlag(cmd, &where)
 	f.BoolVar(&opts.ShowIDs, "show-ids", false, "md: print each quote's segment ID and case name (not anonymous)")
 	f.BoolVar(&opts.Memos, "memos", false, "md: append the memos: the journal, and memos on sources, cases, codes, segments and codings (anonymous, redacted like quotes)")
 	redactFlags(cmd, &noRedact)
