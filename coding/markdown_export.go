@@ -26,9 +26,9 @@ type ExportOptions struct {
 	// first: 0 ExportQuotesPerCode (what the TUI's export asks), < 0 all
 	// (the command line's --per-code 0).
 	PerCode int
-	ShowIDs     bool            // name segments and cases beside quotes
-	Redact      bool            // replace personal details found with [email], [phone], [name]
-	Date        time.Time
+	ShowIDs bool // name segments and cases beside quotes
+	Redact  bool // replace personal details found with [email], [phone], [name]
+	Date    time.Time
 	// Memos appends the project's memos (of Source's, when set), headed
 	// anonymously unless ShowIDs and redacted like the quotes.
 	Memos bool
