@@ -270,6 +270,10 @@ func (s *Store) newQuoteMaker(tx *bolt.Tx, template string, showIDs, redact bool
 		scan: NewPIIScanner(caseNames(tx)), showIDs: showIDs, redact: redact, warned: map[PIIHit]bool{}}, nil
 }
 
+// PIIScanner makes a scanner for the project's case and speaker names,
+// for text an export adds beside quotes (a recipe's prose, memos).
+func (s *Store) PIIScanner() (*PIIScanner, error) { return s.piiScanner() }
+
 // piiScanner makes a scanner for the project's case names.
 func (s *Store) piiScanner() (*PIIScanner, error) {
 	var names []string
