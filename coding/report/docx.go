@@ -148,12 +148,78 @@ func (x *docxWriter) caption(kind string, n int, caption string) {
 	p.AddText(plain(caption))
 }
 
+// textWidth is the page's text width in twips (6.25 in: A4 or Letter
+// with the template's margins).
+const textWidth = 9000
+
+// charTwips is about one character's width in the template's body text.
+const charTwips = 130
+
+// columnWidths shares the text width among a table's columns: a count
+// column gets the width of its longest cell (a count never wraps), and the
+// text columns — a code's name, an example — share the rest by what they
+// hold, so that Word and LibreOffice do not break names letter by letter.
+func columnWidths(t *Table) []int {
+	want := make([]int, len(t.Head))
+	for i, h := range t.Head {
+		for _, w := range strings.Fields(h) {
+			want[i] = max(want[i], len([]rune(w))+1)
+		}
+	}
+	for _, row := range t.Rows {
+		for i, c := range row {
+			if i < len(want) {
+				want[i] = max(want[i], len([]rune(c.Text+c.Note))+3*c.Indent+1)
+			}
+		}
+	}
+	out := make([]int, len(want))
+	numbers, text := 0, 0
+	for i := range want {
+		if i < len(t.Align) && t.Align[i] == Right {
+			out[i] = (want[i] + 1) * charTwips
+			numbers += out[i]
+		} else {
+			want[i] = min(max(want[i], 14), 60)
+			text += want[i]
+		}
+	}
+	rest := textWidth - numbers
+	if text > 0 && rest < textWidth/3 { // too many counts: squeeze them too
+		scale := float64(textWidth*2/3) / float64(numbers)
+		for i := range out {
+			out[i] = int(float64(out[i]) * scale)
+		}
+		rest = textWidth / 3
+	}
+	for i := range want {
+		if !(i < len(t.Align) && t.Align[i] == Right) {
+			out[i] = rest * want[i] / text
+		}
+	}
+	return out
+}
+
 func (x *docxWriter) table(t *Table) {
 	tbl := x.doc.AddTable()
 	tbl.Style("TableGrid")
+	widths := columnWidths(t)
+	grid := make([]uint64, len(widths))
+	for i, w := range widths {
+		grid[i] = uint64(w)
+	}
+	tbl.Width(textWidth, stypes.TableWidthDxa)
+	tbl.Grid(grid...)
+	cell := func(r *docx.Row, i int) *docx.Cell {
+		c := r.AddCell()
+		if i < len(widths) {
+			c.Width(widths[i], stypes.TableWidthDxa)
+		}
+		return c
+	}
 	head := tbl.AddRow()
 	for i, h := range t.Head {
-		p := head.AddCell().AddEmptyPara()
+		p := cell(head, i).AddEmptyPara()
 		p.AddText(plain(h)).Bold(true)
 		if i < len(t.Align) && t.Align[i] == Right {
 			p.Justification(stypes.JustificationRight)
@@ -162,7 +228,7 @@ func (x *docxWriter) table(t *Table) {
 	for _, row := range t.Rows {
 		r := tbl.AddRow()
 		for i, c := range row {
-			p := r.AddCell().AddEmptyPara()
+			p := cell(r, i).AddEmptyPara()
 			if c.Text != "" {
 				p.AddText(plain(c.Text)).Bold(c.Bold)
 			}
