@@ -55,7 +55,7 @@ func ParsePlaceholder(inner string) (Placeholder, error) {
 		return p, fmt.Errorf("unknown placeholder {%s} (placeholders: %s)", corpus.Excerpt(p.Name), strings.Join(placeholderNames, ", "))
 	}
 	if !hasArgs {
-		return p, nil
+		return p, p.check()
 	}
 	if !slices.Contains(countingPlaceholders, p.Name) {
 		return p, fmt.Errorf("placeholder {%s} takes no keys", p.Name)
@@ -74,10 +74,15 @@ func ParsePlaceholder(inner string) (Placeholder, error) {
 		}
 		p.Keys[key] = append(p.Keys[key], strings.TrimSpace(value))
 	}
+	return p, p.check()
+}
+
+// check refuses a percentage without the code it is of.
+func (p Placeholder) check() error {
 	if (p.Name == "pct" || p.Name == "n_of_n") && len(p.Keys["code"]) == 0 {
-		return p, fmt.Errorf("placeholder {%s} needs code=PATH (the code counted)", p.Name)
+		return fmt.Errorf("placeholder {%s} needs code=PATH (the code counted)", p.Name)
 	}
-	return p, nil
+	return nil
 }
 
 func splitArgs(args string) []string {
