@@ -85,4 +85,3 @@ func TestExportMermaidIsWellFormed(t *testing.T) {
 		}
 	}
 }
-
