@@ -230,7 +230,7 @@ func (x *docxWriter) table(t *Table) {
 		for i, c := range row {
 			p := cell(r, i).AddEmptyPara()
 			if c.Text != "" {
-				p.AddText(plain(c.Text)).Bold(c.Bold)
+				addRun(p, plain(c.Text), c.Bold, false)
 			}
 			if c.Note != "" {
 				p.AddText(plain(c.Note))
@@ -309,14 +309,14 @@ func (x *docxWriter) inlines(p *docx.Paragraph, n ast.Node, src []byte, bold, it
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		switch c := c.(type) {
 		case *ast.Text:
-			r := p.AddText(string(c.Segment.Value(src))).Bold(bold).Italic(italic)
+			r := addRun(p, string(c.Segment.Value(src)), bold, italic)
 			if c.HardLineBreak() {
 				r.AddBreak(nil)
 			} else if c.SoftLineBreak() {
-				p.AddText(" ").Bold(bold).Italic(italic)
+				addRun(p, " ", bold, italic)
 			}
 		case *ast.String:
-			p.AddText(string(c.Value)).Bold(bold).Italic(italic)
+			addRun(p, string(c.Value), bold, italic)
 		case *ast.CodeSpan:
 			var b strings.Builder
 			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
@@ -324,13 +324,13 @@ func (x *docxWriter) inlines(p *docx.Paragraph, n ast.Node, src []byte, bold, it
 					b.Write(tx.Segment.Value(src))
 				}
 			}
-			p.AddText(b.String()).Font("Courier New").Bold(bold).Italic(italic)
+			addRun(p, b.String(), bold, italic).Font("Courier New")
 		case *ast.Emphasis:
 			x.inlines(p, c, src, bold || c.Level >= 2, italic || c.Level == 1)
 		case *ast.Link:
 			x.inlines(p, c, src, bold, italic)
 		case *ast.AutoLink:
-			p.AddText(string(c.URL(src))).Bold(bold).Italic(italic)
+			addRun(p, string(c.URL(src)), bold, italic)
 		case *ast.Image:
 			x.inlines(p, c, src, bold, italic) // its alt text
 		case *east.Strikethrough:
@@ -341,6 +341,19 @@ func (x *docxWriter) inlines(p *docx.Paragraph, n ast.Node, src []byte, bold, it
 			x.inlines(p, c, src, bold, italic)
 		}
 	}
+}
+
+// addRun adds text to p, bold or italic only when asked: a run that says
+// "not bold" would override a heading's style.
+func addRun(p *docx.Paragraph, text string, bold, italic bool) *docx.Run {
+	r := p.AddText(text)
+	if bold {
+		r.Bold(true)
+	}
+	if italic {
+		r.Italic(true)
+	}
+	return r
 }
 
 // mdTable writes a Markdown table as a Word table (no caption: the
