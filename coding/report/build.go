@@ -56,9 +56,9 @@ func Build(s *coding.Store, r *Recipe, opts Options) (*Document, []coding.PIIHit
 		b.doc.Title = "Report"
 	}
 	if r.Title != "" {
-		title, line, err := expand(r.Title, b.placeholder(0))
+		title, _, err := expand(r.Title, b.placeholder())
 		if err != nil {
-			return nil, nil, r.wrapErr(1+line-1, "title", err)
+			return nil, nil, r.wrapErr(r.lines["title"], "title", err)
 		}
 		b.doc.Title = b.redact(title, "", "", "title")
 	}
@@ -275,7 +275,7 @@ func (b *builder) caption(s *Section, def string, base int) (string, error) {
 
 // text resolves a text section's placeholders and scans it.
 func (b *builder) text(s *Section) error {
-	out, line, err := expand(s.Text, b.placeholder(0))
+	out, line, err := expand(s.Text, b.placeholder())
 	if err != nil {
 		return b.r.wrapErr(s.textLine+line-1, "", err)
 	}

@@ -29,8 +29,9 @@ type Recipe struct {
 	Sections    []Section
 
 	// name is the recipe's file name, for error lines; text is the
-	// recipe as written.
+	// recipe as written; lines are the lines of its top keys.
 	name, text string
+	lines      map[string]int
 }
 
 // Text is the recipe as written (YAML).
@@ -164,7 +165,7 @@ var sectionKeys = map[string][]string{
 // attributes, coders and placeholders are checked against the project
 // when the report is built (Build).
 func ParseRecipe(name string, data []byte) (*Recipe, error) {
-	r := &Recipe{name: name, text: string(data), Date: true}
+	r := &Recipe{name: name, text: string(data), Date: true, lines: map[string]int{}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, r.yamlErr(err)
@@ -179,6 +180,7 @@ func ParseRecipe(name string, data []byte) (*Recipe, error) {
 	var sections *yaml.Node
 	err := r.eachKey(root, topKeys, "the recipe", func(key string, v *yaml.Node) error {
 		var err error
+		r.lines[key] = v.Line
 		switch key {
 		case "title":
 			r.Title, err = r.str(v, key)
@@ -258,6 +260,10 @@ func (r *Recipe) eachKey(m *yaml.Node, known []string, what string, fn func(stri
 }
 
 func (r *Recipe) str(v *yaml.Node, key string) (string, error) {
+	if v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle != 0 {
+		// title: {project} is a YAML mapping, not a placeholder.
+		return "", r.lineErr(v.Line, "%s: put a value that starts with { in quotes (%s: \"{project} …\")", key, key)
+	}
 	if v.Kind != yaml.ScalarNode {
 		return "", r.lineErr(v.Line, "%s: give one value", key)
 	}
@@ -368,6 +374,9 @@ func (r *Recipe) section(n *yaml.Node) (Section, error) {
 	}
 	switch {
 	case s.Kind == KindText:
+		if v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle != 0 {
+			return s, r.lineErr(v.Line, "text: put text that starts with { in quotes, or write text: | and the lines below")
+		}
 		if v.Kind != yaml.ScalarNode {
 			return s, r.lineErr(v.Line, "text: write the Markdown as a string (text: | and the lines below)")
 		}

@@ -11,7 +11,7 @@ import (
 )
 
 // placeholder resolves placeholders in Markdown (values escaped).
-func (b *builder) placeholder(int) func(Placeholder) (string, error) {
+func (b *builder) placeholder() func(Placeholder) (string, error) {
 	return b.values(true, nil)
 }
 
