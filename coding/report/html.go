@@ -19,18 +19,23 @@ import (
 // copied: a report is opened in a browser.
 var markdown = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough))
 
-// htmlStyle is the page's whole style sheet: the file stands alone.
+// htmlStyle is the page's whole style sheet: the file stands alone. The
+// charts' labels are placed for the chart library's own font (Roboto), which
+// a browser may not have: a smaller common font keeps them clear of the
+// bars.
 const htmlStyle = `body{font-family:Georgia,'Times New Roman',serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}
 h1,h2,h3,h4,h5,h6{font-family:Helvetica,Arial,sans-serif;line-height:1.25}
 table{border-collapse:collapse;margin:0.5rem 0 1.5rem;font-size:0.95rem}
 caption{caption-side:top;text-align:left;padding:0 0 0.4rem;font-size:0.95rem}
 th,td{border:1px solid #bbb;padding:0.25rem 0.5rem;vertical-align:top}
-th{background:#f2f2f2}
-td.num,th.num{text-align:right;white-space:nowrap}
+th{background:#f2f2f2;text-align:left}
+td.num{text-align:right;white-space:nowrap}
+th.num{text-align:right}
 blockquote{margin:1rem 0 0.25rem;padding:0 1rem;border-left:4px solid #ccc;color:#333}
 p.attribution{margin:0 0 1rem 1.25rem;color:#555}
 figure{margin:1rem 0 1.5rem}
 figure svg{max-width:100%;height:auto}
+figure svg text{font-family:Arial,Helvetica,sans-serif!important;font-size:13px!important}
 figcaption{font-size:0.95rem}
 ul.map{font-family:Helvetica,Arial,sans-serif}`
 
