@@ -3,6 +3,7 @@ package coding
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -33,6 +34,13 @@ func TestParseQueryTerm(t *testing.T) {
 		{"ATTR:code=7", QueryTerm{Kind: TermAttr, Name: "code", Value: "7"}, ""},
 		{"role=", QueryTerm{Kind: TermAttr, Name: "role", Value: ""}, ""},
 		{"a=b=c", QueryTerm{Kind: TermAttr, Name: "a", Value: "b=c"}, ""},
+		// != and several values (issue 14's --where, the same terms).
+		{"role!=PQ lead", QueryTerm{Kind: TermAttr, Name: "role", Value: "PQ lead", Not: true}, ""},
+		{"role = PQ lead, Learning lead", QueryTerm{Kind: TermAttr, Name: "role", Values: []string{"PQ lead", "Learning lead"}}, ""},
+		{`place=Leeds\, West Yorkshire`, QueryTerm{Kind: TermAttr, Name: "place", Value: "Leeds, West Yorkshire"}, ""},
+		{"attr:code!=7,8", QueryTerm{Kind: TermAttr, Name: "code", Values: []string{"7", "8"}, Not: true}, ""},
+		{"role!=", QueryTerm{Kind: TermAttr, Name: "role", Value: "", Not: true}, ""},
+		{"code!=Barriers", QueryTerm{}, "!= is for attributes"},
 		// Mistakes.
 		{"barriers", QueryTerm{}, "write code=PATH"},
 		{"code=", QueryTerm{}, "give a value"},
@@ -48,11 +56,11 @@ func TestParseQueryTerm(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || got != tc.want {
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %+v, %v; want %+v", got, err, tc.want)
 			}
 			// A term spelt back reads as itself.
-			if again, err := ParseQueryTerm(got.Spec()); err != nil || again != got {
+			if again, err := ParseQueryTerm(got.Spec()); err != nil || !reflect.DeepEqual(again, got) {
 				t.Errorf("%q reads as %+v, %v", got.Spec(), again, err)
 			}
 		})

@@ -567,7 +567,7 @@ func (w *randWorld) step(withUndo bool, actor string) {
 		if !ok {
 			return
 		}
-		specs := [][]string{{"text=answer 1"}, {"role=lead"}, {"uncoded"}, {"code=A", "unreviewed"}, {"source=base", "starred"}, {"Role=Manager", "text=src"}}
+		specs := [][]string{{"text=answer 1"}, {"role=lead"}, {"uncoded"}, {"code=A", "unreviewed"}, {"source=base", "starred"}, {"Role=Manager", "text=src"}, {"role!=lead"}, {"role=lead,Manager", "uncoded"}}
 		spec := specs[rng.IntN(len(specs))]
 		q, perr := ParseQuery(spec)
 		if perr != nil {

@@ -57,7 +57,10 @@ type SegmentQuery struct {
 	Attr       Attribute // only segments whose merged attribute Attr.Name (any case) equals Attr.Value
 	// Attrs: only segments whose merged attributes match every one of
 	// these too (names in any case, values exactly).
-	Attrs  []Attribute
+	Attrs []Attribute
+	// Where: only segments that meet every one of these conditions too
+	// (a value among several, or none of them; see AttrCondition).
+	Where  []AttrCondition
 	Text   string // only segments whose text contains this, ignoring case
 	Sample string // only the segments of this sample
 }
@@ -113,7 +116,7 @@ func (s *Store) Coded(coders []CoderID) (RefSet, error) {
 // IsZero tells whether the query selects every segment.
 func (q SegmentQuery) IsZero() bool {
 	return q.Source == "" && q.Case == "" && q.Code == "" && !q.Uncoded && !q.Coded && !q.Unreviewed && !q.Starred && q.Coders == nil &&
-		q.CodedBy == "" && q.Attr == (Attribute{}) && len(q.Attrs) == 0 && q.Text == "" && q.Sample == ""
+		q.CodedBy == "" && q.Attr == (Attribute{}) && len(q.Attrs) == 0 && len(q.Where) == 0 && q.Text == "" && q.Sample == ""
 }
 
 // SegmentRefs lists the refs of the segments q selects, in project order.
@@ -248,6 +251,19 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 			return nil, err
 		}
 		keep(set, true)
+	}
+	if m := newWhereMatcher(tx, q.Where); m != nil {
+		out := refs[:0]
+		for _, r := range refs {
+			ok, err := m.matchRef(tx, r)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, r)
+			}
+		}
+		refs = out
 	}
 	if q.Text != "" {
 		needle := strings.ToLower(q.Text)

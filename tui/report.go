@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
+	"qcode/coding/report"
 	"qcode/corpus/printable"
 )
 
@@ -220,11 +221,11 @@ func (v *reportView) export() tea.Cmd {
 	s := v.c.store
 	base := strings.TrimSuffix(s.Path(), filepath.Ext(s.Path()))
 	path, list := base+"-report.md", base+"-report-redactions.txt"
-	opts := coding.ExportOptions{Coders: v.q.Coders, By: v.q.By, Redact: true}
+	opts := report.ExportOptions{Coders: v.q.Coders, By: v.q.By, Redact: true}
 	v.c.say("writing "+path+"…", statusPending)
 	return func() tea.Msg {
 		var doc bytes.Buffer
-		hits, err := s.ExportMarkdown(&doc, opts)
+		hits, err := report.ExportMarkdown(s, &doc, opts)
 		if err == nil {
 			err = coding.WriteExportFile(path, doc.Bytes())
 		}
