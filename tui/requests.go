@@ -24,12 +24,14 @@ type (
 		path  string
 		span  coding.Span
 		quote string // the passage's excerpt, for the status line
+		digit string // the digit that asked for it ("": none), named in the status line
 	}
 	// removeReq takes the coder's codings of a code off a segment.
 	removeReq struct {
-		seg  coding.SegRef
-		code coding.CodeID
-		path string
+		seg   coding.SegRef
+		code  coding.CodeID
+		path  string
+		digit string
 	}
 	// markReq sets or clears the coder's "reviewed, nothing applies".
 	markReq struct {
@@ -96,11 +98,21 @@ type settleReq struct {
 
 func (r applyReq) words() string {
 	if r.quote != "" {
-		return "+ " + r.path + " “" + r.quote + "”"
+		return byDigit(r.digit) + "+ " + r.path + " “" + r.quote + "”"
 	}
-	return "+ " + r.path
+	return byDigit(r.digit) + "+ " + r.path
 }
-func (r removeReq) words() string { return "− " + r.path }
+func (r removeReq) words() string { return byDigit(r.digit) + "− " + r.path }
+
+// byDigit names the digit that asked for an action, so that the status
+// line says which code each digit applied: "2 → + Motivations/Career
+// progression on R001".
+func byDigit(d string) string {
+	if d == "" {
+		return ""
+	}
+	return d + " → "
+}
 func (r markReq) words() string {
 	if r.on {
 		return "× " + markLabel

@@ -382,7 +382,7 @@ func (s *codingScreen) picked(msg pickedMsg) tea.Cmd {
 			return s.createAndApply(msg.create)
 		}
 		if s.list.cur.span != nil {
-			return s.applySpan(msg.code.ID)
+			return s.applySpan(msg.code.ID, "")
 		}
 		return s.apply(msg.code.ID)
 	case pickFilter:
