@@ -137,6 +137,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if len(m.stack) == 0 {
 			return m.screen.Update(msg)
 		}
+		if _, ok := msg.(tea.MouseWheelMsg); ok && m.coveredBy() == len(m.stack)-1 {
+			return m.top().Update(msg) // a view on top scrolls with the wheel
+		}
 	case writeMsg:
 		return m.enqueue(msg.req)
 	case openMsg:
@@ -253,10 +256,17 @@ func (m *Model) layout() {
 			m.size(c)
 		}
 	}
-	if m.coveredBy() < 0 {
+	if i := m.coveredBy(); i < 0 {
 		m.screen.layout()
+	} else if l, ok := m.stack[i].(layouter); ok {
+		l.layout()
 	}
 }
+
+// layouter is a view that lays itself out after every message, as the
+// coding screen does, so that what the write queue shows is in the frame
+// of the key that asked for it.
+type layouter interface{ layout() }
 
 // coveredBy is the index in the stack of the view drawn in the body (-1:
 // the coding screen).

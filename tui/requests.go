@@ -60,6 +60,17 @@ type (
 		path string
 		span coding.Span
 	}
+	// spansReq puts a code on a passage that runs across segments (the
+	// document view's turns): each segment's part, as one action. The
+	// screen shows it once saved (the queue shows one segment's actions
+	// ahead of the store).
+	spansReq struct {
+		code     coding.CodeID
+		path     string
+		passages []coding.SegmentSpan
+		from, to string // the first and last segment's IDs, for the status line
+		digit    string
+	}
 )
 
 // undoReq undoes (or redoes) the coder's last action.
@@ -127,6 +138,9 @@ func (r starReq) words() string {
 		return "star"
 	}
 	return "unstar"
+}
+func (r spansReq) words() string {
+	return fmt.Sprintf("%s+ %s on %s, %s–%s", byDigit(r.digit), r.path, plural(len(r.passages), "passage", "passages"), r.from, r.to)
 }
 func (r memoReq) words() string   { return "memo" }
 func (r createReq) words() string { return "create and apply " + r.path }
@@ -205,6 +219,13 @@ func perform(s *coding.Store, coder string, r request) (outcome, error) {
 		out.ActionResult, err = s.SetStars(coder, r.keys, r.on)
 	case memoReq:
 		out.ActionResult, err = s.SetMemo(coder, r.key, r.text)
+	case spansReq:
+		var a coding.ApplySpansResult
+		a, err = s.ApplySpans(coder, r.code, r.passages)
+		out.ActionResult = a.ActionResult
+		if err == nil && out.Seq != 0 {
+			out.Desc = r.words()
+		}
 	case createReq:
 		var c coding.Code
 		c, _, err = s.AddCode(coder, r.path, coding.CodeDetails{})
