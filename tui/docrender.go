@@ -77,8 +77,11 @@ func (d *documentView) render(w int) []string {
 	case len(d.parts) == 0:
 		lines = append(lines, fitCells(st.Dim.Render(" nothing in this source"), w))
 	default:
+		if d.drawn == nil || d.drawnOf != (docDrawn{d.c.proj.version, w, d.textW}) || len(d.drawn) > 4096 {
+			d.drawn, d.drawnOf = map[docLineKey]string{}, docDrawn{d.c.proj.version, w, d.textW}
+		}
 		for p := d.top; p.part < len(d.parts) && len(lines) < d.bodyH; p = advance(p, 1, len(d.parts), d.partHeight) {
-			lines = append(lines, padRight(d.partLine(p.part, p.line), w))
+			lines = append(lines, d.line(p, w))
 		}
 	}
 	blank := strings.Repeat(" ", w)
@@ -86,6 +89,36 @@ func (d *documentView) render(w int) []string {
 		lines = append(lines, blank)
 	}
 	return lines[:d.bodyH]
+}
+
+// docLineKey names a drawn line: the lines on screen are kept while
+// nothing but the reader's place changes (the project's version, the
+// width), so that scrolling a line draws one line.
+type docLineKey struct {
+	pos     docPos
+	current bool
+}
+
+// docDrawn is what the kept lines were drawn for.
+type docDrawn struct{ version, w, textW int }
+
+// line is the line at p, w cells wide: kept, or drawn. A line of a turn
+// the passage being selected covers is drawn each time.
+func (d *documentView) line(p docPos, w int) string {
+	k := docLineKey{p, false}
+	if d.parts[p.part].kind == coding.DocSegment {
+		t := d.turnOf(p.part)
+		if _, sel := d.selected(t); sel {
+			return padRight(d.partLine(p.part, p.line), w)
+		}
+		k.current = t == d.cur
+	}
+	if out, ok := d.drawn[k]; ok {
+		return out
+	}
+	out := padRight(d.partLine(p.part, p.line), w)
+	d.drawn[k] = out
+	return out
 }
 
 // head is the title line: the source, where the reader is, the current

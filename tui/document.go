@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -51,6 +52,8 @@ type documentView struct {
 	// Laid out in Update (layout), drawn by View.
 	pw, bodyH int
 	lines     []string
+	drawn     map[docLineKey]string // lines drawn, kept while only the place changes
+	drawnOf   docDrawn
 }
 
 // docPart is a part of the document as the view draws it.
@@ -241,16 +244,15 @@ func (d *documentView) refresh(segs []coding.Segment) {
 }
 
 // written folds a write's answer in: its segments, read back; an undo on
-// the turn it was asked from moves to what it changed; a change that may
-// reach past the segments it names (the codebook, a large undo) reads the
-// document again.
+// the turn it was asked from moves to what it changed.
 func (d *documentView) written(msg writeDoneMsg) tea.Cmd {
 	d.refresh(msg.segs)
 	if d.loading || d.err != nil {
 		return nil
 	}
-	_, book := msg.w.req.(codebookReq)
-	if book || msg.book != nil || len(msg.res.Segments) >= 64 {
+	// A codebook edit (a merge, a deletion) or an action on more segments
+	// than an answer names may have changed any turn.
+	if _, book := msg.w.req.(codebookReq); book || len(msg.res.Segments) >= 64 {
 		return d.read()
 	}
 	if _, ok := msg.w.req.(undoReq); ok && msg.err == nil && len(msg.res.Segments) > 0 && msg.w.from == d.currentRef() {
@@ -357,6 +359,13 @@ func (d *documentView) key(msg tea.KeyPressMsg) tea.Cmd {
 		d.c.post(writeMsg{undoReq{redo: true}})
 	}
 	return nil
+}
+
+// navigation tells whether a key only moves the reader (no passage being
+// selected): the panel and the list need not be drawn again for it.
+func (d *documentView) navigation(msg tea.KeyPressMsg) bool {
+	k := d.keys
+	return d.sel == nil && key.Matches(msg, k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextTurn, k.PrevTurn, k.NextUnreviewed)
 }
 
 // close hands the reader back to the list at the current turn.
@@ -477,7 +486,8 @@ func (d *documentView) follow(dir int) {
 		return
 	}
 	pick, partly := -1, -1
-	for t := range d.turns {
+	first, _ := slices.BinarySearch(d.turns, d.top.part) // the turns before the screen are not on it
+	for t := max(0, first-1); t < len(d.turns); t++ {
 		seen, starts := shown(t)
 		if starts && (pick < 0 || dir < 0) {
 			pick = t

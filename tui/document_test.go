@@ -8,6 +8,10 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
 	"qcode/coding"
 	"qcode/corpus/demo"
 )
@@ -358,4 +362,51 @@ func TestDocumentWithNothingToRead(t *testing.T) {
 	if len(h.m.stack) != 0 {
 		t.Errorf("d should close it")
 	}
+}
+
+// The document view in a program: keys through the program's loop, the
+// source read and the writes run as commands, the frame golden.
+func TestProgramReadsADocument(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {56, 20}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			s := interviewProject(t)
+			w, tm := watchDoc(t, s, size[0], size[1])
+			tm.Type("d")
+			w.wait(t, tm, func(frame string, _ int) bool { return strings.Contains(frame, "turn 1 of 7") })
+			tm.Type("JJ2") // #7
+			w.answered(t, tm, 1)
+			tm.Type("Jv")
+			tm.Send(tea.KeyPressMsg{Code: tea.KeyRight})
+			tm.Type("J$0") // from #8's first word to #10's last: both whole, one action
+			w.answered(t, tm, 2)
+			w.wait(t, tm, func(frame string, _ int) bool { return strings.Contains(joined(frame), "on 2 passages") })
+			w.mu.Lock()
+			frame := w.frame
+			w.mu.Unlock()
+			golden(t, fmt.Sprintf("program-document-%dx%d", size[0], size[1]), frame)
+			tm.Type("d")
+			w.wait(t, tm, func(frame string, _ int) bool { return !strings.Contains(frame, "turn 5 of 7") })
+			tm.Type("q")
+			tm.WaitFinished(t)
+			want := []string{"interview-lead-03#7,Motivations/Career progression,alice,,,false,",
+				"interview-lead-03#8,Motivations/Client group interest,alice,,,false,",
+				"interview-lead-03#10,Motivations/Client group interest,alice,,,false,"}
+			got := codings(t, s)
+			for _, r := range want {
+				if !slices.Contains(got, r) {
+					t.Errorf("the store lacks %s: %v", r, got)
+				}
+			}
+		})
+	}
+}
+
+// watchDoc starts the screen on the interview project in a program.
+func watchDoc(t *testing.T, s *coding.Store, w, h int) (*watched, *teatest.TestModel) {
+	t.Helper()
+	m := &watched{Model: New(s, Options{Coder: "alice"})}
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	m.wait(t, tm, func(frame string, _ int) bool { return strings.Contains(frame, "We fund the fees") })
+	return m, tm
 }

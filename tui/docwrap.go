@@ -67,12 +67,18 @@ func wrapParagraph(text []rune, a, b, w int) [][2]int {
 			}
 			out = append(out, [2]int{start, cut})
 			start, width = cut, width-cw
+			if start == end { // nothing left of it on the line
+				start = -1
+			}
 		}
 	}
-	if start < 0 {
+	if start < 0 && len(out) == 0 {
 		return append(out, [2]int{a, a}) // an empty line keeps its place
 	}
-	return append(out, [2]int{start, end})
+	if start >= 0 {
+		out = append(out, [2]int{start, end})
+	}
+	return out
 }
 
 // docPos is a line of the document: the line-th line of a part.

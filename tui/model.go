@@ -105,11 +105,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// navigation tells whether a message only moves the list's cursor, so that
-// the rows already drawn stay valid.
+// navigation tells whether a message only moves the list's cursor (or a
+// view's place in what it shows), so that the rows already drawn stay
+// valid.
 func (m *Model) navigation(msg tea.Msg) bool {
 	k, ok := msg.(tea.KeyPressMsg)
-	return ok && len(m.stack) == 0 && m.screen.navigation(k)
+	if !ok {
+		return false
+	}
+	if len(m.stack) == 0 {
+		return m.screen.navigation(k)
+	}
+	n, ok := m.top().(navigator)
+	return ok && n.navigation(k)
+}
+
+// navigator is a view some of whose keys only move the reader: they
+// change nothing the other components draw.
+type navigator interface {
+	navigation(k tea.KeyPressMsg) bool
 }
 
 func (m *Model) handle(msg tea.Msg) tea.Cmd {
