@@ -188,10 +188,7 @@ func (d *documentView) partText(i int) string {
 func (d *documentView) partHeight(i int) int {
 	n := len(d.wrapped(i)) + 1 // the blank line after it
 	if d.parts[i].kind == coding.DocSegment {
-		n++ // the header
-		if seg := d.turnSeg(d.turnOf(i)); seg != nil && (len(seg.Codings) > 0 || len(seg.Marks) > 0) {
-			n++ // the chips
-		}
+		n += 1 + len(d.chipLines(i)) // the header, the chips
 	}
 	return n
 }
@@ -238,8 +235,8 @@ func (d *documentView) partLine(i, j int) string {
 	case j-1 < len(wrapped):
 		r := wrapped[j-1]
 		return bar + d.stripes(seg, r) + " " + d.textLine(seg, t, r)
-	case j-1 == len(wrapped) && (len(seg.Codings) > 0 || len(seg.Marks) > 0):
-		return bar + strings.Repeat(" ", docMargin-1) + d.chips(seg, d.textW)
+	case j-1-len(wrapped) < len(d.chipLines(i)):
+		return bar + strings.Repeat(" ", docMargin-1) + d.drawChips(d.chipLines(i)[j-1-len(wrapped)])
 	}
 	return ""
 }
@@ -347,12 +344,30 @@ func (d *documentView) textLine(seg *coding.Segment, t int, r [2]int) string {
 	return b.String()
 }
 
-// chips names a turn's codes on one line of w cells, as the coding
-// screen's chips do (◌ while queued), saying "+N" for those that do not
-// fit.
-func (d *documentView) chips(seg *coding.Segment, w int) string {
-	st, p := d.c.st, d.c.proj
-	var chips []string
+// docChip is one chip under a turn: its label, its code's colour, whether
+// its action is queued, or (more > 0) the count of chips that did not fit.
+type docChip struct {
+	label, hex string
+	queued     bool
+	mark       bool // a review mark: dim text, not a chip
+	more       int
+}
+
+// chipLines are part i's chips, laid out in lines of the text's width
+// (three at most, the last saying "+N" for those that do not fit): the
+// codes as the coding screen names them (★, ✎, the coder with every coder
+// shown, ◌ while queued), then the review marks. They are measured on
+// their labels, without drawing, and kept with the lines drawn.
+func (d *documentView) chipLines(i int) [][]docChip {
+	if d.chipsOf != (docDrawn{d.c.proj.version, 0, d.textW}) || d.chipCache == nil {
+		d.chipCache, d.chipsOf = map[int][][]docChip{}, docDrawn{d.c.proj.version, 0, d.textW}
+	}
+	if lines, ok := d.chipCache[i]; ok {
+		return lines
+	}
+	seg := d.turnSeg(d.turnOf(i))
+	p := d.c.proj
+	var chips []docChip
 	for _, c := range seg.Codings {
 		code, ok := p.book.Code(c.Code)
 		if !ok {
@@ -371,38 +386,88 @@ func (d *documentView) chips(seg *coding.Segment, w int) string {
 		if c.Coder != p.coder || p.showAll {
 			label = c.CoderName + ": " + label
 		}
-		if p.showing[keyOf(c.CodingKey)] > 0 {
-			chips = append(chips, st.chipQueued("◌ "+label, p.book.ColorOf(code.ID)))
-			continue
+		queued := p.showing[keyOf(c.CodingKey)] > 0
+		if queued {
+			label = "◌ " + label
 		}
-		chips = append(chips, st.chip(label, p.book.ColorOf(code.ID)))
+		chips = append(chips, docChip{label: label, hex: p.book.ColorOf(code.ID), queued: queued})
 	}
 	for _, k := range seg.Marks {
 		label := "× " + markLabel
 		if k.Coder != p.coder || p.showAll {
 			label = k.CoderName + ": " + label
 		}
-		chips = append(chips, st.Dim.Render(label))
+		chips = append(chips, docChip{label: label, mark: true})
 	}
-	line := ""
-	for i, c := range chips {
-		more := ""
-		if rest := len(chips) - i - 1; rest > 0 {
-			more = st.Dim.Render(fmt.Sprintf(" +%d", rest))
+	lines := layoutChips(chips, d.textW, 3)
+	d.chipCache[i] = lines
+	return lines
+}
+
+// layoutChips puts chips in lines of w cells, at most maxLines; a chip
+// wider than a line is cut, and the last line ends with a "+N" chip when
+// some do not fit.
+func layoutChips(chips []docChip, w, maxLines int) [][]docChip {
+	width := func(c docChip) int {
+		if c.more > 0 {
+			return len(fmt.Sprintf(" +%d", c.more))
 		}
-		sep := ""
-		if line != "" {
-			sep = " "
+		n := ansi.StringWidth(c.label)
+		if !c.mark {
+			n += 2 // a chip's padding
 		}
-		if ansi.StringWidth(line+sep+c+more) > w {
-			if line == "" {
-				return ansi.Truncate(c, w, "…")
+		return n
+	}
+	var lines [][]docChip
+	var line []docChip
+	used := 0
+	for i := 0; i < len(chips); i++ {
+		c := chips[i]
+		if cw := width(c); cw > w {
+			c.label = ansi.Truncate(c.label, max(1, w-2), "…")
+		}
+		gap := 0
+		if len(line) > 0 {
+			gap = 1
+		}
+		if len(line) > 0 && used+gap+width(c) > w {
+			lines = append(lines, line)
+			line, used, gap = nil, 0, 0
+		}
+		if len(lines) == maxLines-1 && i < len(chips)-1 {
+			// The last line: keep room for "+N".
+			rest := len(chips) - i
+			if used+gap+width(c)+width(docChip{more: rest - 1}) > w {
+				line = append(line, docChip{more: rest})
+				break
 			}
-			return line + st.Dim.Render(fmt.Sprintf(" +%d", len(chips)-i))
 		}
-		line += sep + c
+		line = append(line, c)
+		used += gap + width(c)
 	}
-	return line
+	if len(line) > 0 {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// drawChips draws one line of chips.
+func (d *documentView) drawChips(line []docChip) string {
+	st := d.c.st
+	parts := make([]string, len(line))
+	for i, c := range line {
+		switch {
+		case c.more > 0:
+			parts[i] = st.Dim.Render(fmt.Sprintf("+%d", c.more))
+		case c.mark:
+			parts[i] = st.Dim.Render(c.label)
+		case c.queued:
+			parts[i] = st.chipQueued(c.label, c.hex)
+		default:
+			parts[i] = st.chip(c.label, c.hex)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // panelWidthFor is the codebook panel's width beside a body w wide (0:

@@ -54,6 +54,8 @@ type documentView struct {
 	lines     []string
 	drawn     map[docLineKey]string // lines drawn, kept while only the place changes
 	drawnOf   docDrawn
+	chipCache map[int][][]docChip // per part: its chips in lines, kept likewise
+	chipsOf   docDrawn
 }
 
 // docPart is a part of the document as the view draws it.

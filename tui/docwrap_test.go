@@ -89,3 +89,43 @@ func TestDocPositions(t *testing.T) {
 		}
 	}
 }
+
+// A turn's chips wrap to the text's width, three lines at most, the last
+// saying how many did not fit.
+func TestLayoutChips(t *testing.T) {
+	chip := func(label string) docChip { return docChip{label: label} }
+	show := func(lines [][]docChip) string {
+		var out []string
+		for _, l := range lines {
+			var cs []string
+			for _, c := range l {
+				if c.more > 0 {
+					cs = append(cs, fmt.Sprintf("+%d", c.more))
+				} else {
+					cs = append(cs, c.label)
+				}
+			}
+			out = append(out, strings.Join(cs, ","))
+		}
+		return strings.Join(out, " | ")
+	}
+	six := []docChip{chip("aaaa"), chip("bbbb"), chip("cccc"), chip("dddd"), chip("eeee"), chip("ffff")} // 6 cells each
+	for _, tc := range []struct {
+		chips []docChip
+		w     int
+		want  string
+	}{
+		{six[:2], 13, "aaaa,bbbb"},                                         // 6 + 1 + 6
+		{six[:2], 12, "aaaa | bbbb"},                                       // one cell short
+		{six[:4], 13, "aaaa,bbbb | cccc,dddd"},                             // two lines
+		{six, 13, "aaaa,bbbb | cccc,dddd | eeee,ffff"},                     // three lines, all fit
+		{append(six, chip("gggg")), 13, "aaaa,bbbb | cccc,dddd | eeee,+2"}, // "+2" takes the last place
+		{[]docChip{chip("a very long label indeed")}, 10, "a very …"},
+		{[]docChip{{label: "× reviewed, nothing applies", mark: true}}, 40, "× reviewed, nothing applies"},
+		{nil, 10, ""},
+	} {
+		if got := show(layoutChips(tc.chips, tc.w, 3)); got != tc.want {
+			t.Errorf("%d chips in %d cells: %q, want %q", len(tc.chips), tc.w, got, tc.want)
+		}
+	}
+}

@@ -75,7 +75,7 @@ func (s *codingScreen) ShortHelp() []key.Binding {
 	digits.SetHelp("1-9", "code")
 	return []key.Binding{
 		digits, brief(k.Picker, "pick"), brief(s.list.keys.NextUnreviewed, "uncoded"),
-		brief(s.panel.keys.NextTheme, "theme"), brief(k.Star, "star"), brief(k.Memo, "memo"), brief(k.Undo, "undo"),
+		brief(s.panel.keys.NextTheme, "group"), brief(k.Star, "star"), brief(k.Memo, "memo"), brief(k.Undo, "undo"),
 		brief(s.search.keys.Search, "search"), brief(k.Quit, "quit"),
 	}
 }
