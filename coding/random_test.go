@@ -365,9 +365,9 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	var res ActionResult
 	var err error
 	var what string
-	n := 26
+	n := 27
 	if withUndo {
-		n = 30
+		n = 31
 	}
 	k := rng.IntN(n) // undo and redo come last: without them, n stops short
 	switch {
@@ -578,7 +578,26 @@ func (w *randWorld) step(withUndo bool, actor string) {
 		var r CodeAllResult
 		r, err = w.s.CodeAll(actor, q, c.ID)
 		res = r.ActionResult
-	case k < 28:
+	case k < 27 && len(refs) > 0:
+		// a passage across segments: each segment's part, in one action
+		c, ok := w.pickCode()
+		if !ok {
+			return
+		}
+		var passages []SegmentSpan
+		for i := 0; i < 1+rng.IntN(3); i++ {
+			p := SegmentSpan{Seg: refs[rng.IntN(len(refs))]}
+			if rng.IntN(2) == 0 {
+				st := rng.IntN(5)
+				p.Span = Span{st, st + 1 + rng.IntN(5)}
+			}
+			passages = append(passages, p)
+		}
+		what = fmt.Sprintf("%s apply %s to passages %v", actor, c.Path, passages)
+		var r ApplySpansResult
+		r, err = w.s.ApplySpans(actor, c.ID, passages)
+		res = r.ActionResult
+	case k < 29:
 		what = actor + " undo"
 		res, err = w.s.Undo(actor)
 		if err == nil {
@@ -590,7 +609,7 @@ func (w *randWorld) step(withUndo bool, actor string) {
 				}
 			}
 		}
-	case k < 30:
+	case k < 31:
 		what = actor + " redo"
 		res, err = w.s.Redo(actor)
 		if err == nil {

@@ -195,14 +195,14 @@ func TestQueuedCodingLooksQueued(t *testing.T) {
 	if !strings.Contains(frame, "coded 1/205") {
 		t.Errorf("one segment's coding is saved:\n%s", frame)
 	}
-	if want := "saved + Motivations/Career progression on R001 · 1 saving…"; !strings.Contains(frame, want) {
+	if want := "saved 2 → + Motivations/Career progression on R001 · 1 saving…"; !strings.Contains(frame, want) {
 		t.Errorf("the status line's \"saved\" must name the action it belongs to (%q):\n%s", want, frame)
 	}
 
 	h.finishOne()
 	frame = h.frame()
 	if strings.Contains(frame, "◌") || !strings.Contains(frame, "coded 2/205") ||
-		!strings.Contains(frame, "saved + Motivations/Career progression on R002") || strings.Contains(frame, "saving…") {
+		!strings.Contains(frame, "saved 2 → + Motivations/Career progression on R002") || strings.Contains(frame, "saving…") {
 		t.Errorf("once both are saved nothing looks queued:\n%s", frame)
 	}
 }

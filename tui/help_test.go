@@ -26,6 +26,7 @@ func TestHelpListsEveryKey(t *testing.T) {
 	agree, _ := newAgreeView(c)
 	review, _ := newReviewView(c, "Barriers", nil, coding.UnitsReviewed, "")
 	report, _ := newReportView(c)
+	doc, _ := newDocument(c, sc.shown())
 	for _, tc := range []struct {
 		name string
 		comp help.KeyMap
@@ -42,6 +43,7 @@ func TestHelpListsEveryKey(t *testing.T) {
 		{"agreement", agree, []any{newAgreeKeys()}},
 		{"review", review, []any{newReviewKeys()}},
 		{"help", newHelpView(c, sc), []any{newHelpKeys()}},
+		{"document", doc, []any{newDocKeys(), newSpanKeys()}},
 	} {
 		listed := map[string]bool{}
 		for _, g := range tc.comp.FullHelp() {

@@ -15,6 +15,7 @@ import (
 
 	"qcode/coding"
 	"qcode/corpus"
+	"qcode/corpus/demo"
 )
 
 var fuzzKeys = []string{"j", "k", "n", "N", "1", "2", "3", "0", "9", "c", "/", "f", "s", "S", "m", "v", "u", "<ctrl+r>", "<tab>",
@@ -126,6 +127,10 @@ func TestKeysNeverCrashInEveryView(t *testing.T) {
 		{"review picker", "a<enter>c"},
 		{"help", "?"},
 		{"report help", "r?"},
+		{"document", "d"},
+		{"document passage", "dv"},
+		{"document of a transcript", "Gd"},
+		{"document picker", "Gdc"},
 	}
 	sizes := [][2]int{{80, 24}, {56, 20}, {120, 40}, {20, 6}, {40, 10}}
 	for _, o := range openers {
@@ -203,6 +208,14 @@ func smallTeam(t *testing.T) *coding.Store {
 		t.Fatal(err)
 	}
 	if _, err := s.CreateSample("lead", coding.SampleSpec{Name: "icr", Size: "5", Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// An interview last (G goes to it), for the document view.
+	interview, err := demo.Interview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportSource("lead", interview, coding.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return s

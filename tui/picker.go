@@ -22,6 +22,7 @@ const (
 	pickMove                      // move the editor's code under it
 	pickMerge                     // merge the editor's code into it
 	pickSettle                    // settle a disagreement with it
+	pickDoc                       // apply to the document view's turn (or passage); may create the code
 )
 
 // pickedMsg is a code picked (or, for pickApply, a new path to create).
@@ -63,7 +64,7 @@ func newPickerKeys() pickerKeys {
 
 func newPicker(c common, purpose pickPurpose, title string) *picker {
 	p := &picker{c: c, keys: newPickerKeys(), title: title, purpose: purpose, codes: c.proj.book.Codes(),
-		create: purpose == pickApply, allowRoot: purpose == pickMove}
+		create: purpose == pickApply || purpose == pickDoc, allowRoot: purpose == pickMove}
 	if p.allowRoot {
 		p.codes = append([]coding.Code{{Path: "", Name: "(top level)"}}, p.codes...)
 	}

@@ -24,12 +24,14 @@ type (
 		path  string
 		span  coding.Span
 		quote string // the passage's excerpt, for the status line
+		digit string // the digit that asked for it ("": none), named in the status line
 	}
 	// removeReq takes the coder's codings of a code off a segment.
 	removeReq struct {
-		seg  coding.SegRef
-		code coding.CodeID
-		path string
+		seg   coding.SegRef
+		code  coding.CodeID
+		path  string
+		digit string
 	}
 	// markReq sets or clears the coder's "reviewed, nothing applies".
 	markReq struct {
@@ -57,6 +59,17 @@ type (
 		seg  coding.SegRef
 		path string
 		span coding.Span
+	}
+	// spansReq puts a code on a passage that runs across segments (the
+	// document view's turns): each segment's part, as one action. The
+	// screen shows it once saved (the queue shows one segment's actions
+	// ahead of the store).
+	spansReq struct {
+		code     coding.CodeID
+		path     string
+		passages []coding.SegmentSpan
+		from, to string // the first and last segment's IDs, for the status line
+		digit    string
 	}
 )
 
@@ -96,11 +109,21 @@ type settleReq struct {
 
 func (r applyReq) words() string {
 	if r.quote != "" {
-		return "+ " + r.path + " “" + r.quote + "”"
+		return byDigit(r.digit) + "+ " + r.path + " “" + r.quote + "”"
 	}
-	return "+ " + r.path
+	return byDigit(r.digit) + "+ " + r.path
 }
-func (r removeReq) words() string { return "− " + r.path }
+func (r removeReq) words() string { return byDigit(r.digit) + "− " + r.path }
+
+// byDigit names the digit that asked for an action, so that the status
+// line says which code each digit applied: "2 → + Motivations/Career
+// progression on R001".
+func byDigit(d string) string {
+	if d == "" {
+		return ""
+	}
+	return d + " → "
+}
 func (r markReq) words() string {
 	if r.on {
 		return "× " + markLabel
@@ -115,6 +138,9 @@ func (r starReq) words() string {
 		return "star"
 	}
 	return "unstar"
+}
+func (r spansReq) words() string {
+	return fmt.Sprintf("%s+ %s on %s, %s–%s", byDigit(r.digit), r.path, plural(len(r.passages), "passage", "passages"), r.from, r.to)
 }
 func (r memoReq) words() string   { return "memo" }
 func (r createReq) words() string { return "create and apply " + r.path }
@@ -193,6 +219,13 @@ func perform(s *coding.Store, coder string, r request) (outcome, error) {
 		out.ActionResult, err = s.SetStars(coder, r.keys, r.on)
 	case memoReq:
 		out.ActionResult, err = s.SetMemo(coder, r.key, r.text)
+	case spansReq:
+		var a coding.ApplySpansResult
+		a, err = s.ApplySpans(coder, r.code, r.passages)
+		out.ActionResult = a.ActionResult
+		if err == nil && out.Seq != 0 {
+			out.Desc = r.words()
+		}
 	case createReq:
 		var c coding.Code
 		c, _, err = s.AddCode(coder, r.path, coding.CodeDetails{})

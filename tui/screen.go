@@ -75,7 +75,7 @@ func (s *codingScreen) ShortHelp() []key.Binding {
 	digits.SetHelp("1-9", "code")
 	return []key.Binding{
 		digits, brief(k.Picker, "pick"), brief(s.list.keys.NextUnreviewed, "uncoded"),
-		brief(s.panel.keys.NextTheme, "theme"), brief(k.Star, "star"), brief(k.Memo, "memo"), brief(k.Undo, "undo"),
+		brief(s.panel.keys.NextTheme, "group"), brief(k.Star, "star"), brief(k.Memo, "memo"), brief(k.Undo, "undo"),
 		brief(s.search.keys.Search, "search"), brief(k.Quit, "quit"),
 	}
 }
@@ -121,15 +121,7 @@ func (s *codingScreen) SetSize(w, h int) {
 }
 
 // panelWidth is the codebook panel's width (0: hidden on narrow screens).
-func (s *codingScreen) panelWidth() int {
-	switch {
-	case s.width < 60:
-		return 0
-	case s.width >= 160: // room for the codes' descriptions beside them
-		return min(80, s.width*2/5)
-	}
-	return max(30, min(50, s.width*2/7))
-}
+func (s *codingScreen) panelWidth() int { return panelWidthFor(s.width) }
 
 // layout shares the body out (list, panel or legend) and has each lay
 // itself out; the router calls it after every message.
@@ -312,7 +304,7 @@ func (s *codingScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 
 // shown is what the screen shows, for a view opened from it.
 func (s *codingScreen) shown() shown {
-	at := shown{seg: s.list.current(), refs: s.list.refs}
+	at := shown{seg: s.list.current(), refs: s.list.refs, panel: s.panel}
 	if s.search.active() {
 		at.query, at.hits = s.search.query, s.search.hits
 	}
@@ -382,7 +374,7 @@ func (s *codingScreen) picked(msg pickedMsg) tea.Cmd {
 			return s.createAndApply(msg.create)
 		}
 		if s.list.cur.span != nil {
-			return s.applySpan(msg.code.ID)
+			return s.applySpan(msg.code.ID, "")
 		}
 		return s.apply(msg.code.ID)
 	case pickFilter:

@@ -68,7 +68,7 @@ func TestCodeWithDigits(t *testing.T) {
 func TestThemesRenumberAndGroupLevels(t *testing.T) {
 	s := newProject(t)
 	h := newHarness(t, s, 120, 40, Options{})
-	h.keys("]]]]") // Motivations, Benefits, Barriers, Kirkpatrick
+	h.keys("[") // back from every theme: the last group, Kirkpatrick
 	frame := h.frame()
 	if !strings.Contains(frame, "1   L1 Reaction") || !strings.Contains(frame, "2   L2 Learning") {
 		t.Fatalf("Kirkpatrick's levels are not numbered 1 and 2:\n%s", frame)
@@ -337,7 +337,7 @@ func TestFailedWriteIsShownAndRolledBack(t *testing.T) {
 	}
 	h.keys("2")
 	frame := h.frame()
-	if !strings.Contains(frame, "not saved: + Motivations/Career progression on R001") {
+	if !strings.Contains(frame, "not saved: 2 → + Motivations/Career progression on R001") {
 		t.Errorf("the status line must show the failed write:\n%s", frame)
 	}
 	if !strings.Contains(h.m.status.text, "removed or replaced") {

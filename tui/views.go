@@ -15,6 +15,7 @@ var views = []viewEntry{
 	{bind("e", "codebook editor", "e"), func(c common, _ shown) (component, tea.Cmd) { return newEditor(c), nil }},
 	{bind("r", "report", "r"), func(c common, _ shown) (component, tea.Cmd) { return newReportView(c) }},
 	{bind("a", "agreement", "a"), func(c common, _ shown) (component, tea.Cmd) { return newAgreeView(c) }},
+	{bind("d", "document view", "d"), func(c common, at shown) (component, tea.Cmd) { return newDocument(c, at) }},
 }
 
 // viewEntry is a view the coding screen opens: the key, and how to make
@@ -32,6 +33,7 @@ type shown struct {
 	refs  []coding.SegRef // the segments listed (the active filter's)
 	query string          // the active search ("": none)
 	hits  []coding.SegRef // its matches, in list order
+	panel *codebookPanel  // the codebook panel, whose digits a view may share
 }
 
 // gotoMsg moves the list's cursor to a segment (if it is listed): a view

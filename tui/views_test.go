@@ -30,6 +30,7 @@ func TestViewsAtSizes(t *testing.T) {
 		{"review", "a<enter>"},
 		{"help", "?"},
 		{"report-help", "r?"},
+		{"document", "jjd"},
 	}
 	s := twoCoders(t)
 	for _, size := range [][2]int{{80, 24}, {120, 40}, {56, 20}} {
