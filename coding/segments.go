@@ -57,6 +57,11 @@ type SegmentQuery struct {
 	Attrs  []Attribute
 	Text   string // only segments whose text contains this, ignoring case
 	Sample string // only the segments of this sample
+	// Refs, when not nil, keeps only these segments: the ones a screen
+	// shows, so that "code every match" codes what the coder saw and
+	// confirmed even if a condition would now read otherwise. It is not a
+	// term of the filter bar (Terms leaves it out).
+	Refs []SegRef
 }
 
 // RefSet is a set of segments as a bitset over their refs (refs are dense,
@@ -110,7 +115,7 @@ func (s *Store) Coded(coders []CoderID) (RefSet, error) {
 // IsZero tells whether the query selects every segment.
 func (q SegmentQuery) IsZero() bool {
 	return q.Source == "" && q.Code == "" && !q.Uncoded && !q.Coded && !q.Unreviewed && !q.Starred && q.Coders == nil &&
-		q.CodedBy == "" && q.Attr == (Attribute{}) && len(q.Attrs) == 0 && q.Text == "" && q.Sample == ""
+		q.CodedBy == "" && q.Attr == (Attribute{}) && len(q.Attrs) == 0 && q.Text == "" && q.Sample == "" && q.Refs == nil
 }
 
 // SegmentRefs lists the refs of the segments q selects, in project order.
@@ -170,6 +175,15 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 			}
 		}
 		refs = out
+	}
+	if q.Refs != nil {
+		set := newRefSet(max)
+		for _, r := range q.Refs {
+			if r <= max {
+				set.add(r)
+			}
+		}
+		keep(set, true)
 	}
 	if q.Code != "" {
 		ids, err := s.Codebook().Match(q.Code)
