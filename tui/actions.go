@@ -151,24 +151,6 @@ func stars(seg *coding.Segment, cs []coding.Coding) starReq {
 	return r
 }
 
-// memo opens the memo of the coder's coding on this segment (a chooser
-// asks which, with several).
-func (s *codingScreen) memo() {
-	seg := s.list.current()
-	if seg == nil {
-		return
-	}
-	cs := s.c.proj.myCodings(seg)
-	switch len(cs) {
-	case 0:
-		s.c.say("a memo belongs to a coding: code this segment first", statusInfo)
-	case 1:
-		s.c.post(openMsg{newMemoEditor(s.c, seg, cs[0])})
-	default:
-		items := make([]choice, len(cs))
-		for i, c := range cs {
-			items[i] = choice{codingLabel(s.c.proj.book, seg, c), openMsg{newMemoEditor(s.c, seg, c)}}
-		}
-		s.c.post(openMsg{newChooser(s.c, "Memo on which coding?", items)})
-	}
-}
+// memo asks what the memo is on (memoMenu): the coder's coding, the
+// segment, its participant, its source, a code, or the journal.
+func (s *codingScreen) memo() { memoMenu(s.c, s.list.current()) }

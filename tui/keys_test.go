@@ -19,7 +19,7 @@ import (
 
 var fuzzKeys = []string{"j", "k", "n", "N", "1", "2", "3", "0", "9", "c", "/", "f", "s", "S", "m", "v", "u", "<ctrl+r>", "<tab>",
 	"e", "r", "a", "C", "]", "[", "<backspace>", "<enter>", "<esc>", "<esc>", "<up>", "<down>", "<left>", "<right>", "<shift+right>", "<shift+left>",
-	"x", "g", "d", "y", "G", "i", "D", "b", "z", "J", "K", "h", "l", "w", "$", "^", "<space>", "?", "+", "-", "L", "H", "<pgdown>", "Q", "A", "t", "o", "p", "<ctrl+s>", "ä", "İ"}
+	"x", "g", "d", "y", "G", "i", "D", "b", "z", "J", "K", "h", "l", "w", "$", "^", "<space>", "?", "+", "-", "L", "H", "<pgdown>", "Q", "A", "M", "t", "o", "p", "<ctrl+s>", "ä", "İ", "r", "e", "n", "4", "5", "6"}
 
 func tinyProject(t *testing.T, codes []coding.CodeSpec, segs []string) *coding.Store {
 	s, err := coding.Create(filepath.Join(t.TempDir(), "p.qcode"), coding.CreateOptions{Codes: codes})
@@ -109,7 +109,20 @@ func TestKeysNeverCrashInEveryView(t *testing.T) {
 		{"attribute values", "fa<enter>"},
 		{"filter by coder", "fk"},
 		{"filter by sample", "fs"},
-		{"memo", "2m"},
+		{"memo menu", "2m"},
+		{"memo", "2m1"},
+		{"segment memo", "m2"},
+		{"journal entry", "m6"},
+		{"memo code picker", "m5"},
+		{"memo browser", "M"},
+		{"memo browser reading", "Mr"},
+		{"memo browser code", "Mc"},
+		{"code every match", "/time<enter>A"},
+		{"code every match: confirm", "/time<enter>A<enter>"},
+		{"code every filtered", "fu" + "A"},
+		{"filter bar", "fuft"},
+		{"filter source", "fo"},
+		{"quote reading", "r<enter><enter>"},
 		{"star chooser", "23S"},
 		{"memo chooser", "23m"},
 		{"editor", "e"},
