@@ -143,6 +143,9 @@ func (a *codeAll) View() string {
 	lines := []string{st.OverlayTitle.Render("Code every match"), ""}
 	lines = append(lines, strings.Split(ansi.Wrap(q, inner, " "), "\n")...)
 	note := "Those are " + a.what + ", as listed. One action: u takes it back whole."
+	if len(a.refs) == 1 {
+		note = "That is " + a.what + ", as listed. One action: u takes it back."
+	}
 	lines = append(lines, strings.Split(st.Dim.Render(ansi.Wrap(note, inner, " ")), "\n")...)
 	lines = append(lines, "", ansi.Truncate(st.Number.Render("y")+" yes · "+st.Number.Render("n")+" no", inner, "…"))
 	return st.Overlay.Width(w).Render(strings.Join(lines, "\n"))
