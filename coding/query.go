@@ -2,6 +2,7 @@ package coding
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"qcode/corpus"
@@ -18,6 +19,12 @@ type QueryTerm struct {
 	Values []string
 	// Not: an attribute term holds when the value is none of them.
 	Not bool
+}
+
+// Equal tells whether two terms are the same condition (a term holds a
+// slice, so == does not compile).
+func (t QueryTerm) Equal(u QueryTerm) bool {
+	return t.Kind == u.Kind && t.Name == u.Name && t.Value == u.Value && t.Not == u.Not && slices.Equal(t.Values, u.Values)
 }
 
 // AttrValues are an attribute term's values: Values, or Value alone.

@@ -240,3 +240,32 @@ func TestCodeAllExclusive(t *testing.T) {
 		t.Errorf("L1 left on %s (bob's stays)", got)
 	}
 }
+
+// Refs keeps only the segments named: a screen codes exactly what it
+// showed, and a ref the project no longer has is passed over.
+func TestCodeAllShownSegments(t *testing.T) {
+	s, refs := combinedProject(t)
+	// s1:R002 was coded with workload by alice: an "uncoded" filter would
+	// no longer select it, but it was shown, so it is coded.
+	shown := []SegRef{refs[1], refs[4], refs[6], 9999}
+	res, err := s.CodeAll("alice", SegmentQuery{Refs: shown}, code(t, s, career))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Matched != 3 || res.Coded != 3 || res.Already != 0 {
+		t.Errorf("result %+v", res)
+	}
+	if got := qualifiedIDs(t, s, SegmentQuery{Code: career, Coders: []string{"alice"}}); got != "s1:R001 s1:R002 s1:R005 s2:R002" {
+		t.Errorf("coded: %s", got)
+	}
+	// Refs combines with the other conditions; an empty list selects none.
+	if got := qualifiedIDs(t, s, SegmentQuery{Refs: refs[:5], Source: "s2"}); got != "" {
+		t.Errorf("s1's refs within s2: %q", got)
+	}
+	if q := (SegmentQuery{Refs: []SegRef{}}); q.IsZero() || len(q.Terms()) != 0 {
+		t.Errorf("an empty Refs selects none (not zero), and is not a term: %v %v", q.IsZero(), q.Terms())
+	}
+	if got := qualifiedIDs(t, s, SegmentQuery{Refs: []SegRef{}}); got != "" {
+		t.Errorf("empty Refs: %q", got)
+	}
+}

@@ -574,6 +574,11 @@ func (w *randWorld) step(withUndo bool, actor string) {
 			w.t.Fatal(perr)
 		}
 		q.Coders = []string{actor}
+		if rng.IntN(3) == 0 && len(refs) > 0 {
+			// The segments a screen showed, one of them perhaps gone since.
+			q = SegmentQuery{Refs: []SegRef{refs[rng.IntN(len(refs))], refs[rng.IntN(len(refs))], refs[len(refs)-1] + 1}}
+			spec = []string{fmt.Sprint("refs ", q.Refs)}
+		}
 		what = fmt.Sprintf("%s code every match of %v with %s", actor, spec, c.Path)
 		var r CodeAllResult
 		r, err = w.s.CodeAll(actor, q, c.ID)

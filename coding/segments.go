@@ -63,6 +63,11 @@ type SegmentQuery struct {
 	Where  []AttrCondition
 	Text   string // only segments whose text contains this, ignoring case
 	Sample string // only the segments of this sample
+	// Refs, when not nil, keeps only these segments: the ones a screen
+	// shows, so that "code every match" codes what the coder saw and
+	// confirmed even if a condition would now read otherwise. It is not a
+	// term of the filter bar (Terms leaves it out).
+	Refs []SegRef
 }
 
 // RefSet is a set of segments as a bitset over their refs (refs are dense,
@@ -116,7 +121,7 @@ func (s *Store) Coded(coders []CoderID) (RefSet, error) {
 // IsZero tells whether the query selects every segment.
 func (q SegmentQuery) IsZero() bool {
 	return q.Source == "" && q.Case == "" && q.Code == "" && !q.Uncoded && !q.Coded && !q.Unreviewed && !q.Starred && q.Coders == nil &&
-		q.CodedBy == "" && q.Attr == (Attribute{}) && len(q.Attrs) == 0 && len(q.Where) == 0 && q.Text == "" && q.Sample == ""
+		q.CodedBy == "" && q.Attr == (Attribute{}) && len(q.Attrs) == 0 && len(q.Where) == 0 && q.Text == "" && q.Sample == "" && q.Refs == nil
 }
 
 // SegmentRefs lists the refs of the segments q selects, in project order.
@@ -188,6 +193,15 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			if len(k) == 16 {
 				set.add(SegRef(getU64(k[8:])))
+			}
+		}
+		keep(set, true)
+	}
+	if q.Refs != nil {
+		set := newRefSet(max)
+		for _, r := range q.Refs {
+			if r <= max {
+				set.add(r)
 			}
 		}
 		keep(set, true)

@@ -184,27 +184,6 @@ func stars(seg *coding.Segment, cs []coding.Coding) starReq {
 	return r
 }
 
-// memo opens the memo of the coder's coding on this segment (a chooser
-// asks which, with several).
-func (s *codingScreen) memo() { memoOn(s.c, s.list.current()) }
-
-// memoOn opens the memo of the coder's coding on seg (a chooser asks
-// which, with several).
-func memoOn(c common, seg *coding.Segment) {
-	if seg == nil {
-		return
-	}
-	cs := c.proj.myCodings(seg)
-	switch len(cs) {
-	case 0:
-		c.say("a memo belongs to a coding: code this segment first", statusInfo)
-	case 1:
-		c.post(openMsg{newMemoEditor(c, seg, cs[0])})
-	default:
-		items := make([]choice, len(cs))
-		for i, cd := range cs {
-			items[i] = choice{codingLabel(c.proj.book, seg, cd), openMsg{newMemoEditor(c, seg, cd)}}
-		}
-		c.post(openMsg{newChooser(c, "Memo on which coding?", items)})
-	}
-}
+// memo asks what the memo is on (memoMenu): the coder's coding, the
+// segment, its participant, its source, a code, or the journal.
+func (s *codingScreen) memo() { memoMenu(s.c, s.list.current()) }

@@ -354,7 +354,7 @@ func (d *documentView) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.StarOne):
 		starCodings(d.c, d.acting(), true)
 	case key.Matches(msg, k.Memo):
-		memoOn(d.c, d.acting())
+		memoMenu(d.c, d.acting())
 	case key.Matches(msg, k.Undo):
 		d.c.post(writeMsg{undoReq{}})
 	case key.Matches(msg, k.Redo):
@@ -373,7 +373,7 @@ func (d *documentView) navigation(msg tea.KeyPressMsg) bool {
 // close hands the reader back to the list at the current turn.
 func (d *documentView) close() {
 	if r := d.currentRef(); r != 0 {
-		d.c.post(gotoMsg{r})
+		d.c.post(gotoMsg{ref: r})
 	}
 	d.c.post(closeMsg{d})
 }
@@ -426,7 +426,7 @@ func (d *documentView) moveTo(t int) {
 // (and the place qcode reopens at) follows the document.
 func (d *documentView) posted() {
 	if r := d.currentRef(); r != 0 {
-		d.c.post(gotoMsg{r})
+		d.c.post(gotoMsg{ref: r})
 	}
 }
 

@@ -307,8 +307,8 @@ func TestQuitSavesTheMemoBeingTyped(t *testing.T) {
 			s := newProject(t)
 			h := newHeld(t, s, 80, 24)
 			h.press("2")
-			h.drain() // the coding is saved; the memo editor opens on it
-			h.press("mkept by the lead")
+			h.drain()                     // the coding is saved; the memo editor opens on it
+			h.press("m1kept by the lead") // m asks what the memo is on: 1 is the coding
 			h.press(c.quit)
 			h.drain()
 			if !h.quit {

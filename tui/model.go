@@ -297,11 +297,12 @@ func (m *Model) coveredBy() int {
 // segment when it is among them).
 func (m *Model) setFilter(f filterMsg) tea.Cmd {
 	p := m.c.proj
+	before := p.query.Terms()
 	p.query, p.filter = f.q, f.desc
 	if f.desc == "" {
 		m.status.set("filter cleared", statusInfo)
 	} else {
-		m.status.set("filter: "+f.desc+" (esc clears)", statusInfo)
+		m.status.set(filterChange(before, f.q.Terms()), statusInfo)
 	}
 	return tea.Batch(m.broadcast(f), m.reload())
 }

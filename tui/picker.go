@@ -17,12 +17,15 @@ import (
 type pickPurpose int
 
 const (
-	pickApply  pickPurpose = iota // apply to the current segment (or passage); may create the code
-	pickFilter                    // list the segments with the code
-	pickMove                      // move the editor's code under it
-	pickMerge                     // merge the editor's code into it
-	pickSettle                    // settle a disagreement with it
-	pickDoc                       // apply to the document view's turn (or passage); may create the code
+	pickApply      pickPurpose = iota // apply to the current segment (or passage); may create the code
+	pickFilter                        // list the segments with the code
+	pickMove                          // move the editor's code under it
+	pickMerge                         // merge the editor's code into it
+	pickSettle                        // settle a disagreement with it
+	pickCodeAll                       // code every segment shown with it
+	pickMemo                          // write a memo on the code
+	pickMemoFilter                    // list the memos about the code
+	pickDoc                           // apply to the document view's turn (or passage); may create the code
 )
 
 // pickedMsg is a code picked (or, for pickApply, a new path to create).

@@ -73,6 +73,22 @@ type (
 	}
 )
 
+// codeAllReq codes every segment the screen showed (a search's matches,
+// or the filtered list) with one code: one action, one undo.
+type codeAllReq struct {
+	refs []coding.SegRef // ascending, as the list holds them
+	code coding.CodeID
+	path string
+}
+
+// memoOnReq writes the coder's memo on a segment, participant, source or
+// code, or a journal entry (a coding's memo is a memoReq): "" deletes it.
+type memoOnReq struct {
+	target coding.MemoTarget
+	about  string // what it is on, in words ("segment R012")
+	text   string
+}
+
 // undoReq undoes (or redoes) the coder's last action.
 type undoReq struct{ redo bool }
 
@@ -144,6 +160,15 @@ func (r spansReq) words() string {
 }
 func (r memoReq) words() string   { return "memo" }
 func (r createReq) words() string { return "create and apply " + r.path }
+func (r codeAllReq) words() string {
+	return "code " + plural(len(r.refs), "segment", "segments") + " with " + r.path
+}
+func (r memoOnReq) words() string {
+	if r.target.Kind == coding.MemoProject && r.target.Entry == 0 {
+		return "journal entry"
+	}
+	return "memo on " + r.about
+}
 func (r undoReq) words() string {
 	if r.redo {
 		return "redo"
@@ -249,6 +274,27 @@ func perform(s *coding.Store, coder string, r request) (outcome, error) {
 		}
 	case codebookReq:
 		out.ActionResult, err = editCodebook(s, coder, r)
+	case codeAllReq:
+		var res coding.CodeAllResult
+		res, err = s.CodeAll(coder, coding.SegmentQuery{Refs: r.refs}, r.code)
+		out.ActionResult = res.ActionResult
+		switch {
+		case err != nil:
+		case res.Coded == 0:
+			out.Desc = fmt.Sprintf("%s was on every one already (%d)", r.path, res.Already)
+		default:
+			out.Desc = fmt.Sprintf("coded %s with %s", plural(res.Coded, "segment", "segments"), r.path)
+			if res.Already > 0 {
+				out.Notes = append(out.Notes, fmt.Sprintf("%d already had it", res.Already))
+			}
+			if gone := len(r.refs) - res.Matched; gone > 0 {
+				out.Notes = append(out.Notes, fmt.Sprintf("%d no longer in the project", gone))
+			}
+		}
+	case memoOnReq:
+		var res coding.MemoResult
+		res, err = s.SetMemoOn(coder, r.target, r.text)
+		out.ActionResult = res.ActionResult
 	case settleReq:
 		var res coding.SettleResult
 		res, err = s.Settle(coder, r.seg, r.code, r.decision)
@@ -273,7 +319,7 @@ func editCodebook(s *coding.Store, actor string, r codebookReq) (coding.ActionRe
 	case opMerge:
 		res, err := s.MergeCode(actor, r.path, r.arg)
 		if err == nil {
-			res.Desc = fmt.Sprintf("%s (%d codings moved, %d combined)", res.Desc, res.Moved, res.Fused)
+			res.Desc = fmt.Sprintf("%s (%s moved, %d combined)", res.Desc, plural(res.Moved, "coding", "codings"), res.Fused)
 		}
 		return res.ActionResult, err
 	case opDelete:

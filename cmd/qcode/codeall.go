@@ -70,6 +70,9 @@ Filters read your codings (--coder), as the coding screen shows them:
 uncoded means not coded by you. More than ` + fmt.Sprint(askAbove) + ` segments are coded only
 after a yes on a terminal, or with --yes.
 
+On the coding screen, A does the same for what is shown: the matches of a
+search (/), else the segments a filter (f) lists.
+
 ` + filterHelp,
 		Example: `  qcode code --search backfill --code "Barriers/Release and backfill"
   qcode code --filter "role=PQ lead" --filter question_id=Q16 --code "Motivations/Role requirement"
