@@ -81,6 +81,9 @@ type matrixScan struct {
 	unit  []int32 // per SegRef: case index (a segment with no case its own)
 	names []string
 	nUnit int
+	// casesAreColumns: each column is one case, so a cell counts a case
+	// when it counts any segment (no (case, column) pairs to remember).
+	casesAreColumns bool
 }
 
 // Matrix crosses codes with cases, sources or an attribute's values. It
@@ -123,15 +126,14 @@ func (s *Store) Matrix(q MatrixQuery) (Matrix, error) {
 			return err
 		}
 		out.Consensus = cs.consensus
-		var ms *matrixScan
-		if attr != "" {
-			ms, out.Cols, err = scanAttrColumns(tx, cs.scope, attr)
-		} else {
-			ms, err = scanColumns(tx, cs.scope, cols)
-		}
+		ms, shown, err := scanColumns(tx, cs.scope, cols, attr)
 		if err != nil {
 			return err
 		}
+		if attr != "" {
+			out.Cols = shown
+		}
+		ms.casesAreColumns = cols == MatrixCases
 		out.Columns, out.SegmentsTotal, out.CasesTotal = ms.totals(cs.scope)
 		out.Codes = ms.rows(book, ids, cs.sets, count, len(out.Columns))
 		return nil
@@ -146,141 +148,142 @@ func (s *Store) Matrix(q MatrixQuery) (Matrix, error) {
 }
 
 // scanColumns gives every segment in scope its case and its column: its
-// case (cases) or its source (sources). Columns of cases are in natural
-// order of their names; sources in import order.
-func scanColumns(tx *bolt.Tx, scope refSet, cols string) (*matrixScan, error) {
+// case (cols MatrixCases), its source (MatrixSources), or the value of
+// attribute attr (merged: segment, case, source; any case of the name),
+// MissingValue last. Columns of cases and values are in natural order of
+// their names, sources in import order. It returns the attribute's name
+// as first spelt. One cursor walk over the segment records, reading ids
+// and attribute pairs in place.
+func scanColumns(tx *bolt.Tx, scope refSet, cols, attr string) (*matrixScan, string, error) {
 	segs := tx.Bucket(bktSegments)
 	maxRef := SegRef(segs.Sequence())
 	maxCase := tx.Bucket(bktCases).Sequence()
 	ms := &matrixScan{col: make([]int32, maxRef+1), unit: make([]int32, maxRef+1), nUnit: int(maxCase) + 1 + int(maxRef) + 1}
-	colOf := map[uint64]int32{} // source id, or unit index
-	var keys []uint64
-	var err error
-	scope.each(func(ref SegRef) {
-		if err != nil {
-			return
+	var resolver *attrResolver
+	var lookup *attrLookup
+	if attr != "" {
+		lookup = newAttrLookup(tx)
+		resolver = newAttrResolver(tx, lookup, attr)
+	}
+	colOf := map[uint64]int32{} // column key → index
+	var keys []uint64          // by index: source id, unit, or interned value
+	ownIDs := map[uint64]string{}
+	c := segs.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		ref := SegRef(getU64(k))
+		if !scope.has(ref) {
+			continue
 		}
-		v := segs.Get(u64(uint64(ref)))
 		rec, ok := scanSegmentRecord(v)
 		if !ok {
-			err = errorf(errCorrupt, "segment %d", ref)
-			return
+			return nil, "", errorf(errCorrupt, "segment %d", ref)
 		}
-		u := int32(rec.caseID)
+		u := uint64(rec.caseID)
 		if rec.caseID == 0 {
-			u = int32(maxCase + 1 + uint64(ref))
+			u = maxCase + 1 + uint64(ref)
 		}
-		ms.unit[ref] = u
-		key := uint64(rec.source)
-		if cols == MatrixCases {
-			key = uint64(u)
+		ms.unit[ref] = int32(u)
+		var key uint64
+		switch {
+		case resolver != nil:
+			key = resolver.value(rec.source, rec.caseID, rec.pairs)
+		case cols == MatrixSources:
+			key = uint64(rec.source)
+		default:
+			key = u
 		}
-		c, seen := colOf[key]
+		col, seen := colOf[key]
 		if !seen {
-			c = int32(len(keys))
-			colOf[key] = c
+			col = int32(len(keys))
+			colOf[key] = col
 			keys = append(keys, key)
-			name, nerr := columnName(tx, cols, key, maxCase, v)
-			if nerr != nil {
-				err = nerr
-				return
+			if cols == MatrixCases && rec.caseID == 0 {
+				r, err := decodeSegment(v)
+				if err != nil {
+					return nil, "", errorf(errCorrupt, "segment %d", ref)
+				}
+				ownIDs[key] = r.id
 			}
-			ms.names = append(ms.names, name)
 		}
-		ms.col[ref] = c
-	})
-	if err != nil {
-		return nil, err
+		ms.col[ref] = col
+	}
+	ms.names = make([]string, len(keys))
+	switch {
+	case resolver != nil:
+		for i, key := range keys {
+			ms.names[i] = MissingValue
+			if key != 0 {
+				ms.names[i] = lookup.in.str(key)
+			}
+		}
+	case cols == MatrixSources:
+		srcs, err := readSources(tx)
+		if err != nil {
+			return nil, "", err
+		}
+		name := map[uint64]string{}
+		for _, src := range srcs {
+			name[uint64(src.ID)] = src.Name
+		}
+		for i, key := range keys {
+			ms.names[i] = name[key]
+		}
+	default:
+		if err := caseColumnNames(tx, keys, ownIDs, ms.names); err != nil {
+			return nil, "", err
+		}
 	}
 	order := make([]int, len(keys))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(i, j int) bool {
-		if cols == MatrixSources {
-			return keys[order[i]] < keys[order[j]] // source ids: import order
-		}
-		return naturalLess(ms.names[order[i]], ms.names[order[j]])
-	})
-	ms.reorder(scope, order)
-	return ms, nil
-}
-
-// columnName names a column of cases or sources: a case as CaseDisplay
-// shows it, a segment with no case by its segment ID, a source by name.
-func columnName(tx *bolt.Tx, cols string, key, maxCase uint64, segRecord []byte) (string, error) {
-	if cols == MatrixSources {
-		srcs, err := readSources(tx)
-		for _, src := range srcs {
-			if uint64(src.ID) == key {
-				return src.Name, err
-			}
-		}
-		return "", errorf(errCorrupt, "source %d", key)
-	}
-	if key > maxCase {
-		rec, err := decodeSegment(segRecord)
-		return rec.id, err
-	}
-	r, err := decodeCase(tx.Bucket(bktCases).Get(u64(key)))
-	return CaseDisplay(r.name), err
-}
-
-// scanAttrColumns gives every segment in scope its case and its column:
-// the value of attribute name (merged: segment, case, source; any case
-// of the name), MissingValue last. It returns the name as first spelt.
-func scanAttrColumns(tx *bolt.Tx, scope refSet, name string) (*matrixScan, string, error) {
-	segs := tx.Bucket(bktSegments)
-	maxRef := SegRef(segs.Sequence())
-	maxCase := tx.Bucket(bktCases).Sequence()
-	ms := &matrixScan{col: make([]int32, maxRef+1), unit: make([]int32, maxRef+1), nUnit: int(maxCase) + 1 + int(maxRef) + 1}
-	lookup := newAttrLookup(tx)
-	r := newAttrResolver(tx, lookup, name)
-	colOf := map[uint64]int32{}
-	var err error
-	scope.each(func(ref SegRef) {
-		if err != nil {
-			return
-		}
-		rec, ok := scanSegmentRecord(segs.Get(u64(uint64(ref))))
-		if !ok {
-			err = errorf(errCorrupt, "segment %d", ref)
-			return
-		}
-		u := int32(rec.caseID)
-		if rec.caseID == 0 {
-			u = int32(maxCase + 1 + uint64(ref))
-		}
-		ms.unit[ref] = u
-		val := r.value(rec.source, rec.caseID, rec.pairs)
-		c, seen := colOf[val]
-		if !seen {
-			c = int32(len(ms.names))
-			colOf[val] = c
-			label := MissingValue
-			if val != 0 {
-				label = lookup.in.str(val)
-			}
-			ms.names = append(ms.names, label)
-		}
-		ms.col[ref] = c
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	order := make([]int, len(ms.names))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(i, j int) bool {
 		a, b := ms.names[order[i]], ms.names[order[j]]
-		if (a == MissingValue) != (b == MissingValue) {
+		switch {
+		case cols == MatrixSources:
+			return keys[order[i]] < keys[order[j]] // source ids: import order
+		case (a == MissingValue) != (b == MissingValue):
 			return b == MissingValue
 		}
 		return naturalLess(a, b)
 	})
 	ms.reorder(scope, order)
-	return ms, r.shown(name), nil
+	shown := attr
+	if resolver != nil {
+		shown = resolver.shown(attr)
+	}
+	return ms, shown, nil
+}
+
+// caseColumnNames names the columns of cases (keys are units): a case as
+// CaseDisplay shows it, read in one walk of the cases bucket, and a
+// segment with no case by its segment ID.
+func caseColumnNames(tx *bolt.Tx, keys []uint64, ownIDs map[uint64]string, names []string) error {
+	at := make(map[uint64]int, len(keys))
+	for i, key := range keys {
+		if id, own := ownIDs[key]; own {
+			names[i] = id
+		} else {
+			at[key] = i
+		}
+	}
+	c := tx.Bucket(bktCases).Cursor()
+	for k, v := c.First(); k != nil && len(at) > 0; k, v = c.Next() {
+		i, ok := at[getU64(k)]
+		if !ok {
+			continue
+		}
+		r, err := decodeCase(v)
+		if err != nil {
+			return errorf(errCorrupt, "case %d", getU64(k))
+		}
+		names[i] = CaseDisplay(r.name)
+		delete(at, getU64(k))
+	}
+	if len(at) > 0 {
+		return errorf(errCorrupt, "%d segments name a case that is not there", len(at))
+	}
+	return nil
 }
 
 // reorder puts the columns in order (order[to] = from) and renumbers
@@ -303,14 +306,19 @@ func (ms *matrixScan) totals(scope refSet) ([]MatrixColumn, int, int) {
 	for i, n := range ms.names {
 		cols[i].Value = n
 	}
-	seen := newPairSet(ms.nUnit, len(cols))
+	var seen *pairSet
+	if !ms.casesAreColumns {
+		seen = newPairSet(ms.nUnit, len(cols))
+	}
 	unitSeen := make(refSet, ms.nUnit/64+1)
 	segments, cases := 0, 0
 	scope.each(func(ref SegRef) {
 		c, u := ms.col[ref], ms.unit[ref]
 		cols[c].Segments++
 		segments++
-		if seen.add(u, c) {
+		if seen == nil {
+			cols[c].Cases = 1
+		} else if seen.add(u, c) {
 			cols[c].Cases++
 		}
 		if !unitSeen.has(SegRef(u)) {
@@ -325,7 +333,7 @@ func (ms *matrixScan) totals(scope refSet) ([]MatrixColumn, int, int) {
 func (ms *matrixScan) rows(book *Codebook, ids []CodeID, sets map[CodeID]refSet, count string, nCols int) []MatrixRow {
 	out := make([]MatrixRow, 0, len(ids))
 	var seen *pairSet
-	if count == CountCases {
+	if count == CountCases && !ms.casesAreColumns {
 		seen = newPairSet(ms.nUnit, max(nCols, 1))
 	}
 	unitSeen := make(refSet, ms.nUnit/64+1)
@@ -340,9 +348,12 @@ func (ms *matrixScan) rows(book *Codebook, ids []CodeID, sets map[CodeID]refSet,
 				unitSeen.add(SegRef(u))
 				row.Cases++
 			}
-			if seen == nil {
+			switch {
+			case count == CountCases && ms.casesAreColumns:
+				row.Cells[col] = 1
+			case seen == nil:
 				row.Cells[col]++
-			} else if seen.add(u, col) {
+			case seen.add(u, col):
 				row.Cells[col]++
 			}
 		})
