@@ -166,7 +166,7 @@ func scanColumns(tx *bolt.Tx, scope refSet, cols, attr string) (*matrixScan, str
 		resolver = newAttrResolver(tx, lookup, attr)
 	}
 	colOf := map[uint64]int32{} // column key → index
-	var keys []uint64          // by index: source id, unit, or interned value
+	var keys []uint64           // by index: source id, unit, or interned value
 	ownIDs := map[uint64]string{}
 	c := segs.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
