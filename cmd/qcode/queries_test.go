@@ -1,0 +1,182 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// TestCooccurGolden pins `qcode cooccur` in every format on the reports
+// fixture, and reads the JSON back in the issue's shape.
+func TestCooccurGolden(t *testing.T) {
+	p := reportProject(t)
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"cooccur.txt", []string{"cooccur"}},
+		{"cooccur-case-leaves.md", []string{"cooccur", "--unit", "case", "--leaves", "--format", "md"}},
+		{"cooccur-benefits.csv", []string{"cooccur", "--codes", "Benefits", "--format", "csv"}},
+		{"cooccur-consensus-where.json", []string{"cooccur", "--coder", "consensus", "--where", "ROLE=Social worker", "--format", "json"}},
+	} {
+		out, _ := mustQcodeErr(t, append([]string{"-p", p}, c.args...)...)
+		golden(t, c.name, out)
+	}
+	out, _ := mustQcodeErr(t, "-p", p, "cooccur", "--format", "json")
+	var got struct {
+		Unit  *string `json:"unit"`
+		Pairs []struct {
+			A        *string  `json:"a"`
+			B        *string  `json:"b"`
+			Segments *int     `json:"segments"`
+			Jaccard  *float64 `json:"jaccard"`
+		} `json:"pairs"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Unit == nil || *got.Unit != "segment" || len(got.Pairs) == 0 {
+		t.Fatalf("shape: %s", out)
+	}
+	// R080 carries Confidence and L3 Behaviour, and no other segment
+	// carries either: 1 shared, Jaccard 1 ÷ (1 + 1 − 1).
+	found := false
+	for _, p := range got.Pairs {
+		if p.A == nil || p.B == nil || p.Segments == nil || p.Jaccard == nil {
+			t.Fatalf("a pair without a, b, segments or jaccard: %s", out)
+		}
+		if *p.A == "Benefits/For the practitioner/Confidence" && *p.B == "Kirkpatrick/L3 Behaviour" {
+			found = true
+			// Confidence: R080, focus-group-01#2; L3: R080, interview-lead-01#4.
+			if *p.Segments != 1 || *p.Jaccard != 1.0/3 {
+				t.Errorf("Confidence × L3: %d, %v", *p.Segments, *p.Jaccard)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no Confidence × L3 pair: %s", out)
+	}
+}
+
+// TestCooccurUsage refuses what cannot be counted, before opening the
+// project.
+func TestCooccurUsage(t *testing.T) {
+	p := reportProject(t)
+	for _, c := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"cooccur", "--unit", "answer"}, 2, "--unit answer: use segment or case"},
+		{[]string{"cooccur", "--where", "uncoded=yes"}, 2, "uncoded takes no value"},
+		{[]string{"cooccur", "--format", "xlsx"}, 2, "--format xlsx"},
+		{[]string{"cooccur", "--codes", "Nope"}, 1, `no code "Nope"`},
+		{[]string{"cooccur", "--coder", "zed"}, 1, `no coder "zed"`},
+	} {
+		_, errs, code := qcode(t, append([]string{"-p", p}, c.args...)...)
+		if code != c.code || !strings.Contains(errs, c.msg) {
+			t.Errorf("%v: exit %d, %q; want %d, %q", c.args, code, errs, c.code, c.msg)
+		}
+	}
+}
+
+// TestMatrixGolden pins `qcode matrix` in every text format, and the XLSX
+// read back: the same cells as the CSV, a header row, column A frozen.
+func TestMatrixGolden(t *testing.T) {
+	p := reportProject(t)
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"matrix-role.txt", []string{"matrix", "--cols", "role", "--codes", "Barriers"}},
+		{"matrix-sources-cases.md", []string{"matrix", "--cols", "sources", "--count", "cases", "--format", "md"}},
+		{"matrix-cases.csv", []string{"matrix", "--cols", "cases", "--codes", "Motivations", "--format", "csv"}},
+		{"matrix-question-consensus.json", []string{"matrix", "--rows", "codes", "--cols", "question_id", "--coder", "consensus",
+			"--codes", "Motivations", "--where", "method=survey", "--format", "json"}},
+	} {
+		out, _ := mustQcodeErr(t, append([]string{"-p", p}, c.args...)...)
+		golden(t, c.name, out)
+	}
+
+	// The CSV's first column is the code path, one column per value.
+	out := mustQcode(t, "-p", p, "matrix", "--cols", "role", "--format", "csv")
+	want, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want[0][0] != "code" || want[1][0] != "Motivations" || want[2][0] != "Motivations/Career progression" ||
+		!reflect.DeepEqual(want[0][1:], []string{"Learning lead", "Local authority adult care social worker", "PQ lead", "Practice educator", "Social worker"}) {
+		t.Errorf("csv head %q, first rows %q %q", want[0], want[1][0], want[2][0])
+	}
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.xlsx")
+	_, errs := mustQcodeErr(t, "-p", p, "matrix", "--cols", "role", "--format", "xlsx", "-o", path)
+	if !strings.Contains(errs, "wrote "+path) {
+		t.Errorf("stderr %q", errs)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", st.Mode().Perm())
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); !reflect.DeepEqual(got, []string{"Matrix", "About"}) {
+		t.Errorf("sheets %q", got)
+	}
+	rows, err := f.GetRows("Matrix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("xlsx cells differ from the csv:\n%q\n%q", rows, want)
+	}
+	// Numbers are numbers, not text, so that Excel sums them.
+	if typ, err := f.GetCellType("Matrix", "F2"); err != nil || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Errorf("F2 type %v %v", typ, err)
+	}
+	panes, err := f.GetPanes("Matrix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !panes.Freeze || panes.XSplit != 1 || panes.YSplit != 1 || panes.TopLeftCell != "B2" {
+		t.Errorf("panes %+v: want the header row and column A frozen", panes)
+	}
+	about, _ := f.GetRows("About")
+	if len(about) < 5 || !strings.HasPrefix(about[0][0], "n = 14 participants, 23 segments") || about[3][0] != "column" {
+		t.Errorf("about sheet %q", about)
+	}
+}
+
+func TestMatrixUsage(t *testing.T) {
+	p := reportProject(t)
+	for _, c := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"matrix"}, 2, "say what the columns are"},
+		{[]string{"matrix", "--cols", "role", "--rows", "cases"}, 2, "--rows cases: rows are codes"},
+		{[]string{"matrix", "--cols", "role", "--count", "codings"}, 2, "--count codings"},
+		{[]string{"matrix", "--cols", "role", "--format", "pdf"}, 2, "--format pdf"},
+		{[]string{"matrix", "--cols", "rôle"}, 1, `no attribute "rôle"`},
+		{[]string{"matrix", "--cols", "role", "--where", "source=nowhere"}, 1, "nowhere"},
+	} {
+		_, errs, code := qcode(t, append([]string{"-p", p}, c.args...)...)
+		if code != c.code || !strings.Contains(errs, c.msg) {
+			t.Errorf("%v: exit %d, %q; want %d, %q", c.args, code, errs, c.code, c.msg)
+		}
+	}
+}
