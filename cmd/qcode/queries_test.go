@@ -180,3 +180,49 @@ func TestMatrixUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentsInContext pins `qcode segments --context` in every format:
+// a focus group's turns with the facilitator's prompts and headings, an
+// interview, and a survey answer beside its respondent's other answers.
+func TestSegmentsInContext(t *testing.T) {
+	p := reportProject(t)
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"context-barriers.txt", []string{"segments", "--code", "Barriers", "--context", "2"}},
+		{"context-l3.md", []string{"segments", "--code", "Kirkpatrick/L3 Behaviour", "--context", "1", "--format", "md"}},
+		{"context-focus-group.json", []string{"segments", "--source", "focus-group-01", "--context", "1", "--format", "json"}},
+		{"context-benefits.csv", []string{"segments", "--code", "Benefits/For the practitioner", "--context", "1", "--format", "csv"}},
+	} {
+		out, _ := mustQcodeErr(t, append([]string{"-p", p}, c.args...)...)
+		golden(t, c.name, out)
+	}
+	var segs []struct {
+		ID      string `json:"id"`
+		Context *struct {
+			Prompt   *string `json:"prompt"`
+			Question string  `json:"question"`
+			Before   []struct {
+				Kind, Speaker, Text string
+			} `json:"before"`
+			After []struct{ Kind string } `json:"after"`
+		} `json:"context"`
+	}
+	out := mustQcode(t, "-p", p, "segments", "--source", "focus-group-01", "--context", "1", "--format", "json")
+	if err := json.Unmarshal([]byte(out), &segs); err != nil {
+		t.Fatal(err)
+	}
+	// The first answer: the facilitator's question before it.
+	if len(segs) == 0 || segs[0].Context == nil || segs[0].Context.Prompt == nil || len(segs[0].Context.Before) == 0 ||
+		segs[0].Context.Before[len(segs[0].Context.Before)-1].Kind != "prompt" {
+		t.Errorf("first focus group answer: %s", out)
+	}
+	// Without --context, no context object.
+	if out := mustQcode(t, "-p", p, "segments", "--source", "focus-group-01", "--format", "json"); strings.Contains(out, `"context"`) {
+		t.Errorf("context without --context: %s", out)
+	}
+	if _, errs, code := qcode(t, "-p", p, "segments", "--context", "-1"); code != 2 || !strings.Contains(errs, "--context -1") {
+		t.Errorf("--context -1: %d %s", code, errs)
+	}
+}
