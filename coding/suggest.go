@@ -76,6 +76,10 @@ func (s *Store) TrainSuggester(coder string) (*Suggester, error) {
 	return g, nil
 }
 
+// Segments counts the segments of the coder's learnt: coded, or marked
+// "nothing applies".
+func (g *Suggester) Segments() int { return len(g.docs) }
+
 // Coder is whose codings the suggester learnt.
 func (g *Suggester) Coder() string { return g.coder }
 
@@ -254,6 +258,30 @@ func (g *Suggester) labelsOf(tx *bolt.Tx, ref SegRef) ([]suggest.Label, bool) {
 		}
 	}
 	return labels, reviewed
+}
+
+// Unreviewed lists, in project order, the segments where selects that the
+// coder has not reviewed (neither coded nor marked "nothing applies"):
+// what is left to suggest for.
+func (g *Suggester) Unreviewed(s *Store, where SegmentQuery) ([]SegRef, error) {
+	var out []SegRef
+	err := s.view(func(tx *bolt.Tx) error {
+		refs, err := s.selectRefs(tx, where)
+		if err != nil || g.coderID == 0 {
+			out = refs
+			return err
+		}
+		max := SegRef(tx.Bucket(bktSegments).Sequence())
+		done := codedSet(tx, max, []CoderID{g.coderID})
+		markedSet(tx, done, []CoderID{g.coderID})
+		for _, r := range refs {
+			if !done.has(r) {
+				out = append(out, r)
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Suggest ranks codes for each segment, at most top each (0: every code

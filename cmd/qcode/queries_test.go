@@ -226,3 +226,64 @@ func TestSegmentsInContext(t *testing.T) {
 		t.Errorf("--context -1: %d %s", code, errs)
 	}
 }
+
+// TestSuggestCLI pins `qcode suggest` (JSON in the issue's shape, and the
+// table), runs it twice for the same answer, and refuses what it cannot
+// do.
+func TestSuggestCLI(t *testing.T) {
+	p := reportProject(t)
+	out, errs := mustQcodeErr(t, "-p", p, "--coder", "alice", "suggest", "--top", "2", "--where", "method=survey", "--format", "json")
+	golden(t, "suggest-alice.json", out)
+	// alice's 29 rows of codings.csv: 29 codes on 21 segments.
+	if !strings.Contains(errs, "learnt from the 29 codes alice gave 21 segments (and the codebook's descriptions)") {
+		t.Errorf("stderr %q", errs)
+	}
+	if again := mustQcode(t, "-p", p, "--coder", "alice", "suggest", "--top", "2", "--where", "method=survey", "--format", "json"); again != out {
+		t.Errorf("two runs differ")
+	}
+	var list []struct {
+		Segment     *string `json:"segment"`
+		Suggestions []struct {
+			Code    *string  `json:"code"`
+			Score   *float64 `json:"score"`
+			Because []string `json:"because"`
+		} `json:"suggestions"`
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list) == 0 {
+		t.Fatalf("no segments: %s", out)
+	}
+	for _, ss := range list {
+		if ss.Segment == nil || len(ss.Suggestions) == 0 || len(ss.Suggestions) > 2 {
+			t.Fatalf("shape: %s", out)
+		}
+		for _, sg := range ss.Suggestions {
+			if sg.Code == nil || sg.Score == nil || *sg.Score <= 0 || *sg.Score >= 1 || sg.Because == nil {
+				t.Fatalf("suggestion shape: %s", out)
+			}
+		}
+	}
+	dir := t.TempDir()
+	list2 := filepath.Join(dir, "todo.txt")
+	os.WriteFile(list2, []byte("R086\nfocus-group-01#3\n"), 0o600)
+	out = mustQcode(t, "-p", p, "--coder", "bob", "suggest", "--segments", list2)
+	golden(t, "suggest-bob.txt", out)
+
+	for _, c := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"suggest", "--top", "0"}, 2, "--top 0"},
+		{[]string{"suggest", "--uncoded", "--segments", list2}, 2, "give one"},
+		{[]string{"--coder", "consensus", "suggest"}, 1, "consensus is derived"},
+		{[]string{"suggest", "--segments", list2, "--where", "role=x"}, 2, "--where selects"},
+	} {
+		_, errs, code := qcode(t, append([]string{"-p", p}, c.args...)...)
+		if code != c.code || !strings.Contains(errs, c.msg) {
+			t.Errorf("%v: exit %d, %q; want %d, %q", c.args, code, errs, c.code, c.msg)
+		}
+	}
+}
