@@ -1,6 +1,7 @@
 package coding_test
 
 import (
+	"fmt"
 	"sort"
 	"testing"
 	"time"
@@ -82,4 +83,65 @@ func BenchmarkMatrix5M(b *testing.B) {
 			})
 		})
 	}
+}
+
+// suggestShape is the project the suggestion budgets speak of: one
+// coder's 100,000 codings, one per answer.
+var suggestShape = codingtest.Shape{Segments: 100_000, Codings: 100_000, Coders: 1}
+
+// BenchmarkSuggest100K trains the suggester on 100,000 codings (budget
+// ≤ 2 s) and scores segments with it (budget ≤ 1 ms each), and finds the
+// segments most like one among 100,000 (no budget: asked from a command).
+func BenchmarkSuggest100K(b *testing.B) {
+	s, err := coding.OpenReadOnly(codingtest.Project(b, suggestShape))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	coder := codingtest.Coder(0)
+	var g *coding.Suggester
+	var times []time.Duration
+	for i := 0; i < 6; i++ { // the first run reads the file into the page cache
+		start := time.Now()
+		if g, err = s.TrainSuggester(coder); err != nil {
+			b.Fatal(err)
+		}
+		if i > 0 {
+			times = append(times, time.Since(start))
+		}
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	codingtest.Budget(b, fmt.Sprintf("suggest: train on %d codings (median)", g.Codings), times[len(times)/2], 2*time.Second)
+
+	refs, err := s.SegmentRefs(coding.SegmentQuery{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	refs = refs[:2000]
+	start := time.Now()
+	if _, err := g.Suggest(s, refs, 3); err != nil {
+		b.Fatal(err)
+	}
+	per := time.Since(start) / time.Duration(len(refs))
+	codingtest.Budget(b, fmt.Sprintf("suggest: score a segment (mean of %d)", len(refs)), per, time.Millisecond)
+
+	// Following one action: the segment forgotten and learnt again.
+	start = time.Now()
+	for _, ref := range refs[:200] {
+		if err := g.Learn(s, []coding.SegRef{ref}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("suggest: learn a coded segment again after an action (mean of 200): %s (no budget)", (time.Since(start) / 200).Round(time.Microsecond))
+
+	var sim []time.Duration
+	for i := 0; i < 3; i++ {
+		start := time.Now()
+		if _, err := s.Similar(refs[i], 10); err != nil {
+			b.Fatal(err)
+		}
+		sim = append(sim, time.Since(start))
+	}
+	sort.Slice(sim, func(i, j int) bool { return sim[i] < sim[j] })
+	b.Logf("similar: the 10 segments most like one, among 100,000 of its source (median): %s (no budget; asked from a command)", sim[1].Round(time.Millisecond))
 }

@@ -22,14 +22,15 @@ type Feature struct {
 // out: on the coded survey they made suggestions slightly worse, having
 // too few examples each.)
 func Features(text, question, prompt string) []Feature {
-	var out []Feature
-	for _, w := range tokens(text) {
+	words, asked := tokens(text), tokens(prompt)
+	out := make([]Feature, 0, len(words)+len(asked)+1)
+	for _, w := range words {
 		out = append(out, Feature{Key: w.stem, Word: w.surface})
 	}
 	if q := strings.Join(strings.Fields(strings.ToLower(question)), " "); q != "" {
 		out = append(out, Feature{Key: "q:" + q, Word: "question: " + shorten(question, 40)})
 	}
-	for _, w := range tokens(prompt) {
+	for _, w := range asked {
 		out = append(out, Feature{Key: "p:" + w.stem, Word: "prompt: " + w.surface})
 	}
 	return out
@@ -38,32 +39,48 @@ func Features(text, question, prompt string) []Feature {
 // word is a kept word of a text.
 type word struct{ stem, surface string }
 
-// tokens splits text into kept words: runs of letters and digits (an
-// apostrophe inside a word is dropped: "don't" is "dont"), lower-cased,
-// stop words and one-letter words left out.
+// tokens splits text into kept words: runs of letters and digits (with
+// apostrophes inside: "don't", "manager's"), lower-cased, a possessive
+// "'s" taken off, stop words and one-letter words left out. Words are
+// slices of the lower-cased text: a million answers allocate little.
 func tokens(text string) []word {
-	var out []word
-	var b strings.Builder
-	flush := func() {
-		if b.Len() == 0 {
+	lower := strings.ToLower(text)
+	out := make([]word, 0, len(lower)/6+1)
+	start := -1         // where the current word started
+	apostrophe := false // the current word holds one
+	emit := func(end int) {
+		w := lower[start:end]
+		start = -1
+		if apostrophe {
+			apostrophe = false
+			w = strings.TrimRight(w, "'’")
+			if base, ok := strings.CutSuffix(w, "'s"); ok {
+				w = base
+			} else if base, ok := strings.CutSuffix(w, "’s"); ok {
+				w = base
+			}
+			w = strings.NewReplacer("'", "", "’", "").Replace(w)
+		}
+		if len(w) < 2 || utf8.RuneCountInString(w) < 2 || stopWords[w] {
 			return
 		}
-		w := b.String()
-		b.Reset()
-		if utf8.RuneCountInString(w) >= 2 && !stopWords[w] {
-			out = append(out, word{stem: stem(w), surface: w})
-		}
+		out = append(out, word{stem: stem(w), surface: w})
 	}
-	for _, r := range text {
+	for i, r := range lower {
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		case (r == '\'' || r == '’') && b.Len() > 0:
-		default:
-			flush()
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'), r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if start < 0 {
+				start = i
+			}
+		case (r == '\'' || r == '’') && start >= 0:
+			apostrophe = true
+		case start >= 0:
+			emit(i)
 		}
 	}
-	flush()
+	if start >= 0 {
+		emit(len(lower))
+	}
 	return out
 }
 

@@ -62,8 +62,14 @@ func (m *Model) Docs() int { return m.docs }
 // doc interns a segment's features (adding new ones to the vocabulary
 // when learning).
 func (m *Model) doc(features []Feature, learn bool) Doc {
-	var d Doc
-	at := map[int32]int{}
+	d := Doc{ids: make([]int32, 0, len(features)), tf: make([]float64, 0, len(features))}
+	if !learn {
+		d.words = make([]string, 0, len(features))
+	}
+	var at map[int32]int // beyond a few dozen features a map finds repeats faster than a scan
+	if len(features) > 48 {
+		at = make(map[int32]int, len(features))
+	}
 	for _, f := range features {
 		id, ok := m.vocab[f.Key]
 		if !ok {
@@ -76,16 +82,36 @@ func (m *Model) doc(features []Feature, learn bool) Doc {
 			m.keys = append(m.keys, f.Key)
 			m.counts = append(m.counts, 0)
 		}
-		if i, ok := at[id]; ok {
+		if i := d.find(id, at); i >= 0 {
 			d.tf[i]++
 			continue
 		}
-		at[id] = len(d.ids)
+		if at != nil {
+			at[id] = len(d.ids)
+		}
 		d.ids = append(d.ids, id)
 		d.tf = append(d.tf, 1)
-		d.words = append(d.words, f.Word)
+		if !learn {
+			d.words = append(d.words, f.Word) // for "because", when scoring only
+		}
 	}
 	return d
+}
+
+// find returns where id is among the doc's features, or -1.
+func (d *Doc) find(id int32, at map[int32]int) int {
+	if at != nil {
+		if i, ok := at[id]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, x := range d.ids {
+		if x == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // Learn adds a segment the coder gave the codes labels (none: reviewed,
