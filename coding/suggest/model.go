@@ -32,6 +32,7 @@ type Model struct {
 	docs   int              // segments learnt
 	total  float64          // features over every segment learnt
 	counts []float64        // by feature id: occurrences over every segment learnt
+	live   int              // features with a count: the vocabulary smoothing spreads over
 	labels map[Label]*label // per code
 }
 
@@ -72,6 +73,9 @@ func (m *Model) doc(features []Feature, learn bool) Doc {
 	}
 	for _, f := range features {
 		id, ok := m.vocab[f.Key]
+		if ok && !learn && m.counts[id] == 0 {
+			ok = false // only forgotten segments had it
+		}
 		if !ok {
 			if !learn {
 				d.unseen++
@@ -129,8 +133,15 @@ func (m *Model) Forget(d Doc, labels []Label) { m.add(d, labels, -1) }
 func (m *Model) add(d Doc, labels []Label, sign float64) {
 	m.docs += int(sign)
 	for i, id := range d.ids {
+		was := m.counts[id]
 		m.counts[id] += sign * d.tf[i]
 		m.total += sign * d.tf[i]
+		switch {
+		case was == 0 && m.counts[id] != 0:
+			m.live++
+		case was != 0 && m.counts[id] == 0:
+			m.live-- // a word only forgotten segments had: as if never seen
+		}
 	}
 	for _, l := range labels {
 		s := m.labels[l]
@@ -178,7 +189,7 @@ const (
 // the order never depends on a map's.
 func (m *Model) Suggest(features []Feature, n int) []Suggestion {
 	d := m.doc(features, false)
-	v := float64(len(m.keys)) + 1 // the vocabulary, and one for every unseen feature
+	v := float64(m.live) + 1 // the vocabulary, and one for every unseen feature
 	out := make([]Suggestion, 0, len(m.labels))
 	type weight struct {
 		w    float64

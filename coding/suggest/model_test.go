@@ -91,6 +91,12 @@ func TestLearnForget(t *testing.T) {
 	if c := backward.Suggest(query, 0); !reflect.DeepEqual(a, c) {
 		t.Errorf("forget then learn changed the suggestions:\n%+v\n%+v", a, c)
 	}
+	// A segment learnt and forgotten leaves no trace, its words included.
+	extra := forward.Learn(Features("holiday allowance overtime", "", ""), []Label{4})
+	forward.Forget(extra, []Label{4})
+	if c := forward.Suggest(query, 0); !reflect.DeepEqual(a, c) {
+		t.Errorf("learn then forget changed the suggestions:\n%+v\n%+v", a, c)
+	}
 	if strings.Join(a[0].Because, ",") == "" {
 		t.Errorf("no because for the top code: %+v", a[0])
 	}
