@@ -111,7 +111,7 @@ func BenchmarkSuggest100K(b *testing.B) {
 		}
 	}
 	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-	codingtest.Budget(b, fmt.Sprintf("suggest: train on %d codings (median)", g.Codings), times[len(times)/2], 2*time.Second)
+	codingtest.Budget(b, fmt.Sprintf("suggest: train on %d codings (median)", g.Codings()), times[len(times)/2], 2*time.Second)
 
 	refs, err := s.SegmentRefs(coding.SegmentQuery{})
 	if err != nil {

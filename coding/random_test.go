@@ -655,7 +655,7 @@ func (w *randWorld) learn(res ActionResult) {
 		}
 		got, err1 := w.suggesters[c].Suggest(w.s, refs, 0)
 		want, err2 := fresh.Suggest(w.s, refs, 0)
-		if err1 != nil || err2 != nil || !reflect.DeepEqual(got, want) || w.suggesters[c].Codings != fresh.Codings {
+		if err1 != nil || err2 != nil || !reflect.DeepEqual(got, want) || w.suggesters[c].Codings() != fresh.Codings() {
 			w.t.Fatalf("%s's suggestions learnt step by step differ from learnt afresh after step %d (%v %v):\n%+v\n%+v\n--- log:\n%s",
 				c, len(w.log), err1, err2, got, want, strings.Join(w.log, "\n"))
 		}

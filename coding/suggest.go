@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -20,19 +21,18 @@ import (
 // suggestions from the first answer and a code used rarely still has its
 // words. It never writes: suggestions are applied only by the coder.
 //
-// A Suggester is trained once (TrainSuggester) and follows the coder's
-// work: after each of their actions, Learn re-reads the segments it
-// touched. It is not safe for concurrent use; the coding screen keeps one
-// and hands it to one command at a time.
+// A Suggester is trained once (TrainSuggester) and follows the work:
+// after each action, LearnAction re-reads the segments it touched. Its
+// methods may be called from concurrent commands (a screen's tea.Cmds):
+// they take turns.
 type Suggester struct {
+	mu      sync.Mutex
 	coder   string
 	coderID CoderID // 0 while the coder has done nothing
 	book    *Codebook
 	model   *suggest.Model
 	docs    map[SegRef]learnt // what each segment the coder reviewed taught
-	// Codings counts the coder's codings learnt (a segment counts each
-	// code once, whatever its spans).
-	Codings int
+	codings int // the coder's codes learnt (a code once per segment)
 
 	withoutCodebook bool // measuring what the codings alone teach (tests)
 }
@@ -77,9 +77,21 @@ func (s *Store) TrainSuggester(coder string) (*Suggester, error) {
 	return g, nil
 }
 
+// Codings counts the coder's codings learnt (a code once per segment,
+// whatever its spans).
+func (g *Suggester) Codings() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.codings
+}
+
 // Segments counts the segments of the coder's learnt: coded, or marked
 // "nothing applies".
-func (g *Suggester) Segments() int { return len(g.docs) }
+func (g *Suggester) Segments() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.docs)
+}
 
 // Coder is whose codings the suggester learnt.
 func (g *Suggester) Coder() string { return g.coder }
@@ -89,7 +101,7 @@ func (g *Suggester) train(s *Store, tx *bolt.Tx) error {
 	g.book = s.Codebook()
 	g.model = suggest.New()
 	g.docs = map[SegRef]learnt{}
-	g.Codings = 0
+	g.codings = 0
 	if !g.withoutCodebook {
 		g.learnCodebook()
 	}
@@ -179,7 +191,7 @@ func (g *Suggester) learn(r *segmentReader, ref SegRef, labels []suggest.Label) 
 	}
 	kept := append([]suggest.Label(nil), labels...)
 	g.docs[ref] = learnt{doc: g.model.Learn(f, kept), labels: kept}
-	g.Codings += len(kept)
+	g.codings += len(kept)
 	return nil
 }
 
@@ -188,8 +200,14 @@ func (g *Suggester) learn(r *segmentReader, ref SegRef, labels []suggest.Label) 
 // from what the store holds now. When the codebook changed, or an action
 // touched more segments than it lists, call Retrain instead.
 func (g *Suggester) Learn(s *Store, refs []SegRef) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.learnRefs(s, refs)
+}
+
+func (g *Suggester) learnRefs(s *Store, refs []SegRef) error {
 	if s.Codebook() != g.book {
-		return g.Retrain(s)
+		return g.retrain(s)
 	}
 	return s.view(func(tx *bolt.Tx) error {
 		if g.coderID == 0 {
@@ -203,7 +221,7 @@ func (g *Suggester) Learn(s *Store, refs []SegRef) error {
 		for _, ref := range refs {
 			if old, ok := g.docs[ref]; ok {
 				g.model.Forget(old.doc, old.labels)
-				g.Codings -= len(old.labels)
+				g.codings -= len(old.labels)
 				delete(g.docs, ref)
 			}
 			if tx.Bucket(bktSegments).Get(u64(uint64(ref))) == nil {
@@ -223,6 +241,12 @@ func (g *Suggester) Learn(s *Store, refs []SegRef) error {
 
 // Retrain learns everything again (a codebook change, a bulk action).
 func (g *Suggester) Retrain(s *Store) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.retrain(s)
+}
+
+func (g *Suggester) retrain(s *Store) error {
 	return s.view(func(tx *bolt.Tx) error { return g.train(s, tx) })
 }
 
@@ -236,10 +260,12 @@ func (g *Suggester) LearnAction(s *Store, res ActionResult) error {
 	if res.Seq == 0 {
 		return nil // nothing changed
 	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if len(res.Segments) >= maxTouched || len(res.Segments) == 0 || s.Codebook() != g.book {
-		return g.Retrain(s)
+		return g.retrain(s)
 	}
-	return g.Learn(s, res.Segments)
+	return g.learnRefs(s, res.Segments)
 }
 
 // labelsOf reads the codes the coder gave a segment, and whether they
@@ -272,6 +298,8 @@ func (g *Suggester) labelsOf(tx *bolt.Tx, ref SegRef) ([]suggest.Label, bool) {
 // coder has not reviewed (neither coded nor marked "nothing applies"):
 // what is left to suggest for.
 func (g *Suggester) Unreviewed(s *Store, where SegmentQuery) ([]SegRef, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	var out []SegRef
 	err := s.view(func(tx *bolt.Tx) error {
 		refs, err := s.selectRefs(tx, where)
@@ -296,8 +324,10 @@ func (g *Suggester) Unreviewed(s *Store, where SegmentQuery) ([]SegRef, error) {
 // the model knows). Codes the coder already gave the segment are left
 // out, and so are codes no longer in the codebook.
 func (g *Suggester) Suggest(s *Store, refs []SegRef, top int) ([]SegmentSuggestions, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if s.Codebook() != g.book {
-		if err := g.Retrain(s); err != nil {
+		if err := g.retrain(s); err != nil {
 			return nil, err
 		}
 	}

@@ -236,8 +236,8 @@ func TestSuggestionsAreDeterministic(t *testing.T) {
 	fresh, _ := s.TrainSuggester("alice")
 	x, _ := first.Suggest(s, refs, 5)
 	y, _ := fresh.Suggest(s, refs, 5)
-	if !reflect.DeepEqual(x, y) || first.Codings != 4 {
-		t.Errorf("learnt incrementally differs from trained afresh (%d codings):\n%+v\n%+v", first.Codings, x, y)
+	if !reflect.DeepEqual(x, y) || first.Codings() != 4 {
+		t.Errorf("learnt incrementally differs from trained afresh (%d codings):\n%+v\n%+v", first.Codings(), x, y)
 	}
 	undo, err := s.Undo("alice")
 	if err != nil {
@@ -247,7 +247,7 @@ func TestSuggestionsAreDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	z, _ := first.Suggest(s, refs, 5)
-	if !reflect.DeepEqual(z, a) || first.Codings != 3 {
+	if !reflect.DeepEqual(z, a) || first.Codings() != 3 {
 		t.Errorf("after undo the suggestions differ from before:\n%+v\n%+v", z, a)
 	}
 }
@@ -280,8 +280,8 @@ func TestSuggestByHand(t *testing.T) {
 	}
 	// The codebook's 40 leaves, three times each, then A, B and D (marked:
 	// learnt with no code).
-	if g.model.Docs() != 3*40+3 || g.Codings != 2 {
-		t.Errorf("learnt %d segments, %d codings", g.model.Docs(), g.Codings)
+	if g.model.Docs() != 3*40+3 || g.Codings() != 2 {
+		t.Errorf("learnt %d segments, %d codings", g.model.Docs(), g.Codings())
 	}
 	got, err := g.Suggest(s, refs[2:3], 2)
 	if err != nil {
@@ -306,7 +306,7 @@ func TestSuggestByHand(t *testing.T) {
 	}
 	// A coder who has done nothing gets the codebook's suggestions.
 	nobody, err := s.TrainSuggester("zed")
-	if err != nil || nobody.Codings != 0 {
+	if err != nil || nobody.Codings() != 0 {
 		t.Fatalf("new coder: %v", err)
 	}
 	got, _ = nobody.Suggest(s, refs[2:3], 1)

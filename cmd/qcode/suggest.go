@@ -92,10 +92,10 @@ of the segment that weigh most for the code.
 				if err != nil {
 					return err
 				}
-				if g.Codings == 0 {
+				if g.Codings() == 0 {
 					a.note("note: %s has coded nothing yet: suggestions come from the codebook's descriptions alone", a.coder)
 				} else {
-					a.note("learnt from the %s %s gave %s (and the codebook's descriptions)", counted(g.Codings, "code", "codes"), a.coder, counted(g.Segments(), "segment", "segments"))
+					a.note("learnt from the %s %s gave %s (and the codebook's descriptions)", counted(g.Codings(), "code", "codes"), a.coder, counted(g.Segments(), "segment", "segments"))
 				}
 				list, err := g.Suggest(s, refs, top)
 				if err != nil {
