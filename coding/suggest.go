@@ -32,7 +32,7 @@ type Suggester struct {
 	book    *Codebook
 	model   *suggest.Model
 	docs    map[SegRef]learnt // what each segment the coder reviewed taught
-	codings int // the coder's codes learnt (a code once per segment)
+	codings int               // the coder's codes learnt (a code once per segment)
 
 	withoutCodebook bool // measuring what the codings alone teach (tests)
 }
