@@ -140,6 +140,11 @@ func mdEscapeLine(s string) string {
 	return s
 }
 
+// MarkdownInline is text fit for a line of Markdown (a list item, a table
+// cell): on one line, printable, with what Markdown would read as markup
+// escaped.
+func MarkdownInline(s string) string { return mdCell(s) }
+
 // mdCell is text fit for a table cell: escaped, on one line.
 func mdCell(s string) string {
 	return mdEscape(strings.Join(strings.Fields(s), " "))

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -215,6 +216,8 @@ type randWorld struct {
 	nsrc   int
 	// stack of done actions (actor, seq), global order
 	done []doneAct
+	// suggesters per coder, following every action (LearnAction)
+	suggesters map[string]*Suggester
 }
 
 type doneAct struct {
@@ -633,6 +636,9 @@ func (w *randWorld) step(withUndo bool, actor string) {
 		w.done = append(w.done, doneAct{actor, res.Seq, res.Desc})
 	}
 	w.log = append(w.log, what)
+	if err == nil {
+		w.learn(res)
+	}
 	if ierr := checkInvariants(w.s); ierr != nil {
 		w.t.Fatalf("invariant broken after step %d:\n%s\n--- log:\n%s", len(w.log), ierr, strings.Join(w.log, "\n"))
 	}
@@ -641,6 +647,42 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	}
 	if err != nil && strings.Contains(err.Error(), "corrupt") {
 		w.t.Fatalf("corrupt error:\n%s", strings.Join(w.log, "\n"))
+	}
+}
+
+// learn lets every coder's suggester follow an action, and checks now and
+// then that what it learnt step by step is what it would learn afresh.
+func (w *randWorld) learn(res ActionResult) {
+	if w.suggesters == nil {
+		w.suggesters = map[string]*Suggester{}
+		for _, c := range w.coders {
+			g, err := w.s.TrainSuggester(c)
+			if err != nil {
+				w.t.Fatal(err)
+			}
+			w.suggesters[c] = g
+		}
+	}
+	for _, c := range w.coders {
+		if err := w.suggesters[c].LearnAction(w.s, res); err != nil {
+			w.t.Fatalf("%s's suggester after step %d: %v", c, len(w.log), err)
+		}
+	}
+	if len(w.log)%10 != 0 {
+		return
+	}
+	refs := w.refs()
+	for _, c := range w.coders {
+		fresh, err := w.s.TrainSuggester(c)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		got, err1 := w.suggesters[c].Suggest(w.s, refs, 0)
+		want, err2 := fresh.Suggest(w.s, refs, 0)
+		if err1 != nil || err2 != nil || !reflect.DeepEqual(got, want) || w.suggesters[c].Codings() != fresh.Codings() {
+			w.t.Fatalf("%s's suggestions learnt step by step differ from learnt afresh after step %d (%v %v):\n%+v\n%+v\n--- log:\n%s",
+				c, len(w.log), err1, err2, got, want, strings.Join(w.log, "\n"))
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package coding
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/bits"
@@ -384,23 +385,50 @@ func markedSet(tx *bolt.Tx, set refSet, coders []CoderID) {
 }
 
 // attrSet marks the segments among refs whose merged attribute matches.
+// It reads each record's source, case and attribute pairs in place, as a
+// report does (a filter over a million segments is a walk, not a decode
+// of each).
 func (s *Store) attrSet(tx *bolt.Tx, max SegRef, refs []SegRef, want Attribute) (refSet, error) {
 	set := newRefSet(max)
 	lookup := newAttrLookup(tx)
-	name := lookup.names.ids(want.Name)
+	r := newAttrResolver(tx, lookup, want.Name)
 	valueV := tx.Bucket(bktStrIx).Get([]byte(want.Value))
-	if len(name) == 0 || valueV == nil {
+	if len(r.names) == 0 || valueV == nil {
 		return set, nil
 	}
 	value := getU64(valueV)
-	segs := tx.Bucket(bktSegments)
-	for _, r := range refs {
-		rec, err := decodeSegment(segs.Get(u64(uint64(r))))
-		if err != nil {
-			return nil, fmt.Errorf("segment %d: %w", r, err)
+	check := func(ref SegRef, v []byte) error {
+		rec, ok := scanSegmentRecord(v)
+		if !ok {
+			return fmt.Errorf("segment %d: %w", ref, errCorrupt)
 		}
-		if v, ok := lookup.value(&rec, name); ok && v == value {
-			set.add(r)
+		if r.value(rec.source, rec.caseID, rec.pairs) == value {
+			set.add(ref)
+		}
+		return nil
+	}
+	segs := tx.Bucket(bktSegments)
+	if uint64(len(refs)) < uint64(max)/16 {
+		key := make([]byte, 8)
+		for _, ref := range refs {
+			binary.BigEndian.PutUint64(key, uint64(ref))
+			if err := check(ref, segs.Get(key)); err != nil {
+				return nil, err
+			}
+		}
+		return set, nil
+	}
+	// Most segments: one cursor walk costs less than a lookup each.
+	in := newRefSet(max)
+	for _, ref := range refs {
+		in.add(ref)
+	}
+	c := segs.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if ref := SegRef(getU64(k)); in.has(ref) {
+			if err := check(ref, v); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return set, nil
