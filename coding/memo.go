@@ -496,6 +496,10 @@ type MemoQuery struct {
 	// Source: only memos about this source: its memo, its segments' and
 	// their codings', and the memos on cases that speak in it.
 	Source string
+	// Coders, when not nil, are the coders whose codings a listing may
+	// show (blind coding: only the coder's own): other coders' coding
+	// memos are left out, and the code filter reads only their codings.
+	Coders []string
 }
 
 // Memos lists the memos q selects: journal entries oldest first, then
@@ -528,6 +532,7 @@ type memoLister struct {
 	codes   map[CodeID]bool // nil: no code filter
 	source  SourceID
 	hasSrc  bool
+	coders  map[CoderID]bool // nil: every coder's codings show
 
 	sourceNames sourceNames
 	entries     map[string]int // journal key → its number
@@ -568,6 +573,14 @@ func (l *memoLister) filter(q MemoQuery) error {
 		l.codes = map[CodeID]bool{}
 		for _, id := range ids {
 			l.codes[id] = true
+		}
+	}
+	if q.Coders != nil {
+		l.coders = map[CoderID]bool{}
+		for _, name := range q.Coders {
+			if id, ok := l.s.coderID(l.tx, name); ok {
+				l.coders[id] = true
+			}
 		}
 	}
 	if q.Source != "" {
@@ -634,6 +647,9 @@ func (l *memoLister) list() ([]Memo, error) {
 			if l.hasAuth && key.Coder != l.author {
 				return nil
 			}
+			if l.coders != nil && !l.coders[key.Coder] {
+				return nil
+			}
 			if l.codes != nil && !l.codes[key.Code] {
 				return nil
 			}
@@ -688,14 +704,17 @@ func (l *memoLister) keep(m Memo) bool {
 	return true
 }
 
-// codedWith tells whether anyone coded a segment with one of the code
-// filter's codes: a look at the segment's few codings, so that the filter
+// codedWith tells whether anyone (of the coders shown) coded a segment
+// with one of the code filter's codes: a look at the segment's few codings, so that the filter
 // costs what the memos do, not what the code's codings do.
 func (l *memoLister) codedWith(seg SegRef) bool {
 	prefix := segPrefix(seg)
 	c := l.tx.Bucket(bktCodings).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if len(k) == codingKeyLen && l.codes[parseCodingKey(k).Code] {
+		if len(k) != codingKeyLen {
+			continue
+		}
+		if ck := parseCodingKey(k); l.codes[ck.Code] && (l.coders == nil || l.coders[ck.Coder]) {
 			return true
 		}
 	}
