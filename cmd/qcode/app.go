@@ -161,6 +161,10 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 && cmd.HasSubCommands() {
 		return unknownCommand(cmd, args[0])
 	}
+	if len(args) == 1 && strings.HasSuffix(args[0], ".qcode") {
+		// "qcode report study.qcode": the project goes with -p.
+		return usagef("%s takes no arguments; to name the project, put -p first: qcode -p %s %s", cmd.CommandPath(), args[0], strings.TrimPrefix(cmd.CommandPath(), "qcode "))
+	}
 	if len(args) > 0 {
 		return usagef("%s takes no arguments (got %q)", cmd.CommandPath(), strings.Join(args, " "))
 	}
