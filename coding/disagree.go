@@ -19,24 +19,26 @@ import (
 
 // DisagreeQuery selects the disagreements to list.
 type DisagreeQuery struct {
-	Code      string    // a code path: it and its descendants; "" every code
-	Coders    []string  // coders compared (at least two); nil: as Agreement's default
-	Source    string    // only this source (by name)
-	Units     UnitScope // the segments compared, as Agreement's ("" reviewed)
-	Sample    string    // only this sample's segments (sets Units)
-	Unsettled bool      // leave out the items consensus has decided
+	Code      string          // a code path: it and its descendants; "" every code
+	Coders    []string        // coders compared (at least two); nil: as Agreement's default
+	Source    string          // only this source (by name)
+	Where     []AttrCondition // only segments that meet every condition
+	Units     UnitScope       // the segments compared, as Agreement's ("" reviewed)
+	Sample    string          // only this sample's segments (sets Units)
+	Unsettled bool            // leave out the items consensus has decided
 }
 
 // DisagreementList is the adjudication queue: each item, and how many are
 // settled ("settled N of M").
 type DisagreementList struct {
-	Coders    []string       `json:"coders"`
-	UnitScope UnitScope      `json:"unit_scope"`
-	Sample    string         `json:"sample,omitempty"`
-	Units     int            `json:"units"` // segments compared
-	Items     []Disagreement `json:"items"`
-	Total     int            `json:"total"`   // disagreements in scope, settled or not
-	Settled   int            `json:"settled"` // of Total, those with a consensus decision
+	Coders    []string        `json:"coders"`
+	UnitScope UnitScope       `json:"unit_scope"`
+	Sample    string          `json:"sample,omitempty"`
+	Where     []AttrCondition `json:"where,omitempty"`
+	Units     int             `json:"units"` // segments compared
+	Items     []Disagreement  `json:"items"`
+	Total     int             `json:"total"`   // disagreements in scope, settled or not
+	Settled   int             `json:"settled"` // of Total, those with a consensus decision
 }
 
 // Disagreement is one segment and code on which the compared coders differ.
@@ -129,7 +131,10 @@ func itemScope(book *Codebook, item CodeID) []CodeID {
 // the queue lists, so settling it all leaves nothing open.
 func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 	book := s.Codebook()
-	out := DisagreementList{Items: []Disagreement{}, Sample: q.Sample}
+	out := DisagreementList{Items: []Disagreement{}, Sample: q.Sample, Where: q.Where}
+	if err := s.CheckWhere(q.Where); err != nil {
+		return out, err
+	}
 	var err error
 	if out.UnitScope, err = unitScope(q.Units, q.Sample); err != nil {
 		return out, err
@@ -223,7 +228,7 @@ func (s *Store) newDisagreeWalk(tx *bolt.Tx, scope *disagreeScope, q DisagreeQue
 	if id, ok := s.coderID(tx, Consensus); ok {
 		w.slot[id] = -1
 	}
-	if w.units, w.reviewers, err = comparedUnits(tx, out.UnitScope, q.Source, q.Sample, ids); err != nil {
+	if w.units, w.reviewers, err = comparedUnits(tx, out.UnitScope, q.Source, q.Where, q.Sample, ids); err != nil {
 		return nil, err
 	}
 	out.Units = w.units.Count()
@@ -422,8 +427,8 @@ func (w *disagreeWalk) passage(c segCoding) Passage {
 // gives each coder's reviewed segments, and the units are those at least
 // two coders reviewed: with two coders, Agreement's units exactly; with
 // more, every segment where consensus may be left open.
-func comparedUnits(tx *bolt.Tx, scope UnitScope, source, sample string, ids []CoderID) (agreement.Bitset, []agreement.Bitset, error) {
-	base, err := unitSet(tx, source, nil)
+func comparedUnits(tx *bolt.Tx, scope UnitScope, source string, where []AttrCondition, sample string, ids []CoderID) (agreement.Bitset, []agreement.Bitset, error) {
+	base, err := unitSet(tx, source, where)
 	if err != nil {
 		return nil, nil, err
 	}
