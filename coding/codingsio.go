@@ -183,7 +183,10 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 			return nil, errorf(ErrInvalidInput, "%s: line 1: missing column %q (need segment, code, coder)", file, c)
 		}
 	}
+	cols := colsOf(col)
+	cr.ReuseRecord = true // parseCodingRow keeps the fields, not the slice
 	var rows []codingRow
+	var checked codingRow // the last row that passed: a file repeats its codes and coders
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -199,7 +202,7 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 			}
 			return nil, errorf(ErrInvalidInput, "%s: line %d: row has %d fields, header has %d", file, line, len(rec), len(header))
 		}
-		row, err := parseCodingRow(rec, col)
+		row, err := parseCodingRow(rec, cols, &checked)
 		if err != nil {
 			return nil, fmt.Errorf("%s: line %d: %w", file, line, err)
 		}
@@ -212,34 +215,56 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 	return rows, nil
 }
 
-func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
-	get := func(name string) (string, bool) {
-		i, ok := col[name]
-		if !ok {
+// codingCols are the columns' positions in a codings file's rows (-1: the
+// file has no such column), looked up once rather than per row.
+type codingCols struct{ segment, code, coder, start, end, starred, memo int }
+
+func colsOf(col map[string]int) codingCols {
+	at := func(name string) int {
+		if i, ok := col[name]; ok {
+			return i
+		}
+		return -1
+	}
+	return codingCols{at("segment"), at("code"), at("coder"), at("start"), at("end"), at("starred"), at("memo")}
+}
+
+// parseCodingRow reads one row. checked is the last row that passed: a
+// code or coder spelled as it was is known good (a million rows name a few
+// dozen codes).
+func parseCodingRow(rec []string, cols codingCols, checked *codingRow) (codingRow, error) {
+	get := func(i int) (string, bool) {
+		if i < 0 {
 			return "", false
 		}
 		return rec[i], true
 	}
 	var row codingRow
-	row.segment, _ = get("segment")
-	row.code, _ = get("code")
-	row.coder, _ = get("coder")
+	row.segment, _ = get(cols.segment)
+	row.code, _ = get(cols.code)
+	row.coder, _ = get(cols.coder)
 	row.segment, row.coder = strings.TrimSpace(row.segment), strings.TrimSpace(row.coder)
 	row.mark = strings.TrimSpace(row.code) == ""
 	switch {
 	case row.segment == "":
 		return row, errorf(ErrInvalidInput, "empty segment")
-	case !row.mark && CleanPath(row.code) == "":
+	case !row.mark && row.code != checked.code && CleanPath(row.code) == "":
 		return row, errorf(ErrInvalidInput, "code %q names no code", corpus.Excerpt(row.code))
 	}
-	if err := CheckCoderName(row.coder); err != nil {
-		return row, err
+	if row.coder != checked.coder {
+		if err := CheckCoderName(row.coder); err != nil {
+			return row, err
+		}
 	}
 	if row.mark {
-		return row, checkMarkRow(rec, col)
+		if err := checkMarkRow(rec, cols); err != nil {
+			return row, err
+		}
+		checked.coder = row.coder
+		return row, nil
 	}
-	start, _ := get("start")
-	end, _ := get("end")
+	start, _ := get(cols.start)
+	end, _ := get(cols.end)
 	start, end = strings.TrimSpace(start), strings.TrimSpace(end)
 	if start != "" || end != "" {
 		a, err1 := strconv.Atoi(start)
@@ -249,7 +274,7 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 		}
 		row.span = Span{a, b}
 	}
-	if v, ok := get("starred"); ok {
+	if v, ok := get(cols.starred); ok {
 		switch strings.ToLower(strings.TrimSpace(v)) {
 		case "true", "yes", "1", "y", "*":
 			t := true
@@ -262,21 +287,25 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 			return row, errorf(ErrInvalidInput, "starred %q: use true or false", corpus.Excerpt(v))
 		}
 	}
-	if v, ok := get("memo"); ok && v != "" {
+	if v, ok := get(cols.memo); ok && v != "" {
 		row.memo = &v
 	}
+	checked.code, checked.coder = row.code, row.coder
 	return row, nil
 }
 
 // checkMarkRow refuses a review-mark row (empty code) that carries a
 // span, a star or a memo: a mark says only that nothing applies.
-func checkMarkRow(rec []string, col map[string]int) error {
-	for _, name := range []string{"start", "end", "memo"} {
-		if i, ok := col[name]; ok && strings.TrimSpace(rec[i]) != "" {
-			return errorf(ErrInvalidInput, "an empty code marks the segment reviewed with nothing that applies: leave %s empty", name)
+func checkMarkRow(rec []string, cols codingCols) error {
+	for _, c := range []struct {
+		name string
+		at   int
+	}{{"start", cols.start}, {"end", cols.end}, {"memo", cols.memo}} {
+		if c.at >= 0 && strings.TrimSpace(rec[c.at]) != "" {
+			return errorf(ErrInvalidInput, "an empty code marks the segment reviewed with nothing that applies: leave %s empty", c.name)
 		}
 	}
-	if i, ok := col["starred"]; ok {
+	if i := cols.starred; i >= 0 {
 		switch strings.ToLower(strings.TrimSpace(rec[i])) {
 		case "", "false", "no", "0", "n":
 		default:

@@ -472,9 +472,9 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	}
 	seen := map[CaseID]bool{}
 	segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
-	segs.FillPercent, texts.FillPercent = 0.95, 0.95
+	segs.FillPercent, texts.FillPercent = 1.0, 1.0
 	bySource := tx.Bucket(bktBySource)
-	bySource.FillPercent = 0.95
+	bySource.FillPercent = 1.0
 	refs := make([]SegRef, len(src.Segments))
 	for i, seg := range src.Segments {
 		if !utf8.ValidString(seg.Text) {
