@@ -377,12 +377,15 @@ func (a *action) flushLater() error {
 
 // putSorted writes records in bucket and key order (nil value: delete).
 func putSorted(tx *bolt.Tx, recs []rec) error {
-	sort.SliceStable(recs, func(i, j int) bool {
-		if c := bytes.Compare(recs[i].bucket, recs[j].bucket); c != 0 {
-			return c < 0
+	order := func(x, y rec) int {
+		if c := bytes.Compare(x.bucket, y.bucket); c != 0 {
+			return c
 		}
-		return bytes.Compare(recs[i].key, recs[j].key) < 0
-	})
+		return bytes.Compare(x.key, y.key)
+	}
+	if !slices.IsSortedFunc(recs, order) { // an import's segment names often come in order
+		slices.SortStableFunc(recs, order)
+	}
 	for _, r := range recs {
 		b := tx.Bucket(r.bucket)
 		if b == nil {

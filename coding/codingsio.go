@@ -87,10 +87,13 @@ func (s *Store) ImportCodingsFile(actor string, f *CodingsFile) (CodingsImport, 
 	defer bulkGC()()
 	res, err := s.act(actor, "import codings from "+file, func(a *action) error {
 		names := newSourceNames(a.tx)
-		resolved := map[string]SegRef{} // rows name the same segment again and again
+		resolved := make(map[string]SegRef, len(rows)/4) // rows name the same segment again and again
 		where := func(i int) string { return fmt.Sprintf("%s: line %d", file, rows[i].line) }
 		seg := func(i int) (SegRef, error) {
-			row := rows[i]
+			row := &rows[i]
+			if i > 0 && rows[i-1].segment == row.segment { // an export's rows come segment by segment
+				return resolved[row.segment], nil
+			}
 			if ref, ok := resolved[row.segment]; ok {
 				return ref, nil
 			}
