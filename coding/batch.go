@@ -73,6 +73,9 @@ func writeCodings(tx *bolt.Tx, changes []codingChange) ([]op, error) {
 // (bbolt copies keys), values in one arena, and each index is written in
 // its order through a permutation of the operations.
 func writeOps(tx *bolt.Tx, ops []op, tallies map[[2]uint32]*tally) error {
+	if len(ops) >= bulkOps {
+		fillPages(tx, bktCodings, bktMemos, bktByCode, bktByCoder)
+	}
 	if err := putCodings(tx, ops); err != nil {
 		return err
 	}
@@ -83,6 +86,21 @@ func writeOps(tx *bolt.Tx, ops []op, tallies map[[2]uint32]*tally) error {
 		return err
 	}
 	return addTallies(tx, tallies)
+}
+
+// bulkOps is the size of a batch (an import, a merge, their undo) whose
+// trees are written with full pages.
+const bulkOps = 4096
+
+// fillPages makes this transaction fill the pages it splits in the named
+// trees to the brim rather than to bbolt's half. A bulk write adds keys in
+// order, so a half-filled page would stay half empty: twice the pages to
+// write and to read back. A later insert into a full page splits it as any
+// insert into a full page does.
+func fillPages(tx *bolt.Tx, names ...[]byte) {
+	for _, name := range names {
+		tx.Bucket(name).FillPercent = 1.0
+	}
 }
 
 // lastChanges sorts changes by key (stably, so that of two changes to one

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -188,8 +189,12 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 	}
 	cols := colsOf(col)
 	cr.ReuseRecord = true // parseCodingRow keeps the fields, not the slice
-	var rows []codingRow
-	var checked codingRow // the last row that passed: a file repeats its codes and coders
+	// Rows are gathered in chunks and joined once at the end: a slice of a
+	// million rows grown by doubling copies them twice over into fresh
+	// memory.
+	var chunks [][]codingRow
+	rows := make([]codingRow, 0, 1024)
+	seen := seenSpellings{codes: map[string]bool{}, coders: map[string]bool{}}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -205,17 +210,40 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 			}
 			return nil, errorf(ErrInvalidInput, "%s: line %d: row has %d fields, header has %d", file, line, len(rec), len(header))
 		}
-		row, err := parseCodingRow(rec, cols, &checked)
+		row, err := parseCodingRow(rec, cols, &seen)
 		if err != nil {
 			return nil, fmt.Errorf("%s: line %d: %w", file, line, err)
 		}
 		row.line = line
+		if len(rows) == cap(rows) {
+			chunks = append(chunks, rows)
+			rows = make([]codingRow, 0, min(2*cap(rows), 1<<16))
+		}
 		rows = append(rows, row)
+	}
+	if len(chunks) > 0 {
+		rows = slices.Concat(append(chunks, rows)...)
 	}
 	if len(rows) == 0 {
 		return nil, errorf(ErrInvalidInput, "%s: no codings or review marks after the header", file)
 	}
 	return rows, nil
+}
+
+// seenSpellings are the code and coder spellings a file's rows have used
+// so far, checked once each: a million rows name a few dozen codes.
+type seenSpellings struct {
+	codes, coders map[string]bool
+}
+
+// maxSeen bounds what seenSpellings keeps (a file of a million distinct
+// codes is checked row by row).
+const maxSeen = 4096
+
+func (s *seenSpellings) add(m map[string]bool, v string) {
+	if len(m) < maxSeen {
+		m[v] = true
+	}
 }
 
 // codingCols are the columns' positions in a codings file's rows (-1: the
@@ -232,10 +260,9 @@ func colsOf(col map[string]int) codingCols {
 	return codingCols{at("segment"), at("code"), at("coder"), at("start"), at("end"), at("starred"), at("memo")}
 }
 
-// parseCodingRow reads one row. checked is the last row that passed: a
-// code or coder spelled as it was is known good (a million rows name a few
-// dozen codes).
-func parseCodingRow(rec []string, cols codingCols, checked *codingRow) (codingRow, error) {
+// parseCodingRow reads one row. A code or coder spelled as one seen
+// before is known good.
+func parseCodingRow(rec []string, cols codingCols, seen *seenSpellings) (codingRow, error) {
 	get := func(i int) (string, bool) {
 		if i < 0 {
 			return "", false
@@ -251,21 +278,19 @@ func parseCodingRow(rec []string, cols codingCols, checked *codingRow) (codingRo
 	switch {
 	case row.segment == "":
 		return row, errorf(ErrInvalidInput, "empty segment")
-	case !row.mark && row.code != checked.code && CleanPath(row.code) == "":
+	case !row.mark && !seen.codes[row.code] && CleanPath(row.code) == "":
 		return row, errorf(ErrInvalidInput, "code %q names no code", corpus.Excerpt(row.code))
 	}
-	if row.coder != checked.coder {
+	if !seen.coders[row.coder] {
 		if err := CheckCoderName(row.coder); err != nil {
 			return row, err
 		}
+		seen.add(seen.coders, row.coder)
 	}
 	if row.mark {
-		if err := checkMarkRow(rec, cols); err != nil {
-			return row, err
-		}
-		checked.coder = row.coder
-		return row, nil
+		return row, checkMarkRow(rec, cols)
 	}
+	seen.add(seen.codes, row.code)
 	start, _ := get(cols.start)
 	end, _ := get(cols.end)
 	start, end = strings.TrimSpace(start), strings.TrimSpace(end)
@@ -293,7 +318,6 @@ func parseCodingRow(rec []string, cols codingCols, checked *codingRow) (codingRo
 	if v, ok := get(cols.memo); ok && v != "" {
 		row.memo = &v
 	}
-	checked.code, checked.coder = row.code, row.coder
 	return row, nil
 }
 
