@@ -404,6 +404,15 @@ func putSorted(tx *bolt.Tx, recs []rec) error {
 	if !slices.IsSortedFunc(recs, order) { // an import's segment names often come in order
 		slices.SortStableFunc(recs, order)
 	}
+	if len(recs) >= bulkOps {
+		for i, r := range recs {
+			if i == 0 || !bytes.Equal(r.bucket, recs[i-1].bucket) {
+				if b := tx.Bucket(r.bucket); b != nil {
+					b.FillPercent = 1.0 // see fillPages
+				}
+			}
+		}
+	}
 	for _, r := range recs {
 		b := tx.Bucket(r.bucket)
 		if b == nil {
