@@ -168,14 +168,14 @@ func encodeRawOp(w *wbuf, o *op) {
 
 // Flags of one operation in a coding run.
 const (
-	runBefore        = 1 << iota // the coding existed before
-	runAfter                     // and exists after
-	runBeforeStarred             // ...
-	runAfterStarred
-	runBeforeMemo // a memo follows the state's time
-	runAfterMemo
-	runSameSeg // the segment is the previous operation's
-	runSpan    // a passage, not the whole segment
+	runBefore        = 1 << iota // a state before is written (the coding existed)
+	runAfter                     // a state after is written (the coding exists after)
+	runBeforeStarred             // the state before is starred
+	runAfterStarred              // the state after is starred
+	runBeforeMemo                // the state before has a memo, written after its time
+	runAfterMemo                 // the state after has a memo
+	runSameSeg                   // the segment is the previous operation's (not written)
+	runSpan                      // a passage, not the whole segment: start and end follow
 )
 
 // encodeCodingRun writes coding operations compactly: a count, then per
@@ -251,6 +251,7 @@ func decodeCodingRun(r *rbuf, ops []op, limit int) []op {
 		r.err = errCorrupt
 		return ops
 	}
+	ops = slices.Grow(ops, int(n)) // an import's undo decodes a million at once
 	var prevSeg uint64
 	var prevTime int64
 	var states []codingState
