@@ -206,16 +206,7 @@ type planned struct {
 func planCodings(tx *bolt.Tx, book *Codebook, rows []codingRow, keys []importKey, now int64, out *CodingsImport) (codingPlan, error) {
 	plan := codingPlan{tallies: map[[2]uint32]*tally{}, ops: make([]op, 0, len(keys))}
 	stored := newStoredCodings(tx)
-	groups := map[CodeID]map[CodeID]bool{} // an exclusive group's levels
-	var slab []codingState                 // states, allocated together
-	state := func(st codingState) *codingState {
-		if len(slab) == cap(slab) {
-			slab = make([]codingState, 0, 4096)
-		}
-		slab = append(slab, st)
-		return &slab[len(slab)-1]
-	}
-	var local []planned
+	p := &segmentPlanner{book: book, now: now, out: out, groups: map[CodeID]map[CodeID]bool{}}
 	var coders []CoderID
 	for start := 0; start < len(keys); {
 		seg := keys[start].key.Seg
@@ -224,86 +215,133 @@ func planCodings(tx *bolt.Tx, book *Codebook, rows []codingRow, keys []importKey
 			end++
 		}
 		var err error
-		if local, err = stored.of(seg, local[:0]); err != nil {
+		if p.local, err = stored.of(seg, p.local[:0]); err != nil {
 			return plan, err
 		}
+		p.index = nil
 		coders = coders[:0]
 		for _, ik := range keys[start:end] {
-			row := &rows[ik.row]
-			k := ik.key
-			at := findPlanned(local, k)
-			var have *codingState
-			if at >= 0 {
-				have = local[at].cur
-			}
-			next := codingState{Time: now}
-			if row.when != 0 {
-				next.Time = row.when
-			}
-			if have != nil {
-				next = *have
-			} else if g, ok := book.ExclusiveGroupOf(k.Code); ok {
-				levels := groups[g.ID]
-				if levels == nil {
-					levels = map[CodeID]bool{}
-					for _, id := range book.Subtree(g.ID) {
-						levels[id] = id != g.ID
-					}
-					groups[g.ID] = levels
-				}
-				for j := range local {
-					p := &local[j]
-					if p.cur != nil && p.key.Coder == k.Coder && p.key.Code != k.Code && levels[p.key.Code] && p.key.Span.Overlaps(k.Span) {
-						p.cur = nil
-						out.Replaced++
-					}
-				}
-			}
-			if row.starred != nil {
-				next.Starred = *row.starred
-			}
-			if row.memo != nil {
-				next.Memo = *row.memo
-			}
-			switch {
-			case have == nil:
-				out.Added++
-			case *have == next:
-				out.Unchanged++
-			default:
-				out.Updated++
-			}
-			if have == nil || *have != next {
-				st := state(next)
-				if at < 0 {
-					local = append(local, planned{key: k, cur: st})
-				} else {
-					local[at].cur = st
-				}
-			}
-			if !slices.Contains(coders, k.Coder) {
-				coders = append(coders, k.Coder)
+			p.apply(ik.key, &rows[ik.row])
+			if !slices.Contains(coders, ik.key.Coder) {
+				coders = append(coders, ik.key.Coder)
 			}
 		}
 		slices.Sort(coders)
 		for _, c := range coders {
 			plan.coded = append(plan.coded, segCoder{seg, c})
 		}
-		plan.ops = planSegment(local, plan.ops, plan.tallies)
+		plan.ops = planSegment(p.local, plan.ops, plan.tallies)
 		start = end
 	}
 	return plan, nil
 }
 
-// findPlanned finds k among the segment's codings (-1: not there). A
-// segment has a handful of codings, so a scan is quicker than a map.
-func findPlanned(local []planned, k codingKey) int {
-	for i := range local {
-		if local[i].key == k {
+// segmentPlanner applies one segment's rows to its codings (local), in
+// file order.
+type segmentPlanner struct {
+	book   *Codebook
+	now    int64
+	out    *CodingsImport
+	groups map[CodeID]map[CodeID]bool // an exclusive group's levels
+	slab   []codingState              // states, allocated together
+	local  []planned
+	index  map[codingKey]int // local's positions, once it is long
+}
+
+// apply applies one row, as a single action would: the row's star and memo
+// on the coding as it is (or a new one), and, for a new level of an
+// exclusive group, the coder's other levels on passages it overlaps gone.
+func (p *segmentPlanner) apply(k codingKey, row *codingRow) {
+	at := p.find(k)
+	var have *codingState
+	if at >= 0 {
+		have = p.local[at].cur
+	}
+	next := codingState{Time: p.now}
+	if row.when != 0 {
+		next.Time = row.when
+	}
+	if have != nil {
+		next = *have
+	} else if g, ok := p.book.ExclusiveGroupOf(k.Code); ok {
+		p.replaceLevels(g.ID, k)
+	}
+	if row.starred != nil {
+		next.Starred = *row.starred
+	}
+	if row.memo != nil {
+		next.Memo = *row.memo
+	}
+	switch {
+	case have == nil:
+		p.out.Added++
+	case *have == next:
+		p.out.Unchanged++
+		return
+	default:
+		p.out.Updated++
+	}
+	st := p.state(next)
+	if at >= 0 {
+		p.local[at].cur = st
+		return
+	}
+	p.local = append(p.local, planned{key: k, cur: st})
+	if p.index != nil {
+		p.index[k] = len(p.local) - 1
+	}
+}
+
+// replaceLevels removes k.Coder's other levels of group g on the passages
+// k overlaps.
+func (p *segmentPlanner) replaceLevels(g CodeID, k codingKey) {
+	levels := p.groups[g]
+	if levels == nil {
+		levels = map[CodeID]bool{}
+		for _, id := range p.book.Subtree(g) {
+			levels[id] = id != g
+		}
+		p.groups[g] = levels
+	}
+	for j := range p.local {
+		c := &p.local[j]
+		if c.cur != nil && c.key.Coder == k.Coder && c.key.Code != k.Code && levels[c.key.Code] && c.key.Span.Overlaps(k.Span) {
+			c.cur = nil
+			p.out.Replaced++
+		}
+	}
+}
+
+// find finds k among the segment's codings (-1: not there). A segment has
+// a handful of codings, and a scan is quicker than a map; a segment with
+// many (passages of a long text) gets a map.
+func (p *segmentPlanner) find(k codingKey) int {
+	if p.index == nil && len(p.local) > 32 {
+		p.index = make(map[codingKey]int, 2*len(p.local))
+		for i := range p.local {
+			p.index[p.local[i].key] = i
+		}
+	}
+	if p.index != nil {
+		if i, ok := p.index[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range p.local {
+		if p.local[i].key == k {
 			return i
 		}
 	}
 	return -1
+}
+
+func (p *segmentPlanner) state(st codingState) *codingState {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]codingState, 0, 4096)
+	}
+	p.slab = append(p.slab, st)
+	return &p.slab[len(p.slab)-1]
 }
 
 // planSegment appends a planned segment's changes to ops, in key order,

@@ -38,6 +38,12 @@ func TestLargeImportIsOrderFreeAcrossSegmentsAndUndoes(t *testing.T) {
 			perSeg[i] = append(perSeg[i], fmt.Sprintf("%s,%s,%s,%s,%s,%s,%s", seg, codes[rng.IntN(len(codes))], coder, st, en, star, memo))
 		}
 	}
+	// One segment with many passages (more than a scan is kept for), some
+	// coded twice.
+	for r := 0; r < 120; r++ {
+		s0 := rng.IntN(30)
+		perSeg[0] = append(perSeg[0], fmt.Sprintf("S1-1,Barriers/Travel and distance,coder2,%d,%d,%s,", s0, s0+1+rng.IntN(3), []string{"", "true"}[rng.IntN(2)]))
+	}
 	file := func(order []int) string {
 		var b strings.Builder
 		b.WriteString("segment,code,coder,start,end,starred,memo\n")
