@@ -378,6 +378,17 @@ func (a *action) later(bucket, key, value []byte) {
 	a.pending[string(bucket)] = append(a.pending[string(bucket)], rec{bucket, key, value})
 }
 
+// laterAll queues records of one bucket at once.
+func (a *action) laterAll(bucket []byte, recs []rec) {
+	if len(recs) == 0 {
+		return
+	}
+	if a.pending == nil {
+		a.pending = map[string][]rec{}
+	}
+	a.pending[string(bucket)] = append(a.pending[string(bucket)], recs...)
+}
+
 func (a *action) flushLater() error {
 	names := make([]string, 0, len(a.pending))
 	for n := range a.pending {
