@@ -19,6 +19,7 @@ var views = []viewEntry{
 	{bind("A", "code every match (or all listed)", "A"), newCodeAll},
 	{bind("M", "memo browser", "M"), newMemoBrowser},
 	{bind("i", "read the segment in its context", "i"), newInContext},
+	{bind("=", "segments most like this one", "="), newSimilar},
 }
 
 // newInContext opens the current segment in its context: the prompt it

@@ -45,6 +45,9 @@ func TestViewsAtSizes(t *testing.T) {
 		{"help", "?"},
 		{"report-help", "r?"},
 		{"document", "jjd"},
+		{"suggested", "jjjj"},
+		{"similar", "jjjj="},
+		{"in-context", "jjji"},
 	}
 	s := twoCoders(t)
 	for _, size := range [][2]int{{80, 24}, {120, 40}, {56, 20}} {
