@@ -94,7 +94,9 @@ func TestProgramCodeAllMemosFiltersQuotes(t *testing.T) {
 			tm.Send(enter)
 			w.wait(t, tm, func(f string, _ int) bool { return strings.Contains(f, "■ Motivations › Career progression") })
 			tm.Send(enter)
-			w.wait(t, tm, func(f string, _ int) bool { return strings.Contains(f, "Quote · 1 of") && !strings.Contains(f, "reading the context") })
+			w.wait(t, tm, func(f string, _ int) bool {
+				return strings.Contains(f, "Quote · 1 of") && !strings.Contains(f, "reading the context")
+			})
 			frame("quote")
 
 			tm.Type("qqq")
