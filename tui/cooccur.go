@@ -32,8 +32,9 @@ type cooccurView struct {
 	cells   map[[2]coding.CodeID]coding.CooccurPair
 	jaccard bool // cells show Jaccard rather than counts
 
-	row, col       int // the cursor's cell
-	rowOff, colOff int // the first row and column shown
+	row, col       int  // the cursor's cell
+	placed         bool // the cursor was put on the largest cell
+	rowOff, colOff int  // the first row and column shown
 
 	width, height int
 }
@@ -116,6 +117,19 @@ func (v *cooccurView) Update(msg tea.Msg) tea.Cmd {
 				v.cells[[2]coding.CodeID{p.CodeB, p.CodeA}] = p
 			}
 			v.row, v.col = step(v.row, 0, len(v.codes)), step(v.col, 0, len(v.codes))
+			if !v.placed && len(msg.co.Pairs) > 0 {
+				// The cursor starts on the pair most often together.
+				v.placed = true
+				top := msg.co.Pairs[0]
+				for i, c := range v.codes {
+					switch c.Code {
+					case top.CodeA:
+						v.row = i
+					case top.CodeB:
+						v.col = i
+					}
+				}
+			}
 		}
 	}
 	v.scroll()

@@ -25,6 +25,12 @@ func TestCooccurrenceHeatTable(t *testing.T) {
 	if got := strings.Join(names, ","); got != "Motivations,Career progression,Barriers,Workload and time" {
 		t.Fatalf("axes %s", got)
 	}
+	// The cursor starts on the pair most often together (all share one:
+	// the first in codebook order).
+	if !strings.Contains(h.frame(), "1 Motivations × 3 Barriers: 1 segment") {
+		t.Errorf("the cursor should start on the largest cell:\n%s", h.frame())
+	}
+	h.keys("hh")
 	h.keys("jlll") // Career progression × Workload and time
 	frame := h.frame()
 	for _, want := range []string{"2 Career progression × 4 Workload and time: 1 segment of 2 and 3, Jaccard 0.25", "4 codes applied in scope"} {
