@@ -18,8 +18,9 @@ import (
 // command too, so the screen never waits for them. Nothing is applied
 // without a key: t takes the first, a digit any numbered one.
 type suggestions struct {
-	c common
-	g *coding.Suggester // nil until trained (or when it cannot be: consensus)
+	c   common
+	g   *coding.Suggester // nil until trained (or when it cannot be: consensus)
+	off bool              // benchmarks measure the screen without them
 
 	asked coding.SegRef // the segment last asked about
 	seq   int           // requests made; an answer older than the one shown is dropped
@@ -48,7 +49,7 @@ type (
 // from the coders' work, not anyone's own: it gets no suggestions.
 func (sg *suggestions) train() tea.Cmd {
 	s, who := sg.c.store, sg.c.proj.who
-	if who == coding.Consensus {
+	if who == coding.Consensus || sg.off {
 		return nil
 	}
 	return func() tea.Msg {
@@ -134,6 +135,8 @@ func (sg *suggestions) hint(seg *coding.Segment, panel *codebookPanel) string {
 	if len(l) == 0 {
 		return ""
 	}
+	rows := panel.rows()
+	rows = rows[:min(len(rows), 10)] // the digits 1–9, 0
 	var parts []string
 	for _, s := range l {
 		code, ok := sg.c.proj.book.Code(s.Code)
@@ -141,9 +144,9 @@ func (sg *suggestions) hint(seg *coding.Segment, panel *codebookPanel) string {
 			continue
 		}
 		label := printable.String(code.Name)
-		for n := 1; n <= 10; n++ {
-			if r, ok := panel.numbered(n); ok && r.code.ID == code.ID {
-				label = fmt.Sprintf("%d %s", n%10, label)
+		for i, r := range rows {
+			if r.code.ID == code.ID {
+				label = fmt.Sprintf("%d %s", (i+1)%10, label)
 				break
 			}
 		}
