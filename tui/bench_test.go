@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -113,6 +114,7 @@ func BenchmarkKeyToFrame(b *testing.B) {
 	off.m.screen.sugg.off = true
 	off.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	off.run(off.m.Init())
+	heapOff := liveHeap()
 	offJ, offDigits, offSearch, _ := pressKeys(off)
 
 	d := newBenchDriver(s)
@@ -124,6 +126,7 @@ func BenchmarkKeyToFrame(b *testing.B) {
 		b.Fatal("the suggester was not trained")
 	}
 	b.Logf("open, with the suggester trained on %d codings of %s in its command: %s", g.Codings(), g.Coder(), time.Since(start).Round(time.Millisecond))
+	b.Logf("live heap: %d MB with suggestions off, %d MB with the model of both screens' (the off screen's is gone)", heapOff>>20, liveHeap()>>20)
 	js, digits, search, hinted := pressKeys(d)
 	b.Logf("j: %d of %d segments showed suggestions (the others the coder had reviewed)", hinted, len(js))
 	codingtest.Budget(b, "key j to frame, suggestions on (p99)", pct(js, 99), 16*time.Millisecond)
@@ -134,6 +137,14 @@ func BenchmarkKeyToFrame(b *testing.B) {
 		pct(offJ, 99), pct(offDigits, 99), pct(offSearch, 99), pct(offJ, 50), pct(offDigits, 50), pct(offSearch, 50))
 
 	benchDocument(b, s, d)
+}
+
+// liveHeap is the heap in use after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
 }
 
 // pressKeys presses j a thousand times, then a digit and j five hundred
