@@ -228,9 +228,14 @@ func (pl *passageList) View() string {
 
 // label names a passage: its source and ID, its case, its note.
 func (pl *passageList) label(seg *coding.Segment) string {
+	// An ID made from its source's name says the source already; a
+	// speaker of this source is named by its label.
 	l := seg.Source + ":" + seg.ID
+	if strings.HasPrefix(seg.ID, seg.Source) {
+		l = seg.ID
+	}
 	if seg.Case != "" {
-		l += " · " + coding.CaseDisplay(seg.Case)
+		l += " · " + strings.TrimPrefix(coding.CaseDisplay(seg.Case), seg.Source+":")
 	}
 	if n := pl.notes[seg.Ref]; n != "" {
 		l += " · " + n
