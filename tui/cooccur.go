@@ -40,7 +40,7 @@ type cooccurView struct {
 }
 
 type cooccurKeys struct {
-	Down, Up, Right, Left, Passages, Measure, Unit, Close key.Binding
+	Down, Up, Right, Left, Passages, Measure, Unit, Leaves, Close key.Binding
 }
 
 func newCooccurKeys() cooccurKeys {
@@ -52,6 +52,7 @@ func newCooccurKeys() cooccurKeys {
 		Passages: bind("enter", "the cell's passages", "enter"),
 		Measure:  bind("J", "counts / Jaccard", "J"),
 		Unit:     bind("u", "count segments / cases", "u"),
+		Leaves:   bind("p", "parent codes shown / leaves only", "p"),
 		Close:    bind("esc", "back to the report", "esc", "q", "o"),
 	}
 }
@@ -89,7 +90,7 @@ func (v *cooccurView) ShortHelp() []key.Binding {
 
 func (v *cooccurView) FullHelp() [][]key.Binding {
 	k := v.keys
-	return [][]key.Binding{{k.Down, k.Up, k.Right, k.Left}, {k.Passages, k.Measure, k.Unit, k.Close}}
+	return [][]key.Binding{{k.Down, k.Up, k.Right, k.Left}, {k.Passages, k.Measure, k.Unit, k.Leaves, k.Close}}
 }
 
 func (v *cooccurView) SetSize(w, h int) {
@@ -103,7 +104,7 @@ func (v *cooccurView) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		cmd = v.key(msg)
 	case cooccurMsg:
-		if msg.v == v && msg.q.Unit == v.q.Unit {
+		if msg.v == v && msg.q.Unit == v.q.Unit && msg.q.Leaves == v.q.Leaves {
 			v.loading, v.err, v.co = false, msg.err, msg.co
 			v.codes = v.codes[:0]
 			for _, c := range msg.co.Codes {
@@ -157,6 +158,10 @@ func (v *cooccurView) key(msg tea.KeyPressMsg) tea.Cmd {
 		} else {
 			v.q.Unit = coding.UnitCase
 		}
+		return v.load()
+	case key.Matches(msg, k.Leaves):
+		v.q.Leaves = !v.q.Leaves
+		v.row, v.col, v.placed = 0, 0, false
 		return v.load()
 	case key.Matches(msg, k.Passages):
 		return v.passages()
@@ -397,9 +402,12 @@ func (v *cooccurView) foot(w, rows, cols int) string {
 		off = append(off, fmt.Sprintf("%d →", right))
 	}
 	text := fmt.Sprintf("%d codes applied in scope", n)
+	if v.q.Leaves {
+		text = fmt.Sprintf("%d leaf codes applied in scope (p shows parents)", n)
+	}
 	if len(off) > 0 {
 		text += " · off screen: " + strings.Join(off, ", ")
 	}
-	text += " · ░▒▓█ of the largest · enter passages · J jaccard · u " + map[bool]string{true: "segments", false: "cases"}[v.q.Unit == coding.UnitCase]
+	text += " · ░▒▓█ of the largest · enter passages · J jaccard · u " + map[bool]string{true: "segments", false: "cases"}[v.q.Unit == coding.UnitCase] + " · p " + map[bool]string{true: "parents", false: "leaves only"}[v.q.Leaves]
 	return v.c.st.Dim.Render(ansi.Truncate(text, w, "…"))
 }

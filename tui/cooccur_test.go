@@ -60,7 +60,18 @@ func TestCooccurrenceHeatTable(t *testing.T) {
 	if !strings.Contains(h.frame(), "shared ÷ cases with either") {
 		t.Errorf("u counts cases:\n%s", h.frame())
 	}
-	h.keys("uJl<enter>") // back to segments, counts; Career × Workload
+	// p: leaf codes only; the parents go, and come back.
+	h.keys("p")
+	if len(v.codes) != 2 || !strings.Contains(h.frame(), "2 leaf codes applied in scope") {
+		t.Errorf("p shows leaves only:\n%s", h.frame())
+	}
+	h.keys("p")
+	if len(v.codes) != 4 {
+		t.Errorf("p again shows the parents: %d codes", len(v.codes))
+	}
+	h.keys("kkkkhhhh")  // the first cell
+	h.keys("jlll")      // Career progression × Workload and time
+	h.keys("uJ<enter>") // back to segments, counts
 	pl, ok := h.m.top().(*passageList)
 	if !ok {
 		t.Fatalf("enter on a cell should list its passages:\n%s", h.frame())
