@@ -70,7 +70,7 @@ func New(s *coding.Store, opts Options) *Model {
 
 // Init asks for the terminal's background and loads the project.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.load(0))
+	return tea.Batch(tea.RequestBackgroundColor, m.load(0), m.screen.sugg.train())
 }
 
 // load reads the list (with the active filter), keeping keep under the
