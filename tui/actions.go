@@ -193,7 +193,11 @@ func (s *codingScreen) memo() { memoMenu(s.c, s.list.current()) }
 func (s *codingScreen) take() {
 	seg := s.list.current()
 	sg, ok := s.sugg.first(seg)
-	if !ok {
+	switch {
+	case !ok && s.sugg.g != nil && !s.sugg.learnt():
+		s.c.say(fmt.Sprintf("no suggestions yet: they start once you have coded %d segments", suggestFrom), statusInfo)
+		return
+	case !ok:
 		s.c.say("no suggestion here (suggestions show on segments you have not reviewed)", statusInfo)
 		return
 	}

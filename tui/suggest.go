@@ -32,6 +32,12 @@ type suggestions struct {
 // suggestTop is how many codes the screen suggests.
 const suggestTop = 3
 
+// suggestFrom is how many segments the coder must have coded (or marked)
+// before the screen suggests anything: with none, the model knows only the
+// codebook's words, and a suggestion from a word in a description ("keep"
+// → Keeping up to date) is noise a coder learns to ignore.
+const suggestFrom = 3
+
 type (
 	trainedMsg struct {
 		g   *coding.Suggester
@@ -122,11 +128,15 @@ func (sg *suggestions) first(seg *coding.Segment) (coding.CodeSuggestion, bool) 
 // forSeg are the suggestions shown for seg: only on a segment the coder
 // has not reviewed (as the screen shows it, queued actions included).
 func (sg *suggestions) forSeg(seg *coding.Segment) []coding.CodeSuggestion {
-	if seg == nil || seg.Ref != sg.ref || sg.c.proj.reviewedOnScreen(seg.Ref) {
+	if seg == nil || seg.Ref != sg.ref || sg.g == nil || sg.c.proj.reviewedOnScreen(seg.Ref) || !sg.learnt() {
 		return nil
 	}
 	return sg.list
 }
+
+// learnt tells whether the model has learnt enough of the coder's own
+// work to suggest (suggestFrom segments).
+func (sg *suggestions) learnt() bool { return sg.g != nil && sg.g.Segments() >= suggestFrom }
 
 // hint is the dim line under an uncoded segment: each suggested code with
 // the digit that applies it, when the panel numbers it.

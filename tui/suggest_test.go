@@ -133,3 +133,27 @@ func TestSimilarSegments(t *testing.T) {
 		t.Errorf("g goes to the first similar segment")
 	}
 }
+
+// A coder with fewer than suggestFrom segments of their own gets no
+// suggestions (the codebook's words alone suggest noise); t says when
+// they start.
+func TestNoSuggestionsBeforeTheCoderHasCoded(t *testing.T) {
+	s := twoCoders(t)
+	h := newHarness(t, s, 120, 40, Options{Coder: "carol"}) // carol has coded nothing
+	if h.m.screen.sugg.g == nil {
+		t.Fatal("the suggester should be trained")
+	}
+	h.keys("jjjj")
+	if strings.Contains(h.frame(), "suggested (") {
+		t.Errorf("no suggestions before carol has coded:\n%s", h.frame())
+	}
+	h.keys("t")
+	if !strings.Contains(h.frame(), "no suggestions yet: they start once you have coded 3 segments") {
+		t.Errorf("t should say when suggestions start:\n%s", h.frame())
+	}
+	h.keys("k1k1k1") // R004, R003, R002 coded: three segments
+	h.keys("jjjj")   // past them, to one carol has not reviewed
+	if !strings.Contains(h.frame(), "suggested (") {
+		t.Errorf("after three coded segments, suggestions show:\n%s", h.frame())
+	}
+}
