@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,21 @@ type Options struct {
 	// WriteGate, when set, runs before each write reaches the store. It is a
 	// test hook that stands in for a slow or stalled disk; leave it nil.
 	WriteGate func()
+
+	// Program, when set, runs the screen on another terminal than this
+	// process's (a client of the owner's socket, an SSH session): its
+	// input, output, size and environment. Such a screen takes none of
+	// this process's signals; Stop ends it as SIGTERM would (the queue
+	// drains first).
+	Program []tea.ProgramOption
+	Stop    <-chan struct{}
+	// Events are messages for the screen from outside (a remote terminal's
+	// new size).
+	Events <-chan tea.Msg
+	// Peers, when set, names who else works on this store now (the status
+	// line shows them), and the screen then reads the store again within a
+	// second of another's write (see watch.go).
+	Peers func() []string
 }
 
 // Model is the coding screen's router. It owns the write queue and a stack
@@ -46,6 +62,8 @@ type Model struct {
 	lost    int       // actions lost while a signal drained the queue
 
 	place placeState                           // the segment saved as the coder's place
+	seen  uint64                               // the store's generation last read (watch.go)
+	peers []string                             // who else is connected (watch.go)
 	after func(time.Duration, tea.Msg) tea.Cmd // timers (tests use their own clock)
 }
 
@@ -70,7 +88,7 @@ func New(s *coding.Store, opts Options) *Model {
 
 // Init asks for the terminal's background and loads the project.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.load(0))
+	return tea.Batch(tea.RequestBackgroundColor, m.load(0), m.watch())
 }
 
 // load reads the list (with the active filter), keeping keep under the
@@ -88,6 +106,12 @@ func (m *Model) reload() tea.Cmd { return m.load(m.screen.list.currentRef()) }
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if _, ok := msg.(placeTickMsg); ok { // changes nothing shown
 		return m, m.placeTick()
+	}
+	if w, ok := msg.(watchAsk); ok { // the timer: read in a command
+		return m, w.read
+	}
+	if w, ok := msg.(watchMsg); ok && w.gen == m.seen && slices.Equal(w.peers, m.peers) {
+		return m, m.watch() // nothing changed: nothing to draw again
 	}
 	if !m.navigation(msg) {
 		m.c.proj.version++
@@ -143,6 +167,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.writeDone(msg)
 	case signalMsg:
 		return m.signal(msg)
+	case watchMsg:
+		return m.watched(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.PasteMsg: // text, for whoever is taking it
