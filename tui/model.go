@@ -37,6 +37,13 @@ type Options struct {
 	// line shows them), and the screen then reads the store again within a
 	// second of another's write (see watch.go).
 	Peers func() []string
+	// Saved, when set, is called for each action the store acknowledged
+	// (a served session's log counts them).
+	Saved func()
+	// Blind enforces blind coding (a coder of a served project): only the
+	// coder's own codings are shown, and neither the other coders' view nor
+	// the agreement view opens.
+	Blind bool
 }
 
 // Model is the coding screen's router. It owns the write queue and a stack
@@ -198,6 +205,10 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case quitMsg:
 		return m.askQuit(quitKey)
 	case coderViewMsg:
+		if msg.all && m.c.opts.Blind {
+			m.status.set("blind coding: a coder sees only their own codings", statusError)
+			return nil
+		}
 		m.c.proj.showAll = msg.all
 		if msg.all {
 			m.status.set("showing every coder's codings", statusInfo)

@@ -251,6 +251,9 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 		}
 		p.segs[seg.Ref] = &seg
 	}
+	if msg.err == nil && m.c.opts.Saved != nil {
+		m.c.opts.Saved()
+	}
 	var dropped []write
 	switch {
 	case msg.err != nil:

@@ -57,6 +57,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // exec runs a's command line and returns the exit status.
 func (a *app) exec() int {
+	if a.args == nil {
+		a.args = []string{} // cobra reads os.Args for nil: the owner's own
+	}
 	root := a.rootCommand()
 	root.SetArgs(a.args)
 	root.SetIn(a.stdin)
@@ -154,7 +157,7 @@ the FILE.qcode given first.`,
 		a.undoCommand(false), a.logCommand(),
 		a.agreeCommand(), a.disagreementsCommand(), a.settleCommand(), a.mergeCommand(), a.sampleCommand(),
 		a.attributesCommand(), a.codeCommand(), a.memosCommand(), a.memoCommand(),
-		a.checkCommand(),
+		a.checkCommand(), a.serveCommand(),
 	)
 	return root
 }

@@ -55,6 +55,9 @@ var localOnly = map[string]bool{"init": true, "demo": true, "check": true, "serv
 // forward runs cmd through the project's owner when one serves it, and
 // then answers forwarded (its status) so that cmd does not run here.
 func (a *app) forward(cmd *cobra.Command) error {
+	if a.session != nil && a.session.Role != "" {
+		return a.checkRole(cmd)
+	}
 	if a.shared != nil || !cmd.HasParent() {
 		return nil // in the owner already; the coding screen asks in openTUI
 	}
@@ -213,11 +216,18 @@ func (a *app) screenThere(opts tui.Options) error {
 	id, leave := o.join(a.coder)
 	defer leave()
 	env := sess.Env
-	opts.Program = []tea.ProgramOption{
-		tea.WithInput(sess.Stdin), tea.WithOutput(sess.Stdout),
-		tea.WithEnvironment(env), tea.WithColorProfile(colorprofile.Env(env)),
-		tea.WithWindowSize(sess.Width, sess.Height),
+	opts.Program = sess.Program // an SSH session's, as wish makes them
+	if opts.Program == nil {
+		opts.Program = []tea.ProgramOption{
+			tea.WithInput(sess.Stdin), tea.WithOutput(sess.Stdout),
+			tea.WithEnvironment(env), tea.WithColorProfile(colorprofile.Env(env)),
+			tea.WithWindowSize(sess.Width, sess.Height),
+		}
 	}
+	if sess.Role == serve.RoleCoder {
+		opts.Blind, opts.ShowCoders = true, false
+	}
+	opts.Saved = func() { sess.Actions.Add(1) }
 	stop := make(chan struct{})
 	events := make(chan tea.Msg)
 	done := make(chan struct{})

@@ -42,7 +42,7 @@ func TestCommandsThroughTheOwnerMatchStandAlone(t *testing.T) {
 	alone, owned := twinProjects(t)
 	t.Chdir(owned)
 	screen := startTUI(t, "p.qcode")
-	screen.waitFor("coded 0/3")
+	screen.waitFor("Travel to the university")
 	st, err := os.Lstat(filepath.Join(owned, "p.qcode.sock"))
 	if err != nil || st.Mode()&fs.ModeSocket == 0 || st.Mode().Perm() != 0o600 {
 		t.Fatalf("the owner's socket: %v, mode %v; want a socket of mode 0600", err, st.Mode())
@@ -98,9 +98,9 @@ func TestCommandsThroughTheOwnerMatchStandAlone(t *testing.T) {
 func TestSecondScreenSharesTheOwnersStore(t *testing.T) {
 	p, _ := project(t)
 	first := startTUI(t, p)
-	first.waitFor("coded 0/3")
+	first.waitFor("Travel to the university")
 	second := startQcode(t, "-p", p, "--coder", "bob")
-	second.waitFor("bob · coded 0/3")
+	second.waitFor("bob · coded")
 	second.waitFor("with alice")
 	first.waitFor("with bob")
 	second.release()

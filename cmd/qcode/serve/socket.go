@@ -10,7 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 )
 
 // SocketPath is where the owner of project listens: beside the file.
@@ -38,6 +41,15 @@ type Session struct {
 	Stopping <-chan struct{}
 	// Peer names the client for a log ("pid 123" over the socket).
 	Peer string
+
+	// Person and Role are who an SSH session's key says its holder is
+	// (empty over the socket: the project's own user, who may do all).
+	Person, Role string
+	// Program, for an SSH screen, are the program options wish makes for
+	// the session's terminal (allocated or emulated).
+	Program []tea.ProgramOption
+	// Actions counts the actions the session's screen saved (for the log).
+	Actions *atomic.Int64
 }
 
 // Handler runs a session and returns its exit status.
@@ -222,6 +234,7 @@ func serveConn(c net.Conn, peer string, stopping <-chan struct{}, h Handler) {
 		Gone:     gone,
 		Stopping: stopping,
 		Peer:     peer,
+		Actions:  new(atomic.Int64),
 	})
 	pr.Close()
 	out.exit(code)

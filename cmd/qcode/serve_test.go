@@ -1,0 +1,378 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// These tests run `qcode serve` in a child process on 127.0.0.1 (an
+// ephemeral port) and talk to it with golang.org/x/crypto/ssh clients.
+
+// team is a served project: the child, its address and log, and a key
+// for each person (lee is the lead; alice and bob code; eve is unknown).
+type team struct {
+	t    *testing.T
+	p    string
+	cmd  *exec.Cmd
+	addr string
+	mu   sync.Mutex
+	log  bytes.Buffer
+	keys map[string]gossh.Signer
+	done chan struct{}
+}
+
+func newKey(t *testing.T) gossh.Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// serveTeam starts qcode serve on project p.
+func serveTeam(t *testing.T, p string) *team {
+	t.Helper()
+	tm := &team{t: t, p: p, keys: map[string]gossh.Signer{}, done: make(chan struct{})}
+	var lines strings.Builder
+	for _, who := range []struct{ name, role string }{{"lee", "lead"}, {"alice", "coder"}, {"bob", "coder"}, {"eve", ""}} {
+		tm.keys[who.name] = newKey(t)
+		if who.role != "" {
+			fmt.Fprintf(&lines, "%s %s %s", who.name, who.role, gossh.MarshalAuthorizedKey(tm.keys[who.name].PublicKey()))
+		}
+	}
+	dir := filepath.Dir(p)
+	write(t, filepath.Join(dir, "team.keys"), "# name role key\n"+lines.String())
+	gate := filepath.Join(t.TempDir(), "release")
+	os.WriteFile(gate, nil, 0o600) // writes are not held back here
+	tm.cmd = exec.Command(os.Args[0], "-p", p, "serve", "--listen", "127.0.0.1:0", "--keys", filepath.Join(dir, "team.keys"))
+	tm.cmd.Env = append(os.Environ(), "QCODE_TUI_CHILD_RELEASE="+gate, "GORACE="+os.Getenv("GORACE")+" atexit_sleep_ms=0")
+	stderr, err := tm.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addrs := make(chan string, 1)
+	go func() {
+		defer close(tm.done)
+		r := bufio.NewReader(stderr)
+		serving := regexp.MustCompile(`^serving .* on (\S+) to `)
+		for {
+			line, err := r.ReadString('\n')
+			tm.mu.Lock()
+			tm.log.WriteString(line)
+			tm.mu.Unlock()
+			if m := serving.FindStringSubmatch(line); m != nil {
+				addrs <- m[1]
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		if tm.cmd.ProcessState == nil {
+			tm.cmd.Process.Kill()
+			tm.cmd.Wait()
+		}
+	})
+	select {
+	case tm.addr = <-addrs:
+	case <-tm.done:
+		t.Fatalf("qcode serve did not start: %s", tm.logText())
+	case <-time.After(20 * time.Second):
+		t.Fatalf("qcode serve did not start: %s", tm.logText())
+	}
+	return tm
+}
+
+func (tm *team) logText() string {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.log.String()
+}
+
+// waitLog waits for the log to hold text.
+func (tm *team) waitLog(text string) {
+	tm.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(tm.logText(), text) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	tm.t.Fatalf("the log never said %q:\n%s", text, tm.logText())
+}
+
+// waitCodings waits until the lead's export lists n codings: the
+// screens' actions are then acknowledged (committed).
+func (tm *team) waitCodings(n int) {
+	tm.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		out, _, _ := tm.run("lee", "codings export")
+		if strings.Count(out, "\n")-1 == n {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	tm.t.Fatalf("never %d codings; log:\n%s", n, tm.logText())
+}
+
+func (tm *team) dial(who string) (*gossh.Client, error) {
+	return gossh.Dial("tcp", tm.addr, &gossh.ClientConfig{
+		User:            "anyone", // ignored: the key says who
+		Auth:            []gossh.AuthMethod{gossh.PublicKeys(tm.keys[who])},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+		Timeout:         10 * time.Second,
+	})
+}
+
+// run runs a command as who and returns stdout, stderr and exit status.
+func (tm *team) run(who, command string) (string, string, int) {
+	tm.t.Helper()
+	c, err := tm.dial(who)
+	if err != nil {
+		tm.t.Fatalf("%s: %v", who, err)
+	}
+	defer c.Close()
+	sess, err := c.NewSession()
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	sess.Stdout, sess.Stderr = &out, &errb
+	err = sess.Run(command)
+	code := 0
+	var exit *gossh.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitStatus()
+	} else if err != nil {
+		tm.t.Fatalf("%s %q: %v", who, command, err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// screen is a coding screen over SSH on a pseudo-terminal of 80×24.
+type screen struct {
+	t    *testing.T
+	c    *gossh.Client
+	sess *gossh.Session
+	in   io.WriteCloser
+	mu   sync.Mutex
+	out  bytes.Buffer
+}
+
+func (tm *team) screen(who string) *screen {
+	tm.t.Helper()
+	c, err := tm.dial(who)
+	if err != nil {
+		tm.t.Fatalf("%s: %v", who, err)
+	}
+	sess, err := c.NewSession()
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
+		tm.t.Fatal(err)
+	}
+	s := &screen{t: tm.t, c: c, sess: sess}
+	s.in, _ = sess.StdinPipe()
+	sess.Stdout = writerFunc(func(p []byte) (int, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.out.Write(p)
+	})
+	if err := sess.Shell(); err != nil {
+		tm.t.Fatal(err)
+	}
+	tm.t.Cleanup(func() { c.Close() })
+	return s
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func (s *screen) waitFor(text string) {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		s.mu.Lock()
+		out := ansi.Strip(s.out.String())
+		s.mu.Unlock()
+		if strings.Contains(out, text) {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	s.mu.Lock()
+	out := ansi.Strip(s.out.String())
+	s.mu.Unlock()
+	s.t.Fatalf("the screen never showed %q: %q", text, out[max(0, len(out)-1200):])
+}
+
+func (s *screen) typeKeys(k string) {
+	s.t.Helper()
+	if _, err := io.WriteString(s.in, k); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// exitStatus waits for the session to end.
+func (s *screen) exitStatus() int {
+	s.t.Helper()
+	err := s.sess.Wait()
+	var exit *gossh.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitStatus()
+	}
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return 0
+}
+
+func TestServeTwoCodersAndALead(t *testing.T) {
+	p, _ := project(t)
+	tm := serveTeam(t, p)
+
+	// An unknown key is refused, and logged.
+	if _, err := tm.dial("eve"); err == nil {
+		t.Fatal("eve's key is in no keys file, yet she got in")
+	}
+	tm.waitLog(`refused ssh-ed25519 key SHA256:`)
+
+	alice, bob := tm.screen("alice"), tm.screen("bob")
+	alice.waitFor("alice · coded")
+	bob.waitFor("bob · coded")
+	alice.waitFor("with bob")
+	alice.typeKeys("1")
+	alice.waitFor("saved")
+	bob.typeKeys("j2")
+	bob.waitFor("saved")
+	// Blind: neither the other coders' codings nor the agreement view.
+	alice.typeKeys("a")
+	alice.waitFor("blind coding: the agreement view is the lead's")
+
+	// Commands: a coder's are blind, the lead's are not.
+	for _, c := range []struct {
+		who, command string
+		code         int
+		out, err     string
+	}{
+		{"alice", "info", 0, "codings", ""},
+		{"alice", "agree", 1, "", "qcode: blind coding: a coder runs the coding screen and code, info, log, memo, undo and redo; agree is the lead's\n"},
+		{"bob", "codings export", 1, "", "is the lead's"},
+		{"alice", "--coder bob undo", 1, "", "qcode: you are alice here (your key says so): --coder cannot name another coder\n"},
+		{"alice", "qcode log", 0, "Motivations", ""},
+		{"lee", "codings export", 0, "A2,Motivations/Career progression,bob", ""},
+		{"lee", "agree", 0, "alice vs bob", ""},
+		{"lee", "reprot", 2, "", `unknown command "reprot"`},
+	} {
+		out, errs, code := tm.run(c.who, c.command)
+		if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errs, c.err) {
+			t.Errorf("%s: %s: exit %d, stdout %q, stderr %q; want %d, %q, %q", c.who, c.command, code, out, errs, c.code, c.out, c.err)
+		}
+	}
+	alice.typeKeys("q")
+	bob.typeKeys("q")
+	if a, b := alice.exitStatus(), bob.exitStatus(); a != 0 || b != 0 {
+		t.Errorf("screens exited %d and %d", a, b)
+	}
+	tm.waitLog("alice (coder) from ")
+	tm.waitLog("left the coding screen: 1 actions saved")
+	if !strings.Contains(tm.logText(), "lee (lead) from ") {
+		t.Errorf("the log should record the lead's commands:\n%s", tm.logText())
+	}
+}
+
+// SIGTERM with a coder connected: the screen is told and quits, the
+// server stops within 5 s, and every acknowledged action is in the file.
+func TestServeStopsOnSIGTERM(t *testing.T) {
+	p, _ := project(t)
+	tm := serveTeam(t, p)
+	alice := tm.screen("alice")
+	alice.waitFor("Travel to the university")
+	alice.typeKeys("1j2")
+	tm.waitCodings(2)
+	start := time.Now()
+	tm.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-tm.done:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("qcode serve still running 5 s after SIGTERM:\n%s", tm.logText())
+	}
+	if err := tm.cmd.Wait(); err != nil {
+		t.Errorf("qcode serve exited with %v:\n%s", err, tm.logText())
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("stopping took %v", d)
+	}
+	if !strings.Contains(tm.logText(), "stopping") || !strings.Contains(tm.logText(), "stopped") {
+		t.Errorf("log:\n%s", tm.logText())
+	}
+	if n := storedCodings(t, p); n != 2 {
+		t.Errorf("%d codings stored; want the 2 acknowledged", n)
+	}
+	if _, err := os.Lstat(p + ".sock"); !os.IsNotExist(err) {
+		t.Errorf("the socket outlived the server: %v", err)
+	}
+}
+
+// A coder whose connection drops mid-work, and then a kill -9 of the
+// server: nothing the screen acknowledged ("saved N") is lost.
+func TestServeLosesNothingAcknowledged(t *testing.T) {
+	p, _ := project(t)
+	tm := serveTeam(t, p)
+	alice := tm.screen("alice")
+	alice.waitFor("Travel to the university")
+	alice.typeKeys("123")
+	tm.waitCodings(3)
+	alice.c.Close() // gone, no q
+	tm.waitLog("left the coding screen")
+	bob := tm.screen("bob")
+	bob.waitFor("Travel to the university")
+	bob.typeKeys("45")
+	tm.waitCodings(5)
+	tm.cmd.Process.Kill()
+	tm.cmd.Wait()
+	if n := storedCodings(t, p); n != 5 {
+		t.Errorf("%d codings stored; want the 5 acknowledged", n)
+	}
+	// The killed server's socket is stale: commands run alone, and a new
+	// owner replaces it.
+	if out := mustQcode(t, "-p", p, "info"); !strings.Contains(out, "codings") {
+		t.Errorf("info after kill -9: %q", out)
+	}
+	tm2 := serveTeam(t, p)
+	if out, errs, code := tm2.run("lee", "info"); code != 0 || !strings.Contains(out, "codings") {
+		t.Errorf("a new server: %d %q %q", code, out, errs)
+	}
+}
