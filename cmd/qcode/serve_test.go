@@ -7,9 +7,11 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,10 +39,11 @@ type team struct {
 	mu   sync.Mutex
 	log  bytes.Buffer
 	keys map[string]gossh.Signer
+	priv map[string]ed25519.PrivateKey
 	done chan struct{}
 }
 
-func newKey(t *testing.T) gossh.Signer {
+func newKey(t *testing.T) (gossh.Signer, ed25519.PrivateKey) {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -50,16 +53,16 @@ func newKey(t *testing.T) gossh.Signer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return s, priv
 }
 
 // serveTeam starts qcode serve on project p.
 func serveTeam(t *testing.T, p string) *team {
 	t.Helper()
-	tm := &team{t: t, p: p, keys: map[string]gossh.Signer{}, done: make(chan struct{})}
+	tm := &team{t: t, p: p, keys: map[string]gossh.Signer{}, priv: map[string]ed25519.PrivateKey{}, done: make(chan struct{})}
 	var lines strings.Builder
 	for _, who := range []struct{ name, role string }{{"lee", "lead"}, {"alice", "coder"}, {"bob", "coder"}, {"eve", ""}} {
-		tm.keys[who.name] = newKey(t)
+		tm.keys[who.name], tm.priv[who.name] = newKey(t)
 		if who.role != "" {
 			fmt.Fprintf(&lines, "%s %s %s", who.name, who.role, gossh.MarshalAuthorizedKey(tm.keys[who.name].PublicKey()))
 		}
@@ -263,6 +266,10 @@ func TestServeTwoCodersAndALead(t *testing.T) {
 	p, _ := project(t)
 	tm := serveTeam(t, p)
 
+	// The host key was made on first start, the owner's only.
+	if st, err := os.Stat(strings.TrimSuffix(p, ".qcode") + ".host-key"); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("host key: %v, mode %v; want 0600", err, st.Mode())
+	}
 	// An unknown key is refused, and logged.
 	if _, err := tm.dial("eve"); err == nil {
 		t.Fatal("eve's key is in no keys file, yet she got in")
@@ -374,5 +381,46 @@ func TestServeLosesNothingAcknowledged(t *testing.T) {
 	tm2 := serveTeam(t, p)
 	if out, errs, code := tm2.run("lee", "info"); code != 0 || !strings.Contains(out, "codings") {
 		t.Errorf("a new server: %d %q %q", code, out, errs)
+	}
+}
+
+// The real OpenSSH client, where it is installed: a command's stdout and
+// exit status come back as they do to the Go client.
+func TestServeThroughOpenSSH(t *testing.T) {
+	ssh, err := exec.LookPath("ssh")
+	if err != nil {
+		t.Log("no ssh client here: the OpenSSH check did not run (.ci/run installs openssh-client)")
+		return
+	}
+	p, dir := project(t)
+	tm := serveTeam(t, p)
+	block, err := gossh.MarshalPrivateKey(tm.priv["alice"], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(dir, "alice_key")
+	if err := os.WriteFile(key, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := net.SplitHostPort(tm.addr)
+	openssh := func(args ...string) (string, string, int) {
+		cmd := exec.Command(ssh, append([]string{"-F", "/dev/null", "-i", key, "-p", port,
+			"-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+			"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "whoever@" + host}, args...)...)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			t.Fatal(err)
+		}
+		return out.String(), errb.String(), cmd.ProcessState.ExitCode()
+	}
+	want, _, _ := tm.run("alice", "info")
+	if out, errs, code := openssh("info"); code != 0 || out != want {
+		t.Errorf("ssh HOST info: exit %d, stdout %q (want %q), stderr %q", code, out, want, errs)
+	}
+	if _, errs, code := openssh("agree"); code != 1 || !strings.Contains(errs, "blind coding") {
+		t.Errorf("ssh HOST agree as a coder: exit %d, stderr %q", code, errs)
 	}
 }

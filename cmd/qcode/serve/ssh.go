@@ -218,4 +218,3 @@ func (s *sshStream) Write(p []byte) (int, error) { return s.w.Write(p) }
 
 // Terminal says whether the client has a terminal, and how wide.
 func (s *sshStream) Terminal() (bool, int) { return s.term.IsTerminal, s.term.Width }
-
