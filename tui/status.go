@@ -174,7 +174,7 @@ func (m *Model) progress() progress {
 		pr.left += " · read-only"
 	}
 	if len(m.peers) > 0 {
-		pr.left += " · with " + strings.Join(m.peers, ", ")
+		pr.left += " · " + peersText(m.peers)
 	}
 	// The filter bar names the conditions; the status line says what they
 	// leave (and names them only where the screen has no room for the bar).

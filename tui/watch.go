@@ -1,15 +1,19 @@
 package tui
 
 import (
+	"fmt"
+	"strings"
 	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"qcode/coding"
 )
 
 // A screen that shares its store (the owner's socket, qcode serve) polls
 // the store's generation every second: when it moved and others are
-// connected, the list and the open views are read again, so that a lead's
+// connected, the segments in view and the open views are read again, so that a lead's
 // agreement view follows the coders within a second. A screen alone never
 // reloads for its own writes.
 
@@ -55,8 +59,32 @@ func (m *Model) watched(msg watchMsg) tea.Cmd {
 		return m.watch() // after the queue: this screen's reads follow it anyway
 	}
 	m.seen = msg.gen
-	m.c.proj.gen++ // reads in flight may have missed the write: asked again
-	return tea.Batch(m.reload(), m.broadcast(agreeStaleMsg{}), m.watch())
+	// The segments in view are read again in place (a reload of the list
+	// would empty the cache, and keys pressed meanwhile would find no
+	// segment under the cursor); reads in flight may have missed the
+	// write, so they are asked again.
+	p := m.c.proj
+	p.gen++
+	refs := make([]coding.SegRef, 0, len(p.segs))
+	for r := range p.segs {
+		if p.queued[r] == 0 {
+			refs = append(refs, r)
+		}
+	}
+	cmds := []tea.Cmd{m.broadcast(agreeStaleMsg{}), m.watch()}
+	if len(refs) > 0 {
+		cmds = append(cmds, windowCmd(m.c.store, p.visible(), refs, p.gen))
+	}
+	return tea.Batch(cmds...)
+}
+
+// peersText is who else is connected, for the status line: three names
+// at most, then how many more.
+func peersText(peers []string) string {
+	if len(peers) <= 3 {
+		return "with " + strings.Join(peers, ", ")
+	}
+	return fmt.Sprintf("with %s +%d", strings.Join(peers[:3], ", "), len(peers)-3)
 }
 
 // relay ends the program, as SIGTERM would (draining its queue), when stop

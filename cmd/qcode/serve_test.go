@@ -32,7 +32,7 @@ import (
 // team is a served project: the child, its address and log, and a key
 // for each person (lee is the lead; alice and bob code; eve is unknown).
 type team struct {
-	t    *testing.T
+	t    testing.TB
 	p    string
 	cmd  *exec.Cmd
 	addr string
@@ -43,7 +43,7 @@ type team struct {
 	done chan struct{}
 }
 
-func newKey(t *testing.T) (gossh.Signer, ed25519.PrivateKey) {
+func newKey(t testing.TB) (gossh.Signer, ed25519.PrivateKey) {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -56,19 +56,29 @@ func newKey(t *testing.T) (gossh.Signer, ed25519.PrivateKey) {
 	return s, priv
 }
 
-// serveTeam starts qcode serve on project p.
+// serveTeam starts qcode serve on project p for lee (lead), alice and bob
+// (coders); eve has a key the server does not know.
 func serveTeam(t *testing.T, p string) *team {
+	t.Helper()
+	return serveTeamOf(t, p, [][2]string{{"lee", "lead"}, {"alice", "coder"}, {"bob", "coder"}, {"eve", ""}})
+}
+
+// serveTeamOf starts qcode serve on p for people (name, role; no role: a
+// key the server does not know).
+func serveTeamOf(t testing.TB, p string, people [][2]string) *team {
 	t.Helper()
 	tm := &team{t: t, p: p, keys: map[string]gossh.Signer{}, priv: map[string]ed25519.PrivateKey{}, done: make(chan struct{})}
 	var lines strings.Builder
-	for _, who := range []struct{ name, role string }{{"lee", "lead"}, {"alice", "coder"}, {"bob", "coder"}, {"eve", ""}} {
-		tm.keys[who.name], tm.priv[who.name] = newKey(t)
-		if who.role != "" {
-			fmt.Fprintf(&lines, "%s %s %s", who.name, who.role, gossh.MarshalAuthorizedKey(tm.keys[who.name].PublicKey()))
+	for _, who := range people {
+		tm.keys[who[0]], tm.priv[who[0]] = newKey(t)
+		if who[1] != "" {
+			fmt.Fprintf(&lines, "%s %s %s", who[0], who[1], gossh.MarshalAuthorizedKey(tm.keys[who[0]].PublicKey()))
 		}
 	}
 	dir := filepath.Dir(p)
-	write(t, filepath.Join(dir, "team.keys"), "# name role key\n"+lines.String())
+	if err := os.WriteFile(filepath.Join(dir, "team.keys"), []byte("# name role key\n"+lines.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	gate := filepath.Join(t.TempDir(), "release")
 	os.WriteFile(gate, nil, 0o600) // writes are not held back here
 	tm.cmd = exec.Command(os.Args[0], "-p", p, "serve", "--listen", "127.0.0.1:0", "--keys", filepath.Join(dir, "team.keys"))
@@ -184,12 +194,13 @@ func (tm *team) run(who, command string) (string, string, int) {
 
 // screen is a coding screen over SSH on a pseudo-terminal of 80×24.
 type screen struct {
-	t    *testing.T
+	t    testing.TB
 	c    *gossh.Client
 	sess *gossh.Session
 	in   io.WriteCloser
 	mu   sync.Mutex
 	out  bytes.Buffer
+	more chan struct{} // something more was written
 }
 
 func (tm *team) screen(who string) *screen {
@@ -207,9 +218,14 @@ func (tm *team) screen(who string) *screen {
 	}
 	s := &screen{t: tm.t, c: c, sess: sess}
 	s.in, _ = sess.StdinPipe()
+	s.more = make(chan struct{}, 1)
 	sess.Stdout = writerFunc(func(p []byte) (int, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		select { // wake a waitSaved
+		case s.more <- struct{}{}:
+		default:
+		}
 		return s.out.Write(p)
 	})
 	if err := sess.Shell(); err != nil {
