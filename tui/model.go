@@ -334,6 +334,10 @@ func (m *Model) coveredBy() int {
 // segment when it is among them).
 func (m *Model) setFilter(f filterMsg) tea.Cmd {
 	p := m.c.proj
+	if m.c.opts.Blind && f.q.CodedBy != "" && f.q.CodedBy != m.c.opts.Coder {
+		m.status.set("blind coding: a coder filters by their own codings only", statusError)
+		return nil
+	}
 	before := p.query.Terms()
 	p.query, p.filter = f.q, f.desc
 	if f.desc == "" {

@@ -44,6 +44,12 @@ func (a *app) checkRole(cmd *cobra.Command) error {
 	if !coderCommands[top.Name()] && top.Name() != "help" {
 		return fmt.Errorf("blind coding: a coder runs the coding screen and code, info, log, memo, undo and redo; %s is the lead's", top.Name())
 	}
+	// `code --filter coder=bob` would find what bob coded.
+	for _, arg := range a.args {
+		if name, ok := cutCoderFilter(arg); ok && !strings.EqualFold(name, sess.Person) {
+			return fmt.Errorf("blind coding: a coder filters by their own codings only (%s)", oneLine(arg))
+		}
+	}
 	return nil
 }
 
@@ -160,4 +166,13 @@ func (a *app) serveSSH(s *coding.Store, listen, hostKey string, people []serve.P
 	o.stop(500 * time.Millisecond)
 	fmt.Fprintln(logw, "stopped")
 	return nil
+}
+
+// cutCoderFilter finds a coder= filter term in an argument.
+func cutCoderFilter(arg string) (string, bool) {
+	i := strings.Index(strings.ToLower(arg), "coder=")
+	if i < 0 || (i > 0 && arg[i-1] != ' ' && arg[i-1] != ',' && arg[i-1] != '=') {
+		return "", false
+	}
+	return strings.TrimSpace(arg[i+len("coder="):]), true
 }

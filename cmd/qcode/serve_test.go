@@ -303,6 +303,12 @@ func TestServeTwoCodersAndALead(t *testing.T) {
 	// Blind: neither the other coders' codings nor the agreement view.
 	alice.typeKeys("a")
 	alice.waitFor("blind coding: the agreement view is the lead's")
+	alice.typeKeys("C")
+	alice.waitFor("a coder sees only their own coding")
+	// While it serves, a command here runs through its socket.
+	if out := mustQcode(t, "-p", p, "info"); !strings.Contains(out, "by alice") {
+		t.Errorf("info through the server's socket: %q", out)
+	}
 
 	// Commands: a coder's are blind, the lead's are not.
 	for _, c := range []struct {
@@ -315,6 +321,7 @@ func TestServeTwoCodersAndALead(t *testing.T) {
 		{"bob", "codings export", 1, "", "is the lead's"},
 		{"alice", "--coder bob undo", 1, "", "qcode: you are alice here (your key says so): --coder cannot name another coder\n"},
 		{"alice", "qcode log", 0, "Motivations", ""},
+		{"alice", "code --filter coder=bob --code Barriers --yes", 1, "", "qcode: blind coding: a coder filters by their own codings only (coder=bob)\n"},
 		{"lee", "codings export", 0, "A2,Motivations/Career progression,bob", ""},
 		{"lee", "agree", 0, "alice vs bob", ""},
 		{"lee", "reprot", 2, "", `unknown command "reprot"`},
