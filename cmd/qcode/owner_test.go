@@ -119,3 +119,27 @@ func TestSecondScreenSharesTheOwnersStore(t *testing.T) {
 		t.Errorf("%d codings stored; want bob's 1", n)
 	}
 }
+
+// The owner's screen quits first: the second screen, running in it, is
+// told, saves what it was saving and ends, and its client exits cleanly.
+func TestOwnerQuitsBeforeTheSecondScreen(t *testing.T) {
+	p, _ := project(t)
+	first := startTUI(t, p)
+	first.release()
+	first.waitFor("Travel to the university")
+	second := startQcode(t, "-p", p, "--coder", "bob")
+	second.release()
+	second.waitFor("with alice")
+	second.typeKeys("1")
+	second.waitFor("saved 1")
+	first.typeKeys("q")
+	if code, errs := first.wait(); code != 0 {
+		t.Fatalf("the owner quit with %d: %s", code, errs)
+	}
+	if code, errs := second.wait(); code != 0 {
+		t.Errorf("the second screen's client exited %d: %s", code, errs)
+	}
+	if n := storedCodings(t, p); n != 1 {
+		t.Errorf("%d codings stored; want bob's 1", n)
+	}
+}
