@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"os"
 	"os/signal"
@@ -143,15 +144,16 @@ func (a *app) serveSSH(s *coding.Store, listen, hostKey string, people []serve.P
 		o.stop(time.Second)
 		return fmt.Errorf("--listen: %w", err)
 	}
+	logf := log.New(logw, "", log.LstdFlags|log.LUTC).Printf
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt)
 	defer signal.Stop(sigs)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
-	fmt.Fprintf(logw, "serving %s on %s to %s (ssh -p %d HOST)\n", filepath.Base(a.project), l.Addr(), counted(len(people), "person", "people"), l.Addr().(*net.TCPAddr).Port)
+	logf("serving %s on %s to %s (ssh -p %d HOST)", filepath.Base(a.project), l.Addr(), counted(len(people), "person", "people"), l.Addr().(*net.TCPAddr).Port)
 	select {
 	case sig := <-sigs:
-		fmt.Fprintf(logw, "%s: stopping (sessions save what they were saving)\n", sig)
+		logf("%s: stopping (sessions save what they were saving)", sig)
 	case <-stopServing:
 	case err := <-served:
 		o.stop(time.Second)
@@ -161,10 +163,10 @@ func (a *app) serveSSH(s *coding.Store, listen, hostKey string, people []serve.P
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		fmt.Fprintf(logw, "qcode: %s\n", oneLine(err.Error()))
+		logf("%s", oneLine(err.Error()))
 	}
 	o.stop(500 * time.Millisecond)
-	fmt.Fprintln(logw, "stopped")
+	logf("stopped")
 	return nil
 }
 

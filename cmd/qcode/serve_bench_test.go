@@ -134,7 +134,7 @@ func loadTeam(tb testing.TB, sessions, seconds int) loadResult {
 	}
 	r.rss, r.cpu = serverRSS(tm.cmd.Process.Pid), serverCPU(tm.cmd.Process.Pid)
 	tm.waitLogCount("left the coding screen", sessions)
-	saved := regexp.MustCompile(`(c\d\d) \(coder\) from \S+ left the coding screen: (\d+) actions saved`).FindAllStringSubmatch(tm.logText(), -1)
+	saved := regexp.MustCompile(`(c\d\d) \(coder\) from \S+ left the coding screen: (\d+) actions? saved`).FindAllStringSubmatch(tm.logText(), -1)
 	if len(saved) != sessions {
 		tb.Errorf("the log counts %d sessions' actions; want %d", len(saved), sessions)
 	}

@@ -94,7 +94,7 @@ func serveTeamOf(t testing.TB, p string, people [][2]string) *team {
 	go func() {
 		defer close(tm.done)
 		r := bufio.NewReader(stderr)
-		serving := regexp.MustCompile(`^serving .* on (\S+) to `)
+		serving := regexp.MustCompile(`serving .* on (\S+) to `)
 		for {
 			line, err := r.ReadString('\n')
 			tm.mu.Lock()
@@ -337,7 +337,7 @@ func TestServeTwoCodersAndALead(t *testing.T) {
 		t.Errorf("screens exited %d and %d", a, b)
 	}
 	tm.waitLog("alice (coder) from ")
-	tm.waitLog("left the coding screen: 1 actions saved")
+	tm.waitLog("left the coding screen: 1 action saved")
 	if !strings.Contains(tm.logText(), "lee (lead) from ") {
 		t.Errorf("the log should record the lead's commands:\n%s", tm.logText())
 	}

@@ -198,7 +198,12 @@ func (s *SSH) middleware(next ssh.Handler) ssh.Handler {
 		}
 		code := s.h(session)
 		if req.Kind == KindScreen {
-			s.log.Printf("%s (%s) from %s left the coding screen: %d actions saved", p.Name, p.Role, sess.RemoteAddr(), actions.Load())
+			n := actions.Load()
+			noun := "actions"
+			if n == 1 {
+				noun = "action"
+			}
+			s.log.Printf("%s (%s) from %s left the coding screen: %d %s saved", p.Name, p.Role, sess.RemoteAddr(), n, noun)
 		} else {
 			s.log.Printf("%s (%s) from %s: %s exited %d", p.Name, p.Role, sess.RemoteAddr(), what, code)
 		}
