@@ -71,6 +71,7 @@ type Model struct {
 	place placeState                           // the segment saved as the coder's place
 	seen  uint64                               // the store's generation last read (watch.go)
 	peers []string                             // who else is connected (watch.go)
+	wrote bool                                 // this screen saved an action since the last watch
 	after func(time.Duration, tea.Msg) tea.Cmd // timers (tests use their own clock)
 }
 

@@ -12,10 +12,11 @@ import (
 )
 
 // A screen that shares its store (the owner's socket, qcode serve) polls
-// the store's generation every second: when it moved and others are
-// connected, the segments in view and the open views are read again, so that a lead's
-// agreement view follows the coders within a second. A screen alone never
-// reloads for its own writes.
+// the store's generation every second: when it moved by another's write
+// (others are connected, or this screen saved nothing since the last look:
+// a command run through the socket), the segments in view and the open
+// views are read again, so that a lead's agreement view follows the coders
+// within a second. A screen alone does not read again for its own writes.
 
 // watchDelay is how often a shared screen looks for others' writes.
 const watchDelay = time.Second
@@ -51,7 +52,9 @@ func (m *Model) watched(msg watchMsg) tea.Cmd {
 	if msg.gen == m.seen {
 		return m.watch()
 	}
-	if m.seen == 0 || len(msg.peers) == 0 {
+	own := m.wrote
+	m.wrote = false
+	if m.seen == 0 || own && len(msg.peers) == 0 {
 		m.seen = msg.gen // the first look, or only this screen's writes
 		return m.watch()
 	}

@@ -43,3 +43,21 @@ func TestScreenAloneDoesNotWatch(t *testing.T) {
 		}
 	}
 }
+
+// A command run through the owner's socket (nobody connected to a screen)
+// moves the generation while the owner's screen saved nothing: the screen
+// reads what it shows again.
+func TestOwnersScreenFollowsACommand(t *testing.T) {
+	s := twoCoders(t)
+	h := newHarness(t, s, 120, 40, Options{Coder: "lead", Peers: func() []string { return nil }})
+	h.keys("a")
+	h.fire()
+	csv := "segment,code,coder\nR005,Barriers/Workload and time,alice\nR005,Barriers/Workload and time,bob\n"
+	if _, err := s.ImportCodings("lead", "more.csv", strings.NewReader(csv)); err != nil {
+		t.Fatal(err)
+	}
+	h.fire()
+	if frame := h.frame(); !strings.Contains(frame, "5 units: segments every coder reviewed") {
+		t.Errorf("after a command's write and one tick, the view should count 5 units:\n%s", frame)
+	}
+}
