@@ -55,15 +55,18 @@ var localOnly = map[string]bool{"init": true, "demo": true, "check": true, "serv
 // forward runs cmd through the project's owner when one serves it, and
 // then answers forwarded (its status) so that cmd does not run here.
 func (a *app) forward(cmd *cobra.Command) error {
+	top := cmd
+	for top.HasParent() && top.Parent().HasParent() {
+		top = top.Parent()
+	}
+	if a.session != nil && cmd.HasParent() && localOnly[top.Name()] {
+		return fmt.Errorf("%s runs where the project file is, not through the qcode serving it", top.Name())
+	}
 	if a.session != nil && a.session.Role != "" {
 		return a.checkRole(cmd)
 	}
 	if a.shared != nil || !cmd.HasParent() {
 		return nil // in the owner already; the coding screen asks in openTUI
-	}
-	top := cmd
-	for top.HasParent() && top.Parent().HasParent() {
-		top = top.Parent()
 	}
 	if localOnly[top.Name()] {
 		return nil

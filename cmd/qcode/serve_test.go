@@ -325,6 +325,7 @@ func TestServeTwoCodersAndALead(t *testing.T) {
 		{"lee", "codings export", 0, "A2,Motivations/Career progression,bob", ""},
 		{"lee", "agree", 0, "alice vs bob", ""},
 		{"lee", "reprot", 2, "", `unknown command "reprot"`},
+		{"lee", "serve --keys team.keys --listen 127.0.0.1:0", 1, "", "qcode: serve runs where the project file is, not through the qcode serving it\n"},
 	} {
 		out, errs, code := tm.run(c.who, c.command)
 		if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errs, c.err) {
