@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -275,7 +274,7 @@ func (a *app) screenThrough(conn net.Conn) error {
 	defer term.Restore(in.Fd(), state)
 	resize := make(chan [2]int, 1)
 	winch := make(chan os.Signal, 1)
-	signal.Notify(winch, syscall.SIGWINCH)
+	notifyResize(winch)
 	defer signal.Stop(winch)
 	go func() {
 		for range winch {
