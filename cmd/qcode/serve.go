@@ -123,10 +123,6 @@ through its socket, as they do while a coding screen is open.`,
 	return cmd
 }
 
-// stopServing is set by tests to stop a server in this process as a signal
-// would.
-var stopServing chan struct{}
-
 // serveSSH serves the open store over SSH (and its socket) until SIGTERM
 // or SIGINT, then stops within 5 s.
 func (a *app) serveSSH(s *coding.Store, listen, hostKey string, people []serve.Person, logw io.Writer) error {
@@ -154,7 +150,6 @@ func (a *app) serveSSH(s *coding.Store, listen, hostKey string, people []serve.P
 	select {
 	case sig := <-sigs:
 		logf("%s: stopping (sessions save what they were saving)", sig)
-	case <-stopServing:
 	case err := <-served:
 		o.stop(time.Second)
 		return err
