@@ -332,6 +332,10 @@ func (s *codingScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	default:
 		for _, v := range views {
 			if key.Matches(msg, v.key) {
+				if s.c.opts.Blind && leadOnly[v.key.Help().Key] {
+					s.c.post(statusMsg{"blind coding: the agreement view is the lead's", statusError})
+					break
+				}
 				c, cmd := v.open(s.c, s.shown())
 				if c != nil { // nil: it said why there is nothing to show
 					s.c.post(openMsg{c})

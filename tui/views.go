@@ -35,6 +35,10 @@ func newInContext(c common, at shown) (component, tea.Cmd) {
 	})
 }
 
+// leadOnly are the views a blind coder may not open (by their key): the
+// agreement view shows every coder's codings and leads to settling.
+var leadOnly = map[string]bool{"a": true}
+
 // viewEntry is a view the coding screen opens: the key, and how to make
 // the view from what the screen shows.
 type viewEntry struct {

@@ -47,7 +47,7 @@ func (a *app) infoCommand() *cobra.Command {
 					add("  by "+c, info.Coders[c])
 				}
 				if format == "table" {
-					fmt.Fprintln(a.stdout, printable.String(fmt.Sprintf("%s (%s, schema %d)", info.Name, s.Path(), info.SchemaVersion)))
+					fmt.Fprintln(a.stdout, printable.String(fmt.Sprintf("%s (%s, schema %d)", info.Name, a.project, info.SchemaVersion)))
 				}
 				return t.write(a.stdout, format, info)
 			})
