@@ -126,7 +126,7 @@ respondent has none.
 					return usageError{err}
 				}
 			}
-			if cmd.Flags().Changed("coder") {
+			if cmd.Flags().Changed("coder") || a.blind() {
 				q.Coders = []string{a.coder}
 			}
 			withContext := cmd.Flags().Changed("context")

@@ -21,9 +21,20 @@ import (
 )
 
 // coderCommands are what a coder may run over SSH besides the coding
-// screen: blind coding means their own codings only, and nothing that
-// compares, settles or merges.
-var coderCommands = map[string]bool{"code": true, "undo": true, "redo": true, "log": true, "memo": true, "info": true}
+// screen. Blind coding means their own codings only: the commands that
+// read codings (report, quotes, segments, cooccur, matrix, codings
+// export, memos, suggest) count the coder's alone (coderFilter, blind),
+// and nothing compares, settles, merges or imports other people's work.
+var coderCommands = map[string]bool{"code": true, "undo": true, "redo": true, "log": true, "memo": true, "info": true,
+	"report": true, "quotes": true, "segments": true, "cooccur": true, "matrix": true, "memos": true, "suggest": true, "codings": true}
+
+// coderSubcommands narrow a command group a coder may use: codings
+// export, not codings import (its rows name any coder).
+var coderSubcommands = map[string]map[string]bool{"codings": {"export": true}}
+
+// blind tells whether the command runs for a coder of a served project:
+// then whatever reads codings reads the coder's own.
+func (a *app) blind() bool { return a.session != nil && a.session.Role == serve.RoleCoder }
 
 // checkRole enforces a served session's role before its command runs: a
 // person is who their key says, and a coder codes blind.
@@ -43,7 +54,10 @@ func (a *app) checkRole(cmd *cobra.Command) error {
 		top = top.Parent()
 	}
 	if !coderCommands[top.Name()] && top.Name() != "help" {
-		return fmt.Errorf("blind coding: a coder runs the coding screen and code, info, log, memo, undo and redo; %s is the lead's", top.Name())
+		return fmt.Errorf("blind coding: a coder runs the coding screen and code, info, log, memo, memos, undo, redo, and report, quotes, segments, cooccur, matrix, suggest and codings export of their own codings; %s is the lead's", top.Name())
+	}
+	if subs, ok := coderSubcommands[top.Name()]; ok && cmd != top && !subs[cmd.Name()] {
+		return fmt.Errorf("blind coding: %s %s is the lead's", top.Name(), cmd.Name())
 	}
 	// `code --filter coder=bob` would find what bob coded.
 	for _, arg := range a.args {
@@ -69,9 +83,10 @@ The keys file lists one person a line:
 
 ROLE is coder or lead. A person is who their key says (the ssh user name is
 ignored); an unknown key is refused and logged. Coders code blind: they see
-only their own codings, and may run code, info, log, memo, undo and redo;
-agreement, disagreements, settling, merging and every other command are the
-lead's. Commands run in the project's directory.
+only their own codings, and may run code, info, log, memo, memos, undo and
+redo, and report, quotes, segments, cooccur, matrix, suggest and codings
+export, which then count their own codings alone; agreement, disagreements,
+settling, merging, imports and every other command are the lead's. Commands run in the project's directory.
 
 The host key is made on first start (mode 0600; default FILE.host-key beside
 the project). The log (stderr, or --log FILE) records connections, refusals

@@ -312,23 +312,26 @@ func TestServeTwoCodersAndALead(t *testing.T) {
 
 	// Commands: a coder's are blind, the lead's are not.
 	for _, c := range []struct {
-		who, command string
-		code         int
-		out, err     string
+		who, command  string
+		code          int
+		out, err, not string // not: stdout must not hold it (another coder's codings)
 	}{
-		{"alice", "info", 0, "codings", ""},
-		{"alice", "agree", 1, "", "qcode: blind coding: a coder runs the coding screen and code, info, log, memo, undo and redo; agree is the lead's\n"},
-		{"bob", "codings export", 1, "", "is the lead's"},
-		{"alice", "--coder bob undo", 1, "", "qcode: you are alice here (your key says so): --coder cannot name another coder\n"},
-		{"alice", "qcode log", 0, "Motivations", ""},
-		{"alice", "code --filter coder=bob --code Barriers --yes", 1, "", "qcode: blind coding: a coder filters by their own codings only (coder=bob)\n"},
-		{"lee", "codings export", 0, "A2,Motivations/Career progression,bob", ""},
-		{"lee", "agree", 0, "alice vs bob", ""},
-		{"lee", "reprot", 2, "", `unknown command "reprot"`},
-		{"lee", "serve --keys team.keys --listen 127.0.0.1:0", 1, "", "qcode: serve runs where the project file is, not through the qcode serving it\n"},
+		{"alice", "info", 0, "codings", "", ""},
+		{"alice", "agree", 1, "", "qcode: blind coding: a coder runs the coding screen and code, info, log, memo, memos, undo, redo, and report, quotes, segments, cooccur, matrix, suggest and codings export of their own codings; agree is the lead's\n", ""},
+		{"bob", "codings export", 0, "A2,Motivations/Career progression,bob", "", ",alice,"},
+		{"bob", "codings import other.csv", 1, "", "blind coding: codings import is the lead's", ""},
+		{"bob", "segments --format csv", 0, "bob", "", "alice"},
+		{"alice", "report --format csv", 0, "Motivations", "", ""},
+		{"alice", "--coder bob undo", 1, "", "qcode: you are alice here (your key says so): --coder cannot name another coder\n", ""},
+		{"alice", "qcode log", 0, "Motivations", "", ""},
+		{"alice", "code --filter coder=bob --code Barriers --yes", 1, "", "qcode: blind coding: a coder filters by their own codings only (coder=bob)\n", ""},
+		{"lee", "codings export", 0, "A2,Motivations/Career progression,bob", "", ""},
+		{"lee", "agree", 0, "alice vs bob", "", ""},
+		{"lee", "reprot", 2, "", `unknown command "reprot"`, ""},
+		{"lee", "serve --keys team.keys --listen 127.0.0.1:0", 1, "", "qcode: serve runs where the project file is, not through the qcode serving it\n", ""},
 	} {
 		out, errs, code := tm.run(c.who, c.command)
-		if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errs, c.err) {
+		if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errs, c.err) || (c.not != "" && strings.Contains(out, c.not)) {
 			t.Errorf("%s: %s: exit %d, stdout %q, stderr %q; want %d, %q, %q", c.who, c.command, code, out, errs, c.code, c.out, c.err)
 		}
 	}
