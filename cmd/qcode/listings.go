@@ -30,6 +30,10 @@ func (a *app) infoCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if a.blind() { // a served coder counts their own codings only
+					info.Codings = info.Coders[a.coder]
+					info.Coders = map[string]int{a.coder: info.Codings}
+				}
 				t := table{head: []string{"what", "count"}, fill: -1}
 				add := func(k string, v int) { t.rows = append(t.rows, []string{k, strconv.Itoa(v)}) }
 				add("sources", info.Sources)

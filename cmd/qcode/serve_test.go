@@ -316,7 +316,7 @@ func TestServeTwoCodersAndALead(t *testing.T) {
 		code          int
 		out, err, not string // not: stdout must not hold it (another coder's codings)
 	}{
-		{"alice", "info", 0, "codings", "", ""},
+		{"alice", "info", 0, "codings", "", "by bob"},
 		{"alice", "agree", 1, "", "qcode: blind coding: a coder runs the coding screen and code, info, log, memo, memos, undo, redo, and report, quotes, segments, cooccur, matrix, suggest and codings export of their own codings; agree is the lead's\n", ""},
 		{"bob", "codings export", 0, "A2,Motivations/Career progression,bob", "", ",alice,"},
 		{"bob", "codings import other.csv", 1, "", "blind coding: codings import is the lead's", ""},
