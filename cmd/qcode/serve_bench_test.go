@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"qcode/coding/codingtest"
 )
 
 // BenchmarkServeTeam is the load DESIGN.md budgets: 20 SSH sessions on
@@ -45,9 +47,9 @@ func BenchmarkServeTeam(b *testing.B) {
 			windows = append(windows, loadResult{lat: w}.quantile(0.99).Round(time.Millisecond).String())
 		}
 		fmt.Printf("serve: p99 by 10 s of the run: %s\n", strings.Join(windows, " "))
-		if r.quantile(0.99) > 50*time.Millisecond {
-			b.Errorf("p99 %v over the 50 ms budget", r.quantile(0.99))
-		}
+		// Over budget is said, as every benchmark of make bench says it;
+		// what must hold (each action saved exactly once) fails in loadTeam.
+		codingtest.Budget(b, "serve: key→saved p99", r.quantile(0.99), 50*time.Millisecond)
 	}
 }
 
