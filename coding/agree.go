@@ -49,21 +49,23 @@ type AgreeQuery struct {
 	// Coders to compare, at least two; nil: every coder with at least one
 	// coding or review mark except consensus, by name.
 	Coders []string
-	Units  UnitScope // "" means UnitsReviewed; Sample sets UnitsSample
-	Sample string    // the units are this sample's segments
-	Codes  string    // a code path: that code and its descendants; "" every code
-	Source string    // only this source's segments (by name); "" every source
+	Units  UnitScope       // "" means UnitsReviewed; Sample sets UnitsSample
+	Sample string          // the units are this sample's segments
+	Codes  string          // a code path: that code and its descendants; "" every code
+	Source string          // only this source's segments (by name); "" every source
+	Where  []AttrCondition // only segments that meet every condition
 }
 
 // Agreement is inter-coder agreement per code and pooled over the leaf
 // codes in scope. Its JSON is DESIGN.md's `agree` shape.
 type Agreement struct {
-	Coders    []string       `json:"coders"`
-	Units     int            `json:"units"`
-	UnitScope UnitScope      `json:"unit_scope"`
-	Sample    string         `json:"sample,omitempty"`
-	Source    string         `json:"source,omitempty"`
-	Coded     map[string]int `json:"coded"` // units each coder coded with anything
+	Coders    []string        `json:"coders"`
+	Units     int             `json:"units"`
+	UnitScope UnitScope       `json:"unit_scope"`
+	Sample    string          `json:"sample,omitempty"`
+	Source    string          `json:"source,omitempty"`
+	Where     []AttrCondition `json:"where,omitempty"`
+	Coded     map[string]int  `json:"coded"` // units each coder coded with anything
 	// Reviewed counts the units each coder reviewed (coded or marked); on
 	// a sample, the sample's segments each coder reviewed (of SampleSize).
 	Reviewed map[string]int `json:"reviewed"`
@@ -107,7 +109,10 @@ type Overall struct {
 // bitsets 64 units at a time.
 func (s *Store) Agreement(q AgreeQuery) (Agreement, error) {
 	book := s.Codebook()
-	out := Agreement{Source: q.Source, Sample: q.Sample, Coded: map[string]int{}, Reviewed: map[string]int{}, Codes: []CodeAgreement{}}
+	out := Agreement{Source: q.Source, Where: q.Where, Sample: q.Sample, Coded: map[string]int{}, Reviewed: map[string]int{}, Codes: []CodeAgreement{}}
+	if err := s.CheckWhere(q.Where); err != nil {
+		return out, err
+	}
 	var err error
 	if out.UnitScope, err = unitScope(q.Units, q.Sample); err != nil {
 		return out, err
@@ -122,7 +127,7 @@ func (s *Store) Agreement(q AgreeQuery) (Agreement, error) {
 			return err
 		}
 		out.Coders = names
-		units, err := unitSet(tx, q.Source)
+		units, err := unitSet(tx, q.Source, q.Where)
 		if err != nil {
 			return err
 		}
@@ -325,10 +330,19 @@ func listOrNone(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-// unitSet marks every segment of a source (by name), or of the project.
-func unitSet(tx *bolt.Tx, source string) (agreement.Bitset, error) {
+// unitSet marks every segment of a source (by name), or of the project,
+// that meets where.
+func unitSet(tx *bolt.Tx, source string, where []AttrCondition) (agreement.Bitset, error) {
 	size := int(tx.Bucket(bktSegments).Sequence()) + 1
 	set := agreement.NewBitset(size)
+	if len(where) > 0 {
+		scope, err := whereScope(tx, source, where)
+		if err != nil {
+			return nil, err
+		}
+		scope.each(func(ref SegRef) { set.Set(int(ref)) })
+		return set, nil
+	}
 	if source == "" {
 		c := tx.Bucket(bktSegments).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {

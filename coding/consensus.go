@@ -55,6 +55,12 @@ func AgreedMemo(coders []string) string {
 // and its descendants; "" every code) within source ("" every source) and
 // how many are settled — what a report of consensus over that scope says.
 func (s *Store) ConsensusSummary(codes, source string) (ConsensusSummary, error) {
+	return s.ConsensusSummaryWhere(codes, source, nil)
+}
+
+// ConsensusSummaryWhere is ConsensusSummary over the segments that meet
+// where too.
+func (s *Store) ConsensusSummaryWhere(codes, source string, where []AttrCondition) (ConsensusSummary, error) {
 	book := s.Codebook()
 	ids, err := book.Match(codes)
 	if err != nil {
@@ -62,11 +68,9 @@ func (s *Store) ConsensusSummary(codes, source string) (ConsensusSummary, error)
 	}
 	var out ConsensusSummary
 	err = s.view(func(tx *bolt.Tx) error {
-		var scope refSet
-		if source != "" {
-			if scope, err = sourceSet(tx, source); err != nil {
-				return err
-			}
+		scope, err := whereScope(tx, source, where)
+		if err != nil {
+			return err
 		}
 		v, err := s.consensusView(tx, book, ids)
 		if err != nil {

@@ -339,7 +339,7 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 // two coders reviewed: with two coders, Agreement's units exactly; with
 // more, every segment where consensus may be left open.
 func comparedUnits(tx *bolt.Tx, scope UnitScope, source, sample string, ids []CoderID) (agreement.Bitset, []agreement.Bitset, error) {
-	base, err := unitSet(tx, source)
+	base, err := unitSet(tx, source, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -140,6 +140,11 @@ func mdEscapeLine(s string) string {
 	return s
 }
 
+// MarkdownInline is text fit for a line of Markdown (a list item, a table
+// cell): on one line, printable, with what Markdown would read as markup
+// escaped.
+func MarkdownInline(s string) string { return mdCell(s) }
+
 // mdCell is text fit for a table cell: escaped, on one line.
 func mdCell(s string) string {
 	return mdEscape(strings.Join(strings.Fields(s), " "))
@@ -178,3 +183,16 @@ func shorten(s string, n int) string {
 	}
 	return strings.TrimRight(cut, " ,;:.") + "…"
 }
+
+// EscapeMarkdown escapes text from the project for Markdown prose or a
+// table cell, as the report document does (placeholders such as [name]
+// stay readable); recipes' writers use it for counts and names they put
+// into the researcher's Markdown.
+func EscapeMarkdown(s string) string { return mdEscape(s) }
+
+// EscapeMarkdownLine escapes a line that starts a block (a quote's line):
+// what would make it a heading, list or numbered item is escaped too.
+func EscapeMarkdownLine(s string) string { return mdEscapeLine(s) }
+
+// MermaidLabel makes text safe inside a quoted Mermaid label.
+func MermaidLabel(s string) string { return mermaidLabel(s) }

@@ -2,6 +2,7 @@ package coding
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"qcode/corpus"
@@ -13,6 +14,41 @@ type QueryTerm struct {
 	Kind  TermKind
 	Name  string // the attribute's name (TermAttr)
 	Value string // the code path, attribute value, source, coder, sample or text
+	// Values are an attribute term's values when it names several (any
+	// of them holds); Value is then "".
+	Values []string
+	// Not: an attribute term holds when the value is none of them.
+	Not bool
+}
+
+// Equal tells whether two terms are the same condition (a term holds a
+// slice, so == does not compile).
+func (t QueryTerm) Equal(u QueryTerm) bool {
+	return t.Kind == u.Kind && t.Name == u.Name && t.Value == u.Value && t.Not == u.Not && slices.Equal(t.Values, u.Values)
+}
+
+// AttrValues are an attribute term's values: Values, or Value alone.
+func (t QueryTerm) AttrValues() []string {
+	if len(t.Values) > 0 {
+		return t.Values
+	}
+	return []string{t.Value}
+}
+
+// Condition is an attribute term as the condition it tests.
+func (t QueryTerm) Condition() AttrCondition {
+	return AttrCondition{Name: t.Name, Values: append([]string(nil), t.AttrValues()...), Not: t.Not}
+}
+
+// termOf is the term of an attribute condition.
+func termOf(c AttrCondition) QueryTerm {
+	t := QueryTerm{Kind: TermAttr, Name: c.Name, Not: c.Not}
+	if len(c.Values) == 1 {
+		t.Value = c.Values[0]
+	} else {
+		t.Values = append([]string(nil), c.Values...)
+	}
+	return t
 }
 
 // TermKind says what a QueryTerm tests.
@@ -38,7 +74,7 @@ const (
 func (t QueryTerm) String() string {
 	switch t.Kind {
 	case TermAttr:
-		return t.Name + " = " + t.Value
+		return t.Condition().String()
 	case TermCoder:
 		return "coded by " + t.Value
 	case TermUncoded:
@@ -60,7 +96,7 @@ func (t QueryTerm) String() string {
 func (t QueryTerm) Spec() string {
 	switch t.Kind {
 	case TermAttr:
-		return "attr:" + t.Name + "=" + t.Value
+		return "attr:" + t.Condition().Spec()
 	case TermUncoded, TermCoded, TermUnreviewed, TermStarred:
 		return string(t.Kind)
 	}
@@ -78,9 +114,13 @@ var bareTerms = []TermKind{TermUncoded, TermCoded, TermUnreviewed, TermStarred}
 //	code=PATH  source=NAME  case=NAME  coder=NAME  sample=NAME  text=TEXT
 //	uncoded  coded  unreviewed  starred
 //	NAME=VALUE or attr:NAME=VALUE   an attribute (attr: for one named like a keyword)
+//	NAME!=VALUE                     an attribute without that value
 //
-// Keywords match whatever their case; values are kept as written (an
-// attribute's name is matched in any case when the query runs).
+// An attribute takes several values with commas (any of them; with !=
+// none of them); `\,` is a comma inside a value, and an empty value is
+// "no value" (`role=`: segments without a role). Keywords match whatever
+// their case; values are kept as written (an attribute's name is matched
+// in any case when the query runs).
 func ParseQueryTerm(spec string) (QueryTerm, error) {
 	s := strings.TrimSpace(spec)
 	key, value, hasValue := strings.Cut(s, "=")
@@ -96,6 +136,14 @@ func ParseQueryTerm(spec string) (QueryTerm, error) {
 	value = strings.TrimSpace(value)
 	if name, ok := cutFold(key, "attr:"); ok {
 		return attrTerm(spec, strings.TrimSpace(name), value)
+	}
+	if strings.HasSuffix(key, "!") {
+		bare := strings.TrimSpace(strings.TrimSuffix(key, "!"))
+		for _, k := range append(keyedTerms[:len(keyedTerms):len(keyedTerms)], bareTerms...) {
+			if strings.EqualFold(bare, string(k)) {
+				return QueryTerm{}, errorf(ErrInvalidInput, "filter %q: != is for attributes (write attr:%s!=… for an attribute of that name)", corpus.Excerpt(spec), bare)
+			}
+		}
 	}
 	for _, k := range keyedTerms {
 		if strings.EqualFold(key, string(k)) {
@@ -114,10 +162,12 @@ func ParseQueryTerm(spec string) (QueryTerm, error) {
 }
 
 func attrTerm(spec, name, value string) (QueryTerm, error) {
+	not := strings.HasSuffix(name, "!")
+	name = strings.TrimSpace(strings.TrimSuffix(name, "!"))
 	if name == "" {
 		return QueryTerm{}, errorf(ErrInvalidInput, "filter %q: name the attribute before =", corpus.Excerpt(spec))
 	}
-	return QueryTerm{Kind: TermAttr, Name: name, Value: value}, nil
+	return termOf(AttrCondition{Name: name, Values: splitValues(value), Not: not}), nil
 }
 
 // cutFold is strings.CutPrefix ignoring the prefix's case.
@@ -142,6 +192,9 @@ func (q SegmentQuery) Terms() []QueryTerm {
 		if a.Name != "" {
 			out = append(out, QueryTerm{Kind: TermAttr, Name: a.Name, Value: a.Value})
 		}
+	}
+	for _, c := range q.Where {
+		out = append(out, termOf(c))
 	}
 	if q.Source != "" {
 		out = append(out, QueryTerm{Kind: TermSource, Value: q.Source})
@@ -170,6 +223,8 @@ func (q SegmentQuery) Terms() []QueryTerm {
 // coder, sample, text, an attribute of the same name) replaces the one
 // there: two codes or two roles at once would select nothing, and a filter
 // bar that adds "role = lead" beside "role = manager" means to change it.
+// An attribute's != is added beside the attribute's other conditions:
+// leaving out one value as well as another is what it means.
 func (q SegmentQuery) With(t QueryTerm) (SegmentQuery, error) {
 	switch t.Kind {
 	case TermCode:
@@ -196,8 +251,10 @@ func (q SegmentQuery) With(t QueryTerm) (SegmentQuery, error) {
 		if t.Name == "" {
 			return q, errorf(ErrInvalidInput, "an attribute filter needs a name")
 		}
-		q = q.Without(QueryTerm{Kind: TermAttr, Name: t.Name})
-		q.Attrs = append(q.Attrs, Attribute{Name: t.Name, Value: t.Value})
+		if !t.Not {
+			q = q.Without(QueryTerm{Kind: TermAttr, Name: t.Name})
+		}
+		q.Where = append(q.Where, t.Condition())
 	default:
 		return q, errorf(ErrInvalidInput, "no filter %q", t.Kind)
 	}
@@ -239,6 +296,13 @@ func (q SegmentQuery) Without(t QueryTerm) SegmentQuery {
 			}
 		}
 		q.Attrs = kept
+		var where []AttrCondition
+		for _, c := range q.Where {
+			if !strings.EqualFold(c.Name, t.Name) {
+				where = append(where, c)
+			}
+		}
+		q.Where = where
 	}
 	return q
 }

@@ -3,6 +3,7 @@ package coding
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -33,6 +34,13 @@ func TestParseQueryTerm(t *testing.T) {
 		{"ATTR:code=7", QueryTerm{Kind: TermAttr, Name: "code", Value: "7"}, ""},
 		{"role=", QueryTerm{Kind: TermAttr, Name: "role", Value: ""}, ""},
 		{"a=b=c", QueryTerm{Kind: TermAttr, Name: "a", Value: "b=c"}, ""},
+		// != and several values (issue 14's --where, the same terms).
+		{"role!=PQ lead", QueryTerm{Kind: TermAttr, Name: "role", Value: "PQ lead", Not: true}, ""},
+		{"role = PQ lead, Learning lead", QueryTerm{Kind: TermAttr, Name: "role", Values: []string{"PQ lead", "Learning lead"}}, ""},
+		{`place=Leeds\, West Yorkshire`, QueryTerm{Kind: TermAttr, Name: "place", Value: "Leeds, West Yorkshire"}, ""},
+		{"attr:code!=7,8", QueryTerm{Kind: TermAttr, Name: "code", Values: []string{"7", "8"}, Not: true}, ""},
+		{"role!=", QueryTerm{Kind: TermAttr, Name: "role", Value: "", Not: true}, ""},
+		{"code!=Barriers", QueryTerm{}, "!= is for attributes"},
 		// Mistakes.
 		{"barriers", QueryTerm{}, "write code=PATH"},
 		{"code=", QueryTerm{}, "give a value"},
@@ -48,11 +56,11 @@ func TestParseQueryTerm(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || got != tc.want {
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %+v, %v; want %+v", got, err, tc.want)
 			}
 			// A term spelt back reads as itself.
-			if again, err := ParseQueryTerm(got.Spec()); err != nil || again != got {
+			if again, err := ParseQueryTerm(got.Spec()); err != nil || !reflect.DeepEqual(again, got) {
 				t.Errorf("%q reads as %+v, %v", got.Spec(), again, err)
 			}
 		})
@@ -230,5 +238,34 @@ func TestCodeAllExclusive(t *testing.T) {
 	}
 	if got := qualifiedIDs(t, s, SegmentQuery{Code: "Kirkpatrick/L1 Reaction"}); got != "s1:R003" {
 		t.Errorf("L1 left on %s (bob's stays)", got)
+	}
+}
+
+// Refs keeps only the segments named: a screen codes exactly what it
+// showed, and a ref the project no longer has is passed over.
+func TestCodeAllShownSegments(t *testing.T) {
+	s, refs := combinedProject(t)
+	// s1:R002 was coded with workload by alice: an "uncoded" filter would
+	// no longer select it, but it was shown, so it is coded.
+	shown := []SegRef{refs[1], refs[4], refs[6], 9999}
+	res, err := s.CodeAll("alice", SegmentQuery{Refs: shown}, code(t, s, career))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Matched != 3 || res.Coded != 3 || res.Already != 0 {
+		t.Errorf("result %+v", res)
+	}
+	if got := qualifiedIDs(t, s, SegmentQuery{Code: career, Coders: []string{"alice"}}); got != "s1:R001 s1:R002 s1:R005 s2:R002" {
+		t.Errorf("coded: %s", got)
+	}
+	// Refs combines with the other conditions; an empty list selects none.
+	if got := qualifiedIDs(t, s, SegmentQuery{Refs: refs[:5], Source: "s2"}); got != "" {
+		t.Errorf("s1's refs within s2: %q", got)
+	}
+	if q := (SegmentQuery{Refs: []SegRef{}}); q.IsZero() || len(q.Terms()) != 0 {
+		t.Errorf("an empty Refs selects none (not zero), and is not a term: %v %v", q.IsZero(), q.Terms())
+	}
+	if got := qualifiedIDs(t, s, SegmentQuery{Refs: []SegRef{}}); got != "" {
+		t.Errorf("empty Refs: %q", got)
 	}
 }

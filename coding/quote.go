@@ -15,14 +15,15 @@ import (
 // QuoteQuery selects quotes for a quote bank. The zero value lists every
 // coded passage of every code, by any coder, with the default attribution.
 type QuoteQuery struct {
-	Code        string   // a code path: that code and its descendants; "" every code
-	Starred     bool     // only passages a coder starred as a quote
-	PerCode     int      // at most this many quotes per code (starred first); 0 no limit
-	Coders      []string // coders whose codings count; nil: any coder; {Consensus}: the team's final coding
-	Source      string   // only segments of this source (by name)
-	Attribution string   // attribution template ("" DefaultAttribution)
-	ShowIDs     bool     // fill Quote.Segment and Quote.Case (anonymous otherwise)
-	Redact      bool     // replace personal details found with [email], [phone], [name]
+	Code        string          // a code path: that code and its descendants; "" every code
+	Starred     bool            // only passages a coder starred as a quote
+	PerCode     int             // at most this many quotes per code (starred first); 0 no limit
+	Coders      []string        // coders whose codings count; nil: any coder; {Consensus}: the team's final coding
+	Source      string          // only segments of this source (by name)
+	Where       []AttrCondition // only segments that meet every condition
+	Attribution string          // attribution template ("" DefaultAttribution)
+	ShowIDs     bool            // fill Quote.Segment and Quote.Case (anonymous otherwise)
+	Redact      bool            // replace personal details found with [email], [phone], [name]
 }
 
 // Quote is a coded passage ready for a report: the coding's span of text
@@ -75,6 +76,9 @@ func (s *Store) Quotes(q QuoteQuery) (QuoteBank, error) {
 	if q.PerCode < 0 {
 		return QuoteBank{}, errorf(ErrInvalidInput, "quotes per code must not be negative (got %d)", q.PerCode)
 	}
+	if err := s.CheckWhere(q.Where); err != nil {
+		return QuoteBank{}, err
+	}
 	consensus, err := isConsensus(q.Coders)
 	if err != nil {
 		return QuoteBank{}, err
@@ -90,11 +94,9 @@ func (s *Store) Quotes(q QuoteQuery) (QuoteBank, error) {
 		} else if allowed, err = s.allowedCoders(tx, q.Coders); err != nil {
 			return err
 		}
-		var scope refSet
-		if q.Source != "" {
-			if scope, err = sourceSet(tx, q.Source); err != nil {
-				return err
-			}
+		scope, err := whereScope(tx, q.Source, q.Where)
+		if err != nil {
+			return err
 		}
 		if cons != nil {
 			sum := cons.summary(scope)
@@ -267,6 +269,10 @@ func (s *Store) newQuoteMaker(tx *bolt.Tx, template string, showIDs, redact bool
 	return &quoteMaker{tx: tx, book: s.Codebook(), lookup: newAttrLookup(tx), sources: newSourceNames(tx), tmpl: tmpl,
 		scan: NewPIIScanner(caseNames(tx)), showIDs: showIDs, redact: redact, warned: map[PIIHit]bool{}}, nil
 }
+
+// PIIScanner makes a scanner for the project's case and speaker names,
+// for text an export adds beside quotes (a recipe's prose, memos).
+func (s *Store) PIIScanner() (*PIIScanner, error) { return s.piiScanner() }
 
 // piiScanner makes a scanner for the project's case names.
 func (s *Store) piiScanner() (*PIIScanner, error) {

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -215,6 +216,8 @@ type randWorld struct {
 	nsrc   int
 	// stack of done actions (actor, seq), global order
 	done []doneAct
+	// suggesters per coder, following every action (LearnAction)
+	suggesters map[string]*Suggester
 }
 
 type doneAct struct {
@@ -365,9 +368,9 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	var res ActionResult
 	var err error
 	var what string
-	n := 26
+	n := 27
 	if withUndo {
-		n = 30
+		n = 31
 	}
 	k := rng.IntN(n) // undo and redo come last: without them, n stops short
 	switch {
@@ -567,18 +570,42 @@ func (w *randWorld) step(withUndo bool, actor string) {
 		if !ok {
 			return
 		}
-		specs := [][]string{{"text=answer 1"}, {"role=lead"}, {"uncoded"}, {"code=A", "unreviewed"}, {"source=base", "starred"}, {"Role=Manager", "text=src"}}
+		specs := [][]string{{"text=answer 1"}, {"role=lead"}, {"uncoded"}, {"code=A", "unreviewed"}, {"source=base", "starred"}, {"Role=Manager", "text=src"}, {"role!=lead"}, {"role=lead,Manager", "uncoded"}}
 		spec := specs[rng.IntN(len(specs))]
 		q, perr := ParseQuery(spec)
 		if perr != nil {
 			w.t.Fatal(perr)
 		}
 		q.Coders = []string{actor}
+		if rng.IntN(3) == 0 && len(refs) > 0 {
+			// The segments a screen showed, one of them perhaps gone since.
+			q = SegmentQuery{Refs: []SegRef{refs[rng.IntN(len(refs))], refs[rng.IntN(len(refs))], refs[len(refs)-1] + 1}}
+			spec = []string{fmt.Sprint("refs ", q.Refs)}
+		}
 		what = fmt.Sprintf("%s code every match of %v with %s", actor, spec, c.Path)
 		var r CodeAllResult
 		r, err = w.s.CodeAll(actor, q, c.ID)
 		res = r.ActionResult
-	case k < 28:
+	case k < 27 && len(refs) > 0:
+		// a passage across segments: each segment's part, in one action
+		c, ok := w.pickCode()
+		if !ok {
+			return
+		}
+		var passages []SegmentSpan
+		for i := 0; i < 1+rng.IntN(3); i++ {
+			p := SegmentSpan{Seg: refs[rng.IntN(len(refs))]}
+			if rng.IntN(2) == 0 {
+				st := rng.IntN(5)
+				p.Span = Span{st, st + 1 + rng.IntN(5)}
+			}
+			passages = append(passages, p)
+		}
+		what = fmt.Sprintf("%s apply %s to passages %v", actor, c.Path, passages)
+		var r ApplySpansResult
+		r, err = w.s.ApplySpans(actor, c.ID, passages)
+		res = r.ActionResult
+	case k < 29:
 		what = actor + " undo"
 		res, err = w.s.Undo(actor)
 		if err == nil {
@@ -590,7 +617,7 @@ func (w *randWorld) step(withUndo bool, actor string) {
 				}
 			}
 		}
-	case k < 30:
+	case k < 31:
 		what = actor + " redo"
 		res, err = w.s.Redo(actor)
 		if err == nil {
@@ -609,6 +636,9 @@ func (w *randWorld) step(withUndo bool, actor string) {
 		w.done = append(w.done, doneAct{actor, res.Seq, res.Desc})
 	}
 	w.log = append(w.log, what)
+	if err == nil {
+		w.learn(res)
+	}
 	if ierr := checkInvariants(w.s); ierr != nil {
 		w.t.Fatalf("invariant broken after step %d:\n%s\n--- log:\n%s", len(w.log), ierr, strings.Join(w.log, "\n"))
 	}
@@ -617,6 +647,42 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	}
 	if err != nil && strings.Contains(err.Error(), "corrupt") {
 		w.t.Fatalf("corrupt error:\n%s", strings.Join(w.log, "\n"))
+	}
+}
+
+// learn lets every coder's suggester follow an action, and checks now and
+// then that what it learnt step by step is what it would learn afresh.
+func (w *randWorld) learn(res ActionResult) {
+	if w.suggesters == nil {
+		w.suggesters = map[string]*Suggester{}
+		for _, c := range w.coders {
+			g, err := w.s.TrainSuggester(c)
+			if err != nil {
+				w.t.Fatal(err)
+			}
+			w.suggesters[c] = g
+		}
+	}
+	for _, c := range w.coders {
+		if err := w.suggesters[c].LearnAction(w.s, res); err != nil {
+			w.t.Fatalf("%s's suggester after step %d: %v", c, len(w.log), err)
+		}
+	}
+	if len(w.log)%10 != 0 {
+		return
+	}
+	refs := w.refs()
+	for _, c := range w.coders {
+		fresh, err := w.s.TrainSuggester(c)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		got, err1 := w.suggesters[c].Suggest(w.s, refs, 0)
+		want, err2 := fresh.Suggest(w.s, refs, 0)
+		if err1 != nil || err2 != nil || !reflect.DeepEqual(got, want) || w.suggesters[c].Codings() != fresh.Codings() {
+			w.t.Fatalf("%s's suggestions learnt step by step differ from learnt afresh after step %d (%v %v):\n%+v\n%+v\n--- log:\n%s",
+				c, len(w.log), err1, err2, got, want, strings.Join(w.log, "\n"))
+		}
 	}
 }
 

@@ -25,6 +25,9 @@ type ReportQuery struct {
 	// counts the team's final coding (see consensus.go).
 	Coders []string
 	Source string // only segments of this source (by name); "" every source
+	// Where: only segments that meet every condition (`--where`); totals
+	// and percentages are of those.
+	Where []AttrCondition
 
 	// Examples picks one example quote per code: a starred coding first,
 	// else the first coding in project order (the study's Table 2 shape).
@@ -46,9 +49,10 @@ type Report struct {
 	SegmentsCoded int `json:"segments_coded"`
 	CasesCoded    int `json:"cases_coded"`
 
-	Unit   string   `json:"unit"`             // "case", or the --unit attribute counted instead
-	Source string   `json:"source,omitempty"` // the --source scope
-	Coders []string `json:"coders"`           // coders counted; null: any coder
+	Unit   string          `json:"unit"`             // "case", or the --unit attribute counted instead
+	Source string          `json:"source,omitempty"` // the --source scope
+	Where  []AttrCondition `json:"where,omitempty"`  // the --where conditions
+	Coders []string        `json:"coders"`           // coders counted; null: any coder
 	// By is the crosstab attribute; Columns are its values in display order,
 	// each with the segments and cases in scope that have it.
 	By      string         `json:"by_attribute,omitempty"`
@@ -102,6 +106,9 @@ type ReportColumn struct {
 // index per code and one pass over the compact segment records for case
 // and attribute ids. It never reads a segment's text (except for examples).
 func (s *Store) Report(q ReportQuery) (Report, error) {
+	if err := s.CheckWhere(q.Where); err != nil {
+		return Report{}, err
+	}
 	out, err := s.report(q)
 	if err != nil {
 		return out, err
@@ -129,7 +136,7 @@ func (s *Store) report(q ReportQuery) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	out := Report{Unit: "case", Source: q.Source, Coders: q.Coders, By: q.By}
+	out := Report{Unit: "case", Source: q.Source, Coders: q.Coders, By: q.By, Where: q.Where}
 	if q.Unit != "" {
 		out.Unit = q.Unit
 	}
@@ -144,12 +151,12 @@ func (s *Store) report(q ReportQuery) (Report, error) {
 				return err
 			}
 		}
-		sc, err := scanSegments(tx, q.Source, q.Unit, q.By)
+		sc, err := scanSegments(tx, q.Source, q.Unit, q.By, newWhereMatcher(tx, q.Where))
 		if err != nil {
 			return err
 		}
 		out.SegmentsTotal, out.CasesTotal, out.WithoutUnit = sc.segments, sc.units, sc.withoutUnit
-		if out.Prompts, err = countPrompts(tx, q.Source); err != nil {
+		if out.Prompts, err = countPrompts(tx, q.Source, sc.sources); err != nil {
 			return err
 		}
 		if q.Unit != "" {
@@ -206,12 +213,13 @@ func (s *Store) report(q ReportQuery) (Report, error) {
 }
 
 // countPrompts counts the interviewer turns of one source (by name) or of
-// every source.
-func countPrompts(tx *bolt.Tx, source string) (int, error) {
+// every source; with in (a --where scope), of the sources with a segment
+// in it.
+func countPrompts(tx *bolt.Tx, source string, in map[SourceID]bool) (int, error) {
 	srcs, err := readSources(tx)
 	n := 0
 	for _, src := range srcs {
-		if source == "" || src.Name == source {
+		if (source == "" || src.Name == source) && (in == nil || in[src.ID]) {
 			n += src.Prompts
 		}
 	}
@@ -258,6 +266,10 @@ type segmentScan struct {
 	// unitName and byName are the --unit and --by attributes as stored
 	// (their first spelling), whatever case they were asked in.
 	unitName, byName string
+
+	// sources are the sources with a segment in scope, kept only under
+	// --where conditions (nil: every source of the scope).
+	sources map[SourceID]bool
 }
 
 // attrResolver finds an attribute's interned value for a segment without
@@ -348,9 +360,11 @@ func (r *attrResolver) shown(asked string) string {
 	return r.lookup.in.str(r.first)
 }
 
-// scanSegments makes the one pass over segment records a report needs.
-// Interned ids are never 0 (bbolt sequences start at 1), so 0 means absent.
-func scanSegments(tx *bolt.Tx, source, unitAttr, byAttr string) (*segmentScan, error) {
+// scanSegments makes the one pass over segment records a report needs,
+// keeping those of source ("" every source) that where matches (nil:
+// every one). Interned ids are never 0 (bbolt sequences start at 1), so 0
+// means absent.
+func scanSegments(tx *bolt.Tx, source, unitAttr, byAttr string, where *whereMatcher) (*segmentScan, error) {
 	var srcID SourceID
 	if source != "" {
 		src, err := findSource(tx, source)
@@ -363,6 +377,9 @@ func scanSegments(tx *bolt.Tx, source, unitAttr, byAttr string) (*segmentScan, e
 	maxRef := SegRef(segs.Sequence())
 	maxCase := tx.Bucket(bktCases).Sequence()
 	sc := &segmentScan{scope: newRefSet(maxRef), unit: make([]int32, maxRef+1), col: make([]int32, maxRef+1)}
+	if where != nil {
+		sc.sources = map[SourceID]bool{}
+	}
 	lookup := newAttrLookup(tx)
 	var unitR, byR *attrResolver
 	unitIx := map[uint64]int32{}
@@ -385,6 +402,12 @@ func scanSegments(tx *bolt.Tx, source, unitAttr, byAttr string) (*segmentScan, e
 		}
 		if srcID != 0 && rec.source != srcID {
 			continue
+		}
+		if where != nil {
+			if !where.match(rec) {
+				continue
+			}
+			sc.sources[rec.source] = true
 		}
 		sc.scope.add(ref)
 		sc.segments++

@@ -543,6 +543,18 @@ func fnv1a(s string) uint64 {
 	return h
 }
 
+// ResolveList finds the segments of a list read by ReadSegmentList (file
+// names the list in errors), in project order, each once.
+func (s *Store) ResolveList(lines []SegmentLine, file string) ([]SegRef, error) {
+	var out []SegRef
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		out, err = listedSample(tx, lines, nil, file)
+		return err
+	})
+	return out, err
+}
+
 // listedSample resolves a list of segment IDs; with sources named, an ID
 // is looked up within them (a clash across other sources does not matter).
 func listedSample(tx *bolt.Tx, lines []SegmentLine, sources []string, file string) ([]SegRef, error) {

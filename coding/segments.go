@@ -2,6 +2,7 @@ package coding
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/bits"
@@ -57,9 +58,17 @@ type SegmentQuery struct {
 	Attr       Attribute // only segments whose merged attribute Attr.Name (any case) equals Attr.Value
 	// Attrs: only segments whose merged attributes match every one of
 	// these too (names in any case, values exactly).
-	Attrs  []Attribute
+	Attrs []Attribute
+	// Where: only segments that meet every one of these conditions too
+	// (a value among several, or none of them; see AttrCondition).
+	Where  []AttrCondition
 	Text   string // only segments whose text contains this, ignoring case
 	Sample string // only the segments of this sample
+	// Refs, when not nil, keeps only these segments: the ones a screen
+	// shows, so that "code every match" codes what the coder saw and
+	// confirmed even if a condition would now read otherwise. It is not a
+	// term of the filter bar (Terms leaves it out).
+	Refs []SegRef
 }
 
 // RefSet is a set of segments as a bitset over their refs (refs are dense,
@@ -113,7 +122,7 @@ func (s *Store) Coded(coders []CoderID) (RefSet, error) {
 // IsZero tells whether the query selects every segment.
 func (q SegmentQuery) IsZero() bool {
 	return q.Source == "" && q.Case == "" && q.Code == "" && !q.Uncoded && !q.Coded && !q.Unreviewed && !q.Starred && q.Coders == nil &&
-		q.CodedBy == "" && q.Attr == (Attribute{}) && len(q.Attrs) == 0 && q.Text == "" && q.Sample == ""
+		q.CodedBy == "" && q.Attr == (Attribute{}) && len(q.Attrs) == 0 && len(q.Where) == 0 && q.Text == "" && q.Sample == "" && q.Refs == nil
 }
 
 // SegmentRefs lists the refs of the segments q selects, in project order.
@@ -189,6 +198,15 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 		}
 		keep(set, true)
 	}
+	if q.Refs != nil {
+		set := newRefSet(max)
+		for _, r := range q.Refs {
+			if r <= max {
+				set.add(r)
+			}
+		}
+		keep(set, true)
+	}
 	if q.Code != "" {
 		ids, err := s.Codebook().Match(q.Code)
 		if err != nil {
@@ -248,6 +266,19 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 			return nil, err
 		}
 		keep(set, true)
+	}
+	if m := newWhereMatcher(tx, q.Where); m != nil {
+		out := refs[:0]
+		for _, r := range refs {
+			ok, err := m.matchRef(tx, r)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, r)
+			}
+		}
+		refs = out
 	}
 	if q.Text != "" {
 		needle := strings.ToLower(q.Text)
@@ -354,23 +385,50 @@ func markedSet(tx *bolt.Tx, set refSet, coders []CoderID) {
 }
 
 // attrSet marks the segments among refs whose merged attribute matches.
+// It reads each record's source, case and attribute pairs in place, as a
+// report does (a filter over a million segments is a walk, not a decode
+// of each).
 func (s *Store) attrSet(tx *bolt.Tx, max SegRef, refs []SegRef, want Attribute) (refSet, error) {
 	set := newRefSet(max)
 	lookup := newAttrLookup(tx)
-	name := lookup.names.ids(want.Name)
+	r := newAttrResolver(tx, lookup, want.Name)
 	valueV := tx.Bucket(bktStrIx).Get([]byte(want.Value))
-	if len(name) == 0 || valueV == nil {
+	if len(r.names) == 0 || valueV == nil {
 		return set, nil
 	}
 	value := getU64(valueV)
-	segs := tx.Bucket(bktSegments)
-	for _, r := range refs {
-		rec, err := decodeSegment(segs.Get(u64(uint64(r))))
-		if err != nil {
-			return nil, fmt.Errorf("segment %d: %w", r, err)
+	check := func(ref SegRef, v []byte) error {
+		rec, ok := scanSegmentRecord(v)
+		if !ok {
+			return fmt.Errorf("segment %d: %w", ref, errCorrupt)
 		}
-		if v, ok := lookup.value(&rec, name); ok && v == value {
-			set.add(r)
+		if r.value(rec.source, rec.caseID, rec.pairs) == value {
+			set.add(ref)
+		}
+		return nil
+	}
+	segs := tx.Bucket(bktSegments)
+	if uint64(len(refs)) < uint64(max)/16 {
+		key := make([]byte, 8)
+		for _, ref := range refs {
+			binary.BigEndian.PutUint64(key, uint64(ref))
+			if err := check(ref, segs.Get(key)); err != nil {
+				return nil, err
+			}
+		}
+		return set, nil
+	}
+	// Most segments: one cursor walk costs less than a lookup each.
+	in := newRefSet(max)
+	for _, ref := range refs {
+		in.add(ref)
+	}
+	c := segs.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if ref := SegRef(getU64(k)); in.has(ref) {
+			if err := check(ref, v); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return set, nil

@@ -11,68 +11,97 @@ import (
 // The coding screen's actions on the current segment. Each decides the
 // intent from what the screen shows (apply or remove, mark or unmark) and
 // posts it as a request; the write queue shows it at once and saves it.
+// The actions on a segment are functions of the segment, so that every
+// view that shows a current segment (the list, the document view) acts
+// alike.
 
 // toggleNumbered toggles the code numbered n in the panel (or the legend),
 // or codes the passage being selected with it.
 func (s *codingScreen) toggleNumbered(n int) tea.Cmd {
-	r, ok := s.panel.numbered(n)
+	code, ok := numberedCode(s.c, s.panel, n)
 	if !ok {
-		s.c.say(fmt.Sprintf("no code numbered %d here", n%10), statusInfo)
 		return nil
 	}
-	return s.toggle(r.code.ID)
+	if s.list.cur.span != nil {
+		return s.applySpan(code.ID, digitName(n))
+	}
+	toggleCode(s.c, s.list.current(), code.ID, digitName(n))
+	return nil
 }
+
+// numberedCode is the code the digit n stands for in the panel (or the
+// legend); without one, the status line says so.
+func numberedCode(c common, p *codebookPanel, n int) (coding.Code, bool) {
+	r, ok := p.numbered(n)
+	if !ok {
+		c.say(fmt.Sprintf("no code numbered %d here", n%10), statusInfo)
+	}
+	return r.code, ok
+}
+
+// digitName is the key of the digit n (1–9, 10 for 0).
+func digitName(n int) string { return fmt.Sprint(n % 10) }
 
 // toggle applies or removes a code on the current segment (a passage being
 // selected is coded with it).
 func (s *codingScreen) toggle(id coding.CodeID) tea.Cmd {
 	if s.list.cur.span != nil {
-		return s.applySpan(id)
+		return s.applySpan(id, "")
 	}
-	seg := s.list.current()
-	p := s.c.proj
+	toggleCode(s.c, s.list.current(), id, "")
+	return nil
+}
+
+// toggleCode applies a code to the whole of seg, or removes the coder's
+// codings of it there (digit: the key that asked, "" for none).
+func toggleCode(c common, seg *coding.Segment, id coding.CodeID, digit string) {
+	p := c.proj
 	code, ok := p.book.Code(id)
 	if seg == nil || !ok {
-		return nil
+		return
 	}
-	for _, c := range seg.Codings {
-		if p.mine(c.Coder) && c.Code == id {
-			s.c.post(writeMsg{removeReq{seg: seg.Ref, code: id, path: code.Path}})
-			return nil
+	for _, cd := range seg.Codings {
+		if p.mine(cd.Coder) && cd.Code == id {
+			c.post(writeMsg{removeReq{seg: seg.Ref, code: id, path: code.Path, digit: digit}})
+			return
 		}
 	}
-	s.c.post(writeMsg{applyReq{seg: seg.Ref, code: id, path: code.Path}})
-	return nil
+	c.post(writeMsg{applyReq{seg: seg.Ref, code: id, path: code.Path, digit: digit}})
 }
 
 // apply puts a code on the whole current segment (the picker applies; it
 // never toggles off).
 func (s *codingScreen) apply(id coding.CodeID) tea.Cmd {
-	seg := s.list.current()
-	p := s.c.proj
-	code, ok := p.book.Code(id)
-	if seg == nil || !ok {
-		return nil
-	}
-	for _, c := range seg.Codings {
-		if c.Code == id && p.mine(c.Coder) && c.Span.Whole() {
-			s.c.say(code.Path+" is already on this segment", statusInfo)
-			return nil
-		}
-	}
-	s.c.post(writeMsg{applyReq{seg: seg.Ref, code: id, path: code.Path}})
+	applyCode(s.c, s.list.current(), id)
 	return nil
 }
 
+// applyCode puts a code on the whole of seg, unless the coder has it
+// there.
+func applyCode(c common, seg *coding.Segment, id coding.CodeID) {
+	p := c.proj
+	code, ok := p.book.Code(id)
+	if seg == nil || !ok {
+		return
+	}
+	for _, cd := range seg.Codings {
+		if cd.Code == id && p.mine(cd.Coder) && cd.Span.Whole() {
+			c.say(code.Path+" is already on this segment", statusInfo)
+			return
+		}
+	}
+	c.post(writeMsg{applyReq{seg: seg.Ref, code: id, path: code.Path}})
+}
+
 // applySpan codes the selected passage with a code.
-func (s *codingScreen) applySpan(id coding.CodeID) tea.Cmd {
+func (s *codingScreen) applySpan(id coding.CodeID, digit string) tea.Cmd {
 	seg := s.list.current()
 	sp, ok := s.list.cur.takeSpan(seg)
 	code, known := s.c.proj.book.Code(id)
 	if !ok || !known {
 		return nil
 	}
-	s.c.post(writeMsg{applyReq{seg: seg.Ref, code: id, path: code.Path, span: sp, quote: excerpt(seg.Text, sp, 30)}})
+	s.c.post(writeMsg{applyReq{seg: seg.Ref, code: id, path: code.Path, span: sp, quote: excerpt(seg.Text, sp, 30), digit: digit}})
 	return nil
 }
 
@@ -92,17 +121,19 @@ func (s *codingScreen) createAndApply(path string) tea.Cmd {
 }
 
 // toggleMark is the x key: "reviewed, nothing applies", or not.
-func (s *codingScreen) toggleMark() {
-	seg := s.list.current()
+func (s *codingScreen) toggleMark() { toggleMark(s.c, s.list.current()) }
+
+// toggleMark marks seg "reviewed, nothing applies", or takes the mark away.
+func toggleMark(c common, seg *coding.Segment) {
 	if seg == nil {
 		return
 	}
-	p := s.c.proj
+	p := c.proj
 	if p.hasMine(seg) {
-		s.c.say("x is for “nothing applies”: you coded this segment", statusInfo)
+		c.say("x is for “nothing applies”: you coded this segment", statusInfo)
 		return
 	}
-	s.c.post(writeMsg{markReq{seg: seg.Ref, on: !p.myMark(seg)}})
+	c.post(writeMsg{markReq{seg: seg.Ref, on: !p.myMark(seg)}})
 }
 
 // codingLabel names one of the coder's codings in a chooser.
@@ -120,25 +151,27 @@ func codingLabel(book *coding.Codebook, seg *coding.Segment, c coding.Coding) st
 
 // star marks the coder's codings on this segment as quotes (or unmarks
 // them): one key for the common case. choose (S) asks which coding.
-func (s *codingScreen) star(choose bool) {
-	seg := s.list.current()
+func (s *codingScreen) star(choose bool) { starCodings(s.c, s.list.current(), choose) }
+
+// starCodings stars the coder's codings on seg (or, choose, asks which).
+func starCodings(c common, seg *coding.Segment, choose bool) {
 	if seg == nil {
 		return
 	}
-	cs := s.c.proj.myCodings(seg)
+	cs := c.proj.myCodings(seg)
 	if len(cs) == 0 {
-		s.c.say("a quote is a coding: code this segment first (a digit or c)", statusInfo)
+		c.say("a quote is a coding: code this segment first (a digit or c)", statusInfo)
 		return
 	}
 	if len(cs) == 1 || !choose {
-		s.c.post(writeMsg{stars(seg, cs)})
+		c.post(writeMsg{stars(seg, cs)})
 		return
 	}
 	items := []choice{{fmt.Sprintf("all %d codings", len(cs)), writeMsg{stars(seg, cs)}}}
-	for i, c := range cs {
-		items = append(items, choice{codingLabel(s.c.proj.book, seg, c), writeMsg{stars(seg, cs[i:i+1])}})
+	for i, cd := range cs {
+		items = append(items, choice{codingLabel(c.proj.book, seg, cd), writeMsg{stars(seg, cs[i:i+1])}})
 	}
-	s.c.post(openMsg{newChooser(s.c, "Star which coding as a quote?", items)})
+	c.post(openMsg{newChooser(c, "Star which coding as a quote?", items)})
 }
 
 // stars stars the codings unless all are starred, then it unstars them.
@@ -151,24 +184,6 @@ func stars(seg *coding.Segment, cs []coding.Coding) starReq {
 	return r
 }
 
-// memo opens the memo of the coder's coding on this segment (a chooser
-// asks which, with several).
-func (s *codingScreen) memo() {
-	seg := s.list.current()
-	if seg == nil {
-		return
-	}
-	cs := s.c.proj.myCodings(seg)
-	switch len(cs) {
-	case 0:
-		s.c.say("a memo belongs to a coding: code this segment first", statusInfo)
-	case 1:
-		s.c.post(openMsg{newMemoEditor(s.c, seg, cs[0])})
-	default:
-		items := make([]choice, len(cs))
-		for i, c := range cs {
-			items[i] = choice{codingLabel(s.c.proj.book, seg, c), openMsg{newMemoEditor(s.c, seg, c)}}
-		}
-		s.c.post(openMsg{newChooser(s.c, "Memo on which coding?", items)})
-	}
-}
+// memo asks what the memo is on (memoMenu): the coder's coding, the
+// segment, its participant, its source, a code, or the journal.
+func (s *codingScreen) memo() { memoMenu(s.c, s.list.current()) }

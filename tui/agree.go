@@ -118,7 +118,7 @@ func unitsWords(res coding.Agreement) string {
 	case coding.UnitsCoded:
 		return "segments some coder coded"
 	case coding.UnitsSample:
-		return fmt.Sprintf("sample %s, the %d of %d segments every coder reviewed", res.Sample, res.Units, res.SampleSize)
+		return fmt.Sprintf("sample %s, the %d of %s every coder reviewed", res.Sample, res.Units, plural(res.SampleSize, "segment", "segments"))
 	}
 	return "all segments"
 }
@@ -186,7 +186,7 @@ func (v *agreeView) samples(msg samplesMsg) {
 // head and foot are the lines above and below the rows, w wide.
 func (v *agreeView) head(w int) []string {
 	st, res := v.c.st, v.res
-	lines := []string{st.OverlayTitle.Render("Agreement") + st.Dim.Render(ansi.Truncate(fmt.Sprintf(" · %s · %d units: %s", strings.Join(res.Coders, ", "), res.Units, unitsWords(res)), max(0, w-9), "…"))}
+	lines := []string{st.OverlayTitle.Render("Agreement") + st.Dim.Render(ansi.Truncate(fmt.Sprintf(" · %s · %s: %s", strings.Join(res.Coders, ", "), plural(res.Units, "unit", "units"), unitsWords(res)), max(0, w-9), "…"))}
 	if res.UnitScope == coding.UnitsSample {
 		var parts []string
 		for _, c := range res.Coders {

@@ -1,14 +1,21 @@
 package tui
 
 import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math/rand/v2"
 	"sort"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
 	"qcode/coding"
 	"qcode/coding/codingtest"
+	"qcode/corpus"
 )
 
 // Benchmarks of the coding screen on the full project (1,000,000 segments,
@@ -131,6 +138,128 @@ func BenchmarkKeyToFrame(b *testing.B) {
 	codingtest.Budget(b, "digit (apply) to frame (p99)", pct(digits, 99), 16*time.Millisecond)
 	codingtest.Budget(b, "/ search keys to frame (p99)", pct(search, 99), 16*time.Millisecond)
 	b.Logf("medians: j %s, digit %s, search keys %s", pct(js, 50), pct(digits, 50), pct(search, 50))
+
+	benchDocument(b, s, d)
+}
+
+// benchDocument adds a focus group of 10,000 turns to the project (the
+// generated project has no transcript) and reads it in the document view:
+// scrolling by line, by page and by turn must stay within the key budget,
+// however long the source, because only the lines on screen are drawn.
+func benchDocument(b *testing.B, s *coding.Store, d *benchDriver) {
+	key := func(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(r)} }
+	// A survey source of 100,000 answers, read whole when the view opens.
+	if seg := d.m.current(); seg != nil {
+		start := time.Now()
+		_, cmd := d.m.Update(key('d'))
+		d.run(cmd)
+		_ = d.m.View()
+		b.Logf("document view of %s (%d answers): open to first frame %s", seg.Source, len(d.m.stack[0].(*documentView).turns),
+			time.Since(start).Round(time.Millisecond))
+		_, cmd = d.m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+		d.run(cmd)
+	}
+
+	const turns = 10_000
+	src, err := longTranscript(turns)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.ImportSource("builder", src, coding.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.ImportCodings("builder", "transcript.csv", transcriptCodings(s, src)); err != nil {
+		b.Fatal(err)
+	}
+	d.run(d.m.load(0)) // the list with the transcript's turns, the last of all
+	_, cmd := d.press(key('G'))
+	d.run(cmd)
+	if seg := d.m.current(); seg == nil || seg.Source != src.Name {
+		b.Fatalf("the list should end with the transcript: %+v", seg)
+	}
+
+	// Open: the source read (in the background in the program) and the
+	// first frame.
+	start := time.Now()
+	_, cmd = d.m.Update(key('d'))
+	d.run(cmd)
+	_ = d.m.View()
+	open := time.Since(start)
+
+	var scroll, byTurn, digits []time.Duration
+	timed := func(out *[]time.Duration, k tea.KeyPressMsg, n int) {
+		for range n {
+			t, cmd := d.press(k)
+			*out = append(*out, t)
+			d.run(cmd)
+		}
+	}
+	timed(&scroll, key('g'), 1)
+	timed(&scroll, key('j'), 2000)
+	timed(&scroll, tea.KeyPressMsg{Code: tea.KeyPgDown}, 500)
+	timed(&scroll, key('k'), 1000)
+	timed(&scroll, tea.KeyPressMsg{Code: tea.KeyPgUp}, 200)
+	timed(&scroll, key('G'), 1)
+	timed(&scroll, tea.KeyPressMsg{Code: tea.KeyPgUp}, 300)
+	timed(&byTurn, key('J'), 1000)
+	timed(&byTurn, key('K'), 500)
+	for range 500 {
+		timed(&digits, key('2'), 1)
+		timed(&byTurn, key('J'), 1)
+	}
+	b.Logf("document view of %d turns: open to first frame %s (the read of the source: in the background)", turns, open.Round(time.Millisecond))
+	codingtest.Budget(b, "document view, 10,000 turns: j k pgdn pgup g G to frame (p99)", pct(scroll, 99), 16*time.Millisecond)
+	codingtest.Budget(b, "document view, 10,000 turns: J K (turn) to frame (p99)", pct(byTurn, 99), 16*time.Millisecond)
+	codingtest.Budget(b, "document view, 10,000 turns: digit to frame (p99)", pct(digits, 99), 16*time.Millisecond)
+	b.Logf("document view medians: scroll %s, turn %s, digit %s", pct(scroll, 50), pct(byTurn, 50), pct(digits, 50))
+}
+
+// longTranscript is a focus group of n participants' turns, as notes: a
+// title and a preamble, a heading every 100 turns, the facilitator's
+// prompt every 5, turns of one to six generated answers.
+func longTranscript(n int) (*corpus.Source, error) {
+	rng := rand.New(rand.NewPCG(12, 0))
+	var b strings.Builder
+	b.WriteString("# Focus group: newly qualified social workers\n\nNotes typed up after the sessions, twelve participants\n\n")
+	for i := range n {
+		if i%100 == 0 {
+			fmt.Fprintf(&b, "## Topic %d\n\n", i/100+1)
+		}
+		if i%5 == 0 {
+			b.WriteString("Facilitator: And what got in the way of your learning this year, if anything?\n\n")
+		}
+		fmt.Fprintf(&b, "P%d:", i%12+1)
+		for range 1 + rng.IntN(6) {
+			b.WriteString(" " + codingtest.Answer(rng) + ".")
+		}
+		b.WriteString("\n\n")
+	}
+	return corpus.Parse("focus-group-long.md", []byte(b.String()), corpus.Options{})
+}
+
+// transcriptCodings codes a third of the turns whole and a fifth in part,
+// as the benchmark's coder: stripes and chips to draw.
+func transcriptCodings(s *coding.Store, src *corpus.Source) io.Reader {
+	var leaves []string
+	book := s.Codebook()
+	for _, c := range book.Codes() {
+		if book.IsLeaf(c.ID) {
+			leaves = append(leaves, c.Path)
+		}
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write([]string{"segment", "code", "coder", "start", "end"})
+	for i, seg := range src.Segments {
+		if i%3 == 0 {
+			w.Write([]string{seg.ID, leaves[i%len(leaves)], codingtest.Coder(0), "", ""})
+		}
+		if i%5 == 0 && utf8.RuneCountInString(seg.Text) > 40 {
+			w.Write([]string{seg.ID, leaves[(i+7)%len(leaves)], codingtest.Coder(0), "10", "40"})
+		}
+	}
+	w.Flush()
+	return strings.NewReader(b.String())
 }
 
 func pct(d []time.Duration, p int) time.Duration {

@@ -13,13 +13,15 @@ import (
 )
 
 // codebookPanel shows the codebook as a tree beside the list. Its visible
-// rows are numbered 1–9 and 0 for the digit keys; entering a theme shows
-// (and numbers) only its codes. With focus (tab) it takes the arrow keys.
+// rows are numbered 1–9 and 0 for the digit keys. ] and [ step through the
+// groups of sibling codes (codegroups.go), ten at most to a group, so that
+// every code is a digit away: the panel then shows (and numbers) only the
+// group, and its title names it. With focus (tab) it takes the arrow keys.
 type codebookPanel struct {
 	c    common
 	keys panelKeys
 
-	root     coding.CodeID // the theme entered (0: every theme)
+	group    *codeGroup // the group the digits number (nil: every theme, as a tree)
 	expanded map[coding.CodeID]bool
 	cursor   int // highlighted row while the panel has focus
 	offset   int // first row shown
@@ -49,9 +51,9 @@ func newPanelKeys() panelKeys {
 		Expand:    bind("l/→", "codebook: expand", "l", "right"),
 		Collapse:  bind("h/←", "codebook: collapse", "h", "left"),
 		Back:      bind("esc", "codebook: up, or back to the list", "esc"),
-		NextTheme: bind("]", "next theme (digits renumber)", "]"),
-		PrevTheme: bind("[", "previous theme", "["),
-		AllThemes: bind("⌫", "all themes", "backspace"),
+		NextTheme: bind("]", "next group (digits renumber)", "]"),
+		PrevTheme: bind("[", "previous group", "["),
+		AllThemes: bind("⌫", "up a level", "backspace"),
 	}
 }
 
@@ -65,9 +67,9 @@ func newCodebookPanel(c common) *codebookPanel {
 	return &codebookPanel{c: c, keys: newPanelKeys(), expanded: map[coding.CodeID]bool{}}
 }
 
-// ShortHelp names the theme keys.
+// ShortHelp names the group keys.
 func (p *codebookPanel) ShortHelp() []key.Binding {
-	return []key.Binding{brief(p.keys.NextTheme, "theme")}
+	return []key.Binding{brief(p.keys.NextTheme, "group")}
 }
 
 // FullHelp lists the theme keys, and the keys of the panel with focus.
@@ -79,11 +81,17 @@ func (p *codebookPanel) FullHelp() [][]key.Binding {
 // SetSize gives the panel its rectangle (0 wide: hidden).
 func (p *codebookPanel) SetSize(w, h int) { p.width, p.height = w, h }
 
-// rows lists the visible rows: the root's children, and the children of
-// every expanded row.
+// rows lists the visible rows: the group's codes, or (every theme) the
+// themes and the children of every expanded row.
 func (p *codebookPanel) rows() []panelRow {
 	book := p.c.proj.book
 	var out []panelRow
+	if p.group != nil {
+		for _, c := range p.group.codes(book) {
+			out = append(out, panelRow{code: c, hasKids: !book.IsLeaf(c.ID)})
+		}
+		return out
+	}
 	var walk func(id coding.CodeID, depth int)
 	walk = func(id coding.CodeID, depth int) {
 		for _, c := range book.Children(id) {
@@ -94,7 +102,7 @@ func (p *codebookPanel) rows() []panelRow {
 			}
 		}
 	}
-	walk(p.root, 0)
+	walk(0, 0)
 	return out
 }
 
@@ -131,63 +139,46 @@ func (p *codebookPanel) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// clamp keeps the panel valid after the codebook changed.
+// clamp keeps the panel valid after the codebook changed: a group whose
+// parent went (or has no codes now) gives way to every theme, a chunk past
+// the last to the last.
 func (p *codebookPanel) clamp() {
-	if _, ok := p.c.proj.book.Code(p.root); !ok {
-		p.root = 0
+	if g := p.group; g != nil {
+		p.group = g.valid(p.c.proj.book)
 	}
 	p.cursor = step(p.cursor, 0, len(p.rows()))
 }
 
-// enter shows only the children of id, numbered from 1.
-func (p *codebookPanel) enter(id coding.CodeID) {
-	p.root, p.cursor, p.offset = id, 0, 0
+// show numbers the group g (nil: every theme), from its first row.
+func (p *codebookPanel) show(g *codeGroup) {
+	p.group, p.cursor, p.offset = g, 0, 0
 }
 
-// out goes up one level.
+// enter shows the first ten children of id, numbered from 1.
+func (p *codebookPanel) enter(id coding.CodeID) { p.show(&codeGroup{parent: id}) }
+
+// out goes up one level: from a code's group to the group its parent is
+// in, from a theme's to every theme.
 func (p *codebookPanel) out() {
-	if p.root == 0 {
+	if p.group == nil {
 		return
 	}
-	c, _ := p.c.proj.book.Code(p.root)
-	p.enter(c.Parent)
+	p.show(p.group.up(p.c.proj.book))
 }
 
-// stepTheme enters the next (d=1) or previous theme; past the last comes
-// the whole codebook again.
-func (p *codebookPanel) stepTheme(d int) {
-	book := p.c.proj.book
-	themes := book.Children(0)
-	if len(themes) == 0 {
-		return
-	}
-	cur := -1
-	if p.root != 0 {
-		t := book.Theme(p.root)
-		for i, th := range themes {
-			if th.ID == t.ID {
-				cur = i
-			}
-		}
-	}
-	next := cur + d
-	switch {
-	case cur == -1 && d < 0:
-		next = len(themes) - 1
-	case next < 0 || next >= len(themes):
-		p.enter(0)
-		return
-	}
-	p.enter(themes[next].ID)
+// stepGroup numbers the next (d=1) or previous group of codes; past the
+// last comes every theme again.
+func (p *codebookPanel) stepGroup(d int) {
+	p.show(stepGroup(p.c.proj.book, p.group, d))
 }
 
 // themeKey handles ], [ and backspace, which work with or without focus.
 func (p *codebookPanel) themeKey(msg tea.KeyPressMsg) bool {
 	switch {
 	case key.Matches(msg, p.keys.NextTheme):
-		p.stepTheme(1)
+		p.stepGroup(1)
 	case key.Matches(msg, p.keys.PrevTheme):
-		p.stepTheme(-1)
+		p.stepGroup(-1)
 	case key.Matches(msg, p.keys.AllThemes):
 		p.out()
 	default:
@@ -214,15 +205,21 @@ func (p *codebookPanel) key(msg tea.KeyPressMsg) bool {
 			p.choose(rows[p.cursor])
 		}
 	case key.Matches(msg, k.Expand):
-		if p.cursor < len(rows) && rows[p.cursor].hasKids {
+		switch {
+		case p.cursor >= len(rows) || !rows[p.cursor].hasKids:
+		case p.group != nil: // a group is flat: expanding a code enters it
+			p.enter(rows[p.cursor].code.ID)
+		default:
 			p.expanded[rows[p.cursor].code.ID] = true
 		}
 	case key.Matches(msg, k.Collapse):
-		if p.cursor < len(rows) {
+		if p.group != nil {
+			p.out()
+		} else if p.cursor < len(rows) {
 			r := rows[p.cursor]
 			if r.hasKids && p.expanded[r.code.ID] {
 				delete(p.expanded, r.code.ID)
-			} else if r.code.Parent != p.root {
+			} else if r.code.Parent != 0 {
 				delete(p.expanded, r.code.Parent)
 				for i, row := range p.rows() {
 					if row.code.ID == r.code.Parent {
@@ -232,7 +229,7 @@ func (p *codebookPanel) key(msg tea.KeyPressMsg) bool {
 			}
 		}
 	case key.Matches(msg, k.Back):
-		if p.root != 0 {
+		if p.group != nil {
 			p.out()
 		} else {
 			p.c.post(focusMsg{list: true})
@@ -318,9 +315,8 @@ func (p *codebookPanel) render(rows []panelRow) string {
 	innerH := p.height - box.GetVerticalFrameSize()
 	counts := p.c.proj.codeCounts()
 	title := st.Title.Render("Codebook")
-	if p.root != 0 {
-		c, _ := book.Code(p.root)
-		title = st.Dim.Render("⌫ ") + st.Crumb.Render(ansi.Truncate(c.Path, inner-2, "…"))
+	if p.group != nil {
+		title = st.Dim.Render("⌫ ") + st.Crumb.Render(p.group.title(book, inner-2))
 	}
 	lines := []string{title}
 	for i := p.offset; i < len(rows) && i < p.offset+innerH-1; i++ {
@@ -342,7 +338,7 @@ func (p *codebookPanel) renderRow(r panelRow, i, width int, counts map[coding.Co
 	lead := strings.Repeat(" ", r.depth)
 	if r.hasKids {
 		arrow := "▸"
-		if p.expanded[r.code.ID] {
+		if p.group == nil && p.expanded[r.code.ID] {
 			arrow = "▾"
 		}
 		lead += colorStyle(colorOr(book.ColorOf(r.code.ID), "#6e7781")).Render(arrow) + " "

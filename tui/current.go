@@ -152,10 +152,10 @@ func (s *currentSegment) render(seg *coding.Segment, pos, n, w, maxH int, focuse
 	shown := wrapped[s.scroll:]
 	if len(shown) > room {
 		more := len(shown) - room + 1
-		shown = append(shown[:room-1:room-1], st.Dim.Render(fmt.Sprintf("… %d more lines (J/K scroll)", more)))
+		shown = append(shown[:room-1:room-1], st.Dim.Render("… "+plural(more, "more line", "more lines")+" (J/K scroll)"))
 	}
 	if s.scroll > 0 {
-		shown = append([]string{st.Dim.Render(fmt.Sprintf("… %d lines above (K)", s.scroll))}, shown[1:]...)
+		shown = append([]string{st.Dim.Render("… " + plural(s.scroll, "line", "lines") + " above (K)")}, shown[1:]...)
 	}
 	lines = append(lines, shown...)
 	if len(chips) > 0 {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -174,7 +173,7 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	p.segs = map[coding.SegRef]*coding.Segment{}
 	p.asked = map[coding.SegRef]bool{}
 	if first {
-		m.status.set(fmt.Sprintf("%d segments · press ? for help", m.c.proj.total), statusInfo)
+		m.status.set(plural(m.c.proj.total, "segment", "segments")+" · press ? for help", statusInfo)
 		if p.total == 0 {
 			m.status.set("no segments yet: import some with `qcode import FILE`", statusInfo)
 		}

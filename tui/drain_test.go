@@ -195,14 +195,14 @@ func TestQueuedCodingLooksQueued(t *testing.T) {
 	if !strings.Contains(frame, "coded 1/205") {
 		t.Errorf("one segment's coding is saved:\n%s", frame)
 	}
-	if want := "saved + Motivations/Career progression on R001 · 1 saving…"; !strings.Contains(frame, want) {
+	if want := "saved 2 → + Motivations/Career progression on R001 · 1 saving…"; !strings.Contains(frame, want) {
 		t.Errorf("the status line's \"saved\" must name the action it belongs to (%q):\n%s", want, frame)
 	}
 
 	h.finishOne()
 	frame = h.frame()
 	if strings.Contains(frame, "◌") || !strings.Contains(frame, "coded 2/205") ||
-		!strings.Contains(frame, "saved + Motivations/Career progression on R002") || strings.Contains(frame, "saving…") {
+		!strings.Contains(frame, "saved 2 → + Motivations/Career progression on R002") || strings.Contains(frame, "saving…") {
 		t.Errorf("once both are saved nothing looks queued:\n%s", frame)
 	}
 }
@@ -307,8 +307,8 @@ func TestQuitSavesTheMemoBeingTyped(t *testing.T) {
 			s := newProject(t)
 			h := newHeld(t, s, 80, 24)
 			h.press("2")
-			h.drain() // the coding is saved; the memo editor opens on it
-			h.press("mkept by the lead")
+			h.drain()                     // the coding is saved; the memo editor opens on it
+			h.press("m1kept by the lead") // m asks what the memo is on: 1 is the coding
 			h.press(c.quit)
 			h.drain()
 			if !h.quit {

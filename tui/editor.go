@@ -283,7 +283,7 @@ func (e *editor) usage(msg usageMsg) {
 		return
 	}
 	c := msg.code
-	e.confirm = fmt.Sprintf("Delete %s, %d sub-codes and %d codings on %d segments? (u undoes it)", c.Path, msg.subcodes, msg.codings, msg.segments)
+	e.confirm = fmt.Sprintf("Delete %s, %s and %s on %s? (u undoes it)", c.Path, plural(msg.subcodes, "sub-code", "sub-codes"), plural(msg.codings, "coding", "codings"), plural(msg.segments, "segment", "segments"))
 	e.onYes = codebookReq{op: opDelete, what: "delete " + c.Path, path: c.Path}
 }
 

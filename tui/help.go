@@ -161,7 +161,7 @@ func (v *helpView) View() string {
 	if more := len(v.lines) - end; more > 0 || v.offset > 0 {
 		var parts []string
 		if v.offset > 0 {
-			parts = append(parts, fmt.Sprintf("↑ %d lines above", v.offset))
+			parts = append(parts, "↑ "+plural(v.offset, "line", "lines")+" above")
 		}
 		if more > 0 {
 			parts = append(parts, fmt.Sprintf("↓ %d more below", more))

@@ -26,6 +26,8 @@ func TestHelpListsEveryKey(t *testing.T) {
 	agree, _ := newAgreeView(c)
 	review, _ := newReviewView(c, "Barriers", nil, coding.UnitsReviewed, "")
 	report, _ := newReportView(c)
+	doc, _ := newDocument(c, sc.shown())
+	browser, _ := newMemoBrowser(c, shown{})
 	for _, tc := range []struct {
 		name string
 		comp help.KeyMap
@@ -36,12 +38,15 @@ func TestHelpListsEveryKey(t *testing.T) {
 		{"chooser", newChooser(c, "", nil), []any{newChooserKeys()}},
 		{"filter", newFilterMenu(c), []any{newFilterKeys()}},
 		{"memo", newMemoEditor(c, seg, seg.Codings[0]), []any{newMemoKeys()}},
+		{"code every match", codeAllOn(c, seg), []any{newCodeAllKeys(), newPickerKeys()}},
+		{"memo browser", browser, []any{newMemoBrowserKeys()}},
 		{"editor", newEditor(c), []any{newEditorKeys()}},
 		{"report", report, []any{newReportKeys()}},
 		{"quotes", ql, []any{newQuoteKeys()}},
 		{"agreement", agree, []any{newAgreeKeys()}},
 		{"review", review, []any{newReviewKeys()}},
 		{"help", newHelpView(c, sc), []any{newHelpKeys()}},
+		{"document", doc, []any{newDocKeys(), newSpanKeys()}},
 	} {
 		listed := map[string]bool{}
 		for _, g := range tc.comp.FullHelp() {
@@ -81,4 +86,10 @@ func viewKeyMap() any {
 		v.Field(i).Set(reflect.ValueOf(e.key))
 	}
 	return v.Interface()
+}
+
+// codeAllOn is the A dialog opened on one segment's search match.
+func codeAllOn(c common, seg *coding.Segment) help.KeyMap {
+	a, _ := newCodeAll(c, shown{query: "x", hits: []coding.SegRef{seg.Ref}})
+	return a
 }

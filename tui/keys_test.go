@@ -15,11 +15,12 @@ import (
 
 	"qcode/coding"
 	"qcode/corpus"
+	"qcode/corpus/demo"
 )
 
 var fuzzKeys = []string{"j", "k", "n", "N", "1", "2", "3", "0", "9", "c", "/", "f", "s", "S", "m", "v", "u", "<ctrl+r>", "<tab>",
 	"e", "r", "a", "C", "]", "[", "<backspace>", "<enter>", "<esc>", "<esc>", "<up>", "<down>", "<left>", "<right>", "<shift+right>", "<shift+left>",
-	"x", "g", "d", "y", "G", "i", "D", "b", "z", "J", "K", "h", "l", "w", "$", "^", "<space>", "?", "+", "-", "L", "H", "<pgdown>", "Q", "A", "t", "o", "p", "<ctrl+s>", "ä", "İ"}
+	"x", "g", "d", "y", "G", "i", "D", "b", "z", "J", "K", "h", "l", "w", "$", "^", "<space>", "?", "+", "-", "L", "H", "<pgdown>", "Q", "A", "M", "t", "o", "p", "<ctrl+s>", "ä", "İ", "r", "e", "n", "4", "5", "6"}
 
 func tinyProject(t *testing.T, codes []coding.CodeSpec, segs []string) *coding.Store {
 	s, err := coding.Create(filepath.Join(t.TempDir(), "p.qcode"), coding.CreateOptions{Codes: codes})
@@ -109,7 +110,20 @@ func TestKeysNeverCrashInEveryView(t *testing.T) {
 		{"attribute values", "fa<enter>"},
 		{"filter by coder", "fk"},
 		{"filter by sample", "fs"},
-		{"memo", "2m"},
+		{"memo menu", "2m"},
+		{"memo", "2m1"},
+		{"segment memo", "m2"},
+		{"journal entry", "m6"},
+		{"memo code picker", "m5"},
+		{"memo browser", "M"},
+		{"memo browser reading", "Mr"},
+		{"memo browser code", "Mc"},
+		{"code every match", "/time<enter>A"},
+		{"code every match: confirm", "/time<enter>A<enter>"},
+		{"code every filtered", "fu" + "A"},
+		{"filter bar", "fuft"},
+		{"filter source", "fo"},
+		{"quote reading", "r<enter><enter>"},
 		{"star chooser", "23S"},
 		{"memo chooser", "23m"},
 		{"editor", "e"},
@@ -126,11 +140,15 @@ func TestKeysNeverCrashInEveryView(t *testing.T) {
 		{"review picker", "a<enter>c"},
 		{"help", "?"},
 		{"report help", "r?"},
+		{"document", "d"},
+		{"document passage", "dv"},
+		{"document of a transcript", "Gd"},
+		{"document picker", "Gdc"},
 	}
 	sizes := [][2]int{{80, 24}, {56, 20}, {120, 40}, {20, 6}, {40, 10}}
 	for _, o := range openers {
 		t.Run(o.name, func(t *testing.T) {
-			s := smallTeam(t)
+			s := smallTeamWithInterview(t)
 			// Two walks a view by default (KEYSEEDS=n runs n-1), each at another size.
 			for seed := uint64(0); seed < uint64(max(1, keySeeds()-1)); seed++ {
 				size := sizes[(int(seed)+len(o.name))%len(sizes)]
@@ -203,6 +221,20 @@ func smallTeam(t *testing.T) *coding.Store {
 		t.Fatal(err)
 	}
 	if _, err := s.CreateSample("lead", coding.SampleSpec{Name: "icr", Size: "5", Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// smallTeamWithInterview is smallTeam with an interview last (G goes to
+// it), for the document view.
+func smallTeamWithInterview(t *testing.T) *coding.Store {
+	s := smallTeam(t)
+	interview, err := demo.Interview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportSource("lead", interview, coding.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return s

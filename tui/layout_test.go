@@ -34,9 +34,9 @@ func TestStatusKeepsItsPoint(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			w, hgt := size[0], size[1]
 			h := newHarness(t, exclusiveKirkpatrick(t, newProject(t)), w, hgt, Options{})
-			h.keys("]]]]34") // Kirkpatrick: L3, then L4 replaces it
+			h.keys("[34") // Kirkpatrick (the last group): L3, then L4 replaces it
 			frame := h.frame()
-			for _, want := range []string{"saved + Kirkpatrick/L4 Results on R001", "replaced L3 Behaviour with L4 Results: Kirkpatrick is exclusive", "coded 1/205"} {
+			for _, want := range []string{"saved 4 → + Kirkpatrick/L4 Results on R001", "replaced L3 Behaviour with L4 Results: Kirkpatrick is exclusive", "coded 1/205"} {
 				if !strings.Contains(joined(frame), want) {
 					t.Errorf("the status lost %q:\n%s", want, frame)
 				}
@@ -75,7 +75,7 @@ func TestLegendNamesTheDigitsWithoutThePanel(t *testing.T) {
 		}
 	}
 	checkFrame(t, frame, 56, 20)
-	h.keys("]]]]")
+	h.keys("[") // the last group: Kirkpatrick
 	frame = h.frame()
 	for _, want := range []string{"⌫ Kirkpatrick", "1 L1 Reaction", "2 L2 Learning", "3 L3 Behaviour", "4 L4 Results"} {
 		if !strings.Contains(frame, want) {

@@ -83,9 +83,8 @@ func (l *legend) layout() {
 	var lines []string
 	if g.title {
 		title := "Codebook"
-		if l.panel.root != 0 {
-			c, _ := l.c.proj.book.Code(l.panel.root)
-			title = "⌫ " + c.Path
+		if g := l.panel.group; g != nil {
+			title = "⌫ " + g.title(l.c.proj.book, w-6)
 		}
 		title = ansi.Truncate(title, w-4, "…")
 		lines = append(lines, st.Faint.Render("─ ")+st.Title.Render(title)+st.Faint.Render(" "+strings.Repeat("─", max(0, w-3-ansi.StringWidth(title)))))

@@ -9,16 +9,22 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
+	"qcode/corpus/printable"
 )
 
-// memoEditor is a dialog with a text area for a coding's memo: ctrl+s
-// saves, esc asks first if anything changed.
+// memoEditor is a dialog with a text area for the coder's memo on one
+// thing: a coding, a segment, a participant, a source, a code, or a
+// journal entry. ctrl+s saves (an emptied memo is deleted), esc asks first
+// if anything changed.
 type memoEditor struct {
 	c       common
 	keys    memoKeys
-	seg     coding.SegRef
-	coding  coding.Coding
-	label   string
+	target  coding.MemoTarget
+	seg     coding.SegRef // a coding memo's segment
+	label   string        // what the memo is on, in words
+	orig    string        // the text when opened
+	loading bool          // the coder's memo on the target is being read
+	early   []tea.Msg     // keys typed while it was read, typed once it is there
 	area    textarea.Model
 	confirm bool // esc pressed with unsaved changes
 
@@ -40,17 +46,71 @@ func newMemoKeys() memoKeys {
 	}
 }
 
+// newMemoEditor edits the memo of one of the coder's codings (its text is
+// in the segment as loaded).
 func newMemoEditor(c common, seg *coding.Segment, cd coding.Coding) *memoEditor {
-	e := &memoEditor{c: c, keys: newMemoKeys(), seg: seg.Ref, coding: cd, label: codingLabel(c.proj.book, seg, cd)}
+	t := coding.MemoTarget{Kind: coding.MemoCoding, Coding: cd.CodingKey}
+	e := newMemoArea(c, t, codingLabel(c.proj.book, seg, cd), cd.Memo)
+	e.seg = seg.Ref
+	return e
+}
+
+// memoLoadedMsg is the coder's memo on a target, read for the editor.
+type memoLoadedMsg struct {
+	target coding.MemoTarget
+	text   string
+	err    error
+}
+
+// openMemo opens the editor on the coder's memo on a target (a new
+// journal entry starts empty), reading what is there first.
+func openMemo(c common, t coding.MemoTarget, label string) tea.Cmd {
+	e := newMemoArea(c, t, label, "")
+	c.post(openMsg{e})
+	if t.Kind == coding.MemoProject && t.Entry == 0 {
+		return nil
+	}
+	e.loading = true
+	s, who := c.store, c.proj.who
+	return func() tea.Msg {
+		m, _, err := s.MemoOn(who, t)
+		return memoLoadedMsg{target: t, text: printable.String(m.Text), err: err}
+	}
+}
+
+// memoTargetMsg asks for the editor on the coder's memo on a target:
+// the memo menu's items and the memo browser post it, and the coding
+// screen (under every view, so it gets it wherever it was posted) opens
+// the editor.
+type memoTargetMsg struct {
+	target coding.MemoTarget
+	label  string
+}
+
+func newMemoArea(c common, t coding.MemoTarget, label, text string) *memoEditor {
+	e := &memoEditor{c: c, keys: newMemoKeys(), target: t, seg: t.Segment, label: label, orig: text}
+	if t.Kind == coding.MemoCoding {
+		e.seg = t.Coding.Seg
+	}
 	e.area = textarea.New()
 	st := textarea.DefaultStyles(c.st.isDark)
 	st.Cursor.Blink = false
 	e.area.SetStyles(st)
 	e.area.ShowLineNumbers = false
-	e.area.Placeholder = "why this coding; what it shows; a question for the team…"
-	e.area.SetValue(cd.Memo)
+	e.area.Placeholder = memoPlaceholders[t.Kind]
+	e.area.SetValue(text)
 	e.area.Focus()
 	return e
+}
+
+// memoPlaceholders prompt for what a memo on each kind of thing is for.
+var memoPlaceholders = map[coding.MemoKind]string{
+	coding.MemoCoding:  "why this coding; what it shows; a question for the team…",
+	coding.MemoSegment: "what this answer shows; what to ask about it…",
+	coding.MemoCase:    "who this participant is; what runs through their answers…",
+	coding.MemoSource:  "how this source came about; what to keep in mind reading it…",
+	coding.MemoCode:    "what this code means; when it applies and when not…",
+	coding.MemoProject: "what you did, decided or noticed (a dated journal entry)…",
 }
 
 func (*memoEditor) isDialog() {}
@@ -79,7 +139,9 @@ func (e *memoEditor) SetSize(w, h int) {
 	e.area.SetHeight(max(3, min(10, h-8)))
 }
 
-func (e *memoEditor) changed() bool { return e.area.Value() != e.coding.Memo }
+func (e *memoEditor) changed() bool {
+	return !e.loading && strings.TrimSpace(e.area.Value()) != strings.TrimSpace(e.orig)
+}
 
 // flush is the memo typed but not saved: quitting saves it with the queue.
 func (e *memoEditor) flush() (request, bool) {
@@ -90,16 +152,42 @@ func (e *memoEditor) flush() (request, bool) {
 }
 
 func (e *memoEditor) request() request {
-	return memoReq{seg: e.seg, key: e.coding.CodingKey, text: strings.TrimSpace(e.area.Value())}
+	text := strings.TrimSpace(e.area.Value())
+	if e.target.Kind == coding.MemoCoding {
+		return memoReq{seg: e.seg, key: e.target.Coding, text: text}
+	}
+	return memoOnReq{target: e.target, about: e.label, text: text}
 }
 
 func (e *memoEditor) Update(msg tea.Msg) tea.Cmd {
-	switch msg.(type) {
+	switch msg := msg.(type) {
+	case memoLoadedMsg:
+		if e.loading && msg.target == e.target {
+			e.loading = false
+			if msg.err != nil {
+				e.c.say("could not read the memo: "+msg.err.Error(), statusError)
+				e.c.post(closeMsg{e})
+				return nil
+			}
+			e.orig = msg.text
+			e.area.SetValue(msg.text)
+			var cmds []tea.Cmd
+			for _, k := range e.early { // what was typed meanwhile goes after it
+				cmds = append(cmds, e.Update(k))
+			}
+			e.early = nil
+			return tea.Batch(cmds...)
+		}
+		return nil
 	case tea.KeyPressMsg, tea.PasteMsg:
 	default:
 		return nil
 	}
 	k, _ := msg.(tea.KeyPressMsg)
+	if e.loading { // a moment: kept, and typed after the memo read
+		e.early = append(e.early, msg)
+		return nil
+	}
 	if e.confirm {
 		switch {
 		case key.Matches(k, e.keys.Yes):
@@ -139,8 +227,15 @@ func (e *memoEditor) View() string {
 	if e.confirm {
 		foot = st.StatusErr.Render("save the changes? y yes · n discard · esc keep editing")
 	}
+	title, label := "Memo", e.label
+	if e.target.Kind == coding.MemoProject {
+		title = "Journal"
+	}
+	if e.loading {
+		label += " · reading…"
+	}
 	body := strings.Join([]string{
-		st.OverlayTitle.Render("Memo") + st.Dim.Render(" · "+ansi.Truncate(e.label, max(1, w-12), "…")),
+		st.OverlayTitle.Render(title) + st.Dim.Render(" · "+ansi.Truncate(label, max(1, w-12), "…")),
 		e.area.View(),
 		st.Dim.Render(ansi.Truncate(foot, w-4, "…")),
 	}, "\n")

@@ -105,11 +105,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// navigation tells whether a message only moves the list's cursor, so that
-// the rows already drawn stay valid.
+// navigation tells whether a message only moves the list's cursor (or a
+// view's place in what it shows), so that the rows already drawn stay
+// valid.
 func (m *Model) navigation(msg tea.Msg) bool {
 	k, ok := msg.(tea.KeyPressMsg)
-	return ok && len(m.stack) == 0 && m.screen.navigation(k)
+	if !ok {
+		return false
+	}
+	if len(m.stack) == 0 {
+		return m.screen.navigation(k)
+	}
+	n, ok := m.top().(navigator)
+	return ok && n.navigation(k)
+}
+
+// navigator is a view some of whose keys only move the reader: they
+// change nothing the other components draw.
+type navigator interface {
+	navigation(k tea.KeyPressMsg) bool
 }
 
 func (m *Model) handle(msg tea.Msg) tea.Cmd {
@@ -136,6 +150,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case tea.MouseClickMsg, tea.MouseWheelMsg:
 		if len(m.stack) == 0 {
 			return m.screen.Update(msg)
+		}
+		if _, ok := msg.(tea.MouseWheelMsg); ok && m.coveredBy() == len(m.stack)-1 {
+			return m.top().Update(msg) // a view on top scrolls with the wheel
 		}
 	case writeMsg:
 		return m.enqueue(msg.req)
@@ -253,10 +270,17 @@ func (m *Model) layout() {
 			m.size(c)
 		}
 	}
-	if m.coveredBy() < 0 {
+	if i := m.coveredBy(); i < 0 {
 		m.screen.layout()
+	} else if l, ok := m.stack[i].(layouter); ok {
+		l.layout()
 	}
 }
+
+// layouter is a view that lays itself out after every message, as the
+// coding screen does, so that what the write queue shows is in the frame
+// of the key that asked for it.
+type layouter interface{ layout() }
 
 // coveredBy is the index in the stack of the view drawn in the body (-1:
 // the coding screen).
@@ -273,11 +297,12 @@ func (m *Model) coveredBy() int {
 // segment when it is among them).
 func (m *Model) setFilter(f filterMsg) tea.Cmd {
 	p := m.c.proj
+	before := p.query.Terms()
 	p.query, p.filter = f.q, f.desc
 	if f.desc == "" {
 		m.status.set("filter cleared", statusInfo)
 	} else {
-		m.status.set("filter: "+f.desc+" (esc clears)", statusInfo)
+		m.status.set(filterChange(before, f.q.Terms()), statusInfo)
 	}
 	return tea.Batch(m.broadcast(f), m.reload())
 }

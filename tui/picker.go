@@ -17,11 +17,15 @@ import (
 type pickPurpose int
 
 const (
-	pickApply  pickPurpose = iota // apply to the current segment (or passage); may create the code
-	pickFilter                    // list the segments with the code
-	pickMove                      // move the editor's code under it
-	pickMerge                     // merge the editor's code into it
-	pickSettle                    // settle a disagreement with it
+	pickApply      pickPurpose = iota // apply to the current segment (or passage); may create the code
+	pickFilter                        // list the segments with the code
+	pickMove                          // move the editor's code under it
+	pickMerge                         // merge the editor's code into it
+	pickSettle                        // settle a disagreement with it
+	pickCodeAll                       // code every segment shown with it
+	pickMemo                          // write a memo on the code
+	pickMemoFilter                    // list the memos about the code
+	pickDoc                           // apply to the document view's turn (or passage); may create the code
 )
 
 // pickedMsg is a code picked (or, for pickApply, a new path to create).
@@ -63,7 +67,7 @@ func newPickerKeys() pickerKeys {
 
 func newPicker(c common, purpose pickPurpose, title string) *picker {
 	p := &picker{c: c, keys: newPickerKeys(), title: title, purpose: purpose, codes: c.proj.book.Codes(),
-		create: purpose == pickApply, allowRoot: purpose == pickMove}
+		create: purpose == pickApply || purpose == pickDoc, allowRoot: purpose == pickMove}
 	if p.allowRoot {
 		p.codes = append([]coding.Code{{Path: "", Name: "(top level)"}}, p.codes...)
 	}

@@ -26,6 +26,10 @@ type write struct {
 	shows   []coding.CodingKey // codings shown applied or changed before the store has them
 	mark    bool               // the coder's review mark is shown changed before the store has it
 	before  *coding.Segment    // the segment as it was shown before: put back if the store cannot be read
+	// also are the other loaded segments an action on many (coding every
+	// match) shows changed, with how each was shown before.
+	also       []coding.SegRef
+	alsoBefore []*coding.Segment
 	// from is the segment the cursor was on when the action was asked for:
 	// an undo jumps to what it changed only if the user has not moved on.
 	from coding.SegRef
@@ -59,9 +63,15 @@ func (m *Model) enqueue(r request) tea.Cmd {
 		w.before = cloneSegment(seg)
 		w.shows, w.mark = m.show(seg, r)
 	}
+	if many, ok := r.(codeAllReq); ok {
+		m.showMany(&w, many)
+	}
 	m.status.set(w.pending, statusPending) // the status line adds "· N saving…"
 	if w.seg != 0 {
 		p.queued[w.seg]++
+	}
+	for _, ref := range w.also {
+		p.queued[ref]++
 	}
 	for _, k := range w.shows {
 		p.showing[keyOf(k)]++
@@ -128,6 +138,25 @@ func (m *Model) show(seg *coding.Segment, r request) (shows []coding.CodingKey, 
 	return nil, false
 }
 
+// showMany shows coding every match on the segments loaded among those it
+// codes (the others are drawn when they load, from the store): each
+// gets the code hollow ◌, unless the coder has it there already. The
+// cache is small and the refs sorted, so this never walks a million refs.
+func (m *Model) showMany(w *write, r codeAllReq) {
+	p := m.c.proj
+	for ref, seg := range p.segs {
+		if _, in := slices.BinarySearch(r.refs, ref); !in || slices.ContainsFunc(seg.Codings, func(c coding.Coding) bool {
+			return p.mine(c.Coder) && c.Code == r.code
+		}) {
+			continue
+		}
+		w.also = append(w.also, ref)
+		w.alsoBefore = append(w.alsoBefore, cloneSegment(seg))
+		shows, _ := m.show(seg, applyReq{seg: ref, code: r.code, path: r.path})
+		w.shows = append(w.shows, shows...)
+	}
+}
+
 func cloneSegment(seg *coding.Segment) *coding.Segment {
 	c := *seg
 	c.Codings = slices.Clone(seg.Codings)
@@ -169,8 +198,10 @@ func writeCmd(s *coding.Store, coder string, all bool, gate func(), f *flight, w
 		saved = msg.err == nil
 		msg.coder, _ = s.CoderID(coder)
 		refs := slices.Clone(msg.res.Segments)
-		if w.seg != 0 && !slices.Contains(refs, w.seg) {
-			refs = append(refs, w.seg)
+		for _, r := range append([]coding.SegRef{w.seg}, w.also...) {
+			if r != 0 && !slices.Contains(refs, r) {
+				refs = append(refs, r)
+			}
 		}
 		// Read back even after an error: the screen must show what the store
 		// holds, not what it hoped for.
@@ -203,8 +234,13 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 	if msg.counts != nil {
 		p.counts = msg.counts
 	}
-	if msg.err != nil && msg.w.before != nil && len(msg.segs) == 0 {
-		p.segs[msg.w.seg] = msg.w.before // the store could not even be read: show what was there before
+	if msg.err != nil && len(msg.segs) == 0 { // the store could not even be read: show what was there before
+		if msg.w.before != nil {
+			p.segs[msg.w.seg] = msg.w.before
+		}
+		for i, r := range msg.w.also {
+			p.segs[r] = msg.w.alsoBefore[i]
+		}
 	}
 	for i := range msg.segs {
 		seg := msg.segs[i]
@@ -225,7 +261,7 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 			for _, w := range dropped {
 				m.unqueue(w)
 			}
-			m.status.set(fmt.Sprintf("%s (and %d later actions not saved)", errorText(msg.w.pending, msg.err), n), statusError)
+			m.status.set(fmt.Sprintf("%s (and %s not saved)", errorText(msg.w.pending, msg.err), plural(n, "later action", "later actions")), statusError)
 			cmds = append(cmds, m.reload())
 		}
 	case msg.res.Desc != "":
@@ -271,9 +307,11 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 // unqueue forgets a write that has been answered or dropped.
 func (m *Model) unqueue(w write) {
 	p := m.c.proj
-	if w.seg != 0 && p.queued[w.seg] > 0 {
-		if p.queued[w.seg]--; p.queued[w.seg] == 0 {
-			delete(p.queued, w.seg)
+	for _, r := range append([]coding.SegRef{w.seg}, w.also...) {
+		if r != 0 && p.queued[r] > 0 {
+			if p.queued[r]--; p.queued[r] == 0 {
+				delete(p.queued, r)
+			}
 		}
 	}
 	for _, k := range w.shows {

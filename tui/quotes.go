@@ -14,7 +14,8 @@ import (
 )
 
 // quoteList is the report's list of one code's quotes (enter on a row):
-// each quote with its attribution; s stars one as a report quote.
+// each quote with the code it was coded with and its attribution; enter
+// reads a quote whole, s stars one as a report quote.
 type quoteList struct {
 	c       common
 	keys    quoteKeys
@@ -23,19 +24,23 @@ type quoteList struct {
 	err     error
 	quotes  []coding.Quote
 	cursor  int
+	reading bool // the quote under the cursor fills the page
+	scroll  int  // lines scrolled while reading
 
 	width, height int
 }
 
 type quoteKeys struct {
-	Down, Up, Star, Close key.Binding
+	Down, Up, Star, Read, Back, Close key.Binding
 }
 
 func newQuoteKeys() quoteKeys {
 	return quoteKeys{
-		Down:  bind("j/↓", "next quote", "j", "down"),
-		Up:    bind("k/↑", "previous quote", "k", "up"),
+		Down:  bind("j/↓", "next quote (reading: scroll)", "j", "down"),
+		Up:    bind("k/↑", "previous quote (reading: scroll)", "k", "up"),
 		Star:  bind("s", "star as a report quote", "s"),
+		Read:  bind("enter", "read the whole quote", "enter"),
+		Back:  bind("esc", "reading: back to the list", "esc", "enter"),
 		Close: bind("esc", "back to the report", "esc", "q"),
 	}
 }
@@ -65,12 +70,15 @@ func newQuoteList(c common, path string, coders []string) (*quoteList, tea.Cmd) 
 func (ql *quoteList) title() string { return "Keys of the quote list" }
 
 func (ql *quoteList) ShortHelp() []key.Binding {
-	return []key.Binding{brief(ql.keys.Star, "star"), ql.keys.Close}
+	if ql.reading {
+		return []key.Binding{brief(ql.keys.Down, "scroll"), brief(ql.keys.Star, "star"), brief(ql.keys.Back, "back")}
+	}
+	return []key.Binding{brief(ql.keys.Read, "read"), brief(ql.keys.Star, "star"), ql.keys.Close}
 }
 
 func (ql *quoteList) FullHelp() [][]key.Binding {
 	k := ql.keys
-	return [][]key.Binding{{k.Down, k.Up, k.Star, k.Close}}
+	return [][]key.Binding{{k.Down, k.Up, k.Read, k.Star}, {k.Back, k.Close}}
 }
 
 func (ql *quoteList) SetSize(w, h int) { ql.width, ql.height = w, h }
@@ -88,7 +96,7 @@ func (ql *quoteList) Update(msg tea.Msg) tea.Cmd {
 			ql.quotes = append(ql.quotes, g.Quotes...)
 		}
 		if n := len(msg.bank.Warnings); n > 0 {
-			ql.c.say(fmt.Sprintf("%d personal details in these quotes (names, e-mail, phone): x's report redacts them", n), statusInfo)
+			ql.c.say(plural(n, "personal detail", "personal details")+" in these quotes (names, e-mail, phone): x's report redacts them", statusInfo)
 		}
 	case writeDoneMsg:
 		// A star shows once the store has it.
@@ -105,6 +113,21 @@ func (ql *quoteList) Update(msg tea.Msg) tea.Cmd {
 
 func (ql *quoteList) key(msg tea.KeyPressMsg) {
 	k := ql.keys
+	if ql.reading {
+		switch {
+		case key.Matches(msg, k.Back):
+			ql.reading = false
+		case key.Matches(msg, k.Close): // q
+			ql.c.post(closeMsg{ql}, reportStaleMsg{})
+		case key.Matches(msg, k.Down):
+			ql.scroll = max(0, min(ql.scroll+1, len(ql.readLines())-ql.readRoom()))
+		case key.Matches(msg, k.Up):
+			ql.scroll = max(0, ql.scroll-1)
+		case key.Matches(msg, k.Star):
+			ql.star()
+		}
+		return
+	}
 	switch {
 	case key.Matches(msg, k.Close):
 		ql.c.post(closeMsg{ql}, reportStaleMsg{}) // stars may have changed the examples
@@ -112,19 +135,44 @@ func (ql *quoteList) key(msg tea.KeyPressMsg) {
 		ql.cursor = step(ql.cursor, 1, len(ql.quotes))
 	case key.Matches(msg, k.Up):
 		ql.cursor = max(ql.cursor-1, 0)
-	case key.Matches(msg, k.Star):
-		if ql.cursor >= 0 && ql.cursor < len(ql.quotes) {
-			q := ql.quotes[ql.cursor]
-			ql.c.post(writeMsg{starReq{seg: q.Ref, keys: q.Codings, on: !q.Starred, quote: q.Path}})
+	case key.Matches(msg, k.Read):
+		if ql.cursor < len(ql.quotes) {
+			ql.reading, ql.scroll = true, 0
 		}
+	case key.Matches(msg, k.Star):
+		ql.star()
 	}
+}
+
+// star stars (or unstars) the quote under the cursor; the list shows it
+// once the store has it.
+func (ql *quoteList) star() {
+	if ql.cursor >= 0 && ql.cursor < len(ql.quotes) {
+		q := ql.quotes[ql.cursor]
+		ql.c.post(writeMsg{starReq{seg: q.Ref, keys: q.Codings, on: !q.Starred, quote: q.Path}})
+	}
+}
+
+// inner is the page's size inside its border and padding.
+func (ql *quoteList) inner() (int, int) {
+	st := ql.c.st.Page
+	return max(20, ql.width-st.GetHorizontalFrameSize()), ql.height - st.GetVerticalFrameSize()
 }
 
 func (ql *quoteList) View() string {
 	st := ql.c.st
-	w := max(20, ql.width-st.Page.GetHorizontalFrameSize())
-	h := ql.height - st.Page.GetVerticalFrameSize()
-	return st.Page.Width(ql.width).Height(ql.height).MaxHeight(ql.height).Render(ql.render(w, h))
+	w, h := ql.inner()
+	body := ql.render(w, h)
+	if ql.reading && !ql.loading && ql.err == nil && ql.cursor < len(ql.quotes) {
+		body = ql.renderReading(w, h)
+	}
+	return st.Page.Width(ql.width).Height(ql.height).MaxHeight(ql.height).Render(body)
+}
+
+// codeLine names the code a quote was coded with, in its colour.
+func (ql *quoteList) codeLine(q coding.Quote) string {
+	book := ql.c.proj.book
+	return colorStyle(colorOr(book.ColorOf(q.Code), "#6e7781")).Render("■ ") + strings.ReplaceAll(q.Path, "/", " › ")
 }
 
 func (ql *quoteList) render(w, h int) string {
@@ -140,40 +188,112 @@ func (ql *quoteList) render(w, h int) string {
 	}
 	lines := []string{ansi.Truncate(title+st.Dim.Render(" · "+plural(len(ql.quotes), "quote", "quotes")), w, "…"), ""}
 	limit := h - 2 // the keys go under the list
-	start := max(0, ql.cursor-max(1, (h-4)/12))
+	// The cursor's quote, with the one before it when both fit.
+	start := ql.cursor
+	if start > 0 && len(lines)+len(ql.block(start-1, w))+len(ql.block(start, w)) <= limit {
+		start--
+	}
 	for i := start; i < len(ql.quotes); i++ {
-		q := ql.quotes[i]
-		star := "  "
-		if q.Starred {
-			star = "★ "
-		}
-		text := strings.Split(ansi.Wordwrap("“"+q.Text+"”", w-4, " "), "\n")
-		if len(text) > 3 {
-			text = append(text[:2], ansi.Truncate(strings.Join(text[2:], " "), w-4, "…"))
-		}
-		if q.Attribution != "" {
-			text = append(text, st.Dim.Render("("+ansi.Truncate(q.Attribution, w-6, "…")+")"))
-		}
-		var block []string
-		for j, l := range text {
-			prefix := "  "
-			if j == 0 {
-				prefix = star
-			}
-			l = prefix + l
-			if i == ql.cursor {
-				l = st.ItemSelected.Render(ansi.Strip(l))
-			}
-			block = append(block, l)
-		}
-		if i < len(ql.quotes)-1 {
-			block = append(block, "")
-		}
-		if len(lines)+len(block) > limit && i > start {
+		block := ql.block(i, w)
+		if len(lines)+len(block) > limit && i > ql.cursor {
 			break
 		}
 		lines = append(lines, block...)
 	}
-	lines = append(lines, "", st.Dim.Render("j/k move · s star as a report quote · esc back"))
+	for len(lines) < limit {
+		lines = append(lines, "")
+	}
+	lines = append(lines[:min(len(lines), limit)], "", st.Dim.Render(ansi.Truncate("j/k move · enter read it whole · s star as a report quote · esc back", w, "…")))
 	return strings.Join(lines, "\n")
+}
+
+// block is quote i as the list draws it, w cells wide: its code (starred
+// or not), its text (three lines at most), its attribution, a blank line.
+func (ql *quoteList) block(i, w int) []string {
+	st := ql.c.st
+	q := ql.quotes[i]
+	star := "  "
+	if q.Starred {
+		star = "★ "
+	}
+	text := strings.Split(ansi.Wordwrap("“"+q.Text+"”", w-4, " "), "\n")
+	if len(text) > 3 {
+		text = append(text[:2], ansi.Truncate(strings.Join(text[2:], " "), w-4, "…"))
+	}
+	text = append([]string{star + ansi.Truncate(ql.codeLine(q), w-4, "…")}, text...)
+	if q.Attribution != "" {
+		text = append(text, st.Dim.Render("("+ansi.Truncate(q.Attribution, w-6, "…")+")"))
+	}
+	var block []string
+	for j, l := range text {
+		prefix := "  "
+		if j == 0 {
+			prefix = ""
+		}
+		block = append(block, quoteLine(st, prefix+l, i == ql.cursor, j == 0, w))
+	}
+	if i < len(ql.quotes)-1 {
+		block = append(block, "")
+	}
+	return block
+}
+
+// quoteLine draws a line of a quote's block: the cursor's quote has a bar
+// in the margin (▶ on its first line) besides its colour, so that it shows
+// on any terminal.
+func quoteLine(st *styles, l string, on, first bool, w int) string {
+	if !on {
+		return "  " + l
+	}
+	mark := "▌ "
+	if first {
+		mark = "▶ "
+	}
+	return st.Cursor.Render(mark) + st.ItemSelected.Render(padRight(ansi.Strip(ansi.Truncate(l, w-2, "…")), w-2))
+}
+
+// readRoom is how many lines of a quote fit while reading it.
+func (ql *quoteList) readRoom() int {
+	_, h := ql.inner()
+	return max(1, h-4)
+}
+
+// readLines is the quote under the cursor, whole: its code, its text and
+// its attribution.
+func (ql *quoteList) readLines() []string {
+	if ql.cursor < 0 || ql.cursor >= len(ql.quotes) {
+		return nil
+	}
+	st := ql.c.st
+	w, _ := ql.inner()
+	q := ql.quotes[ql.cursor]
+	star := ""
+	if q.Starred {
+		star = "★ "
+	}
+	out := []string{star + ansi.Truncate(ql.codeLine(q), w-2, "…"), ""}
+	for _, para := range strings.Split("“"+q.Text+"”", "\n") {
+		out = append(out, strings.Split(ansi.Wordwrap(para, w, " "), "\n")...)
+	}
+	if q.Attribution != "" {
+		out = append(out, "", st.Dim.Render(ansi.Truncate("("+q.Attribution+")", w, "…")))
+	}
+	return out
+}
+
+func (ql *quoteList) renderReading(w, h int) string {
+	st := ql.c.st
+	text := ql.readLines()
+	title := st.OverlayTitle.Render("Quote") + st.Dim.Render(ansi.Truncate(fmt.Sprintf(" · %d of %d · %s", ql.cursor+1, len(ql.quotes), ql.path), max(1, w-6), "…"))
+	lines := []string{title, ""}
+	end := min(len(text), ql.scroll+ql.readRoom())
+	lines = append(lines, text[min(ql.scroll, end):end]...)
+	for len(lines) < h-1 {
+		lines = append(lines, "")
+	}
+	note := "s star as a report quote · esc back to the list"
+	if more := len(text) - end; more > 0 {
+		note = "↓ " + plural(more, "more line", "more lines") + " (j/k) · " + note
+	}
+	return strings.Join(append(lines[:max(0, h-1)], st.Dim.Render(ansi.Truncate(note, w, "…"))), "\n")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"qcode/coding"
+	"qcode/coding/report"
 	"qcode/corpus/printable"
 )
 
@@ -95,8 +96,11 @@ func newReportView(c common) (*reportView, tea.Cmd) {
 	if p.query.Code != "" {
 		v.q.Codes = p.query.Code
 	}
-	if p.query.Attr.Name != "" {
-		v.q.By = p.query.Attr.Name // the filter's attribute becomes the split
+	for _, t := range p.query.Terms() {
+		if t.Kind == coding.TermAttr {
+			v.q.By = t.Name // the filter's (first) attribute becomes the split
+			break
+		}
 	}
 	return v, tea.Batch(v.load(), attrsCmd(c.store))
 }
@@ -205,7 +209,7 @@ func exported(path, list string, hits int, err error) tea.Msg {
 	}
 	text := "wrote " + path
 	if hits > 0 {
-		text += fmt.Sprintf(" · %d personal details redacted, listed in %s", hits, filepath.Base(list))
+		text += " · " + plural(hits, "personal detail", "personal details") + " redacted, listed in " + filepath.Base(list)
 	}
 	return statusMsg{text, statusOK}
 }
@@ -220,11 +224,11 @@ func (v *reportView) export() tea.Cmd {
 	s := v.c.store
 	base := strings.TrimSuffix(s.Path(), filepath.Ext(s.Path()))
 	path, list := base+"-report.md", base+"-report-redactions.txt"
-	opts := coding.ExportOptions{Coders: v.q.Coders, By: v.q.By, Redact: true}
+	opts := report.ExportOptions{Coders: v.q.Coders, By: v.q.By, Redact: true}
 	v.c.say("writing "+path+"…", statusPending)
 	return func() tea.Msg {
 		var doc bytes.Buffer
-		hits, err := s.ExportMarkdown(&doc, opts)
+		hits, err := report.ExportMarkdown(s, &doc, opts)
 		if err == nil {
 			err = coding.WriteExportFile(path, doc.Bytes())
 		}
@@ -321,9 +325,9 @@ func (v *reportView) renderTable(w int) string {
 	}
 	scope := v.scope
 	if c := r.Consensus; c != nil && c.Unsettled > 0 {
-		scope += fmt.Sprintf(" (%d of %d disagreements not yet settled)", c.Unsettled, c.Disagreements)
+		scope += fmt.Sprintf(" (%d of %s not yet settled)", c.Unsettled, plural(c.Disagreements, "disagreement", "disagreements"))
 	}
-	head := fmt.Sprintf(" · %s · n = %d %s, %d segments", scope, r.CasesTotal, n, r.SegmentsTotal)
+	head := fmt.Sprintf(" · %s · n = %d %s, %s", scope, r.CasesTotal, n, plural(r.SegmentsTotal, "segment", "segments"))
 	if v.q.Codes != "" {
 		head += " · " + v.q.Codes
 	}
@@ -397,7 +401,7 @@ func (v *reportView) foot(w int) []string {
 	unit := v.unit()
 	zeros := "z show codes nobody applied"
 	if hidden := len(r.Codes) - len(rows); hidden > 0 {
-		zeros = fmt.Sprintf("z show the %d codes nobody applied", hidden)
+		zeros = "z show the " + plural(hidden, "code", "codes") + " nobody applied"
 	} else if v.zeros {
 		zeros = "z hide codes nobody applied"
 	}

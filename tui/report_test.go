@@ -217,3 +217,55 @@ func TestExportAnsweredAfterTheReportClosed(t *testing.T) {
 		t.Errorf("status %q, want the report written", h.m.status.text)
 	}
 }
+
+// The quote list names each quote's code (a parent's list holds its
+// sub-codes' quotes), marks the cursor's quote with more than a colour
+// (▶ and a bar in the margin), reads a quote whole on enter, and stars
+// there as in the list.
+func TestQuoteListCodesCursorAndWholeText(t *testing.T) {
+	s := newProject(t)
+	h := newHarness(t, s, 56, 20, Options{Coder: "alice"})
+	// R014 is long (five lines at 56 columns); R001 short. Two codes of Barriers.
+	h.keys("jjjjjjjjjjjjj")
+	h.keys("cworkload<enter>gcfunding<enter>r")
+	v := h.m.top().(*reportView)
+	for i, row := range v.rows() {
+		if row.Path == "Barriers" {
+			v.cursor = i
+		}
+	}
+	h.keys("<enter>")
+	ql := h.m.top().(*quoteList)
+	frame := h.frame()
+	if len(ql.quotes) != 2 || !strings.Contains(frame, "■ Barriers › Funding and budget cuts") || !strings.Contains(frame, "■ Barriers › Workload and time") {
+		t.Fatalf("each quote should name its code:\n%s", frame)
+	}
+	golden(t, "quotes-56x20", frame)
+	var marked []string
+	for _, l := range strings.Split(frame, "\n") {
+		if strings.HasPrefix(l, "│ ▶") || strings.HasPrefix(l, "│ ▌") {
+			marked = append(marked, l)
+		}
+	}
+	// The first quote, R014's: its code, three lines of text (cut), its attribution.
+	if len(marked) != 5 || !strings.Contains(marked[0], "Workload") || !strings.HasSuffix(strings.TrimRight(marked[3], " │"), "…") {
+		t.Errorf("the cursor's quote should be marked ▶, then ▌ on each of its lines, its text cut:\n%s", frame)
+	}
+	h.keys("<enter>")
+	frame = h.frame()
+	if !ql.reading || !strings.Contains(frame, "involved.”") || !strings.Contains(frame, "Quote · 1 of 2") {
+		t.Errorf("enter should read R014's quote whole:\n%s", frame)
+	}
+	golden(t, "quote-reading-56x20", frame)
+	h.keys("s")
+	if got := codings(t, s); !strings.Contains(strings.Join(got, "\n"), "R014,Barriers/Workload and time,alice,,,true,") {
+		t.Errorf("s while reading should star the quote: %v", got)
+	}
+	if !strings.Contains(h.frame(), "★ ■ Barriers › Workload and time") {
+		t.Errorf("the star shows once saved:\n%s", h.frame())
+	}
+	h.keys("<esc>")
+	if ql.reading || h.m.top() != ql {
+		t.Errorf("esc while reading goes back to the list")
+	}
+}

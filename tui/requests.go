@@ -24,12 +24,14 @@ type (
 		path  string
 		span  coding.Span
 		quote string // the passage's excerpt, for the status line
+		digit string // the digit that asked for it ("": none), named in the status line
 	}
 	// removeReq takes the coder's codings of a code off a segment.
 	removeReq struct {
-		seg  coding.SegRef
-		code coding.CodeID
-		path string
+		seg   coding.SegRef
+		code  coding.CodeID
+		path  string
+		digit string
 	}
 	// markReq sets or clears the coder's "reviewed, nothing applies".
 	markReq struct {
@@ -58,7 +60,34 @@ type (
 		path string
 		span coding.Span
 	}
+	// spansReq puts a code on a passage that runs across segments (the
+	// document view's turns): each segment's part, as one action. The
+	// screen shows it once saved (the queue shows one segment's actions
+	// ahead of the store).
+	spansReq struct {
+		code     coding.CodeID
+		path     string
+		passages []coding.SegmentSpan
+		from, to string // the first and last segment's IDs, for the status line
+		digit    string
+	}
 )
+
+// codeAllReq codes every segment the screen showed (a search's matches,
+// or the filtered list) with one code: one action, one undo.
+type codeAllReq struct {
+	refs []coding.SegRef // ascending, as the list holds them
+	code coding.CodeID
+	path string
+}
+
+// memoOnReq writes the coder's memo on a segment, participant, source or
+// code, or a journal entry (a coding's memo is a memoReq): "" deletes it.
+type memoOnReq struct {
+	target coding.MemoTarget
+	about  string // what it is on, in words ("segment R012")
+	text   string
+}
 
 // undoReq undoes (or redoes) the coder's last action.
 type undoReq struct{ redo bool }
@@ -96,11 +125,21 @@ type settleReq struct {
 
 func (r applyReq) words() string {
 	if r.quote != "" {
-		return "+ " + r.path + " “" + r.quote + "”"
+		return byDigit(r.digit) + "+ " + r.path + " “" + r.quote + "”"
 	}
-	return "+ " + r.path
+	return byDigit(r.digit) + "+ " + r.path
 }
-func (r removeReq) words() string { return "− " + r.path }
+func (r removeReq) words() string { return byDigit(r.digit) + "− " + r.path }
+
+// byDigit names the digit that asked for an action, so that the status
+// line says which code each digit applied: "2 → + Motivations/Career
+// progression on R001".
+func byDigit(d string) string {
+	if d == "" {
+		return ""
+	}
+	return d + " → "
+}
 func (r markReq) words() string {
 	if r.on {
 		return "× " + markLabel
@@ -116,8 +155,20 @@ func (r starReq) words() string {
 	}
 	return "unstar"
 }
+func (r spansReq) words() string {
+	return fmt.Sprintf("%s+ %s on %s, %s–%s", byDigit(r.digit), r.path, plural(len(r.passages), "passage", "passages"), r.from, r.to)
+}
 func (r memoReq) words() string   { return "memo" }
 func (r createReq) words() string { return "create and apply " + r.path }
+func (r codeAllReq) words() string {
+	return "code " + plural(len(r.refs), "segment", "segments") + " with " + r.path
+}
+func (r memoOnReq) words() string {
+	if r.target.Kind == coding.MemoProject && r.target.Entry == 0 {
+		return "journal entry"
+	}
+	return "memo on " + r.about
+}
 func (r undoReq) words() string {
 	if r.redo {
 		return "redo"
@@ -193,6 +244,13 @@ func perform(s *coding.Store, coder string, r request) (outcome, error) {
 		out.ActionResult, err = s.SetStars(coder, r.keys, r.on)
 	case memoReq:
 		out.ActionResult, err = s.SetMemo(coder, r.key, r.text)
+	case spansReq:
+		var a coding.ApplySpansResult
+		a, err = s.ApplySpans(coder, r.code, r.passages)
+		out.ActionResult = a.ActionResult
+		if err == nil && out.Seq != 0 {
+			out.Desc = r.words()
+		}
 	case createReq:
 		var c coding.Code
 		c, _, err = s.AddCode(coder, r.path, coding.CodeDetails{})
@@ -216,6 +274,27 @@ func perform(s *coding.Store, coder string, r request) (outcome, error) {
 		}
 	case codebookReq:
 		out.ActionResult, err = editCodebook(s, coder, r)
+	case codeAllReq:
+		var res coding.CodeAllResult
+		res, err = s.CodeAll(coder, coding.SegmentQuery{Refs: r.refs}, r.code)
+		out.ActionResult = res.ActionResult
+		switch {
+		case err != nil:
+		case res.Coded == 0:
+			out.Desc = fmt.Sprintf("%s was on every one already (%d)", r.path, res.Already)
+		default:
+			out.Desc = fmt.Sprintf("coded %s with %s", plural(res.Coded, "segment", "segments"), r.path)
+			if res.Already > 0 {
+				out.Notes = append(out.Notes, fmt.Sprintf("%d already had it", res.Already))
+			}
+			if gone := len(r.refs) - res.Matched; gone > 0 {
+				out.Notes = append(out.Notes, fmt.Sprintf("%d no longer in the project", gone))
+			}
+		}
+	case memoOnReq:
+		var res coding.MemoResult
+		res, err = s.SetMemoOn(coder, r.target, r.text)
+		out.ActionResult = res.ActionResult
 	case settleReq:
 		var res coding.SettleResult
 		res, err = s.Settle(coder, r.seg, r.code, r.decision)
@@ -240,7 +319,7 @@ func editCodebook(s *coding.Store, actor string, r codebookReq) (coding.ActionRe
 	case opMerge:
 		res, err := s.MergeCode(actor, r.path, r.arg)
 		if err == nil {
-			res.Desc = fmt.Sprintf("%s (%d codings moved, %d combined)", res.Desc, res.Moved, res.Fused)
+			res.Desc = fmt.Sprintf("%s (%s moved, %d combined)", res.Desc, plural(res.Moved, "coding", "codings"), res.Fused)
 		}
 		return res.ActionResult, err
 	case opDelete:

@@ -21,6 +21,7 @@ type codingScreen struct {
 	list   *segmentList
 	panel  *codebookPanel
 	legend *legend
+	bar    *filterBar
 	search *searchBar
 	focus  focusArea
 
@@ -48,11 +49,11 @@ func newScreenKeys() screenKeys {
 	return screenKeys{
 		Toggle:   bind("1-9 0", "toggle the numbered code", digitKeys...),
 		Picker:   bind("c", "code picker", "c"),
-		Clear:    bind("esc", "clear the search, then the filter", "esc"),
+		Clear:    bind("esc", "drop the search, then last filter", "esc"),
 		Reviewed: bind("x", "reviewed, nothing applies", "x"),
 		Star:     bind("s", "star as quote", "s"),
 		StarOne:  bind("S", "star one coding", "S"),
-		Memo:     bind("m", "memo", "m"),
+		Memo:     bind("m", "memo (asks: on what?)", "m"),
 		Undo:     bind("u", "undo", "u"),
 		Redo:     bind("ctrl+r", "redo", "ctrl+r"),
 		Focus:    bind("tab", "focus list/codebook", "tab"),
@@ -65,6 +66,7 @@ func newCodingScreen(c common) *codingScreen {
 	s := &codingScreen{c: c, keys: newScreenKeys(), spanK: newSpanKeys(),
 		list: newSegmentList(c), panel: newCodebookPanel(c), search: newSearchBar(c)}
 	s.legend = newLegend(c, s.panel)
+	s.bar = newFilterBar(c)
 	return s
 }
 
@@ -75,7 +77,7 @@ func (s *codingScreen) ShortHelp() []key.Binding {
 	digits.SetHelp("1-9", "code")
 	return []key.Binding{
 		digits, brief(k.Picker, "pick"), brief(s.list.keys.NextUnreviewed, "uncoded"),
-		brief(s.panel.keys.NextTheme, "theme"), brief(k.Star, "star"), brief(k.Memo, "memo"), brief(k.Undo, "undo"),
+		brief(s.panel.keys.NextTheme, "group"), brief(k.Star, "star"), brief(k.Memo, "memo"), brief(k.Undo, "undo"),
 		brief(s.search.keys.Search, "search"), brief(k.Quit, "quit"),
 	}
 }
@@ -121,28 +123,33 @@ func (s *codingScreen) SetSize(w, h int) {
 }
 
 // panelWidth is the codebook panel's width (0: hidden on narrow screens).
-func (s *codingScreen) panelWidth() int {
-	switch {
-	case s.width < 60:
-		return 0
-	case s.width >= 160: // room for the codes' descriptions beside them
-		return min(80, s.width*2/5)
-	}
-	return max(30, min(50, s.width*2/7))
+func (s *codingScreen) panelWidth() int { return panelWidthFor(s.width) }
+
+// showsBar tells whether the filter bar is over the list: while a filter
+// is on, where the body has room for it (else the status line names the
+// filter).
+func (s *codingScreen) showsBar() bool {
+	return s.height >= 8 && s.width >= 20 && len(s.c.proj.query.Terms()) > 0
 }
 
 // layout shares the body out (list, panel or legend) and has each lay
 // itself out; the router calls it after every message.
 func (s *codingScreen) layout() {
 	pw := s.panelWidth()
+	s.bar.SetSize(s.width, 1)
+	s.bar.layout(len(s.list.refs), s.c.proj.total, s.list.filtering)
+	if !s.showsBar() {
+		s.bar.line = ""
+	}
+	h := s.height - s.bar.height()
 	legendH := 0
 	if pw == 0 {
-		s.legend.SetSize(s.width, s.height)
+		s.legend.SetSize(s.width, h)
 		s.legend.layout()
 		legendH = s.legend.height()
 	}
-	s.list.SetSize(s.width-pw, s.height-legendH)
-	s.panel.SetSize(pw, s.height)
+	s.list.SetSize(s.width-pw, h-legendH)
+	s.panel.SetSize(pw, h)
 	s.panel.focused = s.focus == focusPanel
 	s.list.highlight = ""
 	if s.search.active() {
@@ -156,10 +163,12 @@ func (s *codingScreen) layout() {
 func (s *codingScreen) View() string {
 	body := s.list.View()
 	if s.panelWidth() > 0 {
-		return joinColumns(body, s.panel.View())
-	}
-	if l := s.legend.View(); l != "" {
+		body = joinColumns(body, s.panel.View())
+	} else if l := s.legend.View(); l != "" {
 		body += "\n" + l
+	}
+	if bar := s.bar.View(); bar != "" {
+		body = bar + "\n" + body
 	}
 	return body
 }
@@ -220,11 +229,17 @@ func (s *codingScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	case pickedMsg:
 		return s.picked(msg)
+	case memoTargetMsg: // from the memo menu or browser, wherever it was opened
+		return openMemo(s.c, msg.target, msg.label)
 	case attrPickedMsg:
 		s.c.post(openMsg{attrValueChooser(s.c, msg.attr)})
 	case gotoMsg:
 		if i, ok := s.list.indexOf(msg.ref); ok {
 			return s.list.move(i)
+		}
+		if msg.reveal && !s.c.proj.query.IsZero() { // filtered out: show every segment, at that one
+			s.list.want = msg.ref
+			s.c.post(filterMsg{}, statusMsg{"the segment is not among the filtered ones: filter cleared", statusInfo})
 		}
 	}
 	return nil
@@ -258,8 +273,12 @@ func (s *codingScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		case s.search.active():
 			s.search.clear()
 			s.c.say("search cleared", statusInfo)
-		case !s.c.proj.query.IsZero():
-			s.c.post(filterMsg{})
+		case !s.c.proj.query.IsZero(): // the filter's last condition
+			if terms := s.c.proj.query.Terms(); len(terms) > 0 {
+				s.c.post(withoutTerm(s.c.proj, terms[len(terms)-1]))
+			} else {
+				s.c.post(filterMsg{})
+			}
 		}
 	case s.search.active() && key.Matches(msg, s.list.keys.NextUnreviewed):
 		return s.nextMatch(1)
@@ -298,7 +317,9 @@ func (s *codingScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		for _, v := range views {
 			if key.Matches(msg, v.key) {
 				c, cmd := v.open(s.c, s.shown())
-				s.c.post(openMsg{c})
+				if c != nil { // nil: it said why there is nothing to show
+					s.c.post(openMsg{c})
+				}
 				return cmd
 			}
 		}
@@ -312,7 +333,7 @@ func (s *codingScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 
 // shown is what the screen shows, for a view opened from it.
 func (s *codingScreen) shown() shown {
-	at := shown{seg: s.list.current(), refs: s.list.refs}
+	at := shown{seg: s.list.current(), refs: s.list.refs, panel: s.panel, reading: s.list.filtering || s.search.running}
 	if s.search.active() {
 		at.query, at.hits = s.search.query, s.search.hits
 	}
@@ -344,12 +365,19 @@ func (s *codingScreen) click(ms tea.Mouse) tea.Cmd {
 	if ms.Button != tea.MouseLeft || ms.Y >= s.height {
 		return nil
 	}
+	bh := s.bar.height()
+	if ms.Y < bh {
+		s.bar.click(ms.X)
+		return nil
+	}
+	ms.Y -= bh // the list, panel and legend are below the bar
+	h := s.height - bh
 	if pw := s.panelWidth(); pw > 0 && ms.X >= s.width-pw {
 		s.panel.click(ms.Y)
 		return nil
 	}
-	if lh := s.legend.height(); s.panelWidth() == 0 && ms.Y >= s.height-lh {
-		s.legend.click(ms.X, ms.Y-(s.height-lh))
+	if lh := s.legend.height(); s.panelWidth() == 0 && ms.Y >= h-lh {
+		s.legend.click(ms.X, ms.Y-(h-lh))
 		return nil
 	}
 	s.focus = focusList
@@ -382,11 +410,13 @@ func (s *codingScreen) picked(msg pickedMsg) tea.Cmd {
 			return s.createAndApply(msg.create)
 		}
 		if s.list.cur.span != nil {
-			return s.applySpan(msg.code.ID)
+			return s.applySpan(msg.code.ID, "")
 		}
 		return s.apply(msg.code.ID)
 	case pickFilter:
-		s.c.post(filterMsg{coding.SegmentQuery{Code: msg.code.Path, Coders: s.c.proj.visibleNames()}, "code " + msg.code.Path})
+		s.c.post(withTerm(s.c.proj, coding.QueryTerm{Kind: coding.TermCode, Value: msg.code.Path}))
+	case pickMemo:
+		return memoOnCode(s.c, msg.code)
 	}
 	return nil
 }

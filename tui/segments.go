@@ -26,6 +26,12 @@ type segmentList struct {
 	cursor     int
 	sampleDone int    // listed segments the coder reviewed (with a sample filter)
 	highlight  string // the active search, marked in the rows
+	// want is a segment to put the cursor on once the list has loaded (a
+	// view asked to go to a segment the filter had left out).
+	want coding.SegRef
+	// filtering is true from a change of filter until the list it selects
+	// has loaded: the filter bar says "reading…" rather than a count.
+	filtering bool
 
 	width, height int
 
@@ -96,6 +102,7 @@ func (l *segmentList) Update(msg tea.Msg) tea.Cmd {
 		}
 	case filterMsg:
 		l.sampleDone = 0
+		l.filtering = true // until the list for it has loaded
 	}
 	return nil
 }
@@ -133,13 +140,17 @@ func (l *segmentList) navigation(msg tea.KeyPressMsg) bool {
 }
 
 func (l *segmentList) loaded(msg loadedMsg) tea.Cmd {
-	l.refs = msg.refs
+	l.refs, l.filtering = msg.refs, false
 	l.cursor = 0
 	if i, ok := l.indexOf(msg.now); ok {
 		l.cursor = i
 	} else if i, ok := l.indexOf(msg.keep); ok {
 		l.cursor = i
 	}
+	if i, ok := l.indexOf(l.want); ok && l.want != 0 {
+		l.cursor = i
+	}
+	l.want = 0
 	l.cur.moved()
 	l.sampleProgress()
 	return l.prefetch()

@@ -173,11 +173,18 @@ func (m *Model) progress() progress {
 	if p.readOnly != "" {
 		pr.left += " · read-only"
 	}
+	// The filter bar names the conditions; the status line says what they
+	// leave (and names them only where the screen has no room for the bar).
+	terms := p.query.Terms()
 	switch {
+	case p.query.Sample != "" && len(terms) == 1:
+		pr.left += fmt.Sprintf(" · sample %s: reviewed %d/%d", p.query.Sample, list.sampleDone, len(list.refs))
 	case p.query.Sample != "":
-		pr.left += fmt.Sprintf(" · %s: reviewed %d/%d", p.filter, list.sampleDone, len(list.refs))
-	case p.filter != "":
+		pr.left += fmt.Sprintf(" · reviewed %d/%d listed", list.sampleDone, len(list.refs))
+	case p.filter != "" && !m.screen.showsBar():
 		pr.left += fmt.Sprintf(" · %s: %d", p.filter, len(list.refs))
+	case p.filter != "":
+		pr.left += " · " + plural(len(list.refs), "segment listed", "segments listed")
 	}
 	if s := m.screen.search; s.active() {
 		pr.left += fmt.Sprintf(" · /%s %s", s.query, s.position())

@@ -199,6 +199,7 @@ func TestProgramOpensEveryView(t *testing.T) {
 		{[]tea.Msg{press("?")}, "Keys of the quote list", 3},
 		{[]tea.Msg{press("a")}, "Landis & Koch", 0},
 		{[]tea.Msg{enter}, "Disagreements · Motivations", 2},
+		{[]tea.Msg{press("d")}, "R001 · answer 1 of 205", 1},
 	} {
 		for _, msg := range step.open {
 			tm.Send(msg)

@@ -68,7 +68,7 @@ func TestCodeWithDigits(t *testing.T) {
 func TestThemesRenumberAndGroupLevels(t *testing.T) {
 	s := newProject(t)
 	h := newHarness(t, s, 120, 40, Options{})
-	h.keys("]]]]") // Motivations, Benefits, Barriers, Kirkpatrick
+	h.keys("[") // back from every theme: the last group, Kirkpatrick
 	frame := h.frame()
 	if !strings.Contains(frame, "1   L1 Reaction") || !strings.Contains(frame, "2   L2 Learning") {
 		t.Fatalf("Kirkpatrick's levels are not numbered 1 and 2:\n%s", frame)
@@ -152,16 +152,17 @@ func TestFilter(t *testing.T) {
 	if len(h.m.screen.list.refs) != 203 || h.m.c.proj.filter != "not reviewed" {
 		t.Errorf("not-reviewed filter lists %d segments (%s)", len(h.m.screen.list.refs), h.m.c.proj.filter)
 	}
+	// Conditions combine: the two coded with career are reviewed.
 	h.keys("fccareer<enter>")
+	if len(h.m.screen.list.refs) != 0 || h.m.c.proj.filter != "code Motivations/Career progression · not reviewed" {
+		t.Errorf("code and not reviewed list %d segments (%s), want none", len(h.m.screen.list.refs), h.m.c.proj.filter)
+	}
+	// esc takes the last condition away (the bar's rightmost).
+	h.keys("<esc>")
 	if len(h.m.screen.list.refs) != 2 {
 		t.Errorf("code filter lists %d segments, want 2", len(h.m.screen.list.refs))
 	}
-	golden(t, "filter-80x24", h.frame())
-	h.keys("<esc>")
-	if len(h.m.screen.list.refs) != 205 {
-		t.Errorf("esc should clear the filter: %d segments", len(h.m.screen.list.refs))
-	}
-	// By attribute: role is PQ lead for 20 answers.
+	// By attribute: role is PQ lead for 20 answers, R001 and R003 among them.
 	h.keys("fa")
 	for i, a := range labels(h.m.top().(*chooser)) {
 		if strings.HasPrefix(a, "role ") {
@@ -170,8 +171,18 @@ func TestFilter(t *testing.T) {
 		}
 	}
 	h.keys("<enter>") // "PQ lead" sorts first
-	if len(h.m.screen.list.refs) != 20 || !strings.Contains(h.m.c.proj.filter, "role=PQ lead") {
+	if len(h.m.screen.list.refs) != 2 || h.m.c.proj.filter != "code Motivations/Career progression · role = PQ lead" {
+		t.Errorf("code and attribute: %d segments, %q", len(h.m.screen.list.refs), h.m.c.proj.filter)
+	}
+	golden(t, "filter-80x24", h.frame())
+	// f, then a digit takes that condition away: 1 is the code.
+	h.keys("f1")
+	if len(h.m.screen.list.refs) != 20 || h.m.c.proj.filter != "role = PQ lead" {
 		t.Errorf("attribute filter: %d segments, %q", len(h.m.screen.list.refs), h.m.c.proj.filter)
+	}
+	h.keys("<esc>")
+	if len(h.m.screen.list.refs) != 205 || !h.m.c.proj.query.IsZero() {
+		t.Errorf("esc should take the last condition away: %d segments, %q", len(h.m.screen.list.refs), h.m.c.proj.filter)
 	}
 	// By coder: those who coded, not qcode-demo, who imported the survey,
 	// nor a lead who only settled or added codes.
@@ -213,14 +224,14 @@ func TestStarAndMemo(t *testing.T) {
 		t.Errorf("star without a coding should explain:\n%s", h.frame())
 	}
 	h.keys("2s")
-	h.keys("mOnly a record kept by the lead<ctrl+s>")
+	h.keys("m1Only a record kept by the lead<ctrl+s>") // 1: the coding
 	want := []string{"R001,Motivations/Career progression,alice,,,true,Only a record kept by the lead"}
 	if got := codings(t, s); !slices.Equal(got, want) {
 		t.Errorf("store %v, want %v", got, want)
 	}
 	golden(t, "star-memo-80x24", h.frame())
 	// Esc with changes asks first; n discards.
-	h.keys("m and more<esc>")
+	h.keys("m1 and more<esc>")
 	if !strings.Contains(h.frame(), "save the changes?") {
 		t.Errorf("esc with changes should ask:\n%s", h.frame())
 	}
@@ -259,7 +270,7 @@ func TestEditorRenameAndDelete(t *testing.T) {
 	}
 	golden(t, "editor-120x40", h.frame())
 	h.keys("d")
-	if !strings.Contains(h.frame(), "Delete Motivations/Promotion, 0 sub-codes and 1 codings on 1 segments?") {
+	if !strings.Contains(h.frame(), "Delete Motivations/Promotion, 0 sub-codes and 1 coding on 1 segment?") {
 		t.Fatalf("delete should ask with the counts:\n%s", h.frame())
 	}
 	h.keys("y")
@@ -337,7 +348,7 @@ func TestFailedWriteIsShownAndRolledBack(t *testing.T) {
 	}
 	h.keys("2")
 	frame := h.frame()
-	if !strings.Contains(frame, "not saved: + Motivations/Career progression on R001") {
+	if !strings.Contains(frame, "not saved: 2 → + Motivations/Career progression on R001") {
 		t.Errorf("the status line must show the failed write:\n%s", frame)
 	}
 	if !strings.Contains(h.m.status.text, "removed or replaced") {

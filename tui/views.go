@@ -15,6 +15,9 @@ var views = []viewEntry{
 	{bind("e", "codebook editor", "e"), func(c common, _ shown) (component, tea.Cmd) { return newEditor(c), nil }},
 	{bind("r", "report", "r"), func(c common, _ shown) (component, tea.Cmd) { return newReportView(c) }},
 	{bind("a", "agreement", "a"), func(c common, _ shown) (component, tea.Cmd) { return newAgreeView(c) }},
+	{bind("d", "document view", "d"), func(c common, at shown) (component, tea.Cmd) { return newDocument(c, at) }},
+	{bind("A", "code every match (or all listed)", "A"), newCodeAll},
+	{bind("M", "memo browser", "M"), newMemoBrowser},
 }
 
 // viewEntry is a view the coding screen opens: the key, and how to make
@@ -32,8 +35,18 @@ type shown struct {
 	refs  []coding.SegRef // the segments listed (the active filter's)
 	query string          // the active search ("": none)
 	hits  []coding.SegRef // its matches, in list order
+	panel *codebookPanel  // the codebook panel, whose digits a view may share
+	// reading is true while the list or the search's matches are being
+	// read for a new filter or query: what is shown is about to change.
+	reading bool
 }
 
 // gotoMsg moves the list's cursor to a segment (if it is listed): a view
 // that shows segments posts it to hand the reader back to the list there.
-type gotoMsg struct{ ref coding.SegRef }
+// With reveal, a segment the filter hides clears the filter (the memo
+// browser's jump); without, the list stays where it is (the document view
+// follows the reader turn by turn, listed or not).
+type gotoMsg struct {
+	ref    coding.SegRef
+	reveal bool
+}

@@ -124,7 +124,7 @@ the FILE.qcode given first.`,
 	a.maxInput = byteSize(corpus.DefaultLimits.InputSize)
 	pf.Var(&a.maxInput, "max-input-size", "the largest file import, cases import, codings import, codebook import and init --codebook read (e.g. 2GiB)")
 	root.AddCommand(
-		a.reportCommand(), a.quotesCommand(), a.exportCommand(),
+		a.reportCommand(), a.quotesCommand(), a.exportCommand(), a.cooccurCommand(), a.matrixCommand(), a.suggestCommand(),
 		a.initCommand(), a.demoCommand(), a.importCommand(), a.casesCommand(), a.infoCommand(),
 		a.segmentsCommand(), a.codebookCommand(), a.codingsCommand(), a.undoCommand(true),
 		a.undoCommand(false), a.logCommand(),

@@ -28,7 +28,30 @@ const filterHelp = `--filter (repeatable; every one must hold):
   uncoded        not coded; unreviewed: neither coded nor marked "nothing applies"
   coded          coded with anything; starred: holds a starred quote
   NAME=VALUE     the attribute NAME (any case) is VALUE, e.g. role=PQ lead
-                 (attr:NAME=VALUE for an attribute named like a keyword)`
+                 (attr:NAME=VALUE for an attribute named like a keyword);
+                 NAME=A,B either value; NAME!=VALUE not it (\, is a comma)`
+
+// whereHelp explains --where in the commands that take it.
+const whereHelp = `--where ATTR=VALUE (repeatable; every one must hold) keeps the segments
+whose attribute ATTR (any case; a segment's own, else its participant's,
+else its source's) has that value: ATTR=A,B either value, ATTR!=VALUE any
+other value or none, ATTR= no value (\, is a comma inside a value).
+Totals and percentages are then of those segments, and the output states
+the filter. A name or value the project does not have is an error.`
+
+// whereFlag adds --where to a command.
+func whereFlag(cmd *cobra.Command, specs *[]string) {
+	cmd.Flags().StringArrayVar(specs, "where", nil, "only segments whose attribute has a value: ATTR=V, ATTR=V1,V2, ATTR!=V (repeatable; all must hold)")
+}
+
+// parseWhere reads --where flags; a malformed one is a usage error.
+func parseWhere(specs []string) ([]coding.AttrCondition, error) {
+	conds, err := coding.ParseWhere(specs)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return conds, nil
+}
 
 func (a *app) codeCommand() *cobra.Command {
 	var path, search string
@@ -46,6 +69,9 @@ segment give way, as when you apply one by hand.
 Filters read your codings (--coder), as the coding screen shows them:
 uncoded means not coded by you. More than ` + fmt.Sprint(askAbove) + ` segments are coded only
 after a yes on a terminal, or with --yes.
+
+On the coding screen, A does the same for what is shown: the matches of a
+search (/), else the segments a filter (f) lists.
 
 ` + filterHelp,
 		Example: `  qcode code --search backfill --code "Barriers/Release and backfill"

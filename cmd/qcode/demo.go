@@ -25,8 +25,8 @@ func (a *app) demoCommand() *cobra.Command {
 survey of post-qualifying learning in six London boroughs and a short
 interview with a learning lead, with the "pq" codebook. Two colleagues, sam
 and priya, have double-coded a sample of the survey (with a few
-disagreements), so that agreement (a) and settling can be tried at once;
-you code as yourself (--coder). The project is created on first use at
+disagreements), so that agreement (a) and settling can be tried at once,
+and the interview read as a document (d); you code as yourself (--coder). The project is created on first use at
 FILE (default $XDG_DATA_HOME/qcode/demo.qcode, whose qcode directory is
 made if needed; a FILE you name must be in a directory that exists) and
 kept, so your coding survives.`,

@@ -46,7 +46,9 @@ participants'. An explicit --coder keeps that author's memos.
 
 Memos are listed as written (this is your working listing, like
 'qcode segments'); 'qcode export --memos' adds them to the report
-anonymous and redacted.`,
+anonymous and redacted. On the coding screen, M browses them and m writes
+one (on your coding, the segment, its participant or source, a code, or
+the journal).`,
 		Example: `  qcode memos
   qcode memos --kind journal --format md > journal.md
   qcode memos --code Barriers --coder sam

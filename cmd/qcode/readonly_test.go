@@ -20,6 +20,9 @@ func readCommands(dir string) [][]string {
 		{"agree"}, {"disagreements"}, {"sample"},
 		{"codings", "export"}, {"codebook"}, {"codebook", "export"},
 		{"log"}, {"check"},
+		{"cooccur"}, {"cooccur", "--unit", "case", "--coder", "consensus"},
+		{"matrix", "--cols", "cases"}, {"matrix", "--cols", "sources", "--format", "xlsx", "-o", filepath.Join(dir, "m.xlsx")},
+		{"segments", "--context", "2"}, {"suggest"}, {"--coder", "alice", "suggest", "--format", "json"},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"qcode/coding"
+	"qcode/coding/report"
+	"qcode/corpus"
 	"qcode/corpus/printable"
 )
 
@@ -28,6 +31,7 @@ func (a *app) coderFilter(cmd *cobra.Command) []string {
 func (a *app) reportCommand() *cobra.Command {
 	var q coding.ReportQuery
 	var format string
+	var where []string
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Theme frequency table: segments and cases per code, split by an attribute",
@@ -47,14 +51,22 @@ turns are prompts, neither segments nor cases: no total counts them.
 lead's settled decision where there is one, else the code when every coder
 who reviewed (coded) the segment applied it. A code the coders differ on
 counts only once settled; how many such disagreements are open is said on
-stderr and in the caption.`,
+stderr and in the caption.
+
+` + whereHelp,
 		Example: `  qcode report
   qcode report --codes Barriers --by role --format md > barriers.md
   qcode report --codes Kirkpatrick --unit authority --examples
+  qcode report --codes Kirkpatrick --unit authority --where "sector=local authority"
+  qcode report --by geography --where "role!=PQ lead,Learning lead"
   qcode report --coder consensus --format json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, listFormats); err != nil {
+				return err
+			}
+			var err error
+			if q.Where, err = parseWhere(where); err != nil {
 				return err
 			}
 			q.Coders = a.coderFilter(cmd)
@@ -80,6 +92,7 @@ stderr and in the caption.`,
 	f.BoolVar(&q.Examples, "examples", false, "add an example quote per code (starred first)")
 	f.StringVar(&q.Attribution, "attribution", "", "attribution template for examples (default "+strconv.Quote(coding.DefaultAttribution)+")")
 	f.BoolVar(&q.Redact, "redact", false, "replace e-mail addresses, phone numbers and names in examples with [email], [phone], [name]")
+	whereFlag(cmd, &where)
 	formatFlag(cmd, &format)
 	return cmd
 }
@@ -180,6 +193,9 @@ func reportCaption(r coding.Report) string {
 	scope := ""
 	if r.Source != "" {
 		scope = " of " + r.Source
+	}
+	if len(r.Where) > 0 {
+		scope += " where " + coding.DescribeWhere(r.Where)
 	}
 	caption := fmt.Sprintf("n = %s, %s%s (coded: %s, %s); %s",
 		count(r.CasesTotal, r), segments(r.SegmentsTotal), scope, count(r.CasesCoded, r), segments(r.SegmentsCoded), who)
@@ -392,6 +408,7 @@ func (a *app) quotesCommand() *cobra.Command {
 	var q coding.QuoteQuery
 	var format string
 	var noRedact bool
+	var where []string
 	cmd := &cobra.Command{
 		Use:   "quotes",
 		Short: "Quote bank: coded passages with anonymous attributions, by theme and code",
@@ -419,9 +436,13 @@ attributions are scanned for e-mail addresses, phone numbers and people's
 names (the project's cases and speakers, and any name after Mr, Mrs, Ms,
 Miss, Dr or Prof), which are replaced with [email], [phone] and [name]. Each
 replacement is listed on stderr with its segment ID; --no-redact prints the
-text as coded (and still lists them).`,
+text as coded (and still lists them).
+
+` + whereHelp + ` In Markdown the filter is the first line; in JSON
+and CSV (a list of quotes) it is said on stderr.`,
 		Example: `  qcode quotes --code Barriers --starred > barriers-quotes.md
   qcode quotes --per-code 3 --attribution "{role}, {org_size} {geography} local authority, {method}"
+  qcode quotes --code Barriers --where "geography=rural,island"
   qcode quotes --coder consensus --format csv 2> redactions.txt`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -430,6 +451,10 @@ text as coded (and still lists them).`,
 			}
 			if q.PerCode < 0 {
 				return usagef("--per-code %d: give a number ≥ 0 (0: no limit)", q.PerCode)
+			}
+			var err error
+			if q.Where, err = parseWhere(where); err != nil {
+				return err
 			}
 			q.Coders = a.coderFilter(cmd)
 			q.Redact = !noRedact
@@ -443,6 +468,13 @@ text as coded (and still lists them).`,
 				if len(bank.Groups) == 0 {
 					a.note("no quotes: nothing coded matches")
 				}
+				if len(q.Where) > 0 {
+					if format == "md" {
+						fmt.Fprintf(a.stdout, "Quotes from segments where %s.\n\n", printable.String(coding.DescribeWhere(q.Where)))
+					} else {
+						a.note("quotes from segments where %s", coding.DescribeWhere(q.Where))
+					}
+				}
 				return writeQuotes(a.stdout, bank, format)
 			})
 		},
@@ -455,6 +487,7 @@ text as coded (and still lists them).`,
 	f.BoolVar(&q.ShowIDs, "show-ids", false, "print each quote's segment ID and case name (not anonymous)")
 	redactFlags(cmd, &noRedact)
 	f.StringVar(&q.Source, "source", "", "only segments of this source")
+	whereFlag(cmd, &where)
 	f.StringVar(&format, "format", "md", "output format: "+strings.Join(quoteFormats, ", "))
 	return cmd
 }
@@ -475,28 +508,65 @@ func writeQuotes(w io.Writer, bank coding.QuoteBank, format string) error {
 	return t.write(w, format, list)
 }
 
+// starterRecipe is --recipe's value when it is given without a file:
+// write the starter recipe.
+const starterRecipe = "\x00starter"
+
+// exportFormats are what export writes.
+var exportFormats = []string{"md", "docx", "html", "qdpx", "qdc"}
+
+// recipeFlags are the default report's options, which a recipe file sets
+// itself.
+var recipeFlags = map[string]string{"unit": "unit", "by": "by (on a table)", "attribution": "attribution", "per-code": "per_code (on quotes)", "memos": "a memo: all section"}
+
 func (a *app) exportCommand() *cobra.Command {
-	var opts coding.ExportOptions
-	var format string
+	var opts report.ExportOptions
+	var format, recipe string
 	var noRedact bool
+	var where []string
 	cmd := &cobra.Command{
-		Use:   "export OUT",
-		Short: "Write the report as Markdown, or the project or codebook for other QDA tools (REFI-QDA)",
-		Long: `With --format md (the default), write a report document that renders on
-GitHub as it is: a summary, the thematic map (a Mermaid mindmap of themes and
-codes with counts), per theme a frequency table and a bar chart (Mermaid
-xychart-beta, n in every caption), the Kirkpatrick table (levels, count, an
-example quote each), and the quote bank. Quotes are anonymous and redacted as
-in 'qcode quotes': e-mail addresses, phone numbers and names become [email],
-[phone] and [name], in quotes, attributions and the column headers of --by (a
-split by speaker shows [name 1], [name 2]…); each replacement is listed on
-stderr, and --no-redact prints them as coded. With --coder consensus the
-document counts and quotes the team's final coding (as 'qcode report --coder
-consensus') and states how many disagreements are not yet settled.
---memos appends the memos (the research journal, then memos on sources,
-cases, codes, segments and codings), redacted like quotes; a memo on a
-segment or participant is headed by its anonymous attribution, not its ID,
-unless --show-ids.
+		Use:   "export [--recipe RECIPE.yaml] OUT",
+		Short: "Write the report (Markdown, Word, HTML) from a recipe, or the project or codebook for other QDA tools (REFI-QDA)",
+		Long: `With --format md (the default), docx or html, write the report document.
+Without --recipe it is qcode's default report: a summary, the thematic map
+(a mindmap of themes and codes with counts), per theme a frequency table
+and bar charts (n in every caption), the Kirkpatrick table (levels, count,
+an example quote each), and the quote bank (5 quotes per code, starred
+first; --per-code 0 is every quote). md renders on GitHub as it is (Mermaid
+charts); docx is a Word document (Word's styles: headings, tables, block
+quotes, PNG charts, captions), html one self-contained file (inline SVG
+charts).
+
+A recipe (--recipe report.yaml) writes the report's shape once, to run
+again after every coding session: a title and an ordered list of sections
+— text (Markdown with placeholders such as {n_cases} or
+{n_of_n:code=Kirkpatrick/L1 Reaction,unit=authority}), memo (the journal,
+a code's or a case's memo), table (codes, by, unit, where, coder, sort,
+style: n_of_n for "17 of 20 (85%)", examples, caption), quotes (code,
+where, starred, per_code, attribution, max_chars, dedupe), chart (a bar
+chart of a code's sub-codes or of a table), agreement. Tables and figures
+are numbered in order. A mistake in the recipe — a key, code, attribute,
+value or placeholder — is one line naming the recipe's line, and nothing
+is written. 'qcode export --recipe' without a file writes a starter
+recipe that reproduces the default report, to edit (to stdout, or to a new
+file: qcode export --recipe report.yaml). docs/recipes/study.yaml is a
+recipe shaped like a published study. With a recipe, --coder, --source and
+--where apply on top of it; the default report's --unit, --by,
+--attribution, --per-code and --memos are the recipe's keys instead.
+
+Quotes are anonymous and redacted as in 'qcode quotes': e-mail addresses,
+phone numbers and names become [email], [phone] and [name], in quotes,
+attributions, the column headers of --by (a split by speaker shows [name 1],
+[name 2]…), memos and the recipe's text; each replacement is listed on
+stderr, and --no-redact prints them as coded. --source names the source by
+its title, never its file name. With --coder consensus the document counts
+and quotes the team's final coding (as 'qcode report --coder consensus')
+and states how many disagreements are not yet settled. --memos appends the
+memos (the research journal, then memos on sources, cases, codes, segments
+and codings), redacted like quotes; a memo on a segment or participant is
+headed by its anonymous attribution, not its ID, unless --show-ids.
+
+` + whereHelp + `
 
 With --format qdpx, write the whole project as a REFI-QDA project that
 NVivo, ATLAS.ti, MAXQDA and QualCoder open: each source as a UTF-8 text
@@ -517,48 +587,95 @@ colour and nesting.
 
 OUT is written atomically (a temporary file renamed over it) with mode 0600.`,
 		Example: `  qcode export --format md report.md
-  qcode export --format md report.md --unit authority --by role
+  qcode export --format docx report.docx --unit authority --by role
+  qcode export --format html report.html --where "sector=local authority"
+  qcode export --recipe > report.yaml             a starter recipe to edit
+  qcode export --recipe docs/recipes/study.yaml --format docx study.docx
   qcode export --format md - --coder consensus | less
   qcode export --format md report.md --memos
   qcode export --format qdpx study.qdpx        open it in NVivo, MAXQDA, ATLAS.ti or QualCoder
   qcode export --format qdc codebook.qdc`,
-		Args: exactArgs(1, "one OUT file (or - for stdout)"),
+		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !slices.Contains(exportFormats, format) {
+				return usagef("--format %s: use md, docx, html, qdpx or qdc", format)
+			}
+			starter := recipe == starterRecipe
+			if starter && len(args) == 2 { // --recipe FILE OUT: the flag's value came as an argument
+				recipe, args, starter = args[0], args[1:], false
+			}
+			if !starter && len(args) != 1 {
+				return usagef("export needs one OUT file (or - for stdout)")
+			}
 			switch format {
-			case "md":
 			case "qdpx", "qdc":
-				for _, f := range []string{"source", "unit", "by", "attribution", "per-code", "show-ids", "no-redact", "redact", "memos"} {
+				for _, f := range []string{"recipe", "source", "where", "unit", "by", "attribution", "per-code", "show-ids", "no-redact", "redact", "memos"} {
 					if cmd.Flags().Changed(f) {
-						return usagef("--%s applies to --format md, not %s", f, format)
+						return usagef("--%s applies to --format md, docx or html, not %s", f, format)
 					}
 				}
 				if cmd.Flags().Changed("coder") {
-					return usagef("--format %s writes every coder's codings; --coder applies to --format md", format)
+					return usagef("--format %s writes every coder's codings; --coder applies to --format md, docx or html", format)
 				}
 				return a.withReader(func(s *coding.Store) error { return a.exportREFI(s, format, args[0]) })
-			default:
-				return usagef("--format %s: use md, qdpx or qdc", format)
 			}
 			if opts.PerCode < 0 {
-				return usagef("--per-code %d: give a number ≥ 1 (0: %d)", opts.PerCode, coding.ExportQuotesPerCode)
+				return usagef("--per-code %d: give a number ≥ 0 (0: every quote)", opts.PerCode)
 			}
-			opts.Coders = a.coderFilter(cmd)
-			opts.Redact = !noRedact
-			date, err := reportDate()
+			conds, err := parseWhere(where)
 			if err != nil {
 				return err
 			}
-			opts.Date = date
-			out := args[0]
-			return a.withReader(func(s *coding.Store) error {
-				var buf bytes.Buffer
-				hits, err := s.ExportMarkdown(&buf, opts)
+			coders := a.coderFilter(cmd)
+			build := report.Options{Source: opts.Source, ShowIDs: opts.ShowIDs, Redact: !noRedact}
+			if build.Date, err = reportDate(); err != nil {
+				return err
+			}
+			// A recipe file is read before the project is opened.
+			var r *report.Recipe
+			if recipe != "" && !starter {
+				for f, key := range recipeFlags {
+					if cmd.Flags().Changed(f) {
+						return usagef("--%s is the default report's: a recipe sets %s itself", f, key)
+					}
+				}
+				data, err := corpus.ReadInput(recipe, int64(a.maxInput))
 				if err != nil {
 					return err
 				}
-				a.warnPII(hits, opts.Redact, "without --no-redact")
-				if len(opts.Coders) == 1 && opts.Coders[0] == coding.Consensus {
-					sum, err := s.ConsensusSummary("", opts.Source)
+				if r, err = report.ParseRecipe(recipe, data); err != nil {
+					return err
+				}
+				build.Coders, build.Where = coders, conds
+			}
+			opts.Where, opts.Coders, opts.Redact = conds, coders, build.Redact
+			if opts.PerCode == 0 {
+				opts.PerCode = -1 // every quote
+			}
+			if starter {
+				return a.writeStarter(opts, args)
+			}
+			out := args[0]
+			if format == "docx" && out == "-" && isTerminal(a.stdout) {
+				return usagef("a .docx is a zip archive: give a file name, or send - to a pipe")
+			}
+			return a.withReader(func(s *coding.Store) error {
+				if r == nil {
+					if r, err = report.DefaultRecipe(s, opts); err != nil {
+						return err
+					}
+				}
+				doc, hits, err := report.Build(s, r, build)
+				if err != nil {
+					return err
+				}
+				var buf bytes.Buffer
+				if err := report.Write(&buf, doc, format); err != nil {
+					return err
+				}
+				a.warnPII(hits, build.Redact, "without --no-redact")
+				if c := build.Coders; (len(c) == 1 && c[0] == coding.Consensus) || (c == nil && r.Coder == coding.Consensus) {
+					sum, err := s.ConsensusSummaryWhere("", opts.Source, append(append([]coding.AttrCondition(nil), conds...), r.Where...))
 					if err != nil {
 						return err
 					}
@@ -569,16 +686,50 @@ OUT is written atomically (a temporary file renamed over it) with mode 0600.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "md", "md (a report), qdpx (the project, REFI-QDA) or qdc (the codebook, REFI-QDA)")
-	f.StringVar(&opts.Source, "source", "", "md: only segments of this source")
-	f.StringVar(&opts.Unit, "unit", "", "md: count distinct values of this attribute instead of cases (e.g. authority)")
-	f.StringVar(&opts.By, "by", "", "md: split the frequency tables by the values of this attribute (e.g. role)")
-	f.StringVar(&opts.Attribution, "attribution", "", "md: attribution template (default "+strconv.Quote(coding.DefaultAttribution)+")")
-	f.IntVar(&opts.PerCode, "per-code", 0, fmt.Sprintf("md: quotes per code in the quote bank, starred first (default %d)", coding.ExportQuotesPerCode))
-	f.BoolVar(&opts.ShowIDs, "show-ids", false, "md: print each quote's segment ID and case name (not anonymous)")
-	f.BoolVar(&opts.Memos, "memos", false, "md: append the memos: the journal, and memos on sources, cases, codes, segments and codings (anonymous, redacted like quotes)")
+	f.StringVar(&format, "format", "md", "md, docx or html (a report), qdpx (the project, REFI-QDA) or qdc (the codebook, REFI-QDA)")
+	f.StringVar(&recipe, "recipe", "", "the report's recipe (YAML); without a file, write a starter recipe")
+	f.Lookup("recipe").NoOptDefVal = starterRecipe
+	f.StringVar(&opts.Source, "source", "", "only segments of this source (named by its title in the report)")
+	f.StringVar(&opts.Unit, "unit", "", "count distinct values of this attribute instead of cases (e.g. authority)")
+	f.StringVar(&opts.By, "by", "", "split the frequency tables by the values of this attribute (e.g. role)")
+	f.StringVar(&opts.Attribution, "attribution", "", "attribution template (default "+strconv.Quote(coding.DefaultAttribution)+")")
+	f.IntVar(&opts.PerCode, "per-code", coding.ExportQuotesPerCode, "quotes per code in the quote bank, starred first (0: every quote)")
+	f.BoolVar(&opts.ShowIDs, "show-ids", false, "print each quote's segment ID and case name (not anonymous)")
+	f.BoolVar(&opts.Memos, "memos", false, "append the memos: the journal, and memos on sources, cases, codes, segments and codings (anonymous, redacted like quotes)")
+	whereFlag(cmd, &where)
 	redactFlags(cmd, &noRedact)
 	return cmd
+}
+
+// writeStarter writes the starter recipe: to stdout without OUT, else to
+// a new file (an existing one is kept: it may be the recipe meant to be
+// rendered, its OUT forgotten).
+func (a *app) writeStarter(o report.ExportOptions, args []string) error {
+	out := "-"
+	if len(args) == 1 {
+		out = args[0]
+	}
+	if out != "-" {
+		if _, err := os.Stat(out); err == nil {
+			return usagef("%s exists: to render it, name OUT too (qcode export --recipe %s --format md OUT); to write a starter recipe, name a new file", out, shellWord(out))
+		}
+	}
+	return a.withReader(func(s *coding.Store) error {
+		r, err := report.DefaultRecipe(s, o)
+		if err != nil {
+			return err
+		}
+		text := r.Text()
+		if out == "-" {
+			_, err := io.WriteString(a.stdout, printable.String(text))
+			return err
+		}
+		if err := a.writeOut(out, []byte(text)); err != nil {
+			return err
+		}
+		a.note("a starter recipe: edit it, then qcode export --recipe %s --format md|docx|html OUT", shellWord(out))
+		return nil
+	})
 }
 
 // writeOut writes an export to OUT (atomically, mode 0600), or to stdout

@@ -269,10 +269,10 @@ func TestExportFormats(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--format", "pdf", filepath.Join(dir, "x.pdf")}, "--format pdf: use md, qdpx or qdc"},
+		{[]string{"--format", "pdf", filepath.Join(dir, "x.pdf")}, "--format pdf: use md, docx, html, qdpx or qdc"},
 		{[]string{"--format", "md"}, "needs one OUT file"},
-		{[]string{"--format", "qdpx", "--by", "role", filepath.Join(dir, "x.qdpx")}, "--by applies to --format md, not qdpx"},
-		{[]string{"--format", "qdc", "--no-redact", filepath.Join(dir, "x.qdc")}, "--no-redact applies to --format md, not qdc"},
+		{[]string{"--format", "qdpx", "--by", "role", filepath.Join(dir, "x.qdpx")}, "--by applies to --format md, docx or html, not qdpx"},
+		{[]string{"--format", "qdc", "--no-redact", filepath.Join(dir, "x.qdc")}, "--no-redact applies to --format md, docx or html, not qdc"},
 		{[]string{"--format", "qdpx", "--coder", "alice", filepath.Join(dir, "x.qdpx")}, "--coder applies to --format md"},
 	} {
 		_, errs, code := qcode(t, append([]string{"-p", p, "export"}, c.args...)...)

@@ -18,6 +18,7 @@ import (
 func (a *app) agreeCommand() *cobra.Command {
 	var q coding.AgreeQuery
 	var format, coders, units string
+	var where []string
 	cmd := &cobra.Command{
 		Use:   "agree",
 		Short: "Inter-coder agreement per code: percent, Cohen's and Fleiss' kappa, Krippendorff's alpha",
@@ -40,14 +41,21 @@ coded; --units all every segment of the compared sources. --sample NAME
 takes exactly the segments of a sample made with qcode sample (a segment a
 coder has not reviewed yet counts as not coded; the preamble says how many
 each has reviewed). Default coders: everyone with codings or review marks
-except consensus.`,
+except consensus.
+
+` + whereHelp,
 		Example: `  qcode agree
   qcode agree --sample icr --format md
   qcode agree --coders alice,bob --units all --codes Barriers
-  qcode agree --source london-pq-survey-2010 --format json`,
+  qcode agree --source london-pq-survey-2010 --format json
+  qcode agree --sample icr --where method=interview`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, listFormats); err != nil {
+				return err
+			}
+			var err error
+			if q.Where, err = parseWhere(where); err != nil {
 				return err
 			}
 			if err := a.unitsFlag(cmd, units, &q.Units, q.Sample); err != nil {
@@ -84,6 +92,7 @@ except consensus.`,
 	f.StringVar(&q.Sample, "sample", "", "units: exactly this sample's segments (see qcode sample)")
 	f.StringVar(&q.Codes, "codes", "", "only this code and its sub-codes")
 	f.StringVar(&q.Source, "source", "", "only this source's segments")
+	whereFlag(cmd, &where)
 	formatFlag(cmd, &format)
 	return cmd
 }
@@ -148,8 +157,12 @@ func agreePreamble(res coding.Agreement) string {
 			reviewed = append(reviewed, fmt.Sprintf("%s %d", c, res.Reviewed[c]))
 		}
 	}
+	scope := unitsText(res.UnitScope, res.Sample, res.Source, res.Coders)
+	if len(res.Where) > 0 {
+		scope += ", where " + coding.DescribeWhere(res.Where)
+	}
 	out := fmt.Sprintf("%s: %s (%s); reviewed by %s; coded by %s", strings.Join(res.Coders, " vs "), counted(res.Units, "unit", "units"),
-		unitsText(res.UnitScope, res.Sample, res.Source, res.Coders), strings.Join(reviewed, ", "), strings.Join(coded, ", "))
+		scope, strings.Join(reviewed, ", "), strings.Join(coded, ", "))
 	if res.UnitScope == coding.UnitsSample && res.Units < res.SampleSize {
 		out += fmt.Sprintf(" (%d of the sample's %d segments not yet reviewed by everyone: not counted)", res.SampleSize-res.Units, res.SampleSize)
 	}
