@@ -130,7 +130,7 @@ the FILE.qcode given first.`,
 		a.undoCommand(false), a.logCommand(),
 		a.agreeCommand(), a.disagreementsCommand(), a.settleCommand(), a.mergeCommand(), a.sampleCommand(),
 		a.attributesCommand(), a.codeCommand(), a.memosCommand(), a.memoCommand(),
-		a.checkCommand(),
+		a.checkCommand(), a.compactCommand(),
 	)
 	return root
 }
