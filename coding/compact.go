@@ -179,8 +179,7 @@ func digest(tx *bolt.Tx) (hash.Hash, int, error) {
 			n++
 			num(depth)
 			put(k)
-			if v == nil {
-				sub := b.Bucket(k)
+			if sub := b.Bucket(k); v == nil && sub != nil {
 				num(1)
 				num(sub.Sequence())
 				return walk(sub, depth+1)

@@ -74,8 +74,7 @@ func everything(t *testing.T, path string) string {
 	var walk func(bk *bolt.Bucket, indent string) error
 	walk = func(bk *bolt.Bucket, indent string) error {
 		return bk.ForEach(func(k, v []byte) error {
-			if v == nil {
-				sub := bk.Bucket(k)
+			if sub := bk.Bucket(k); v == nil && sub != nil {
 				fmt.Fprintf(&b, "%s[%x] seq %d\n", indent, k, sub.Sequence())
 				return walk(sub, indent+"  ")
 			}

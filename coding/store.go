@@ -58,6 +58,18 @@ type Store struct {
 	mergeCopy bool
 	schema    int
 
+	// wmu serialises write transactions (actions, undo, redo, the rest).
+	// inflight is the commit of the last answered action, not yet in the
+	// file: every write and read waits for it (see wal.go). wal is the
+	// session's write-ahead file (made by the first logged action); walOff
+	// says none could be made, so actions commit synced. replayed counts
+	// the actions Open applied from a write-ahead file left behind.
+	wmu      sync.Mutex
+	inflight atomic.Pointer[commitment]
+	wal      *walFile
+	walOff   bool
+	replayed int
+
 	mu     sync.RWMutex
 	book   *Codebook          // the codebook, rebuilt after every change to codes
 	coders map[string]CoderID // every coder ever seen, by name
@@ -221,6 +233,9 @@ func open(path, readOnly string, vetNow bool) (*Store, error) {
 	if err == nil {
 		err = s.loadState()
 	}
+	if err == nil {
+		err = s.recoverWAL()
+	}
 	if err != nil {
 		s.stopWalk.Store(true)
 		s.hurryVet()
@@ -368,16 +383,26 @@ func (s *Store) Close() error {
 	s.stopWalk.Store(true)
 	s.hurryVet()
 	<-s.walked
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	// The last action's commit first: the write-ahead file goes only once
+	// the project holds everything it held. A commit that failed leaves it
+	// for the next open to apply.
+	lost := s.flushed()
 	var err error
-	if s.readOnly == "" && s.damaged() == nil && (s.wrote.Load() || !s.synced) {
+	if lost == nil && s.readOnly == "" && s.damaged() == nil && (s.wrote.Load() || !s.synced) {
 		s.db.NoFreelistSync = false
 		err = s.guard(func() error { return s.db.Update(func(*bolt.Tx) error { return nil }) })
 	}
 	if cerr := s.closeBolt(); err == nil {
 		err = cerr
 	}
+	s.wal.close(lost == nil)
 	if s.readOnly == "" {
 		removePID(s.path)
+	}
+	if lost != nil {
+		return lost
 	}
 	return err
 }
