@@ -108,7 +108,7 @@ func (s *Store) compactTo() (string, error) {
 		os.Remove(tmp)
 		return "", err
 	}
-	dst.AllocSize = minGrowth
+	dst.AllocSize = 0 // the file is as large as its pages: the next write grows it (see growth)
 	err = s.guard(func() error { return bolt.Compact(dst, s.db, compactTxSize) })
 	if cerr := dst.Close(); err == nil {
 		err = cerr

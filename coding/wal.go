@@ -477,7 +477,10 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 		}
 		r.capture(tx, start)
 		if r.kind == walAction && r.entry == nil {
-			r.large = true // no journal entry (nothing changed, or a coder's first visit): as before
+			if st := tx.Stats(); st.GetNodeCount() == 0 {
+				return errNothingWritten // bbolt made no node to write: nothing to commit
+			}
+			r.large = true // no journal entry, yet a write (a coder's first visit): synced, as before
 		}
 		n0, id0 := appliedWAL(tx)
 		r.n, r.prev, r.txid = n0+1, id0, uint64(tx.ID())
@@ -490,6 +493,10 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 		}
 		return putApplied(tx, r.n, idOf(body))
 	})
+	if errors.Is(err, errNothingWritten) {
+		s.rollback(tx)
+		return nil
+	}
 	if err != nil {
 		s.rollback(tx)
 		if errors.Is(err, ErrDamaged) {
@@ -523,6 +530,10 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 	go s.commitLater(tx, c)
 	return nil
 }
+
+// errNothingWritten is an action that wrote nothing: rolled back, not an
+// error.
+var errNothingWritten = errors.New("nothing written")
 
 // commitNow commits tx with bbolt's syncs, here.
 func (s *Store) commitNow(tx *bolt.Tx) error {
