@@ -93,9 +93,9 @@ func everything(t *testing.T, path string) string {
 	return b.String()
 }
 
-// shrunkProject is a project that held a 20,000-segment source, undone:
-// its pages are free, the file is as large as it was.
-func shrunkProject(t *testing.T) string {
+// shrunkProject is a project that held an n-segment source, undone: its
+// pages are free, the file is as large as it was.
+func shrunkProject(t *testing.T, n int) string {
 	t.Helper()
 	s, path := newUncheckedProject(t)
 	if _, err := s.ImportSource("alice", survey("s1"), ImportOptions{}); err != nil {
@@ -108,7 +108,7 @@ func shrunkProject(t *testing.T) string {
 	if _, err := s.Apply("alice", refs[0], code(t, s, "Barriers/Workload and time"), Span{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ImportSource("alice", bigSource("big", 20_000), ImportOptions{}); err != nil {
+	if _, err := s.ImportSource("alice", bigSource("big", n), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Undo("alice"); err != nil {
@@ -121,7 +121,7 @@ func shrunkProject(t *testing.T) string {
 }
 
 func TestCompact(t *testing.T) {
-	path := shrunkProject(t)
+	path := shrunkProject(t, 3_000)
 	before := everything(t, path)
 	st, _ := os.Stat(path)
 	res, err := Compact(path)
@@ -135,9 +135,9 @@ func TestCompact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The undone source's 20,000 segments and their indexes took megabytes;
-	// what is left (a five-answer survey, the journal with the import's
-	// snapshot) is a fraction of that.
+	// The undone source's 3,000 segments and their indexes took about a
+	// megabyte; what is left (a five-answer survey, the journal with the
+	// import's snapshot) is a fraction of that.
 	if res.After != after.Size() || after.Size()*2 > st.Size() {
 		t.Errorf("compacted %d → %d bytes (file %d): want less than half", res.Before, res.After, after.Size())
 	}
@@ -165,7 +165,7 @@ func TestCompact(t *testing.T) {
 	if _, err := s.Redo("alice"); err != nil {
 		t.Fatal(err)
 	}
-	if info, _ := s.Info(); info.Segments != 5+20_000 || info.Codings != 1 {
+	if info, _ := s.Info(); info.Segments != 5+3_000 || info.Codings != 1 {
 		t.Errorf("after redo: %d segments, %d codings", info.Segments, info.Codings)
 	}
 }
@@ -173,7 +173,7 @@ func TestCompact(t *testing.T) {
 // A backup name already taken (a file, or a symlink) is left alone: the
 // backup gets a dated name.
 func TestCompactBackupNameTaken(t *testing.T) {
-	path := shrunkProject(t)
+	path := shrunkProject(t, 10)
 	target := filepath.Join(t.TempDir(), "elsewhere")
 	if err := os.Symlink(target, path+".bak"); err != nil {
 		t.Fatal(err)
