@@ -381,7 +381,8 @@ func readWAL(path, project string) (*walRead, error) {
 		return &walRead{}, nil
 	}
 	size, sum := binary.BigEndian.Uint32(frame), binary.BigEndian.Uint32(frame[4:])
-	if size == 0 || int64(size) > st.Size()-walHeaderSize-walFrame {
+	if size == 0 || size > walMaxRecord || int64(size) > st.Size()-walHeaderSize-walFrame {
+		// A larger record is never written (such an action commits synced).
 		return &walRead{}, nil
 	}
 	body := make([]byte, size)
