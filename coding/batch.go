@@ -34,15 +34,7 @@ func (a *action) setCoding(k codingKey, st *codingState) error {
 // bycode, bycoder, memos and the tallies in step, and journals each change
 // that changed something.
 func (a *action) setCodings(changes []codingChange) error {
-	ops, err := writeCodings(a.tx, changes, nil)
-	a.addOps(ops)
-	return err
-}
-
-// setCodingsKnown is setCodings for a caller that already read each key's
-// state in the store (a bulk import's overlay): known returns it.
-func (a *action) setCodingsKnown(changes []codingChange, known func(codingKey) *codingState) error {
-	ops, err := writeCodings(a.tx, changes, known)
+	ops, err := writeCodings(a.tx, changes)
 	a.addOps(ops)
 	return err
 }
@@ -62,28 +54,53 @@ type putDel struct {
 	put bool
 }
 
-// writeCodings is setCodings without the journal (undo and redo use it).
-// known, when not nil, gives each key's state in the store before the batch.
-// A merge passes millions of changes, so nothing here is kept per change
-// beyond its operation: keys are built in one scratch buffer (bbolt copies
-// keys), values in one arena, and each index is written in its order
-// through a permutation of the operations.
-func writeCodings(tx *bolt.Tx, changes []codingChange, known func(codingKey) *codingState) ([]op, error) {
-	ops, err := codingOps(tx, lastChanges(changes), known)
+// writeCodings is setCodings without the journal (undo and redo use it),
+// in phases: the last change of each key, in key order (lastChanges); the
+// changes that change something, with each key's state before
+// (codingOps); the tallies' changes (tallyDeltas); the writes (writeOps).
+func writeCodings(tx *bolt.Tx, changes []codingChange) ([]op, error) {
+	ops, err := codingOps(tx, lastChanges(changes))
 	if err != nil || len(ops) == 0 {
 		return nil, err
 	}
 	tallies := tallyDeltas(tx.Bucket(bktCodings), ops) // before writing: see tallyDeltas
+	return ops, writeOps(tx, ops, tallies)
+}
+
+// writeOps writes coding operations in strict key order, and the tallies'
+// changes. A merge or an import passes millions, so nothing here is kept
+// per operation beyond the operation: keys are built in one scratch buffer
+// (bbolt copies keys), values in one arena, and each index is written in
+// its order through a permutation of the operations.
+func writeOps(tx *bolt.Tx, ops []op, tallies map[[2]uint32]*tally) error {
+	if len(ops) >= bulkOps {
+		fillPages(tx, bktCodings, bktMemos, bktByCode, bktByCoder)
+	}
 	if err := putCodings(tx, ops); err != nil {
-		return nil, err
+		return err
 	}
-	if err := putIndex(tx, bktByCode, ops, byCodeOrder, codingKey.appendByCode); err != nil {
-		return nil, err
+	if err := putIndex(tx, bktByCode, ops, func(k codingKey) uint32 { return uint32(k.Code) }, codingKey.appendByCode); err != nil {
+		return err
 	}
-	if err := putIndex(tx, bktByCoder, ops, byCoderOrder, codingKey.appendByCoder); err != nil {
-		return nil, err
+	if err := putIndex(tx, bktByCoder, ops, func(k codingKey) uint32 { return uint32(k.Coder) }, codingKey.appendByCoder); err != nil {
+		return err
 	}
-	return ops, addTallies(tx, tallies)
+	return addTallies(tx, tallies)
+}
+
+// bulkOps is the size of a batch (an import, a merge, their undo) whose
+// trees are written with full pages.
+const bulkOps = 4096
+
+// fillPages makes this transaction fill the pages it splits in the named
+// trees to the brim rather than to bbolt's half. A bulk write adds keys in
+// order, so a half-filled page would stay half empty: twice the pages to
+// write and to read back. A later insert into a full page splits it as any
+// insert into a full page does.
+func fillPages(tx *bolt.Tx, names ...[]byte) {
+	for _, name := range names {
+		tx.Bucket(name).FillPercent = 1.0
+	}
 }
 
 // lastChanges sorts changes by key (stably, so that of two changes to one
@@ -120,17 +137,12 @@ func strictlySorted(changes []codingChange) bool {
 
 // codingOps reads each change's state before it and keeps the changes that
 // change something, as operations in key order.
-func codingOps(tx *bolt.Tx, uniq []codingChange, known func(codingKey) *codingState) ([]op, error) {
+func codingOps(tx *bolt.Tx, uniq []codingChange) ([]op, error) {
 	var ops []op
 	for i, c := range uniq {
-		var before *codingState
-		if known != nil {
-			before = known(c.key)
-		} else {
-			var err error
-			if before, err = readCoding(tx, c.key); err != nil {
-				return nil, err
-			}
+		before, err := readCoding(tx, c.key)
+		if err != nil {
+			return nil, err
 		}
 		if (before == nil && c.after == nil) || (before != nil && c.after != nil && *before == *c.after) {
 			continue
@@ -227,14 +239,15 @@ func putCodings(tx *bolt.Tx, ops []op) error {
 // those of the codings it removes, in the index's key order. An entry a
 // removed coding should have and has not means the index does not match the
 // records, and the write stops there (its transaction is rolled back).
-func putIndex(tx *bolt.Tx, name []byte, ops []op, order func(x, y codingKey) int, appendKey func(codingKey, []byte) []byte) error {
-	var perm []int32
-	for i := range ops {
-		if (ops[i].before == nil) != (ops[i].after == nil) {
-			perm = append(perm, int32(i))
-		}
-	}
-	slices.SortFunc(perm, func(x, y int32) int { return order(ops[x].key, ops[y].key) })
+//
+// ops are in the codings' key order (segment, code, coder, span), and both
+// indexes lead with one of the key's fields and then keep the others in
+// that order (bycode: code, segment, coder, span; bycoder: coder, segment,
+// code, span). So a stable counting sort of the operations by the leading
+// field (lead) puts them in the index's order: no comparison sort of a
+// million keys.
+func putIndex(tx *bolt.Tx, name []byte, ops []op, lead func(codingKey) uint32, appendKey func(codingKey, []byte) []byte) error {
+	perm := indexOrder(ops, lead)
 	b := tx.Bucket(name)
 	c := b.Cursor()
 	key := make([]byte, 0, codingKeyLen)
@@ -254,6 +267,37 @@ func putIndex(tx *bolt.Tx, name []byte, ops []op, order func(x, y codingKey) int
 		}
 	}
 	return nil
+}
+
+// indexOrder lists the operations that add or remove a coding (not those
+// that change a star or memo), stably ordered by lead.
+func indexOrder(ops []op, lead func(codingKey) uint32) []int32 {
+	counts := map[uint32]int32{}
+	n := 0
+	for i := range ops {
+		if (ops[i].before == nil) != (ops[i].after == nil) {
+			counts[lead(ops[i].key)]++
+			n++
+		}
+	}
+	leads := make([]uint32, 0, len(counts))
+	for v := range counts {
+		leads = append(leads, v)
+	}
+	slices.Sort(leads)
+	var at int32
+	for _, v := range leads {
+		at, counts[v] = at+counts[v], at
+	}
+	perm := make([]int32, n)
+	for i := range ops {
+		if (ops[i].before == nil) != (ops[i].after == nil) {
+			v := lead(ops[i].key)
+			perm[counts[v]] = int32(i)
+			counts[v]++
+		}
+	}
+	return perm
 }
 
 // addTallies applies the tally changes in key order.
@@ -334,6 +378,17 @@ func (a *action) later(bucket, key, value []byte) {
 	a.pending[string(bucket)] = append(a.pending[string(bucket)], rec{bucket, key, value})
 }
 
+// laterAll queues records of one bucket at once.
+func (a *action) laterAll(bucket []byte, recs []rec) {
+	if len(recs) == 0 {
+		return
+	}
+	if a.pending == nil {
+		a.pending = map[string][]rec{}
+	}
+	a.pending[string(bucket)] = append(a.pending[string(bucket)], recs...)
+}
+
 func (a *action) flushLater() error {
 	names := make([]string, 0, len(a.pending))
 	for n := range a.pending {
@@ -351,12 +406,24 @@ func (a *action) flushLater() error {
 
 // putSorted writes records in bucket and key order (nil value: delete).
 func putSorted(tx *bolt.Tx, recs []rec) error {
-	sort.SliceStable(recs, func(i, j int) bool {
-		if c := bytes.Compare(recs[i].bucket, recs[j].bucket); c != 0 {
-			return c < 0
+	order := func(x, y rec) int {
+		if c := bytes.Compare(x.bucket, y.bucket); c != 0 {
+			return c
 		}
-		return bytes.Compare(recs[i].key, recs[j].key) < 0
-	})
+		return bytes.Compare(x.key, y.key)
+	}
+	if !slices.IsSortedFunc(recs, order) { // an import's segment names often come in order
+		slices.SortStableFunc(recs, order)
+	}
+	if len(recs) >= bulkOps {
+		for i, r := range recs {
+			if i == 0 || !bytes.Equal(r.bucket, recs[i-1].bucket) {
+				if b := tx.Bucket(r.bucket); b != nil {
+					b.FillPercent = 1.0 // see fillPages
+				}
+			}
+		}
+	}
 	for _, r := range recs {
 		b := tx.Bucket(r.bucket)
 		if b == nil {
@@ -376,14 +443,29 @@ func putSorted(tx *bolt.Tx, recs []rec) error {
 }
 
 // bulkGC lets a bulk action (an import, a merge) run with the garbage
-// collector at a quarter of its usual frequency: bbolt keeps a large
-// transaction's nodes on the heap, and scanning them again and again cost a
-// fifth of a million-coding import. The user's own GOGC is left alone. It
-// returns the function that restores the setting.
+// collector at a quarter of its usual frequency, up to a ceiling: bbolt
+// keeps a large transaction's nodes on the heap, and scanning them again
+// and again cost a fifth of a million-coding import. The user's own GOGC is
+// left alone. It returns the function that restores the settings.
 func bulkGC() func() {
 	if os.Getenv("GOGC") != "" {
 		return func() {}
 	}
 	old := debug.SetGCPercent(400)
-	return func() { debug.SetGCPercent(old) }
+	// A soft ceiling keeps the heap from growing to five times what is
+	// live: a million-coding import would otherwise hold 1.6 GB resident
+	// (DESIGN.md's budget is 1.5 GB). The user's own GOMEMLIMIT wins.
+	oldLimit := int64(-1)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		oldLimit = debug.SetMemoryLimit(bulkHeapLimit)
+	}
+	return func() {
+		debug.SetGCPercent(old)
+		if oldLimit >= 0 {
+			debug.SetMemoryLimit(oldLimit)
+		}
+	}
 }
+
+// bulkHeapLimit is the heap a bulk action lets grow before collecting.
+const bulkHeapLimit = 1 << 30

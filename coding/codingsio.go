@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -89,10 +88,13 @@ func (s *Store) ImportCodingsFile(actor string, f *CodingsFile) (CodingsImport, 
 	defer bulkGC()()
 	res, err := s.act(actor, "import codings from "+file, func(a *action) error {
 		names := newSourceNames(a.tx)
-		resolved := map[string]SegRef{} // rows name the same segment again and again
+		resolved := make(map[string]SegRef, len(rows)/4) // rows name the same segment again and again
 		where := func(i int) string { return fmt.Sprintf("%s: line %d", file, rows[i].line) }
 		seg := func(i int) (SegRef, error) {
-			row := rows[i]
+			row := &rows[i]
+			if i > 0 && rows[i-1].segment == row.segment { // an export's rows come segment by segment
+				return resolved[row.segment], nil
+			}
 			if ref, ok := resolved[row.segment]; ok {
 				return ref, nil
 			}
@@ -110,198 +112,6 @@ func (s *Store) ImportCodingsFile(actor string, f *CodingsFile) (CodingsImport, 
 	})
 	out.ActionResult = res
 	return out, err
-}
-
-// applyCodingRows applies rows of codings and review marks within one
-// action, as a codings import does: new code paths are created, a level
-// of an exclusive group replaces the coder's other levels on the passages
-// it overlaps, and codes win over a review mark (a coded segment loses its
-// coder's mark; a mark row on a segment its coder coded is left out). seg
-// resolves row i's segment, where names row i in messages.
-func (a *action) applyCodingRows(rows []codingRow, seg func(i int) (SegRef, error), where func(i int) string, out *CodingsImport) error {
-	s := a.s
-	book, err := a.book()
-	if err != nil {
-		return err
-	}
-	now := time.Now().UnixMilli()
-	view := newOverlay(a.tx)
-	type segCoder struct {
-		seg   SegRef
-		coder CoderID
-	}
-	type markRow struct {
-		segCoder
-		when int64
-	}
-	var marks []markRow // the rows' marks, applied once the codings are in
-	coded := map[segCoder]bool{}
-	for i, row := range rows {
-		ref, err := seg(i)
-		if err != nil {
-			return err
-		}
-		when := now
-		if row.when != 0 {
-			when = row.when
-		}
-		if row.mark {
-			coder, err := s.ensureCoder(a.tx, row.coder)
-			if err != nil {
-				return fmt.Errorf("%s: %w", where(i), err)
-			}
-			marks = append(marks, markRow{segCoder{ref, coder}, when})
-			continue
-		}
-		code, ok := book.Lookup(row.code)
-		if !ok {
-			id, created, err := a.ensurePath(row.code, nil)
-			if err != nil {
-				return fmt.Errorf("%s: code %q: %w", where(i), corpus.Excerpt(row.code), err)
-			}
-			out.NewCodes = append(out.NewCodes, created...)
-			if book, err = a.book(); err != nil {
-				return err
-			}
-			code, _ = book.Code(id)
-		}
-		coder, err := s.ensureCoder(a.tx, row.coder)
-		if err != nil {
-			return fmt.Errorf("%s: %w", where(i), err)
-		}
-		if !row.span.Whole() { // the segment exists: it was resolved
-			if err := checkSpan(a.tx, ref, row.span); err != nil {
-				return fmt.Errorf("%s: %w", where(i), err)
-			}
-		}
-		k := codingKey{Seg: ref, Code: code.ID, Coder: coder, Span: row.span}
-		have := view.get(k)
-		next := &codingState{Time: when}
-		if have != nil {
-			c := *have
-			next = &c
-		} else if g, ok := book.ExclusiveGroupOf(k.Code); ok {
-			for _, other := range book.Subtree(g.ID) {
-				if other == g.ID || other == k.Code {
-					continue
-				}
-				for _, ok := range view.list(k.Seg, other, k.Coder) {
-					if ok.Span.Overlaps(k.Span) {
-						view.set(ok, nil)
-						out.Replaced++
-					}
-				}
-			}
-		}
-		if row.starred != nil {
-			next.Starred = *row.starred
-		}
-		if row.memo != nil {
-			next.Memo = *row.memo
-		}
-		switch {
-		case have == nil:
-			out.Added++
-		case *have == *next:
-			out.Unchanged++
-		default:
-			out.Updated++
-		}
-		view.set(k, next)
-		coded[segCoder{ref, coder}] = true
-	}
-	if err := a.setCodingsKnown(view.changes, view.stored); err != nil {
-		return err
-	}
-	// Codes win over a mark: a coded segment loses its coder's mark,
-	// and a mark row on a segment its coder has coded is left out.
-	cleared := make([]segCoder, 0, len(coded))
-	for sc := range coded {
-		cleared = append(cleared, sc)
-	}
-	sort.Slice(cleared, func(i, j int) bool {
-		if cleared[i].seg != cleared[j].seg {
-			return cleared[i].seg < cleared[j].seg
-		}
-		return cleared[i].coder < cleared[j].coder
-	})
-	for _, sc := range cleared {
-		if a.tx.Bucket(bktMarks).Get(markKey(sc.seg, sc.coder)) != nil {
-			out.MarksCleared++
-			if err := a.clearMark(sc.seg, sc.coder); err != nil {
-				return err
-			}
-		}
-	}
-	for _, m := range marks {
-		switch {
-		case hasPrefix(a.tx.Bucket(bktByCoder), coderSegPrefix(m.coder, m.seg)):
-			out.MarksSkipped++
-		case a.tx.Bucket(bktMarks).Get(markKey(m.seg, m.coder)) != nil:
-			out.MarksUnchanged++
-		default:
-			out.Marked++
-			if err := a.setMark(m.seg, m.coder, true, m.when); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// overlay is the codings as a bulk action has changed them so far: reads see
-// pending changes over the store, and the changes are written in one sorted
-// batch at the end.
-type overlay struct {
-	tx      *bolt.Tx
-	state   map[codingKey]*codingState
-	orig    map[codingKey]*codingState // the store's state of each key changed
-	trios   map[codingKey][]codingKey  // (segment, code, coder) → pending keys under it
-	changes []codingChange
-}
-
-func newOverlay(tx *bolt.Tx) *overlay {
-	return &overlay{tx: tx, state: map[codingKey]*codingState{}, orig: map[codingKey]*codingState{}, trios: map[codingKey][]codingKey{}}
-}
-
-// stored is a changed key's state in the store, read when first touched.
-func (o *overlay) stored(k codingKey) *codingState { return o.orig[k] }
-
-func (o *overlay) get(k codingKey) *codingState {
-	if st, ok := o.state[k]; ok {
-		return st
-	}
-	if st, ok := o.orig[k]; ok {
-		return st
-	}
-	st := codingAt(o.tx, k)
-	o.orig[k] = st
-	return st
-}
-
-func (o *overlay) set(k codingKey, st *codingState) {
-	if _, ok := o.state[k]; !ok {
-		trio := codingKey{Seg: k.Seg, Code: k.Code, Coder: k.Coder}
-		o.trios[trio] = append(o.trios[trio], k)
-		if _, ok := o.orig[k]; !ok {
-			o.orig[k] = codingAt(o.tx, k)
-		}
-	}
-	o.state[k] = st
-	o.changes = append(o.changes, codingChange{k, st})
-}
-
-// list returns the present codings of one coder's code on a segment.
-func (o *overlay) list(seg SegRef, code CodeID, coder CoderID) []codingKey {
-	var out []codingKey
-	seen := map[codingKey]bool{}
-	for _, k := range append(segCoderCodings(o.tx, seg, code, coder), o.trios[codingKey{Seg: seg, Code: code, Coder: coder}]...) {
-		if !seen[k] && o.get(k) != nil {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	return out
 }
 
 // replaceLevels removes k.Coder's other levels of k.Code's group on the
@@ -377,7 +187,14 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 			return nil, errorf(ErrInvalidInput, "%s: line 1: missing column %q (need segment, code, coder)", file, c)
 		}
 	}
-	var rows []codingRow
+	cols := colsOf(col)
+	cr.ReuseRecord = true // parseCodingRow keeps the fields, not the slice
+	// Rows are gathered in chunks and joined once at the end: a slice of a
+	// million rows grown by doubling copies them twice over into fresh
+	// memory.
+	var chunks [][]codingRow
+	rows := make([]codingRow, 0, 1024)
+	seen := seenSpellings{codes: map[string]bool{}, coders: map[string]bool{}}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -393,12 +210,19 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 			}
 			return nil, errorf(ErrInvalidInput, "%s: line %d: row has %d fields, header has %d", file, line, len(rec), len(header))
 		}
-		row, err := parseCodingRow(rec, col)
+		row, err := parseCodingRow(rec, cols, &seen)
 		if err != nil {
 			return nil, fmt.Errorf("%s: line %d: %w", file, line, err)
 		}
 		row.line = line
+		if len(rows) == cap(rows) {
+			chunks = append(chunks, rows)
+			rows = make([]codingRow, 0, min(2*cap(rows), 1<<16))
+		}
 		rows = append(rows, row)
+	}
+	if len(chunks) > 0 {
+		rows = slices.Concat(append(chunks, rows)...)
 	}
 	if len(rows) == 0 {
 		return nil, errorf(ErrInvalidInput, "%s: no codings or review marks after the header", file)
@@ -406,34 +230,69 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 	return rows, nil
 }
 
-func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
-	get := func(name string) (string, bool) {
-		i, ok := col[name]
-		if !ok {
+// seenSpellings are the code and coder spellings a file's rows have used
+// so far, checked once each: a million rows name a few dozen codes.
+type seenSpellings struct {
+	codes, coders map[string]bool
+}
+
+// maxSeen bounds what seenSpellings keeps (a file of a million distinct
+// codes is checked row by row).
+const maxSeen = 4096
+
+func (s *seenSpellings) add(m map[string]bool, v string) {
+	if len(m) < maxSeen {
+		m[v] = true
+	}
+}
+
+// codingCols are the columns' positions in a codings file's rows (-1: the
+// file has no such column), looked up once rather than per row.
+type codingCols struct{ segment, code, coder, start, end, starred, memo int }
+
+func colsOf(col map[string]int) codingCols {
+	at := func(name string) int {
+		if i, ok := col[name]; ok {
+			return i
+		}
+		return -1
+	}
+	return codingCols{at("segment"), at("code"), at("coder"), at("start"), at("end"), at("starred"), at("memo")}
+}
+
+// parseCodingRow reads one row. A code or coder spelled as one seen
+// before is known good.
+func parseCodingRow(rec []string, cols codingCols, seen *seenSpellings) (codingRow, error) {
+	get := func(i int) (string, bool) {
+		if i < 0 {
 			return "", false
 		}
 		return rec[i], true
 	}
 	var row codingRow
-	row.segment, _ = get("segment")
-	row.code, _ = get("code")
-	row.coder, _ = get("coder")
+	row.segment, _ = get(cols.segment)
+	row.code, _ = get(cols.code)
+	row.coder, _ = get(cols.coder)
 	row.segment, row.coder = strings.TrimSpace(row.segment), strings.TrimSpace(row.coder)
 	row.mark = strings.TrimSpace(row.code) == ""
 	switch {
 	case row.segment == "":
 		return row, errorf(ErrInvalidInput, "empty segment")
-	case !row.mark && CleanPath(row.code) == "":
+	case !row.mark && !seen.codes[row.code] && CleanPath(row.code) == "":
 		return row, errorf(ErrInvalidInput, "code %q names no code", corpus.Excerpt(row.code))
 	}
-	if err := CheckCoderName(row.coder); err != nil {
-		return row, err
+	if !seen.coders[row.coder] {
+		if err := CheckCoderName(row.coder); err != nil {
+			return row, err
+		}
+		seen.add(seen.coders, row.coder)
 	}
 	if row.mark {
-		return row, checkMarkRow(rec, col)
+		return row, checkMarkRow(rec, cols)
 	}
-	start, _ := get("start")
-	end, _ := get("end")
+	seen.add(seen.codes, row.code)
+	start, _ := get(cols.start)
+	end, _ := get(cols.end)
 	start, end = strings.TrimSpace(start), strings.TrimSpace(end)
 	if start != "" || end != "" {
 		a, err1 := strconv.Atoi(start)
@@ -443,7 +302,7 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 		}
 		row.span = Span{a, b}
 	}
-	if v, ok := get("starred"); ok {
+	if v, ok := get(cols.starred); ok {
 		switch strings.ToLower(strings.TrimSpace(v)) {
 		case "true", "yes", "1", "y", "*":
 			t := true
@@ -456,7 +315,7 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 			return row, errorf(ErrInvalidInput, "starred %q: use true or false", corpus.Excerpt(v))
 		}
 	}
-	if v, ok := get("memo"); ok && v != "" {
+	if v, ok := get(cols.memo); ok && v != "" {
 		row.memo = &v
 	}
 	return row, nil
@@ -464,13 +323,16 @@ func parseCodingRow(rec []string, col map[string]int) (codingRow, error) {
 
 // checkMarkRow refuses a review-mark row (empty code) that carries a
 // span, a star or a memo: a mark says only that nothing applies.
-func checkMarkRow(rec []string, col map[string]int) error {
-	for _, name := range []string{"start", "end", "memo"} {
-		if i, ok := col[name]; ok && strings.TrimSpace(rec[i]) != "" {
-			return errorf(ErrInvalidInput, "an empty code marks the segment reviewed with nothing that applies: leave %s empty", name)
+func checkMarkRow(rec []string, cols codingCols) error {
+	for _, c := range []struct {
+		name string
+		at   int
+	}{{"start", cols.start}, {"end", cols.end}, {"memo", cols.memo}} {
+		if c.at >= 0 && strings.TrimSpace(rec[c.at]) != "" {
+			return errorf(ErrInvalidInput, "an empty code marks the segment reviewed with nothing that applies: leave %s empty", c.name)
 		}
 	}
-	if i, ok := col["starred"]; ok {
+	if i := cols.starred; i >= 0 {
 		switch strings.ToLower(strings.TrimSpace(rec[i])) {
 		case "", "false", "no", "0", "n":
 		default:

@@ -19,24 +19,26 @@ import (
 
 // DisagreeQuery selects the disagreements to list.
 type DisagreeQuery struct {
-	Code      string    // a code path: it and its descendants; "" every code
-	Coders    []string  // coders compared (at least two); nil: as Agreement's default
-	Source    string    // only this source (by name)
-	Units     UnitScope // the segments compared, as Agreement's ("" reviewed)
-	Sample    string    // only this sample's segments (sets Units)
-	Unsettled bool      // leave out the items consensus has decided
+	Code      string          // a code path: it and its descendants; "" every code
+	Coders    []string        // coders compared (at least two); nil: as Agreement's default
+	Source    string          // only this source (by name)
+	Where     []AttrCondition // only segments that meet every condition
+	Units     UnitScope       // the segments compared, as Agreement's ("" reviewed)
+	Sample    string          // only this sample's segments (sets Units)
+	Unsettled bool            // leave out the items consensus has decided
 }
 
 // DisagreementList is the adjudication queue: each item, and how many are
 // settled ("settled N of M").
 type DisagreementList struct {
-	Coders    []string       `json:"coders"`
-	UnitScope UnitScope      `json:"unit_scope"`
-	Sample    string         `json:"sample,omitempty"`
-	Units     int            `json:"units"` // segments compared
-	Items     []Disagreement `json:"items"`
-	Total     int            `json:"total"`   // disagreements in scope, settled or not
-	Settled   int            `json:"settled"` // of Total, those with a consensus decision
+	Coders    []string        `json:"coders"`
+	UnitScope UnitScope       `json:"unit_scope"`
+	Sample    string          `json:"sample,omitempty"`
+	Where     []AttrCondition `json:"where,omitempty"`
+	Units     int             `json:"units"` // segments compared
+	Items     []Disagreement  `json:"items"`
+	Total     int             `json:"total"`   // disagreements in scope, settled or not
+	Settled   int             `json:"settled"` // of Total, those with a consensus decision
 }
 
 // Disagreement is one segment and code on which the compared coders differ.
@@ -129,207 +131,294 @@ func itemScope(book *Codebook, item CodeID) []CodeID {
 // the queue lists, so settling it all leaves nothing open.
 func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 	book := s.Codebook()
-	out := DisagreementList{Items: []Disagreement{}, Sample: q.Sample}
+	out := DisagreementList{Items: []Disagreement{}, Sample: q.Sample, Where: q.Where}
+	if err := s.CheckWhere(q.Where); err != nil {
+		return out, err
+	}
 	var err error
 	if out.UnitScope, err = unitScope(q.Units, q.Sample); err != nil {
 		return out, err
 	}
-	scope, err := book.Match(q.Code)
+	scope, err := newDisagreeScope(book, q.Code)
 	if err != nil {
 		return out, err
+	}
+	err = s.view(func(tx *bolt.Tx) error {
+		w, err := s.newDisagreeWalk(tx, scope, q, &out)
+		if err != nil {
+			return err
+		}
+		if scope.everything {
+			return w.walkAll()
+		}
+		return w.walkCodes()
+	})
+	return out, err
+}
+
+// disagreeScope is the codebook's side of a disagreement listing: the
+// codes compared, the order items are listed in, and each level's bit
+// within its item, so that a coder's version of an item is a bitmask and
+// comparing versions allocates nothing.
+type disagreeScope struct {
+	book       *Codebook
+	inScope    []bool         // by code ID: compared
+	pos        map[CodeID]int // a code's place in the codebook
+	bit        []uint         // by code ID: its bit within its item
+	everything bool           // every code is compared
+}
+
+func newDisagreeScope(book *Codebook, code string) (*disagreeScope, error) {
+	scope, err := book.Match(code)
+	if err != nil {
+		return nil, err
 	}
 	var maxCode CodeID
 	for _, c := range book.codes {
 		maxCode = max(maxCode, c.ID)
 	}
-	inScope := make([]bool, maxCode+1)
+	d := &disagreeScope{book: book, inScope: make([]bool, maxCode+1), pos: make(map[CodeID]int, len(book.codes)),
+		bit: make([]uint, maxCode+1), everything: len(scope) == len(book.codes)}
 	for _, id := range scope {
 		for _, c := range itemScope(book, itemCode(book, id)) {
-			inScope[c] = true
+			d.inScope[c] = true
 		}
 	}
-	pos := make(map[CodeID]int, len(book.codes))
 	for i, c := range book.codes {
-		pos[c.ID] = i
-	}
-	// bit numbers a code within its item, so that a coder's version of an
-	// item is a bitmask and comparing versions allocates nothing.
-	bit := make([]uint, maxCode+1)
-	for _, c := range book.codes {
+		d.pos[c.ID] = i
 		if c.Group {
 			for i, kid := range book.children[c.ID] {
-				bit[kid.ID] = uint(min(i+1, 63)) // 63 levels are plenty
+				d.bit[kid.ID] = uint(min(i+1, 63)) // 63 levels are plenty
 			}
 		}
 	}
-	everything := len(scope) == len(book.codes)
-	err = s.view(func(tx *bolt.Tx) error {
-		names, ids, err := s.comparedCoders(tx, q.Coders)
-		if err != nil {
-			return err
-		}
-		out.Coders = names
-		slot := map[CoderID]int{}
-		for i, id := range ids {
-			slot[id] = i
-		}
-		if id, ok := s.coderID(tx, Consensus); ok {
-			slot[id] = -1
-		}
-		units, reviewers, err := comparedUnits(tx, out.UnitScope, q.Source, q.Sample, ids)
-		if err != nil {
-			return err
-		}
-		out.Units = units.Count()
-		settled := tx.Bucket(bktSettled)
-		codings, memos := tx.Bucket(bktCodings), tx.Bucket(bktMemos)
-		segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
-		sourceNames := newSourceNames(tx)
-		masks := make([]uint64, len(ids))
+	return d, nil
+}
 
-		passage := func(c segCoding) Passage {
-			k := c.key.bytes()
-			v := c.value
-			if v == nil {
-				v = codings.Get(k)
-			}
-			t, starred := decodeCodingValue(v)
-			return newPassage(book, c.key.Code, c.key.Span, &codingState{Time: t, Starred: starred, Memo: string(memos.Get(k))})
-		}
-		// segment takes the relevant codings of one segment and adds its
-		// disagreements to out.
-		segment := func(seg SegRef, list []segCoding) error {
-			sort.SliceStable(list, func(i, j int) bool {
-				return pos[itemCode(book, list[i].key.Code)] < pos[itemCode(book, list[j].key.Code)]
-			})
-			var rec *segmentRecord
-			var segID, text string
-			for len(list) > 0 {
-				id := itemCode(book, list[0].key.Code)
-				n := 1
-				for n < len(list) && itemCode(book, list[n].key.Code) == id {
-					n++
-				}
-				group := list[:n]
-				list = list[n:]
-				clear(masks)
-				hasConsensus := false
-				for _, c := range group {
-					if c.slot < 0 {
-						hasConsensus = true
-					} else {
-						masks[c.slot] |= 1 << bit[c.key.Code]
-					}
-				}
-				differs, first := false, -1
-				for i, m := range masks {
-					if reviewers != nil && !reviewers[i].Has(int(seg)) {
-						continue // no opinion: not compared
-					}
-					if first < 0 {
-						first = i
-					}
-					differs = differs || m != masks[first]
-				}
-				if !differs {
-					continue
-				}
-				st, hasMarker, err := readSettlement(settled, seg, id)
-				if err != nil {
-					return err
-				}
-				done := hasMarker || hasConsensus
-				out.Total++
-				if done {
-					out.Settled++
-				}
-				if q.Unsettled && done {
-					continue
-				}
-				if rec == nil {
-					r, err := decodeSegment(segs.Get(u64(uint64(seg))))
-					if err != nil {
-						return fmt.Errorf("segment %d: %w", seg, err)
-					}
-					rec = &r
-					segID, text = qualifiedID(tx, sourceNames, rec), string(texts.Get(u64(uint64(seg))))
-				}
-				d := Disagreement{Seg: seg, Segment: segID, Source: sourceNames[rec.source], Text: text, Code: id, Path: book.byID[id].Path, Group: book.byID[id].Group,
-					Consensus: []Passage{}, Settled: done}
-				if hasMarker {
-					d.Settlement = &st
-				}
-				for i, n := range names {
-					d.Versions = append(d.Versions, Version{Coder: n, Passages: []Passage{},
-						NotReviewed: reviewers != nil && !reviewers[i].Has(int(seg))})
-				}
-				for _, c := range group {
-					if c.slot < 0 {
-						d.Consensus = append(d.Consensus, passage(c))
-					} else {
-						d.Versions[c.slot].Passages = append(d.Versions[c.slot].Passages, passage(c))
-					}
-				}
-				out.Items = append(out.Items, d)
-			}
-			return nil
-		}
-		relevant := func(k codingKey) (int, bool) {
-			if int(k.Code) >= len(inScope) || !inScope[k.Code] || !units.Has(int(k.Seg)) {
-				return 0, false
-			}
-			i, ok := slot[k.Coder]
-			return i, ok
-		}
+// disagreeWalk is one read of the disagreements inside a transaction: the
+// compared coders and units, the buckets a disagreement is read from, and
+// the listing being built.
+type disagreeWalk struct {
+	*disagreeScope
+	q         DisagreeQuery
+	tx        *bolt.Tx
+	out       *DisagreementList
+	slot      map[CoderID]int // a compared coder's column; consensus is -1
+	units     agreement.Bitset
+	reviewers []agreement.Bitset // per column; nil: every unit counts for everyone
 
-		var list []segCoding
-		if everything {
-			// Every code: the codings bucket is already in segment order.
-			var seg SegRef
-			c := tx.Bucket(bktCodings).Cursor()
-			for k, v := c.First(); k != nil; k, v = c.Next() {
-				key := parseCodingKey(k)
-				if key.Seg != seg && len(list) > 0 {
-					if err := segment(seg, list); err != nil {
-						return err
-					}
-					list = list[:0]
-				}
-				seg = key.Seg
-				if i, ok := relevant(key); ok {
-					list = append(list, segCoding{key: key, slot: i, value: v})
-				}
-			}
-			if len(list) > 0 {
-				return segment(seg, list)
-			}
-			return nil
-		}
-		// Part of the codebook: read only its codes' codings from bycode.
-		for id, in := range inScope {
-			if !in {
-				continue
-			}
-			walkByCode(tx, CodeID(id), func(k codingKey) {
-				if i, ok := relevant(k); ok {
-					list = append(list, segCoding{key: k, slot: i})
-				}
-			})
-		}
-		sort.SliceStable(list, func(i, j int) bool { return list[i].key.Seg < list[j].key.Seg })
-		for len(list) > 0 {
-			n := 1
-			for n < len(list) && list[n].key.Seg == list[0].key.Seg {
-				n++
-			}
-			if err := segment(list[0].key.Seg, list[:n]); err != nil {
+	settled, codings, memos, segs, texts *bolt.Bucket
+	sourceNames                          sourceNames
+	masks                                []uint64 // per column, reused for each item
+}
+
+func (s *Store) newDisagreeWalk(tx *bolt.Tx, scope *disagreeScope, q DisagreeQuery, out *DisagreementList) (*disagreeWalk, error) {
+	names, ids, err := s.comparedCoders(tx, q.Coders)
+	if err != nil {
+		return nil, err
+	}
+	out.Coders = names
+	w := &disagreeWalk{disagreeScope: scope, q: q, tx: tx, out: out, slot: map[CoderID]int{},
+		settled: tx.Bucket(bktSettled), codings: tx.Bucket(bktCodings), memos: tx.Bucket(bktMemos),
+		segs: tx.Bucket(bktSegments), texts: tx.Bucket(bktTexts), sourceNames: newSourceNames(tx),
+		masks: make([]uint64, len(ids))}
+	for i, id := range ids {
+		w.slot[id] = i
+	}
+	if id, ok := s.coderID(tx, Consensus); ok {
+		w.slot[id] = -1
+	}
+	if w.units, w.reviewers, err = comparedUnits(tx, out.UnitScope, q.Source, q.Where, q.Sample, ids); err != nil {
+		return nil, err
+	}
+	out.Units = w.units.Count()
+	return w, nil
+}
+
+// relevant tells a coding's column, when the listing compares it.
+func (w *disagreeWalk) relevant(k codingKey) (int, bool) {
+	if int(k.Code) >= len(w.inScope) || !w.inScope[k.Code] || !w.units.Has(int(k.Seg)) {
+		return 0, false
+	}
+	i, ok := w.slot[k.Coder]
+	return i, ok
+}
+
+// walkAll compares every code: the codings bucket is already in segment
+// order, so one cursor walk hands each segment's codings over in turn.
+func (w *disagreeWalk) walkAll() error {
+	var list []segCoding
+	var seg SegRef
+	c := w.codings.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		key := parseCodingKey(k)
+		if key.Seg != seg && len(list) > 0 {
+			if err := w.segment(seg, list); err != nil {
 				return err
 			}
-			list = list[n:]
+			list = list[:0]
 		}
-		return nil
+		seg = key.Seg
+		if i, ok := w.relevant(key); ok {
+			list = append(list, segCoding{key: key, slot: i, value: v})
+		}
+	}
+	if len(list) > 0 {
+		return w.segment(seg, list)
+	}
+	return nil
+}
+
+// walkCodes compares part of the codebook: only its codes' codings, read
+// from bycode and put in segment order.
+func (w *disagreeWalk) walkCodes() error {
+	var list []segCoding
+	for id, in := range w.inScope {
+		if !in {
+			continue
+		}
+		walkByCode(w.tx, CodeID(id), func(k codingKey) {
+			if i, ok := w.relevant(k); ok {
+				list = append(list, segCoding{key: k, slot: i})
+			}
+		})
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].key.Seg < list[j].key.Seg })
+	for len(list) > 0 {
+		n := 1
+		for n < len(list) && list[n].key.Seg == list[0].key.Seg {
+			n++
+		}
+		if err := w.segment(list[0].key.Seg, list[:n]); err != nil {
+			return err
+		}
+		list = list[n:]
+	}
+	return nil
+}
+
+// segment takes the relevant codings of one segment, item by item, and
+// adds its disagreements to the listing.
+func (w *disagreeWalk) segment(seg SegRef, list []segCoding) error {
+	book := w.book
+	sort.SliceStable(list, func(i, j int) bool {
+		return w.pos[itemCode(book, list[i].key.Code)] < w.pos[itemCode(book, list[j].key.Code)]
 	})
-	return out, err
+	var at *segmentAt
+	for len(list) > 0 {
+		id := itemCode(book, list[0].key.Code)
+		n := 1
+		for n < len(list) && itemCode(book, list[n].key.Code) == id {
+			n++
+		}
+		group := list[:n]
+		list = list[n:]
+		hasConsensus := w.versions(group)
+		if !w.differ(seg) {
+			continue
+		}
+		st, hasMarker, err := readSettlement(w.settled, seg, id)
+		if err != nil {
+			return err
+		}
+		done := hasMarker || hasConsensus
+		w.out.Total++
+		if done {
+			w.out.Settled++
+		}
+		if w.q.Unsettled && done {
+			continue
+		}
+		if at == nil {
+			if at, err = w.readSegment(seg); err != nil {
+				return err
+			}
+		}
+		d := w.disagreement(seg, at, id, group)
+		d.Settled = done
+		if hasMarker {
+			d.Settlement = &st
+		}
+		w.out.Items = append(w.out.Items, d)
+	}
+	return nil
+}
+
+// versions folds an item's codings into each column's bitmask and tells
+// whether the item has a consensus coding (a settled decision).
+func (w *disagreeWalk) versions(group []segCoding) (hasConsensus bool) {
+	clear(w.masks)
+	for _, c := range group {
+		if c.slot < 0 {
+			hasConsensus = true
+		} else {
+			w.masks[c.slot] |= 1 << w.bit[c.key.Code]
+		}
+	}
+	return hasConsensus
+}
+
+// differ tells whether the coders who reviewed seg hold different
+// versions of the item folded last; a coder who did not review it has no
+// opinion and is not compared.
+func (w *disagreeWalk) differ(seg SegRef) bool {
+	first := -1
+	for i, m := range w.masks {
+		if w.reviewers != nil && !w.reviewers[i].Has(int(seg)) {
+			continue
+		}
+		if first < 0 {
+			first = i
+		} else if m != w.masks[first] {
+			return true
+		}
+	}
+	return false
+}
+
+// segmentAt is what a disagreement shows of its segment, read once per
+// segment that has one.
+type segmentAt struct {
+	id, source, text string
+}
+
+func (w *disagreeWalk) readSegment(seg SegRef) (*segmentAt, error) {
+	rec, err := decodeSegment(w.segs.Get(u64(uint64(seg))))
+	if err != nil {
+		return nil, fmt.Errorf("segment %d: %w", seg, err)
+	}
+	return &segmentAt{id: qualifiedID(w.tx, w.sourceNames, &rec), source: w.sourceNames[rec.source],
+		text: string(w.texts.Get(u64(uint64(seg))))}, nil
+}
+
+// disagreement builds one entry: each coder's version and the consensus.
+func (w *disagreeWalk) disagreement(seg SegRef, at *segmentAt, id CodeID, group []segCoding) Disagreement {
+	code := w.book.byID[id]
+	d := Disagreement{Seg: seg, Segment: at.id, Source: at.source, Text: at.text, Code: id, Path: code.Path, Group: code.Group,
+		Consensus: []Passage{}}
+	for i, n := range w.out.Coders {
+		d.Versions = append(d.Versions, Version{Coder: n, Passages: []Passage{},
+			NotReviewed: w.reviewers != nil && !w.reviewers[i].Has(int(seg))})
+	}
+	for _, c := range group {
+		if c.slot < 0 {
+			d.Consensus = append(d.Consensus, w.passage(c))
+		} else {
+			d.Versions[c.slot].Passages = append(d.Versions[c.slot].Passages, w.passage(c))
+		}
+	}
+	return d
+}
+
+// passage reads a coding's state for a version.
+func (w *disagreeWalk) passage(c segCoding) Passage {
+	k := c.key.bytes()
+	v := c.value
+	if v == nil {
+		v = w.codings.Get(k)
+	}
+	t, starred := decodeCodingValue(v)
+	return newPassage(w.book, c.key.Code, c.key.Span, &codingState{Time: t, Starred: starred, Memo: string(w.memos.Get(k))})
 }
 
 // comparedUnits is the set of segments a disagreement listing compares,
@@ -338,8 +427,8 @@ func (s *Store) Disagreements(q DisagreeQuery) (DisagreementList, error) {
 // gives each coder's reviewed segments, and the units are those at least
 // two coders reviewed: with two coders, Agreement's units exactly; with
 // more, every segment where consensus may be left open.
-func comparedUnits(tx *bolt.Tx, scope UnitScope, source, sample string, ids []CoderID) (agreement.Bitset, []agreement.Bitset, error) {
-	base, err := unitSet(tx, source, nil)
+func comparedUnits(tx *bolt.Tx, scope UnitScope, source string, where []AttrCondition, sample string, ids []CoderID) (agreement.Bitset, []agreement.Bitset, error) {
+	base, err := unitSet(tx, source, where)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -97,37 +97,201 @@ type entry struct {
 	ops   []op
 }
 
+// Entry formats. Version 1 wrote each coding operation with its whole key
+// and both states (about 36 bytes; an import of a million codings made a
+// 36 MB entry). Version 2 writes each run of coding operations as one
+// compact record (see encodeCodingRun). Entries of both versions are read.
+const (
+	entryV1 = 1
+	entryV2 = 2
+)
+
+// opCodingRun is how version 2 writes a run of consecutive opCoding
+// operations; it is never an op's kind in memory.
+const opCodingRun = 5
+
 func (e *entry) encode() []byte {
 	var w wbuf
-	w.byte(1) // entry format version
+	w.byte(entryV2)
 	w.uvarint(uint64(e.coder))
 	w.uvarint(uint64(e.time))
 	w.str(e.desc)
-	w.uvarint(uint64(len(e.ops)))
-	for i := range e.ops {
+	// The count is of encoded items (a run is one item), known only once
+	// the runs are found.
+	items := 0
+	for i := 0; i < len(e.ops); i++ {
+		if e.ops[i].kind == opCoding {
+			for i+1 < len(e.ops) && e.ops[i+1].kind == opCoding {
+				i++
+			}
+		}
+		items++
+	}
+	w.uvarint(uint64(items))
+	for i := 0; i < len(e.ops); i++ {
 		o := &e.ops[i]
+		if o.kind == opCoding {
+			j := i + 1
+			for j < len(e.ops) && e.ops[j].kind == opCoding {
+				j++
+			}
+			w.byte(opCodingRun)
+			encodeCodingRun(&w, e.ops[i:j])
+			i = j - 1
+			continue
+		}
 		w.byte(o.kind)
-		switch o.kind {
-		case opCoding:
-			w.bytes(o.key.bytes())
-			encodeState(&w, o.before)
-			encodeState(&w, o.after)
-		case opRecord:
-			w.bytes(o.bucket)
-			w.bytes(o.rkey)
-			encodeOpt(&w, o.hadBefore, o.rbefore)
-			encodeOpt(&w, o.hasAft, o.rafter)
-		case opSourceAdd, opSourceDel:
-			w.uvarint(uint64(o.source))
-			w.uvarint(uint64(len(o.snapshot)))
-			for _, r := range o.snapshot {
-				w.bytes(r.bucket)
-				w.bytes(r.key)
-				w.bytes(r.value)
+		encodeRawOp(&w, o)
+	}
+	return w
+}
+
+// encodeRawOp writes a record or source operation (the same in both
+// versions).
+func encodeRawOp(w *wbuf, o *op) {
+	switch o.kind {
+	case opRecord:
+		w.bytes(o.bucket)
+		w.bytes(o.rkey)
+		encodeOpt(w, o.hadBefore, o.rbefore)
+		encodeOpt(w, o.hasAft, o.rafter)
+	case opSourceAdd, opSourceDel:
+		w.uvarint(uint64(o.source))
+		w.uvarint(uint64(len(o.snapshot)))
+		for _, r := range o.snapshot {
+			w.bytes(r.bucket)
+			w.bytes(r.key)
+			w.bytes(r.value)
+		}
+	}
+}
+
+// Flags of one operation in a coding run.
+const (
+	runBefore        = 1 << iota // a state before is written (the coding existed)
+	runAfter                     // a state after is written (the coding exists after)
+	runBeforeStarred             // the state before is starred
+	runAfterStarred              // the state after is starred
+	runBeforeMemo                // the state before has a memo, written after its time
+	runAfterMemo                 // the state after has a memo
+	runSameSeg                   // the segment is the previous operation's (not written)
+	runSpan                      // a passage, not the whole segment: start and end follow
+)
+
+// encodeCodingRun writes coding operations compactly: a count, then per
+// operation a flags byte, the segment as a signed difference from the
+// previous operation's (left out when the same), code and coder, the span
+// when there is one, and each state present as a signed difference of its
+// time from the previous time written, then its memo when it has one. An
+// import's operations are in key order with one time, so each takes about
+// five bytes. A state absent takes no bytes at all: an import's new
+// codings have no "before".
+func encodeCodingRun(w *wbuf, ops []op) {
+	w.uvarint(uint64(len(ops)))
+	var prevSeg uint64
+	var prevTime int64
+	for i := range ops {
+		o := &ops[i]
+		var flags byte
+		if o.before != nil {
+			flags |= runBefore
+			if o.before.Starred {
+				flags |= runBeforeStarred
+			}
+			if o.before.Memo != "" {
+				flags |= runBeforeMemo
+			}
+		}
+		if o.after != nil {
+			flags |= runAfter
+			if o.after.Starred {
+				flags |= runAfterStarred
+			}
+			if o.after.Memo != "" {
+				flags |= runAfterMemo
+			}
+		}
+		seg := uint64(o.key.Seg)
+		if i > 0 && seg == prevSeg {
+			flags |= runSameSeg
+		}
+		if !o.key.Span.Whole() {
+			flags |= runSpan
+		}
+		w.byte(flags)
+		if flags&runSameSeg == 0 {
+			w.varint(int64(seg - prevSeg))
+			prevSeg = seg
+		}
+		w.uvarint(uint64(o.key.Code))
+		w.uvarint(uint64(o.key.Coder))
+		if flags&runSpan != 0 {
+			w.uvarint(uint64(o.key.Span.Start))
+			w.uvarint(uint64(o.key.Span.End))
+		}
+		for _, st := range []*codingState{o.before, o.after} {
+			if st == nil {
+				continue
+			}
+			w.varint(st.Time - prevTime)
+			prevTime = st.Time
+			if st.Memo != "" {
+				w.str(st.Memo)
 			}
 		}
 	}
-	return w
+}
+
+// decodeCodingRun reads what encodeCodingRun wrote, appending to ops. The
+// states are allocated together (a million of them, one at a time, made
+// the collector's work).
+func decodeCodingRun(r *rbuf, ops []op, limit int) []op {
+	n := r.uvarint()
+	if r.err != nil || n > uint64(limit) {
+		r.err = errCorrupt
+		return ops
+	}
+	ops = slices.Grow(ops, int(n)) // an import's undo decodes a million at once
+	var prevSeg uint64
+	var prevTime int64
+	var states []codingState
+	state := func(starred, memo bool) *codingState {
+		if len(states) == cap(states) {
+			states = make([]codingState, 0, min(int(n), 4096))
+		}
+		states = append(states, codingState{})
+		st := &states[len(states)-1]
+		st.Time = prevTime + r.varint()
+		prevTime = st.Time
+		st.Starred = starred
+		if memo {
+			st.Memo = r.str()
+		}
+		return st
+	}
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		flags := r.byte()
+		if flags&runSameSeg == 0 {
+			prevSeg += uint64(r.varint())
+		} else if i == 0 {
+			r.err = errCorrupt
+		}
+		o := op{kind: opCoding}
+		o.key.Seg = SegRef(prevSeg)
+		o.key.Code = CodeID(r.uvarint32())
+		o.key.Coder = CoderID(r.uvarint32())
+		if flags&runSpan != 0 {
+			o.key.Span = Span{int(r.uvarint32()), int(r.uvarint32())}
+		}
+		if flags&runBefore != 0 {
+			o.before = state(flags&runBeforeStarred != 0, flags&runBeforeMemo != 0)
+		}
+		if flags&runAfter != 0 {
+			o.after = state(flags&runAfterStarred != 0, flags&runAfterMemo != 0)
+		}
+		ops = append(ops, o)
+	}
+	return ops
 }
 
 func encodeState(w *wbuf, st *codingState) {
@@ -156,8 +320,9 @@ func encodeOpt(w *wbuf, present bool, b []byte) {
 
 func decodeEntry(seq uint64, b []byte) (*entry, error) {
 	r := rbuf{b: b}
-	if v := r.byte(); v != 1 {
-		return nil, errorf(errCorrupt, "journal entry %d: format %d", seq, v)
+	version := r.byte()
+	if version != entryV1 && version != entryV2 {
+		return nil, errorf(errCorrupt, "journal entry %d: format %d", seq, version)
 	}
 	e := &entry{seq: seq}
 	e.coder = CoderID(r.uvarint())
@@ -167,12 +332,14 @@ func decodeEntry(seq uint64, b []byte) (*entry, error) {
 	if n > uint64(len(b)) {
 		return nil, errorf(errCorrupt, "journal entry %d", seq)
 	}
-	e.ops = make([]op, n)
-	for i := range e.ops {
-		o := &e.ops[i]
-		o.kind = r.byte()
-		switch o.kind {
-		case opCoding:
+	e.ops = make([]op, 0, n)
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		o := op{kind: r.byte()}
+		switch {
+		case o.kind == opCodingRun && version == entryV2:
+			e.ops = decodeCodingRun(&r, e.ops, len(b))
+			continue
+		case o.kind == opCoding && version == entryV1:
 			k := r.bytes()
 			if len(k) != codingKeyLen {
 				return nil, errorf(errCorrupt, "journal entry %d", seq)
@@ -180,13 +347,13 @@ func decodeEntry(seq uint64, b []byte) (*entry, error) {
 			o.key = parseCodingKey(k)
 			o.before = decodeState(&r)
 			o.after = decodeState(&r)
-		case opRecord:
+		case o.kind == opRecord:
 			o.rawOp = &rawOp{}
 			o.bucket = r.bytes()
 			o.rkey = r.bytes()
 			o.hadBefore, o.rbefore = decodeOpt(&r)
 			o.hasAft, o.rafter = decodeOpt(&r)
-		case opSourceAdd, opSourceDel:
+		case o.kind == opSourceAdd || o.kind == opSourceDel:
 			o.rawOp = &rawOp{source: SourceID(r.uvarint())}
 			m := r.uvarint()
 			if m > uint64(len(b)) {
@@ -199,6 +366,7 @@ func decodeEntry(seq uint64, b []byte) (*entry, error) {
 		default:
 			return nil, errorf(errCorrupt, "journal entry %d: op kind %d", seq, o.kind)
 		}
+		e.ops = append(e.ops, o)
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("journal entry %d: %w", seq, r.err)
@@ -526,7 +694,7 @@ func (a *action) replay(e *entry, undo bool) error {
 		if err := a.checkCodingTargets(batch); err != nil {
 			return err
 		}
-		_, err := writeCodings(a.tx, batch, nil)
+		_, err := writeCodings(a.tx, batch)
 		batch = batch[:0]
 		return err
 	}
@@ -970,7 +1138,7 @@ func (s *Store) LatestAction() (HistoryEntry, bool, error) {
 // decoding its operations (an import's entry holds every segment).
 func (s *Store) historyEntry(tx *bolt.Tx, seq uint64, b []byte) (HistoryEntry, error) {
 	r := rbuf{b: b}
-	if v := r.byte(); v != 1 {
+	if v := r.byte(); v != entryV1 && v != entryV2 {
 		return HistoryEntry{}, errorf(errCorrupt, "journal entry %d: format %d", seq, v)
 	}
 	coder := CoderID(r.uvarint())

@@ -258,6 +258,7 @@ func (w *wbuf) uvarint(v uint64) { *w = binary.AppendUvarint(*w, v) }
 func (w *wbuf) byte(v byte)      { *w = append(*w, v) }
 func (w *wbuf) bytes(b []byte)   { w.uvarint(uint64(len(b))); *w = append(*w, b...) }
 func (w *wbuf) str(s string)     { w.uvarint(uint64(len(s))); *w = append(*w, s...) }
+func (w *wbuf) varint(v int64)   { *w = binary.AppendVarint(*w, v) }
 
 // rbuf reads what wbuf wrote; the first malformed field sets err and every
 // later read returns zero, so decoders check err once at the end.
@@ -280,6 +281,30 @@ func (r *rbuf) uvarint() uint64 {
 	}
 	r.b = r.b[n:]
 	return v
+}
+
+func (r *rbuf) varint() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// uvarint32 reads a uvarint that must fit 32 bits (a code, a coder, a
+// span's offset).
+func (r *rbuf) uvarint32() uint32 {
+	v := r.uvarint()
+	if v > math.MaxUint32 {
+		r.err = errCorrupt
+		return 0
+	}
+	return uint32(v)
 }
 
 func (r *rbuf) byte() byte {

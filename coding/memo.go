@@ -496,12 +496,23 @@ type MemoQuery struct {
 	// Source: only memos about this source: its memo, its segments' and
 	// their codings', and the memos on cases that speak in it.
 	Source string
+	// Where keeps the memos about segments that meet every condition: a
+	// segment's or a coding's memo on such a segment, a case's or a
+	// source's that has one; journal entries and code memos stay.
+	Where []AttrCondition
+	// Coders, when not nil, are the coders whose codings a listing may
+	// show (blind coding: only the coder's own): other coders' coding
+	// memos are left out, and the code filter reads only their codings.
+	Coders []string
 }
 
 // Memos lists the memos q selects: journal entries oldest first, then
 // sources, cases, codes (in codebook order), segments and codings (in
 // project order), each target's memos by author.
 func (s *Store) Memos(q MemoQuery) ([]Memo, error) {
+	if err := s.CheckWhere(q.Where); err != nil {
+		return nil, err
+	}
 	var out []Memo
 	err := s.view(func(tx *bolt.Tx) error {
 		l := newMemoLister(s, tx)
@@ -528,6 +539,11 @@ type memoLister struct {
 	codes   map[CodeID]bool // nil: no code filter
 	source  SourceID
 	hasSrc  bool
+	coders  map[CoderID]bool // nil: every coder's codings show
+
+	scope        refSet // with Where: the segments that meet it (nil: no filter)
+	scopeSources map[SourceID]bool
+	scopeCases   map[CaseID]bool
 
 	sourceNames sourceNames
 	entries     map[string]int // journal key → its number
@@ -568,6 +584,37 @@ func (l *memoLister) filter(q MemoQuery) error {
 		l.codes = map[CodeID]bool{}
 		for _, id := range ids {
 			l.codes[id] = true
+		}
+	}
+	if len(q.Where) > 0 {
+		scope, err := whereScope(l.tx, "", q.Where)
+		if err != nil {
+			return err
+		}
+		l.scope, l.scopeSources, l.scopeCases = scope, map[SourceID]bool{}, map[CaseID]bool{}
+		segs := l.tx.Bucket(bktSegments)
+		var bad error
+		scope.each(func(ref SegRef) {
+			rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
+			if err != nil {
+				bad = errorf(errCorrupt, "segment %d: %v", ref, err)
+				return
+			}
+			l.scopeSources[rec.source] = true
+			if rec.caseID != 0 {
+				l.scopeCases[rec.caseID] = true
+			}
+		})
+		if bad != nil {
+			return bad
+		}
+	}
+	if q.Coders != nil {
+		l.coders = map[CoderID]bool{}
+		for _, name := range q.Coders {
+			if id, ok := l.s.coderID(l.tx, name); ok {
+				l.coders[id] = true
+			}
 		}
 	}
 	if q.Source != "" {
@@ -634,6 +681,12 @@ func (l *memoLister) list() ([]Memo, error) {
 			if l.hasAuth && key.Coder != l.author {
 				return nil
 			}
+			if l.coders != nil && !l.coders[key.Coder] {
+				return nil
+			}
+			if l.scope != nil && !l.scope.has(key.Seg) {
+				return nil
+			}
 			if l.codes != nil && !l.codes[key.Code] {
 				return nil
 			}
@@ -659,6 +712,22 @@ func (l *memoLister) list() ([]Memo, error) {
 // targetmemos.
 func (l *memoLister) keep(m Memo) bool {
 	t := m.Target
+	if l.scope != nil {
+		switch t.Kind {
+		case MemoSegment:
+			if !l.scope.has(t.Segment) {
+				return false
+			}
+		case MemoSource:
+			if !l.scopeSources[t.Source] {
+				return false
+			}
+		case MemoCase:
+			if !l.scopeCases[t.Case] {
+				return false
+			}
+		}
+	}
 	if l.codes != nil {
 		switch t.Kind {
 		case MemoCode:
@@ -688,14 +757,17 @@ func (l *memoLister) keep(m Memo) bool {
 	return true
 }
 
-// codedWith tells whether anyone coded a segment with one of the code
-// filter's codes: a look at the segment's few codings, so that the filter
+// codedWith tells whether anyone (of the coders shown) coded a segment
+// with one of the code filter's codes: a look at the segment's few codings, so that the filter
 // costs what the memos do, not what the code's codings do.
 func (l *memoLister) codedWith(seg SegRef) bool {
 	prefix := segPrefix(seg)
 	c := l.tx.Bucket(bktCodings).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if len(k) == codingKeyLen && l.codes[parseCodingKey(k).Code] {
+		if len(k) != codingKeyLen {
+			continue
+		}
+		if ck := parseCodingKey(k); l.codes[ck.Code] && (l.coders == nil || l.coders[ck.Coder]) {
 			return true
 		}
 	}

@@ -101,6 +101,12 @@ func TestMemosOnEveryTarget(t *testing.T) {
 		{"source fg2", MemoQuery{Source: "fg2"}, []int{2, 3}},
 		{"source s1", MemoQuery{Source: "s1"}, []int{5, 6, 7}},
 		{"source s1, author alice, segments", MemoQuery{Source: "s1", Author: "alice", Kinds: []MemoKind{MemoSegment}}, []int{5}},
+		// Where: R002 and R004 answer Q11; the fg2 turns have no
+		// question_id, so its source and case memos go; journal entries
+		// and code memos stay.
+		{"where question_id=Q11", MemoQuery{Where: []AttrCondition{{Name: "question_id", Values: []string{"Q11"}}}}, []int{0, 1, 4, 5, 6}},
+		{"where question_id=Q10", MemoQuery{Where: []AttrCondition{{Name: "QUESTION_ID", Values: []string{"Q10"}}}}, []int{0, 1, 4, 7}},
+		{"where question_id!=Q10", MemoQuery{Where: []AttrCondition{{Name: "question_id", Values: []string{"Q10"}, Not: true}}}, []int{0, 1, 2, 3, 4, 5, 6}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var want []string

@@ -115,174 +115,242 @@ func (s *Store) Settle(actor string, seg SegRef, code CodeID, d Decision) (Settl
 	if _, ok := book.Code(code); !ok {
 		return SettleResult{}, errorf(ErrNotFound, "code %d", code)
 	}
-	item := itemCode(book, code)
-	ic := book.byID[item]
-	scope := itemScope(book, item)
-	inScope := map[CodeID]bool{}
-	for _, id := range scope {
-		inScope[id] = true
+	if err := checkDecision(book, d); err != nil {
+		return SettleResult{}, err
 	}
+	item := itemCode(book, code)
+	segID, err := s.segmentID(seg)
+	if err != nil {
+		return SettleResult{}, err
+	}
+	st := &settling{s: s, book: book, actor: actor, seg: seg, item: item, scope: itemScope(book, item), d: d, now: time.Now()}
+	res, err := s.act(actor, fmt.Sprintf("settle %s on %s", book.byID[item].Path, segID), st.run)
+	if err == nil {
+		res.Desc = "settled" + strings.TrimPrefix(res.Desc, "settle")
+	}
+	return SettleResult{ActionResult: res, Codings: st.codings}, err
+}
+
+// checkDecision refuses a decision that cannot be carried out, before
+// anything is read.
+func checkDecision(book *Codebook, d Decision) error {
 	switch d.Kind {
 	case TakeCoder:
 		if d.Coder == "" {
-			return SettleResult{}, errorf(ErrInvalidInput, "say whose version to take")
+			return errorf(ErrInvalidInput, "say whose version to take")
 		}
 	case TakeUnion, TakeNone:
 	case TakeSet:
 		for _, p := range d.Set {
 			if _, ok := book.Code(p.Code); !ok {
-				return SettleResult{}, errorf(ErrNotFound, "code %d", p.Code)
+				return errorf(ErrNotFound, "code %d", p.Code)
 			}
 		}
 	default:
-		return SettleResult{}, errorf(ErrInvalidInput, "decision %q: use coder, union, none or set", d.Kind)
+		return errorf(ErrInvalidInput, "decision %q: use coder, union, none or set", d.Kind)
 	}
-	var segID string
-	if err := s.view(func(tx *bolt.Tx) error {
+	return nil
+}
+
+// segmentID is a segment's ID as the action's description names it.
+func (s *Store) segmentID(seg SegRef) (string, error) {
+	var id string
+	err := s.view(func(tx *bolt.Tx) error {
 		rec, err := decodeSegment(tx.Bucket(bktSegments).Get(u64(uint64(seg))))
 		if err != nil {
 			return errorf(ErrNotFound, "segment %d", seg)
 		}
-		segID = qualifiedID(tx, newSourceNames(tx), &rec)
+		id = qualifiedID(tx, newSourceNames(tx), &rec)
 		return nil
-	}); err != nil {
-		return SettleResult{}, err
-	}
-	var out SettleResult
-	now := time.Now()
-	res, err := s.act(actor, fmt.Sprintf("settle %s on %s", ic.Path, segID), func(a *action) error {
-		tx := a.tx
-		if tx.Bucket(bktSegments).Get(u64(uint64(seg))) == nil {
-			return errorf(ErrNotFound, "segment %d", seg)
-		}
-		names, ids, err := s.comparedCoders(tx, d.Coders)
-		if err != nil {
-			return err
-		}
-		if d.Kind == TakeCoder {
-			id, ok := s.coderID(tx, d.Coder)
-			if !ok {
-				return errorf(ErrNotFound, "no coder %q", d.Coder)
-			}
-			if !containsCoder(ids, id) {
-				names, ids = append(names, d.Coder), append(ids, id)
-			}
-		}
-		versions := make([][]codingKey, len(ids))
-		for i, coder := range ids {
-			for _, c := range scope {
-				versions[i] = append(versions[i], segCoderCodings(tx, seg, c, coder)...)
-			}
-		}
-
-		// What consensus should hold: (code, span) → starred.
-		type passage struct {
-			code CodeID
-			span Span
-		}
-		want := map[passage]bool{}
-		var order []passage
-		add := func(p passage, starred bool) {
-			if _, ok := want[p]; !ok {
-				order = append(order, p)
-			}
-			want[p] = want[p] || starred
-		}
-		starredAt := func(k codingKey) bool {
-			st := codingAt(tx, k)
-			return st != nil && st.Starred
-		}
-		how := ""
-		switch d.Kind {
-		case TakeCoder:
-			for i, n := range names {
-				if n == d.Coder {
-					for _, k := range versions[i] {
-						add(passage{k.Code, k.Span}, starredAt(k))
-					}
-				}
-			}
-			how = d.Coder + "'s version"
-		case TakeUnion:
-			for _, v := range versions {
-				for _, k := range v {
-					add(passage{k.Code, k.Span}, starredAt(k))
-				}
-			}
-			how = "the union of " + strings.Join(names, ", ")
-		case TakeNone:
-			how = "none (the code does not apply)"
-		case TakeSet:
-			var paths []string
-			for _, p := range d.Set {
-				if err := checkSpan(tx, seg, p.Span); err != nil {
-					return err
-				}
-				add(passage{p.Code, p.Span}, p.Starred)
-				paths = append(paths, describePassage(book, p.Code, p.Span))
-			}
-			how = "chosen: " + listOrNone(paths)
-		}
-		// One level per passage of an exclusive group, for consensus as for
-		// any coder.
-		for i, p := range order {
-			g, ok := book.ExclusiveGroupOf(p.code)
-			if !ok {
-				continue
-			}
-			for _, q := range order[:i] {
-				if qg, ok := book.ExclusiveGroupOf(q.code); ok && qg.ID == g.ID && q.code != p.code && q.span.Overlaps(p.span) {
-					return errorf(ErrConflict, "%s is exclusive (one level per passage): the decision has %s and %s on one passage; take one coder's version or choose a level",
-						g.Path, book.byID[q.code].Name, book.byID[p.code].Name)
-				}
-			}
-		}
-
-		consensus, err := s.ensureCoder(tx, Consensus)
-		if err != nil {
-			return err
-		}
-		reviewed := make([]bool, len(ids))
-		for _, r := range reviewersOf(tx, seg) {
-			for i, id := range ids {
-				reviewed[i] = reviewed[i] || id == r
-			}
-		}
-		audit := auditMemo(book, actor, now, how, names, versions, reviewed)
-		var changes []codingChange
-		for _, c := range scope {
-			for _, k := range segCoderCodings(tx, seg, c, consensus) {
-				if _, keep := want[passage{k.Code, k.Span}]; !keep {
-					changes = append(changes, codingChange{k, nil})
-				}
-			}
-		}
-		for _, p := range order {
-			k := codingKey{Seg: seg, Code: p.code, Coder: consensus, Span: p.span}
-			if !inScope[p.code] {
-				// A code the picker chose outside the item: its group's
-				// other levels make way, as when a coder applies a level.
-				if _, err := a.replaceLevels(book, k); err != nil {
-					return err
-				}
-			}
-			changes = append(changes, codingChange{k, &codingState{Time: now.UnixMilli(), Starred: want[p], Memo: audit}})
-			out.Codings = append(out.Codings, newPassage(book, p.code, p.span, &codingState{Starred: want[p], Memo: audit}))
-		}
-		if err := a.setCodings(changes); err != nil {
-			return err
-		}
-		if _, err := tx.CreateBucketIfNotExists(bktSettled); err != nil {
-			return err
-		}
-		r, _ := json.Marshal(settlementRecord{By: actor, At: now.UnixMilli(), Kind: d.Kind, Coder: d.Coder, Audit: audit})
-		return a.putRecord(bktSettled, settledKey(seg, item), r)
 	})
-	if err == nil {
-		res.Desc = "settled" + strings.TrimPrefix(res.Desc, "settle")
+	return id, err
+}
+
+// settling is one Settle, carried out inside its action: the compared
+// coders' versions are read, the decision is turned into the passages
+// consensus should hold, and consensus's codings of the item are made so.
+type settling struct {
+	s     *Store
+	book  *Codebook
+	actor string
+	seg   SegRef
+	item  CodeID
+	scope []CodeID // the item's codes (a group's levels)
+	d     Decision
+	now   time.Time
+
+	names    []string      // the compared coders (and the one taken)
+	ids      []CoderID     // their IDs, in the same order
+	versions [][]codingKey // each one's codings of the item
+	want     map[settledPassage]bool
+	order    []settledPassage
+	how      string    // the decision in words, for the audit memo
+	codings  []Passage // consensus's codings afterwards
+}
+
+// settledPassage is a passage the decision keeps: (code, span).
+type settledPassage struct {
+	code CodeID
+	span Span
+}
+
+func (st *settling) run(a *action) error {
+	tx := a.tx
+	st.order, st.codings = nil, nil // a run starts afresh, should the action run it twice
+	if tx.Bucket(bktSegments).Get(u64(uint64(st.seg))) == nil {
+		return errorf(ErrNotFound, "segment %d", st.seg)
 	}
-	out.ActionResult = res
-	return out, err
+	if err := st.readVersions(tx); err != nil {
+		return err
+	}
+	if err := st.decide(tx); err != nil {
+		return err
+	}
+	if err := st.checkExclusive(); err != nil {
+		return err
+	}
+	return st.write(a)
+}
+
+// readVersions reads each compared coder's codings of the item on the
+// segment (and of the coder whose version is taken, compared or not).
+func (st *settling) readVersions(tx *bolt.Tx) error {
+	names, ids, err := st.s.comparedCoders(tx, st.d.Coders)
+	if err != nil {
+		return err
+	}
+	if st.d.Kind == TakeCoder {
+		id, ok := st.s.coderID(tx, st.d.Coder)
+		if !ok {
+			return errorf(ErrNotFound, "no coder %q", st.d.Coder)
+		}
+		if !containsCoder(ids, id) {
+			names, ids = append(names, st.d.Coder), append(ids, id)
+		}
+	}
+	st.names, st.ids = names, ids
+	st.versions = make([][]codingKey, len(ids))
+	for i, coder := range ids {
+		for _, c := range st.scope {
+			st.versions[i] = append(st.versions[i], segCoderCodings(tx, st.seg, c, coder)...)
+		}
+	}
+	return nil
+}
+
+// decide turns the decision into the passages consensus should hold, each
+// starred when any version it comes from was.
+func (st *settling) decide(tx *bolt.Tx) error {
+	st.want = map[settledPassage]bool{}
+	add := func(p settledPassage, starred bool) {
+		if _, ok := st.want[p]; !ok {
+			st.order = append(st.order, p)
+		}
+		st.want[p] = st.want[p] || starred
+	}
+	starredAt := func(k codingKey) bool {
+		c := codingAt(tx, k)
+		return c != nil && c.Starred
+	}
+	switch st.d.Kind {
+	case TakeCoder:
+		for i, n := range st.names {
+			if n == st.d.Coder {
+				for _, k := range st.versions[i] {
+					add(settledPassage{k.Code, k.Span}, starredAt(k))
+				}
+			}
+		}
+		st.how = st.d.Coder + "'s version"
+	case TakeUnion:
+		for _, v := range st.versions {
+			for _, k := range v {
+				add(settledPassage{k.Code, k.Span}, starredAt(k))
+			}
+		}
+		st.how = "the union of " + strings.Join(st.names, ", ")
+	case TakeNone:
+		st.how = "none (the code does not apply)"
+	case TakeSet:
+		var paths []string
+		for _, p := range st.d.Set {
+			if err := checkSpan(tx, st.seg, p.Span); err != nil {
+				return err
+			}
+			add(settledPassage{p.Code, p.Span}, p.Starred)
+			paths = append(paths, describePassage(st.book, p.Code, p.Span))
+		}
+		st.how = "chosen: " + listOrNone(paths)
+	}
+	return nil
+}
+
+// checkExclusive keeps one level per passage of an exclusive group, for
+// consensus as for any coder.
+func (st *settling) checkExclusive() error {
+	book := st.book
+	for i, p := range st.order {
+		g, ok := book.ExclusiveGroupOf(p.code)
+		if !ok {
+			continue
+		}
+		for _, q := range st.order[:i] {
+			if qg, ok := book.ExclusiveGroupOf(q.code); ok && qg.ID == g.ID && q.code != p.code && q.span.Overlaps(p.span) {
+				return errorf(ErrConflict, "%s is exclusive (one level per passage): the decision has %s and %s on one passage; take one coder's version or choose a level",
+					g.Path, book.byID[q.code].Name, book.byID[p.code].Name)
+			}
+		}
+	}
+	return nil
+}
+
+// write makes consensus's codings of the item the decided passages, each
+// with the audit memo, and records the decision.
+func (st *settling) write(a *action) error {
+	tx, book := a.tx, st.book
+	consensus, err := st.s.ensureCoder(tx, Consensus)
+	if err != nil {
+		return err
+	}
+	reviewed := make([]bool, len(st.ids))
+	for _, r := range reviewersOf(tx, st.seg) {
+		for i, id := range st.ids {
+			reviewed[i] = reviewed[i] || id == r
+		}
+	}
+	audit := auditMemo(book, st.actor, st.now, st.how, st.names, st.versions, reviewed)
+	inScope := map[CodeID]bool{}
+	for _, id := range st.scope {
+		inScope[id] = true
+	}
+	var changes []codingChange
+	for _, c := range st.scope {
+		for _, k := range segCoderCodings(tx, st.seg, c, consensus) {
+			if _, keep := st.want[settledPassage{k.Code, k.Span}]; !keep {
+				changes = append(changes, codingChange{k, nil})
+			}
+		}
+	}
+	for _, p := range st.order {
+		k := codingKey{Seg: st.seg, Code: p.code, Coder: consensus, Span: p.span}
+		if !inScope[p.code] {
+			// A code the picker chose outside the item: its group's
+			// other levels make way, as when a coder applies a level.
+			if _, err := a.replaceLevels(book, k); err != nil {
+				return err
+			}
+		}
+		changes = append(changes, codingChange{k, &codingState{Time: st.now.UnixMilli(), Starred: st.want[p], Memo: audit}})
+		st.codings = append(st.codings, newPassage(book, p.code, p.span, &codingState{Starred: st.want[p], Memo: audit}))
+	}
+	if err := a.setCodings(changes); err != nil {
+		return err
+	}
+	if _, err := tx.CreateBucketIfNotExists(bktSettled); err != nil {
+		return err
+	}
+	r, _ := json.Marshal(settlementRecord{By: st.actor, At: st.now.UnixMilli(), Kind: st.d.Kind, Coder: st.d.Coder, Audit: audit})
+	return a.putRecord(bktSettled, settledKey(st.seg, st.item), r)
 }
 
 // auditMemo is the memo on a consensus coding: who decided what, when, and

@@ -2,6 +2,7 @@ package coding
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -432,23 +433,23 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		return nil, added{}, err
 	}
 	id := SourceID(seq)
-	rec := sourceRecord{Name: src.Name, File: src.File, Format: src.Format, Hash: src.Hash,
+	srcRec := sourceRecord{Name: src.Name, File: src.File, Format: src.Format, Hash: src.Hash,
 		Segments: len(src.Segments), Imported: time.Now().UTC().Truncate(time.Second),
 		Context: encodeContext(src.Context)}
 	for _, c := range src.Context {
 		if c.Kind == corpus.ContextPrompt {
-			rec.Prompts++
+			srcRec.Prompts++
 		}
 	}
 	in := newInterner(tx, a)
 	for _, attr := range mergeAttrs(src.Attributes, opts.Attributes) {
-		rec.Attrs = append(rec.Attrs, [2]string{attr.Name, attr.Value})
+		srcRec.Attrs = append(srcRec.Attrs, [2]string{attr.Name, attr.Value})
 		// Interned so that filters and reports compare numbers.
 		if _, err := in.pairs([]Attribute{attr}); err != nil {
 			return nil, added{}, err
 		}
 	}
-	v, _ := json.Marshal(rec)
+	v, _ := json.Marshal(srcRec)
 	if err := sources.Put(u64(seq), v); err != nil {
 		return nil, added{}, err
 	}
@@ -472,10 +473,18 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	}
 	seen := map[CaseID]bool{}
 	segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
-	segs.FillPercent, texts.FillPercent = 0.95, 0.95
+	segs.FillPercent, texts.FillPercent = 1.0, 1.0
 	bySource := tx.Bucket(bktBySource)
-	bySource.FillPercent = 0.95
+	bySource.FillPercent = 1.0
 	refs := make([]SegRef, len(src.Segments))
+	// The name and case index entries are queued together, their keys in
+	// one arena: a queue entry and two keys per answer, 200,000 answers.
+	names, byCase := make([]rec, 0, len(src.Segments)), make([]rec, 0, len(src.Segments))
+	arenaLen := 0
+	for _, seg := range src.Segments {
+		arenaLen += len(seg.ID) + 9 + 16
+	}
+	arena := make([]byte, 0, arenaLen) // never outgrown: its keys stay where they are
 	for i, seg := range src.Segments {
 		if !utf8.ValidString(seg.Text) {
 			return nil, added{}, errorf(ErrInvalidInput, "%s: segment %s: text is not valid UTF-8", src.File, corpus.Excerpt(seg.ID))
@@ -512,12 +521,16 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		if err := texts.Put(key, []byte(seg.Text)); err != nil {
 			return nil, added{}, err
 		}
-		a.later(bktSegName, segNameKey(seg.ID, ref), []byte{})
+		start := len(arena)
+		arena = binary.BigEndian.AppendUint64(append(append(arena, seg.ID...), 0), uint64(ref))
+		names = append(names, rec{bktSegName, arena[start:len(arena):len(arena)], []byte{}})
 		if err := bySource.Put(pairKey(uint64(id), n), nil); err != nil {
 			return nil, added{}, err
 		}
 		if caseID != 0 {
-			a.later(bktByCase, pairKey(uint64(caseID), n), []byte{})
+			start := len(arena)
+			arena = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(arena, uint64(caseID)), n)
+			byCase = append(byCase, rec{bktByCase, arena[start:len(arena):len(arena)], []byte{}})
 		}
 		if opts.Progress != nil && (i+1)%2048 == 0 {
 			opts.Progress(i+1, len(src.Segments))
@@ -526,9 +539,11 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	if opts.Progress != nil {
 		opts.Progress(len(src.Segments), len(src.Segments))
 	}
+	a.laterAll(bktSegName, names)
+	a.laterAll(bktByCase, byCase)
 	a.ops = append(a.ops, op{kind: opSourceAdd, rawOp: &rawOp{source: id}})
 	delete(seen, 0)
-	return refs, added{created: cases.created, cases: len(seen), prompts: rec.Prompts, source: id}, a.flushLater()
+	return refs, added{created: cases.created, cases: len(seen), prompts: srcRec.Prompts, source: id}, a.flushLater()
 }
 
 // mergeAttrs returns base with extra's values set (extra wins on a name,

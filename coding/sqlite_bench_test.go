@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -68,6 +69,10 @@ func BenchmarkBesideSQLite(b *testing.B) {
 		b.Fatal(err)
 	}
 	qAnswers := time.Since(start)
+	// A copy for the peak memory of the codings import, measured in a
+	// process of its own.
+	rssProject := filepath.Join(dir, "rss.qcode")
+	codingtest.CopyFile(b, filepath.Join(dir, "bench.qcode"), rssProject)
 	f, err := os.Open(codings)
 	if err != nil {
 		b.Fatal(err)
@@ -84,6 +89,8 @@ func BenchmarkBesideSQLite(b *testing.B) {
 	}
 	qReport := time.Since(start)
 
+	importPeakRSS(b, rssProject, codings)
+
 	for _, r := range []struct {
 		what    string
 		q, sql  time.Duration
@@ -97,6 +104,33 @@ func BenchmarkBesideSQLite(b *testing.B) {
 		b.Logf("%s: qcode %s, sqlite3 %s (%s)", r.what, r.q.Round(time.Millisecond), r.sql.Round(time.Millisecond), r.sqlWhat)
 		codingtest.Ratio(b, r.what+": qcode ÷ sqlite3", float64(r.q)/float64(r.sql), r.budget)
 	}
+}
+
+// importPeakRSS imports the codings into a copy of the project in a child
+// process (the test binary, see TestMain) and prints its peak resident
+// memory beside the budget of DESIGN.md.
+func importPeakRSS(b *testing.B, project, codings string) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "QCODE_RSS_PROJECT="+project, "QCODE_RSS_CODINGS="+codings)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		b.Fatalf("child import: %v: %s", err, stderr.String())
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		b.Logf("peak memory of a codings import: not measured on this system")
+		return
+	}
+	const budget = 1.5 * (1 << 30)
+	rss := float64(ru.Maxrss) * 1024 // kilobytes on Linux
+	verdict := "ok"
+	if rss > budget {
+		verdict = "OVER BUDGET"
+	}
+	b.Logf("peak RSS of a codings import (1,000,000, own process, %s): %.2f GB (budget ≤ 1.50 GB) %s",
+		strings.TrimSpace(string(out)), rss/(1<<30), verdict)
 }
 
 // writeAnswers writes a long survey export and returns its answer ids.

@@ -187,3 +187,19 @@ func stars(seg *coding.Segment, cs []coding.Coding) starReq {
 // memo asks what the memo is on (memoMenu): the coder's coding, the
 // segment, its participant, its source, a code, or the journal.
 func (s *codingScreen) memo() { memoMenu(s.c, s.list.current()) }
+
+// take applies the first code suggested for the current segment, as a
+// digit would: a key press, never done for the coder.
+func (s *codingScreen) take() {
+	seg := s.list.current()
+	sg, ok := s.sugg.first(seg)
+	switch {
+	case !ok && s.sugg.g != nil && !s.sugg.learnt():
+		s.c.say(fmt.Sprintf("no suggestions yet: they start once you have coded %d segments", suggestFrom), statusInfo)
+		return
+	case !ok:
+		s.c.say("no suggestion here (suggestions show on segments you have not reviewed)", statusInfo)
+		return
+	}
+	applyCode(s.c, seg, sg.Code)
+}

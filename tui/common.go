@@ -261,6 +261,8 @@ var (
 	_ component = (*editor)(nil)
 	_ component = (*reportView)(nil)
 	_ component = (*quoteList)(nil)
+	_ component = (*cooccurView)(nil)
+	_ component = (*passageList)(nil)
 	_ component = (*agreeView)(nil)
 	_ component = (*reviewView)(nil)
 	_ component = (*helpView)(nil)

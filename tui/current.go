@@ -29,6 +29,8 @@ type currentSegment struct {
 	drawnFrom currentKey
 	drawn     string
 	h         int
+
+	hint string // suggested codes, dim under a segment not yet reviewed
 }
 
 type currentKeys struct {
@@ -82,6 +84,7 @@ type currentKey struct {
 	scroll    int
 	focused   bool
 	highlight string
+	hint      string
 }
 
 // layout draws the box for seg (list position pos of n) into at most maxH
@@ -92,7 +95,7 @@ func (s *currentSegment) layout(seg *coding.Segment, pos, n, w, maxH int, focuse
 	if seg != nil {
 		ref = seg.Ref
 	}
-	k := currentKey{ref, pos, n, w, maxH, s.c.proj.version, s.scroll, focused, hl}
+	k := currentKey{ref, pos, n, w, maxH, s.c.proj.version, s.scroll, focused, hl, s.hint}
 	if k == s.drawnFrom && s.drawn != "" {
 		return
 	}
@@ -146,6 +149,9 @@ func (s *currentSegment) render(seg *coding.Segment, pos, n, w, maxH int, focuse
 
 	wrapped := strings.Split(ansi.Wordwrap(s.renderText(seg, hl), inner, " -"), "\n")
 	chips := s.renderChips(seg, inner)
+	if s.hint != "" && len(chips) == 0 {
+		chips = strings.Split(st.Dim.Render(ansi.Wordwrap(s.hint, inner, " ")), "\n")
+	}
 	// Room for the text once the frame, header, attributes and chips are in.
 	room := max(3, maxH-box.GetVerticalFrameSize()-len(lines)-len(chips)-1)
 	s.scroll = min(s.scroll, max(0, len(wrapped)-room))

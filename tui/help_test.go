@@ -28,6 +28,8 @@ func TestHelpListsEveryKey(t *testing.T) {
 	report, _ := newReportView(c)
 	doc, _ := newDocument(c, sc.shown())
 	browser, _ := newMemoBrowser(c, shown{})
+	co, _ := newCooccurView(c, report)
+	pl, _ := newPassageList(c, "", nil, false, func() (passagesFound, error) { return passagesFound{}, nil })
 	for _, tc := range []struct {
 		name string
 		comp help.KeyMap
@@ -43,6 +45,8 @@ func TestHelpListsEveryKey(t *testing.T) {
 		{"editor", newEditor(c), []any{newEditorKeys()}},
 		{"report", report, []any{newReportKeys()}},
 		{"quotes", ql, []any{newQuoteKeys()}},
+		{"co-occurrence", co, []any{newCooccurKeys()}},
+		{"passages", pl, []any{newPassageKeys()}},
 		{"agreement", agree, []any{newAgreeKeys()}},
 		{"review", review, []any{newReviewKeys()}},
 		{"help", newHelpView(c, sc), []any{newHelpKeys()}},

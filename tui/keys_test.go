@@ -20,7 +20,7 @@ import (
 
 var fuzzKeys = []string{"j", "k", "n", "N", "1", "2", "3", "0", "9", "c", "/", "f", "s", "S", "m", "v", "u", "<ctrl+r>", "<tab>",
 	"e", "r", "a", "C", "]", "[", "<backspace>", "<enter>", "<esc>", "<esc>", "<up>", "<down>", "<left>", "<right>", "<shift+right>", "<shift+left>",
-	"x", "g", "d", "y", "G", "i", "D", "b", "z", "J", "K", "h", "l", "w", "$", "^", "<space>", "?", "+", "-", "L", "H", "<pgdown>", "Q", "A", "M", "t", "o", "p", "<ctrl+s>", "ä", "İ", "r", "e", "n", "4", "5", "6"}
+	"x", "g", "d", "y", "G", "i", "D", "b", "z", "J", "K", "h", "l", "w", "$", "^", "<space>", "?", "+", "-", "L", "H", "<pgdown>", "Q", "A", "M", "t", "o", "p", "<ctrl+s>", "ä", "İ", "r", "e", "n", "4", "5", "6", "=", "-"}
 
 func tinyProject(t *testing.T, codes []coding.CodeSpec, segs []string) *coding.Store {
 	s, err := coding.Create(filepath.Join(t.TempDir(), "p.qcode"), coding.CreateOptions{Codes: codes})
@@ -124,6 +124,15 @@ func TestKeysNeverCrashInEveryView(t *testing.T) {
 		{"filter bar", "fuft"},
 		{"filter source", "fo"},
 		{"quote reading", "r<enter><enter>"},
+		{"quote in context", "r<enter><enter>++"},
+		{"co-occurrence", "Cro"},
+		{"co-occurrence by case", "Crou"},
+		{"co-occurrence passages", "Crojlll<enter>"},
+		{"passage in context", "Crojlll<enter><enter>"},
+		{"suggested", "jjjjj"},
+		{"similar", "jjjj="},
+		{"similar, reading", "jjjj=<enter>"},
+		{"segment in context", "Gkki"},
 		{"star chooser", "23S"},
 		{"memo chooser", "23m"},
 		{"editor", "e"},

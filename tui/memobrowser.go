@@ -81,6 +81,9 @@ func (b *memoBrowser) load() tea.Cmd {
 	b.follow = false
 	b.loading = true
 	s, q, asked := b.c.store, b.q, b.asked
+	if !b.c.proj.showAll { // blind coding: other coders' codings stay hidden
+		q.Coders = b.c.proj.visibleNames()
+	}
 	return func() tea.Msg {
 		list, err := s.Memos(q)
 		for i := range list {

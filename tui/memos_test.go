@@ -261,3 +261,31 @@ func TestMemoTypedWhileReadIsKept(t *testing.T) {
 		t.Errorf("the editor holds %q, want the memo then what was typed", got)
 	}
 }
+
+// Blind coding holds in the memo browser: bob does not see alice's memo
+// on her coding, nor a segment's memo through a code only alice applied
+// there; C (every coder) shows both.
+func TestMemoBrowserIsBlind(t *testing.T) {
+	s := memoProject(t)
+	h := newHarness(t, s, 120, 40, Options{Coder: "bob"})
+	h.keys("M")
+	b := h.m.top().(*memoBrowser)
+	for _, m := range b.memos {
+		if m.Target.Kind == coding.MemoCoding {
+			t.Errorf("bob sees a coding's memo by %s: %q", m.Author, m.Text)
+		}
+	}
+	if len(b.memos) != 6 {
+		t.Errorf("bob should see the 6 memos that are not on alice's codings, got %d", len(b.memos))
+	}
+	h.keys("ccareer<enter>") // only alice coded A3 with Career progression
+	if len(b.memos) != 1 || b.memos[0].Target.Kind != coding.MemoCode {
+		t.Errorf("c career as bob: only the code's own memo, got %d", len(b.memos))
+	}
+	h.keys("<esc>C")
+	h.keys("M")
+	b = h.m.top().(*memoBrowser)
+	if len(b.memos) != 7 {
+		t.Errorf("with every coder shown: 7 memos, got %d", len(b.memos))
+	}
+}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,28 @@ type Options struct {
 	// WriteGate, when set, runs before each write reaches the store. It is a
 	// test hook that stands in for a slow or stalled disk; leave it nil.
 	WriteGate func()
+
+	// Program, when set, runs the screen on another terminal than this
+	// process's (a client of the owner's socket, an SSH session): its
+	// input, output, size and environment. Such a screen takes none of
+	// this process's signals; Stop ends it as SIGTERM would (the queue
+	// drains first).
+	Program []tea.ProgramOption
+	Stop    <-chan struct{}
+	// Events are messages for the screen from outside (a remote terminal's
+	// new size).
+	Events <-chan tea.Msg
+	// Peers, when set, names who else works on this store now (the status
+	// line shows them), and the screen then reads the store again within a
+	// second of another's write (see watch.go).
+	Peers func() []string
+	// Saved, when set, is called for each action the store acknowledged
+	// (a served session's log counts them).
+	Saved func()
+	// Blind enforces blind coding (a coder of a served project): only the
+	// coder's own codings are shown, and neither the other coders' view nor
+	// the agreement view opens.
+	Blind bool
 }
 
 // Model is the coding screen's router. It owns the write queue and a stack
@@ -46,6 +69,9 @@ type Model struct {
 	lost    int       // actions lost while a signal drained the queue
 
 	place placeState                           // the segment saved as the coder's place
+	seen  uint64                               // the store's generation last read (watch.go)
+	peers []string                             // who else is connected (watch.go)
+	wrote bool                                 // this screen saved an action since the last watch
 	after func(time.Duration, tea.Msg) tea.Cmd // timers (tests use their own clock)
 }
 
@@ -70,7 +96,7 @@ func New(s *coding.Store, opts Options) *Model {
 
 // Init asks for the terminal's background and loads the project.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.load(0))
+	return tea.Batch(tea.RequestBackgroundColor, m.load(0), m.screen.sugg.train(), m.watch())
 }
 
 // load reads the list (with the active filter), keeping keep under the
@@ -88,6 +114,12 @@ func (m *Model) reload() tea.Cmd { return m.load(m.screen.list.currentRef()) }
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if _, ok := msg.(placeTickMsg); ok { // changes nothing shown
 		return m, m.placeTick()
+	}
+	if w, ok := msg.(watchAsk); ok { // the timer: read in a command
+		return m, w.read
+	}
+	if w, ok := msg.(watchMsg); ok && w.gen == m.seen && slices.Equal(w.peers, m.peers) {
+		return m, m.watch() // nothing changed: nothing to draw again
 	}
 	if !m.navigation(msg) {
 		m.c.proj.version++
@@ -143,6 +175,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.writeDone(msg)
 	case signalMsg:
 		return m.signal(msg)
+	case watchMsg:
+		return m.watched(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.PasteMsg: // text, for whoever is taking it
@@ -172,6 +206,10 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case quitMsg:
 		return m.askQuit(quitKey)
 	case coderViewMsg:
+		if msg.all && m.c.opts.Blind {
+			m.status.set("blind coding: a coder sees only their own codings", statusError)
+			return nil
+		}
 		m.c.proj.showAll = msg.all
 		if msg.all {
 			m.status.set("showing every coder's codings", statusInfo)
@@ -297,6 +335,10 @@ func (m *Model) coveredBy() int {
 // segment when it is among them).
 func (m *Model) setFilter(f filterMsg) tea.Cmd {
 	p := m.c.proj
+	if m.c.opts.Blind && f.q.CodedBy != "" && f.q.CodedBy != m.c.opts.Coder {
+		m.status.set("blind coding: a coder filters by their own codings only", statusError)
+		return nil
+	}
 	before := p.query.Terms()
 	p.query, p.filter = f.q, f.desc
 	if f.desc == "" {

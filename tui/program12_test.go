@@ -77,7 +77,8 @@ func TestProgramCodeAllMemosFiltersQuotes(t *testing.T) {
 			w.wait(t, tm, func(f string, _ int) bool { return strings.Contains(f, "role is…") })
 			tm.Type("2") // Social worker
 			w.wait(t, tm, func(f string, _ int) bool {
-				return strings.Contains(f, "4 of 12") && !strings.Contains(f, "role is…") && !strings.Contains(f, "○ …") && !strings.Contains(f, "loading…")
+				return strings.Contains(f, "4 of 12") && !strings.Contains(f, "role is…") && !strings.Contains(f, "○ …") && !strings.Contains(f, "loading…") &&
+					strings.Contains(f, "suggested (") // the suggestions come in their own command
 			})
 			frame("filterbar")
 			if got := w.Model.c.proj.query.Describe(); got != "role = Social worker · not reviewed" {
@@ -93,7 +94,9 @@ func TestProgramCodeAllMemosFiltersQuotes(t *testing.T) {
 			tm.Send(enter)
 			w.wait(t, tm, func(f string, _ int) bool { return strings.Contains(f, "■ Motivations › Career progression") })
 			tm.Send(enter)
-			w.wait(t, tm, func(f string, _ int) bool { return strings.Contains(f, "Quote · 1 of") })
+			w.wait(t, tm, func(f string, _ int) bool {
+				return strings.Contains(f, "Quote · 1 of") && !strings.Contains(f, "reading the context")
+			})
 			frame("quote")
 
 			tm.Type("qqq")

@@ -251,6 +251,12 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 		}
 		p.segs[seg.Ref] = &seg
 	}
+	if msg.err == nil {
+		m.wrote = true // the watch tells this screen's writes from others'
+		if m.c.opts.Saved != nil {
+			m.c.opts.Saved()
+		}
+	}
 	var dropped []write
 	switch {
 	case msg.err != nil:

@@ -15,7 +15,8 @@ import (
 
 // quoteList is the report's list of one code's quotes (enter on a row):
 // each quote with the code it was coded with and its attribution; enter
-// reads a quote whole, s stars one as a report quote.
+// reads a quote whole in its context (the prompt it answers and its
+// neighbouring turns, read in a command), s stars one as a report quote.
 type quoteList struct {
 	c       common
 	keys    quoteKeys
@@ -26,12 +27,14 @@ type quoteList struct {
 	cursor  int
 	reading bool // the quote under the cursor fills the page
 	scroll  int  // lines scrolled while reading
+	turns   int  // context turns either side while reading
+	ctx     map[contextKey]*coding.SegmentContext
 
 	width, height int
 }
 
 type quoteKeys struct {
-	Down, Up, Star, Read, Back, Close key.Binding
+	Down, Up, Star, Read, Back, More, Less, Close key.Binding
 }
 
 func newQuoteKeys() quoteKeys {
@@ -39,8 +42,10 @@ func newQuoteKeys() quoteKeys {
 		Down:  bind("j/↓", "next quote (reading: scroll)", "j", "down"),
 		Up:    bind("k/↑", "previous quote (reading: scroll)", "k", "up"),
 		Star:  bind("s", "star as a report quote", "s"),
-		Read:  bind("enter", "read the whole quote", "enter"),
+		Read:  bind("enter", "read the whole quote, in context", "enter"),
 		Back:  bind("esc", "reading: back to the list", "esc", "enter"),
+		More:  bind("+", "reading: more context (turns either side)", "+", "="),
+		Less:  bind("-", "reading: less context", "-"),
 		Close: bind("esc", "back to the report", "esc", "q"),
 	}
 }
@@ -53,7 +58,7 @@ type quotesMsg struct {
 
 // newQuoteList opens the list and reads the quotes of a code.
 func newQuoteList(c common, path string, coders []string) (*quoteList, tea.Cmd) {
-	ql := &quoteList{c: c, keys: newQuoteKeys(), path: path, loading: true}
+	ql := &quoteList{c: c, keys: newQuoteKeys(), path: path, loading: true, turns: contextTurns, ctx: map[contextKey]*coding.SegmentContext{}}
 	s := c.store
 	return ql, func() tea.Msg {
 		bank, err := s.Quotes(coding.QuoteQuery{Code: path, Coders: coders})
@@ -71,14 +76,14 @@ func (ql *quoteList) title() string { return "Keys of the quote list" }
 
 func (ql *quoteList) ShortHelp() []key.Binding {
 	if ql.reading {
-		return []key.Binding{brief(ql.keys.Down, "scroll"), brief(ql.keys.Star, "star"), brief(ql.keys.Back, "back")}
+		return []key.Binding{brief(ql.keys.Down, "scroll"), brief(ql.keys.More, "more context"), brief(ql.keys.Less, "less"), brief(ql.keys.Star, "star"), brief(ql.keys.Back, "back")}
 	}
 	return []key.Binding{brief(ql.keys.Read, "read"), brief(ql.keys.Star, "star"), ql.keys.Close}
 }
 
 func (ql *quoteList) FullHelp() [][]key.Binding {
 	k := ql.keys
-	return [][]key.Binding{{k.Down, k.Up, k.Read, k.Star}, {k.Back, k.Close}}
+	return [][]key.Binding{{k.Down, k.Up, k.Read, k.Star}, {k.More, k.Less, k.Back, k.Close}}
 }
 
 func (ql *quoteList) SetSize(w, h int) { ql.width, ql.height = w, h }
@@ -86,7 +91,14 @@ func (ql *quoteList) SetSize(w, h int) { ql.width, ql.height = w, h }
 func (ql *quoteList) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
-		ql.key(msg)
+		return ql.key(msg)
+	case contextMsg:
+		if msg.err == nil {
+			cx := msg.ctx
+			ql.ctx[contextKey{msg.ref, msg.n}] = &cx
+		} else if ql.reading {
+			ql.c.say("context not read: "+msg.err.Error(), statusError)
+		}
 	case quotesMsg:
 		if msg.path != ql.path || !ql.loading {
 			return nil
@@ -111,7 +123,20 @@ func (ql *quoteList) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (ql *quoteList) key(msg tea.KeyPressMsg) {
+// readContext asks for the context of the quote being read, unless it is
+// read already.
+func (ql *quoteList) readContext() tea.Cmd {
+	if ql.cursor < 0 || ql.cursor >= len(ql.quotes) {
+		return nil
+	}
+	ref := ql.quotes[ql.cursor].Ref
+	if _, ok := ql.ctx[contextKey{ref, ql.turns}]; ok {
+		return nil
+	}
+	return contextCmd(ql.c.store, ref, ql.turns)
+}
+
+func (ql *quoteList) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := ql.keys
 	if ql.reading {
 		switch {
@@ -125,8 +150,14 @@ func (ql *quoteList) key(msg tea.KeyPressMsg) {
 			ql.scroll = max(0, ql.scroll-1)
 		case key.Matches(msg, k.Star):
 			ql.star()
+		case key.Matches(msg, k.More):
+			ql.turns = min(ql.turns+1, maxContext)
+			return ql.readContext()
+		case key.Matches(msg, k.Less):
+			ql.turns, ql.scroll = max(ql.turns-1, 0), 0
+			return ql.readContext()
 		}
-		return
+		return nil
 	}
 	switch {
 	case key.Matches(msg, k.Close):
@@ -138,10 +169,12 @@ func (ql *quoteList) key(msg tea.KeyPressMsg) {
 	case key.Matches(msg, k.Read):
 		if ql.cursor < len(ql.quotes) {
 			ql.reading, ql.scroll = true, 0
+			return ql.readContext()
 		}
 	case key.Matches(msg, k.Star):
 		ql.star()
 	}
+	return nil
 }
 
 // star stars (or unstars) the quote under the cursor; the list shows it
@@ -258,8 +291,8 @@ func (ql *quoteList) readRoom() int {
 	return max(1, h-4)
 }
 
-// readLines is the quote under the cursor, whole: its code, its text and
-// its attribution.
+// readLines is the quote under the cursor, whole: its code, its text in
+// its context (the quote marked in the margin) and its attribution.
 func (ql *quoteList) readLines() []string {
 	if ql.cursor < 0 || ql.cursor >= len(ql.quotes) {
 		return nil
@@ -272,9 +305,11 @@ func (ql *quoteList) readLines() []string {
 		star = "★ "
 	}
 	out := []string{star + ansi.Truncate(ql.codeLine(q), w-2, "…"), ""}
+	var body []string
 	for _, para := range strings.Split("“"+q.Text+"”", "\n") {
-		out = append(out, strings.Split(ansi.Wordwrap(para, w, " "), "\n")...)
+		body = append(body, strings.Split(ansi.Wordwrap(para, max(1, w-2), " "), "\n")...)
 	}
+	out = append(out, contextLines(st, ql.ctx[contextKey{q.Ref, ql.turns}], body, w)...)
 	if q.Attribution != "" {
 		out = append(out, "", st.Dim.Render(ansi.Truncate("("+q.Attribution+")", w, "…")))
 	}
@@ -291,7 +326,7 @@ func (ql *quoteList) renderReading(w, h int) string {
 	for len(lines) < h-1 {
 		lines = append(lines, "")
 	}
-	note := "s star as a report quote · esc back to the list"
+	note := fmt.Sprintf("+/- context (%d either side) · s star as a report quote · esc back to the list", ql.turns)
 	if more := len(text) - end; more > 0 {
 		note = "↓ " + plural(more, "more line", "more lines") + " (j/k) · " + note
 	}

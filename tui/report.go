@@ -39,20 +39,21 @@ type reportView struct {
 }
 
 type reportKeys struct {
-	Down, Up, Zeros, Split, Right, Left, Quotes, Write, Close key.Binding
+	Down, Up, Zeros, Split, Right, Left, Quotes, Cooccur, Write, Close key.Binding
 }
 
 func newReportKeys() reportKeys {
 	return reportKeys{
-		Down:   bind("j/↓", "next code", "j", "down"),
-		Up:     bind("k/↑", "previous code", "k", "up"),
-		Zeros:  bind("z", "show / hide codes nobody applied", "z"),
-		Split:  bind("b", "split by the next attribute", "b"),
-		Right:  bind("→/l", "split: next column", "right", "l"),
-		Left:   bind("←/h", "split: previous column", "left", "h"),
-		Quotes: bind("enter", "the code's quotes", "enter"),
-		Write:  bind("x", "write the Markdown report", "x"),
-		Close:  bind("esc", "close", "esc", "q", "r"),
+		Down:    bind("j/↓", "next code", "j", "down"),
+		Up:      bind("k/↑", "previous code", "k", "up"),
+		Zeros:   bind("z", "show / hide codes nobody applied", "z"),
+		Split:   bind("b", "split by the next attribute", "b"),
+		Right:   bind("→/l", "split: next column", "right", "l"),
+		Left:    bind("←/h", "split: previous column", "left", "h"),
+		Quotes:  bind("enter", "the code's quotes", "enter"),
+		Cooccur: bind("o", "co-occurrence table (heat map)", "o"),
+		Write:   bind("x", "write the Markdown report", "x"),
+		Close:   bind("esc", "close", "esc", "q", "r"),
 	}
 }
 
@@ -109,12 +110,12 @@ func (v *reportView) title() string { return "Keys of the report" }
 
 func (v *reportView) ShortHelp() []key.Binding {
 	k := v.keys
-	return []key.Binding{brief(k.Quotes, "quotes"), brief(k.Split, "split"), brief(k.Zeros, "zeros"), brief(k.Write, "write .md"), k.Close}
+	return []key.Binding{brief(k.Quotes, "quotes"), brief(k.Cooccur, "co-occurrence"), brief(k.Split, "split"), brief(k.Zeros, "zeros"), brief(k.Write, "write .md"), k.Close}
 }
 
 func (v *reportView) FullHelp() [][]key.Binding {
 	k := v.keys
-	return [][]key.Binding{{k.Down, k.Up, k.Quotes, k.Zeros}, {k.Split, k.Right, k.Left, k.Write, k.Close}}
+	return [][]key.Binding{{k.Down, k.Up, k.Quotes, k.Cooccur, k.Zeros}, {k.Split, k.Right, k.Left, k.Write, k.Close}}
 }
 
 func (v *reportView) SetSize(w, h int) {
@@ -195,6 +196,10 @@ func (v *reportView) key(msg tea.KeyPressMsg) tea.Cmd {
 			v.c.post(openMsg{ql})
 			return cmd
 		}
+	case key.Matches(msg, k.Cooccur):
+		co, cmd := newCooccurView(v.c, v)
+		v.c.post(openMsg{co})
+		return cmd
 	case key.Matches(msg, k.Write):
 		return v.export()
 	}
@@ -424,7 +429,7 @@ func (v *reportView) foot(w int) []string {
 			split += fmt.Sprintf(" · %s of %d, off screen: %s (←/→ scroll)", shown, n, strings.Join(off, ", "))
 		}
 	}
-	text := ansi.Wrap(scale+" · "+split+" · "+zeros+" · enter quotes · x write the Markdown report · esc close", max(1, w), " ")
+	text := ansi.Wrap(scale+" · "+split+" · "+zeros+" · enter quotes · o co-occurrence · x write the Markdown report · esc close", max(1, w), " ")
 	return strings.Split(v.c.st.Dim.Render(text), "\n")
 }
 

@@ -24,6 +24,7 @@ type codingScreen struct {
 	bar    *filterBar
 	search *searchBar
 	focus  focusArea
+	sugg   *suggestions
 
 	width, height int
 }
@@ -40,6 +41,7 @@ type screenKeys struct {
 	Picker, Clear           key.Binding
 	Reviewed, Star, StarOne key.Binding
 	Memo, Undo, Redo        key.Binding
+	Take                    key.Binding // the first suggestion
 	Focus                   key.Binding
 	Coders, Quit            key.Binding
 	// The keys that open views are in views (views.go).
@@ -56,6 +58,7 @@ func newScreenKeys() screenKeys {
 		Memo:     bind("m", "memo (asks: on what?)", "m"),
 		Undo:     bind("u", "undo", "u"),
 		Redo:     bind("ctrl+r", "redo", "ctrl+r"),
+		Take:     bind("t", "take the first suggested code", "t"),
 		Focus:    bind("tab", "focus list/codebook", "tab"),
 		Coders:   bind("C", "all coders / only mine", "C"),
 		Quit:     bind("q", "quit", "q"),
@@ -67,6 +70,7 @@ func newCodingScreen(c common) *codingScreen {
 		list: newSegmentList(c), panel: newCodebookPanel(c), search: newSearchBar(c)}
 	s.legend = newLegend(c, s.panel)
 	s.bar = newFilterBar(c)
+	s.sugg = &suggestions{c: c}
 	return s
 }
 
@@ -95,7 +99,7 @@ func (s *codingScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{lk.Down, lk.Up, lk.PageDown, lk.PageUp, lk.Top, lk.Bottom, lk.NextUnreviewed, ck.ScrollDown, ck.ScrollUp},
 		append(append([]key.Binding{sk.Search, sk.Prev, k.Clear, k.Coders}, viewKeys()...), k.Quit),
-		{k.Toggle, k.Picker, ck.Span, k.Reviewed, k.Star, k.StarOne, k.Memo, k.Undo, k.Redo},
+		{k.Toggle, k.Take, k.Picker, ck.Span, k.Reviewed, k.Star, k.StarOne, k.Memo, k.Undo, k.Redo},
 		{pk.NextTheme, pk.PrevTheme, pk.AllThemes, k.Focus, pk.Down, pk.Up, pk.Open, pk.Expand, pk.Collapse, pk.Back},
 		s.spanK.help(),
 		s.search.FullHelp()[1],
@@ -151,6 +155,7 @@ func (s *codingScreen) layout() {
 	s.list.SetSize(s.width-pw, h-legendH)
 	s.panel.SetSize(pw, h)
 	s.panel.focused = s.focus == focusPanel
+	s.list.cur.hint = s.sugg.hint(s.list.current(), s.panel)
 	s.list.highlight = ""
 	if s.search.active() {
 		s.list.highlight = s.search.query
@@ -185,8 +190,17 @@ func (s *codingScreen) navigation(k tea.KeyPressMsg) bool {
 }
 
 // Update handles the screen's keys, mouse and the messages its parts and
-// dialogs post.
+// dialogs post, then has the suggestions follow the cursor and the saved
+// actions.
 func (s *codingScreen) Update(msg tea.Msg) tea.Cmd {
+	cmd := s.update(msg)
+	if more := s.sugg.update(msg, s.list.currentRef()); more != nil {
+		return tea.Batch(cmd, more)
+	}
+	return cmd
+}
+
+func (s *codingScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return s.key(msg)
@@ -307,6 +321,8 @@ func (s *codingScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.c.post(writeMsg{undoReq{}})
 	case key.Matches(msg, k.Redo):
 		s.c.post(writeMsg{undoReq{redo: true}})
+	case key.Matches(msg, k.Take):
+		s.take()
 	case key.Matches(msg, k.Focus):
 		if s.panelWidth() > 0 {
 			s.focus = 1 - s.focus
@@ -316,6 +332,10 @@ func (s *codingScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	default:
 		for _, v := range views {
 			if key.Matches(msg, v.key) {
+				if s.c.opts.Blind && leadOnly[v.key.Help().Key] {
+					s.c.post(statusMsg{"blind coding: the agreement view is the lead's", statusError})
+					break
+				}
 				c, cmd := v.open(s.c, s.shown())
 				if c != nil { // nil: it said why there is nothing to show
 					s.c.post(openMsg{c})

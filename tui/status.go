@@ -173,6 +173,9 @@ func (m *Model) progress() progress {
 	if p.readOnly != "" {
 		pr.left += " · read-only"
 	}
+	if len(m.peers) > 0 {
+		pr.left += " · " + peersText(m.peers)
+	}
 	// The filter bar names the conditions; the status line says what they
 	// leave (and names them only where the screen has no room for the bar).
 	terms := p.query.Terms()

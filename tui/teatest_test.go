@@ -117,6 +117,8 @@ func TestProgramCodesUndoesAndRestarts(t *testing.T) {
 				rows := codings(t, s)
 				return len(rows) == 2 && rows[1] == "R003,Barriers/Workload and time,alice,,,false," // R004 not coded: no star
 			}, teatest.WithDuration(2*time.Second))
+			// alice has coded one segment: too few for suggestions (suggestFrom),
+			// so the frame does not wait for the model's answers.
 			tm.Type("q")
 			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*watched).Model
 			golden(t, fmt.Sprintf("program-%dx%d", size[0], size[1]), ansi.Strip(final.render()))

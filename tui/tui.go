@@ -27,9 +27,14 @@ import (
 func Run(s *coding.Store, opts Options) error {
 	m := New(s, opts)
 	// Signals reach the model as messages, so that the queue drains first.
-	p := tea.NewProgram(m, tea.WithoutSignalHandler())
-	stop := relaySignals(p)
-	defer stop()
+	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithoutSignalHandler()}, opts.Program...)...)
+	if opts.Program == nil {
+		stop := relaySignals(p)
+		defer stop()
+	}
+	if opts.Stop != nil || opts.Events != nil {
+		defer relay(p, opts.Stop, opts.Events)()
+	}
 	_, err := p.Run()
 	n := m.unsaved() // waits for a write still running
 	m.savePlace()

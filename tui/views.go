@@ -18,7 +18,26 @@ var views = []viewEntry{
 	{bind("d", "document view", "d"), func(c common, at shown) (component, tea.Cmd) { return newDocument(c, at) }},
 	{bind("A", "code every match (or all listed)", "A"), newCodeAll},
 	{bind("M", "memo browser", "M"), newMemoBrowser},
+	{bind("i", "read the segment in its context", "i"), newInContext},
+	{bind("=", "segments most like this one", "="), newSimilar},
 }
+
+// newInContext opens the current segment in its context: the prompt it
+// answers and its neighbouring turns (+/- for more or fewer).
+func newInContext(c common, at shown) (component, tea.Cmd) {
+	if at.seg == nil {
+		c.say("no segment to read", statusInfo)
+		return nil, nil
+	}
+	ref := at.seg.Ref
+	return newPassageList(c, "the current segment", nil, true, func() (passagesFound, error) {
+		return passagesFound{refs: []coding.SegRef{ref}}, nil
+	})
+}
+
+// leadOnly are the views a blind coder may not open (by their key): the
+// agreement view shows every coder's codings and leads to settling.
+var leadOnly = map[string]bool{"a": true}
 
 // viewEntry is a view the coding screen opens: the key, and how to make
 // the view from what the screen shows.

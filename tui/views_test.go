@@ -36,11 +36,18 @@ func TestViewsAtSizes(t *testing.T) {
 		{"report", "r"},
 		{"quotes", "r<enter>"},
 		{"quote-reading", "r<enter><enter>"},
+		{"cooccur", "Cro"},
+		{"cooccur-cell", "Crojlll"},
+		{"cooccur-passages", "Crojlll<enter>"},
+		{"passage-reading", "Crojlll<enter><enter>"},
 		{"agree", "a"},
 		{"review", "a<enter>"},
 		{"help", "?"},
 		{"report-help", "r?"},
 		{"document", "jjd"},
+		{"suggested", "jjjj"},
+		{"similar", "jjjj="},
+		{"in-context", "jjji"},
 	}
 	s := twoCoders(t)
 	for _, size := range [][2]int{{80, 24}, {120, 40}, {56, 20}} {

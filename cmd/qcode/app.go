@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"qcode/cmd/qcode/serve"
 	"qcode/coding"
 	"qcode/corpus"
 	"qcode/corpus/printable"
@@ -29,6 +30,14 @@ type app struct {
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
+
+	// Set when the command runs in the project's owner for a client of its
+	// socket or an SSH session (owner.go): the owner's open store, the
+	// client's defaults, and a screen's terminal.
+	shared   *coding.Store
+	owner    *owner
+	session  *serve.Session
+	defaults serve.Request
 }
 
 // usageError marks a mistake in how qcode was called (exit status 2).
@@ -43,14 +52,30 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // on a user error (one line on stderr), 2 on a usage error.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{args: args, stdin: stdin, stdout: stdout, stderr: stderr}
+	return a.exec()
+}
+
+// exec runs a's command line and returns the exit status.
+func (a *app) exec() int {
+	if a.args == nil {
+		a.args = []string{} // cobra reads os.Args for nil: the owner's own
+	}
 	root := a.rootCommand()
-	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetArgs(a.args)
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
 	err := root.Execute()
 	if err == nil {
 		return 0
+	}
+	stderr := a.stderr
+	var fw forwarded
+	if errors.As(err, &fw) { // the owner ran it and printed what it had to
+		if fw.err == nil {
+			return fw.code
+		}
+		err = fw.err
 	}
 	// The message may quote a name or a value from the project or a file:
 	// one line, printable.
@@ -98,6 +123,8 @@ the FILE.qcode given first.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          a.projectArg,
+		// A project another qcode holds is reached through its socket.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return a.forward(cmd) },
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := a.project
 			if len(args) == 1 {
@@ -118,8 +145,8 @@ the FILE.qcode given first.`,
 		return usageError{err}
 	})
 	pf := root.PersistentFlags()
-	pf.StringVarP(&a.project, "project", "p", defaultProject(), "project file (default $QCODE_PROJECT, else ./project.qcode)")
-	pf.StringVar(&a.coder, "coder", defaultCoder(), "your name as a coder (default $QCODE_CODER, else your user name)")
+	pf.StringVarP(&a.project, "project", "p", a.defaultProject(), "project file (default $QCODE_PROJECT, else ./project.qcode)")
+	pf.StringVar(&a.coder, "coder", a.defaultCoder(), "your name as a coder (default $QCODE_CODER, else your user name)")
 	pf.BoolVar(&a.showCoders, "show-coders", false, "TUI: show every coder's codings side by side (default: only yours)")
 	a.maxInput = byteSize(corpus.DefaultLimits.InputSize)
 	pf.Var(&a.maxInput, "max-input-size", "the largest file import, cases import, codings import, codebook import and init --codebook read (e.g. 2GiB)")
@@ -130,9 +157,25 @@ the FILE.qcode given first.`,
 		a.undoCommand(false), a.logCommand(),
 		a.agreeCommand(), a.disagreementsCommand(), a.settleCommand(), a.mergeCommand(), a.sampleCommand(),
 		a.attributesCommand(), a.codeCommand(), a.memosCommand(), a.memoCommand(),
-		a.checkCommand(), a.compactCommand(),
+		a.checkCommand(), a.compactCommand(), a.serveCommand(),
 	)
 	return root
+}
+
+// defaultProject and defaultCoder are the client's when the owner runs a
+// command for it (its environment, not the owner's, names them).
+func (a *app) defaultProject() string {
+	if a.defaults.Project != "" {
+		return a.defaults.Project
+	}
+	return defaultProject()
+}
+
+func (a *app) defaultCoder() string {
+	if a.defaults.Coder != "" {
+		return a.defaults.Coder
+	}
+	return defaultCoder()
 }
 
 func defaultProject() string {
@@ -160,6 +203,10 @@ func defaultCoder() string {
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 && cmd.HasSubCommands() {
 		return unknownCommand(cmd, args[0])
+	}
+	if len(args) == 1 && strings.HasSuffix(args[0], ".qcode") {
+		// "qcode report study.qcode": the project goes with -p.
+		return usagef("%s takes no arguments; to name the project, put -p first: qcode -p %s %s", cmd.CommandPath(), args[0], strings.TrimPrefix(cmd.CommandPath(), "qcode "))
 	}
 	if len(args) > 0 {
 		return usagef("%s takes no arguments (got %q)", cmd.CommandPath(), strings.Join(args, " "))
@@ -281,6 +328,9 @@ func (a *app) openReadOnly() (*coding.Store, error) {
 }
 
 func (a *app) openWith(open func(string) (*coding.Store, error)) (*coding.Store, error) {
+	if a.shared != nil {
+		return a.shared, nil
+	}
 	s, err := open(a.project)
 	if errors.Is(err, coding.ErrNoProject) {
 		return nil, a.noProject()
@@ -322,10 +372,19 @@ func (a *app) with(open func() (*coding.Store, error), fn func(s *coding.Store) 
 		return err
 	}
 	err = fn(s)
-	if cerr := s.Close(); err == nil {
+	if cerr := a.release(s); err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// release closes a store the command opened; the owner's shared store
+// stays open.
+func (a *app) release(s *coding.Store) error {
+	if s == a.shared {
+		return nil
+	}
+	return s.Close()
 }
 
 // limits are the caps on what qcode reads from one input file.
@@ -342,12 +401,22 @@ func (a *app) note(format string, args ...any) {
 
 // isTerminal tells whether w is a terminal (tables then fit its width).
 func isTerminal(w io.Writer) bool {
+	if t, ok := w.(terminal); ok {
+		is, _ := t.Terminal()
+		return is
+	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
 }
 
 // termWidth is w's width when it is a terminal, else 0 (no limit).
 func termWidth(w io.Writer) int {
+	if t, ok := w.(terminal); ok {
+		if is, width := t.Terminal(); is {
+			return width
+		}
+		return 0
+	}
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(f.Fd()) {
 		return 0

@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"qcode/cmd/qcode/serve"
 	"qcode/coding"
 	"qcode/corpus"
 	"qcode/corpus/demo"
@@ -171,11 +172,26 @@ func (a *app) openTUI(cmd *cobra.Command, path string, demo bool) error {
 	if err := coding.CheckCoderName(a.coder); err != nil {
 		return fmt.Errorf("--coder: %w", err)
 	}
+	opts := tui.Options{Coder: a.coder, ShowCoders: a.showCoders, Demo: demo, WriteGate: tuiWriteGate}
+	if a.shared != nil { // in the owner, for a client's terminal
+		return a.screenThere(opts)
+	}
 	if err := a.needTerminal(); err != nil {
 		return err
 	}
 	a.project = path
-	return a.withStore(func(s *coding.Store) error {
-		return tui.Run(s, tui.Options{Coder: a.coder, ShowCoders: a.showCoders, Demo: demo, WriteGate: tuiWriteGate})
-	})
+	conn, err := serve.Dial(path)
+	switch {
+	case err == nil: // another qcode holds the project: run the screen there
+		return a.screenThrough(conn)
+	case !errors.Is(err, serve.ErrNoOwner):
+		return err
+	}
+	if err := a.checkProject(); err != nil {
+		return err
+	}
+	// The owner's store must not depend on the working directory: its
+	// clients' commands run in theirs.
+	a.project = absProject(path)
+	return a.withStore(func(s *coding.Store) error { return a.screenHere(s, opts) })
 }

@@ -22,6 +22,7 @@ func TestDidYouMean(t *testing.T) {
 		{[]string{"cod"}, `qcode: unknown command "cod"; did you mean one of "codebook", "codings", "log", "code"?`},
 		{[]string{"xyzzy"}, `qcode: unknown command "xyzzy" (qcode --help lists the commands)`},
 		{[]string{"a.qcode", "b.qcode"}, `qcode: qcode takes one project FILE (got "a.qcode b.qcode")`},
+		{[]string{"report", "study.qcode"}, `qcode: qcode report takes no arguments; to name the project, put -p first: qcode -p study.qcode report`},
 		{[]string{"-p", p, "other.qcode"}, `qcode: name the project once: qcode other.qcode, or qcode -p ` + p},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

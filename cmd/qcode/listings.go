@@ -30,6 +30,10 @@ func (a *app) infoCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if a.blind() { // a served coder counts their own codings only
+					info.Codings = info.Coders[a.coder]
+					info.Coders = map[string]int{a.coder: info.Codings}
+				}
 				t := table{head: []string{"what", "count"}, fill: -1}
 				add := func(k string, v int) { t.rows = append(t.rows, []string{k, strconv.Itoa(v)}) }
 				add("sources", info.Sources)
@@ -47,7 +51,7 @@ func (a *app) infoCommand() *cobra.Command {
 					add("  by "+c, info.Coders[c])
 				}
 				if format == "table" {
-					fmt.Fprintln(a.stdout, printable.String(fmt.Sprintf("%s (%s, schema %d)", info.Name, s.Path(), info.SchemaVersion)))
+					fmt.Fprintln(a.stdout, printable.String(fmt.Sprintf("%s (%s, schema %d)", info.Name, a.project, info.SchemaVersion)))
 				}
 				return t.write(a.stdout, format, info)
 			})
@@ -126,7 +130,7 @@ respondent has none.
 					return usageError{err}
 				}
 			}
-			if cmd.Flags().Changed("coder") {
+			if cmd.Flags().Changed("coder") || a.blind() {
 				q.Coders = []string{a.coder}
 			}
 			withContext := cmd.Flags().Changed("context")

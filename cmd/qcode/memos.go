@@ -70,6 +70,9 @@ the journal).`,
 			if cmd.Flags().Changed("coder") {
 				q.Author = a.coder
 			}
+			if a.blind() { // a served coder: no one else's coding memos
+				q.Coders = []string{a.coder}
+			}
 			return a.withReader(func(s *coding.Store) error {
 				if format == "md" {
 					var buf bytes.Buffer

@@ -98,7 +98,7 @@ func (a *app) importProject(path string) error {
 	bar = startProgress(a.stderr, "storing "+filepath.Base(path))
 	res, err := s.ImportProject(a.coder, imp)
 	bar.end()
-	if cerr := s.Close(); err == nil {
+	if cerr := a.release(s); err == nil {
 		err = cerr
 	}
 	if err != nil {

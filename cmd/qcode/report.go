@@ -20,9 +20,10 @@ import (
 )
 
 // coderFilter is the --coder flag as reports read it: only when the user
-// gave it; without it, codings by any coder count.
+// gave it; without it, codings by any coder count. A served coder (blind)
+// always reads their own.
 func (a *app) coderFilter(cmd *cobra.Command) []string {
-	if cmd.Flags().Changed("coder") {
+	if cmd.Flags().Changed("coder") || a.blind() {
 		return []string{a.coder}
 	}
 	return nil

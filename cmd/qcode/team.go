@@ -193,6 +193,7 @@ func agreeTable(res coding.Agreement) table {
 func (a *app) disagreementsCommand() *cobra.Command {
 	var q coding.DisagreeQuery
 	var format, coders, units string
+	var where []string
 	cmd := &cobra.Command{
 		Use:   "disagreements",
 		Short: "List the segments where coders differ, with each coder's codes",
@@ -206,13 +207,20 @@ settle.
 The segments compared are agree's: by default those every compared coder
 reviewed (coded, or marked "reviewed, nothing applies"), so a segment one
 coder never saw is not listed; --units coded|all or --sample NAME as in
-agree.`,
+agree.
+
+` + whereHelp,
 		Example: `  qcode disagreements --code Barriers
   qcode disagreements --sample icr --unsettled --format md
-  qcode disagreements --coders alice,bob --units all`,
+  qcode disagreements --coders alice,bob --units all
+  qcode disagreements --where role=PQ lead --unsettled`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, listFormats); err != nil {
+				return err
+			}
+			var err error
+			if q.Where, err = parseWhere(where); err != nil {
 				return err
 			}
 			if err := a.unitsFlag(cmd, units, &q.Units, q.Sample); err != nil {
@@ -229,6 +237,9 @@ agree.`,
 				}
 				a.note("settled %d of %d (%s: %s)", list.Settled, list.Total, counted(list.Units, "unit", "units"),
 					unitsText(list.UnitScope, list.Sample, q.Source, list.Coders))
+				if len(q.Where) > 0 {
+					a.note("segments where %s", coding.DescribeWhere(q.Where))
+				}
 				return nil
 			})
 		},
@@ -240,6 +251,7 @@ agree.`,
 	f.StringVar(&q.Sample, "sample", "", "only this sample's segments")
 	f.StringVar(&q.Source, "source", "", "only this source")
 	f.BoolVar(&q.Unsettled, "unsettled", false, "leave out items consensus has decided")
+	whereFlag(cmd, &where)
 	formatFlag(cmd, &format)
 	return cmd
 }

@@ -173,7 +173,10 @@ func (c *child) waitFor(text string) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	c.t.Fatalf("the screen never showed %q; stderr %q", text, c.stderr.String())
+	c.mu.Lock()
+	shown := ansi.Strip(c.screen.String())
+	c.mu.Unlock()
+	c.t.Fatalf("the screen never showed %q; stderr %q; screen %q", text, c.stderr.String(), shown[max(0, len(shown)-1500):])
 }
 
 func (c *child) typeKeys(s string) {

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// --where on report, quotes, agree and export: the same conditions,
+// --where on report, quotes, agree, disagreements and export: the same conditions,
 // combined with --codes, --unit and --source, stated in the output.
 func TestWhereEverywhere(t *testing.T) {
 	p := reportProject(t)
@@ -75,6 +75,27 @@ func TestWhereEverywhere(t *testing.T) {
 		t.Errorf("agree --where:\n%s", out)
 	}
 
+	// Disagreements among PQ leads: the same single unit (R013), on which
+	// alice and bob agree: nothing to settle, and stderr says where.
+	out, errs = mustQcodeErr(t, "-p", p, "disagreements", "--where", "role=PQ lead", "--code", "Barriers", "--format", "json")
+	var dl struct {
+		Units int `json:"units"`
+		Total int `json:"total"`
+		Where []struct {
+			Attribute string `json:"attribute"`
+		} `json:"where"`
+	}
+	if err := json.Unmarshal([]byte(out), &dl); err != nil || dl.Units != 1 || dl.Total != 0 || len(dl.Where) != 1 || !strings.Contains(errs, "segments where role = PQ lead") {
+		t.Errorf("disagreements --where: %v\n%s\n%s", err, out, errs)
+	}
+	out, _ = mustQcodeErr(t, "-p", p, "disagreements", "--code", "Barriers", "--format", "json")
+	var all struct {
+		Units int `json:"units"`
+	}
+	if err := json.Unmarshal([]byte(out), &all); err != nil || all.Units <= 1 {
+		t.Errorf("disagreements without --where compares more than the PQ leads' unit: %v\n%s", err, out)
+	}
+
 	// The export says whose segments it counts.
 	dir := t.TempDir()
 	doc := filepath.Join(dir, "r.md")
@@ -99,6 +120,7 @@ func TestWhereEverywhere(t *testing.T) {
 		{[]string{"report", "--where", "rol=PQ lead"}, 1, `no attribute "rol" (attributes: authority, geography, method`},
 		{[]string{"quotes", "--where", "role=PQ Lead"}, 1, `role never has the value "PQ Lead" (values: Learning lead, Local authority adult care social worker, PQ lead`},
 		{[]string{"agree", "--where", "role"}, 2, "write NAME=VALUE or NAME!=VALUE"},
+		{[]string{"disagreements", "--where", "rol=PQ lead"}, 1, `no attribute "rol"`},
 		{[]string{"report", "--where", "role=A", "--where", "role=B"}, 2, "role is named twice with ="},
 		{[]string{"export", "--format", "qdpx", "--where", "role=PQ lead", filepath.Join(dir, "x.qdpx")}, 2, "--where applies to --format md"},
 	} {

@@ -748,7 +748,7 @@ func (b *builder) memo(s *Section) error {
 			level = 2
 		}
 		var buf strings.Builder
-		found, err := b.s.WriteMemosMarkdown(&buf, coding.MemoDocument{Query: coding.MemoQuery{Source: b.opts.Source}, Level: level,
+		found, err := b.s.WriteMemosMarkdown(&buf, coding.MemoDocument{Query: coding.MemoQuery{Source: b.opts.Source, Where: append(append([]coding.AttrCondition(nil), b.opts.Where...), b.r.Where...)}, Level: level,
 			ShowIDs: b.opts.ShowIDs, Attribution: b.r.Attribution, Redact: b.opts.Redact})
 		if err != nil {
 			return b.r.wrapErr(s.Line, "memo", err)

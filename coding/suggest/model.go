@@ -127,6 +127,14 @@ func (m *Model) Learn(features []Feature, labels []Label) Doc {
 	return d
 }
 
+// Parts are a doc's feature ids and their counts, for a caller that keeps
+// many learnt docs compactly (DocOf makes the doc again).
+func (d Doc) Parts() ([]int32, []float64) { return d.ids, d.tf }
+
+// DocOf is the doc whose Parts are ids and tf: one learnt before, to be
+// forgotten.
+func DocOf(ids []int32, tf []float64) Doc { return Doc{ids: ids, tf: tf} }
+
 // Forget takes back a segment learnt with these labels.
 func (m *Model) Forget(d Doc, labels []Label) { m.add(d, labels, -1) }
 
