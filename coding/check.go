@@ -171,12 +171,44 @@ func CheckFile(path string) (rep CheckReport, err error) {
 		c := &recordCheck{tx: tx, found: found}
 		c.run()
 		rep.Checked = append(rep.Checked, c.summary()...)
+		checkWAL(tx, path, found, &rep)
 		return nil
 	})
 	if err != nil {
 		found.add("pages", "%v", err)
 	}
 	return rep, nil
+}
+
+// checkWAL reads a write-ahead file beside the project, if any, and says
+// how it stands: an action kept there, not yet in the file, is no problem
+// (the next writable open applies it); one that does not follow the file
+// is.
+func checkWAL(tx *bolt.Tx, path string, found *findings, rep *CheckReport) {
+	var id string
+	if v := tx.Bucket(bktMeta).Get([]byte("project_id")); v != nil {
+		id = string(v)
+	}
+	w, err := readWAL(path+".wal", id)
+	switch {
+	case err != nil:
+		found.add("wal", "%v", err)
+		return
+	case w == nil:
+		return
+	case w.rec == nil:
+		rep.Checked = append(rep.Checked, path+".wal holds no action (a write that never finished; the next writable open removes it)")
+		return
+	}
+	pending, err := walState(tx, path, w)
+	switch {
+	case err != nil:
+		found.add("wal", "%v", err)
+	case pending:
+		rep.Checked = append(rep.Checked, fmt.Sprintf("1 action kept in %s.wal, not yet in the file (a qcode stopped before writing it; the next writable open applies it)", path))
+	default:
+		rep.Checked = append(rep.Checked, path+".wal holds an action the file has (the next writable open removes it)")
+	}
 }
 
 // count writes n with thousands separators.

@@ -357,7 +357,7 @@ func checkConsensus(s *Store) error {
 	var want []string
 	segsOf := map[CodeID]map[SegRef]bool{} // own codes
 	disagreements, settled := 0, 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		cons, _ := s.coderID(tx, Consensus)
 		bySeg := map[SegRef][]codingKey{}
 		var segs []SegRef

@@ -27,7 +27,19 @@ const (
 
 func TestMain(m *testing.M) {
 	if mode := os.Getenv("QCODE_CRASH_CHILD"); mode != "" {
-		if err := crashChild(mode, os.Getenv("QCODE_CRASH_PATH")); err != nil {
+		path := os.Getenv("QCODE_CRASH_PATH")
+		var err error
+		switch mode {
+		case "wal":
+			err = walChild(path, 0)
+		case "wal-hold-5":
+			err = walChild(path, 5)
+		case "replay":
+			err = replayChild(path)
+		default:
+			err = crashChild(mode, path)
+		}
+		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -113,7 +125,7 @@ func TestCrashDuringCodingsImport(t *testing.T) {
 			t.Fatal(err)
 		}
 		byCode := 0
-		s.db.View(func(tx *bolt.Tx) error {
+		s.view(func(tx *bolt.Tx) error {
 			byCode = tx.Bucket(bktByCode).Stats().KeyN
 			return nil
 		})

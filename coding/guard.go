@@ -18,9 +18,13 @@ import (
 // transaction with panics on faults turned on, recovers, and reports
 // ErrDamaged.
 
-// view runs fn in a read transaction. Damage a read meets stops every
-// later write of this store.
+// view runs fn in a read transaction, once the last answered action is in
+// the file (see wal.go). Damage a read meets stops every later write of
+// this store.
 func (s *Store) view(fn func(*bolt.Tx) error) error {
+	if err := s.flushed(); err != nil {
+		return err
+	}
 	err := s.guard(func() error { return s.db.View(fn) })
 	if errors.Is(err, ErrDamaged) {
 		s.setDamage(err)
@@ -28,10 +32,22 @@ func (s *Store) view(fn func(*bolt.Tx) error) error {
 	return err
 }
 
-// update runs fn in a write transaction. Damage found while writing stops
+// update runs fn in a write transaction committed synced here, after the
+// last answered action's commit: what is not an action (creating a
+// project, a migration, a coder's place). Damage found while writing stops
 // every later write of this store (the transaction is rolled back).
 func (s *Store) update(fn func(*bolt.Tx) error) error {
-	err := s.guard(func() error { return s.db.Update(fn) })
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := s.flushed(); err != nil {
+		return err
+	}
+	err := s.guard(func() error {
+		return s.db.Update(func(tx *bolt.Tx) error {
+			s.db.AllocSize = growth(tx.Size()) // read by this commit only: the writer's lock is held
+			return fn(tx)
+		})
+	})
 	switch {
 	case err == nil:
 		s.wrote.Store(true)

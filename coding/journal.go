@@ -406,6 +406,10 @@ type action struct {
 	codebook     *Codebook        // the codebook as this transaction sees it, once read (see book)
 	lifted       *liftedReviews   // marks and sample places of a source being replaced
 	liftedMemos  *liftedMemos     // memos on a source being replaced and on its segments
+	// commitHere commits the action before it answers, with no write-ahead
+	// record: what it put refers to memory that does not outlive the call
+	// (another file's map, in a merge).
+	commitHere bool
 }
 
 // ActionResult reports what an action did.
@@ -454,7 +458,10 @@ func touched(ops []op) []SegRef {
 var testHookInTx func()
 
 // act runs fn as one durable transaction on behalf of actor and journals it.
-// An action that changes nothing writes no journal entry.
+// An action that changes nothing writes no journal entry. It is durable
+// when it returns: by its record in the write-ahead file (see wal.go), or
+// by a synced commit when it has no record (no journal entry, a source's
+// snapshot, a record too large).
 func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult, error) {
 	var res ActionResult
 	done, err := s.beginWrite()
@@ -463,7 +470,8 @@ func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult,
 	}
 	defer done()
 	var book *Codebook
-	err = s.update(func(tx *bolt.Tx) error {
+	r := &walRecord{kind: walAction, actor: actor}
+	err = s.logged(r, func(tx *bolt.Tx) error {
 		if testHookInTx != nil {
 			testHookInTx()
 		}
@@ -487,12 +495,20 @@ func (s *Store) act(actor, desc string, fn func(a *action) error) (ActionResult,
 		if len(a.ops) == 0 {
 			return nil
 		}
+		r.large = a.commitHere
+		for _, o := range a.ops {
+			if o.kind == opSourceAdd || o.kind == opSourceDel {
+				r.large = true // snapshots: a synced commit, no record
+				break
+			}
+		}
 		if a.codesChanged {
 			if book, err = readCodebook(tx); err != nil {
 				return err
 			}
 		}
-		res.Seq, err = a.journal(desc)
+		res.Seq, r.entry, err = a.journal(desc)
+		r.seq = res.Seq
 		return err
 	})
 	if err != nil {
@@ -514,16 +530,24 @@ func (s *Store) publish(book *Codebook) {
 	s.mu.Unlock()
 }
 
-// journal appends the action's entry and drops the actor's redo stack.
-func (a *action) journal(desc string) (uint64, error) {
-	j := a.tx.Bucket(bktJournal)
-	seq, err := j.NextSequence()
+// journal appends the action's entry and drops the actor's redo stack. It
+// returns the entry's number and its bytes (the write-ahead record's).
+func (a *action) journal(desc string) (uint64, []byte, error) {
+	seq, err := a.tx.Bucket(bktJournal).NextSequence()
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	e := entry{seq: seq, coder: a.coder, time: time.Now().UnixMilli(), desc: desc, ops: a.ops}
-	if err := j.Put(u64(seq), e.encode()); err != nil {
-		return 0, err
+	b := e.encode()
+	return seq, b, a.record(seq, b)
+}
+
+// record stores entry seq (its bytes b) and makes it the top of the
+// actor's undo stack, dropping what the actor had undone: what journal
+// does once the entry is made, and what a replayed record does again.
+func (a *action) record(seq uint64, b []byte) error {
+	if err := a.tx.Bucket(bktJournal).Put(u64(seq), b); err != nil {
+		return err
 	}
 	u := a.tx.Bucket(bktUndo)
 	prefix := u32(uint32(a.coder))
@@ -539,10 +563,10 @@ func (a *action) journal(desc string) (uint64, error) {
 	}
 	for _, k := range drop {
 		if err := u.Put(k, []byte{stateDropped}); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return seq, u.Put(append(prefix, u64(seq)...), []byte{stateDone})
+	return u.Put(append(prefix, u64(seq)...), []byte{stateDone})
 }
 
 // seekLast positions c on the last key with the given prefix (or before it).
@@ -573,75 +597,92 @@ func (s *Store) undoRedo(actor string, undo bool) (ActionResult, error) {
 	}
 	defer done()
 	var book *Codebook
-	err = s.update(func(tx *bolt.Tx) error {
-		coder, ok := s.coderID(tx, actor)
-		if !ok {
-			if undo {
-				return ErrNothingUndo
-			}
-			return ErrNothingRedo
-		}
-		u := tx.Bucket(bktUndo)
-		prefix := u32(uint32(coder))
-		c := u.Cursor()
-		var target []byte
-		for k, v := seekLast(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
-			if undo && v[0] == stateDone {
-				target = append([]byte(nil), k...)
-				break
-			}
-			if !undo {
-				if v[0] == stateDone {
-					break
-				}
-				if v[0] == stateUndone {
-					target = append([]byte(nil), k...) // keep walking back: redo the earliest undone
-				}
-				// Dropped entries are passed over: what was undone before
-				// them is still redoable once what came after is redone.
-			}
-		}
-		if target == nil {
-			if undo {
-				return ErrNothingUndo
-			}
-			return ErrNothingRedo
-		}
-		seq := getU64(target[4:])
-		j := tx.Bucket(bktJournal)
-		e, err := decodeEntry(seq, j.Get(u64(seq)))
-		if err != nil {
-			return err
-		}
-		a := &action{s: s, tx: tx, coder: coder}
-		if err := a.replay(e, undo); err != nil {
-			verb := map[bool]string{true: "undo", false: "redo"}[undo]
-			return fmt.Errorf("%s %q: %w", verb, e.desc, err)
-		}
-		// Source operations move their snapshots in and out of the entry.
-		if err := j.Put(u64(seq), e.encode()); err != nil {
-			return err
-		}
-		state := byte(stateUndone)
-		if !undo {
-			state = stateDone
-		}
-		if err := u.Put(target, []byte{state}); err != nil {
-			return err
-		}
-		if a.codesChanged {
-			if book, err = readCodebook(tx); err != nil {
-				return errorf(ErrConflict, "%s %q would break the codebook (%v); undo later changes first", map[bool]string{true: "undoing", false: "redoing"}[undo], e.desc, err)
-			}
-		}
-		res = ActionResult{Seq: seq, Desc: e.desc, Segments: touched(e.ops)}
-		return nil
+	kind := byte(walRedo)
+	if undo {
+		kind = walUndo
+	}
+	r := &walRecord{kind: kind, actor: actor}
+	err = s.logged(r, func(tx *bolt.Tx) (err error) {
+		res, book, r.large, err = s.undoRedoTx(tx, actor, undo)
+		return err
 	})
 	if err != nil {
 		return ActionResult{}, err
 	}
 	s.publish(book)
 	return res, nil
+}
+
+// undoRedoTx undoes or redoes actor's action in tx: what Undo and Redo do,
+// and what a replayed undo or redo does again. large says the entry moves
+// a source's snapshot (no write-ahead record: a synced commit).
+func (s *Store) undoRedoTx(tx *bolt.Tx, actor string, undo bool) (res ActionResult, book *Codebook, large bool, err error) {
+	coder, ok := s.coderID(tx, actor)
+	if !ok {
+		if undo {
+			return res, nil, false, ErrNothingUndo
+		}
+		return res, nil, false, ErrNothingRedo
+	}
+	u := tx.Bucket(bktUndo)
+	prefix := u32(uint32(coder))
+	c := u.Cursor()
+	var target []byte
+	for k, v := seekLast(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+		if undo && v[0] == stateDone {
+			target = append([]byte(nil), k...)
+			break
+		}
+		if !undo {
+			if v[0] == stateDone {
+				break
+			}
+			if v[0] == stateUndone {
+				target = append([]byte(nil), k...) // keep walking back: redo the earliest undone
+			}
+			// Dropped entries are passed over: what was undone before
+			// them is still redoable once what came after is redone.
+		}
+	}
+	if target == nil {
+		if undo {
+			return res, nil, false, ErrNothingUndo
+		}
+		return res, nil, false, ErrNothingRedo
+	}
+	seq := getU64(target[4:])
+	j := tx.Bucket(bktJournal)
+	e, err := decodeEntry(seq, j.Get(u64(seq)))
+	if err != nil {
+		return res, nil, false, err
+	}
+	a := &action{s: s, tx: tx, coder: coder}
+	if err := a.replay(e, undo); err != nil {
+		verb := map[bool]string{true: "undo", false: "redo"}[undo]
+		return res, nil, false, fmt.Errorf("%s %q: %w", verb, e.desc, err)
+	}
+	// Source operations move their snapshots in and out of the entry.
+	if err := j.Put(u64(seq), e.encode()); err != nil {
+		return res, nil, false, err
+	}
+	state := byte(stateUndone)
+	if !undo {
+		state = stateDone
+	}
+	if err := u.Put(target, []byte{state}); err != nil {
+		return res, nil, false, err
+	}
+	if a.codesChanged {
+		if book, err = readCodebook(tx); err != nil {
+			return res, nil, false, errorf(ErrConflict, "%s %q would break the codebook (%v); undo later changes first", map[bool]string{true: "undoing", false: "redoing"}[undo], e.desc, err)
+		}
+	}
+	for _, o := range e.ops {
+		if o.kind == opSourceAdd || o.kind == opSourceDel {
+			large = true
+		}
+	}
+	return ActionResult{Seq: seq, Desc: e.desc, Segments: touched(e.ops)}, book, large, nil
 }
 
 // replay undoes an entry (its operations in reverse, each set to its

@@ -475,7 +475,7 @@ func schema1(t *testing.T, s *Store) { schemaAt(t, s, 1) }
 // later schemas added are gone.
 func schemaAt(t *testing.T, s *Store, v int) {
 	t.Helper()
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		for later := v + 1; later <= SchemaVersion; later++ {
 			for _, b := range addedIn[later] {
 				if err := tx.DeleteBucket(b); err != nil {

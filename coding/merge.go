@@ -134,6 +134,9 @@ func (s *Store) MergeProjects(actor string, files []string, opts MergeOptions) (
 	}
 	res, err := s.act(actor, "merge "+strings.Join(names, ", "), func(a *action) error {
 		out.Files = nil
+		// The copies' records are put as bbolt maps them: committed before
+		// the copies are closed, here, not after the answer.
+		a.commitHere = true
 		view := &mergeView{tx: a.tx}
 		for i, db := range dbs {
 			fm := FileMerge{File: files[i], Added: map[string]int{}}

@@ -235,7 +235,7 @@ func TestMergeWritesOneSortedBatch(t *testing.T) {
 	if n := res.Files[0].Added["alice"] + res.Files[0].Added["pilot"] + res.Files[1].Added["bob"] + res.Files[1].Added["pilot"]; n != 15 {
 		t.Fatalf("added %d codings, want 15: %+v", n, res.Files)
 	}
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		e, err := decodeEntry(res.Seq, tx.Bucket(bktJournal).Get(u64(res.Seq)))
 		if err != nil {
 			return err

@@ -26,7 +26,7 @@ import (
 
 // checkInvariants verifies index and tally consistency.
 func checkInvariants(s *Store) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		codings := map[string]bool{}
 		type tally struct{ n, segs int64 }
 		want := map[[8]byte]*tally{}
@@ -188,7 +188,7 @@ func checkInvariants(s *Store) error {
 // dump renders every bucket that undo should restore.
 func dump(s *Store) string {
 	var b strings.Builder
-	s.db.View(func(tx *bolt.Tx) error {
+	s.view(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(name []byte, bk *bolt.Bucket) error {
 			switch string(name) {
 			case "journal", "undo", "strs", "strix", "coders", "codername", "meta":
@@ -701,6 +701,9 @@ func newWorld(t *testing.T, seed uint64) *randWorld {
 	if _, err := s.ImportSource("qcode-demo", newSrc("base", 4, "base", false), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	if os.Getenv("NOREPLAY") == "" {
+		checkReplays(t)
+	}
 	return &randWorld{t: t, s: s, rng: rand.New(rand.NewPCG(seed, seed)), coders: []string{"alice", "bob", "carol"}}
 }
 
@@ -801,4 +804,72 @@ func diffLines(a, b string) string {
 		out = out[:30]
 	}
 	return strings.Join(out, "\n")
+}
+
+// checkReplays makes every logged action of the test prove its write-ahead
+// record: before the commit, the transaction is dumped whole (every bucket,
+// key, value and sequence, the journal and meta included) and rolled back,
+// the record is decoded and replayed in a new transaction as an open after
+// a crash would, and the two dumps must be the same; the replay is what is
+// committed. At the end, the test must have replayed some.
+func checkReplays(t *testing.T) {
+	n := 0
+	testHookLogged = func(s *Store, tx *bolt.Tx, r *walRecord, body []byte) (*bolt.Tx, error) {
+		want := txDump(tx)
+		txid := tx.ID()
+		if err := tx.Rollback(); err != nil {
+			return nil, err
+		}
+		dec, err := decodeWALRecord(body)
+		if err != nil {
+			t.Fatalf("record of %q: %v", r.actor, err)
+		}
+		tx2, err := s.db.Begin(true)
+		if err != nil {
+			return nil, err
+		}
+		if tx2.ID() != txid {
+			t.Fatalf("replay in transaction %d, the action's was %d", tx2.ID(), txid)
+		}
+		if _, err := s.replay(tx2, dec, idOf(body)); err != nil {
+			tx2.Rollback()
+			t.Fatalf("replay of a record (kind %d, actor %s, seq %d): %v", dec.kind, dec.actor, dec.seq, err)
+		}
+		if got := txDump(tx2); got != want {
+			tx2.Rollback()
+			t.Fatalf("replay of a record (kind %d, actor %s, seq %d) differs from the action:\n%s", dec.kind, dec.actor, dec.seq, diffLines(want, got))
+		}
+		n++
+		return tx2, nil
+	}
+	t.Cleanup(func() {
+		testHookLogged = nil
+		if n == 0 && !t.Failed() {
+			t.Errorf("no action was logged")
+		}
+	})
+}
+
+// txDump renders everything tx sees: buckets, nested buckets, keys,
+// values, sequences.
+func txDump(tx *bolt.Tx) string {
+	var b strings.Builder
+	var walk func(bk *bolt.Bucket, indent string)
+	walk = func(bk *bolt.Bucket, indent string) {
+		bk.ForEach(func(k, v []byte) error {
+			if sub := bk.Bucket(k); v == nil && sub != nil {
+				fmt.Fprintf(&b, "%s[%x] seq %d\n", indent, k, sub.Sequence())
+				walk(sub, indent+"  ")
+				return nil
+			}
+			fmt.Fprintf(&b, "%s%x=%x\n", indent, k, v)
+			return nil
+		})
+	}
+	tx.ForEach(func(name []byte, bk *bolt.Bucket) error {
+		fmt.Fprintf(&b, "[%s] seq %d\n", name, bk.Sequence())
+		walk(bk, "  ")
+		return nil
+	})
+	return b.String()
 }

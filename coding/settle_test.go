@@ -14,7 +14,7 @@ func settledState(t *testing.T, s *Store) string {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString(state(t, s))
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		bk := tx.Bucket(bktSettled)
 		if bk == nil {
 			return nil

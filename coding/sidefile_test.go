@@ -58,7 +58,7 @@ func TestPIDFileIsNotFollowed(t *testing.T) {
 func TestMigrationBackupIsNotFollowed(t *testing.T) {
 	s, path := newProject(t)
 	importSurvey(t, s, "s")
-	s.db.Update(func(tx *bolt.Tx) error {
+	s.update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bktByCode, bktByCoder, bktCounts} {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err

@@ -58,6 +58,18 @@ type Store struct {
 	mergeCopy bool
 	schema    int
 
+	// wmu serialises write transactions (actions, undo, redo, the rest).
+	// inflight is the commit of the last answered action, not yet in the
+	// file: every write and read waits for it (see wal.go). wal is the
+	// session's write-ahead file (made by the first logged action); walOff
+	// says none could be made, so actions commit synced. replayed counts
+	// the actions Open applied from a write-ahead file left behind.
+	wmu      sync.Mutex
+	inflight atomic.Pointer[commitment]
+	wal      *walFile
+	walOff   bool
+	replayed int
+
 	mu     sync.RWMutex
 	book   *Codebook          // the codebook, rebuilt after every change to codes
 	coders map[string]CoderID // every coder ever seen, by name
@@ -88,6 +100,21 @@ func boltOptions() *bolt.Options {
 		// (and node copies) bbolt makes each time the file outgrows the map.
 		InitialMmapSize: 1 << 30,
 	}
+}
+
+// Growth bounds: bbolt grows a file by AllocSize beyond what a commit
+// needs whenever its map is larger than AllocSize (qcode maps 1 GiB), so
+// bbolt's default of 16 MiB made a new, empty project 16.8 MB.
+const (
+	minGrowth = 256 << 10
+	maxGrowth = 16 << 20
+)
+
+// growth is how far beyond its needs a file of size bytes grows: an eighth
+// of it, within the bounds. bbolt grows once per commit (one truncate and
+// one sync), so a large file still grows in 16 MiB steps as before.
+func growth(size int64) int {
+	return int(min(max(size/8, minGrowth), maxGrowth))
 }
 
 // Create makes a new project file at path (mode 0600). It refuses to
@@ -205,6 +232,9 @@ func open(path, readOnly string, vetNow bool) (*Store, error) {
 	}
 	if err == nil {
 		err = s.loadState()
+	}
+	if err == nil {
+		err = s.recoverWAL()
 	}
 	if err != nil {
 		s.stopWalk.Store(true)
@@ -353,16 +383,26 @@ func (s *Store) Close() error {
 	s.stopWalk.Store(true)
 	s.hurryVet()
 	<-s.walked
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	// The last action's commit first: the write-ahead file goes only once
+	// the project holds everything it held. A commit that failed leaves it
+	// for the next open to apply.
+	lost := s.flushed()
 	var err error
-	if s.readOnly == "" && s.damaged() == nil && (s.wrote.Load() || !s.synced) {
+	if lost == nil && s.readOnly == "" && s.damaged() == nil && (s.wrote.Load() || !s.synced) {
 		s.db.NoFreelistSync = false
 		err = s.guard(func() error { return s.db.Update(func(*bolt.Tx) error { return nil }) })
 	}
 	if cerr := s.closeBolt(); err == nil {
 		err = cerr
 	}
+	s.wal.close(lost == nil)
 	if s.readOnly == "" {
 		removePID(s.path)
+	}
+	if lost != nil {
+		return lost
 	}
 	return err
 }

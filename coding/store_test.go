@@ -207,7 +207,7 @@ func TestSecondOpenIsRefusedQuickly(t *testing.T) {
 
 func TestNewerSchemaRefused(t *testing.T) {
 	s, path := newProject(t)
-	s.db.Update(func(tx *bolt.Tx) error {
+	s.update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bktMeta).Put([]byte("schema_version"), []byte("7"))
 	})
 	s.Close()
@@ -228,7 +228,7 @@ func TestMigrateFromV0(t *testing.T) {
 	s.Apply("alice", refs[1], barriers, Span{Start: 0, End: 11})
 	s.Apply("bob", refs[2], code(t, s, "Benefits/For the practitioner/Knowledge and skills"), Span{})
 	want := state(t, s)
-	s.db.Update(func(tx *bolt.Tx) error {
+	s.update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bktByCode, bktByCoder, bktCounts} {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err
@@ -493,7 +493,7 @@ func TestOldGroupRecordsStayExclusive(t *testing.T) {
 	k, _ := s.Codebook().Lookup("Kirkpatrick")
 	// The record as the old pq template wrote it.
 	old := []byte(`{"name":"Kirkpatrick","color":"#b07aa1","group":true,"order":3}`)
-	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bktCodes).Put(u64(uint64(k.ID)), old) }); err != nil {
+	if err := s.update(func(tx *bolt.Tx) error { return tx.Bucket(bktCodes).Put(u64(uint64(k.ID)), old) }); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.view(s.loadCodebook); err != nil {

@@ -53,7 +53,7 @@ func TestWritesVerifyWhatTheyRead(t *testing.T) {
 				t.Fatal(err)
 			}
 			k := codingKey{Seg: refs[1], Code: code, Coder: mustCoder(t, s, "alice")}
-			if err := s.db.Update(func(tx *bolt.Tx) error { return c.spoil(tx, k) }); err != nil {
+			if err := s.update(func(tx *bolt.Tx) error { return c.spoil(tx, k) }); err != nil {
 				t.Fatal(err)
 			}
 			before := dump(s)

@@ -157,7 +157,7 @@ the FILE.qcode given first.`,
 		a.undoCommand(false), a.logCommand(),
 		a.agreeCommand(), a.disagreementsCommand(), a.settleCommand(), a.mergeCommand(), a.sampleCommand(),
 		a.attributesCommand(), a.codeCommand(), a.memosCommand(), a.memoCommand(),
-		a.checkCommand(), a.serveCommand(),
+		a.checkCommand(), a.compactCommand(), a.serveCommand(),
 	)
 	return root
 }
@@ -294,6 +294,18 @@ func (a *app) open() (*coding.Store, error) { return a.openWith(coding.Open) }
 // openReadOnly is open for a command that only reads.
 func (a *app) openReadOnly() (*coding.Store, error) {
 	s, err := a.openWith(coding.OpenReadOnly)
+	if errors.Is(err, coding.ErrPendingWAL) {
+		// The last action of a qcode that stopped is kept beside the
+		// project: apply it (a writable open does), then read.
+		w, werr := a.open()
+		if werr != nil {
+			return nil, err
+		}
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+		return a.openWith(coding.OpenReadOnly)
+	}
 	if !errors.Is(err, coding.ErrOlderSchema) {
 		return s, err
 	}
@@ -322,6 +334,9 @@ func (a *app) openWith(open func(string) (*coding.Store, error)) (*coding.Store,
 	s, err := open(a.project)
 	if errors.Is(err, coding.ErrNoProject) {
 		return nil, a.noProject()
+	}
+	if err == nil && s.Replayed() > 0 {
+		a.note("applied the last action of a qcode that stopped before saving it (kept in %s.wal)", a.project)
 	}
 	return s, err
 }
