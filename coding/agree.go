@@ -2,7 +2,6 @@ package coding
 
 import (
 	"bytes"
-	"encoding/binary"
 	"slices"
 	"strings"
 
@@ -360,13 +359,4 @@ func unitSet(tx *bolt.Tx, source string, where []AttrCondition) (agreement.Bitse
 		set.Set(int(getU64(k[8:])))
 	}
 	return set, nil
-}
-
-// walkByCoder calls fn for every coding of one coder, in segment order,
-// decoding only what agreement needs.
-func walkByCoder(tx *bolt.Tx, coder CoderID, fn func(SegRef, CodeID)) {
-	c := tx.Bucket(bktByCoder).Cursor()
-	for k, _ := c.Seek(u32(uint32(coder))); len(k) == codingKeyLen && CoderID(binary.BigEndian.Uint32(k)) == coder; k, _ = c.Next() {
-		fn(SegRef(binary.BigEndian.Uint64(k[4:])), CodeID(binary.BigEndian.Uint32(k[12:])))
-	}
 }

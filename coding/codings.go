@@ -82,17 +82,6 @@ func countPrefix(b *bolt.Bucket, prefix []byte, limit int) int {
 	return n
 }
 
-// segCodings lists the codings on a segment (all coders).
-func segCodings(tx *bolt.Tx, seg SegRef) []codingKey {
-	var out []codingKey
-	c := tx.Bucket(bktCodings).Cursor()
-	prefix := segPrefix(seg)
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		out = append(out, parseCodingKey(k))
-	}
-	return out
-}
-
 // checkSpan validates a span against the segment's text.
 func checkSpan(tx *bolt.Tx, seg SegRef, span Span) error {
 	text := tx.Bucket(bktTexts).Get(u64(uint64(seg)))
@@ -155,17 +144,6 @@ func (a *action) apply(book *Codebook, seg SegRef, code CodeID, span Span, when 
 		return false, nil, err
 	}
 	return true, replaced, a.setCoding(k, &codingState{Time: when.UnixMilli()})
-}
-
-// segCoderCodings lists one coder's codings of one code on a segment.
-func segCoderCodings(tx *bolt.Tx, seg SegRef, code CodeID, coder CoderID) []codingKey {
-	var out []codingKey
-	prefix := segCodeCoderPrefix(seg, code, coder)
-	c := tx.Bucket(bktCodings).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		out = append(out, parseCodingKey(k))
-	}
-	return out
 }
 
 // Remove takes a coding away, durably, as an action of actor.

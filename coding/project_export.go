@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
@@ -118,7 +117,7 @@ func (s *Store) ExportProject() (*ProjectExport, error) {
 			if err := src.decodeContext(); err != nil {
 				return err
 			}
-			segs, err := readSourceSegments(tx, src.ID)
+			segs, err := recs(tx).sourceSegments(src.ID)
 			if err != nil {
 				return err
 			}
@@ -170,21 +169,16 @@ func (s *Store) ExportProject() (*ProjectExport, error) {
 			out.Coders = append(out.Coders, name)
 		}
 		sort.Strings(out.Coders)
-		if b := tx.Bucket(bktSettled); b != nil {
-			c := b.Cursor()
-			for k, _ := c.First(); k != nil; k, _ = c.Next() {
-				if len(k) != 12 {
-					continue
-				}
-				seg, code := SegRef(getU64(k)), CodeID(binary.BigEndian.Uint32(k[8:]))
-				st, ok, err := readSettlement(b, seg, code)
-				if err != nil {
-					return err
-				}
-				if ok {
-					out.Settled = append(out.Settled, ExportSettlement{Seg: seg, Code: code, Settlement: st})
-				}
+		rs := recs(tx)
+		err = rs.eachSettled(func(seg SegRef, code CodeID) error {
+			st, ok, err := rs.settlement(seg, code)
+			if ok {
+				out.Settled = append(out.Settled, ExportSettlement{Seg: seg, Code: code, Settlement: st})
 			}
+			return err
+		})
+		if err != nil {
+			return err
 		}
 		if err := s.exportMemos(tx, out); err != nil {
 			return err

@@ -414,7 +414,7 @@ func population(tx *bolt.Tx, sources []string) ([]string, [][]SegRef, error) {
 	names := make([]string, len(chosen))
 	groups := make([][]SegRef, len(chosen))
 	for i, src := range chosen {
-		segs, err := readSourceSegments(tx, src.ID)
+		segs, err := recs(tx).sourceSegments(src.ID)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -321,15 +321,6 @@ func containsFold(text []byte, needle string) bool {
 	return false
 }
 
-// walkByCode calls fn for every coding of one code (not its descendants).
-func walkByCode(tx *bolt.Tx, code CodeID, fn func(codingKey)) {
-	prefix := u32(uint32(code))
-	c := tx.Bucket(bktByCode).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		fn(parseByCodeKey(k))
-	}
-}
-
 // codedSet marks the segments that have any coding by coders (nil: anyone).
 func codedSet(tx *bolt.Tx, max SegRef, coders []CoderID) refSet {
 	set := newRefSet(max)

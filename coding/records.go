@@ -1,0 +1,228 @@
+package coding
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The storage layer. Domain code (reports, quotes, consensus, merge, settle
+// …) reads and writes records through records, a transaction seen as typed
+// record families, and never calls tx.Bucket or a bbolt cursor itself:
+// the bucket names and the key layouts of keys.go stay behind these files
+// (records*.go). A family's methods read one record kind, or walk it:
+//
+//   - segments, texts and sources (records.go): segment records, their
+//     texts, the bysource and segname indexes, the sources;
+//   - cases and coders (records.go): records and names;
+//   - settled decisions (records.go, an optional bucket);
+//   - codings, their indexes and tallies (records_codings.go): the codings
+//     table and its memos, bycode and bycoder, counts.
+//
+// Walks over millions of records (bycode, bycoder, codings, segments) are
+// typed cursors that hand out the stored key and value without copying or
+// decoding them: their rows decode a field when asked, so a loop costs what
+// the bare cursor loop did. Smaller walks take callbacks.
+//
+// Writes go through the action (journal.go: putRecord, setCodings), which
+// journals them; the layer only says where a record lives.
+type records struct{ tx *bolt.Tx }
+
+// recs is the storage layer over a transaction of s.view or s.update.
+func recs(tx *bolt.Tx) records { return records{tx} }
+
+// ---- segments, texts, sources
+
+// maxSegment is the highest SegRef ever given (segments are numbered from
+// 1 by the bucket's sequence, so it sizes a refSet).
+func (r records) maxSegment() SegRef { return SegRef(r.tx.Bucket(bktSegments).Sequence()) }
+
+// hasSegment tells whether a segment record is stored under ref.
+func (r records) hasSegment(ref SegRef) bool {
+	return r.tx.Bucket(bktSegments).Get(u64(uint64(ref))) != nil
+}
+
+// segment reads a segment record (errCorrupt when absent or unreadable).
+func (r records) segment(ref SegRef) (segmentRecord, error) {
+	return decodeSegment(r.tx.Bucket(bktSegments).Get(u64(uint64(ref))))
+}
+
+// text is a segment's text, valid for the transaction's life (nil when
+// absent).
+func (r records) text(ref SegRef) []byte { return r.tx.Bucket(bktTexts).Get(u64(uint64(ref))) }
+
+// segmentCursor walks every segment record in SegRef order, handing out the
+// stored value (scanSegmentRecord reads it without copying).
+type segmentCursor struct{ c *bolt.Cursor }
+
+func (r records) segments() segmentCursor { return segmentCursor{r.tx.Bucket(bktSegments).Cursor()} }
+
+func (c segmentCursor) first() (SegRef, []byte, bool) { return segmentRow(c.c.First()) }
+func (c segmentCursor) next() (SegRef, []byte, bool)  { return segmentRow(c.c.Next()) }
+
+func segmentRow(k, v []byte) (SegRef, []byte, bool) {
+	if k == nil {
+		return 0, nil, false
+	}
+	return SegRef(getU64(k)), v, true
+}
+
+// eachSegmentOf calls fn for every segment of a source, in import order
+// (the bysource index).
+func (r records) eachSegmentOf(id SourceID, fn func(SegRef)) {
+	prefix := u64(uint64(id))
+	c := r.tx.Bucket(bktBySource).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		fn(SegRef(getU64(k[8:])))
+	}
+}
+
+// segmentsNamed lists the segments whose ID is id (one per source that
+// has it), by the segname index.
+func (r records) segmentsNamed(id string) []SegRef {
+	prefix := append([]byte(id), 0)
+	var out []SegRef
+	c := r.tx.Bucket(bktSegName).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) == len(prefix)+8 {
+			out = append(out, SegRef(getU64(k[len(prefix):])))
+		}
+	}
+	return out
+}
+
+// sources reads every source record, in SourceID order.
+func (r records) sources() ([]Source, error) {
+	var out []Source
+	err := r.tx.Bucket(bktSources).ForEach(func(k, v []byte) error {
+		var rec sourceRecord
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return errorf(errCorrupt, "source %d", getU64(k))
+		}
+		out = append(out, rec.source(SourceID(getU64(k))))
+		return nil
+	})
+	return out, err
+}
+
+// storedSegment is a segment record with its SegRef.
+type storedSegment struct {
+	ref SegRef
+	rec segmentRecord
+}
+
+// sourceSegments lists a source's segment records in import order.
+func (r records) sourceSegments(id SourceID) ([]storedSegment, error) {
+	var out []storedSegment
+	segs := r.tx.Bucket(bktSegments)
+	var err error
+	r.eachSegmentOf(id, func(ref SegRef) {
+		if err != nil {
+			return
+		}
+		rec, derr := decodeSegment(segs.Get(u64(uint64(ref))))
+		if derr != nil {
+			err = fmt.Errorf("segment %d: %w", ref, derr)
+			return
+		}
+		out = append(out, storedSegment{ref, rec})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ---- cases and coders
+
+// maxCase is the highest CaseID ever given.
+func (r records) maxCase() CaseID { return CaseID(r.tx.Bucket(bktCases).Sequence()) }
+
+// caseRecord reads a case record (errCorrupt when absent or unreadable).
+func (r records) caseRecord(id CaseID) (caseRecord, error) {
+	return decodeCase(r.tx.Bucket(bktCases).Get(u64(uint64(id))))
+}
+
+// hasCaseNamed tells whether a case of that (stored) name exists.
+func (r records) hasCaseNamed(name string) bool {
+	return r.tx.Bucket(bktCaseName).Get([]byte(name)) != nil
+}
+
+// eachCaseName calls fn with every case's stored name, in byte order.
+func (r records) eachCaseName(fn func(name string)) {
+	_ = r.tx.Bucket(bktCaseName).ForEach(func(k, _ []byte) error {
+		fn(string(k))
+		return nil
+	})
+}
+
+// maxCoder is the highest CoderID ever given.
+func (r records) maxCoder() CoderID { return CoderID(r.tx.Bucket(bktCoders).Sequence()) }
+
+// eachCoder calls fn with every coder, in CoderID order, until it fails.
+func (r records) eachCoder(fn func(id CoderID, name string) error) error {
+	return r.tx.Bucket(bktCoders).ForEach(func(k, v []byte) error {
+		return fn(CoderID(getU64(k)), string(v))
+	})
+}
+
+// ---- settled decisions (an optional bucket, made by the first Settle)
+
+var bktSettled = []byte("settled")
+
+func settledKey(seg SegRef, code CodeID) []byte {
+	k := make([]byte, 12)
+	binary.BigEndian.PutUint64(k, uint64(seg))
+	binary.BigEndian.PutUint32(k[8:], uint32(code))
+	return k
+}
+
+// settlement reads the decision recorded for a segment and item.
+func (r records) settlement(seg SegRef, code CodeID) (Settlement, bool, error) {
+	b := r.tx.Bucket(bktSettled)
+	if b == nil {
+		return Settlement{}, false, nil
+	}
+	v := b.Get(settledKey(seg, code))
+	if v == nil {
+		return Settlement{}, false, nil
+	}
+	var rec settlementRecord
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return Settlement{}, false, errorf(errCorrupt, "settlement of segment %d, code %d", seg, code)
+	}
+	return Settlement{By: rec.By, At: time.UnixMilli(rec.At).UTC(), Kind: rec.Kind, Coder: rec.Coder, Audit: rec.Audit}, true, nil
+}
+
+// eachSettled calls fn with every decided (segment, item), skipping keys
+// of the wrong length (`qcode check` names them), until fn fails.
+func (r records) eachSettled(fn func(SegRef, CodeID) error) error {
+	b := r.tx.Bucket(bktSettled)
+	if b == nil {
+		return nil
+	}
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if len(k) != 12 {
+			continue
+		}
+		if err := fn(SegRef(getU64(k)), CodeID(binary.BigEndian.Uint32(k[8:]))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putSettlement records a decision in the action (journaled), making the
+// optional bucket on first use.
+func (a *action) putSettlement(seg SegRef, code CodeID, rec settlementRecord) error {
+	if _, err := a.tx.CreateBucketIfNotExists(bktSettled); err != nil {
+		return err
+	}
+	v, _ := json.Marshal(rec)
+	return a.putRecord(bktSettled, settledKey(seg, code), v)
+}

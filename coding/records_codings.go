@@ -1,0 +1,220 @@
+package coding
+
+import (
+	"bytes"
+	"encoding/binary"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The codings family of the storage layer (see records.go): the codings
+// table (key order: segment, code, coder, span) with its memos, the bycode
+// and bycoder indexes holding the same codings in other orders, and the
+// counts tallies.
+
+// ---- the codings table
+
+// codingTable is the codings bucket and the memos kept under the same keys.
+type codingTable struct{ b, memos *bolt.Bucket }
+
+func (r records) codings() codingTable {
+	return codingTable{r.tx.Bucket(bktCodings), r.tx.Bucket(bktMemos)}
+}
+
+// starred tells whether a coding is stored and starred.
+func (t codingTable) starred(k codingKey) bool {
+	_, starred := decodeCodingValue(t.b.Get(k.bytes()))
+	return starred
+}
+
+// state reads a coding's time, star and memo (nil when absent).
+func (t codingTable) state(k codingKey) *codingState {
+	key := k.bytes()
+	v := t.b.Get(key)
+	if v == nil {
+		return nil
+	}
+	tm, starred := decodeCodingValue(v)
+	return &codingState{Time: tm, Starred: starred, Memo: string(t.memos.Get(key))}
+}
+
+// stateFrom is a coding's state from the value a walk read (v nil: looked
+// up); an absent coding reads as unstarred, at time 0, without a memo.
+func (t codingTable) stateFrom(k codingKey, v []byte) codingState {
+	key := k.bytes()
+	if v == nil {
+		v = t.b.Get(key)
+	}
+	tm, starred := decodeCodingValue(v)
+	return codingState{Time: tm, Starred: starred, Memo: string(t.memos.Get(key))}
+}
+
+// memo is the memo stored with a coding row ("" when none).
+func (t codingTable) memo(row storedCoding) string { return string(t.memos.Get(row.k)) }
+
+// cursor walks the table in key order.
+func (t codingTable) cursor() codingCursor { return codingCursor{t.b.Cursor()} }
+
+// codingCursor walks the codings table; its rows are valid until the next
+// move.
+type codingCursor struct{ c *bolt.Cursor }
+
+func (c codingCursor) first() (storedCoding, bool) { return storedCodingOf(c.c.First()) }
+func (c codingCursor) next() (storedCoding, bool)  { return storedCodingOf(c.c.Next()) }
+
+// seek moves to the first coding of a segment or of a later one.
+func (c codingCursor) seek(seg SegRef) (storedCoding, bool) { return storedCodingOf(c.c.Seek(segPrefix(seg))) }
+
+func storedCodingOf(k, v []byte) (storedCoding, bool) { return storedCoding{k, v}, k != nil }
+
+// storedCoding is one stored coding, decoded field by field when asked.
+type storedCoding struct{ k, v []byte }
+
+func (r storedCoding) key() codingKey { return parseCodingKey(r.k) }
+func (r storedCoding) seg() SegRef    { return SegRef(getU64(r.k)) }
+
+// wellFormed tells whether the key has the coding key's length (`qcode
+// check` names the others).
+func (r storedCoding) wellFormed() bool { return len(r.k) == codingKeyLen }
+
+// stamp is the coding's time (Unix ms) and star.
+func (r storedCoding) stamp() (int64, bool) { return decodeCodingValue(r.v) }
+
+// value is the stored value, valid for the transaction's life; stamp
+// reads it later through decodeCodingValue.
+func (r storedCoding) value() []byte { return r.v }
+
+// memoCursor reads the memos of codings met in key order, stepping a
+// second cursor along with the walk instead of looking each one up.
+type memoCursor struct {
+	c    *bolt.Cursor
+	k, v []byte
+}
+
+func (t codingTable) memosInOrder() *memoCursor {
+	m := &memoCursor{c: t.memos.Cursor()}
+	m.k, m.v = m.c.First()
+	return m
+}
+
+// of is the memo of row, which must not come before the previous row.
+func (m *memoCursor) of(row storedCoding) string {
+	for m.k != nil && bytes.Compare(m.k, row.k) < 0 {
+		m.k, m.v = m.c.Next()
+	}
+	if m.k != nil && bytes.Equal(m.k, row.k) {
+		return string(m.v)
+	}
+	return ""
+}
+
+// segCodings lists the codings on a segment (all coders).
+func segCodings(tx *bolt.Tx, seg SegRef) []codingKey {
+	var out []codingKey
+	c := tx.Bucket(bktCodings).Cursor()
+	prefix := segPrefix(seg)
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		out = append(out, parseCodingKey(k))
+	}
+	return out
+}
+
+// segCoderCodings lists one coder's codings of one code on a segment.
+func segCoderCodings(tx *bolt.Tx, seg SegRef, code CodeID, coder CoderID) []codingKey {
+	var out []codingKey
+	prefix := segCodeCoderPrefix(seg, code, coder)
+	c := tx.Bucket(bktCodings).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		out = append(out, parseCodingKey(k))
+	}
+	return out
+}
+
+// ---- the bycode index
+
+// byCodeCursor walks bycode: the whole index (first), or one code's
+// codings in segment order (seek). Rows are the stored keys, not copied.
+type byCodeCursor struct {
+	c    *bolt.Cursor
+	code uint32
+	one  bool // walking one code: stop at the first key of another
+}
+
+func (r records) byCode() *byCodeCursor { return &byCodeCursor{c: r.tx.Bucket(bktByCode).Cursor()} }
+
+// first starts a walk of every coding, skipping keys of the wrong length
+// (`qcode check` names them).
+func (c *byCodeCursor) first() (codeRow, bool) {
+	c.one = false
+	return c.row(c.c.First())
+}
+
+// seek starts a walk of one code's codings. Comparing the code as a
+// number, not bytes.HasPrefix, saves a tenth of a full report.
+func (c *byCodeCursor) seek(code CodeID) (codeRow, bool) {
+	c.one, c.code = true, uint32(code)
+	return c.row(c.c.Seek(u32(uint32(code))))
+}
+
+func (c *byCodeCursor) next() (codeRow, bool) { return c.row(c.c.Next()) }
+
+func (c *byCodeCursor) row(k, _ []byte) (codeRow, bool) {
+	if c.one {
+		return codeRow(k), len(k) == codingKeyLen && binary.BigEndian.Uint32(k) == c.code
+	}
+	for k != nil && len(k) != codingKeyLen {
+		k, _ = c.c.Next()
+	}
+	return codeRow(k), k != nil
+}
+
+// codeRow is a bycode key: CodeID(4) | SegRef(8) | CoderID(4) | span(8).
+type codeRow []byte
+
+func (r codeRow) code() CodeID   { return CodeID(binary.BigEndian.Uint32(r)) }
+func (r codeRow) seg() SegRef    { return SegRef(binary.BigEndian.Uint64(r[4:])) }
+func (r codeRow) coder() CoderID { return CoderID(binary.BigEndian.Uint32(r[12:])) }
+func (r codeRow) key() codingKey { return parseByCodeKey(r) }
+
+// walkByCode calls fn for every coding of one code (not its descendants).
+func walkByCode(tx *bolt.Tx, code CodeID, fn func(codingKey)) {
+	prefix := u32(uint32(code))
+	c := tx.Bucket(bktByCode).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		fn(parseByCodeKey(k))
+	}
+}
+
+// ---- the bycoder index
+
+// walkByCoder calls fn for every coding of one coder, in segment order,
+// decoding only what agreement needs.
+func walkByCoder(tx *bolt.Tx, coder CoderID, fn func(SegRef, CodeID)) {
+	c := tx.Bucket(bktByCoder).Cursor()
+	for k, _ := c.Seek(u32(uint32(coder))); len(k) == codingKeyLen && CoderID(binary.BigEndian.Uint32(k)) == coder; k, _ = c.Next() {
+		fn(SegRef(binary.BigEndian.Uint64(k[4:])), CodeID(binary.BigEndian.Uint32(k[12:])))
+	}
+}
+
+// hasCodings tells whether a coder has any coding (bycoder).
+func (r records) hasCodings(coder CoderID) bool {
+	return countPrefix(r.tx.Bucket(bktByCoder), u32(uint32(coder)), 1) > 0
+}
+
+// ---- tallies
+
+// codingsOf sums the maintained tallies (every coder's codings) of the
+// codes in ids.
+func (r records) codingsOf(ids []CodeID) int {
+	n := 0
+	c := r.tx.Bucket(bktCounts).Cursor()
+	for _, id := range ids {
+		prefix := u32(uint32(id))
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if len(v) >= 8 {
+				n += int(binary.BigEndian.Uint64(v))
+			}
+		}
+	}
+	return n
+}
