@@ -226,3 +226,8 @@ func (a *action) putSettlement(seg SegRef, code CodeID, rec settlementRecord) er
 	v, _ := json.Marshal(rec)
 	return a.putRecord(bktSettled, settledKey(seg, code), v)
 }
+
+// readSources and refsNamed are sources and segmentsNamed for callers
+// holding the transaction.
+func readSources(tx *bolt.Tx) ([]Source, error) { return recs(tx).sources() }
+func refsNamed(tx *bolt.Tx, id string) []SegRef { return recs(tx).segmentsNamed(id) }

@@ -63,7 +63,9 @@ func (c codingCursor) first() (storedCoding, bool) { return storedCodingOf(c.c.F
 func (c codingCursor) next() (storedCoding, bool)  { return storedCodingOf(c.c.Next()) }
 
 // seek moves to the first coding of a segment or of a later one.
-func (c codingCursor) seek(seg SegRef) (storedCoding, bool) { return storedCodingOf(c.c.Seek(segPrefix(seg))) }
+func (c codingCursor) seek(seg SegRef) (storedCoding, bool) {
+	return storedCodingOf(c.c.Seek(segPrefix(seg)))
+}
 
 func storedCodingOf(k, v []byte) (storedCoding, bool) { return storedCoding{k, v}, k != nil }
 
@@ -79,6 +81,9 @@ func (r storedCoding) wellFormed() bool { return len(r.k) == codingKeyLen }
 
 // stamp is the coding's time (Unix ms) and star.
 func (r storedCoding) stamp() (int64, bool) { return decodeCodingValue(r.v) }
+
+// starred tells whether the stored value has the star.
+func (r storedCoding) starred() bool { return len(r.v) > 8 && r.v[8]&flagStarred != 0 }
 
 // value is the stored value, valid for the transaction's life; stamp
 // reads it later through decodeCodingValue.

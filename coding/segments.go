@@ -643,18 +643,6 @@ func resolveSegment(tx *bolt.Tx, names sourceNames, id string) (SegRef, error) {
 	return 0, errorf(ErrNotFound, "no segment %q", id)
 }
 
-func refsNamed(tx *bolt.Tx, id string) []SegRef {
-	prefix := append([]byte(id), 0)
-	var out []SegRef
-	c := tx.Bucket(bktSegName).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if len(k) == len(prefix)+8 {
-			out = append(out, SegRef(getU64(k[len(prefix):])))
-		}
-	}
-	return out
-}
-
 // QualifiedID is the name under which a segment re-imports unambiguously:
 // its ID, or "source:ID" when another source has the same ID.
 func (s *Store) QualifiedID(seg *Segment) string {

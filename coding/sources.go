@@ -131,19 +131,6 @@ func (s *Store) Sources() ([]Source, error) {
 	return out, err
 }
 
-func readSources(tx *bolt.Tx) ([]Source, error) {
-	var out []Source
-	err := tx.Bucket(bktSources).ForEach(func(k, v []byte) error {
-		var r sourceRecord
-		if err := json.Unmarshal(v, &r); err != nil {
-			return errorf(errCorrupt, "source %d", getU64(k))
-		}
-		out = append(out, r.source(SourceID(getU64(k))))
-		return nil
-	})
-	return out, err
-}
-
 // findSource resolves a source by name.
 func findSource(tx *bolt.Tx, name string) (Source, error) {
 	sources, err := readSources(tx)
