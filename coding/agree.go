@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 
@@ -332,7 +331,8 @@ func listOrNone(names []string) string {
 // unitSet marks every segment of a source (by name), or of the project,
 // that meets where.
 func unitSet(tx *bolt.Tx, source string, where []AttrCondition) (agreement.Bitset, error) {
-	size := int(tx.Bucket(bktSegments).Sequence()) + 1
+	rs := recs(tx)
+	size := int(rs.maxSegment()) + 1
 	set := agreement.NewBitset(size)
 	if len(where) > 0 {
 		scope, err := whereScope(tx, source, where)
@@ -343,9 +343,9 @@ func unitSet(tx *bolt.Tx, source string, where []AttrCondition) (agreement.Bitse
 		return set, nil
 	}
 	if source == "" {
-		c := tx.Bucket(bktSegments).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			set.Set(int(getU64(k)))
+		c := rs.segments()
+		for ref, _, more := c.first(); more; ref, _, more = c.next() {
+			set.Set(int(ref))
 		}
 		return set, nil
 	}
@@ -353,10 +353,6 @@ func unitSet(tx *bolt.Tx, source string, where []AttrCondition) (agreement.Bitse
 	if err != nil {
 		return nil, err
 	}
-	prefix := u64(uint64(src.ID))
-	c := tx.Bucket(bktBySource).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		set.Set(int(getU64(k[8:])))
-	}
+	rs.eachSegmentOf(src.ID, func(ref SegRef) { set.Set(int(ref)) })
 	return set, nil
 }

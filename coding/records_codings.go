@@ -49,8 +49,8 @@ func (t codingTable) stateFrom(k codingKey, v []byte) codingState {
 	return codingState{Time: tm, Starred: starred, Memo: string(t.memos.Get(key))}
 }
 
-// memo is the memo stored with a coding row ("" when none).
-func (t codingTable) memo(row storedCoding) string { return string(t.memos.Get(row.k)) }
+// memo is the memo stored with a coding ("" when none).
+func (t codingTable) memo(k codingKey) string { return string(t.memos.Get(k.bytes())) }
 
 // cursor walks the table in key order.
 func (t codingTable) cursor() codingCursor { return codingCursor{t.b.Cursor()} }
