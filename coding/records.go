@@ -81,6 +81,32 @@ func (r records) eachSegmentOf(id SourceID, fn func(SegRef)) {
 	}
 }
 
+// firstOfSource and firstOfCase are the first segment of a source or a
+// case (0: none), by the bysource and bycase indexes.
+func (r records) firstOfSource(id SourceID) SegRef { return r.firstOf(bktBySource, uint64(id)) }
+func (r records) firstOfCase(id CaseID) SegRef     { return r.firstOf(bktByCase, uint64(id)) }
+
+func (r records) firstOf(index []byte, id uint64) SegRef {
+	prefix := u64(id)
+	k, _ := r.tx.Bucket(index).Cursor().Seek(prefix)
+	if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != 16 {
+		return 0
+	}
+	return SegRef(getU64(k[8:]))
+}
+
+// eachSegmentOfCase calls fn for every segment of a case, in SegRef order
+// (the bycase index), while it returns true.
+func (r records) eachSegmentOfCase(id CaseID, fn func(SegRef) bool) {
+	prefix := u64(uint64(id))
+	c := r.tx.Bucket(bktByCase).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if !fn(SegRef(getU64(k[8:]))) {
+			return
+		}
+	}
+}
+
 // segmentsNamed lists the segments whose ID is id (one per source that
 // has it), by the segname index.
 func (r records) segmentsNamed(id string) []SegRef {
@@ -93,6 +119,11 @@ func (r records) segmentsNamed(id string) []SegRef {
 		}
 	}
 	return out
+}
+
+// hasSource tells whether a source record is stored under id.
+func (r records) hasSource(id SourceID) bool {
+	return r.tx.Bucket(bktSources).Get(u64(uint64(id))) != nil
 }
 
 // sources reads every source record, in SourceID order.
@@ -147,9 +178,32 @@ func (r records) caseRecord(id CaseID) (caseRecord, error) {
 	return decodeCase(r.tx.Bucket(bktCases).Get(u64(uint64(id))))
 }
 
+// hasCase tells whether a case record is stored under id.
+func (r records) hasCase(id CaseID) bool { return r.tx.Bucket(bktCases).Get(u64(uint64(id))) != nil }
+
+// lookupCase reads a case record: false when there is none, an error when
+// it does not read.
+func (r records) lookupCase(id CaseID) (caseRecord, bool, error) {
+	v := r.tx.Bucket(bktCases).Get(u64(uint64(id)))
+	if v == nil {
+		return caseRecord{}, false, nil
+	}
+	rec, err := decodeCase(v)
+	return rec, true, err
+}
+
 // hasCaseNamed tells whether a case of that (stored) name exists.
 func (r records) hasCaseNamed(name string) bool {
 	return r.tx.Bucket(bktCaseName).Get([]byte(name)) != nil
+}
+
+// caseNamed is the case stored under a name.
+func (r records) caseNamed(name string) (CaseID, bool) {
+	v := r.tx.Bucket(bktCaseName).Get([]byte(name))
+	if len(v) != 8 {
+		return 0, false
+	}
+	return CaseID(getU64(v)), true
 }
 
 // eachCaseName calls fn with every case's stored name, in byte order.
@@ -160,8 +214,42 @@ func (r records) eachCaseName(fn func(name string)) {
 	})
 }
 
+// hasCode tells whether a code record is stored under id.
+func (r records) hasCode(id CodeID) bool { return r.tx.Bucket(bktCodes).Get(u64(uint64(id))) != nil }
+
 // maxCoder is the highest CoderID ever given.
 func (r records) maxCoder() CoderID { return CoderID(r.tx.Bucket(bktCoders).Sequence()) }
+
+// coderNamed is the coder stored under a name.
+func (r records) coderNamed(name string) (CoderID, bool) {
+	v := r.tx.Bucket(bktCoderName).Get([]byte(name))
+	if v == nil {
+		return 0, false
+	}
+	return CoderID(getU64(v)), true
+}
+
+// coderName is a coder's name ("" when unknown).
+func (r records) coderName(id CoderID) string {
+	return string(r.tx.Bucket(bktCoders).Get(u64(uint64(id))))
+}
+
+// addCoder stores a new coder under the next CoderID. Coders are not
+// journaled: an undone action leaves its actor's name behind.
+func (r records) addCoder(name string) (CoderID, error) {
+	b := r.tx.Bucket(bktCoders)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	if err := b.Put(u64(seq), []byte(name)); err != nil {
+		return 0, err
+	}
+	if err := r.tx.Bucket(bktCoderName).Put([]byte(name), u64(seq)); err != nil {
+		return 0, err
+	}
+	return CoderID(seq), nil
+}
 
 // eachCoder calls fn with every coder, in CoderID order, until it fails.
 func (r records) eachCoder(fn func(id CoderID, name string) error) error {

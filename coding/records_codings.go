@@ -49,25 +49,58 @@ func (t codingTable) stateFrom(k codingKey, v []byte) codingState {
 	return codingState{Time: tm, Starred: starred, Memo: string(t.memos.Get(key))}
 }
 
+// stamp is a coding's time (Unix ms) and star (0, false when absent).
+func (t codingTable) stamp(k codingKey) (int64, bool) { return decodeCodingValue(t.b.Get(k.bytes())) }
+
+// eachMemo calls fn with every coding memo, in key order, until it fails.
+// A key that is not a coding key is skipped, or with strict is an error.
+func (t codingTable) eachMemo(strict bool, fn func(k codingKey, memo []byte) error) error {
+	return t.memos.ForEach(func(k, v []byte) error {
+		if len(k) != codingKeyLen {
+			if strict {
+				return errorf(errCorrupt, "a coding memo's key %x", short(k))
+			}
+			return nil
+		}
+		return fn(parseCodingKey(k), v)
+	})
+}
+
+// memoBytes is the memo stored with a coding, as stored (nil when none).
+func (t codingTable) memoBytes(k codingKey) []byte { return t.memos.Get(k.bytes()) }
+
 // memo is the memo stored with a coding ("" when none).
 func (t codingTable) memo(k codingKey) string { return string(t.memos.Get(k.bytes())) }
 
 // cursor walks the table in key order.
-func (t codingTable) cursor() codingCursor { return codingCursor{t.b.Cursor()} }
+func (t codingTable) cursor() *codingCursor { return &codingCursor{c: t.b.Cursor()} }
 
-// codingCursor walks the codings table; its rows are valid until the next
-// move.
-type codingCursor struct{ c *bolt.Cursor }
-
-func (c codingCursor) first() (storedCoding, bool) { return storedCodingOf(c.c.First()) }
-func (c codingCursor) next() (storedCoding, bool)  { return storedCodingOf(c.c.Next()) }
-
-// seek moves to the first coding of a segment or of a later one.
-func (c codingCursor) seek(seg SegRef) (storedCoding, bool) {
-	return storedCodingOf(c.c.Seek(segPrefix(seg)))
+// codingCursor walks the codings table: all of it (first) or one
+// segment's codings (seek). Its rows are valid until the next move.
+type codingCursor struct {
+	c      *bolt.Cursor
+	prefix []byte // walking one segment: its key prefix
 }
 
-func storedCodingOf(k, v []byte) (storedCoding, bool) { return storedCoding{k, v}, k != nil }
+func (c *codingCursor) first() (storedCoding, bool) {
+	c.prefix = nil
+	return c.row(c.c.First())
+}
+
+// seek starts a walk of one segment's codings.
+func (c *codingCursor) seek(seg SegRef) (storedCoding, bool) {
+	c.prefix = segPrefix(seg)
+	return c.row(c.c.Seek(c.prefix))
+}
+
+func (c *codingCursor) next() (storedCoding, bool) { return c.row(c.c.Next()) }
+
+func (c *codingCursor) row(k, v []byte) (storedCoding, bool) {
+	if c.prefix != nil && !bytes.HasPrefix(k, c.prefix) {
+		return storedCoding{}, false
+	}
+	return storedCoding{k, v}, k != nil
+}
 
 // storedCoding is one stored coding, decoded field by field when asked.
 type storedCoding struct{ k, v []byte }
