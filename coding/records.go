@@ -46,6 +46,17 @@ func (r records) hasSegment(ref SegRef) bool {
 	return r.tx.Bucket(bktSegments).Get(u64(uint64(ref))) != nil
 }
 
+// lookupSegment reads a segment record: false when there is none, an error
+// when it does not read.
+func (r records) lookupSegment(ref SegRef) (segmentRecord, bool, error) {
+	v := r.tx.Bucket(bktSegments).Get(u64(uint64(ref)))
+	if v == nil {
+		return segmentRecord{}, false, nil
+	}
+	rec, err := decodeSegment(v)
+	return rec, true, err
+}
+
 // segment reads a segment record (errCorrupt when absent or unreadable).
 func (r records) segment(ref SegRef) (segmentRecord, error) {
 	return decodeSegment(r.tx.Bucket(bktSegments).Get(u64(uint64(ref))))
@@ -79,6 +90,23 @@ func (r records) eachSegmentOf(id SourceID, fn func(SegRef)) {
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		fn(SegRef(getU64(k[8:])))
 	}
+}
+
+// segmentsOf and segmentsOfCase list a source's segments in import order
+// and a case's in SegRef order.
+func (r records) segmentsOf(id SourceID) []SegRef {
+	var out []SegRef
+	r.eachSegmentOf(id, func(ref SegRef) { out = append(out, ref) })
+	return out
+}
+
+func (r records) segmentsOfCase(id CaseID) []SegRef {
+	var out []SegRef
+	r.eachSegmentOfCase(id, func(ref SegRef) bool {
+		out = append(out, ref)
+		return true
+	})
+	return out
 }
 
 // firstOfSource and firstOfCase are the first segment of a source or a
@@ -190,6 +218,17 @@ func (r records) lookupCase(id CaseID) (caseRecord, bool, error) {
 	}
 	rec, err := decodeCase(v)
 	return rec, true, err
+}
+
+// eachCase calls fn with every case record as stored, in CaseID order,
+// while it returns true.
+func (r records) eachCase(fn func(id CaseID, value []byte) bool) {
+	c := r.tx.Bucket(bktCases).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if !fn(CaseID(getU64(k)), v) {
+			return
+		}
+	}
 }
 
 // hasCaseNamed tells whether a case of that (stored) name exists.

@@ -7,9 +7,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// The review marks family of the storage layer (see records.go): marks,
-// SegRef(8) | CoderID(4) → time(8), and bymarker, the same by coder. A
-// project of schema 1 read without migration has neither: it has no marks.
+// The reviews family of the storage layer (see records.go): marks,
+// SegRef(8) | CoderID(4) → time(8), bymarker, the same by coder, and
+// samples, name → description and segments. A project of schema 1 read
+// without migration has none of them: it has no marks and no samples.
 
 const markKeyLen = 12
 
@@ -131,4 +132,27 @@ func walkMarks(tx *bolt.Tx, coder CoderID, fn func(SegRef)) {
 	for k, _ := c.Seek(prefix); len(k) == markKeyLen && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		fn(SegRef(binary.BigEndian.Uint64(k[4:])))
 	}
+}
+
+// sampleValue is a sample as stored (nil when none).
+func (r records) sampleValue(name string) []byte {
+	b := r.tx.Bucket(bktSamples)
+	if b == nil {
+		return nil
+	}
+	return b.Get([]byte(name))
+}
+
+// eachSample calls fn with every sample, in name order, until it fails.
+func (r records) eachSample(fn func(name string, value []byte) error) error {
+	b := r.tx.Bucket(bktSamples)
+	if b == nil {
+		return nil
+	}
+	return b.ForEach(func(k, v []byte) error { return fn(string(k), v) })
+}
+
+// putSample writes (value nil: deletes) a sample, journaled.
+func (a *action) putSample(name string, value []byte) error {
+	return a.putRecord(bktSamples, []byte(name), value)
 }
