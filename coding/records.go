@@ -66,6 +66,50 @@ func (r records) segment(ref SegRef) (segmentRecord, error) {
 // absent).
 func (r records) text(ref SegRef) []byte { return r.tx.Bucket(bktTexts).Get(u64(uint64(ref))) }
 
+// segmentValue is a segment record as stored, read in place by
+// scanSegmentRecord (nil when absent).
+func (r records) segmentValue(ref SegRef) []byte {
+	return r.tx.Bucket(bktSegments).Get(u64(uint64(ref)))
+}
+
+// forwardSegments and forwardTexts read segment records and texts for
+// refs asked in rising order, stepping one cursor along (forward).
+func (r records) forwardSegments() *forward { return newForward(r.tx.Bucket(bktSegments)) }
+func (r records) forwardTexts() *forward    { return newForward(r.tx.Bucket(bktTexts)) }
+
+// forward reads a bucket keyed by SegRef: a ref after the last one read
+// steps the cursor on (a few steps, else a seek); an earlier one is
+// looked up.
+type forward struct {
+	b    *bolt.Bucket
+	c    *bolt.Cursor
+	k, v []byte
+	key  []byte
+}
+
+func newForward(b *bolt.Bucket) *forward { return &forward{b: b, c: b.Cursor(), key: make([]byte, 8)} }
+
+func (f *forward) get(ref SegRef) []byte {
+	binary.BigEndian.PutUint64(f.key, uint64(ref))
+	if f.k == nil || bytes.Compare(f.key, f.k) < 0 {
+		if f.k != nil {
+			return f.b.Get(f.key)
+		}
+		f.k, f.v = f.c.Seek(f.key)
+	}
+	for steps := 0; f.k != nil && bytes.Compare(f.k, f.key) < 0; steps++ {
+		if steps == 8 {
+			f.k, f.v = f.c.Seek(f.key)
+			break
+		}
+		f.k, f.v = f.c.Next()
+	}
+	if f.k != nil && bytes.Equal(f.k, f.key) {
+		return f.v
+	}
+	return nil
+}
+
 // segmentCursor walks every segment record in SegRef order, handing out the
 // stored value (scanSegmentRecord reads it without copying).
 type segmentCursor struct{ c *bolt.Cursor }

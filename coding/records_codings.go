@@ -225,6 +225,41 @@ func walkByCode(tx *bolt.Tx, code CodeID, fn func(codingKey)) {
 
 // ---- the bycoder index
 
+// byCoderCursor walks one coder's codings in bycoder, in segment order:
+// all of them (seek) or those of one segment (seekSegment). Rows are the
+// stored keys, not copied.
+type byCoderCursor struct {
+	c      *bolt.Cursor
+	prefix []byte
+}
+
+func (r records) byCoder() *byCoderCursor {
+	return &byCoderCursor{c: r.tx.Bucket(bktByCoder).Cursor(), prefix: make([]byte, 0, 12)}
+}
+
+func (c *byCoderCursor) seek(coder CoderID) (coderRow, bool) {
+	c.prefix = binary.BigEndian.AppendUint32(c.prefix[:0], uint32(coder))
+	return c.row(c.c.Seek(c.prefix))
+}
+
+func (c *byCoderCursor) seekSegment(coder CoderID, seg SegRef) (coderRow, bool) {
+	c.prefix = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(c.prefix[:0], uint32(coder)), uint64(seg))
+	return c.row(c.c.Seek(c.prefix))
+}
+
+func (c *byCoderCursor) next() (coderRow, bool) { return c.row(c.c.Next()) }
+
+func (c *byCoderCursor) row(k, _ []byte) (coderRow, bool) {
+	return coderRow(k), len(k) == codingKeyLen && bytes.HasPrefix(k, c.prefix)
+}
+
+// coderRow is a bycoder key: CoderID(4) | SegRef(8) | CodeID(4) | span(8).
+type coderRow []byte
+
+func (r coderRow) seg() SegRef    { return SegRef(binary.BigEndian.Uint64(r[4:])) }
+func (r coderRow) code() CodeID   { return CodeID(binary.BigEndian.Uint32(r[12:])) }
+func (r coderRow) key() codingKey { return parseByCoderKey(r) }
+
 // walkByCoder calls fn for every coding of one coder, in segment order,
 // decoding only what agreement needs.
 func walkByCoder(tx *bolt.Tx, coder CoderID, fn func(SegRef, CodeID)) {
