@@ -62,6 +62,14 @@ func (r records) segment(ref SegRef) (segmentRecord, error) {
 	return decodeSegment(r.tx.Bucket(bktSegments).Get(u64(uint64(ref))))
 }
 
+// segmentAndText reads a segment record and its text (valid for the
+// transaction's life) with one key.
+func (r records) segmentAndText(ref SegRef) (segmentRecord, []byte, error) {
+	key := u64(uint64(ref))
+	rec, err := decodeSegment(r.tx.Bucket(bktSegments).Get(key))
+	return rec, r.tx.Bucket(bktTexts).Get(key), err
+}
+
 // text is a segment's text, valid for the transaction's life (nil when
 // absent).
 func (r records) text(ref SegRef) []byte { return r.tx.Bucket(bktTexts).Get(u64(uint64(ref))) }
@@ -238,6 +246,44 @@ func (r records) sourceSegments(id SourceID) ([]storedSegment, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// ---- interned strings
+
+// interned is the id of an interned string (strix), if it was ever
+// interned.
+func (r records) interned(s string) (uint64, bool) {
+	v := r.tx.Bucket(bktStrIx).Get([]byte(s))
+	if v == nil {
+		return 0, false
+	}
+	return getU64(v), true
+}
+
+// strIndex searches the interned strings by prefix (strix is sorted).
+type strIndex struct {
+	b *bolt.Bucket
+	c *bolt.Cursor
+}
+
+func (r records) strIndex() strIndex {
+	b := r.tx.Bucket(bktStrIx)
+	return strIndex{b, b.Cursor()}
+}
+
+// startsWith tells whether some interned string starts with prefix.
+func (x strIndex) startsWith(prefix []byte) bool {
+	k, _ := x.c.Seek(prefix)
+	return k != nil && bytes.HasPrefix(k, prefix)
+}
+
+// id is the id of the interned string s, when it reads.
+func (x strIndex) id(s []byte) (uint64, bool) {
+	v := x.b.Get(s)
+	if len(v) != 8 {
+		return 0, false
+	}
+	return getU64(v), true
 }
 
 // ---- cases and coders

@@ -115,6 +115,16 @@ func (r records) hasMarkOn(seg SegRef) bool {
 	return b != nil && hasPrefix(b, segPrefix(seg))
 }
 
+// anyMarks tells whether anyone marked anything.
+func (r records) anyMarks() bool {
+	b := r.tx.Bucket(bktMarks)
+	if b == nil {
+		return false
+	}
+	k, _ := b.Cursor().First()
+	return k != nil
+}
+
 // hasMarks tells whether a coder marked anything.
 func (r records) hasMarks(coder CoderID) bool {
 	b := r.tx.Bucket(bktByMarker)
