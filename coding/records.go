@@ -448,3 +448,46 @@ func (a *action) putSettlement(seg SegRef, code CodeID, rec settlementRecord) er
 // holding the transaction.
 func readSources(tx *bolt.Tx) ([]Source, error) { return recs(tx).sources() }
 func refsNamed(tx *bolt.Tx, id string) []SegRef { return recs(tx).segmentsNamed(id) }
+
+// ---- counts and places
+
+// recordCounts counts the records of the families Info shows (memos: on
+// codings and on targets).
+func (r records) recordCounts() (sources, segments, cases, memos int) {
+	sources = r.tx.Bucket(bktSources).Stats().KeyN
+	segments = r.tx.Bucket(bktSegments).Stats().KeyN
+	cases = r.tx.Bucket(bktCases).Stats().KeyN
+	memos = r.tx.Bucket(bktMemos).Stats().KeyN
+	if b := r.tx.Bucket(bktTargetMemos); b != nil {
+		memos += b.Stats().KeyN
+	}
+	return
+}
+
+// bktPlaces: coder name → SegRef(8). The first SetPlace makes it. It is not
+// in allBuckets, which Open requires: files written before it have no such
+// bucket, and must open as they are.
+var bktPlaces = []byte("places")
+
+// place is the segment recorded as coder's place (false when none reads).
+func (r records) place(coder string) (SegRef, bool) {
+	b := r.tx.Bucket(bktPlaces)
+	if b == nil {
+		return 0, false
+	}
+	v := b.Get([]byte(coder))
+	if len(v) != 8 {
+		return 0, false
+	}
+	return SegRef(getU64(v)), true
+}
+
+// setPlace records coder's place, making the optional bucket on first
+// use. A place is not journaled (not an action).
+func (r records) setPlace(coder string, seg SegRef) error {
+	b, err := r.tx.CreateBucketIfNotExists(bktPlaces)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(coder), u64(uint64(seg)))
+}

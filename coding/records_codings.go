@@ -69,6 +69,9 @@ func (t codingTable) eachMemo(strict bool, fn func(k codingKey, memo []byte) err
 // memoBytes is the memo stored with a coding, as stored (nil when none).
 func (t codingTable) memoBytes(k codingKey) []byte { return t.memos.Get(k.bytes()) }
 
+// rowMemo is the memo stored with a row of the table ("" when none).
+func (t codingTable) rowMemo(row storedCoding) string { return string(t.memos.Get(row.k)) }
+
 // memo is the memo stored with a coding ("" when none).
 func (t codingTable) memo(k codingKey) string { return string(t.memos.Get(k.bytes())) }
 
