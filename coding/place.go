@@ -1,7 +1,6 @@
 package coding
 
 import (
-
 	bolt "go.etcd.io/bbolt"
 )
 

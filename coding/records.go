@@ -74,6 +74,23 @@ func (r records) segmentAndText(ref SegRef) (segmentRecord, []byte, error) {
 // absent).
 func (r records) text(ref SegRef) []byte { return r.tx.Bucket(bktTexts).Get(u64(uint64(ref))) }
 
+// putSegment rewrites a segment record, journaled (its text and indexes
+// are the caller's to keep in step).
+func (a *action) putSegment(ref SegRef, rec segmentRecord) error {
+	return a.putRecord(bktSegments, u64(uint64(ref)), rec.encode())
+}
+
+// moveSegmentCase moves a segment's bycase entry from one case (0: none)
+// to another, journaled.
+func (a *action) moveSegmentCase(ref SegRef, from, to CaseID) error {
+	if from != 0 {
+		if err := a.putRecord(bktByCase, pairKey(uint64(from), uint64(ref)), nil); err != nil {
+			return err
+		}
+	}
+	return a.putRecord(bktByCase, pairKey(uint64(to), uint64(ref)), []byte{})
+}
+
 // segmentValue is a segment record as stored, read in place by
 // scanSegmentRecord (nil when absent).
 func (r records) segmentValue(ref SegRef) []byte {
@@ -327,12 +344,48 @@ func (r records) hasCaseNamed(name string) bool {
 }
 
 // caseNamed is the case stored under a name.
-func (r records) caseNamed(name string) (CaseID, bool) {
+func (r records) caseNamed(name string) (CaseID, bool) { return r.caseNames().get(name) }
+
+// caseEntry is the case stored under a name; an entry that is there but
+// does not read as an id is not skipped (getU64 fails on it, the guard
+// reports damage).
+func (r records) caseEntry(name string) (CaseID, bool) {
 	v := r.tx.Bucket(bktCaseName).Get([]byte(name))
+	if v == nil {
+		return 0, false
+	}
+	return CaseID(getU64(v)), true
+}
+
+// caseSegments counts a case's segments, stopping at the first (it tells
+// whether the case has any).
+func (r records) caseSegments(id CaseID) int {
+	return countPrefix(r.tx.Bucket(bktByCase), u64(uint64(id)), 1)
+}
+
+// caseNameIndex is the casename index, held by code that looks up many
+// names in one transaction (case finding in imports).
+type caseNameIndex struct{ b *bolt.Bucket }
+
+func (r records) caseNames() caseNameIndex { return caseNameIndex{r.tx.Bucket(bktCaseName)} }
+
+// get is the case stored under a name.
+func (x caseNameIndex) get(name string) (CaseID, bool) {
+	v := x.b.Get([]byte(name))
 	if len(v) != 8 {
 		return 0, false
 	}
 	return CaseID(getU64(v)), true
+}
+
+// each calls fn with every stored name whose entry reads, in byte order.
+func (x caseNameIndex) each(fn func(name string)) {
+	_ = x.b.ForEach(func(k, v []byte) error {
+		if len(v) == 8 {
+			fn(string(k))
+		}
+		return nil
+	})
 }
 
 // eachCaseName calls fn with every case's stored name, in byte order.
@@ -345,6 +398,39 @@ func (r records) eachCaseName(fn func(name string)) {
 
 // hasCode tells whether a code record is stored under id.
 func (r records) hasCode(id CodeID) bool { return r.tx.Bucket(bktCodes).Get(u64(uint64(id))) != nil }
+
+// addCase stores a new case under the next CaseID, journaled; its name
+// entry is written with the action's other index entries.
+func (a *action) addCase(name string) (CaseID, error) {
+	seq, err := a.tx.Bucket(bktCases).NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	r := caseRecord{name: name}
+	if err := a.putRecord(bktCases, u64(seq), r.encode()); err != nil {
+		return 0, err
+	}
+	if err := a.putRecordLater(bktCaseName, []byte(name), u64(seq)); err != nil {
+		return 0, err
+	}
+	return CaseID(seq), nil
+}
+
+// putCase rewrites a case record, journaled.
+func (a *action) putCase(id CaseID, r caseRecord) error {
+	return a.putRecord(bktCases, u64(uint64(id)), r.encode())
+}
+
+// deleteCase removes a case record and its name entry, journaled.
+func (a *action) deleteCase(id CaseID, name string) error {
+	if err := a.putRecord(bktCaseName, []byte(name), nil); err != nil {
+		return err
+	}
+	return a.putRecord(bktCases, u64(uint64(id)), nil)
+}
+
+// caseSegments is records.caseSegments inside an action.
+func (a *action) caseSegments(id CaseID) int { return recs(a.tx).caseSegments(id) }
 
 // maxCoder is the highest CoderID ever given.
 func (r records) maxCoder() CoderID { return CoderID(r.tx.Bucket(bktCoders).Sequence()) }

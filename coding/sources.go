@@ -635,11 +635,6 @@ func restoreSnapshot(tx *bolt.Tx, snap []rec) error {
 	return putSorted(tx, snap)
 }
 
-// caseSegments counts (up to 1) the segments that belong to a case.
-func (a *action) caseSegments(id CaseID) int {
-	return countPrefix(a.tx.Bucket(bktByCase), u64(uint64(id)), 1)
-}
-
 // segmentRecord is a segment as stored, without its text.
 type segmentRecord struct {
 	source  SourceID
