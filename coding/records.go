@@ -237,6 +237,23 @@ func (r records) sources() ([]Source, error) {
 	return out, err
 }
 
+// sourceRecord reads a source's stored record (false when it is absent
+// or does not read).
+func (r records) sourceRecord(id SourceID) (sourceRecord, bool) {
+	var rec sourceRecord
+	err := json.Unmarshal(r.tx.Bucket(bktSources).Get(u64(uint64(id))), &rec)
+	return rec, err == nil
+}
+
+// putSourceRecord rewrites a source's record, journaled.
+func (a *action) putSourceRecord(id SourceID, rec sourceRecord) error {
+	v, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	return a.putRecord(bktSources, u64(uint64(id)), v)
+}
+
 // storedSegment is a segment record with its SegRef.
 type storedSegment struct {
 	ref SegRef
