@@ -449,6 +449,31 @@ func (a *action) deleteCase(id CaseID, name string) error {
 // caseSegments is records.caseSegments inside an action.
 func (a *action) caseSegments(id CaseID) int { return recs(a.tx).caseSegments(id) }
 
+// ---- codes
+
+// eachCode calls fn with every code record as stored, in CodeID order,
+// until it fails.
+func (r records) eachCode(fn func(id CodeID, value []byte) error) error {
+	return r.tx.Bucket(bktCodes).ForEach(func(k, v []byte) error { return fn(CodeID(getU64(k)), v) })
+}
+
+// nextCodeID takes the next CodeID from the codes bucket's sequence.
+func (r records) nextCodeID() (uint64, error) { return r.tx.Bucket(bktCodes).NextSequence() }
+
+// storeCode writes a code record unjournaled: a new project's codebook,
+// its starting point.
+func (r records) storeCode(c *Code) error {
+	return r.tx.Bucket(bktCodes).Put(u64(uint64(c.ID)), c.encode())
+}
+
+// putCode writes a code record, journaled.
+func (a *action) putCode(c *Code) error {
+	return a.putRecord(bktCodes, u64(uint64(c.ID)), c.encode())
+}
+
+// deleteCode removes a code record, journaled.
+func (a *action) deleteCode(id CodeID) error { return a.putRecord(bktCodes, u64(uint64(id)), nil) }
+
 // maxCoder is the highest CoderID ever given.
 func (r records) maxCoder() CoderID { return CoderID(r.tx.Bucket(bktCoders).Sequence()) }
 
