@@ -149,6 +149,43 @@ func (m *memoCursor) of(row storedCoding) string {
 	return ""
 }
 
+// codingAt reads a coding's state (nil when absent).
+func codingAt(tx *bolt.Tx, k codingKey) *codingState {
+	st, _ := readCoding(tx, k)
+	return st
+}
+
+// readCoding is codingAt for a write, which must not build on a value that
+// does not read.
+func readCoding(tx *bolt.Tx, k codingKey) (*codingState, error) {
+	key := k.bytes()
+	v := tx.Bucket(bktCodings).Get(key)
+	if v == nil {
+		return nil, nil
+	}
+	var err error
+	if len(v) != 9 || v[8]&^flagStarred != 0 {
+		err = errorf(errCorrupt, "coding %x has the value %x", key, short(v))
+	}
+	t, starred := decodeCodingValue(v)
+	return &codingState{Time: t, Starred: starred, Memo: string(tx.Bucket(bktMemos).Get(key))}, err
+}
+
+func hasPrefix(b *bolt.Bucket, prefix []byte) bool {
+	k, _ := b.Cursor().Seek(prefix)
+	return k != nil && bytes.HasPrefix(k, prefix)
+}
+
+// countPrefix counts keys with prefix, stopping at limit.
+func countPrefix(b *bolt.Bucket, prefix []byte, limit int) int {
+	n := 0
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n < limit; k, _ = c.Next() {
+		n++
+	}
+	return n
+}
+
 // segCodings lists the codings on a segment (all coders).
 func segCodings(tx *bolt.Tx, seg SegRef) []codingKey {
 	var out []codingKey
@@ -278,6 +315,16 @@ func (r records) hasCodings(coder CoderID) bool {
 }
 
 // ---- tallies
+
+// eachTally calls fn with every maintained tally: a code's codings and
+// coded segments by one coder.
+func (r records) eachTally(fn func(code CodeID, coder CoderID, codings, segments int)) {
+	_ = r.tx.Bucket(bktCounts).ForEach(func(k, v []byte) error {
+		fn(CodeID(binary.BigEndian.Uint32(k)), CoderID(binary.BigEndian.Uint32(k[4:])),
+			int(binary.BigEndian.Uint64(v)), int(binary.BigEndian.Uint64(v[8:])))
+		return nil
+	})
+}
 
 // codingsOf sums the maintained tallies (every coder's codings) of the
 // codes in ids.
