@@ -243,7 +243,7 @@ func reviewedSets(tx *bolt.Tx, ids []CoderID, slot []int32, max SegRef, ownOf fu
 	}
 	var own []refSet
 	cur, first := CodeID(0), true
-	c := recs(tx).byCode()
+	c := recs(tx).byCodeAll()
 	for k, more := c.first(); more; k, more = c.next() { // keys of the wrong length skipped: `qcode check` names them
 		seg := k.seg()
 		if seg > max {

@@ -210,38 +210,48 @@ func segCoderCodings(tx *bolt.Tx, seg SegRef, code CodeID, coder CoderID) []codi
 
 // ---- the bycode index
 
-// byCodeCursor walks bycode: the whole index (first), or one code's
-// codings in segment order (seek). Rows are the stored keys, not copied.
+// byCodeCursor walks one code's codings in bycode, in segment order
+// (seek, then next). Rows are the stored keys, not copied. Comparing the
+// code as a number, not bytes.HasPrefix, saves a tenth of a full report;
+// the walk ends at a key of another code or of the wrong length.
 type byCodeCursor struct {
 	c    *bolt.Cursor
 	code uint32
-	one  bool // walking one code: stop at the first key of another
 }
 
 func (r records) byCode() *byCodeCursor { return &byCodeCursor{c: r.tx.Bucket(bktByCode).Cursor()} }
 
-// first starts a walk of every coding, skipping keys of the wrong length
-// (`qcode check` names them).
-func (c *byCodeCursor) first() (codeRow, bool) {
-	c.one = false
-	return c.row(c.c.First())
-}
-
-// seek starts a walk of one code's codings. Comparing the code as a
-// number, not bytes.HasPrefix, saves a tenth of a full report.
 func (c *byCodeCursor) seek(code CodeID) (codeRow, bool) {
-	c.one, c.code = true, uint32(code)
+	c.code = uint32(code)
 	return c.row(c.c.Seek(u32(uint32(code))))
 }
 
 func (c *byCodeCursor) next() (codeRow, bool) { return c.row(c.c.Next()) }
 
+// row is inlined: a walk pays one call per key beyond bbolt's own.
 func (c *byCodeCursor) row(k, _ []byte) (codeRow, bool) {
-	if c.one {
-		return codeRow(k), len(k) == codingKeyLen && binary.BigEndian.Uint32(k) == c.code
-	}
+	return codeRow(k), len(k) == codingKeyLen && binary.BigEndian.Uint32(k) == c.code
+}
+
+// byCodeWalk walks every coding in bycode order (code, then segment),
+// skipping keys of the wrong length (`qcode check` names them).
+type byCodeWalk struct{ c *bolt.Cursor }
+
+func (r records) byCodeAll() byCodeWalk { return byCodeWalk{r.tx.Bucket(bktByCode).Cursor()} }
+
+func (w byCodeWalk) first() (codeRow, bool) {
+	k, _ := w.c.First()
+	return w.skip(k)
+}
+
+func (w byCodeWalk) next() (codeRow, bool) {
+	k, _ := w.c.Next()
+	return w.skip(k)
+}
+
+func (w byCodeWalk) skip(k []byte) (codeRow, bool) {
 	for k != nil && len(k) != codingKeyLen {
-		k, _ = c.c.Next()
+		k, _ = w.c.Next()
 	}
 	return codeRow(k), k != nil
 }

@@ -119,7 +119,8 @@ func TestStorageLayerCursors(t *testing.T) {
 		walk("bycode 5", func() (codeRow, bool) { return cur.seek(5) }, cur.next)
 		walk("bycode 6", func() (codeRow, bool) { return cur.seek(6) }, cur.next)
 		walk("bycode 7", func() (codeRow, bool) { return cur.seek(7) }, cur.next)
-		walk("bycode all", cur.first, cur.next)
+		all := rs.byCodeAll()
+		walk("bycode all", all.first, all.next)
 		bc := rs.byCoder()
 		for row, ok := bc.seek(1); ok; row, ok = bc.next() {
 			got["bycoder 1"] = append(got["bycoder 1"], row.key())
