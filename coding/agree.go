@@ -344,7 +344,8 @@ func unitSet(tx *bolt.Tx, source string, where []AttrCondition) (agreement.Bitse
 	}
 	if source == "" {
 		c := rs.segments()
-		for ref, _, more := c.first(); more; ref, _, more = c.next() {
+		for sk, _ := c.first(); c.holds(sk); sk, _ = c.next() {
+			ref := sk.ref()
 			set.Set(int(ref))
 		}
 		return set, nil

@@ -122,7 +122,8 @@ func (e *attrEdit) each(fn func(what string, pairs []strPair) ([]strPair, bool, 
 	}
 	var segs []segChange
 	cur := rs.segments()
-	for ref, v, more := cur.first(); more; ref, v, more = cur.next() {
+	for sk, v := cur.first(); cur.holds(sk); sk, v = cur.next() {
+		ref := sk.ref()
 		rec, err := decodeSegment(v)
 		if err != nil {
 			return fmt.Errorf("segment %d: %w", ref, err)

@@ -135,7 +135,8 @@ func takeCensus(tx *bolt.Tx) (*census, error) {
 	maxCase := uint64(rs.maxCase())
 	gen := uint64(0)
 	cur := rs.segments()
-	for ref, v, more := cur.first(); more; ref, v, more = cur.next() {
+	for sk, v := cur.first(); cur.holds(sk); sk, v = cur.next() {
+		ref := sk.ref()
 		rec, err := decodeSegment(v)
 		if err != nil {
 			return nil, fmt.Errorf("segment %d: %w", ref, err)

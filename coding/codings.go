@@ -236,12 +236,12 @@ func (s *Store) readCodings(tx *bolt.Tx, seg SegRef, coders []CoderID) []Coding 
 	var out []Coding
 	table := recs(tx).codings()
 	c := table.cursor()
-	for row, more := c.seek(seg); more; row, more = c.next() {
+	for row, val := c.seek(seg); c.holds(row); row, val = c.next() {
 		key := row.key()
 		if coders != nil && !containsCoder(coders, key.Coder) {
 			continue
 		}
-		t, starred := row.stamp()
+		t, starred := val.stamp()
 		out = append(out, Coding{CodingKey: CodingKey(key), CoderName: s.coderName(tx, key.Coder),
 			Starred: starred, Memo: table.rowMemo(row), Time: time.UnixMilli(t)})
 	}

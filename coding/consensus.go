@@ -244,7 +244,10 @@ func reviewedSets(tx *bolt.Tx, ids []CoderID, slot []int32, max SegRef, ownOf fu
 	var own []refSet
 	cur, first := CodeID(0), true
 	c := recs(tx).byCodeAll()
-	for k, more := c.first(); more; k, more = c.next() { // keys of the wrong length skipped: `qcode check` names them
+	for k := c.first(); c.holds(k); k = c.next() {
+		if !k.wellFormed() {
+			continue // `qcode check` names it
+		}
 		seg := k.seg()
 		if seg > max {
 			continue // a coding of a segment that is not there: `qcode check` names it
@@ -384,7 +387,7 @@ func (v *consensusView) passages(tx *bolt.Tx, code CodeID, scope refSet, stars *
 		keys = keys[:0]
 	}
 	c := recs(tx).byCode()
-	for k, more := c.seek(code); more; k, more = c.next() {
+	for k := c.seek(code); c.holds(k); k = c.next() {
 		key := k.key()
 		if !set.has(key.Seg) || (scope != nil && !scope.has(key.Seg)) {
 			continue

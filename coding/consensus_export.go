@@ -131,7 +131,7 @@ func (s *Store) exportConsensus(tx *bolt.Tx, v *consensusView, fn func(CodingRec
 		return nil
 	}
 	c := table.cursor()
-	for row, more := c.first(); more; row, more = c.next() {
+	for row, val := c.first(); c.holds(row); row, val = c.next() {
 		key := row.key()
 		if len(keys) > 0 && keys[0].Seg != key.Seg {
 			if err := flush(); err != nil {
@@ -142,7 +142,7 @@ func (s *Store) exportConsensus(tx *bolt.Tx, v *consensusView, fn func(CodingRec
 			continue
 		}
 		keys = append(keys, key)
-		_, starred[key] = row.stamp()
+		_, starred[key] = val.stamp()
 	}
 	return flush()
 }

@@ -250,7 +250,7 @@ func (w *disagreeWalk) walkAll() error {
 	var list []segCoding
 	var seg SegRef
 	c := w.codings.cursor()
-	for row, ok := c.first(); ok; row, ok = c.next() {
+	for row, val := c.first(); c.holds(row); row, val = c.next() {
 		key := row.key()
 		if key.Seg != seg && len(list) > 0 {
 			if err := w.segment(seg, list); err != nil {
@@ -260,7 +260,7 @@ func (w *disagreeWalk) walkAll() error {
 		}
 		seg = key.Seg
 		if i, ok := w.relevant(key); ok {
-			list = append(list, segCoding{key: key, slot: i, value: row.value()})
+			list = append(list, segCoding{key: key, slot: i, value: []byte(val)})
 		}
 	}
 	if len(list) > 0 {

@@ -169,7 +169,8 @@ func scanColumns(tx *bolt.Tx, scope refSet, cols, attr string) (*matrixScan, str
 	var keys []uint64           // by index: source id, unit, or interned value
 	ownIDs := map[uint64]string{}
 	c := rs.segments()
-	for ref, v, more := c.first(); more; ref, v, more = c.next() {
+	for sk, v := c.first(); c.holds(sk); sk, v = c.next() {
+		ref := sk.ref()
 		if !scope.has(ref) {
 			continue
 		}

@@ -720,7 +720,7 @@ func (l *memoLister) keep(m Memo) bool {
 // costs what the memos do, not what the code's codings do.
 func (l *memoLister) codedWith(seg SegRef) bool {
 	c := recs(l.tx).codings().cursor()
-	for row, more := c.seek(seg); more; row, more = c.next() {
+	for row, _ := c.seek(seg); c.holds(row); row, _ = c.next() {
 		if !row.wellFormed() {
 			continue
 		}
@@ -793,7 +793,7 @@ func (l *memoLister) firstCoded(code CodeID) SegRef {
 	var first SegRef
 	c := recs(l.tx).byCode()
 	for _, id := range l.book.Subtree(code) {
-		if k, ok := c.seek(id); ok {
+		if k := c.seek(id); c.holds(k) {
 			if seg := k.seg(); first == 0 || seg < first {
 				first = seg
 			}

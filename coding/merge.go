@@ -342,7 +342,7 @@ func (m *codingsMerge) walk(otx *bolt.Tx, codeMap map[CodeID]CodeID, coderMap ma
 	var cur SegRef
 	var group []incoming
 	c := table.cursor()
-	for row, more := c.first(); more; row, more = c.next() {
+	for row, val := c.first(); c.holds(row); row, val = c.next() {
 		ok := row.key()
 		if ok.Seg != cur {
 			if err := m.segment(cur, group); err != nil {
@@ -361,7 +361,7 @@ func (m *codingsMerge) walk(otx *bolt.Tx, codeMap map[CodeID]CodeID, coderMap ma
 			m.fm.Dropped++
 			continue
 		}
-		t, starred := row.stamp()
+		t, starred := val.stamp()
 		key := codingKey{Seg: match.ref, Code: code, Coder: coder, Span: ok.Span}
 		group = append(group, incoming{key, &codingState{Time: t, Starred: starred, Memo: memos.of(row)}})
 	}

@@ -148,9 +148,9 @@ func (s *Store) ExportProject() (*ProjectExport, error) {
 		coders := map[string]bool{}
 		table := rs.codings()
 		c := table.cursor()
-		for row, more := c.first(); more; row, more = c.next() {
+		for row, val := c.first(); c.holds(row); row, val = c.next() {
 			key := row.key()
-			ms, starred := row.stamp()
+			ms, starred := val.stamp()
 			name := s.coderName(tx, key.Coder)
 			coders[name] = true
 			out.Codings = append(out.Codings, ExportCoding{Seg: key.Seg, Code: key.Code, Coder: name, Span: key.Span,

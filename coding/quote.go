@@ -170,7 +170,7 @@ func codePassages(tx *bolt.Tx, id CodeID, allowed []bool, scope refSet, stars *s
 		seg = seg[:0]
 	}
 	c := recs(tx).byCode()
-	for k, more := c.seek(id); more; k, more = c.next() {
+	for k := c.seek(id); c.holds(k); k = c.next() {
 		coder := k.coder()
 		if allowed != nil && (int(coder) >= len(allowed) || !allowed[coder]) {
 			continue

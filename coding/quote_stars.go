@@ -33,8 +33,8 @@ func newStarLookup(tx *bolt.Tx, ids []CodeID) *starLookup {
 	}
 	l.set = map[codingKey]bool{}
 	c := l.codings.cursor()
-	for row, more := c.first(); more; row, more = c.next() {
-		if row.wellFormed() && row.starred() {
+	for row, val := c.first(); c.holds(row); row, val = c.next() {
+		if row.wellFormed() && val.starred() {
 			if key := row.key(); inScope[key.Code] {
 				l.set[key] = true
 			}

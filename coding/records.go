@@ -135,21 +135,35 @@ func (f *forward) get(ref SegRef) []byte {
 	return nil
 }
 
-// segmentCursor walks every segment record in SegRef order, handing out the
-// stored value (scanSegmentRecord reads it without copying).
+// segmentCursor walks every segment record in SegRef order, handing out
+// the stored values (scanSegmentRecord reads them without copying):
+//
+//	for k, v := c.first(); c.holds(k); k, v = c.next() { … }
+//
+// next and holds are inlined, so that the loop costs what a bare bbolt
+// cursor loop does (see hotCursors in records_codings.go).
 type segmentCursor struct{ c *bolt.Cursor }
 
-func (r records) segments() segmentCursor { return segmentCursor{r.tx.Bucket(bktSegments).Cursor()} }
+func (r records) segments() *segmentCursor { return &segmentCursor{r.tx.Bucket(bktSegments).Cursor()} }
 
-func (c segmentCursor) first() (SegRef, []byte, bool) { return segmentRow(c.c.First()) }
-func (c segmentCursor) next() (SegRef, []byte, bool)  { return segmentRow(c.c.Next()) }
+// segKey is a segments key as stored: SegRef(8). (The cursor hands out
+// key and value as two results: a struct of two slices is not kept in
+// registers, and the walk cost half as much again.)
+type segKey []byte
 
-func segmentRow(k, v []byte) (SegRef, []byte, bool) {
-	if k == nil {
-		return 0, nil, false
-	}
-	return SegRef(getU64(k)), v, true
+func (k segKey) ref() SegRef { return SegRef(getU64(k)) }
+
+func (c *segmentCursor) first() (segKey, []byte) {
+	k, v := c.c.First()
+	return segKey(k), v
 }
+
+func (c *segmentCursor) next() (segKey, []byte) {
+	k, v := c.c.Next()
+	return segKey(k), v
+}
+
+func (c *segmentCursor) holds(k segKey) bool { return k != nil }
 
 // eachSegmentOf calls fn for every segment of a source, in import order
 // (the bysource index).

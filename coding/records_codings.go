@@ -70,60 +70,76 @@ func (t codingTable) eachMemo(strict bool, fn func(k codingKey, memo []byte) err
 func (t codingTable) memoBytes(k codingKey) []byte { return t.memos.Get(k.bytes()) }
 
 // rowMemo is the memo stored with a row of the table ("" when none).
-func (t codingTable) rowMemo(row storedCoding) string { return string(t.memos.Get(row.k)) }
+func (t codingTable) rowMemo(k storedKey) string { return string(t.memos.Get(k)) }
 
 // memo is the memo stored with a coding ("" when none).
 func (t codingTable) memo(k codingKey) string { return string(t.memos.Get(k.bytes())) }
+
+// hotCursors: the walks over millions of keys (the codings table, bycode,
+// bycoder, segments) are cursors used as
+//
+//	for row := c.first(); c.holds(row); row = c.next() { … }
+//
+// whose next and holds the compiler inlines: next is bbolt's Next and
+// nothing else, holds a length and prefix test, so that the loop costs
+// what the bare bbolt loop it replaced did. (A next that also tested the
+// row could not be inlined: a call per row cost a tenth more on a
+// report's bycode walk; batches of rows filled inside the layer still
+// cost 7–30 % more. Measured A/B in one process, docs/design-notes.md.)
+// Rows are the stored keys and values, valid for the transaction's life.
 
 // cursor walks the table in key order.
 func (t codingTable) cursor() *codingCursor { return &codingCursor{c: t.b.Cursor()} }
 
 // codingCursor walks the codings table: all of it (first) or one
-// segment's codings (seek). Its rows are valid until the next move.
+// segment's codings (seek).
 type codingCursor struct {
 	c      *bolt.Cursor
 	prefix []byte // walking one segment: its key prefix
 }
 
-func (c *codingCursor) first() (storedCoding, bool) {
+func (c *codingCursor) first() (storedKey, storedValue) {
 	c.prefix = nil
-	return c.row(c.c.First())
+	k, v := c.c.First()
+	return storedKey(k), storedValue(v)
 }
 
 // seek starts a walk of one segment's codings.
-func (c *codingCursor) seek(seg SegRef) (storedCoding, bool) {
+func (c *codingCursor) seek(seg SegRef) (storedKey, storedValue) {
 	c.prefix = segPrefix(seg)
-	return c.row(c.c.Seek(c.prefix))
+	k, v := c.c.Seek(c.prefix)
+	return storedKey(k), storedValue(v)
 }
 
-func (c *codingCursor) next() (storedCoding, bool) { return c.row(c.c.Next()) }
-
-func (c *codingCursor) row(k, v []byte) (storedCoding, bool) {
-	if c.prefix != nil && !bytes.HasPrefix(k, c.prefix) {
-		return storedCoding{}, false
-	}
-	return storedCoding{k, v}, k != nil
+func (c *codingCursor) next() (storedKey, storedValue) {
+	k, v := c.c.Next()
+	return storedKey(k), storedValue(v)
 }
 
-// storedCoding is one stored coding, decoded field by field when asked.
-type storedCoding struct{ k, v []byte }
+// holds tells whether a key is one of the walk's.
+func (c *codingCursor) holds(k storedKey) bool {
+	return k != nil && (c.prefix == nil || bytes.HasPrefix(k, c.prefix))
+}
 
-func (r storedCoding) key() codingKey { return parseCodingKey(r.k) }
-func (r storedCoding) seg() SegRef    { return SegRef(getU64(r.k)) }
+// storedKey and storedValue are a coding as stored, decoded field by field
+// when asked. (Two results, not a struct of both: a struct of two slices
+// is not kept in registers, and the walk cost half as much again.)
+type storedKey []byte
+
+func (k storedKey) key() codingKey { return parseCodingKey(k) }
+func (k storedKey) seg() SegRef    { return SegRef(getU64(k)) }
 
 // wellFormed tells whether the key has the coding key's length (`qcode
 // check` names the others).
-func (r storedCoding) wellFormed() bool { return len(r.k) == codingKeyLen }
+func (k storedKey) wellFormed() bool { return len(k) == codingKeyLen }
+
+type storedValue []byte
 
 // stamp is the coding's time (Unix ms) and star.
-func (r storedCoding) stamp() (int64, bool) { return decodeCodingValue(r.v) }
+func (v storedValue) stamp() (int64, bool) { return decodeCodingValue(v) }
 
 // starred tells whether the stored value has the star.
-func (r storedCoding) starred() bool { return len(r.v) > 8 && r.v[8]&flagStarred != 0 }
-
-// value is the stored value, valid for the transaction's life; stamp
-// reads it later through decodeCodingValue.
-func (r storedCoding) value() []byte { return r.v }
+func (v storedValue) starred() bool { return len(v) > 8 && v[8]&flagStarred != 0 }
 
 // memoCursor reads the memos of codings met in key order, stepping a
 // second cursor along with the walk instead of looking each one up.
@@ -139,11 +155,11 @@ func (t codingTable) memosInOrder() *memoCursor {
 }
 
 // of is the memo of row, which must not come before the previous row.
-func (m *memoCursor) of(row storedCoding) string {
-	for m.k != nil && bytes.Compare(m.k, row.k) < 0 {
+func (m *memoCursor) of(k storedKey) string {
+	for m.k != nil && bytes.Compare(m.k, k) < 0 {
 		m.k, m.v = m.c.Next()
 	}
-	if m.k != nil && bytes.Equal(m.k, row.k) {
+	if m.k != nil && bytes.Equal(m.k, k) {
 		return string(m.v)
 	}
 	return ""
@@ -210,10 +226,10 @@ func segCoderCodings(tx *bolt.Tx, seg SegRef, code CodeID, coder CoderID) []codi
 
 // ---- the bycode index
 
-// byCodeCursor walks one code's codings in bycode, in segment order
-// (seek, then next). Rows are the stored keys, not copied. Comparing the
-// code as a number, not bytes.HasPrefix, saves a tenth of a full report;
-// the walk ends at a key of another code or of the wrong length.
+// byCodeCursor walks one code's codings in bycode, in segment order (see
+// hotCursors). Comparing the code as a number, not bytes.HasPrefix, saves
+// a tenth of a full report; the walk ends at a key of another code or of
+// the wrong length.
 type byCodeCursor struct {
 	c    *bolt.Cursor
 	code uint32
@@ -221,43 +237,45 @@ type byCodeCursor struct {
 
 func (r records) byCode() *byCodeCursor { return &byCodeCursor{c: r.tx.Bucket(bktByCode).Cursor()} }
 
-func (c *byCodeCursor) seek(code CodeID) (codeRow, bool) {
+func (c *byCodeCursor) seek(code CodeID) codeRow {
 	c.code = uint32(code)
-	return c.row(c.c.Seek(u32(uint32(code))))
+	k, _ := c.c.Seek(u32(uint32(code)))
+	return codeRow(k)
 }
 
-func (c *byCodeCursor) next() (codeRow, bool) { return c.row(c.c.Next()) }
-
-// row is inlined: a walk pays one call per key beyond bbolt's own.
-func (c *byCodeCursor) row(k, _ []byte) (codeRow, bool) {
-	return codeRow(k), len(k) == codingKeyLen && binary.BigEndian.Uint32(k) == c.code
+func (c *byCodeCursor) next() codeRow {
+	k, _ := c.c.Next()
+	return codeRow(k)
 }
 
-// byCodeWalk walks every coding in bycode order (code, then segment),
-// skipping keys of the wrong length (`qcode check` names them).
+func (c *byCodeCursor) holds(k codeRow) bool {
+	return len(k) == codingKeyLen && binary.BigEndian.Uint32(k) == c.code
+}
+
+// byCodeWalk walks every key of bycode (code, then segment). A key of the
+// wrong length is handed out too: the walk's loop skips it (wellFormed),
+// `qcode check` names it.
 type byCodeWalk struct{ c *bolt.Cursor }
 
-func (r records) byCodeAll() byCodeWalk { return byCodeWalk{r.tx.Bucket(bktByCode).Cursor()} }
+func (r records) byCodeAll() *byCodeWalk { return &byCodeWalk{r.tx.Bucket(bktByCode).Cursor()} }
 
-func (w byCodeWalk) first() (codeRow, bool) {
+func (w *byCodeWalk) first() codeRow {
 	k, _ := w.c.First()
-	return w.skip(k)
+	return codeRow(k)
 }
 
-func (w byCodeWalk) next() (codeRow, bool) {
+func (w *byCodeWalk) next() codeRow {
 	k, _ := w.c.Next()
-	return w.skip(k)
+	return codeRow(k)
 }
 
-func (w byCodeWalk) skip(k []byte) (codeRow, bool) {
-	for k != nil && len(k) != codingKeyLen {
-		k, _ = w.c.Next()
-	}
-	return codeRow(k), k != nil
-}
+func (w *byCodeWalk) holds(k codeRow) bool { return k != nil }
 
 // codeRow is a bycode key: CodeID(4) | SegRef(8) | CoderID(4) | span(8).
 type codeRow []byte
+
+// wellFormed tells whether the key has the coding key's length.
+func (r codeRow) wellFormed() bool { return len(r) == codingKeyLen }
 
 func (r codeRow) code() CodeID   { return CodeID(binary.BigEndian.Uint32(r)) }
 func (r codeRow) seg() SegRef    { return SegRef(binary.BigEndian.Uint64(r[4:])) }
@@ -276,8 +294,8 @@ func walkByCode(tx *bolt.Tx, code CodeID, fn func(codingKey)) {
 // ---- the bycoder index
 
 // byCoderCursor walks one coder's codings in bycoder, in segment order:
-// all of them (seek) or those of one segment (seekSegment). Rows are the
-// stored keys, not copied.
+// all of them (seek) or those of one segment (seekSegment); see
+// hotCursors.
 type byCoderCursor struct {
 	c      *bolt.Cursor
 	prefix []byte
@@ -287,20 +305,25 @@ func (r records) byCoder() *byCoderCursor {
 	return &byCoderCursor{c: r.tx.Bucket(bktByCoder).Cursor(), prefix: make([]byte, 0, 12)}
 }
 
-func (c *byCoderCursor) seek(coder CoderID) (coderRow, bool) {
+func (c *byCoderCursor) seek(coder CoderID) coderRow {
 	c.prefix = binary.BigEndian.AppendUint32(c.prefix[:0], uint32(coder))
-	return c.row(c.c.Seek(c.prefix))
+	k, _ := c.c.Seek(c.prefix)
+	return coderRow(k)
 }
 
-func (c *byCoderCursor) seekSegment(coder CoderID, seg SegRef) (coderRow, bool) {
+func (c *byCoderCursor) seekSegment(coder CoderID, seg SegRef) coderRow {
 	c.prefix = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(c.prefix[:0], uint32(coder)), uint64(seg))
-	return c.row(c.c.Seek(c.prefix))
+	k, _ := c.c.Seek(c.prefix)
+	return coderRow(k)
 }
 
-func (c *byCoderCursor) next() (coderRow, bool) { return c.row(c.c.Next()) }
+func (c *byCoderCursor) next() coderRow {
+	k, _ := c.c.Next()
+	return coderRow(k)
+}
 
-func (c *byCoderCursor) row(k, _ []byte) (coderRow, bool) {
-	return coderRow(k), len(k) == codingKeyLen && bytes.HasPrefix(k, c.prefix)
+func (c *byCoderCursor) holds(k coderRow) bool {
+	return len(k) == codingKeyLen && bytes.HasPrefix(k, c.prefix)
 }
 
 // coderRow is a bycoder key: CoderID(4) | SegRef(8) | CodeID(4) | span(8).

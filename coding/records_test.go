@@ -2,6 +2,7 @@ package coding
 
 import (
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	gotoken "go/token"
@@ -110,35 +111,37 @@ func TestStorageLayerCursors(t *testing.T) {
 		put(t, tx, bktByCode, []byte{0, 0, 0, 5, 0xff}, nil)
 		rs := recs(tx)
 		got = map[string][]codingKey{}
-		walk := func(name string, first func() (codeRow, bool), next func() (codeRow, bool)) {
-			for row, ok := first(); ok; row, ok = next() {
+		cur := rs.byCode()
+		for _, code := range []CodeID{5, 6, 7} {
+			name := fmt.Sprintf("bycode %d", code)
+			for row := cur.seek(code); cur.holds(row); row = cur.next() {
 				got[name] = append(got[name], row.key())
 			}
 		}
-		cur := rs.byCode()
-		walk("bycode 5", func() (codeRow, bool) { return cur.seek(5) }, cur.next)
-		walk("bycode 6", func() (codeRow, bool) { return cur.seek(6) }, cur.next)
-		walk("bycode 7", func() (codeRow, bool) { return cur.seek(7) }, cur.next)
 		all := rs.byCodeAll()
-		walk("bycode all", all.first, all.next)
+		for row := all.first(); all.holds(row); row = all.next() {
+			if row.wellFormed() {
+				got["bycode all"] = append(got["bycode all"], row.key())
+			}
+		}
 		bc := rs.byCoder()
-		for row, ok := bc.seek(1); ok; row, ok = bc.next() {
+		for row := bc.seek(1); bc.holds(row); row = bc.next() {
 			got["bycoder 1"] = append(got["bycoder 1"], row.key())
 		}
-		for row, ok := bc.seekSegment(2, 1); ok; row, ok = bc.next() {
+		for row := bc.seekSegment(2, 1); bc.holds(row); row = bc.next() {
 			got["bycoder 2 on 1"] = append(got["bycoder 2 on 1"], row.key())
 		}
 		cc := rs.codings().cursor()
-		for row, ok := cc.seek(1); ok; row, ok = cc.next() {
-			if !row.starred() {
+		for row, val := cc.seek(1); cc.holds(row); row, val = cc.next() {
+			if !val.starred() {
 				t.Errorf("coding %v reads unstarred", row.key())
 			}
 			got["codings of 1"] = append(got["codings of 1"], row.key())
 		}
-		for row, ok := cc.seek(3); ok; row, ok = cc.next() {
+		for row, _ := cc.seek(3); cc.holds(row); row, _ = cc.next() {
 			got["codings of 3"] = append(got["codings of 3"], row.key())
 		}
-		for row, ok := cc.first(); ok; row, ok = cc.next() {
+		for row, _ := cc.first(); cc.holds(row); row, _ = cc.next() {
 			got["codings all"] = append(got["codings all"], row.key())
 		}
 	})
@@ -160,6 +163,53 @@ func TestStorageLayerCursors(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tc.walk, got[tc.walk], tc.want)
 		}
 	}
+}
+
+// TestStorageLayerLongWalks walks many rows of one code, one coder, the
+// table and the segments: every row comes once, in key order, and a walk
+// of one code ends at the next code.
+func TestStorageLayerLongWalks(t *testing.T) {
+	s, _ := newProject(t)
+	n := 1000
+	inRolledBack(t, s, func(tx *bolt.Tx) {
+		var want []codingKey
+		for i := 1; i <= n; i++ {
+			k := codingKey{Seg: SegRef(i), Code: 9, Coder: 4}
+			want = append(want, k)
+			put(t, tx, bktByCode, k.byCode(), nil)
+			put(t, tx, bktByCoder, k.byCoder(), nil)
+			put(t, tx, bktCodings, k.bytes(), []byte{0, 0, 0, 0, 0, 0, 0, 1, 0})
+			put(t, tx, bktSegments, u64(uint64(i)), []byte{1})
+		}
+		put(t, tx, bktByCode, codingKey{Seg: 1, Code: 10, Coder: 4}.byCode(), nil)
+		rs := recs(tx)
+		var code, coder, table []codingKey
+		c := rs.byCode()
+		for r := c.seek(9); c.holds(r); r = c.next() {
+			code = append(code, r.key())
+		}
+		bc := rs.byCoder()
+		for r := bc.seek(4); bc.holds(r); r = bc.next() {
+			coder = append(coder, r.key())
+		}
+		cc := rs.codings().cursor()
+		for r, _ := cc.first(); cc.holds(r); r, _ = cc.next() {
+			table = append(table, r.key())
+		}
+		var segs []SegRef
+		sc := rs.segments()
+		for k, _ := sc.first(); sc.holds(k); k, _ = sc.next() {
+			segs = append(segs, k.ref())
+		}
+		for name, got := range map[string][]codingKey{"bycode": code, "bycoder": coder, "codings": table} {
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: %d rows, want %d in key order", name, len(got), len(want))
+			}
+		}
+		if len(segs) != n || segs[n-1] != SegRef(n) {
+			t.Errorf("segments: %d rows", len(segs))
+		}
+	})
 }
 
 // TestStorageLayerToleratesOptionalBuckets reads the families whose

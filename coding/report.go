@@ -394,7 +394,8 @@ func scanSegments(tx *bolt.Tx, source, unitAttr, byAttr string, where *whereMatc
 		byR = newAttrResolver(tx, lookup, byAttr)
 	}
 	c := rs.segments()
-	for ref, v, more := c.first(); more; ref, v, more = c.next() {
+	for sk, v := c.first(); c.holds(sk); sk, v = c.next() {
+		ref := sk.ref()
 		rec, ok := scanSegmentRecord(v)
 		if !ok {
 			return nil, errorf(errCorrupt, "segment %d", ref)
@@ -601,7 +602,7 @@ func codeSets(tx *bolt.Tx, book *Codebook, ids []CodeID, scope refSet, allowed [
 	c := recs(tx).byCode()
 	for _, id := range ids {
 		set := make(refSet, len(scope))
-		for k, more := c.seek(id); more; k, more = c.next() {
+		for k := c.seek(id); c.holds(k); k = c.next() {
 			ref := k.seg()
 			coder := k.coder()
 			if allowed != nil && (int(coder) >= len(allowed) || !allowed[coder]) {

@@ -164,7 +164,8 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 		refs = rs.segmentsOf(src.ID)
 	} else {
 		c := rs.segments()
-		for ref, _, more := c.first(); more; ref, _, more = c.next() {
+		for sk, _ := c.first(); c.holds(sk); sk, _ = c.next() {
+			ref := sk.ref()
 			refs = append(refs, ref)
 		}
 	}
@@ -318,14 +319,14 @@ func codedSet(tx *bolt.Tx, max SegRef, coders []CoderID) refSet {
 	rs := recs(tx)
 	if coders == nil {
 		c := rs.codings().cursor()
-		for row, more := c.first(); more; row, more = c.next() {
+		for row, _ := c.first(); c.holds(row); row, _ = c.next() {
 			set.add(row.seg())
 		}
 		return set
 	}
 	c := rs.byCoder()
 	for _, coder := range coders {
-		for k, more := c.seek(coder); more; k, more = c.next() {
+		for k := c.seek(coder); c.holds(k); k = c.next() {
 			set.add(k.seg())
 		}
 	}
@@ -338,8 +339,8 @@ func codedSet(tx *bolt.Tx, max SegRef, coders []CoderID) refSet {
 func starredSet(tx *bolt.Tx, max SegRef, coders []CoderID) refSet {
 	set := newRefSet(max)
 	c := recs(tx).codings().cursor()
-	for row, more := c.first(); more; row, more = c.next() {
-		if !row.wellFormed() || !row.starred() {
+	for row, val := c.first(); c.holds(row); row, val = c.next() {
+		if !row.wellFormed() || !val.starred() {
 			continue
 		}
 		if key := row.key(); coders == nil || containsCoder(coders, key.Coder) {
@@ -402,7 +403,8 @@ func (s *Store) attrSet(tx *bolt.Tx, max SegRef, refs []SegRef, want Attribute) 
 		in.add(ref)
 	}
 	c := rs.segments()
-	for ref, v, more := c.first(); more; ref, v, more = c.next() {
+	for sk, v := c.first(); c.holds(sk); sk, v = c.next() {
+		ref := sk.ref()
 		if in.has(ref) {
 			if err := check(ref, v); err != nil {
 				return nil, err
@@ -685,7 +687,8 @@ func attributeValues(tx *bolt.Tx) ([]AttributeValues, error) {
 		}
 		rs := recs(tx)
 		c := rs.segments()
-		for ref, v, more := c.first(); more; ref, v, more = c.next() {
+		for sk, v := c.first(); c.holds(sk); sk, v = c.next() {
+			ref := sk.ref()
 			rec, err := decodeSegment(v)
 			if err != nil {
 				return fmt.Errorf("segment %d: %w", ref, err)

@@ -124,7 +124,7 @@ func (g *Suggester) train(s *Store, tx *bolt.Tx) error {
 	// The coder's codings in segment order, then the segments marked
 	// "nothing applies" (a mark and a coding never share a segment).
 	c := recs(tx).byCoder()
-	for k, more := c.seek(id); more; k, more = c.next() {
+	for k := c.seek(id); c.holds(k); k = c.next() {
 		ref, code := k.seg(), k.code()
 		if ref != seg {
 			if err := flush(); err != nil {
@@ -272,7 +272,7 @@ func (g *Suggester) labelsOf(tx *bolt.Tx, ref SegRef) ([]suggest.Label, bool) {
 	reviewed := false
 	rs := recs(tx)
 	c := rs.byCoder()
-	for k, more := c.seekSegment(g.coderID, ref); more; k, more = c.next() {
+	for k := c.seekSegment(g.coderID, ref); c.holds(k); k = c.next() {
 		reviewed = true
 		if l := suggest.Label(k.code()); !containsLabel(labels, l) {
 			labels = append(labels, l)

@@ -214,7 +214,8 @@ func whereScope(tx *bolt.Tx, source string, conds []AttrCondition) (refSet, erro
 	rs := recs(tx)
 	out := newRefSet(rs.maxSegment())
 	c := rs.segments()
-	for ref, v, more := c.first(); more; ref, v, more = c.next() {
+	for sk, v := c.first(); c.holds(sk); sk, v = c.next() {
+		ref := sk.ref()
 		if scope != nil && !scope.has(ref) {
 			continue
 		}
