@@ -1,8 +1,6 @@
 package coding
 
 import (
-	"bytes"
-	"encoding/binary"
 	"slices"
 	"strings"
 
@@ -333,7 +331,8 @@ func listOrNone(names []string) string {
 // unitSet marks every segment of a source (by name), or of the project,
 // that meets where.
 func unitSet(tx *bolt.Tx, source string, where []AttrCondition) (agreement.Bitset, error) {
-	size := int(tx.Bucket(bktSegments).Sequence()) + 1
+	rs := recs(tx)
+	size := int(rs.maxSegment()) + 1
 	set := agreement.NewBitset(size)
 	if len(where) > 0 {
 		scope, err := whereScope(tx, source, where)
@@ -344,9 +343,10 @@ func unitSet(tx *bolt.Tx, source string, where []AttrCondition) (agreement.Bitse
 		return set, nil
 	}
 	if source == "" {
-		c := tx.Bucket(bktSegments).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			set.Set(int(getU64(k)))
+		c := rs.segments()
+		for sk, _ := c.first(); c.holds(sk); sk, _ = c.next() {
+			ref := sk.ref()
+			set.Set(int(ref))
 		}
 		return set, nil
 	}
@@ -354,19 +354,6 @@ func unitSet(tx *bolt.Tx, source string, where []AttrCondition) (agreement.Bitse
 	if err != nil {
 		return nil, err
 	}
-	prefix := u64(uint64(src.ID))
-	c := tx.Bucket(bktBySource).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		set.Set(int(getU64(k[8:])))
-	}
+	rs.eachSegmentOf(src.ID, func(ref SegRef) { set.Set(int(ref)) })
 	return set, nil
-}
-
-// walkByCoder calls fn for every coding of one coder, in segment order,
-// decoding only what agreement needs.
-func walkByCoder(tx *bolt.Tx, coder CoderID, fn func(SegRef, CodeID)) {
-	c := tx.Bucket(bktByCoder).Cursor()
-	for k, _ := c.Seek(u32(uint32(coder))); len(k) == codingKeyLen && CoderID(binary.BigEndian.Uint32(k)) == coder; k, _ = c.Next() {
-		fn(SegRef(binary.BigEndian.Uint64(k[4:])), CodeID(binary.BigEndian.Uint32(k[12:])))
-	}
 }

@@ -1,8 +1,6 @@
 package coding
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -86,39 +84,49 @@ func (e *attrEdit) each(fn func(what string, pairs []strPair) ([]strPair, bool, 
 		}
 		e.out.Sources++
 	}
-	type change struct {
-		key []byte
-		val []byte
+	rs := recs(tx)
+	type caseChange struct {
+		id  CaseID
+		rec caseRecord
 	}
-	var changes []change
-	err = tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
-		r, err := decodeCase(v)
-		if err != nil {
-			return fmt.Errorf("case %d: %w", getU64(k), err)
+	var cases []caseChange
+	rs.eachCase(func(id CaseID, v []byte) bool {
+		r, derr := decodeCase(v)
+		if derr != nil {
+			err = fmt.Errorf("case %d: %w", id, derr)
+			return false
 		}
-		next, changed, err := fn("case "+r.name, r.attrs)
-		if err != nil || !changed {
-			return err
+		next, changed, ferr := fn("case "+r.name, r.attrs)
+		if ferr != nil {
+			err = ferr
+			return false
 		}
-		r.attrs = next
-		changes = append(changes, change{append([]byte(nil), k...), r.encode()})
-		return nil
+		if changed {
+			r.attrs = next
+			cases = append(cases, caseChange{id, r})
+		}
+		return true
 	})
 	if err != nil {
 		return err
 	}
-	for _, c := range changes {
-		if err := e.a.putRecord(bktCases, c.key, c.val); err != nil {
+	for _, c := range cases {
+		if err := e.a.putCase(c.id, c.rec); err != nil {
 			return err
 		}
 	}
-	e.out.Cases += len(changes)
-	changes = changes[:0]
-	cur := tx.Bucket(bktSegments).Cursor()
-	for k, v := cur.First(); k != nil; k, v = cur.Next() {
+	e.out.Cases += len(cases)
+	type segChange struct {
+		ref SegRef
+		rec segmentRecord
+	}
+	var segs []segChange
+	cur := rs.segments()
+	for sk, v := cur.first(); cur.holds(sk); sk, v = cur.next() {
+		ref := sk.ref()
 		rec, err := decodeSegment(v)
 		if err != nil {
-			return fmt.Errorf("segment %d: %w", getU64(k), err)
+			return fmt.Errorf("segment %d: %w", ref, err)
 		}
 		if len(rec.attrs) == 0 {
 			continue
@@ -129,17 +137,17 @@ func (e *attrEdit) each(fn func(what string, pairs []strPair) ([]strPair, bool, 
 		}
 		if changed {
 			rec.attrs = next
-			changes = append(changes, change{append([]byte(nil), k...), rec.encode()})
+			segs = append(segs, segChange{ref, rec})
 		}
 	}
 	// Written after the walk (a bucket must not change under its cursor),
 	// in key order.
-	for _, c := range changes {
-		if err := e.a.putRecord(bktSegments, c.key, c.val); err != nil {
+	for _, c := range segs {
+		if err := e.a.putSegment(c.ref, c.rec); err != nil {
 			return err
 		}
 	}
-	e.out.Segments += len(changes)
+	e.out.Segments += len(segs)
 	return nil
 }
 
@@ -162,20 +170,15 @@ func (e *attrEdit) sourcePairs(src Source) ([]strPair, error) {
 
 // putSource writes a source's attributes back as strings.
 func (e *attrEdit) putSource(id SourceID, pairs []strPair) error {
-	key := u64(uint64(id))
-	var r sourceRecord
-	if err := json.Unmarshal(e.a.tx.Bucket(bktSources).Get(key), &r); err != nil {
+	r, ok := recs(e.a.tx).sourceRecord(id)
+	if !ok {
 		return errorf(errCorrupt, "source %d", id)
 	}
 	r.Attrs = nil
 	for _, p := range pairs {
 		r.Attrs = append(r.Attrs, [2]string{e.in.str(p.name), e.in.str(p.value)})
 	}
-	v, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	return e.a.putRecord(bktSources, key, v)
+	return e.a.putSourceRecord(id, r)
 }
 
 // noAttribute is the error for a name no record has, listing those it has.
@@ -206,11 +209,7 @@ func (s *Store) RenameAttributeValue(actor, name, old, new string) (AttributeCha
 		if len(ids) == 0 {
 			return noAttribute(a.tx, name)
 		}
-		oldV := a.tx.Bucket(bktStrIx).Get([]byte(old))
-		var oldID uint64
-		if oldV != nil {
-			oldID = getU64(oldV)
-		}
+		oldID, _ := recs(a.tx).interned(old)
 		newID, err := e.in.id(new)
 		if err != nil {
 			return err
@@ -436,15 +435,14 @@ func (s *Store) SetAttribute(actor string, on AttributeTarget, name, value strin
 				return err
 			}
 			out.Sources++
-			out.Overridden = e.overridden(bktBySource, uint64(src.ID), name, true)
+			out.Overridden = e.overridden(recs(a.tx).segmentsOf(src.ID), name, true)
 			return e.putSource(src.ID, next)
 		}
 		id, err := newCaseFinder(a.tx, e.in).find(on.Case)
 		if err != nil {
 			return err
 		}
-		key := u64(uint64(id))
-		r, err := decodeCase(a.tx.Bucket(bktCases).Get(key))
+		r, err := recs(a.tx).caseRecord(id)
 		if err != nil {
 			return fmt.Errorf("case %d: %w", id, err)
 		}
@@ -456,28 +454,26 @@ func (s *Store) SetAttribute(actor string, on AttributeTarget, name, value strin
 		}
 		r.attrs = next
 		out.Cases++
-		out.Overridden = e.overridden(bktByCase, uint64(id), name, false)
-		return a.putRecord(bktCases, key, r.encode())
+		out.Overridden = e.overridden(recs(a.tx).segmentsOfCase(id), name, false)
+		return a.putCase(id, r)
 	})
 	out.ActionResult = res
 	return out, err
 }
 
-// overridden counts the segments of a source or case (by the index
-// bucket) that have attribute name themselves, or through their case when
-// withCase: their value wins over the one just set.
-func (e *attrEdit) overridden(index []byte, id uint64, name string, withCase bool) int {
+// overridden counts the segments of a source or case (refs) that have
+// attribute name themselves, or through their case when withCase: their
+// value wins over the one just set.
+func (e *attrEdit) overridden(refs []SegRef, name string, withCase bool) int {
 	ids := e.names.ids(name)
 	has := func(pairs []strPair) bool {
 		return slices.ContainsFunc(pairs, func(p strPair) bool { return ids.has(p.name) })
 	}
 	lookup := newAttrLookup(e.a.tx)
-	segs := e.a.tx.Bucket(bktSegments)
+	rs := recs(e.a.tx)
 	n := 0
-	prefix := u64(id)
-	c := e.a.tx.Bucket(index).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		rec, err := decodeSegment(segs.Get(k[8:]))
+	for _, ref := range refs {
+		rec, err := rs.segment(ref)
 		if err != nil {
 			continue
 		}

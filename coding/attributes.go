@@ -127,26 +127,25 @@ func takeCensus(tx *bolt.Tx) (*census, error) {
 	for _, src := range srcs {
 		c.note(lookup.sourceAttrs(src.ID), onSource)
 	}
-	err = tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
-		c.note(lookup.caseAttrs(CaseID(getU64(k))), onCase)
-		return nil
+	rs := recs(tx)
+	rs.eachCase(func(id CaseID, _ []byte) bool {
+		c.note(lookup.caseAttrs(id), onCase)
+		return true
 	})
-	if err != nil {
-		return nil, err
-	}
-	maxCase := tx.Bucket(bktCases).Sequence()
+	maxCase := uint64(rs.maxCase())
 	gen := uint64(0)
-	cur := tx.Bucket(bktSegments).Cursor()
-	for k, v := cur.First(); k != nil; k, v = cur.Next() {
+	cur := rs.segments()
+	for sk, v := cur.first(); cur.holds(sk); sk, v = cur.next() {
+		ref := sk.ref()
 		rec, err := decodeSegment(v)
 		if err != nil {
-			return nil, fmt.Errorf("segment %d: %w", getU64(k), err)
+			return nil, fmt.Errorf("segment %d: %w", ref, err)
 		}
 		c.note(rec.attrs, onSegment)
 		gen++
 		unit := uint64(rec.caseID)
 		if unit == 0 {
-			unit = maxCase + 1 + getU64(k) // a segment with no case is its own case
+			unit = maxCase + 1 + uint64(ref) // a segment with no case is its own case
 		}
 		for _, layer := range [][]strPair{rec.attrs, lookup.caseAttrs(rec.caseID), lookup.sourceAttrs(rec.source)} {
 			for _, p := range layer {

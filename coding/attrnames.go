@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"bytes"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,18 +24,14 @@ import (
 // values that happen to be spelt like the name are harmless: a pair
 // matches on its name id only.
 func spellings(tx *bolt.Tx, name string) []uint64 {
-	ix := tx.Bucket(bktStrIx)
-	c := ix.Cursor()
+	ix := recs(tx).strIndex()
 	var out []uint64
-	starts := func(prefix []byte) bool {
-		k, _ := c.Seek(prefix)
-		return k != nil && bytes.HasPrefix(k, prefix)
-	}
+	starts := ix.startsWith
 	var walk func(prefix []byte, rest string)
 	walk = func(prefix []byte, rest string) {
 		if rest == "" {
-			if v := ix.Get(prefix); len(v) == 8 {
-				out = append(out, getU64(v))
+			if id, ok := ix.id(prefix); ok {
+				out = append(out, id)
 			}
 			return
 		}

@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"sort"
@@ -33,7 +32,7 @@ import (
 type caseFinder struct {
 	tx    *bolt.Tx
 	in    *interner
-	names *bolt.Bucket
+	names caseNameIndex
 	// added are cases created by the action this finder serves: their
 	// index entries are written when it ends.
 	added map[string]CaseID
@@ -46,7 +45,7 @@ type caseFinder struct {
 }
 
 func newCaseFinder(tx *bolt.Tx, in *interner) *caseFinder {
-	return &caseFinder{tx: tx, in: in, names: tx.Bucket(bktCaseName), added: map[string]CaseID{}}
+	return &caseFinder{tx: tx, in: in, names: recs(tx).caseNames(), added: map[string]CaseID{}}
 }
 
 // ambiguousCase is a name that fits several cases.
@@ -134,10 +133,8 @@ func (f *caseFinder) get(name string) CaseID {
 	if id, ok := f.added[name]; ok {
 		return id
 	}
-	if v := f.names.Get([]byte(name)); len(v) == 8 {
-		return CaseID(getU64(v))
-	}
-	return 0
+	id, _ := f.names.get(name)
+	return id
 }
 
 // add makes a case created in this action findable.
@@ -155,12 +152,7 @@ func (f *caseFinder) build() {
 	}
 	f.built = true
 	f.folded, f.labels, f.lfolded = map[string][]string{}, map[string][]string{}, map[string][]string{}
-	_ = f.names.ForEach(func(k, v []byte) error {
-		if len(v) == 8 {
-			f.index(string(k))
-		}
-		return nil
-	})
+	f.names.each(f.index)
 	for name := range f.added {
 		f.index(name)
 	}
@@ -199,9 +191,9 @@ func (f *caseFinder) source(name string) (Source, bool) {
 func (f *caseFinder) speakerCases(src Source, label string) ([]CaseID, []SegRef) {
 	refs := f.speakerRefs(src, label)
 	var ids []CaseID
-	segs := f.tx.Bucket(bktSegments)
+	rs := recs(f.tx)
 	for _, ref := range refs {
-		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
+		rec, err := rs.segment(ref)
 		if err == nil && rec.caseID != 0 && !slices.Contains(ids, rec.caseID) {
 			ids = append(ids, rec.caseID)
 		}
@@ -214,13 +206,10 @@ func (f *caseFinder) speakerRefs(src Source, label string) []SegRef {
 	if err != nil {
 		return nil
 	}
-	segs := f.tx.Bucket(bktSegments)
+	rs := recs(f.tx)
 	var exact, folded []SegRef
-	prefix := u64(uint64(src.ID))
-	c := f.tx.Bucket(bktBySource).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		ref := SegRef(getU64(k[8:]))
-		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
+	for _, ref := range rs.segmentsOf(src.ID) {
+		rec, err := rs.segment(ref)
 		if err != nil {
 			continue
 		}
@@ -258,7 +247,7 @@ func (s *Store) FindCase(name string) (Case, error) {
 		if err != nil {
 			return err
 		}
-		r, err := decodeCase(tx.Bucket(bktCases).Get(u64(uint64(id))))
+		r, err := recs(tx).caseRecord(id)
 		if err != nil {
 			return fmt.Errorf("case %d: %w", id, err)
 		}

@@ -83,22 +83,14 @@ func (cr *caseResolver) resolve(name string, attrs []Attribute) (CaseID, error) 
 	tx := cr.a.tx
 	id, ok := cr.ids[name]
 	if !ok {
-		if v := tx.Bucket(bktCaseName).Get([]byte(name)); v != nil {
-			id = CaseID(getU64(v))
+		if known, ok := recs(tx).caseEntry(name); ok {
+			id = known
 		} else {
 			if len(name) > maxInterned {
 				return 0, errorf(ErrInvalidInput, "case name of %d bytes is too long", len(name))
 			}
-			seq, err := tx.Bucket(bktCases).NextSequence()
-			if err != nil {
-				return 0, err
-			}
-			id = CaseID(seq)
-			r := caseRecord{name: name}
-			if err := cr.a.putRecord(bktCases, u64(seq), r.encode()); err != nil {
-				return 0, err
-			}
-			if err := cr.a.putRecordLater(bktCaseName, []byte(name), u64(seq)); err != nil {
+			var err error
+			if id, err = cr.a.addCase(name); err != nil {
 				return 0, err
 			}
 			cr.created++
@@ -116,8 +108,7 @@ func (cr *caseResolver) setAttrs(id CaseID, attrs []Attribute) error {
 	if err != nil {
 		return err
 	}
-	key := u64(uint64(id))
-	r, err := decodeCase(cr.a.tx.Bucket(bktCases).Get(key))
+	r, err := recs(cr.a.tx).caseRecord(id)
 	if err != nil {
 		return fmt.Errorf("case %d: %w", id, err)
 	}
@@ -125,7 +116,7 @@ func (cr *caseResolver) setAttrs(id CaseID, attrs []Attribute) error {
 	if !r.setPairs(pairs) {
 		return nil
 	}
-	return cr.a.putRecord(bktCases, key, r.encode())
+	return cr.a.putCase(id, r)
 }
 
 // Case names. A speaker label names a case within its source: its key in
@@ -153,7 +144,7 @@ func caseLabel(name string) string {
 // copyAttrs gives case to the attributes of case from (a replaced
 // import's speaker, named before labels were scoped).
 func (cr *caseResolver) copyAttrs(from, to CaseID) error {
-	r, err := decodeCase(cr.a.tx.Bucket(bktCases).Get(u64(uint64(from))))
+	r, err := recs(cr.a.tx).caseRecord(from)
 	if err != nil {
 		return fmt.Errorf("case %d: %w", from, err)
 	}
@@ -310,12 +301,11 @@ func (m *caseMatcher) speakerRow(c corpus.Case, out *CasesResult) error {
 // case they leave once no segment belongs to it. It returns how many
 // segments moved.
 func (a *action) moveToCase(refs []SegRef, to CaseID) (int, error) {
-	segs := a.tx.Bucket(bktSegments)
+	rs := recs(a.tx)
 	left := map[CaseID]bool{}
 	moved := 0
 	for _, ref := range refs {
-		key := u64(uint64(ref))
-		rec, err := decodeSegment(segs.Get(key))
+		rec, err := rs.segment(ref)
 		if err != nil {
 			return 0, fmt.Errorf("segment %d: %w", ref, err)
 		}
@@ -324,16 +314,13 @@ func (a *action) moveToCase(refs []SegRef, to CaseID) (int, error) {
 			continue
 		}
 		rec.caseID = to
-		if err := a.putRecord(bktSegments, key, rec.encode()); err != nil {
+		if err := a.putSegment(ref, rec); err != nil {
 			return 0, err
 		}
 		if from != 0 {
 			left[from] = true
-			if err := a.putRecord(bktByCase, pairKey(uint64(from), uint64(ref)), nil); err != nil {
-				return 0, err
-			}
 		}
-		if err := a.putRecord(bktByCase, pairKey(uint64(to), uint64(ref)), []byte{}); err != nil {
+		if err := a.moveSegmentCase(ref, from, to); err != nil {
 			return 0, err
 		}
 		moved++
@@ -354,23 +341,19 @@ func (a *action) moveToCase(refs []SegRef, to CaseID) (int, error) {
 // removeEmptyCases removes, journaled, each of ids that no segment
 // belongs to any more and nobody has a memo on.
 func (a *action) removeEmptyCases(ids []CaseID) error {
-	cases := a.tx.Bucket(bktCases)
+	rs := recs(a.tx)
 	for _, id := range ids {
-		key := u64(uint64(id))
-		if a.caseSegments(id) > 0 || cases.Get(key) == nil {
+		if a.caseSegments(id) > 0 || !rs.hasCase(id) {
 			continue
 		}
 		if hasMemos(a.tx, memoCaseByte, uint64(id)) {
 			continue // a memo on it keeps it: nothing written is dropped
 		}
-		r, err := decodeCase(cases.Get(key))
+		r, err := rs.caseRecord(id)
 		if err != nil {
 			return fmt.Errorf("case %d: %w", id, err)
 		}
-		if err := a.putRecord(bktCaseName, []byte(r.name), nil); err != nil {
-			return err
-		}
-		if err := a.putRecord(bktCases, key, nil); err != nil {
+		if err := a.deleteCase(id, r.name); err != nil {
 			return err
 		}
 	}
@@ -382,14 +365,17 @@ func (s *Store) Cases() ([]Case, error) {
 	var out []Case
 	err := s.view(func(tx *bolt.Tx) error {
 		in := newInterner(tx, nil)
-		return tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
+		var bad error
+		recs(tx).eachCase(func(id CaseID, v []byte) bool {
 			r, err := decodeCase(v)
 			if err != nil {
-				return fmt.Errorf("case %d: %w", getU64(k), err)
+				bad = fmt.Errorf("case %d: %w", id, err)
+				return false
 			}
-			out = append(out, Case{ID: CaseID(getU64(k)), Name: CaseDisplay(r.name), Attributes: in.attrs(r.attrs)})
-			return nil
+			out = append(out, Case{ID: id, Name: CaseDisplay(r.name), Attributes: in.attrs(r.attrs)})
+			return true
 		})
+		return bad
 	})
 	return out, err
 }

@@ -338,12 +338,12 @@ func (s *Store) loadCodebook(tx *bolt.Tx) error {
 
 func readCodebook(tx *bolt.Tx) (*Codebook, error) {
 	codes := map[CodeID]*Code{}
-	err := tx.Bucket(bktCodes).ForEach(func(k, v []byte) error {
+	err := recs(tx).eachCode(func(id CodeID, v []byte) error {
 		var r codeRecord
 		if err := json.Unmarshal(v, &r); err != nil {
-			return errorf(errCorrupt, "code %d", getU64(k))
+			return errorf(errCorrupt, "code %d", id)
 		}
-		codes[CodeID(getU64(k))] = &Code{Name: r.Name, Parent: r.Parent, Description: r.Description,
+		codes[id] = &Code{Name: r.Name, Parent: r.Parent, Description: r.Description,
 			Include: r.Include, Exclude: r.Exclude, Color: r.Color, Key: r.Key, Group: r.Group, Exclusive: r.exclusive(), Order: r.Order}
 		return nil
 	})

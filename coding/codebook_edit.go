@@ -79,10 +79,6 @@ func sibling(b *Codebook, parent CodeID, name string) (Code, bool) {
 	return Code{}, false
 }
 
-func (a *action) putCode(c *Code) error {
-	return a.putRecord(bktCodes, u64(uint64(c.ID)), c.encode())
-}
-
 // createCode adds a code under parent at the end of its siblings.
 func (a *action) createCode(b *Codebook, parent CodeID, name string, d CodeDetails) (CodeID, error) {
 	if err := checkName(name); err != nil {
@@ -91,7 +87,7 @@ func (a *action) createCode(b *Codebook, parent CodeID, name string, d CodeDetai
 	if _, clash := sibling(b, parent, name); clash {
 		return 0, errorf(ErrConflict, "code %q exists already", name)
 	}
-	seq, err := a.tx.Bucket(bktCodes).NextSequence()
+	seq, err := recs(a.tx).nextCodeID()
 	if err != nil {
 		return 0, err
 	}
@@ -333,7 +329,7 @@ func (a *action) merge(from, into CodeID, out *MergeResult) error {
 	if _, err := a.moveMemos(memoCodeByte, uint64(from), uint64(into)); err != nil {
 		return err
 	}
-	return a.putRecord(bktCodes, u64(uint64(from)), nil)
+	return a.deleteCode(from)
 }
 
 // fuse combines two codings of the same passage into one.
@@ -398,7 +394,7 @@ func (s *Store) DeleteCode(actor, path string) (ActionResult, error) {
 			if _, err := a.deleteMemos(memoCodeByte, uint64(ids[i])); err != nil {
 				return err
 			}
-			if err := a.putRecord(bktCodes, u64(uint64(ids[i])), nil); err != nil {
+			if err := a.deleteCode(ids[i]); err != nil {
 				return err
 			}
 		}
@@ -469,17 +465,17 @@ func writeCodebook(tx *bolt.Tx, specs []CodeSpec) error {
 	if err := checkSpecs(specs, ""); err != nil {
 		return err
 	}
-	b := tx.Bucket(bktCodes)
+	rs := recs(tx)
 	var walk func(parent CodeID, specs []CodeSpec) error
 	walk = func(parent CodeID, specs []CodeSpec) error {
 		for i, sp := range specs {
-			seq, err := b.NextSequence()
+			seq, err := rs.nextCodeID()
 			if err != nil {
 				return err
 			}
 			c := &Code{ID: CodeID(seq), Parent: parent, Name: sp.Name, Order: i}
 			sp.details().apply(c)
-			if err := b.Put(u64(seq), c.encode()); err != nil {
+			if err := rs.storeCode(c); err != nil {
 				return err
 			}
 			if err := walk(c.ID, sp.Codes); err != nil {

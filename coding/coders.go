@@ -31,10 +31,9 @@ func CheckCoderName(name string) error {
 func (s *Store) loadCoders(tx *bolt.Tx) error {
 	coders := map[string]CoderID{}
 	names := map[CoderID]string{}
-	err := tx.Bucket(bktCoders).ForEach(func(k, v []byte) error {
-		id := CoderID(getU64(k))
-		coders[string(v)] = id
-		names[id] = string(v)
+	err := recs(tx).eachCoder(func(id CoderID, name string) error {
+		coders[name] = id
+		names[id] = name
 		return nil
 	})
 	s.mu.Lock()
@@ -57,16 +56,8 @@ func (s *Store) ensureCoder(tx *bolt.Tx, name string) (CoderID, error) {
 	if err := CheckCoderName(name); err != nil {
 		return 0, err
 	}
-	b := tx.Bucket(bktCoders)
-	seq, err := b.NextSequence()
+	id, err := recs(tx).addCoder(name)
 	if err != nil {
-		return 0, err
-	}
-	id := CoderID(seq)
-	if err := b.Put(u64(seq), []byte(name)); err != nil {
-		return 0, err
-	}
-	if err := tx.Bucket(bktCoderName).Put([]byte(name), u64(seq)); err != nil {
 		return 0, err
 	}
 	s.mu.Lock()
@@ -83,11 +74,7 @@ func (s *Store) coderID(tx *bolt.Tx, name string) (CoderID, bool) {
 	if ok {
 		return id, true
 	}
-	v := tx.Bucket(bktCoderName).Get([]byte(name))
-	if v == nil {
-		return 0, false
-	}
-	return CoderID(getU64(v)), true
+	return recs(tx).coderNamed(name)
 }
 
 func (s *Store) coderName(tx *bolt.Tx, id CoderID) string {
@@ -97,7 +84,7 @@ func (s *Store) coderName(tx *bolt.Tx, id CoderID) string {
 	if ok {
 		return name
 	}
-	return string(tx.Bucket(bktCoders).Get(u64(uint64(id))))
+	return recs(tx).coderName(id)
 }
 
 // CoderName returns the name of a coder ("" if unknown).
@@ -132,11 +119,8 @@ func (s *Store) Coders() []string {
 // bucket (the journal needs a name), but a lead who only imports, merges
 // or settles is an actor, not a coder.
 func isCoder(tx *bolt.Tx, id CoderID) bool {
-	if hasPrefix(tx.Bucket(bktByCoder), u32(uint32(id))) {
-		return true
-	}
-	b := tx.Bucket(bktByMarker)
-	return b != nil && hasPrefix(b, u32(uint32(id)))
+	rs := recs(tx)
+	return rs.hasCodings(id) || rs.hasMarks(id)
 }
 
 // codingCoders lists the coders (see isCoder) by name, sorted.

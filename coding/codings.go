@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"time"
@@ -45,58 +44,11 @@ func decodeCodingValue(v []byte) (t int64, starred bool) {
 	return int64(binary.BigEndian.Uint64(v)), v[8]&flagStarred != 0
 }
 
-// codingAt reads a coding's state (nil when absent).
-func codingAt(tx *bolt.Tx, k codingKey) *codingState {
-	st, _ := readCoding(tx, k)
-	return st
-}
-
-// readCoding is codingAt for a write, which must not build on a value that
-// does not read.
-func readCoding(tx *bolt.Tx, k codingKey) (*codingState, error) {
-	key := k.bytes()
-	v := tx.Bucket(bktCodings).Get(key)
-	if v == nil {
-		return nil, nil
-	}
-	var err error
-	if len(v) != 9 || v[8]&^flagStarred != 0 {
-		err = errorf(errCorrupt, "coding %x has the value %x", key, short(v))
-	}
-	t, starred := decodeCodingValue(v)
-	return &codingState{Time: t, Starred: starred, Memo: string(tx.Bucket(bktMemos).Get(key))}, err
-}
-
-func hasPrefix(b *bolt.Bucket, prefix []byte) bool {
-	k, _ := b.Cursor().Seek(prefix)
-	return k != nil && bytes.HasPrefix(k, prefix)
-}
-
-// countPrefix counts keys with prefix, stopping at limit.
-func countPrefix(b *bolt.Bucket, prefix []byte, limit int) int {
-	n := 0
-	c := b.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n < limit; k, _ = c.Next() {
-		n++
-	}
-	return n
-}
-
-// segCodings lists the codings on a segment (all coders).
-func segCodings(tx *bolt.Tx, seg SegRef) []codingKey {
-	var out []codingKey
-	c := tx.Bucket(bktCodings).Cursor()
-	prefix := segPrefix(seg)
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		out = append(out, parseCodingKey(k))
-	}
-	return out
-}
-
 // checkSpan validates a span against the segment's text.
 func checkSpan(tx *bolt.Tx, seg SegRef, span Span) error {
-	text := tx.Bucket(bktTexts).Get(u64(uint64(seg)))
-	if text == nil && tx.Bucket(bktSegments).Get(u64(uint64(seg))) == nil {
+	rs := recs(tx)
+	text := rs.text(seg)
+	if text == nil && !rs.hasSegment(seg) {
 		return errorf(ErrNotFound, "segment %d", seg)
 	}
 	if span.Whole() {
@@ -155,17 +107,6 @@ func (a *action) apply(book *Codebook, seg SegRef, code CodeID, span Span, when 
 		return false, nil, err
 	}
 	return true, replaced, a.setCoding(k, &codingState{Time: when.UnixMilli()})
-}
-
-// segCoderCodings lists one coder's codings of one code on a segment.
-func segCoderCodings(tx *bolt.Tx, seg SegRef, code CodeID, coder CoderID) []codingKey {
-	var out []codingKey
-	prefix := segCodeCoderPrefix(seg, code, coder)
-	c := tx.Bucket(bktCodings).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		out = append(out, parseCodingKey(k))
-	}
-	return out
 }
 
 // Remove takes a coding away, durably, as an action of actor.
@@ -293,17 +234,16 @@ func (s *Store) CodingsOf(seg SegRef, coders []CoderID) ([]Coding, error) {
 
 func (s *Store) readCodings(tx *bolt.Tx, seg SegRef, coders []CoderID) []Coding {
 	var out []Coding
-	codings, memos := tx.Bucket(bktCodings), tx.Bucket(bktMemos)
-	prefix := segPrefix(seg)
-	c := codings.Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		key := parseCodingKey(k)
+	table := recs(tx).codings()
+	c := table.cursor()
+	for row, val := c.seek(seg); c.holds(row); row, val = c.next() {
+		key := row.key()
 		if coders != nil && !containsCoder(coders, key.Coder) {
 			continue
 		}
-		t, starred := decodeCodingValue(v)
+		t, starred := val.stamp()
 		out = append(out, Coding{CodingKey: CodingKey(key), CoderName: s.coderName(tx, key.Coder),
-			Starred: starred, Memo: string(memos.Get(k)), Time: time.UnixMilli(t)})
+			Starred: starred, Memo: table.rowMemo(row), Time: time.UnixMilli(t)})
 	}
 	return out
 }
@@ -330,15 +270,10 @@ type CodeCount struct {
 func (s *Store) Counts() ([]CodeCount, error) {
 	var out []CodeCount
 	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bktCounts).ForEach(func(k, v []byte) error {
-			out = append(out, CodeCount{
-				Code:     CodeID(binary.BigEndian.Uint32(k)),
-				Coder:    CoderID(binary.BigEndian.Uint32(k[4:])),
-				Codings:  int(binary.BigEndian.Uint64(v)),
-				Segments: int(binary.BigEndian.Uint64(v[8:])),
-			})
-			return nil
+		recs(tx).eachTally(func(code CodeID, coder CoderID, codings, segments int) {
+			out = append(out, CodeCount{Code: code, Coder: coder, Codings: codings, Segments: segments})
 		})
+		return nil
 	})
 	return out, err
 }

@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"encoding/binary"
 	"math/bits"
 	"sort"
 	"strings"
@@ -125,12 +124,13 @@ func (s *Store) consensusView(tx *bolt.Tx, book *Codebook, codes []CodeID) (*con
 	if names == nil {
 		names = []string{}
 	}
-	maxRef := SegRef(tx.Bucket(bktSegments).Sequence())
+	rs := recs(tx)
+	maxRef := rs.maxSegment()
 	var maxCode CodeID
 	for _, c := range book.codes {
 		maxCode = max(maxCode, c.ID)
 	}
-	maxCoder := CoderID(tx.Bucket(bktCoders).Sequence())
+	maxCoder := rs.maxCoder()
 	v := &consensusView{book: book, names: names, ids: ids, slot: make([]int32, maxCoder+1),
 		decided: map[CodeID]refSet{}, sets: map[CodeID]refSet{}, disagree: map[CodeID]refSet{}}
 	for i, id := range ids {
@@ -190,19 +190,15 @@ func (s *Store) consensusView(tx *bolt.Tx, book *Codebook, codes []CodeID) (*con
 			}
 		}
 	})
-	if b := tx.Bucket(bktSettled); b != nil {
-		c := b.Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			if len(k) != 12 || SegRef(getU64(k)) > maxRef {
-				continue // `qcode check` names it
-			}
-			seg := SegRef(getU64(k))
-			code := CodeID(binary.BigEndian.Uint32(k[8:]))
-			if _, known := book.byID[code]; known {
-				mark(v.decided, itemCode(book, code), seg)
-			}
+	_ = rs.eachSettled(func(seg SegRef, code CodeID) error {
+		if seg > maxRef {
+			return nil // `qcode check` names it
 		}
-	}
+		if _, known := book.byID[code]; known {
+			mark(v.decided, itemCode(book, code), seg)
+		}
+		return nil
+	})
 
 	anyone := newRefSet(maxRef)
 	for _, r := range v.reviewed {
@@ -247,21 +243,21 @@ func reviewedSets(tx *bolt.Tx, ids []CoderID, slot []int32, max SegRef, ownOf fu
 	}
 	var own []refSet
 	cur, first := CodeID(0), true
-	c := tx.Bucket(bktByCode).Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		if len(k) != codingKeyLen {
+	c := recs(tx).byCodeAll()
+	for k := c.first(); c.holds(k); k = c.next() {
+		if !k.wellFormed() {
 			continue // `qcode check` names it
 		}
-		seg := SegRef(binary.BigEndian.Uint64(k[4:]))
+		seg := k.seg()
 		if seg > max {
 			continue // a coding of a segment that is not there: `qcode check` names it
 		}
-		code := CodeID(binary.BigEndian.Uint32(k))
+		code := k.code()
 		if code != cur || first {
 			cur, first = code, false
 			own = ownOf(code)
 		}
-		coder := CoderID(binary.BigEndian.Uint32(k[12:]))
+		coder := k.coder()
 		if int(coder) >= len(slot) || slot[coder] == 0 {
 			other(coder, seg, code)
 			continue
@@ -390,9 +386,9 @@ func (v *consensusView) passages(tx *bolt.Tx, code CodeID, scope refSet, stars *
 		}
 		keys = keys[:0]
 	}
-	c := tx.Bucket(bktByCode).Cursor()
-	for k, _ := c.Seek(u32(uint32(code))); len(k) == codingKeyLen && binary.BigEndian.Uint32(k) == uint32(code); k, _ = c.Next() {
-		key := parseByCodeKey(k)
+	c := recs(tx).byCode()
+	for k := c.seek(code); c.holds(k); k = c.next() {
+		key := k.key()
 		if !set.has(key.Seg) || (scope != nil && !scope.has(key.Seg)) {
 			continue
 		}

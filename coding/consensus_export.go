@@ -70,20 +70,19 @@ func codingRecord(book *Codebook, segment string, code CodeID, coder string, spa
 type segmentNamer struct {
 	tx      *bolt.Tx
 	sources sourceNames
-	segs    *bolt.Bucket
 	ref     SegRef
 	id      string
 }
 
 func newSegmentNamer(tx *bolt.Tx) *segmentNamer {
-	return &segmentNamer{tx: tx, sources: newSourceNames(tx), segs: tx.Bucket(bktSegments)}
+	return &segmentNamer{tx: tx, sources: newSourceNames(tx)}
 }
 
 func (n *segmentNamer) name(ref SegRef) (string, error) {
 	if ref == n.ref && n.id != "" {
 		return n.id, nil
 	}
-	rec, err := decodeSegment(n.segs.Get(u64(uint64(ref))))
+	rec, err := recs(n.tx).segment(ref)
 	if err != nil {
 		return "", fmt.Errorf("segment %d: %w", ref, err)
 	}
@@ -96,7 +95,7 @@ func (n *segmentNamer) name(ref SegRef) (string, error) {
 // bucket, a segment at a time.
 func (s *Store) exportConsensus(tx *bolt.Tx, v *consensusView, fn func(CodingRecord) error) error {
 	names := newSegmentNamer(tx)
-	memos := tx.Bucket(bktMemos)
+	table := recs(tx).codings()
 	starred := map[codingKey]bool{}
 	isStarred := func(k codingKey) bool { return starred[k] }
 	var keys []codingKey // one segment's codings that make part of consensus
@@ -115,7 +114,7 @@ func (s *Store) exportConsensus(tx *bolt.Tx, v *consensusView, fn func(CodingRec
 			}
 			if v.decided[itemCode(v.book, code)].has(seg) {
 				for _, k := range run {
-					if err := fn(codingRecord(v.book, id, code, Consensus, k.Span, starred[k], string(memos.Get(k.bytes())))); err != nil {
+					if err := fn(codingRecord(v.book, id, code, Consensus, k.Span, starred[k], table.memo(k))); err != nil {
 						return err
 					}
 				}
@@ -131,9 +130,9 @@ func (s *Store) exportConsensus(tx *bolt.Tx, v *consensusView, fn func(CodingRec
 		clear(starred)
 		return nil
 	}
-	c := tx.Bucket(bktCodings).Cursor()
-	for k, val := c.First(); k != nil; k, val = c.Next() {
-		key := parseCodingKey(k)
+	c := table.cursor()
+	for row, val := c.first(); c.holds(row); row, val = c.next() {
+		key := row.key()
 		if len(keys) > 0 && keys[0].Seg != key.Seg {
 			if err := flush(); err != nil {
 				return err
@@ -143,7 +142,7 @@ func (s *Store) exportConsensus(tx *bolt.Tx, v *consensusView, fn func(CodingRec
 			continue
 		}
 		keys = append(keys, key)
-		_, starred[key] = decodeCodingValue(val)
+		_, starred[key] = val.stamp()
 	}
 	return flush()
 }

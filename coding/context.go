@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"bytes"
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
@@ -100,11 +99,10 @@ func newContextReader(tx *bolt.Tx) *contextReader {
 }
 
 func (cx *contextReader) segment(ref SegRef) (segmentRecord, error) {
-	v := cx.tx.Bucket(bktSegments).Get(u64(uint64(ref)))
-	if v == nil {
+	rec, ok, err := recs(cx.tx).lookupSegment(ref)
+	if !ok {
 		return segmentRecord{}, errorf(ErrNotFound, "no segment %d", ref)
 	}
-	rec, err := decodeSegment(v)
 	if err != nil {
 		return rec, errorf(errCorrupt, "segment %d", ref)
 	}
@@ -233,11 +231,8 @@ func (cx *contextReader) sourceTurns(src *Source) (*sourceTurns, error) {
 	var segs, others []block
 	ordered := true
 	used := map[int]bool{}
-	prefix := u64(uint64(src.ID))
-	c := cx.tx.Bucket(bktBySource).Cursor()
-	texts := cx.tx.Bucket(bktTexts)
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		ref := SegRef(getU64(k[8:]))
+	rs := recs(cx.tx)
+	for _, ref := range rs.segmentsOf(src.ID) {
 		rec, err := cx.segment(ref)
 		if err != nil {
 			return nil, err
@@ -249,7 +244,7 @@ func (cx *contextReader) sourceTurns(src *Source) (*sourceTurns, error) {
 		used[num] = true
 		attrs := cx.lookup.merged(&rec)
 		segs = append(segs, block{n: num, order: rec.ordinal, turn: ContextTurn{Kind: TurnSegment, ID: rec.id, Ref: ref,
-			Speaker: attrValue(attrs, "speaker"), Text: string(texts.Get(u64(uint64(ref))))}})
+			Speaker: attrValue(attrs, "speaker"), Text: string(rs.text(ref))}})
 	}
 	for _, it := range src.Context {
 		switch {
@@ -298,11 +293,7 @@ func (cx *contextReader) caseNeighbours(out *SegmentContext, rec segmentRecord, 
 	}
 	refs, ok := cx.byCase[rec.caseID]
 	if !ok {
-		prefix := u64(uint64(rec.caseID))
-		c := cx.tx.Bucket(bktByCase).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			refs = append(refs, SegRef(getU64(k[8:])))
-		}
+		refs = recs(cx.tx).segmentsOfCase(rec.caseID)
 		cx.byCase[rec.caseID] = refs
 	}
 	i := sort.Search(len(refs), func(i int) bool { return refs[i] >= out.Ref })
@@ -320,7 +311,7 @@ func (cx *contextReader) caseNeighbours(out *SegmentContext, rec segmentRecord, 
 			q = attrValue(attrs, "question_id")
 		}
 		return ContextTurn{Kind: TurnSegment, ID: r.id, Ref: ref, Question: q,
-			Text: string(cx.tx.Bucket(bktTexts).Get(u64(uint64(ref))))}, nil
+			Text: string(recs(cx.tx).text(ref))}, nil
 	}
 	for j := max(0, i-n); j < i; j++ {
 		t, err := turn(refs[j])

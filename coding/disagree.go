@@ -207,9 +207,10 @@ type disagreeWalk struct {
 	units     agreement.Bitset
 	reviewers []agreement.Bitset // per column; nil: every unit counts for everyone
 
-	settled, codings, memos, segs, texts *bolt.Bucket
-	sourceNames                          sourceNames
-	masks                                []uint64 // per column, reused for each item
+	rs          records
+	codings     codingTable
+	sourceNames sourceNames
+	masks       []uint64 // per column, reused for each item
 }
 
 func (s *Store) newDisagreeWalk(tx *bolt.Tx, scope *disagreeScope, q DisagreeQuery, out *DisagreementList) (*disagreeWalk, error) {
@@ -219,8 +220,7 @@ func (s *Store) newDisagreeWalk(tx *bolt.Tx, scope *disagreeScope, q DisagreeQue
 	}
 	out.Coders = names
 	w := &disagreeWalk{disagreeScope: scope, q: q, tx: tx, out: out, slot: map[CoderID]int{},
-		settled: tx.Bucket(bktSettled), codings: tx.Bucket(bktCodings), memos: tx.Bucket(bktMemos),
-		segs: tx.Bucket(bktSegments), texts: tx.Bucket(bktTexts), sourceNames: newSourceNames(tx),
+		rs: recs(tx), codings: recs(tx).codings(), sourceNames: newSourceNames(tx),
 		masks: make([]uint64, len(ids))}
 	for i, id := range ids {
 		w.slot[id] = i
@@ -249,9 +249,9 @@ func (w *disagreeWalk) relevant(k codingKey) (int, bool) {
 func (w *disagreeWalk) walkAll() error {
 	var list []segCoding
 	var seg SegRef
-	c := w.codings.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		key := parseCodingKey(k)
+	c := w.codings.cursor()
+	for row, val := c.first(); c.holds(row); row, val = c.next() {
+		key := row.key()
 		if key.Seg != seg && len(list) > 0 {
 			if err := w.segment(seg, list); err != nil {
 				return err
@@ -260,7 +260,7 @@ func (w *disagreeWalk) walkAll() error {
 		}
 		seg = key.Seg
 		if i, ok := w.relevant(key); ok {
-			list = append(list, segCoding{key: key, slot: i, value: v})
+			list = append(list, segCoding{key: key, slot: i, value: []byte(val)})
 		}
 	}
 	if len(list) > 0 {
@@ -317,7 +317,7 @@ func (w *disagreeWalk) segment(seg SegRef, list []segCoding) error {
 		if !w.differ(seg) {
 			continue
 		}
-		st, hasMarker, err := readSettlement(w.settled, seg, id)
+		st, hasMarker, err := w.rs.settlement(seg, id)
 		if err != nil {
 			return err
 		}
@@ -383,12 +383,12 @@ type segmentAt struct {
 }
 
 func (w *disagreeWalk) readSegment(seg SegRef) (*segmentAt, error) {
-	rec, err := decodeSegment(w.segs.Get(u64(uint64(seg))))
+	rec, err := w.rs.segment(seg)
 	if err != nil {
 		return nil, fmt.Errorf("segment %d: %w", seg, err)
 	}
 	return &segmentAt{id: qualifiedID(w.tx, w.sourceNames, &rec), source: w.sourceNames[rec.source],
-		text: string(w.texts.Get(u64(uint64(seg))))}, nil
+		text: string(w.rs.text(seg))}, nil
 }
 
 // disagreement builds one entry: each coder's version and the consensus.
@@ -412,13 +412,8 @@ func (w *disagreeWalk) disagreement(seg SegRef, at *segmentAt, id CodeID, group 
 
 // passage reads a coding's state for a version.
 func (w *disagreeWalk) passage(c segCoding) Passage {
-	k := c.key.bytes()
-	v := c.value
-	if v == nil {
-		v = w.codings.Get(k)
-	}
-	t, starred := decodeCodingValue(v)
-	return newPassage(w.book, c.key.Code, c.key.Span, &codingState{Time: t, Starred: starred, Memo: string(w.memos.Get(k))})
+	st := w.codings.stateFrom(c.key, c.value)
+	return newPassage(w.book, c.key.Code, c.key.Span, &st)
 }
 
 // comparedUnits is the set of segments a disagreement listing compares,

@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"bytes"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,12 +65,7 @@ func (s *Store) Document(source SourceID, coders []CoderID) (Document, error) {
 		if err := doc.Source.decodeContext(); err != nil {
 			return err
 		}
-		var refs []SegRef
-		prefix := u64(uint64(source))
-		c := tx.Bucket(bktBySource).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			refs = append(refs, SegRef(getU64(k[8:])))
-		}
+		refs := recs(tx).segmentsOf(source)
 		segs, err := s.load(tx, refs, coders)
 		if err != nil {
 			return err

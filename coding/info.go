@@ -22,13 +22,7 @@ type Info struct {
 func (s *Store) Info() (Info, error) {
 	out := Info{Name: s.Meta().Name, SchemaVersion: SchemaVersion, Coders: map[string]int{}, Codes: s.Codebook().Len()}
 	err := s.view(func(tx *bolt.Tx) error {
-		out.Sources = tx.Bucket(bktSources).Stats().KeyN
-		out.Segments = tx.Bucket(bktSegments).Stats().KeyN
-		out.Cases = tx.Bucket(bktCases).Stats().KeyN
-		out.Memos = tx.Bucket(bktMemos).Stats().KeyN
-		if b := tx.Bucket(bktTargetMemos); b != nil {
-			out.Memos += b.Stats().KeyN
-		}
+		out.Sources, out.Segments, out.Cases, out.Memos = recs(tx).recordCounts()
 		return nil
 	})
 	if err != nil {

@@ -1,8 +1,6 @@
 package coding
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"sort"
@@ -28,27 +26,8 @@ import (
 // restore it exactly. A coder's mark and codings on one segment do not
 // normally stand together: marking a segment the coder has coded is
 // refused, and applying a code (by key, by a codings import, by a merge)
-// takes the coder's mark there away. Codes win over a mark.
-
-const markKeyLen = 12
-
-func markKey(seg SegRef, coder CoderID) []byte {
-	k := make([]byte, markKeyLen)
-	binary.BigEndian.PutUint64(k, uint64(seg))
-	binary.BigEndian.PutUint32(k[8:], uint32(coder))
-	return k
-}
-
-func byMarkerKey(coder CoderID, seg SegRef) []byte {
-	k := make([]byte, markKeyLen)
-	binary.BigEndian.PutUint32(k, uint32(coder))
-	binary.BigEndian.PutUint64(k[4:], uint64(seg))
-	return k
-}
-
-func parseMarkKey(k []byte) (SegRef, CoderID) {
-	return SegRef(binary.BigEndian.Uint64(k)), CoderID(binary.BigEndian.Uint32(k[8:]))
-}
+// takes the coder's mark there away. Codes win over a mark. The records
+// are read and written through the storage layer (records_marks.go).
 
 // Mark is a coder's review mark on a segment.
 type Mark struct {
@@ -68,41 +47,36 @@ func (s *Store) SetReviewed(coder string, seg SegRef, on bool) (ActionResult, er
 		desc = "unmark reviewed"
 	}
 	return s.act(coder, desc, func(a *action) error {
-		if a.tx.Bucket(bktSegments).Get(u64(uint64(seg))) == nil {
+		rs := recs(a.tx)
+		if !rs.hasSegment(seg) {
 			return errorf(ErrNotFound, "segment %d", seg)
 		}
-		if on && hasPrefix(a.tx.Bucket(bktByCoder), coderSegPrefix(a.coder, seg)) {
+		if on && rs.coded(a.coder, seg) {
 			return errorf(ErrConflict, "you coded this segment: a review mark says nothing applies (remove your codes first)")
 		}
 		return a.setMark(seg, a.coder, on, time.Now().UnixMilli())
 	})
 }
 
-// coderSegPrefix addresses one coder's codings of one segment in bycoder.
-func coderSegPrefix(coder CoderID, seg SegRef) []byte { return byMarkerKey(coder, seg) }
-
 // setMark puts or removes a mark and its index entry, journaled. It reads
 // what it replaces and refuses a mark or index entry that does not read.
 func (a *action) setMark(seg SegRef, coder CoderID, on bool, when int64) error {
-	key, ix := markKey(seg, coder), byMarkerKey(coder, seg)
-	old := a.tx.Bucket(bktMarks).Get(key)
+	rs := recs(a.tx)
+	old := rs.markValue(seg, coder)
 	if old != nil && len(old) != 8 {
 		return errorf(errCorrupt, "the mark of segment %d, coder %d has the value %x", seg, coder, short(old))
 	}
 	switch {
 	case on && old != nil, !on && old == nil:
 		return nil
-	case !on && a.tx.Bucket(bktByMarker).Get(ix) == nil:
-		return errorf(errCorrupt, "bymarker has no entry %x for a mark being removed", ix)
+	case !on && !rs.hasMarkerEntry(coder, seg):
+		return errorf(errCorrupt, "bymarker has no entry %x for a mark being removed", byMarkerKey(coder, seg))
 	}
-	var val, ixVal []byte
+	var val []byte
 	if on {
-		val, ixVal = u64(uint64(when)), []byte{}
+		val = u64(uint64(when))
 	}
-	if err := a.putRecord(bktMarks, key, val); err != nil {
-		return err
-	}
-	return a.putRecord(bktByMarker, ix, ixVal)
+	return a.putMark(seg, coder, val)
 }
 
 // clearMark takes coder's mark off a segment the coder has just coded.
@@ -113,41 +87,19 @@ func (a *action) clearMark(seg SegRef, coder CoderID) error {
 // readMarks lists the marks on a segment by coders (nil: every coder).
 // A project without the marks bucket (a schema-1 copy) has none.
 func (s *Store) readMarks(tx *bolt.Tx, seg SegRef, coders []CoderID) []Mark {
-	b := tx.Bucket(bktMarks)
-	if b == nil {
-		return nil
-	}
 	var out []Mark
-	prefix := segPrefix(seg)
-	c := b.Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		if len(k) != markKeyLen {
-			continue
-		}
-		_, coder := parseMarkKey(k)
+	recs(tx).eachMarkOn(seg, func(row storedMark) {
+		coder := row.coder()
 		if coders != nil && !containsCoder(coders, coder) {
-			continue
+			return
 		}
 		m := Mark{Seg: seg, Coder: coder, CoderName: s.coderName(tx, coder)}
-		if len(v) == 8 {
-			m.Time = time.UnixMilli(int64(getU64(v)))
+		if row.wellFormed() {
+			m.Time = time.UnixMilli(row.when())
 		}
 		out = append(out, m)
-	}
+	})
 	return out
-}
-
-// walkMarks calls fn for every segment one coder marked, in segment order.
-func walkMarks(tx *bolt.Tx, coder CoderID, fn func(SegRef)) {
-	b := tx.Bucket(bktByMarker)
-	if b == nil {
-		return
-	}
-	prefix := u32(uint32(coder))
-	c := b.Cursor()
-	for k, _ := c.Seek(prefix); len(k) == markKeyLen && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		fn(SegRef(binary.BigEndian.Uint64(k[4:])))
-	}
 }
 
 // reviewedBits fills set with the segments coder reviewed: coded with
@@ -171,7 +123,7 @@ func reviewedBits(tx *bolt.Tx, coder CoderID, set agreement.Bitset) {
 // agreement, and what consensus may count as "every compared coder saw
 // it". With no coders it is empty. One walk of two indexes per coder.
 func reviewedByAll(tx *bolt.Tx, coders []CoderID) agreement.Bitset {
-	size := int(tx.Bucket(bktSegments).Sequence()) + 1
+	size := int(recs(tx).maxSegment()) + 1
 	var out agreement.Bitset
 	for i, coder := range coders {
 		set := agreement.NewBitset(size)
@@ -196,16 +148,7 @@ func reviewersOf(tx *bolt.Tx, seg SegRef) []CoderID {
 	for _, k := range segCodings(tx, seg) {
 		seen[k.Coder] = true
 	}
-	if b := tx.Bucket(bktMarks); b != nil {
-		prefix := segPrefix(seg)
-		c := b.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			if len(k) == markKeyLen {
-				_, coder := parseMarkKey(k)
-				seen[coder] = true
-			}
-		}
-	}
+	recs(tx).eachMarkOn(seg, func(row storedMark) { seen[row.coder()] = true })
 	out := make([]CoderID, 0, len(seen))
 	for id := range seen {
 		out = append(out, id)
@@ -244,7 +187,7 @@ func (s *Store) Reviewed(coders []string) (RefSet, error) {
 func (s *Store) Marked(coder string) (RefSet, error) {
 	var out RefSet
 	err := s.view(func(tx *bolt.Tx) error {
-		out = newRefSet(SegRef(tx.Bucket(bktSegments).Sequence()))
+		out = newRefSet(recs(tx).maxSegment())
 		if id, ok := s.coderID(tx, coder); ok {
 			walkMarks(tx, id, func(seg SegRef) { out.Set(seg, true) })
 		}
@@ -256,13 +199,10 @@ func (s *Store) Marked(coder string) (RefSet, error) {
 // markedSegments counts the segments among refs that carry any mark
 // (stopping at the first when limit is 1).
 func markedSegments(tx *bolt.Tx, refs []uint64, limit int) int {
-	b := tx.Bucket(bktMarks)
-	if b == nil {
-		return 0
-	}
+	rs := recs(tx)
 	n := 0
 	for _, ref := range refs {
-		if hasPrefix(b, segPrefix(SegRef(ref))) {
+		if rs.hasMarkOn(SegRef(ref)) {
 			n++
 			if n == limit {
 				break
@@ -287,10 +227,10 @@ type liftedReviews struct {
 func (a *action) liftReviews(refs []SegRef) (*liftedReviews, error) {
 	out := &liftedReviews{marks: map[string][]Mark{}, samples: map[string][]string{},
 		infos: map[string]sampleInfo{}, rest: map[string][]SegRef{}}
-	segs := a.tx.Bucket(bktSegments)
+	rs := recs(a.tx)
 	ids := make(map[SegRef]string, len(refs))
 	for _, ref := range refs {
-		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
+		rec, err := rs.segment(ref)
 		if err != nil {
 			return nil, err
 		}
@@ -347,7 +287,7 @@ func (a *action) restoreReviews(src *corpus.Source, refs []SegRef) error {
 			continue
 		}
 		for _, m := range marks {
-			if hasPrefix(a.tx.Bucket(bktByCoder), coderSegPrefix(m.Coder, ref)) {
+			if recs(a.tx).coded(m.Coder, ref) {
 				continue // coded there now (codes win)
 			}
 			if err := a.setMark(ref, m.Coder, true, m.Time.UnixMilli()); err != nil {
@@ -405,7 +345,7 @@ func (a *action) mergeMarks(otx *bolt.Tx, opts MergeOptions, segMap map[SegRef]s
 		}
 		var gone []SegRef
 		walkMarks(a.tx, id, func(seg SegRef) {
-			if hasPrefix(a.tx.Bucket(bktByCoder), coderSegPrefix(id, seg)) {
+			if recs(a.tx).coded(id, seg) {
 				gone = append(gone, seg)
 			}
 		})
@@ -416,25 +356,21 @@ func (a *action) mergeMarks(otx *bolt.Tx, opts MergeOptions, segMap map[SegRef]s
 			fm.MarksRemoved++
 		}
 	}
-	in := otx.Bucket(bktMarks)
-	if in == nil {
-		return nil
-	}
+	here, theirs := recs(a.tx), recs(otx)
 	names := map[CoderID]CoderID{}
-	c := in.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(k) != markKeyLen || len(v) != 8 {
-			return errorf(errCorrupt, "an incoming review mark %x does not read", short(k))
+	return theirs.eachMark(func(row storedMark) error {
+		if !row.wellFormed() {
+			return errorf(errCorrupt, "an incoming review mark %x does not read", short(row.key()))
 		}
-		oseg, ocoder := parseMarkKey(k)
+		oseg, ocoder := row.seg(), row.coder()
 		match, ok := segMap[oseg]
 		if !ok {
 			fm.MarksDropped++
-			continue
+			return nil
 		}
 		coder, ok := names[ocoder]
 		if !ok {
-			name := string(otx.Bucket(bktCoders).Get(u64(uint64(ocoder))))
+			name := theirs.coderName(ocoder)
 			if to, renamed := opts.Rename[name]; renamed {
 				name = to
 			}
@@ -449,11 +385,11 @@ func (a *action) mergeMarks(otx *bolt.Tx, opts MergeOptions, segMap map[SegRef]s
 			names[ocoder] = coder
 		}
 		switch {
-		case hasPrefix(a.tx.Bucket(bktByCoder), coderSegPrefix(coder, match.ref)):
+		case here.coded(coder, match.ref):
 			fm.MarksSkipped++
-		case a.tx.Bucket(bktMarks).Get(markKey(match.ref, coder)) != nil:
+		case here.markValue(match.ref, coder) != nil:
 		default:
-			if err := a.setMark(match.ref, coder, true, int64(getU64(v))); err != nil {
+			if err := a.setMark(match.ref, coder, true, row.when()); err != nil {
 				return err
 			}
 			if fm.Marks == nil {
@@ -461,6 +397,6 @@ func (a *action) mergeMarks(otx *bolt.Tx, opts MergeOptions, segMap map[SegRef]s
 			}
 			fm.Marks[s.coderName(a.tx, coder)]++
 		}
-	}
-	return nil
+		return nil
+	})
 }

@@ -155,9 +155,9 @@ func (s *Store) Matrix(q MatrixQuery) (Matrix, error) {
 // as first spelt. One cursor walk over the segment records, reading ids
 // and attribute pairs in place.
 func scanColumns(tx *bolt.Tx, scope refSet, cols, attr string) (*matrixScan, string, error) {
-	segs := tx.Bucket(bktSegments)
-	maxRef := SegRef(segs.Sequence())
-	maxCase := tx.Bucket(bktCases).Sequence()
+	rs := recs(tx)
+	maxRef := rs.maxSegment()
+	maxCase := uint64(rs.maxCase())
 	ms := &matrixScan{col: make([]int32, maxRef+1), unit: make([]int32, maxRef+1), nUnit: int(maxCase) + 1 + int(maxRef) + 1}
 	var resolver *attrResolver
 	var lookup *attrLookup
@@ -168,9 +168,9 @@ func scanColumns(tx *bolt.Tx, scope refSet, cols, attr string) (*matrixScan, str
 	colOf := map[uint64]int32{} // column key → index
 	var keys []uint64           // by index: source id, unit, or interned value
 	ownIDs := map[uint64]string{}
-	c := segs.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		ref := SegRef(getU64(k))
+	c := rs.segments()
+	for sk, v := c.first(); c.holds(sk); sk, v = c.next() {
+		ref := sk.ref()
 		if !scope.has(ref) {
 			continue
 		}
@@ -267,18 +267,26 @@ func caseColumnNames(tx *bolt.Tx, keys []uint64, ownIDs map[uint64]string, names
 			at[key] = i
 		}
 	}
-	c := tx.Bucket(bktCases).Cursor()
-	for k, v := c.First(); k != nil && len(at) > 0; k, v = c.Next() {
-		i, ok := at[getU64(k)]
+	var bad error
+	recs(tx).eachCase(func(id CaseID, v []byte) bool {
+		if len(at) == 0 {
+			return false
+		}
+		i, ok := at[uint64(id)]
 		if !ok {
-			continue
+			return true
 		}
 		r, err := decodeCase(v)
 		if err != nil {
-			return errorf(errCorrupt, "case %d", getU64(k))
+			bad = errorf(errCorrupt, "case %d", id)
+			return false
 		}
 		names[i] = CaseDisplay(r.name)
-		delete(at, getU64(k))
+		delete(at, uint64(id))
+		return true
+	})
+	if bad != nil {
+		return bad
 	}
 	if len(at) > 0 {
 		return errorf(errCorrupt, "%d segments name a case that is not there", len(at))

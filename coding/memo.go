@@ -1,10 +1,7 @@
 package coding
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -75,9 +72,6 @@ const (
 var memoKindOf = map[byte]MemoKind{memoProjectByte: MemoProject, memoSourceByte: MemoSource,
 	memoCaseByte: MemoCase, memoCodeByte: MemoCode, memoSegmentByte: MemoSegment}
 
-// memoKeyLen is kind(1) | target(8) | author(4).
-const memoKeyLen = 13
-
 // maxMemoBytes bounds one memo: a long memo is pages, not megabytes, and
 // every edit journals it twice (before and after).
 const maxMemoBytes = 1 << 20
@@ -85,27 +79,6 @@ const maxMemoBytes = 1 << 20
 // MaxMemoBytes is the most text one memo holds, for readers of other
 // files that must leave a longer one out.
 const MaxMemoBytes = maxMemoBytes
-
-func memoKey(kind byte, target uint64, author CoderID) []byte {
-	k := make([]byte, memoKeyLen)
-	k[0] = kind
-	binary.BigEndian.PutUint64(k[1:], target)
-	binary.BigEndian.PutUint32(k[9:], uint32(author))
-	return k
-}
-
-// memoPrefix addresses every author's memo on one target.
-func memoPrefix(kind byte, target uint64) []byte { return memoKey(kind, target, 0)[:9] }
-
-func parseMemoKey(k []byte) (kind byte, target uint64, author CoderID, ok bool) {
-	if len(k) != memoKeyLen {
-		return 0, 0, 0, false
-	}
-	if _, known := memoKindOf[k[0]]; !known {
-		return 0, 0, 0, false
-	}
-	return k[0], binary.BigEndian.Uint64(k[1:]), CoderID(binary.BigEndian.Uint32(k[9:])), true
-}
 
 // memoRecord is a memo as stored: format(1) · created · updated (unix
 // milliseconds, uvarint) · the text (the rest).
@@ -249,7 +222,7 @@ func (s *Store) SetMemoOn(actor string, t MemoTarget, text string) (MemoResult, 
 	out := MemoResult{Target: t}
 	book := s.Codebook()
 	res, err := s.act(actor, "memo", func(a *action) error {
-		b := a.tx.Bucket(bktTargetMemos)
+		shelf := recs(a.tx).memos()
 		if kind == memoProjectByte && id == 0 {
 			if text == "" {
 				return errorf(ErrInvalidInput, "a journal entry needs some text")
@@ -258,7 +231,7 @@ func (s *Store) SetMemoOn(actor string, t MemoTarget, text string) (MemoResult, 
 			// entries in one millisecond take the next), so that its
 			// number in the journal names one entry.
 			id = uint64(time.Now().UnixMilli())
-			for hasPrefix(b, memoPrefix(kind, id)) {
+			for shelf.hasOn(kind, id) {
 				id++
 			}
 			out.Target.Entry = int64(id)
@@ -273,10 +246,9 @@ func (s *Store) SetMemoOn(actor string, t MemoTarget, text string) (MemoResult, 
 			what = "the journal"
 		}
 		key := memoKey(kind, id, a.coder)
-		old := b.Get(key)
+		old := shelf.get(key)
 		if kind == memoProjectByte && t.Entry != 0 && old == nil {
-			if k, _ := b.Cursor().Seek(memoPrefix(kind, id)); k != nil && bytes.HasPrefix(k, memoPrefix(kind, id)) {
-				_, _, owner, _ := parseMemoKey(k)
+			if owner, ok := shelf.firstOn(kind, id); ok {
 				return errorf(ErrNotFound, "that journal entry is %s's: you may edit only your own", a.s.coderName(a.tx, owner))
 			}
 			return errorf(ErrNotFound, "no such journal entry")
@@ -289,7 +261,7 @@ func (s *Store) SetMemoOn(actor string, t MemoTarget, text string) (MemoResult, 
 			if kind == memoProjectByte {
 				a.desc = "delete journal entry"
 			}
-			return a.putRecord(bktTargetMemos, key, nil)
+			return a.putMemo(key, nil)
 		}
 		now := time.Now().UnixMilli()
 		rec := memoRecord{created: now, updated: now, text: text}
@@ -317,7 +289,7 @@ func (s *Store) SetMemoOn(actor string, t MemoTarget, text string) (MemoResult, 
 		case kind == memoProjectByte:
 			a.desc = "edit journal entry"
 		}
-		return a.putRecord(bktTargetMemos, key, rec.encode())
+		return a.putMemo(key, rec.encode())
 	})
 	out.ActionResult = res
 	return out, err
@@ -346,7 +318,7 @@ func memoAbout(tx *bolt.Tx, book *Codebook, kind byte, id uint64) (string, bool)
 	case memoSegmentByte:
 		return segmentLabel(tx, SegRef(id))
 	case memoSourceByte:
-		if tx.Bucket(bktSources).Get(u64(id)) == nil {
+		if !recs(tx).hasSource(SourceID(id)) {
 			return "", false
 		}
 		if name := sourceName(tx, SourceID(id)); name != "" {
@@ -354,17 +326,16 @@ func memoAbout(tx *bolt.Tx, book *Codebook, kind byte, id uint64) (string, bool)
 		}
 		return fmt.Sprintf("source %d", id), true
 	case memoCaseByte:
-		v := tx.Bucket(bktCases).Get(u64(id))
-		if v == nil {
+		r, ok, err := recs(tx).lookupCase(CaseID(id))
+		if !ok {
 			return "", false
 		}
-		r, err := decodeCase(v)
 		if err != nil {
 			return fmt.Sprintf("case %d", id), true
 		}
 		return CaseDisplay(r.name), true
 	case memoCodeByte:
-		if tx.Bucket(bktCodes).Get(u64(id)) == nil {
+		if !recs(tx).hasCode(CodeID(id)) {
 			return "", false
 		}
 		if c, ok := book.Code(CodeID(id)); ok {
@@ -384,15 +355,16 @@ func memoTargetExists(tx *bolt.Tx, key []byte) bool {
 	if !ok {
 		return false
 	}
+	rs := recs(tx)
 	switch kind {
 	case memoSegmentByte:
-		return tx.Bucket(bktSegments).Get(u64(id)) != nil
+		return rs.hasSegment(SegRef(id))
 	case memoSourceByte:
-		return tx.Bucket(bktSources).Get(u64(id)) != nil
+		return rs.hasSource(SourceID(id))
 	case memoCaseByte:
-		return tx.Bucket(bktCases).Get(u64(id)) != nil
+		return rs.hasCase(CaseID(id))
 	case memoCodeByte:
-		return tx.Bucket(bktCodes).Get(u64(id)) != nil
+		return rs.hasCode(CodeID(id))
 	}
 	return true
 }
@@ -400,7 +372,7 @@ func memoTargetExists(tx *bolt.Tx, key []byte) bool {
 // segmentLabel is a segment's qualified ID (source:ID when another source
 // has the same ID).
 func segmentLabel(tx *bolt.Tx, ref SegRef) (string, bool) {
-	rec, err := decodeSegment(tx.Bucket(bktSegments).Get(u64(uint64(ref))))
+	rec, err := recs(tx).segment(ref)
 	if err != nil {
 		return "", false
 	}
@@ -454,7 +426,7 @@ func (s *Store) MemoOn(author string, t MemoTarget) (Memo, bool, error) {
 			if t.Coding.Coder != coder {
 				return nil
 			}
-			v := tx.Bucket(bktMemos).Get(t.Coding.internal().bytes())
+			v := recs(tx).codings().memoBytes(t.Coding.internal())
 			if v == nil {
 				return nil
 			}
@@ -466,12 +438,8 @@ func (s *Store) MemoOn(author string, t MemoTarget) (Memo, bool, error) {
 		if err != nil {
 			return err
 		}
-		b := tx.Bucket(bktTargetMemos)
-		if b == nil {
-			return nil
-		}
 		key := memoKey(kind, id, coder)
-		v := b.Get(key)
+		v := recs(tx).memos().get(key)
 		if v == nil {
 			return nil
 		}
@@ -551,14 +519,12 @@ type memoLister struct {
 
 func newMemoLister(s *Store, tx *bolt.Tx) *memoLister {
 	l := &memoLister{s: s, tx: tx, book: s.Codebook(), sourceNames: newSourceNames(tx), entries: map[string]int{}}
-	if b := tx.Bucket(bktTargetMemos); b != nil {
-		c := b.Cursor()
-		n := 0
-		for k, _ := c.Seek([]byte{memoProjectByte}); k != nil && k[0] == memoProjectByte; k, _ = c.Next() {
-			n++
-			l.entries[string(k)] = n
-		}
-	}
+	n := 0
+	recs(tx).memos().eachOfKind(memoProjectByte, func(k []byte) bool {
+		n++
+		l.entries[string(k)] = n
+		return true
+	})
 	return l
 }
 
@@ -592,10 +558,10 @@ func (l *memoLister) filter(q MemoQuery) error {
 			return err
 		}
 		l.scope, l.scopeSources, l.scopeCases = scope, map[SourceID]bool{}, map[CaseID]bool{}
-		segs := l.tx.Bucket(bktSegments)
+		rs := recs(l.tx)
 		var bad error
 		scope.each(func(ref SegRef) {
-			rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
+			rec, err := rs.segment(ref)
 			if err != nil {
 				bad = errorf(errCorrupt, "segment %d: %v", ref, err)
 				return
@@ -630,18 +596,15 @@ func (l *memoLister) filter(q MemoQuery) error {
 // authors lists everyone who has written a memo, in name order.
 func (s *Store) authors(tx *bolt.Tx) []string {
 	seen := map[CoderID]bool{}
-	if b := tx.Bucket(bktTargetMemos); b != nil {
-		b.ForEach(func(k, _ []byte) error {
-			if _, _, a, ok := parseMemoKey(k); ok {
-				seen[a] = true
-			}
-			return nil
-		})
-	}
-	tx.Bucket(bktMemos).ForEach(func(k, _ []byte) error {
-		if len(k) == codingKeyLen {
-			seen[parseCodingKey(k).Coder] = true
+	rs := recs(tx)
+	_ = rs.memos().each(func(k, _ []byte) error {
+		if _, _, a, ok := parseMemoKey(k); ok {
+			seen[a] = true
 		}
+		return nil
+	})
+	_ = rs.codings().eachMemo(false, func(k codingKey, _ []byte) error {
+		seen[k.Coder] = true
 		return nil
 	})
 	var out []string
@@ -657,27 +620,22 @@ func (l *memoLister) wants(kind MemoKind) bool { return l.kinds == nil || l.kind
 // list reads the memos the filters pass, in listing order.
 func (l *memoLister) list() ([]Memo, error) {
 	var out []Memo
-	if b := l.tx.Bucket(bktTargetMemos); b != nil {
-		err := b.ForEach(func(k, v []byte) error {
-			m, ok, err := l.targetMemo(k, v)
-			if err != nil || !ok {
-				return err
-			}
-			if l.keep(m) {
-				out = append(out, m)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
+	rs := recs(l.tx)
+	err := rs.memos().each(func(k, v []byte) error {
+		m, ok, err := l.targetMemo(k, v)
+		if err != nil || !ok {
+			return err
 		}
+		if l.keep(m) {
+			out = append(out, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if l.wants(MemoCoding) {
-		err := l.tx.Bucket(bktMemos).ForEach(func(k, v []byte) error {
-			if len(k) != codingKeyLen {
-				return errorf(errCorrupt, "a coding memo's key %x", short(k))
-			}
-			key := parseCodingKey(k)
+		err := rs.codings().eachMemo(true, func(key codingKey, v []byte) error {
 			if l.hasAuth && key.Coder != l.author {
 				return nil
 			}
@@ -761,13 +719,12 @@ func (l *memoLister) keep(m Memo) bool {
 // with one of the code filter's codes: a look at the segment's few codings, so that the filter
 // costs what the memos do, not what the code's codings do.
 func (l *memoLister) codedWith(seg SegRef) bool {
-	prefix := segPrefix(seg)
-	c := l.tx.Bucket(bktCodings).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if len(k) != codingKeyLen {
+	c := recs(l.tx).codings().cursor()
+	for row, _ := c.seek(seg); c.holds(row); row, _ = c.next() {
+		if !row.wellFormed() {
 			continue
 		}
-		if ck := parseCodingKey(k); l.codes[ck.Code] && (l.coders == nil || l.coders[ck.Coder]) {
+		if ck := row.key(); l.codes[ck.Code] && (l.coders == nil || l.coders[ck.Coder]) {
 			return true
 		}
 	}
@@ -776,16 +733,14 @@ func (l *memoLister) codedWith(seg SegRef) bool {
 
 // caseSpeaksIn tells whether a case has a segment in a source.
 func (l *memoLister) caseSpeaksIn(id CaseID, src SourceID) bool {
-	segs := l.tx.Bucket(bktSegments)
-	prefix := u64(uint64(id))
-	c := l.tx.Bucket(bktByCase).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		rec, err := decodeSegment(segs.Get(k[8:]))
-		if err == nil && rec.source == src {
-			return true
-		}
-	}
-	return false
+	rs := recs(l.tx)
+	found := false
+	rs.eachSegmentOfCase(id, func(ref SegRef) bool {
+		rec, err := rs.segment(ref)
+		found = err == nil && rec.source == src
+		return !found
+	})
+	return found
 }
 
 // targetMemo reads a memo of targetmemos; false when its kind is filtered
@@ -810,15 +765,15 @@ func (l *memoLister) targetMemo(k, v []byte) (Memo, bool, error) {
 	switch kind {
 	case memoSegmentByte:
 		m.Jump = t.Segment
-		if rec, err := decodeSegment(l.tx.Bucket(bktSegments).Get(u64(id))); err == nil {
+		if rec, err := recs(l.tx).segment(SegRef(id)); err == nil {
 			m.Source = l.sourceNames[rec.source]
 		}
 	case memoSourceByte:
 		m.Source = about
-		m.Jump = firstOf(l.tx, bktBySource, id)
+		m.Jump = recs(l.tx).firstOfSource(SourceID(id))
 	case memoCaseByte:
 		m.Case = about
-		m.Jump = firstOf(l.tx, bktByCase, id)
+		m.Jump = recs(l.tx).firstOfCase(CaseID(id))
 	case memoCodeByte:
 		m.Code = about
 		m.Jump = l.firstCoded(CodeID(id))
@@ -832,25 +787,14 @@ func (l *memoLister) targetMemo(k, v []byte) (Memo, bool, error) {
 	return m, true, nil
 }
 
-// firstOf is the first segment of a source or case, by its index.
-func firstOf(tx *bolt.Tx, index []byte, id uint64) SegRef {
-	prefix := u64(id)
-	k, _ := tx.Bucket(index).Cursor().Seek(prefix)
-	if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != 16 {
-		return 0
-	}
-	return SegRef(getU64(k[8:]))
-}
-
 // firstCoded is the first segment coded with a code or one of its
 // sub-codes, by anyone.
 func (l *memoLister) firstCoded(code CodeID) SegRef {
 	var first SegRef
+	c := recs(l.tx).byCode()
 	for _, id := range l.book.Subtree(code) {
-		prefix := u32(uint32(id))
-		k, _ := l.tx.Bucket(bktByCode).Cursor().Seek(prefix)
-		if k != nil && bytes.HasPrefix(k, prefix) {
-			if seg := parseByCodeKey(k).Seg; first == 0 || seg < first {
+		if k := c.seek(id); c.holds(k) {
+			if seg := k.seg(); first == 0 || seg < first {
 				first = seg
 			}
 		}
@@ -861,13 +805,14 @@ func (l *memoLister) firstCoded(code CodeID) SegRef {
 // codingMemo is a coding's memo as a listing shows it; its times are the
 // coding's.
 func (s *Store) codingMemo(tx *bolt.Tx, book *Codebook, key codingKey, memo []byte) (Memo, error) {
-	t, _ := decodeCodingValue(tx.Bucket(bktCodings).Get(key.bytes()))
+	rs := recs(tx)
+	t, _ := rs.codings().stamp(key)
 	c, _ := book.Code(key.Code)
 	m := Memo{Target: MemoTarget{Kind: MemoCoding, Coding: CodingKey(key)}, Author: s.coderName(tx, key.Coder),
 		Text: string(memo), Created: time.UnixMilli(t), Updated: time.UnixMilli(t),
 		About: codingLabel(tx, book, CodingKey(key)), Jump: key.Seg, Code: c.Path}
 	m.JumpID, _ = segmentLabel(tx, key.Seg)
-	if rec, err := decodeSegment(tx.Bucket(bktSegments).Get(u64(uint64(key.Seg)))); err == nil {
+	if rec, err := rs.segment(key.Seg); err == nil {
 		m.Source = sourceName(tx, rec.source)
 	}
 	return m, nil
@@ -958,15 +903,16 @@ func (s *Store) FindMemoTarget(kind MemoKind, name string) (MemoTarget, error) {
 			if _, err := fmt.Sscan(strings.TrimPrefix(strings.TrimSpace(name), "#"), &n); err != nil || n < 1 {
 				return errorf(ErrInvalidInput, "journal entry %q: give its number (qcode memos --kind project lists them)", corpus.Excerpt(name))
 			}
-			b := tx.Bucket(bktTargetMemos)
-			c := b.Cursor()
 			i := 0
-			for k, _ := c.Seek([]byte{memoProjectByte}); k != nil && k[0] == memoProjectByte; k, _ = c.Next() {
+			recs(tx).memos().eachOfKind(memoProjectByte, func(k []byte) bool {
 				if i++; i == n {
 					_, id, _, _ := parseMemoKey(k)
 					t.Entry = int64(id)
-					return nil
 				}
+				return i < n
+			})
+			if i == n {
+				return nil
 			}
 			return errorf(ErrNotFound, "no journal entry #%d (the journal has %d)", n, i)
 		}
@@ -979,40 +925,12 @@ func (s *Store) FindMemoTarget(kind MemoKind, name string) (MemoTarget, error) {
 // case joined to another, a source replaced) takes its memos along or
 // hands them on, journaled, so that no memo is lost or left on nothing.
 
-// hasMemos tells whether anyone has a memo on a target.
-func hasMemos(tx *bolt.Tx, kind byte, id uint64) bool {
-	b := tx.Bucket(bktTargetMemos)
-	return b != nil && hasPrefix(b, memoPrefix(kind, id))
-}
-
-// memoEntry is one author's memo on a target, as stored.
-type memoEntry struct {
-	author CoderID
-	value  []byte
-}
-
-// memosOn lists every author's memo on a target.
-func memosOn(tx *bolt.Tx, kind byte, id uint64) []memoEntry {
-	b := tx.Bucket(bktTargetMemos)
-	if b == nil {
-		return nil
-	}
-	var out []memoEntry
-	prefix := memoPrefix(kind, id)
-	c := b.Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		_, _, author, _ := parseMemoKey(k)
-		out = append(out, memoEntry{author, slices.Clone(v)})
-	}
-	return out
-}
-
 // deleteMemos removes every memo on a target, journaled; it returns how
 // many went.
 func (a *action) deleteMemos(kind byte, id uint64) (int, error) {
 	list := memosOn(a.tx, kind, id)
 	for _, m := range list {
-		if err := a.putRecord(bktTargetMemos, memoKey(kind, id, m.author), nil); err != nil {
+		if err := a.putMemo(memoKey(kind, id, m.author), nil); err != nil {
 			return 0, err
 		}
 	}
@@ -1024,7 +942,7 @@ func (a *action) deleteMemos(kind byte, id uint64) (int, error) {
 func (a *action) moveMemos(kind byte, from, to uint64) (int, error) {
 	list := memosOn(a.tx, kind, from)
 	for _, m := range list {
-		if err := a.putRecord(bktTargetMemos, memoKey(kind, from, m.author), nil); err != nil {
+		if err := a.putMemo(memoKey(kind, from, m.author), nil); err != nil {
 			return 0, err
 		}
 		if err := a.joinMemo(memoKey(kind, to, m.author), m.value); err != nil {
@@ -1048,9 +966,9 @@ func (a *action) joinMemoCounted(key, value []byte) (changed, joined bool, err e
 	if err != nil {
 		return false, false, errorf(errCorrupt, "a memo (%x) does not read", short(key))
 	}
-	old := a.tx.Bucket(bktTargetMemos).Get(key)
+	old := recs(a.tx).memos().get(key)
 	if old == nil {
-		return true, false, a.putRecord(bktTargetMemos, key, value)
+		return true, false, a.putMemo(key, value)
 	}
 	here, err := decodeMemo(old)
 	if err != nil {
@@ -1061,7 +979,7 @@ func (a *action) joinMemoCounted(key, value []byte) (changed, joined bool, err e
 		return false, false, nil
 	}
 	out := memoRecord{created: min(here.created, in.created), updated: max(here.updated, in.updated), text: text}
-	return true, joined, a.putRecord(bktTargetMemos, key, out.encode())
+	return true, joined, a.putMemo(key, out.encode())
 }
 
 // joinMemoText combines two texts of one author's memo on one target:
@@ -1091,24 +1009,23 @@ type liftedMemos struct {
 // segments, journaled.
 func (a *action) liftMemos(id SourceID, refs []SegRef) (*liftedMemos, error) {
 	out := &liftedMemos{segments: map[string][]memoEntry{}}
-	b := a.tx.Bucket(bktTargetMemos)
-	if b == nil {
+	shelf := recs(a.tx).memos()
+	if shelf.b == nil {
 		return out, nil
 	}
 	out.source = memosOn(a.tx, memoSourceByte, uint64(id))
 	if _, err := a.deleteMemos(memoSourceByte, uint64(id)); err != nil {
 		return nil, err
 	}
-	if !hasPrefix(b, []byte{memoSegmentByte}) {
+	if !shelf.hasKind(memoSegmentByte) {
 		return out, nil
 	}
-	segs := a.tx.Bucket(bktSegments)
 	for _, ref := range refs {
 		list := memosOn(a.tx, memoSegmentByte, uint64(ref))
 		if len(list) == 0 {
 			continue
 		}
-		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
+		rec, err := recs(a.tx).segment(ref)
 		if err != nil {
 			return nil, err
 		}
@@ -1143,7 +1060,7 @@ func (a *action) restoreMemos(l *liftedMemos, src *corpus.Source, refs []SegRef,
 		ref, ok := byID[segID]
 		for _, m := range l.segments[segID] {
 			if ok {
-				if err := a.putRecord(bktTargetMemos, memoKey(memoSegmentByte, uint64(ref), m.author), m.value); err != nil {
+				if err := a.putMemo(memoKey(memoSegmentByte, uint64(ref), m.author), m.value); err != nil {
 					return err
 				}
 				continue
@@ -1168,13 +1085,13 @@ func (a *action) restoreMemos(l *liftedMemos, src *corpus.Source, refs []SegRef,
 // segmentMemos counts (up to limit) the segments among refs that have a
 // memo.
 func segmentMemos(tx *bolt.Tx, refs []uint64, limit int) int {
-	b := tx.Bucket(bktTargetMemos)
-	if b == nil || !hasPrefix(b, []byte{memoSegmentByte}) {
+	shelf := recs(tx).memos()
+	if !shelf.hasKind(memoSegmentByte) {
 		return 0
 	}
 	n := 0
 	for _, ref := range refs {
-		if hasPrefix(b, memoPrefix(memoSegmentByte, ref)) {
+		if shelf.hasOn(memoSegmentByte, ref) {
 			if n++; n == limit {
 				break
 			}

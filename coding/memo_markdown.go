@@ -126,7 +126,7 @@ func withAttribution(tx *bolt.Tx, m *quoteMaker, label string, seg SegRef) strin
 	if seg == 0 {
 		return label
 	}
-	rec, err := decodeSegment(tx.Bucket(bktSegments).Get(u64(uint64(seg))))
+	rec, err := recs(tx).segment(seg)
 	if err != nil {
 		return label
 	}

@@ -19,16 +19,15 @@ import (
 // whose target is not here (a segment of a source the copy lacks) are
 // counted as dropped.
 func (a *action) mergeMemos(otx *bolt.Tx, opts MergeOptions, fm *FileMerge) error {
-	in := otx.Bucket(bktTargetMemos)
-	if in == nil {
+	in := recs(otx).memos()
+	if in.b == nil {
 		return nil // a copy of an older schema has none
 	}
 	m := &memoMerge{a: a, otx: otx, opts: opts, fm: fm, authors: map[CoderID]CoderID{}}
 	if err := m.mapSources(); err != nil {
 		return err
 	}
-	c := in.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
+	return in.each(func(k, v []byte) error {
 		kind, id, author, ok := parseMemoKey(k)
 		if !ok {
 			return errorf(errCorrupt, "an incoming memo's key %x does not read", short(k))
@@ -42,7 +41,7 @@ func (a *action) mergeMemos(otx *bolt.Tx, opts MergeOptions, fm *FileMerge) erro
 		}
 		if !ok {
 			fm.MemosDropped++
-			continue
+			return nil
 		}
 		who, name, err := m.author(author)
 		if err != nil {
@@ -61,8 +60,8 @@ func (a *action) mergeMemos(otx *bolt.Tx, opts MergeOptions, fm *FileMerge) erro
 			}
 			fm.Memos[name]++
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // memoMerge maps one incoming file's memo targets and authors here.
@@ -119,19 +118,15 @@ func (m *memoMerge) target(kind byte, id uint64) (uint64, bool, error) {
 		here, ok := m.fm.codeMap[CodeID(id)]
 		return uint64(here), ok, nil
 	case memoCaseByte:
-		v := m.otx.Bucket(bktCases).Get(u64(id))
-		if v == nil {
+		r, ok, err := recs(m.otx).lookupCase(CaseID(id))
+		if !ok {
 			return 0, false, nil
 		}
-		r, err := decodeCase(v)
 		if err != nil {
 			return 0, false, fmt.Errorf("incoming case %d: %w", id, err)
 		}
-		here := m.a.tx.Bucket(bktCaseName).Get([]byte(r.name))
-		if len(here) != 8 {
-			return 0, false, nil
-		}
-		return getU64(here), true, nil
+		here, ok := recs(m.a.tx).caseNamed(r.name)
+		return uint64(here), ok, nil
 	}
 	return 0, false, nil
 }
@@ -141,7 +136,7 @@ func (m *memoMerge) author(id CoderID) (CoderID, string, error) {
 	if here, ok := m.authors[id]; ok {
 		return here, m.a.s.coderName(m.a.tx, here), nil
 	}
-	name := string(m.otx.Bucket(bktCoders).Get(u64(uint64(id))))
+	name := recs(m.otx).coderName(id)
 	if to, ok := m.opts.Rename[name]; ok {
 		name = to
 	}

@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -294,14 +293,14 @@ func (a *action) mapCodes(otx *bolt.Tx, fm *FileMerge) (map[CodeID]CodeID, error
 func (a *action) mapCoders(otx *bolt.Tx, opts MergeOptions, fm *FileMerge) (map[CoderID]CoderID, map[CoderID]string, error) {
 	coderMap := map[CoderID]CoderID{}
 	coderName := map[CoderID]string{}
-	err := otx.Bucket(bktCoders).ForEach(func(k, v []byte) error {
-		name := string(v)
+	theirs := recs(otx)
+	err := theirs.eachCoder(func(oid CoderID, name string) error {
 		if to, ok := opts.Rename[name]; ok {
 			name = to
 		}
 		id, known := a.s.coderID(a.tx, name)
 		if !known {
-			if countPrefix(otx.Bucket(bktByCoder), u32(uint32(getU64(k))), 1) == 0 {
+			if !theirs.hasCodings(oid) {
 				return nil // no codings: nothing to bring
 			}
 			var err error
@@ -310,7 +309,7 @@ func (a *action) mapCoders(otx *bolt.Tx, opts MergeOptions, fm *FileMerge) (map[
 			}
 			fm.NewCoders = append(fm.NewCoders, name)
 		}
-		coderMap[CoderID(getU64(k))] = id
+		coderMap[oid] = id
 		coderName[id] = name
 		return nil
 	})
@@ -341,22 +340,13 @@ type codingsMerge struct {
 // with memos read by a second cursor kept in step, and merges each
 // segment's group.
 func (m *codingsMerge) walk(otx *bolt.Tx, codeMap map[CodeID]CodeID, coderMap map[CoderID]CoderID) error {
-	memoCur := otx.Bucket(bktMemos).Cursor()
-	memoK, memoV := memoCur.First()
-	memoOf := func(k []byte) string {
-		for memoK != nil && bytes.Compare(memoK, k) < 0 {
-			memoK, memoV = memoCur.Next()
-		}
-		if memoK != nil && bytes.Equal(memoK, k) {
-			return string(memoV)
-		}
-		return ""
-	}
+	table := recs(otx).codings()
+	memos := table.memosInOrder()
 	var cur SegRef
 	var group []incoming
-	c := otx.Bucket(bktCodings).Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		ok := parseCodingKey(k)
+	c := table.cursor()
+	for row, val := c.first(); c.holds(row); row, val = c.next() {
+		ok := row.key()
 		if ok.Seg != cur {
 			if err := m.segment(cur, group); err != nil {
 				return err
@@ -374,9 +364,9 @@ func (m *codingsMerge) walk(otx *bolt.Tx, codeMap map[CodeID]CodeID, coderMap ma
 			m.fm.Dropped++
 			continue
 		}
-		t, starred := decodeCodingValue(v)
+		t, starred := val.stamp()
 		key := codingKey{Seg: match.ref, Code: code, Coder: coder, Span: ok.Span}
-		group = append(group, incoming{key, &codingState{Time: t, Starred: starred, Memo: memoOf(k)}})
+		group = append(group, incoming{key, &codingState{Time: t, Starred: starred, Memo: memos.of(row)}})
 	}
 	return m.segment(cur, group)
 }
@@ -431,7 +421,7 @@ func (m *codingsMerge) segment(seg SegRef, group []incoming) error {
 // the file and, under PreferIncoming, replaces this project's by the file's.
 func (m *codingsMerge) conflict(coder CoderID, ref SegRef, have []codingKey, ins []incoming) error {
 	name := m.coderName[coder]
-	rec, err := decodeSegment(m.tx.Bucket(bktSegments).Get(u64(uint64(ref))))
+	rec, err := recs(m.tx).segment(ref)
 	if err != nil {
 		return err
 	}
@@ -524,7 +514,7 @@ func (a *action) matchSources(otx *bolt.Tx, fm *FileMerge) (map[SegRef]segMatch,
 	out := map[SegRef]segMatch{}
 	taken := map[SegRef]bool{} // each segment here receives one incoming segment
 	for _, src := range theirs {
-		osegs, err := readSourceSegments(otx, src.ID)
+		osegs, err := recs(otx).sourceSegments(src.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -549,7 +539,7 @@ func (a *action) matchSources(otx *bolt.Tx, fm *FileMerge) (map[SegRef]segMatch,
 			}
 			fm.Copied = append(fm.Copied, src.Name)
 			// A later file finds it by hash and by name.
-			rec, err := decodeSegment(tx.Bucket(bktSegments).Get(u64(uint64(refs[0]))))
+			rec, err := recs(tx).segment(refs[0])
 			if err != nil {
 				return nil, err
 			}
@@ -565,7 +555,7 @@ func (a *action) matchSources(otx *bolt.Tx, fm *FileMerge) (map[SegRef]segMatch,
 		} else {
 			fm.Matched++
 		}
-		hsegs, err := readSourceSegments(tx, here.ID)
+		hsegs, err := recs(tx).sourceSegments(here.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -573,7 +563,7 @@ func (a *action) matchSources(otx *bolt.Tx, fm *FileMerge) (map[SegRef]segMatch,
 		for i, seg := range hsegs {
 			byID[seg.rec.id] = i
 		}
-		texts, otexts := tx.Bucket(bktTexts), otx.Bucket(bktTexts)
+		hereRecs, fileRecs := recs(tx), recs(otx)
 		for _, seg := range osegs {
 			i, ok := byID[seg.rec.id]
 			if !ok || taken[hsegs[i].ref] {
@@ -581,35 +571,13 @@ func (a *action) matchSources(otx *bolt.Tx, fm *FileMerge) (map[SegRef]segMatch,
 			}
 			m := segMatch{ref: hsegs[i].ref}
 			if checkText {
-				m.oldText = string(otexts.Get(u64(uint64(seg.ref))))
-				m.here = string(texts.Get(u64(uint64(hsegs[i].ref))))
+				m.oldText = string(fileRecs.text(seg.ref))
+				m.here = string(hereRecs.text(hsegs[i].ref))
 				m.changed = m.oldText != m.here
 			}
 			out[seg.ref] = m
 			taken[m.ref] = true
 		}
-	}
-	return out, nil
-}
-
-type storedSegment struct {
-	ref SegRef
-	rec segmentRecord
-}
-
-// readSourceSegments lists a source's segments in import order.
-func readSourceSegments(tx *bolt.Tx, id SourceID) ([]storedSegment, error) {
-	var out []storedSegment
-	segs := tx.Bucket(bktSegments)
-	prefix := u64(uint64(id))
-	c := tx.Bucket(bktBySource).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		ref := SegRef(getU64(k[8:]))
-		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
-		if err != nil {
-			return nil, fmt.Errorf("segment %d: %w", ref, err)
-		}
-		out = append(out, storedSegment{ref, rec})
 	}
 	return out, nil
 }
@@ -627,28 +595,27 @@ func (a *action) copySource(otx *bolt.Tx, src Source, segs []storedSegment) ([]S
 	cs := &corpus.Source{Name: src.Name, File: src.File, Format: src.Format, Hash: src.Hash, Attributes: src.Attributes,
 		Context: src.Context}
 	caseNames := map[CaseID]string{}
-	knownHere := a.tx.Bucket(bktCaseName)
-	ocases := otx.Bucket(bktCases)
+	here, theirs := recs(a.tx), recs(otx)
 	for _, seg := range segs {
 		var caseName string
 		if seg.rec.caseID != 0 {
 			name, ok := caseNames[seg.rec.caseID]
 			if !ok {
-				r, err := decodeCase(ocases.Get(u64(uint64(seg.rec.caseID))))
+				r, err := theirs.caseRecord(seg.rec.caseID)
 				if err != nil {
 					return nil, fmt.Errorf("case %d: %w", seg.rec.caseID, err)
 				}
 				name = r.name
 				caseNames[seg.rec.caseID] = name
 				// A case this project knows keeps its own attributes.
-				if knownHere.Get([]byte(name)) == nil && len(r.attrs) > 0 {
+				if !here.hasCaseNamed(name) && len(r.attrs) > 0 {
 					cs.Cases = append(cs.Cases, corpus.Case{Name: name, Attributes: in.attrs(r.attrs)})
 				}
 			}
 			caseName = name
 		}
 		cs.Segments = append(cs.Segments, corpus.Segment{ID: seg.rec.id, Case: caseName,
-			Text: string(otx.Bucket(bktTexts).Get(u64(uint64(seg.ref)))), Attributes: in.attrs(seg.rec.attrs)})
+			Text: string(theirs.text(seg.ref)), Attributes: in.attrs(seg.rec.attrs)})
 	}
 	if len(cs.Segments) == 0 {
 		return nil, nil

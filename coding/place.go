@@ -1,8 +1,6 @@
 package coding
 
 import (
-	"bytes"
-
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -11,11 +9,6 @@ import (
 // action. It is not an action: no journal entry, nothing to undo, no coder
 // created, nothing counted as coded.
 
-// bktPlaces: coder name → SegRef(8). The first SetPlace makes it. It is not
-// in allBuckets, which Open requires: files written before it have no such
-// bucket, and must open as they are.
-var bktPlaces = []byte("places")
-
 // SetPlace records seg as the segment coder last had on screen. Each call
 // that changes the place is a durable commit, so callers write it when the
 // cursor has rested or on quit, not on every key.
@@ -23,12 +16,10 @@ func (s *Store) SetPlace(coder string, seg SegRef) error {
 	if coder == "" {
 		return errorf(ErrInvalidInput, "a place needs a coder")
 	}
-	key, val := []byte(coder), u64(uint64(seg))
 	same := false
 	if err := s.view(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bktPlaces); b != nil {
-			same = bytes.Equal(b.Get(key), val)
-		}
+		at, ok := recs(tx).place(coder)
+		same = ok && at == seg
 		return nil
 	}); err != nil || same {
 		return err // unchanged: spare the commit's two syncs
@@ -39,14 +30,11 @@ func (s *Store) SetPlace(coder string, seg SegRef) error {
 	}
 	defer done()
 	return s.update(func(tx *bolt.Tx) error {
-		if tx.Bucket(bktSegments).Get(val) == nil {
+		rs := recs(tx)
+		if !rs.hasSegment(seg) {
 			return errorf(ErrNotFound, "segment %d", seg)
 		}
-		b, err := tx.CreateBucketIfNotExists(bktPlaces)
-		if err != nil {
-			return err
-		}
-		return b.Put(key, val)
+		return rs.setPlace(coder, seg)
 	})
 }
 
@@ -55,13 +43,12 @@ func (s *Store) SetPlace(coder string, seg SegRef) error {
 func (s *Store) Place(coder string) (SegRef, bool) {
 	var out SegRef
 	_ = s.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bktPlaces)
-		if b == nil || coder == "" {
+		if coder == "" {
 			return nil
 		}
-		v := b.Get([]byte(coder))
-		if len(v) == 8 && tx.Bucket(bktSegments).Get(v) != nil {
-			out = SegRef(getU64(v))
+		rs := recs(tx)
+		if at, ok := rs.place(coder); ok && rs.hasSegment(at) {
+			out = at
 		}
 		return nil
 	})

@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
@@ -113,78 +112,72 @@ func (s *Store) ExportProject() (*ProjectExport, error) {
 		if err != nil {
 			return err
 		}
-		texts := tx.Bucket(bktTexts)
+		rs := recs(tx)
 		for _, src := range srcs {
 			if err := src.decodeContext(); err != nil {
 				return err
 			}
-			segs, err := readSourceSegments(tx, src.ID)
+			segs, err := rs.sourceSegments(src.ID)
 			if err != nil {
 				return err
 			}
 			es := ExportSource{Source: src, Segments: make([]ExportSegment, len(segs))}
 			for i, seg := range segs {
 				es.Segments[i] = ExportSegment{Ref: seg.ref, ID: seg.rec.id, Case: seg.rec.caseID,
-					Text: string(texts.Get(u64(uint64(seg.ref)))), Attributes: in.attrs(seg.rec.attrs)}
+					Text: string(rs.text(seg.ref)), Attributes: in.attrs(seg.rec.attrs)}
 			}
 			out.Sources = append(out.Sources, es)
 		}
-		if err := tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
+		var bad error
+		rs.eachCase(func(id CaseID, v []byte) bool {
 			r, err := decodeCase(v)
 			if err != nil {
-				return fmt.Errorf("case %d: %w", getU64(k), err)
+				bad = fmt.Errorf("case %d: %w", id, err)
+				return false
 			}
-			c := ExportCase{ID: CaseID(getU64(k)), Name: CaseDisplay(r.name), Attributes: in.attrs(r.attrs)}
+			c := ExportCase{ID: id, Name: CaseDisplay(r.name), Attributes: in.attrs(r.attrs)}
 			if src, label, scoped := strings.Cut(r.name, "\x00"); scoped {
 				c.Source, c.Label = src, label
 			}
 			out.Cases = append(out.Cases, c)
-			return nil
-		}); err != nil {
-			return err
+			return true
+		})
+		if bad != nil {
+			return bad
 		}
 		coders := map[string]bool{}
-		memos := tx.Bucket(bktMemos)
-		c := tx.Bucket(bktCodings).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			key := parseCodingKey(k)
-			ms, starred := decodeCodingValue(v)
+		table := rs.codings()
+		c := table.cursor()
+		for row, val := c.first(); c.holds(row); row, val = c.next() {
+			key := row.key()
+			ms, starred := val.stamp()
 			name := s.coderName(tx, key.Coder)
 			coders[name] = true
 			out.Codings = append(out.Codings, ExportCoding{Seg: key.Seg, Code: key.Code, Coder: name, Span: key.Span,
-				Starred: starred, Memo: string(memos.Get(k)), Time: time.UnixMilli(ms).UTC()})
+				Starred: starred, Memo: table.rowMemo(row), Time: time.UnixMilli(ms).UTC()})
 		}
-		if b := tx.Bucket(bktMarks); b != nil {
-			c := b.Cursor()
-			for k, v := c.First(); k != nil; k, v = c.Next() {
-				if len(k) != markKeyLen || len(v) != 8 {
-					continue
-				}
-				seg, coder := parseMarkKey(k)
-				name := s.coderName(tx, coder)
-				coders[name] = true
-				out.Marks = append(out.Marks, ExportMark{Seg: seg, Coder: name, Time: time.UnixMilli(int64(getU64(v))).UTC()})
+		_ = rs.eachMark(func(row storedMark) error {
+			if !row.wellFormed() {
+				return nil
 			}
-		}
+			name := s.coderName(tx, row.coder())
+			coders[name] = true
+			out.Marks = append(out.Marks, ExportMark{Seg: row.seg(), Coder: name, Time: time.UnixMilli(row.when()).UTC()})
+			return nil
+		})
 		for name := range coders {
 			out.Coders = append(out.Coders, name)
 		}
 		sort.Strings(out.Coders)
-		if b := tx.Bucket(bktSettled); b != nil {
-			c := b.Cursor()
-			for k, _ := c.First(); k != nil; k, _ = c.Next() {
-				if len(k) != 12 {
-					continue
-				}
-				seg, code := SegRef(getU64(k)), CodeID(binary.BigEndian.Uint32(k[8:]))
-				st, ok, err := readSettlement(b, seg, code)
-				if err != nil {
-					return err
-				}
-				if ok {
-					out.Settled = append(out.Settled, ExportSettlement{Seg: seg, Code: code, Settlement: st})
-				}
+		err = rs.eachSettled(func(seg SegRef, code CodeID) error {
+			st, ok, err := rs.settlement(seg, code)
+			if ok {
+				out.Settled = append(out.Settled, ExportSettlement{Seg: seg, Code: code, Settlement: st})
 			}
+			return err
+		})
+		if err != nil {
+			return err
 		}
 		if err := s.exportMemos(tx, out); err != nil {
 			return err
@@ -211,11 +204,7 @@ func (s *Store) ExportProject() (*ProjectExport, error) {
 // exportMemos reads the memos on segments, sources, cases and codes and the
 // journal, in key order.
 func (s *Store) exportMemos(tx *bolt.Tx, out *ProjectExport) error {
-	b := tx.Bucket(bktTargetMemos)
-	if b == nil {
-		return nil
-	}
-	return b.ForEach(func(k, v []byte) error {
+	return recs(tx).memos().each(func(k, v []byte) error {
 		kind, id, author, ok := parseMemoKey(k)
 		if !ok {
 			return errorf(errCorrupt, "a memo's key %x does not read", short(k))

@@ -1,8 +1,6 @@
 package coding
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
@@ -140,12 +138,9 @@ func sourceSet(tx *bolt.Tx, name string) (refSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	set := newRefSet(SegRef(tx.Bucket(bktSegments).Sequence()))
-	prefix := u64(uint64(src.ID))
-	c := tx.Bucket(bktBySource).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		set.add(SegRef(getU64(k[8:])))
-	}
+	rs := recs(tx)
+	set := newRefSet(rs.maxSegment())
+	rs.eachSegmentOf(src.ID, set.add)
 	return set, nil
 }
 
@@ -174,13 +169,13 @@ func codePassages(tx *bolt.Tx, id CodeID, allowed []bool, scope refSet, stars *s
 		}
 		seg = seg[:0]
 	}
-	c := tx.Bucket(bktByCode).Cursor()
-	for k, _ := c.Seek(u32(uint32(id))); len(k) == codingKeyLen && binary.BigEndian.Uint32(k) == uint32(id); k, _ = c.Next() {
-		coder := binary.BigEndian.Uint32(k[12:])
+	c := recs(tx).byCode()
+	for k := c.seek(id); c.holds(k); k = c.next() {
+		coder := k.coder()
 		if allowed != nil && (int(coder) >= len(allowed) || !allowed[coder]) {
 			continue
 		}
-		key := parseByCodeKey(k)
+		key := k.key()
 		if scope != nil && !scope.has(key.Seg) {
 			continue
 		}
@@ -289,10 +284,7 @@ func (s *Store) piiScanner() (*PIIScanner, error) {
 // ("as Sarah asked"); the scanner keeps those that look like a person's.
 func caseNames(tx *bolt.Tx) []string {
 	var out []string
-	_ = tx.Bucket(bktCaseName).ForEach(func(k, _ []byte) error {
-		out = append(out, caseLabel(string(k)))
-		return nil
-	})
+	recs(tx).eachCaseName(func(name string) { out = append(out, caseLabel(name)) })
 	srcs, _ := readSources(tx)
 	for _, src := range srcs {
 		if src.Prompts == 0 || src.decodeContext() != nil {
@@ -310,14 +302,14 @@ func caseNames(tx *bolt.Tx) []string {
 }
 
 func (m *quoteMaker) make(code CodeID, ref SegRef, span Span, starred bool, keys []CodingKey) (Quote, error) {
-	key := u64(uint64(ref))
-	rec, err := decodeSegment(m.tx.Bucket(bktSegments).Get(key))
+	rs := recs(m.tx)
+	rec, err := rs.segment(ref)
 	if err != nil {
 		return Quote{}, fmt.Errorf("segment %d: %w", ref, err)
 	}
 	c, _ := m.book.Code(code)
 	q := Quote{Code: code, Path: c.Path, Starred: starred, Ref: ref, Span: span, Codings: keys}
-	q.Text = passageText(string(m.tx.Bucket(bktTexts).Get(key)), span)
+	q.Text = passageText(string(rs.text(ref)), span)
 	attrs := m.lookup.merged(&rec)
 	q.Attribution = attributeOrFallback(m.tmpl, func(name string) string { return attrValue(attrs, name) }, m.format(rec.source))
 
@@ -328,7 +320,7 @@ func (m *quoteMaker) make(code CodeID, ref SegRef, span Span, starred bool, keys
 	if m.showIDs {
 		q.Segment = segID
 		if rec.caseID != 0 {
-			cr, _ := decodeCase(m.tx.Bucket(bktCases).Get(u64(uint64(rec.caseID))))
+			cr, _ := rs.caseRecord(rec.caseID)
 			q.Case = CaseDisplay(cr.name)
 		}
 	}

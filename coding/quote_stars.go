@@ -1,9 +1,6 @@
 package coding
 
 import (
-	"bytes"
-	"encoding/binary"
-
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -18,15 +15,16 @@ var starWalkThreshold = 150_000
 // codings bucket's values; there is no index of them, because they are few
 // and change with every key press.
 type starLookup struct {
-	codings *bolt.Bucket
+	codings codingTable
 	set     map[codingKey]bool // every starred coding of the codes in scope, when walked
 }
 
 // newStarLookup prepares star lookups for the codings of ids, choosing a
 // walk or lookups by how many codings the maintained tallies say there are.
 func newStarLookup(tx *bolt.Tx, ids []CodeID) *starLookup {
-	l := &starLookup{codings: tx.Bucket(bktCodings)}
-	if scopeCodings(tx, ids) <= starWalkThreshold {
+	rs := recs(tx)
+	l := &starLookup{codings: rs.codings()}
+	if rs.codingsOf(ids) <= starWalkThreshold {
 		return l
 	}
 	inScope := map[CodeID]bool{}
@@ -34,10 +32,10 @@ func newStarLookup(tx *bolt.Tx, ids []CodeID) *starLookup {
 		inScope[id] = true
 	}
 	l.set = map[codingKey]bool{}
-	c := l.codings.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(v) > 8 && v[8]&flagStarred != 0 && len(k) == codingKeyLen {
-			if key := parseCodingKey(k); inScope[key.Code] {
+	c := l.codings.cursor()
+	for row, val := c.first(); c.holds(row); row, val = c.next() {
+		if row.wellFormed() && val.starred() {
+			if key := row.key(); inScope[key.Code] {
 				l.set[key] = true
 			}
 		}
@@ -49,21 +47,5 @@ func (l *starLookup) starred(k codingKey) bool {
 	if l.set != nil {
 		return l.set[k]
 	}
-	_, starred := decodeCodingValue(l.codings.Get(k.bytes()))
-	return starred
-}
-
-// scopeCodings sums the maintained tallies of the codes in ids.
-func scopeCodings(tx *bolt.Tx, ids []CodeID) int {
-	n := 0
-	c := tx.Bucket(bktCounts).Cursor()
-	for _, id := range ids {
-		prefix := u32(uint32(id))
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if len(v) >= 8 {
-				n += int(binary.BigEndian.Uint64(v))
-			}
-		}
-	}
-	return n
+	return l.codings.starred(k)
 }

@@ -237,7 +237,7 @@ func (s *Store) allowedCoders(tx *bolt.Tx, names []string) ([]bool, error) {
 	if ids == nil {
 		return nil, nil
 	}
-	allowed := make([]bool, tx.Bucket(bktCoders).Sequence()+1)
+	allowed := make([]bool, recs(tx).maxCoder()+1)
 	for _, id := range ids {
 		if int(id) < len(allowed) {
 			allowed[id] = true
@@ -286,7 +286,7 @@ type attrResolver struct {
 
 func newAttrResolver(tx *bolt.Tx, lookup *attrLookup, name string) *attrResolver {
 	r := &attrResolver{lookup: lookup, sources: map[SourceID]uint64{}, names: lookup.names.ids(name)}
-	n := tx.Bucket(bktCases).Sequence() + 1
+	n := recs(tx).maxCase() + 1
 	r.cases, r.caseOK = make([]uint64, n), make([]bool, n)
 	return r
 }
@@ -373,9 +373,9 @@ func scanSegments(tx *bolt.Tx, source, unitAttr, byAttr string, where *whereMatc
 		}
 		srcID = src.ID
 	}
-	segs := tx.Bucket(bktSegments)
-	maxRef := SegRef(segs.Sequence())
-	maxCase := tx.Bucket(bktCases).Sequence()
+	rs := recs(tx)
+	maxRef := rs.maxSegment()
+	maxCase := rs.maxCase()
 	sc := &segmentScan{scope: newRefSet(maxRef), unit: make([]int32, maxRef+1), col: make([]int32, maxRef+1)}
 	if where != nil {
 		sc.sources = map[SourceID]bool{}
@@ -393,9 +393,9 @@ func scanSegments(tx *bolt.Tx, source, unitAttr, byAttr string, where *whereMatc
 	if byAttr != "" {
 		byR = newAttrResolver(tx, lookup, byAttr)
 	}
-	c := segs.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		ref := SegRef(getU64(k))
+	c := rs.segments()
+	for sk, v := c.first(); c.holds(sk); sk, v = c.next() {
+		ref := sk.ref()
 		rec, ok := scanSegmentRecord(v)
 		if !ok {
 			return nil, errorf(errCorrupt, "segment %d", ref)
@@ -599,14 +599,12 @@ func codeSets(tx *bolt.Tx, book *Codebook, ids []CodeID, scope refSet, allowed [
 		ex = map[CodeID]example{}
 		stars = newStarLookup(tx, ids)
 	}
-	c := tx.Bucket(bktByCode).Cursor()
+	c := recs(tx).byCode()
 	for _, id := range ids {
 		set := make(refSet, len(scope))
-		// Comparing the code as a number, not bytes.HasPrefix, saves a
-		// tenth of a full report.
-		for k, _ := c.Seek(u32(uint32(id))); len(k) == codingKeyLen && binary.BigEndian.Uint32(k) == uint32(id); k, _ = c.Next() {
-			ref := SegRef(binary.BigEndian.Uint64(k[4:]))
-			coder := binary.BigEndian.Uint32(k[12:])
+		for k := c.seek(id); c.holds(k); k = c.next() {
+			ref := k.seg()
+			coder := k.coder()
 			if allowed != nil && (int(coder) >= len(allowed) || !allowed[coder]) {
 				continue
 			}
@@ -619,7 +617,7 @@ func codeSets(tx *bolt.Tx, book *Codebook, ids []CodeID, scope refSet, allowed [
 				if have && cur.starred {
 					continue
 				}
-				key := parseByCodeKey(k)
+				key := k.key()
 				if starred := stars.starred(key); !have || starred {
 					ex[id] = example{key: key, starred: starred}
 				}

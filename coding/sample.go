@@ -207,8 +207,7 @@ func (s *Store) CreateSample(actor string, spec SampleSpec) (SampleResult, error
 	}
 	desc := "sample " + spec.Name
 	res, err := s.act(actor, desc, func(a *action) error {
-		b := a.tx.Bucket(bktSamples)
-		old := b.Get([]byte(spec.Name))
+		old := recs(a.tx).sampleValue(spec.Name)
 		if old != nil && !spec.Replace {
 			return errorf(ErrConflict, "a sample named %q exists; choose another name, or replace it", corpus.Excerpt(spec.Name))
 		}
@@ -234,7 +233,7 @@ func (s *Store) CreateSample(actor string, spec SampleSpec) (SampleResult, error
 		if err != nil {
 			return err
 		}
-		return a.putRecord(bktSamples, []byte(spec.Name), encodeSample(info, refs))
+		return a.putSample(spec.Name, encodeSample(info, refs))
 	})
 	out.ActionResult = res
 	if err == nil && out.Replaced {
@@ -247,10 +246,10 @@ func (s *Store) CreateSample(actor string, spec SampleSpec) (SampleResult, error
 // undoable action of actor.
 func (s *Store) DeleteSample(actor, name string) (ActionResult, error) {
 	return s.act(actor, "delete sample "+name, func(a *action) error {
-		if a.tx.Bucket(bktSamples).Get([]byte(name)) == nil {
+		if recs(a.tx).sampleValue(name) == nil {
 			return noSample(a.tx, name)
 		}
-		return a.putRecord(bktSamples, []byte(name), nil)
+		return a.putSample(name, nil)
 	})
 }
 
@@ -261,22 +260,16 @@ func noSample(tx *bolt.Tx, name string) error {
 
 func sampleNames(tx *bolt.Tx) []string {
 	var names []string
-	if b := tx.Bucket(bktSamples); b != nil {
-		b.ForEach(func(k, _ []byte) error {
-			names = append(names, string(k))
-			return nil
-		})
-	}
+	_ = recs(tx).eachSample(func(name string, _ []byte) error {
+		names = append(names, name)
+		return nil
+	})
 	return names
 }
 
 // readSample returns a sample's segments.
 func readSample(tx *bolt.Tx, name string) (sampleInfo, []SegRef, error) {
-	b := tx.Bucket(bktSamples)
-	if b == nil {
-		return sampleInfo{}, nil, noSample(tx, name)
-	}
-	v := b.Get([]byte(name))
+	v := recs(tx).sampleValue(name)
 	if v == nil {
 		return sampleInfo{}, nil, noSample(tx, name)
 	}
@@ -307,9 +300,9 @@ func describeSample(tx *bolt.Tx, name string, info sampleInfo, refs []SegRef) (S
 	out := Sample{Name: name, Segments: len(refs), BySource: map[string]int{}, Size: info.Size, Seed: info.Seed,
 		Sources: info.Sources, File: info.File, By: info.By, Created: time.UnixMilli(info.At).UTC(), Refs: refs}
 	names := newSourceNames(tx)
-	segs := tx.Bucket(bktSegments)
+	rs := recs(tx)
 	for _, r := range refs {
-		rec, err := decodeSegment(segs.Get(u64(uint64(r))))
+		rec, err := rs.segment(r)
 		if err != nil {
 			return out, fmt.Errorf("sample %q: segment %d: %w", name, r, err)
 		}
@@ -323,7 +316,7 @@ func describeSample(tx *bolt.Tx, name string, info sampleInfo, refs []SegRef) (S
 func (s *Store) Samples() ([]Sample, error) {
 	out := []Sample{}
 	err := s.view(func(tx *bolt.Tx) error {
-		size := int(tx.Bucket(bktSegments).Sequence()) + 1
+		size := int(recs(tx).maxSegment()) + 1
 		reviewed := map[string]agreement.Bitset{}
 		for _, name := range s.activeCoders(tx) {
 			id, _ := s.coderID(tx, name)
@@ -414,7 +407,7 @@ func population(tx *bolt.Tx, sources []string) ([]string, [][]SegRef, error) {
 	names := make([]string, len(chosen))
 	groups := make([][]SegRef, len(chosen))
 	for i, src := range chosen {
-		segs, err := readSourceSegments(tx, src.ID)
+		segs, err := recs(tx).sourceSegments(src.ID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -576,7 +569,7 @@ func listedSample(tx *bolt.Tx, lines []SegmentLine, sources []string, file strin
 		}
 		return fmt.Sprintf("%s: line %d", file, l.Line)
 	}
-	segs := tx.Bucket(bktSegments)
+	rs := recs(tx)
 	seen := map[SegRef]bool{}
 	var out []SegRef
 	for _, l := range lines {
@@ -591,7 +584,7 @@ func listedSample(tx *bolt.Tx, lines []SegmentLine, sources []string, file strin
 				id = id[i+1:]
 			}
 			for _, r := range refsNamed(tx, id) {
-				rec, derr := decodeSegment(segs.Get(u64(uint64(r))))
+				rec, derr := rs.segment(r)
 				if derr == nil && within[rec.source] {
 					ref, err = r, nil
 					break
@@ -712,9 +705,9 @@ func (a *action) checkSampleSegments(value []byte) error {
 	if err != nil {
 		return errorf(errCorrupt, "a sample in the journal does not read")
 	}
-	segs := a.tx.Bucket(bktSegments)
+	rs := recs(a.tx)
 	for _, r := range refs {
-		if segs.Get(u64(uint64(r))) == nil {
+		if !rs.hasSegment(r) {
 			return errorf(ErrConflict, "a sample's segments were removed by a later action (an undone import); redo that first")
 		}
 	}
@@ -724,8 +717,7 @@ func (a *action) checkSampleSegments(value []byte) error {
 // samplesWith lists the samples that hold any of refs (sorted), for the
 // check that a source being removed is in no sample.
 func samplesWith(tx *bolt.Tx, refs []uint64) ([]string, error) {
-	b := tx.Bucket(bktSamples)
-	if b == nil || len(refs) == 0 {
+	if len(refs) == 0 {
 		return nil, nil
 	}
 	in := map[SegRef]bool{}
@@ -733,7 +725,7 @@ func samplesWith(tx *bolt.Tx, refs []uint64) ([]string, error) {
 		in[SegRef(r)] = true
 	}
 	var out []string
-	err := b.ForEach(func(k, v []byte) error {
+	err := recs(tx).eachSample(func(k string, v []byte) error {
 		_, members, err := decodeSample(v)
 		if err != nil {
 			return fmt.Errorf("sample %q: %w", k, err)

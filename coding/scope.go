@@ -32,7 +32,7 @@ func (s *Store) readCodedScope(tx *bolt.Tx, book *Codebook, ids []CodeID, coders
 	if err != nil {
 		return nil, err
 	}
-	out := &codedScope{scope: newRefSet(SegRef(tx.Bucket(bktSegments).Sequence()))}
+	out := &codedScope{scope: newRefSet(recs(tx).maxSegment())}
 	for _, r := range refs {
 		out.scope.add(r)
 	}

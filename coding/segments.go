@@ -1,8 +1,6 @@
 package coding
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"math"
 	"math/bits"
@@ -113,7 +111,7 @@ func (s RefSet) Len() (n int) {
 func (s *Store) Coded(coders []CoderID) (RefSet, error) {
 	var out RefSet
 	err := s.view(func(tx *bolt.Tx) error {
-		out = codedSet(tx, SegRef(tx.Bucket(bktSegments).Sequence()), coders)
+		out = codedSet(tx, recs(tx).maxSegment(), coders)
 		return nil
 	})
 	return out, err
@@ -156,24 +154,22 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 	if err != nil {
 		return nil, err
 	}
+	rs := recs(tx)
 	var refs []SegRef
 	if q.Source != "" {
 		src, err := findSource(tx, q.Source)
 		if err != nil {
 			return nil, err
 		}
-		prefix := u64(uint64(src.ID))
-		c := tx.Bucket(bktBySource).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			refs = append(refs, SegRef(getU64(k[8:])))
-		}
+		refs = rs.segmentsOf(src.ID)
 	} else {
-		c := tx.Bucket(bktSegments).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			refs = append(refs, SegRef(getU64(k)))
+		c := rs.segments()
+		for sk, _ := c.first(); c.holds(sk); sk, _ = c.next() {
+			ref := sk.ref()
+			refs = append(refs, ref)
 		}
 	}
-	max := SegRef(tx.Bucket(bktSegments).Sequence())
+	max := rs.maxSegment()
 	keep := func(set refSet, want bool) {
 		out := refs[:0]
 		for _, r := range refs {
@@ -189,13 +185,10 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 			return nil, err
 		}
 		set := newRefSet(max)
-		prefix := u64(uint64(id))
-		c := tx.Bucket(bktByCase).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			if len(k) == 16 {
-				set.add(SegRef(getU64(k[8:])))
-			}
-		}
+		rs.eachSegmentOfCase(id, func(ref SegRef) bool {
+			set.add(ref)
+			return true
+		})
 		keep(set, true)
 	}
 	if q.Refs != nil {
@@ -282,10 +275,9 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 	}
 	if q.Text != "" {
 		needle := strings.ToLower(q.Text)
-		texts := tx.Bucket(bktTexts)
 		out := refs[:0]
 		for _, r := range refs {
-			if containsFold(texts.Get(u64(uint64(r))), needle) {
+			if containsFold(rs.text(r), needle) {
 				out = append(out, r)
 			}
 		}
@@ -321,30 +313,21 @@ func containsFold(text []byte, needle string) bool {
 	return false
 }
 
-// walkByCode calls fn for every coding of one code (not its descendants).
-func walkByCode(tx *bolt.Tx, code CodeID, fn func(codingKey)) {
-	prefix := u32(uint32(code))
-	c := tx.Bucket(bktByCode).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		fn(parseByCodeKey(k))
-	}
-}
-
 // codedSet marks the segments that have any coding by coders (nil: anyone).
 func codedSet(tx *bolt.Tx, max SegRef, coders []CoderID) refSet {
 	set := newRefSet(max)
+	rs := recs(tx)
 	if coders == nil {
-		c := tx.Bucket(bktCodings).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			set.add(SegRef(getU64(k)))
+		c := rs.codings().cursor()
+		for row, _ := c.first(); c.holds(row); row, _ = c.next() {
+			set.add(row.seg())
 		}
 		return set
 	}
+	c := rs.byCoder()
 	for _, coder := range coders {
-		prefix := u32(uint32(coder))
-		c := tx.Bucket(bktByCoder).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			set.add(SegRef(getU64(k[4:])))
+		for k := c.seek(coder); c.holds(k); k = c.next() {
+			set.add(k.seg())
 		}
 	}
 	return set
@@ -355,12 +338,12 @@ func codedSet(tx *bolt.Tx, max SegRef, coders []CoderID) refSet {
 // coding once, in key order.
 func starredSet(tx *bolt.Tx, max SegRef, coders []CoderID) refSet {
 	set := newRefSet(max)
-	c := tx.Bucket(bktCodings).Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(v) < codingValueLen || v[8]&flagStarred == 0 || len(k) != codingKeyLen {
+	c := recs(tx).codings().cursor()
+	for row, val := c.first(); c.holds(row); row, val = c.next() {
+		if !row.wellFormed() || !val.starred() {
 			continue
 		}
-		if key := parseCodingKey(k); coders == nil || containsCoder(coders, key.Coder) {
+		if key := row.key(); coders == nil || containsCoder(coders, key.Coder) {
 			set.add(key.Seg)
 		}
 	}
@@ -376,12 +359,10 @@ func markedSet(tx *bolt.Tx, set refSet, coders []CoderID) {
 		}
 		return
 	}
-	if b := tx.Bucket(bktMarks); b != nil {
-		c := b.Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			set.Set(SegRef(getU64(k)), true)
-		}
-	}
+	_ = recs(tx).eachMark(func(row storedMark) error {
+		set.Set(row.seg(), true)
+		return nil
+	})
 }
 
 // attrSet marks the segments among refs whose merged attribute matches.
@@ -392,11 +373,10 @@ func (s *Store) attrSet(tx *bolt.Tx, max SegRef, refs []SegRef, want Attribute) 
 	set := newRefSet(max)
 	lookup := newAttrLookup(tx)
 	r := newAttrResolver(tx, lookup, want.Name)
-	valueV := tx.Bucket(bktStrIx).Get([]byte(want.Value))
-	if len(r.names) == 0 || valueV == nil {
+	value, interned := recs(tx).interned(want.Value)
+	if len(r.names) == 0 || !interned {
 		return set, nil
 	}
-	value := getU64(valueV)
 	check := func(ref SegRef, v []byte) error {
 		rec, ok := scanSegmentRecord(v)
 		if !ok {
@@ -407,12 +387,11 @@ func (s *Store) attrSet(tx *bolt.Tx, max SegRef, refs []SegRef, want Attribute) 
 		}
 		return nil
 	}
-	segs := tx.Bucket(bktSegments)
+	rs := recs(tx)
 	if uint64(len(refs)) < uint64(max)/16 {
-		key := make([]byte, 8)
+		segs := rs.forwardSegments()
 		for _, ref := range refs {
-			binary.BigEndian.PutUint64(key, uint64(ref))
-			if err := check(ref, segs.Get(key)); err != nil {
+			if err := check(ref, segs.get(ref)); err != nil {
 				return nil, err
 			}
 		}
@@ -423,9 +402,10 @@ func (s *Store) attrSet(tx *bolt.Tx, max SegRef, refs []SegRef, want Attribute) 
 	for _, ref := range refs {
 		in.add(ref)
 	}
-	c := segs.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if ref := SegRef(getU64(k)); in.has(ref) {
+	c := rs.segments()
+	for sk, v := c.first(); c.holds(sk); sk, v = c.next() {
+		ref := sk.ref()
+		if in.has(ref) {
 			if err := check(ref, v); err != nil {
 				return nil, err
 			}
@@ -456,7 +436,7 @@ func (l *attrLookup) caseAttrs(id CaseID) []strPair {
 	if p, ok := l.cases[id]; ok {
 		return p
 	}
-	r, _ := decodeCase(l.tx.Bucket(bktCases).Get(u64(uint64(id))))
+	r, _ := recs(l.tx).caseRecord(id)
 	l.cases[id] = r.attrs
 	return r.attrs
 }
@@ -558,22 +538,17 @@ func (s *Store) Load(refs []SegRef, coders []CoderID) ([]Segment, error) {
 func (s *Store) load(tx *bolt.Tx, refs []SegRef, coders []CoderID) ([]Segment, error) {
 	out := make([]Segment, 0, len(refs))
 	lookup := newAttrLookup(tx)
-	segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
+	rs := recs(tx)
 	sourceNames := map[SourceID]string{}
 	caseNames := map[CaseID]string{}
-	anyMarks := false // most projects have none: spare a seek per segment
-	if b := tx.Bucket(bktMarks); b != nil {
-		k, _ := b.Cursor().First()
-		anyMarks = k != nil
-	}
+	anyMarks := rs.anyMarks() // most projects have none: spare a seek per segment
 	for _, ref := range refs {
-		key := u64(uint64(ref))
-		rec, err := decodeSegment(segs.Get(key))
+		rec, text, err := rs.segmentAndText(ref)
 		if err != nil {
 			return nil, fmt.Errorf("segment %d: %w", ref, err)
 		}
 		seg := Segment{Ref: ref, ID: rec.id, SourceID: rec.source, CaseID: rec.caseID, Ordinal: rec.ordinal,
-			Text: string(texts.Get(key)), Attributes: lookup.merged(&rec)}
+			Text: string(text), Attributes: lookup.merged(&rec)}
 		name, ok := sourceNames[rec.source]
 		if !ok {
 			srcs, _ := readSources(tx)
@@ -586,7 +561,7 @@ func (s *Store) load(tx *bolt.Tx, refs []SegRef, coders []CoderID) ([]Segment, e
 		if rec.caseID != 0 {
 			cn, ok := caseNames[rec.caseID]
 			if !ok {
-				cr, _ := decodeCase(tx.Bucket(bktCases).Get(u64(uint64(rec.caseID))))
+				cr, _ := rs.caseRecord(rec.caseID)
 				cn = CaseDisplay(cr.name)
 				caseNames[rec.caseID] = cn
 			}
@@ -632,36 +607,24 @@ func resolveSegment(tx *bolt.Tx, names sourceNames, id string) (SegRef, error) {
 	}
 	if len(refs) > 1 {
 		var in []string
-		segs := tx.Bucket(bktSegments)
+		rs := recs(tx)
 		for _, r := range refs {
-			rec, _ := decodeSegment(segs.Get(u64(uint64(r))))
+			rec, _ := rs.segment(r)
 			in = append(in, names[rec.source])
 		}
 		return 0, errorf(ErrConflict, "segment ID %q is in %d sources (%s): write it as source:%s", id, len(refs), strings.Join(in, ", "), id)
 	}
 	if i := strings.IndexByte(id, ':'); i > 0 {
 		src, segID := id[:i], id[i+1:]
-		segs := tx.Bucket(bktSegments)
+		rs := recs(tx)
 		for _, r := range refsNamed(tx, segID) {
-			rec, _ := decodeSegment(segs.Get(u64(uint64(r))))
+			rec, _ := rs.segment(r)
 			if names[rec.source] == src {
 				return r, nil
 			}
 		}
 	}
 	return 0, errorf(ErrNotFound, "no segment %q", id)
-}
-
-func refsNamed(tx *bolt.Tx, id string) []SegRef {
-	prefix := append([]byte(id), 0)
-	var out []SegRef
-	c := tx.Bucket(bktSegName).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if len(k) == len(prefix)+8 {
-			out = append(out, SegRef(getU64(k[len(prefix):])))
-		}
-	}
-	return out
 }
 
 // QualifiedID is the name under which a segment re-imports unambiguously:
@@ -722,20 +685,25 @@ func attributeValues(tx *bolt.Tx) ([]AttributeValues, error) {
 				}
 			}
 		}
-		c := tx.Bucket(bktSegments).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
+		rs := recs(tx)
+		c := rs.segments()
+		for sk, v := c.first(); c.holds(sk); sk, v = c.next() {
+			ref := sk.ref()
 			rec, err := decodeSegment(v)
 			if err != nil {
-				return fmt.Errorf("segment %d: %w", getU64(k), err)
+				return fmt.Errorf("segment %d: %w", ref, err)
 			}
 			addPairs(rec.attrs)
 		}
-		if err := tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
+		var bad error
+		rs.eachCase(func(_ CaseID, v []byte) bool {
 			r, err := decodeCase(v)
 			addPairs(r.attrs)
-			return err
-		}); err != nil {
-			return err
+			bad = err
+			return err == nil
+		})
+		if bad != nil {
+			return bad
 		}
 		srcs, err := readSources(tx)
 		for _, src := range srcs {

@@ -1,25 +1,12 @@
 package coding
 
 import (
-	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
-
-// Settling writes the lead's decision on a disagreement into the reserved
-// coder `consensus`, and records the decision itself in the settled bucket:
-//
-//	settled: SegRef(8) | CodeID(4) → settlementRecord (JSON)
-//
-// The record is what makes a "none" decision visible (consensus then has no
-// coding to show for it) and carries the audit trail. The bucket is created
-// on first use, so projects made before it existed need no migration;
-// readers treat a missing bucket as empty.
-var bktSettled = []byte("settled")
 
 // DecisionKind says how a disagreement was settled.
 type DecisionKind string
@@ -62,28 +49,6 @@ type settlementRecord struct {
 	Audit string       `json:"audit"`
 }
 
-func settledKey(seg SegRef, code CodeID) []byte {
-	k := make([]byte, 12)
-	binary.BigEndian.PutUint64(k, uint64(seg))
-	binary.BigEndian.PutUint32(k[8:], uint32(code))
-	return k
-}
-
-func readSettlement(b *bolt.Bucket, seg SegRef, code CodeID) (Settlement, bool, error) {
-	if b == nil {
-		return Settlement{}, false, nil
-	}
-	v := b.Get(settledKey(seg, code))
-	if v == nil {
-		return Settlement{}, false, nil
-	}
-	var r settlementRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return Settlement{}, false, errorf(errCorrupt, "settlement of segment %d, code %d", seg, code)
-	}
-	return Settlement{By: r.By, At: time.UnixMilli(r.At).UTC(), Kind: r.Kind, Coder: r.Coder, Audit: r.Audit}, true, nil
-}
-
 // Settlement returns the decision recorded for a segment and code (a code
 // group's level is looked up under its group).
 func (s *Store) Settlement(seg SegRef, code CodeID) (Settlement, bool, error) {
@@ -92,7 +57,7 @@ func (s *Store) Settlement(seg SegRef, code CodeID) (Settlement, bool, error) {
 	var ok bool
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		out, ok, err = readSettlement(tx.Bucket(bktSettled), seg, item)
+		out, ok, err = recs(tx).settlement(seg, item)
 		return err
 	})
 	return out, ok, err
@@ -156,7 +121,7 @@ func checkDecision(book *Codebook, d Decision) error {
 func (s *Store) segmentID(seg SegRef) (string, error) {
 	var id string
 	err := s.view(func(tx *bolt.Tx) error {
-		rec, err := decodeSegment(tx.Bucket(bktSegments).Get(u64(uint64(seg))))
+		rec, err := recs(tx).segment(seg)
 		if err != nil {
 			return errorf(ErrNotFound, "segment %d", seg)
 		}
@@ -197,7 +162,7 @@ type settledPassage struct {
 func (st *settling) run(a *action) error {
 	tx := a.tx
 	st.order, st.codings = nil, nil // a run starts afresh, should the action run it twice
-	if tx.Bucket(bktSegments).Get(u64(uint64(st.seg))) == nil {
+	if !recs(tx).hasSegment(st.seg) {
 		return errorf(ErrNotFound, "segment %d", st.seg)
 	}
 	if err := st.readVersions(tx); err != nil {
@@ -346,11 +311,7 @@ func (st *settling) write(a *action) error {
 	if err := a.setCodings(changes); err != nil {
 		return err
 	}
-	if _, err := tx.CreateBucketIfNotExists(bktSettled); err != nil {
-		return err
-	}
-	r, _ := json.Marshal(settlementRecord{By: st.actor, At: st.now.UnixMilli(), Kind: st.d.Kind, Coder: st.d.Coder, Audit: audit})
-	return a.putRecord(bktSettled, settledKey(st.seg, st.item), r)
+	return a.putSettlement(st.seg, st.item, settlementRecord{By: st.actor, At: st.now.UnixMilli(), Kind: st.d.Kind, Coder: st.d.Coder, Audit: audit})
 }
 
 // auditMemo is the memo on a consensus coding: who decided what, when, and

@@ -132,19 +132,6 @@ func (s *Store) Sources() ([]Source, error) {
 	return out, err
 }
 
-func readSources(tx *bolt.Tx) ([]Source, error) {
-	var out []Source
-	err := tx.Bucket(bktSources).ForEach(func(k, v []byte) error {
-		var r sourceRecord
-		if err := json.Unmarshal(v, &r); err != nil {
-			return errorf(errCorrupt, "source %d", getU64(k))
-		}
-		out = append(out, r.source(SourceID(getU64(k))))
-		return nil
-	})
-	return out, err
-}
-
 // findSource resolves a source by name.
 func findSource(tx *bolt.Tx, name string) (Source, error) {
 	sources, err := readSources(tx)
@@ -661,11 +648,6 @@ func restoreSnapshot(tx *bolt.Tx, snap []rec) error {
 		}
 	}
 	return putSorted(tx, snap)
-}
-
-// caseSegments counts (up to 1) the segments that belong to a case.
-func (a *action) caseSegments(id CaseID) int {
-	return countPrefix(a.tx.Bucket(bktByCase), u64(uint64(id)), 1)
 }
 
 // segmentRecord is a segment as stored, without its text.

@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"bytes"
 	"encoding/binary"
 	"math"
 	"slices"
@@ -170,11 +169,9 @@ func (g *Suggester) train(s *Store, tx *bolt.Tx) error {
 	}
 	// The coder's codings in segment order, then the segments marked
 	// "nothing applies" (a mark and a coding never share a segment).
-	prefix := u32(uint32(id))
-	c := tx.Bucket(bktByCoder).Cursor()
-	for k, _ := c.Seek(prefix); len(k) == codingKeyLen && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		ref := SegRef(binary.BigEndian.Uint64(k[4:]))
-		code := CodeID(binary.BigEndian.Uint32(k[12:]))
+	c := recs(tx).byCoder()
+	for k := c.seek(id); c.holds(k); k = c.next() {
+		ref, code := k.seg(), k.code()
 		if ref != seg {
 			if err := flush(); err != nil {
 				return err
@@ -271,7 +268,7 @@ func (g *Suggester) learnRefs(s *Store, refs []SegRef) error {
 				delete(g.docs, ref)
 				g.kept.drop(old, g.docs)
 			}
-			if tx.Bucket(bktSegments).Get(u64(uint64(ref))) == nil {
+			if !recs(tx).hasSegment(ref) {
 				continue // its import was undone
 			}
 			labels, reviewed := g.labelsOf(tx, ref)
@@ -320,23 +317,16 @@ func (g *Suggester) LearnAction(s *Store, res ActionResult) error {
 func (g *Suggester) labelsOf(tx *bolt.Tx, ref SegRef) ([]suggest.Label, bool) {
 	var labels []suggest.Label
 	reviewed := false
-	prefix := make([]byte, 12)
-	binary.BigEndian.PutUint32(prefix, uint32(g.coderID))
-	binary.BigEndian.PutUint64(prefix[4:], uint64(ref))
-	c := tx.Bucket(bktByCoder).Cursor()
-	for k, _ := c.Seek(prefix); len(k) == codingKeyLen && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+	rs := recs(tx)
+	c := rs.byCoder()
+	for k := c.seekSegment(g.coderID, ref); c.holds(k); k = c.next() {
 		reviewed = true
-		if l := suggest.Label(binary.BigEndian.Uint32(k[12:])); !containsLabel(labels, l) {
+		if l := suggest.Label(k.code()); !containsLabel(labels, l) {
 			labels = append(labels, l)
 		}
 	}
 	if !reviewed {
-		if b := tx.Bucket(bktMarks); b != nil {
-			key := make([]byte, markKeyLen)
-			binary.BigEndian.PutUint64(key, uint64(ref))
-			binary.BigEndian.PutUint32(key[8:], uint32(g.coderID))
-			reviewed = b.Get(key) != nil
-		}
+		reviewed = rs.markValue(ref, g.coderID) != nil
 	}
 	return labels, reviewed
 }
@@ -354,7 +344,7 @@ func (g *Suggester) Unreviewed(s *Store, where SegmentQuery) ([]SegRef, error) {
 			out = refs
 			return err
 		}
-		max := SegRef(tx.Bucket(bktSegments).Sequence())
+		max := recs(tx).maxSegment()
 		done := codedSet(tx, max, []CoderID{g.coderID})
 		markedSet(tx, done, []CoderID{g.coderID})
 		for _, r := range refs {
@@ -426,7 +416,8 @@ type segmentReader struct {
 
 func newSegmentReader(tx *bolt.Tx) *segmentReader {
 	lookup := newAttrLookup(tx)
-	return &segmentReader{tx: tx, segs: newForward(tx.Bucket(bktSegments)), texts: newForward(tx.Bucket(bktTexts)),
+	rs := recs(tx)
+	return &segmentReader{tx: tx, segs: rs.forwardSegments(), texts: rs.forwardTexts(),
 		question: newAttrResolver(tx, lookup, "question"), qid: newAttrResolver(tx, lookup, "question_id"),
 		prompt: newAttrResolver(tx, lookup, "prompt")}
 }
@@ -452,39 +443,6 @@ func (r *segmentReader) features(ref SegRef) ([]suggest.Feature, error) {
 		q = str(r.qid)
 	}
 	return suggest.Features(string(r.texts.get(ref)), q, str(r.prompt)), nil
-}
-
-// forward reads a bucket keyed by SegRef: a ref after the last one read
-// steps the cursor on (a few steps, else a seek); an earlier one is
-// looked up.
-type forward struct {
-	b    *bolt.Bucket
-	c    *bolt.Cursor
-	k, v []byte
-	key  []byte
-}
-
-func newForward(b *bolt.Bucket) *forward { return &forward{b: b, c: b.Cursor(), key: make([]byte, 8)} }
-
-func (f *forward) get(ref SegRef) []byte {
-	binary.BigEndian.PutUint64(f.key, uint64(ref))
-	if f.k == nil || bytes.Compare(f.key, f.k) < 0 {
-		if f.k != nil {
-			return f.b.Get(f.key)
-		}
-		f.k, f.v = f.c.Seek(f.key)
-	}
-	for steps := 0; f.k != nil && bytes.Compare(f.k, f.key) < 0; steps++ {
-		if steps == 8 {
-			f.k, f.v = f.c.Seek(f.key)
-			break
-		}
-		f.k, f.v = f.c.Next()
-	}
-	if f.k != nil && bytes.Equal(f.k, f.key) {
-		return f.v
-	}
-	return nil
 }
 
 // segmentIDOf reads a segment record's ID in place ("" if it does not
@@ -523,7 +481,8 @@ type SimilarSegment struct {
 func (s *Store) Similar(ref SegRef, n int) ([]SimilarSegment, error) {
 	var out []SimilarSegment
 	err := s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bktSegments).Get(u64(uint64(ref)))
+		rs := recs(tx)
+		v := rs.segmentValue(ref)
 		if v == nil {
 			return errorf(ErrNotFound, "no segment %d", ref)
 		}
@@ -541,12 +500,9 @@ func (s *Store) Similar(ref SegRef, n int) ([]SimilarSegment, error) {
 		var df []float64
 		var docs []doc
 		query := -1
-		texts := tx.Bucket(bktTexts)
-		prefix := u64(uint64(rec.source))
-		c := tx.Bucket(bktBySource).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			d := doc{ref: SegRef(getU64(k[8:]))}
-			for _, f := range suggest.Features(string(texts.Get(k[8:])), "", "") {
+		for _, r := range rs.segmentsOf(rec.source) {
+			d := doc{ref: r}
+			for _, f := range suggest.Features(string(rs.text(r)), "", "") {
 				id, ok := vocab[f.Key]
 				if !ok {
 					id = int32(len(df))
@@ -602,9 +558,8 @@ func (s *Store) Similar(ref SegRef, n int) ([]SimilarSegment, error) {
 		if n > 0 && len(out) > n {
 			out = out[:n]
 		}
-		segs := tx.Bucket(bktSegments)
 		for i := range out {
-			out[i].ID = segmentIDOf(segs.Get(u64(uint64(out[i].Ref))))
+			out[i].ID = segmentIDOf(rs.segmentValue(out[i].Ref))
 		}
 		return nil
 	})

@@ -154,7 +154,7 @@ func newWhereMatcher(tx *bolt.Tx, conds []AttrCondition) *whereMatcher {
 		return nil
 	}
 	lookup := newAttrLookup(tx)
-	ix := tx.Bucket(bktStrIx)
+	rs := recs(tx)
 	m := &whereMatcher{}
 	for _, c := range conds {
 		t := whereTest{attr: newAttrResolver(tx, lookup, c.Name), not: c.Not, none: true}
@@ -163,8 +163,8 @@ func newWhereMatcher(tx *bolt.Tx, conds []AttrCondition) *whereMatcher {
 				t.values, t.none = append(t.values, 0), false
 				continue
 			}
-			if id := ix.Get([]byte(v)); id != nil {
-				t.values, t.none = append(t.values, getU64(id)), false
+			if id, ok := rs.interned(v); ok {
+				t.values, t.none = append(t.values, id), false
 			}
 		}
 		m.conds = append(m.conds, t)
@@ -189,7 +189,7 @@ func (m *whereMatcher) match(f segmentFields) bool {
 
 // matchRef reads a segment's record and matches it.
 func (m *whereMatcher) matchRef(tx *bolt.Tx, ref SegRef) (bool, error) {
-	rec, ok := scanSegmentRecord(tx.Bucket(bktSegments).Get(u64(uint64(ref))))
+	rec, ok := scanSegmentRecord(recs(tx).segmentValue(ref))
 	if !ok {
 		return false, errorf(errCorrupt, "segment %d", ref)
 	}
@@ -211,10 +211,11 @@ func whereScope(tx *bolt.Tx, source string, conds []AttrCondition) (refSet, erro
 	if m == nil {
 		return scope, nil
 	}
-	out := newRefSet(SegRef(tx.Bucket(bktSegments).Sequence()))
-	c := tx.Bucket(bktSegments).Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		ref := SegRef(getU64(k))
+	rs := recs(tx)
+	out := newRefSet(rs.maxSegment())
+	c := rs.segments()
+	for sk, v := c.first(); c.holds(sk); sk, v = c.next() {
+		ref := sk.ref()
 		if scope != nil && !scope.has(ref) {
 			continue
 		}
