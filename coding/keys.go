@@ -77,6 +77,7 @@ var addedIn = map[int][][]byte{
 	1: {bktByCode, bktByCoder, bktCounts},
 	2: {bktMarks, bktByMarker, bktSamples},
 	3: {bktTargetMemos},
+	4: nil, // journal entry format 2 and the write-ahead file; no bucket
 }
 
 const codingKeyLen = 24

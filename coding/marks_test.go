@@ -559,3 +559,84 @@ func schemaOf(t *testing.T, path string) string {
 	})
 	return v
 }
+
+// TestMigrateFromV3: a schema-3 file (journal entries of format 1) is
+// backed up and becomes schema 4 with nothing else changed; its import,
+// journaled in format 1, is still undone and redone exactly, and what is
+// journaled afterwards (format 2) too.
+func TestMigrateFromV3(t *testing.T) {
+	s, path := newProject(t)
+	r := importNumbered(t, s, "fg", "S", 3)
+	before := dump(s)
+	if _, err := s.ImportCodings("lead", "c.csv", strings.NewReader("segment,code,coder\nS01,Barriers/Workload and time,alice\nS02,Motivations/Career progression,alice\n")); err != nil {
+		t.Fatal(err)
+	}
+	after := dump(s)
+	asFormat1(t, s) // every entry as a schema-3 qcode wrote it
+	schemaAt(t, s, 3)
+	s.Close()
+
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if _, err := os.Stat(path + ".schema3.bak"); err != nil {
+		t.Errorf("no backup: %v", err)
+	}
+	if s2.Meta().Schema != 4 || dump(s2) != after {
+		t.Errorf("after migration: schema %d\n%s", s2.Meta().Schema, diffLines(after, dump(s2)))
+	}
+	if _, err := s2.Undo("lead"); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(s2); got != before {
+		t.Errorf("undo of the format-1 import:\n%s", diffLines(before, got))
+	}
+	if _, err := s2.Redo("lead"); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(s2); got != after {
+		t.Errorf("redo after the migration:\n%s", diffLines(after, got))
+	}
+	applyAs(t, s2, "alice", r[2], workload) // journaled in format 2
+	if _, err := s2.Undo("alice"); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(s2); got != after {
+		t.Errorf("undo of a format-2 action:\n%s", diffLines(after, got))
+	}
+	if err := checkInvariants(s2); err != nil {
+		t.Error(err)
+	}
+}
+
+// asFormat1 rewrites every journal entry as format 1 wrote it.
+func asFormat1(t *testing.T, s *Store) {
+	t.Helper()
+	err := s.update(func(tx *bolt.Tx) error {
+		j := tx.Bucket(bktJournal)
+		var seqs []uint64
+		if err := j.ForEach(func(k, _ []byte) error {
+			if len(k) == 8 {
+				seqs = append(seqs, getU64(k))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, seq := range seqs {
+			e, err := decodeEntry(seq, j.Get(u64(seq)))
+			if err != nil {
+				return err
+			}
+			if err := j.Put(u64(seq), encodeV1(e)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

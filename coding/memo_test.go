@@ -450,7 +450,7 @@ func TestMigrateFromV2(t *testing.T) {
 	if _, err := os.Stat(path + ".schema2.bak"); err != nil {
 		t.Errorf("no backup: %v", err)
 	}
-	if s2.Meta().Schema != 3 || state(t, s2) != want {
+	if s2.Meta().Schema != SchemaVersion || state(t, s2) != want {
 		t.Errorf("after migration: schema %d, state\n%s", s2.Meta().Schema, state(t, s2))
 	}
 	setMemo(t, s2, "alice", target(t, s2, MemoSegment, "R001"), "after the upgrade")

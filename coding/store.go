@@ -18,8 +18,12 @@ import (
 )
 
 // SchemaVersion is the layout this qcode writes. Older files are migrated on
-// open after a backup copy; newer ones are refused.
-const SchemaVersion = 3
+// open after a backup copy; newer ones are refused. Version 4 added no
+// bucket: it writes journal entries of format 2 (an import's codings as
+// compact runs) and may leave an action in FILE.wal, which a qcode of
+// schema 3 would read as damage, or miss; so such a qcode refuses the file
+// instead.
+const SchemaVersion = 4
 
 // openTimeout is how long Open waits for another process to release the file.
 const openTimeout = time.Second
