@@ -159,6 +159,10 @@ func (a *app) serveSSH(s *coding.Store, listen, hostKey string, people []serve.P
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt)
 	defer signal.Stop(sigs)
+	// A log read through a pipe (qcode serve 2>&1 | tee log) dies with the
+	// same ctrl+c: its broken pipe must not kill the server before it has
+	// stopped as asked (a write to it fails instead, and is dropped).
+	signal.Ignore(syscall.SIGPIPE)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
 	logf("serving %s on %s to %s (ssh -p %d HOST)", filepath.Base(a.project), l.Addr(), counted(len(people), "person", "people"), l.Addr().(*net.TCPAddr).Port)

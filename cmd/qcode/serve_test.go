@@ -456,3 +456,55 @@ func TestServeThroughOpenSSH(t *testing.T) {
 		t.Errorf("ssh HOST agree as a coder: exit %d, stderr %q", code, errs)
 	}
 }
+
+// ctrl+c in `qcode serve 2>&1 | tee log` stops tee too: the server's log
+// pipe breaks as it logs "stopping", and it must still stop as asked
+// (exit 0, the socket and the write-ahead file gone), not die of SIGPIPE.
+func TestServeStopsWithItsLogPipeGone(t *testing.T) {
+	p, _ := project(t)
+	dir := filepath.Dir(p)
+	signer, _ := newKey(t)
+	keys := filepath.Join(dir, "team.keys")
+	if err := os.WriteFile(keys, []byte("alice coder "+string(gossh.MarshalAuthorizedKey(signer.PublicKey()))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-p", p, "serve", "--listen", "127.0.0.1:0", "--keys", keys)
+	gate := filepath.Join(t.TempDir(), "release")
+	os.WriteFile(gate, nil, 0o600) // the child is qcode, its writes not held back
+	cmd.Env = append(os.Environ(), "QCODE_TUI_CHILD_RELEASE="+gate, "GORACE="+os.Getenv("GORACE")+" atexit_sleep_ms=0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	r := bufio.NewReader(stderr)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("the log ended before serving: %q: %v", line, err)
+		}
+		if strings.Contains(line, "serving") {
+			break
+		}
+	}
+	stderr.Close() // tee is gone
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("qcode serve with its log pipe gone: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("qcode serve still running 5 s after SIGINT")
+	}
+	for _, side := range []string{".sock", ".wal", ".pid"} {
+		if _, err := os.Lstat(p + side); !os.IsNotExist(err) {
+			t.Errorf("%s left behind: %v", side, err)
+		}
+	}
+}
