@@ -19,9 +19,10 @@ test:
 
 # bench prints each measured figure beside its budget from DESIGN.md. The
 # large fixtures (1,000,000 segments, 5,000,000 codings) are built once into
-# .bench/ and reused.
+# .bench/ and reused. -v: go test cuts a benchmark's log after ten lines
+# otherwise, and the figures after the tenth were lost.
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m $(PKGS)
+	$(GO) test -v -run '^$$' -bench . -benchtime 1x -timeout 60m $(PKGS)
 
 # fuzz runs each fuzz target for FUZZTIME (default 5s).
 fuzz:
