@@ -42,7 +42,7 @@ func TestCodeNamesRefuseControls(t *testing.T) {
 		t.Errorf("codings import names neither file nor line: %v", err)
 	}
 	if _, err := ParseCodebook("cb.yaml", []byte("codes:\n  - name: Barriers\n    codes:\n      - name: \"Stig\\e[2Jma\"\n")); err == nil ||
-		!strings.HasPrefix(err.Error(), `cb.yaml: under Barriers: code name "Stig\x1b[2Jma" holds a control character (U+001B)`) {
+		!strings.HasPrefix(err.Error(), `cb.yaml: under Barriers: code name "Stig␛[2Jma" holds a control character (U+001B)`) {
 		t.Errorf("codebook file: %v", err)
 	}
 	if got := state(t, s); got != before {

@@ -34,7 +34,8 @@ func FuzzParseCodings(f *testing.F) {
 			return
 		}
 		for _, r := range rows {
-			if r.segment == "" || CleanPath(r.code) == "" || CheckCoderName(r.coder) != nil {
+			// An empty code is a review mark ("reviewed, nothing applies").
+			if r.segment == "" || CheckCoderName(r.coder) != nil || (r.mark != (r.code == "")) || (!r.mark && CleanPath(r.code) == "") {
 				t.Errorf("accepted an unusable row: %+v", r)
 			}
 			if !r.span.Whole() && (r.span.Start < 0 || r.span.End <= r.span.Start) {

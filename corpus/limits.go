@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"qcode/corpus/docx"
+	"qcode/corpus/printable"
 )
 
 // Limits bound what qcode builds from one input file, so that a damaged or
@@ -118,9 +119,11 @@ const ExcerptRunes = 60
 
 // Excerpt is s cut to ExcerptRunes runes and "…": what an error message may
 // quote of a column name, cell, id, key or label read from a file, so that
-// a 50 MB header line is not echoed whole. Invalid UTF-8 is kept as it is
-// (%q escapes it).
-func Excerpt(s string) string { return Cut(s, ExcerptRunes) }
+// a 50 MB header line is not echoed whole. Control characters become their
+// visible stand-ins first (printable), one rune each: %q would spell each
+// as four ("\x06"), and sixty of them made a line of 300 runes. Invalid
+// UTF-8 becomes U+FFFD.
+func Excerpt(s string) string { return Cut(printable.String(s), ExcerptRunes) }
 
 // Cut is s cut to n runes and "…": for a whole message from another parser
 // (XML, YAML, JSON, excelize), which may quote the file somewhere inside.

@@ -246,13 +246,14 @@ func TestNotesLineLimit(t *testing.T) {
 func TestExcerpt(t *testing.T) {
 	long := strings.Repeat("é", 61)
 	tests := map[string]string{
-		"":                             "",
-		"short":                        "short",
-		strings.Repeat("a", 60):        strings.Repeat("a", 60),
-		strings.Repeat("a", 61):        strings.Repeat("a", 60) + "…",
-		long:                           strings.Repeat("é", 60) + "…",
-		strings.Repeat("\xff", 70):     strings.Repeat("\xff", 60) + "…",
-		strings.Repeat("a", 59) + "日本": strings.Repeat("a", 59) + "日…",
+		"":                                    "",
+		"short":                               "short",
+		strings.Repeat("a", 60):               strings.Repeat("a", 60),
+		strings.Repeat("a", 61):               strings.Repeat("a", 60) + "…",
+		long:                                  strings.Repeat("é", 60) + "…",
+		strings.Repeat("\xff", 70):            strings.Repeat("\ufffd", 60) + "…",
+		"000000" + strings.Repeat("\x06", 60): "000000" + strings.Repeat("\u2406", 54) + "…", // stand-ins, one rune each
+		strings.Repeat("a", 59) + "日本":        strings.Repeat("a", 59) + "日…",
 	}
 	for in, want := range tests {
 		if got := Excerpt(in); got != want {
