@@ -173,6 +173,12 @@ func (a *app) serveSSH(s *coding.Store, listen, hostKey string, people []serve.P
 		o.stop(time.Second)
 		return err
 	}
+	// No new connections, and Serve returned before Shutdown starts: a
+	// signal that came as Serve was starting made Shutdown wait on the
+	// listeners while Serve added its own (a WaitGroup's Add beside its
+	// Wait, which the race detector caught), and Serve then accepted on.
+	l.Close()
+	<-served
 	// Within 5 s in all: sessions first, then the socket's clients.
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 	defer cancel()
