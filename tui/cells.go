@@ -50,3 +50,25 @@ func joinColumns(left, right string) string {
 func step(cur, d, n int) int {
 	return max(0, min(cur+d, n-1))
 }
+
+// blockList fills lines up to limit with the blocks of a list of n items
+// (block(i) draws item i as several lines): the cursor's block, with the
+// one before it when both fit, then those after it while they fit; blank
+// lines pad it to limit. The quote and passage lists draw with it.
+func blockList(lines []string, n, cursor, limit int, block func(int) []string) []string {
+	start := cursor
+	if start > 0 && len(lines)+len(block(start-1))+len(block(start)) <= limit {
+		start--
+	}
+	for i := start; i < n; i++ {
+		b := block(i)
+		if len(lines)+len(b) > limit && i > cursor {
+			break
+		}
+		lines = append(lines, b...)
+	}
+	for len(lines) < limit {
+		lines = append(lines, "")
+	}
+	return lines[:min(len(lines), limit)]
+}

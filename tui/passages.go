@@ -279,22 +279,8 @@ func (pl *passageList) render(w, h int) string {
 		count = fmt.Sprintf("the first %d of %s", len(pl.segs), count)
 	}
 	lines := []string{title, st.Dim.Render(ansi.Truncate(count, w, "…"))}
-	limit := h - 2
-	start := pl.cursor
-	if start > 0 && len(lines)+len(pl.block(start-1, w))+len(pl.block(start, w)) <= limit {
-		start--
-	}
-	for i := start; i < len(pl.segs); i++ {
-		block := pl.block(i, w)
-		if len(lines)+len(block) > limit && i > pl.cursor {
-			break
-		}
-		lines = append(lines, block...)
-	}
-	for len(lines) < limit {
-		lines = append(lines, "")
-	}
-	lines = append(lines[:min(len(lines), limit)], "", st.Dim.Render(ansi.Truncate("j/k move · enter read it in context · g go to it · esc back", w, "…")))
+	lines = blockList(lines, len(pl.segs), pl.cursor, h-2, func(i int) []string { return pl.block(i, w) })
+	lines = append(lines, "", st.Dim.Render(ansi.Truncate("j/k move · enter read it in context · g go to it · esc back", w, "…")))
 	return strings.Join(lines, "\n")
 }
 

@@ -220,23 +220,8 @@ func (ql *quoteList) render(w, h int) string {
 		return title + "\n\n" + st.Dim.Render("no coded passages yet") + "\n\n" + st.Dim.Render("esc back")
 	}
 	lines := []string{ansi.Truncate(title+st.Dim.Render(" · "+plural(len(ql.quotes), "quote", "quotes")), w, "…"), ""}
-	limit := h - 2 // the keys go under the list
-	// The cursor's quote, with the one before it when both fit.
-	start := ql.cursor
-	if start > 0 && len(lines)+len(ql.block(start-1, w))+len(ql.block(start, w)) <= limit {
-		start--
-	}
-	for i := start; i < len(ql.quotes); i++ {
-		block := ql.block(i, w)
-		if len(lines)+len(block) > limit && i > ql.cursor {
-			break
-		}
-		lines = append(lines, block...)
-	}
-	for len(lines) < limit {
-		lines = append(lines, "")
-	}
-	lines = append(lines[:min(len(lines), limit)], "", st.Dim.Render(ansi.Truncate("j/k move · enter read it whole · s star as a report quote · esc back", w, "…")))
+	lines = blockList(lines, len(ql.quotes), ql.cursor, h-2, func(i int) []string { return ql.block(i, w) }) // the keys go under it
+	lines = append(lines, "", st.Dim.Render(ansi.Truncate("j/k move · enter read it whole · s star as a report quote · esc back", w, "…")))
 	return strings.Join(lines, "\n")
 }
 
