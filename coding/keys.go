@@ -284,17 +284,11 @@ func (r *rbuf) uvarint() uint64 {
 	return v
 }
 
+// varint reads a zig-zag signed varint (binary.PutVarint's) through
+// uvarint.
 func (r *rbuf) varint() int64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.err = errCorrupt
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
+	u := r.uvarint()
+	return int64(u>>1) ^ -int64(u&1)
 }
 
 // uvarint32 reads a uvarint that must fit 32 bits (a code, a coder, a

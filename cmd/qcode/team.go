@@ -479,16 +479,10 @@ func (a *app) reportMerge(f coding.FileMerge, prefer coding.Prefer) {
 	if len(f.Changed) > 0 {
 		parts = append(parts, "matched by name (content differs here) "+strings.Join(f.Changed, ", "))
 	}
-	coders := make([]string, 0, len(f.Added))
-	total := 0
-	for c, n := range f.Added {
-		coders = append(coders, fmt.Sprintf("%s %d", c, n))
-		total += n
-	}
-	sort.Strings(coders)
+	total, coders := perCoder(f.Added)
 	added := counted(total, "coding", "codings") + " added"
-	if len(coders) > 0 {
-		added += " (" + strings.Join(coders, ", ") + ")"
+	if len(f.Added) > 0 {
+		added += " (" + coders + ")"
 	}
 	parts = append(parts, added)
 	if f.Updated > 0 {
@@ -501,14 +495,8 @@ func (a *app) reportMerge(f coding.FileMerge, prefer coding.Prefer) {
 		parts = append(parts, counted(f.Dropped, "coding", "codings")+" dropped (segment or passage not in this project)")
 	}
 	if len(f.Marks) > 0 {
-		marks := make([]string, 0, len(f.Marks))
-		n := 0
-		for c, k := range f.Marks {
-			marks = append(marks, fmt.Sprintf("%s %d", c, k))
-			n += k
-		}
-		sort.Strings(marks)
-		parts = append(parts, fmt.Sprintf("%s added (%s)", counted(n, "review mark", "review marks"), strings.Join(marks, ", ")))
+		n, marks := perCoder(f.Marks)
+		parts = append(parts, fmt.Sprintf("%s added (%s)", counted(n, "review mark", "review marks"), marks))
 	}
 	if f.MarksRemoved > 0 {
 		parts = append(parts, counted(f.MarksRemoved, "review mark", "review marks")+" here replaced by the incoming codes")
@@ -520,14 +508,8 @@ func (a *app) reportMerge(f coding.FileMerge, prefer coding.Prefer) {
 		parts = append(parts, counted(f.MarksDropped, "review mark", "review marks")+" dropped (segment not in this project)")
 	}
 	if len(f.Memos) > 0 {
-		memos := make([]string, 0, len(f.Memos))
-		n := 0
-		for c, k := range f.Memos {
-			memos = append(memos, fmt.Sprintf("%s %d", c, k))
-			n += k
-		}
-		sort.Strings(memos)
-		parts = append(parts, fmt.Sprintf("%s added or extended (%s)", counted(n, "memo", "memos"), strings.Join(memos, ", ")))
+		n, memos := perCoder(f.Memos)
+		parts = append(parts, fmt.Sprintf("%s added or extended (%s)", counted(n, "memo", "memos"), memos))
 	}
 	if f.MemosJoined > 0 {
 		parts = append(parts, counted(f.MemosJoined, "memo", "memos")+" differed here and there: both texts kept, one after the other")
@@ -556,4 +538,15 @@ func (a *app) reportMerge(f coding.FileMerge, prefer coding.Prefer) {
 		}
 		a.note("  %s: coder %s differs on %s%s", verdict, c.Coder, strings.Join(segs, ", "), more)
 	}
+}
+
+// perCoder sums counts per coder and lists them, "alice 3, bob 1".
+func perCoder(counts map[string]int) (total int, list string) {
+	parts := make([]string, 0, len(counts))
+	for c, n := range counts {
+		parts = append(parts, fmt.Sprintf("%s %d", c, n))
+		total += n
+	}
+	sort.Strings(parts)
+	return total, strings.Join(parts, ", ")
 }
