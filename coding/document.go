@@ -118,23 +118,47 @@ func question(seg *Segment) string {
 	return id
 }
 
-// notes lays notes or a transcript out in the order of the file: segments
-// and context blocks by their numbers (a segment's is in its ID,
-// "<source>#<n>"), each heading before the block it heads. Where the IDs
-// do not number the blocks (a source made elsewhere), the context comes
-// first, then the segments, each in stored order, and the headings last.
+// notes lays notes or a transcript out in the order of the file
+// (ReadingOrder).
 func (d *Document) notes(segs []Segment) {
-	type block struct {
-		n   int
-		seg int // index in segs, or -1
-		ctx int // index in the context, or -1
+	ids := make([]string, len(segs))
+	for i := range segs {
+		ids[i] = segs[i].ID
 	}
-	ctx := d.Source.Context
+	for _, st := range ReadingOrder(d.Source.Name, ids, d.Source.Context) {
+		if st.Seg >= 0 {
+			d.Parts = append(d.Parts, DocPart{Kind: DocSegment, Segment: len(d.Segments)})
+			d.Segments = append(d.Segments, segs[st.Seg])
+			continue
+		}
+		d.Parts = append(d.Parts, d.contextPart(d.Source.Context[st.Ctx]))
+	}
+}
+
+// ReadingStep is one block of a source in reading order: segment Seg or
+// context item Ctx (the other is -1). Trailing marks a heading that heads
+// no block: it is read last.
+type ReadingStep struct {
+	Seg, Ctx int
+	Trailing bool
+}
+
+// ReadingOrder lays notes or a transcript out in the order of the file:
+// segments (by their IDs, ids[i]) and context items by their numbers (a
+// segment's is in its ID, "<source>#<n>"), each heading or title before
+// the block it heads. Where the IDs do not number the blocks (a source
+// made elsewhere), the context comes first, then the segments, each in
+// stored order, and the headings last. The document view and the
+// REFI-QDA export read a source in this one order.
+func ReadingOrder(source string, ids []string, ctx []ContextItem) []ReadingStep {
+	type block struct {
+		n, seg, ctx int
+	}
 	var blocks []block
 	ordered := true
 	used := map[int]bool{}
-	for i := range segs {
-		n, ok := blockNumber(d.Source.Name, segs[i].ID)
+	for i, id := range ids {
+		n, ok := blockNumber(source, id)
 		if !ok || used[n] {
 			ordered = false
 		}
@@ -158,27 +182,25 @@ func (d *Document) notes(segs []Segment) {
 	} else {
 		sort.SliceStable(blocks, func(i, j int) bool { return blocks[i].ctx >= 0 && blocks[j].ctx < 0 })
 	}
-	headed := map[int]bool{}
-	heading := func(n int, all bool) {
-		for _, h := range heads {
-			if c := ctx[h]; !headed[h] && (all || c.N == n) {
-				headed[h] = true
-				d.Parts = append(d.Parts, d.contextPart(c))
-			}
-		}
-	}
+	out := make([]ReadingStep, 0, len(blocks)+len(heads))
+	headed := make([]bool, len(ctx))
 	for _, b := range blocks {
 		if ordered {
-			heading(b.n, false)
+			for _, h := range heads {
+				if !headed[h] && ctx[h].N == b.n {
+					headed[h] = true
+					out = append(out, ReadingStep{Seg: -1, Ctx: h})
+				}
+			}
 		}
-		if b.seg >= 0 {
-			d.Parts = append(d.Parts, DocPart{Kind: DocSegment, Segment: len(d.Segments)})
-			d.Segments = append(d.Segments, segs[b.seg])
-			continue
-		}
-		d.Parts = append(d.Parts, d.contextPart(ctx[b.ctx]))
+		out = append(out, ReadingStep{Seg: b.seg, Ctx: b.ctx})
 	}
-	heading(0, true) // headings with no block after them
+	for _, h := range heads {
+		if !headed[h] {
+			out = append(out, ReadingStep{Seg: -1, Ctx: h, Trailing: true})
+		}
+	}
+	return out
 }
 
 func (d *Document) contextPart(c ContextItem) DocPart {

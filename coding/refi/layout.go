@@ -1,9 +1,6 @@
 package refi
 
 import (
-	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -61,7 +58,6 @@ var sheetFormats = map[string]bool{"csv": true, "tsv": true, "xlsx": true}
 // a paragraph as it is. Headings are written "# …", as notes write them.
 func layoutSource(src coding.ExportSource) layout {
 	var t textBuilder
-	src.Context = slices.Clone(src.Context) // N is rewritten below
 	out := layout{segStart: make([]int, len(src.Segments)), context: make([]contextPos, len(src.Context))}
 	if sheetFormats[src.Format] && len(src.Context) == 0 {
 		for i, seg := range src.Segments {
@@ -70,102 +66,36 @@ func layoutSource(src coding.ExportSource) layout {
 		out.text = t.b.String() + "\n"
 		return out
 	}
-	type block struct {
-		n   int
-		seg int // segment index, or -1
-		ctx int // context index, or -1
-	}
-	var blocks []block
-	ordered := true
-	used := map[int]bool{}
+	ids := make([]string, len(src.Segments))
 	for i, seg := range src.Segments {
-		n, ok := blockNumber(src.Name, seg.ID)
-		if !ok || used[n] {
-			ordered = false
-		}
-		used[n] = true
-		blocks = append(blocks, block{n: n, seg: i, ctx: -1})
+		ids[i] = seg.ID
 	}
-	var heads []int // headings and titles, in context order
-	for i, c := range src.Context {
-		switch c.Kind {
-		case corpus.ContextHeading, corpus.ContextTitle:
-			heads = append(heads, i)
-		default:
-			if used[c.N] {
-				ordered = false
-			}
-			used[c.N] = true
-			blocks = append(blocks, block{n: c.N, seg: -1, ctx: i})
-		}
-	}
-	if ordered {
-		sort.SliceStable(blocks, func(i, j int) bool { return blocks[i].n < blocks[j].n })
-	} else {
-		// IDs that do not number the blocks (a source made by hand):
-		// context first, then the segments, each in stored order.
-		sort.SliceStable(blocks, func(i, j int) bool { return blocks[i].ctx >= 0 && blocks[j].ctx < 0 })
-		for _, h := range heads {
-			src.Context[h].N = 0
-		}
-	}
-	headed := map[int]bool{}
-	emitHeads := func(n int) {
-		for _, h := range heads {
-			c := src.Context[h]
-			if headed[h] || c.N != n {
-				continue
-			}
-			headed[h] = true
-			label := "# "
-			if c.Kind == corpus.ContextTitle {
-				label = ""
-			}
-			start, end := t.block(label, c.Text)
-			out.context[h] = contextPos{ContextItem: c, start: start, end: end}
-		}
-	}
-	for _, b := range blocks {
-		if ordered {
-			emitHeads(b.n)
-		}
-		if b.seg >= 0 {
-			seg := src.Segments[b.seg]
+	for _, st := range coding.ReadingOrder(src.Name, ids, src.Context) {
+		if st.Seg >= 0 {
+			seg := src.Segments[st.Seg]
 			label := ""
 			if sp := ownAttr(seg.Attributes, "speaker"); sp != "" {
 				label = sp + ": "
 			}
-			out.segStart[b.seg], _ = t.block(label, seg.Text)
+			out.segStart[st.Seg], _ = t.block(label, seg.Text)
 			continue
 		}
-		c := src.Context[b.ctx]
+		c := src.Context[st.Ctx]
 		label := ""
-		if c.Kind == corpus.ContextPrompt && c.Speaker != "" {
+		switch {
+		case c.Kind == corpus.ContextHeading:
+			label = "# "
+		case c.Kind == corpus.ContextPrompt && c.Speaker != "":
 			label = c.Speaker + ": "
 		}
-		start, end := t.block(label, c.Text)
-		out.context[b.ctx] = contextPos{ContextItem: c, start: start, end: end}
-	}
-	for _, h := range heads { // headings with no block after them
-		if !headed[h] {
-			c := src.Context[h]
-			c.N = 0
-			src.Context[h] = c
+		if st.Trailing {
+			c.N = 0 // a heading with no block after it
 		}
+		start, end := t.block(label, c.Text)
+		out.context[st.Ctx] = contextPos{ContextItem: c, start: start, end: end}
 	}
-	emitHeads(0)
 	out.text = t.b.String() + "\n"
 	return out
-}
-
-// blockNumber reads n from a notes segment ID "<source>#<n>".
-func blockNumber(source, id string) (int, bool) {
-	rest, ok := strings.CutPrefix(id, source+"#")
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.Atoi(rest)
-	return n, err == nil && n > 0 && strconv.Itoa(n) == rest
 }
 
 // ownAttr is the value of a segment's own attribute ("" when absent).
