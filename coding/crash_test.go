@@ -1,10 +1,8 @@
 package coding
 
 import (
-	"bufio"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -183,28 +181,18 @@ func crashTest(t *testing.T, mode string, check crashCheck) {
 // it.
 func runChild(t *testing.T, mode, base, path string, delay time.Duration, check crashCheck) (time.Duration, bool) {
 	copyFile(t, base, path)
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "QCODE_CRASH_CHILD="+mode, "QCODE_CRASH_PATH="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := bufio.NewScanner(out)
+	cmd, lines := startChild(t, mode, path)
 	for _, want := range []string{"ready", "begin"} {
-		if !lines.Scan() || lines.Text() != want {
-			t.Fatalf("child did not say %s: %q", want, lines.Text())
+		if got, ok := <-lines; !ok || got != want {
+			t.Fatalf("child did not say %s: %q", want, got)
 		}
 	}
 	start := time.Now()
 	done := make(chan bool, 1)
 	go func() {
 		finished := false
-		for lines.Scan() {
-			finished = finished || lines.Text() == "done"
+		for l := range lines {
+			finished = finished || l == "done"
 		}
 		done <- finished
 	}()
