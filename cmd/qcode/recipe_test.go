@@ -1,13 +1,13 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"qcode/coding/codingtest"
 )
 
 // studyProject builds the study-shaped fixture (testdata/study) through
@@ -86,7 +86,7 @@ func TestStudyRecipe(t *testing.T) {
 	golden(t, "study.html", read("study.html"))
 
 	mustQcodeErr(t, "-p", p, "export", "--recipe", studyRecipe, "--format", "docx", filepath.Join(dir, "study.docx"))
-	parts := unzipParts(t, []byte(read("study.docx")))
+	parts, _ := codingtest.Unzip(t, []byte(read("study.docx")))
 	body := string(parts["word/document.xml"])
 	for _, want := range []string{
 		`<w:pStyle w:val="Title"></w:pStyle></w:pPr><w:r><w:t>Evaluating post-qualifying learning in social work</w:t>`,
@@ -121,25 +121,6 @@ func TestStudyRecipe(t *testing.T) {
 			t.Errorf("%s: %v %v", f, fi.Mode(), err)
 		}
 	}
-}
-
-func unzipParts(t *testing.T, data []byte) map[string][]byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		out[f.Name] = b
-	}
-	return out
 }
 
 // export --recipe without a file writes the starter recipe; rendering it

@@ -1,7 +1,6 @@
 package refi
 
 import (
-	"archive/zip"
 	"bytes"
 	"io"
 	"strings"
@@ -11,34 +10,10 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"qcode/coding"
+	"qcode/coding/codingtest"
 	"qcode/corpus/qdaxml"
 	"qcode/corpus/qdaxml/schematest"
 )
-
-// entries reads every entry of a .qdpx.
-func entries(t *testing.T, data []byte) (map[string][]byte, []string) {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	var names []string
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[f.Name] = b
-		names = append(names, f.Name)
-	}
-	return out, names
-}
 
 // The project document of a small project, as a golden file: the
 // codebook (descriptions with their notes, colours, nesting), users,
@@ -47,7 +22,7 @@ func entries(t *testing.T, data []byte) (map[string][]byte, []string) {
 // sample and the review marks. Its source texts are golden too.
 func TestExportGolden(t *testing.T) {
 	s, _ := studyProject(t)
-	files, names := entries(t, exportFixed(t, s))
+	files, names := codingtest.Unzip(t, exportFixed(t, s))
 	want := []string{"project.qde", "sources/63a1fe71-4011-5a72-90f1-241665b74c2e.txt", "sources/41acba9d-5414-55d7-be67-fb743821e748.txt", SidecarName}
 	if strings.Join(names, " ") != strings.Join(want, " ") {
 		t.Fatalf("entries %q, want %q", names, want)
@@ -61,7 +36,7 @@ func TestExportGolden(t *testing.T) {
 // where installed, the Go check always).
 func TestExportValid(t *testing.T) {
 	s, _ := studyProject(t)
-	files, _ := entries(t, exportFixed(t, s))
+	files, _ := codingtest.Unzip(t, exportFixed(t, s))
 	schematest.Validate(t, schematest.ProjectXSD, files["project.qde"])
 	var qdc bytes.Buffer
 	if err := WriteQDC(&qdc, s.Codebook(), s.Meta()); err != nil {
@@ -80,7 +55,7 @@ func TestExportValid(t *testing.T) {
 	if _, err := WriteQDPX(&b, px); err != nil {
 		t.Fatal(err)
 	}
-	files, _ = entries(t, b.Bytes())
+	files, _ = codingtest.Unzip(t, b.Bytes())
 	schematest.Validate(t, schematest.ProjectXSD, files["project.qde"])
 	if err := WriteQDC(&b, empty.Codebook(), empty.Meta()); err != ErrEmptyCodebook {
 		t.Errorf("empty codebook: %v", err)
@@ -109,14 +84,14 @@ func TestExportStable(t *testing.T) {
 	// A code renamed keeps its GUID; every other GUID stays too.
 	code, _ := s.Codebook().Lookup("Barriers/Travel")
 	guid := newGUIDs(s.Meta().ID).code(code)
-	fa, _ := entries(t, a)
+	fa, _ := codingtest.Unzip(t, a)
 	if !bytes.Contains(fa["project.qde"], []byte(guid)) {
 		t.Fatalf("no GUID %s in the export", guid)
 	}
 	if _, err := s.RenameCode("lead", "Barriers/Travel", "Travel and distance"); err != nil {
 		t.Fatal(err)
 	}
-	fc, _ := entries(t, export())
+	fc, _ := codingtest.Unzip(t, export())
 	if got := strings.Count(string(fc["project.qde"]), guid); got != strings.Count(string(fa["project.qde"]), guid) {
 		t.Errorf("the renamed code's GUID appears %d times, before %d", got, strings.Count(string(fa["project.qde"]), guid))
 	}
@@ -141,7 +116,7 @@ func guidsOf(doc []byte) string {
 func TestExportPositions(t *testing.T) {
 	s, _ := studyProject(t)
 	data := exportFixed(t, s)
-	files, _ := entries(t, data)
+	files, _ := codingtest.Unzip(t, data)
 	p, err := qdaxml.ParseProject("x.qdpx", "project.qde", files["project.qde"], qdaxml.Limits{})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"qcode/coding"
+	"qcode/coding/codingtest"
 	"qcode/corpus/qdaxml"
 )
 
@@ -197,7 +198,7 @@ func TestSidecarVersion(t *testing.T) {
 	if _, err := WriteQDPX(&b, px); err != nil {
 		t.Fatal(err)
 	}
-	files, names := entries(t, b.Bytes())
+	files, names := codingtest.Unzip(t, b.Bytes())
 	withVersion := func(v string) []byte {
 		var out []qdaxml.Entry
 		for _, n := range names {

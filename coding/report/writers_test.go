@@ -1,7 +1,6 @@
 package report
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"qcode/coding"
+	"qcode/coding/codingtest"
 )
 
 // writersRecipe has one of each block: text with a table of its own and
@@ -106,7 +106,7 @@ func TestDOCXStructure(t *testing.T) {
 	if !bytes.Equal(b.Bytes(), again.Bytes()) {
 		t.Errorf("two writes differ")
 	}
-	parts := unzip(t, b.Bytes())
+	parts, _ := codingtest.Unzip(t, b.Bytes())
 	body := string(parts["word/document.xml"])
 	for _, want := range []string{
 		`<w:pStyle w:val="Title"></w:pStyle>`,
@@ -142,28 +142,6 @@ func TestDOCXStructure(t *testing.T) {
 			}
 		}
 	}
-}
-
-func unzip(t *testing.T, data []byte) map[string][]byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[f.Name] = b
-	}
-	return out
 }
 
 func wellFormed(r io.Reader) error {
