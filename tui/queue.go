@@ -177,11 +177,11 @@ func onSegment(what, id string) string {
 func (m *Model) send(w write) tea.Cmd {
 	m.writing = true
 	m.flight.sent()
-	return writeCmd(m.c.store, m.c.proj.who, m.c.proj.showAll, m.c.opts.WriteGate, m.flight, w)
+	return writeCmd(m.c.store, m.c.proj.who, m.c.proj.showAll, m.c.opts.WriteGate, m.c.opts.Saved, m.flight, w)
 }
 
 // writeCmd runs a write and reads back what it changed.
-func writeCmd(s *coding.Store, coder string, all bool, gate func(), f *flight, w write) tea.Cmd {
+func writeCmd(s *coding.Store, coder string, all bool, gate, onSaved func(), f *flight, w write) tea.Cmd {
 	return func() tea.Msg {
 		if !f.start() {
 			return nil // the program has ended: Run counts this write as not saved
@@ -196,6 +196,11 @@ func writeCmd(s *coding.Store, coder string, all bool, gate func(), f *flight, w
 		msg := writeDoneMsg{w: w}
 		msg.res, msg.err = perform(s, coder, w.req)
 		saved = msg.err == nil
+		if saved && onSaved != nil {
+			// Counted when the store answers, not when the screen folds
+			// the answer in: a screen whose client is gone never does.
+			onSaved()
+		}
 		msg.coder, _ = s.CoderID(coder)
 		refs := slices.Clone(msg.res.Segments)
 		for _, r := range append([]coding.SegRef{w.seg}, w.also...) {
@@ -253,9 +258,6 @@ func (m *Model) writeDone(msg writeDoneMsg) tea.Cmd {
 	}
 	if msg.err == nil {
 		m.wrote = true // the watch tells this screen's writes from others'
-		if m.c.opts.Saved != nil {
-			m.c.opts.Saved()
-		}
 	}
 	var dropped []write
 	switch {
