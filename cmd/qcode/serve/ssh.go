@@ -171,6 +171,9 @@ func (s *SSH) middleware(next ssh.Handler) ssh.Handler {
 		s.log.Printf("%s (%s) connected from %s: %s", p.Name, p.Role, sess.RemoteAddr(), what)
 		resize := make(chan [2]int, 1)
 		go func() {
+			if !isPty {
+				return // no window: windows is nil, and ranging it would wait for good
+			}
 			for w := range windows {
 				select {
 				case <-resize:
