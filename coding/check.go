@@ -230,6 +230,7 @@ type recordCheck struct {
 	book    *Codebook
 	coders  map[CoderID]bool
 	sources map[SourceID]string // hash
+	runs    map[SourceID]*sourceRun
 	cases   map[CaseID]bool
 	strs    map[uint64]bool
 	journal map[uint64]CoderID
@@ -433,6 +434,7 @@ func (c *recordCheck) checkStrings() {
 
 func (c *recordCheck) checkSources() {
 	c.sources = map[SourceID]string{}
+	c.runs = map[SourceID]*sourceRun{}
 	hashes := c.bucket(bktSourceHash)
 	c.bucket(bktSources).ForEach(func(k, v []byte) error {
 		var r sourceRecord
@@ -441,6 +443,7 @@ func (c *recordCheck) checkSources() {
 			return nil
 		}
 		c.sources[SourceID(getU64(k))] = r.Hash
+		c.runs[SourceID(getU64(k))] = newSourceRun(&r)
 		src := r.source(SourceID(getU64(k)))
 		prompts := 0
 		if err := src.decodeContext(); err != nil {
@@ -506,8 +509,7 @@ func (c *recordCheck) checkPairs(kind string, what fmt.Stringer, pairs []strPair
 }
 
 func (c *recordCheck) checkSegments() {
-	texts := newIndexJoin(c, bktTexts, 0)
-	bySource := newIndexJoin(c, bktBySource, 8)
+	texts := newTextsJoin(c)
 	byCase := newIndexJoin(c, bktByCase, 8)
 	names := c.bucket(bktSegName)
 	c.bucket(bktSegments).ForEach(func(k, v []byte) error {
@@ -519,17 +521,18 @@ func (c *recordCheck) checkSegments() {
 		}
 		ref := getU64(k)
 		what := segmentName{ref, r.id}
-		if _, ok := c.sources[r.source]; !ok {
+		if run, ok := c.runs[r.source]; !ok {
 			c.add("segments", "%s: source %d does not exist", what, r.source)
+		} else if !run.holds(SegRef(ref)) {
+			c.add("sources", "%s: source %d's run of segments does not hold it", what, r.source)
 		}
 		if r.caseID != 0 && !c.cases[r.caseID] {
 			c.add("segments", "%s: case %d does not exist", what, r.caseID)
 		}
 		c.checkPairs("segments", what, r.attrs)
-		if text := texts.expect(k); text == nil || !utf8.Valid(text) {
+		if text := texts.text(SegRef(ref), r.source); text == nil || !utf8.Valid(text) {
 			c.add("texts", "%s: text missing or not UTF-8", what)
 		}
-		bySource.expect(pairKey(uint64(r.source), ref))
 		if r.caseID != 0 {
 			byCase.expect(pairKey(uint64(r.caseID), ref))
 		}
@@ -540,8 +543,12 @@ func (c *recordCheck) checkSegments() {
 		return nil
 	})
 	texts.finish()
-	bySource.finish()
 	byCase.finish()
+	for id, run := range c.runs {
+		if run.seen != run.segments {
+			c.add("sources", "source %d says it has %d segments, %d segments say they are its", id, run.segments, run.seen)
+		}
+	}
 	// Every segment found its entry; as many entries as that means no
 	// stray one, else look each entry's segment up.
 	n, cur := 0, names.Cursor()
@@ -842,4 +849,137 @@ func nextPrefix(p []byte) []byte {
 		}
 	}
 	return nil
+}
+
+// sourceRun is what a source record says of its segments (schema 5: the
+// run First…First+Segments-1, or Refs), and how many segments said they
+// were the source's.
+type sourceRun struct {
+	first    SegRef
+	segments int
+	refs     map[SegRef]bool // when the record lists them
+	seen     int
+}
+
+func newSourceRun(r *sourceRecord) *sourceRun {
+	run := &sourceRun{first: r.First, segments: r.Segments}
+	if r.Refs != nil {
+		run.refs = map[SegRef]bool{}
+		for _, ref := range r.Refs {
+			run.refs[ref] = true
+		}
+		run.segments = len(r.Refs)
+	}
+	return run
+}
+
+// holds counts a segment that says it is the source's, and tells whether
+// the record agrees.
+func (r *sourceRun) holds(ref SegRef) bool {
+	r.seen++
+	if r.refs != nil {
+		return r.refs[ref]
+	}
+	return ref >= r.first && ref < r.first+SegRef(r.segments)
+}
+
+// textsJoin walks the texts chunks beside the segments (both in SegRef
+// order): every segment's text is in the one chunk that covers it, every
+// ref a chunk covers is a segment, and a chunk's segments are of one
+// source.
+type textsJoin struct {
+	c      *recordCheck
+	cur    *bolt.Cursor
+	k, v   []byte
+	first  SegRef
+	n      SegRef
+	next   SegRef // the chunk's first ref not yet matched to a segment
+	source SourceID
+	offs   []int
+	body   []byte
+	ok     bool // the chunk at k reads
+}
+
+func newTextsJoin(c *recordCheck) *textsJoin {
+	t := &textsJoin{c: c, cur: c.bucket(bktTexts).Cursor()}
+	t.k, t.v = t.cur.First()
+	t.load()
+	return t
+}
+
+// load reads the chunk at the cursor.
+func (t *textsJoin) load() {
+	t.ok, t.source = false, 0
+	if t.k == nil {
+		return
+	}
+	if len(t.k) != 8 {
+		t.c.add("texts", "key %x: want a segment number", short(t.k))
+		return
+	}
+	t.first = SegRef(getU64(t.k))
+	t.next = t.first
+	t.offs, t.body, t.ok = decodeTextChunk(t.v, t.offs)
+	if !t.ok {
+		t.c.add("texts", "chunk at segment %d does not read", t.first)
+		return
+	}
+	t.n = SegRef(len(t.offs) - 1)
+}
+
+// step leaves the chunk at the cursor for the next one, reporting refs of
+// it no segment claimed and a next chunk that overlaps it.
+func (t *textsJoin) step() {
+	end := t.first + 1
+	if t.ok {
+		end = t.first + t.n
+		if t.next < end {
+			t.c.add("texts", "chunk at segment %d holds texts of %d segments that do not exist (%d…%d)", t.first, end-t.next, t.next, end-1)
+		}
+	}
+	t.k, t.v = t.cur.Next()
+	t.load()
+	if t.k != nil && len(t.k) == 8 && t.first < end {
+		t.c.add("texts", "chunk at segment %d overlaps the one before it", t.first)
+	}
+}
+
+// text is segment ref's text (nil when no chunk holds it).
+func (t *textsJoin) text(ref SegRef, source SourceID) []byte {
+	for t.k != nil && t.before(ref) {
+		t.step()
+	}
+	if t.k == nil || !t.ok || ref < t.first {
+		return nil
+	}
+	if t.next == t.first {
+		t.source = source
+	} else if source != t.source {
+		t.c.add("texts", "chunk at segment %d holds texts of two sources (%d and %d)", t.first, t.source, source)
+	}
+	if ref > t.next {
+		t.c.add("texts", "chunk at segment %d holds texts of %d segments that do not exist (%d…%d)", t.first, ref-t.next, t.next, ref-1)
+	}
+	t.next = ref + 1
+	i := int(ref - t.first)
+	return t.body[t.offs[i]:t.offs[i+1]]
+}
+
+// before tells whether the chunk at the cursor lies wholly before ref (a
+// key that is no segment number, or a chunk that does not read and starts
+// at or before ref, counts as before: it was reported).
+func (t *textsJoin) before(ref SegRef) bool {
+	switch {
+	case len(t.k) != 8:
+		return true
+	case !t.ok:
+		return SegRef(getU64(t.k)) <= ref
+	}
+	return ref >= t.first+t.n
+}
+
+func (t *textsJoin) finish() {
+	for t.k != nil {
+		t.step()
+	}
 }

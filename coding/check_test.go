@@ -44,7 +44,31 @@ func TestCheckNamesWhatIsWrong(t *testing.T) {
 		{"segname", "no segment with that ID", func(tx *bolt.Tx) error {
 			return tx.Bucket(bktSegName).Put(segNameKey("R999", 999), []byte{})
 		}},
-		{"bysource", "expected no such entry", func(tx *bolt.Tx) error { return tx.Bucket(bktBySource).Put(pairKey(77, 1), nil) }},
+		{"sources", "run of segments does not hold it", func(tx *bolt.Tx) error {
+			k := first(tx, bktSources)
+			var r sourceRecord
+			if err := json.Unmarshal(tx.Bucket(bktSources).Get(k), &r); err != nil {
+				return err
+			}
+			r.First++
+			v, _ := json.Marshal(r)
+			return tx.Bucket(bktSources).Put(k, v)
+		}},
+		{"sources", "says it has 9 segments", func(tx *bolt.Tx) error {
+			k := first(tx, bktSources)
+			var r sourceRecord
+			if err := json.Unmarshal(tx.Bucket(bktSources).Get(k), &r); err != nil {
+				return err
+			}
+			r.Segments = 9
+			v, _ := json.Marshal(r)
+			return tx.Bucket(bktSources).Put(k, v)
+		}},
+		{"texts", "chunk at segment 1 does not read", func(tx *bolt.Tx) error { return tx.Bucket(bktTexts).Put(first(tx, bktTexts), []byte{2, 1, 9, 'x'}) }},
+		{"texts", "holds texts of 1 segments that do not exist (999…999)", func(tx *bolt.Tx) error {
+			return putChunk(tx, 999, "stray")
+		}},
+		{"texts", "overlaps the one before it", func(tx *bolt.Tx) error { return putChunk(tx, 2, "a") }},
 		{"bycase", "expected an entry, found none", func(tx *bolt.Tx) error { return tx.Bucket(bktByCase).Delete(first(tx, bktByCase)) }},
 		{"texts", "text missing", func(tx *bolt.Tx) error { return tx.Bucket(bktTexts).Delete(first(tx, bktTexts)) }},
 		{"casename", "no such case", func(tx *bolt.Tx) error { return tx.Bucket(bktCaseName).Put([]byte("Nobody"), u64(4242)) }},
@@ -138,4 +162,15 @@ func TestCheckNamesWhatIsWrong(t *testing.T) {
 			t.Errorf("problems %+v, want %s saying %q", rep.Problems, c.kind, c.says)
 		})
 	}
+}
+
+// putChunk stores texts as one chunk from segment first on.
+func putChunk(tx *bolt.Tx, first SegRef, texts ...string) error {
+	ch := newTextChunker(tx.Bucket(bktTexts).Put)
+	for i, t := range texts {
+		if err := ch.add(first+SegRef(i), t); err != nil {
+			return err
+		}
+	}
+	return ch.flush()
 }

@@ -428,7 +428,7 @@ func checkConsensus(s *Store) error {
 			if err != nil {
 				return err
 			}
-			text := []rune(string(tx.Bucket(bktTexts).Get(u64(uint64(seg)))))
+			text := []rune(string(recs(tx).text(seg)))
 			emitted := map[CodeID]bool{}
 			for _, k := range keys { // in code order
 				if emitted[k.Code] {

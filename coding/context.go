@@ -232,6 +232,7 @@ func (cx *contextReader) sourceTurns(src *Source) (*sourceTurns, error) {
 	ordered := true
 	used := map[int]bool{}
 	rs := recs(cx.tx)
+	texts := rs.texts()
 	for _, ref := range rs.segmentsOf(src.ID) {
 		rec, err := cx.segment(ref)
 		if err != nil {
@@ -244,7 +245,7 @@ func (cx *contextReader) sourceTurns(src *Source) (*sourceTurns, error) {
 		used[num] = true
 		attrs := cx.lookup.merged(&rec)
 		segs = append(segs, block{n: num, order: rec.ordinal, turn: ContextTurn{Kind: TurnSegment, ID: rec.id, Ref: ref,
-			Speaker: attrValue(attrs, "speaker"), Text: string(rs.text(ref))}})
+			Speaker: attrValue(attrs, "speaker"), Text: string(texts.get(ref))}})
 	}
 	for _, it := range src.Context {
 		switch {

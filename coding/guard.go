@@ -66,6 +66,9 @@ func guarded(path string, fn func() error) (err error) {
 	defer func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
+			if os.Getenv("QCODE_PANIC_STACK") != "" {
+				debug.PrintStack()
+			}
 			err = &damagedError{path: path, err: fmt.Errorf("%v", r)}
 		}
 	}()

@@ -19,7 +19,7 @@ import (
 // damaged project.
 
 // bucketsOf lists the buckets a schema must have: every bucket but those
-// a later schema added.
+// a later schema added, and those a later schema removed.
 func bucketsOf(version int) [][]byte {
 	later := map[string]bool{}
 	for v, names := range addedIn {
@@ -33,6 +33,11 @@ func bucketsOf(version int) [][]byte {
 	for _, b := range allBuckets {
 		if !later[string(b)] {
 			out = append(out, b)
+		}
+	}
+	for v, names := range removedIn {
+		if v > version {
+			out = append(out, names...)
 		}
 	}
 	return out

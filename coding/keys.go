@@ -20,13 +20,16 @@ var (
 	bktSourceHash = []byte("sourcehash") // sha256 hex → SourceID(8)
 
 	// segments: SegRef(8) → segment record (source, case, ordinal, id, attrs);
-	// texts: SegRef(8) → UTF-8 text, kept apart so that walks over segments
-	// never touch text.
+	// texts: SegRef(8) of a chunk's first segment → the chunk's texts
+	// (records_texts.go; schema ≤ 4: SegRef(8) → one UTF-8 text), kept
+	// apart so that walks over segments never touch text.
 	bktSegments = []byte("segments")
 	bktTexts    = []byte("texts")
-	bktSegName  = []byte("segname")  // segment ID + 0x00 + SegRef(8) → nil
-	bktBySource = []byte("bysource") // SourceID(8) | SegRef(8) → nil
-	bktByCase   = []byte("bycase")   // CaseID(8) | SegRef(8) → nil
+	bktSegName  = []byte("segname") // segment ID + 0x00 + SegRef(8) → nil
+	bktByCase   = []byte("bycase")  // CaseID(8) | SegRef(8) → nil
+	// bysource (schema ≤ 4): SourceID(8) | SegRef(8) → nil. Schema 5
+	// derives it from the source record's run (sourceRecord.First).
+	bktBySource = []byte("bysource")
 
 	bktCases    = []byte("cases")    // CaseID(8) → case record (name, attrs)
 	bktCaseName = []byte("casename") // name → CaseID(8)
@@ -64,7 +67,7 @@ var (
 // older schemas).
 var allBuckets = [][]byte{
 	bktMeta, bktStrs, bktStrIx, bktSources, bktSourceHash, bktSegments, bktTexts,
-	bktSegName, bktBySource, bktByCase, bktCases, bktCaseName, bktCodes, bktCoders,
+	bktSegName, bktByCase, bktCases, bktCaseName, bktCodes, bktCoders,
 	bktCoderName, bktCodings, bktByCode, bktByCoder, bktMemos, bktCounts, bktJournal, bktUndo,
 	bktMarks, bktByMarker, bktSamples, bktTargetMemos,
 }
@@ -78,6 +81,13 @@ var addedIn = map[int][][]byte{
 	2: {bktMarks, bktByMarker, bktSamples},
 	3: {bktTargetMemos},
 	4: nil, // journal entry format 2 and the write-ahead file; no bucket
+	5: nil, // texts in chunks; bysource removed (removedIn)
+}
+
+// removedIn lists the buckets each schema version took out of allBuckets:
+// a file of an older version must still have them.
+var removedIn = map[int][][]byte{
+	5: {bktBySource},
 }
 
 const codingKeyLen = 24

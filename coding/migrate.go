@@ -1,9 +1,12 @@
 package coding
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 
@@ -22,6 +25,14 @@ import (
 //	3  adds memos on segments, sources, cases and codes and the project
 //	   journal (targetmemos): a new, empty bucket. A schema-2 copy merges
 //	   as it is (it has none).
+//	4  writes journal entries of format 2 and may leave an action in
+//	   FILE.wal; no bucket.
+//	5  stores texts in chunks of up to 64 segments of one source and drops
+//	   the bysource index: each source record holds the first SegRef of its
+//	   run of segments (First). Import snapshots journaled by schema 4 (an
+//	   undone import, to be redone) are read as they are and translated
+//	   when restored (restoreSnapshot). Copies of schema 1–4 still merge
+//	   as they are: the storage layer reads their layout too.
 //
 // A migration runs in one transaction after a backup copy is written next to
 // the project, so a failed migration leaves both files usable. Each step
@@ -47,6 +58,11 @@ func (s *Store) migrate(from int) error {
 			}
 			if v == 1 {
 				if err := rebuildIndexes(tx); err != nil {
+					return err
+				}
+			}
+			if v == 5 {
+				if err := chunkTexts(tx); err != nil {
 					return err
 				}
 			}
@@ -112,6 +128,75 @@ func rebuildIndexes(tx *bolt.Tx) error {
 		binary.BigEndian.PutUint64(v, uint64(t.codings))
 		binary.BigEndian.PutUint64(v[8:], uint64(t.segments))
 		if err := counts.Put(k[:], v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chunkTexts brings a schema-4 file's texts into chunks and its bysource
+// index into the source records (schema 5).
+func chunkTexts(tx *bolt.Tx) error {
+	texts, by := tx.Bucket(bktTexts), tx.Bucket(bktBySource)
+	var chunks []rec
+	put := func(k, v []byte) error {
+		chunks = append(chunks, rec{bktTexts, k, v})
+		return nil
+	}
+	type source struct {
+		key []byte
+		rec sourceRecord
+	}
+	var sources []source
+	err := tx.Bucket(bktSources).ForEach(func(k, v []byte) error {
+		s := source{key: bytes.Clone(k)}
+		if err := json.Unmarshal(v, &s.rec); err != nil {
+			return errorf(errCorrupt, "source %d", getU64(k))
+		}
+		sources = append(sources, s)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, s := range sources {
+		var refs []SegRef
+		c := by.Cursor()
+		for k, _ := c.Seek(s.key); k != nil && bytes.HasPrefix(k, s.key); k, _ = c.Next() {
+			refs = append(refs, SegRef(getU64(k[8:])))
+		}
+		chunker := newTextChunker(put)
+		for _, ref := range refs {
+			if err := chunker.add(ref, string(texts.Get(u64(uint64(ref))))); err != nil {
+				return err
+			}
+		}
+		if err := chunker.flush(); err != nil {
+			return err
+		}
+		s.rec.setSegments(refs)
+		v, err := json.Marshal(s.rec)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bktSources).Put(s.key, v); err != nil {
+			return err
+		}
+	}
+	if err := tx.DeleteBucket(bktTexts); err != nil {
+		return err
+	}
+	if err := tx.DeleteBucket(bktBySource); err != nil {
+		return err
+	}
+	b, err := tx.CreateBucket(bktTexts)
+	if err != nil {
+		return err
+	}
+	b.FillPercent = 1.0
+	slices.SortFunc(chunks, func(x, y rec) int { return bytes.Compare(x.key, y.key) })
+	for _, c := range chunks {
+		if err := b.Put(c.key, c.value); err != nil {
 			return err
 		}
 	}

@@ -113,6 +113,7 @@ func (s *Store) ExportProject() (*ProjectExport, error) {
 			return err
 		}
 		rs := recs(tx)
+		texts := rs.texts()
 		for _, src := range srcs {
 			if err := src.decodeContext(); err != nil {
 				return err
@@ -124,7 +125,7 @@ func (s *Store) ExportProject() (*ProjectExport, error) {
 			es := ExportSource{Source: src, Segments: make([]ExportSegment, len(segs))}
 			for i, seg := range segs {
 				es.Segments[i] = ExportSegment{Ref: seg.ref, ID: seg.rec.id, Case: seg.rec.caseID,
-					Text: string(rs.text(seg.ref)), Attributes: in.attrs(seg.rec.attrs)}
+					Text: string(texts.get(seg.ref)), Attributes: in.attrs(seg.rec.attrs)}
 			}
 			out.Sources = append(out.Sources, es)
 		}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -121,7 +122,7 @@ func checkInvariants(s *Store) error {
 			}
 			return nil
 		})
-		// segments -> bysource, segname, bycase
+		// segments -> their source's run, their text, their case
 		tx.Bucket(bktSegments).ForEach(func(k, v []byte) error {
 			r, err := decodeSegment(v)
 			if err != nil {
@@ -129,8 +130,13 @@ func checkInvariants(s *Store) error {
 				return nil
 			}
 			ref := getU64(k)
-			if tx.Bucket(bktSources).Get(u64(uint64(r.source))) == nil {
+			if sr, ok := recs(tx).sourceRecord(r.source); !ok {
 				errs = append(errs, fmt.Sprintf("segment %d: source %d missing", ref, r.source))
+			} else if !slices.Contains(sr.segmentRefs(), SegRef(ref)) {
+				errs = append(errs, fmt.Sprintf("segment %d: not in source %d's run", ref, r.source))
+			}
+			if recs(tx).text(SegRef(ref)) == nil {
+				errs = append(errs, fmt.Sprintf("segment %d: no text", ref))
 			}
 			if r.caseID != 0 && tx.Bucket(bktCases).Get(u64(uint64(r.caseID))) == nil {
 				errs = append(errs, fmt.Sprintf("segment %d: case %d missing", ref, r.caseID))

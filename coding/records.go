@@ -65,14 +65,14 @@ func (r records) segment(ref SegRef) (segmentRecord, error) {
 // segmentAndText reads a segment record and its text (valid for the
 // transaction's life) with one key.
 func (r records) segmentAndText(ref SegRef) (segmentRecord, []byte, error) {
-	key := u64(uint64(ref))
-	rec, err := decodeSegment(r.tx.Bucket(bktSegments).Get(key))
-	return rec, r.tx.Bucket(bktTexts).Get(key), err
+	rec, err := decodeSegment(r.tx.Bucket(bktSegments).Get(u64(uint64(ref))))
+	return rec, r.texts().get(ref), err
 }
 
 // text is a segment's text, valid for the transaction's life (nil when
 // absent).
-func (r records) text(ref SegRef) []byte { return r.tx.Bucket(bktTexts).Get(u64(uint64(ref))) }
+// One text is one seek; a loop over many refs keeps a textReader.
+func (r records) text(ref SegRef) []byte { return r.texts().get(ref) }
 
 // putSegment rewrites a segment record, journaled (its text and indexes
 // are the caller's to keep in step).
@@ -97,10 +97,9 @@ func (r records) segmentValue(ref SegRef) []byte {
 	return r.tx.Bucket(bktSegments).Get(u64(uint64(ref)))
 }
 
-// forwardSegments and forwardTexts read segment records and texts for
-// refs asked in rising order, stepping one cursor along (forward).
+// forwardSegments reads segment records for refs asked in rising order,
+// stepping one cursor along (forward); texts() does so for texts.
 func (r records) forwardSegments() *forward { return newForward(r.tx.Bucket(bktSegments)) }
-func (r records) forwardTexts() *forward    { return newForward(r.tx.Bucket(bktTexts)) }
 
 // forward reads a bucket keyed by SegRef: a ref after the last one read
 // steps the cursor on (a few steps, else a seek); an earlier one is
@@ -165,13 +164,30 @@ func (c *segmentCursor) next() (segKey, []byte) {
 
 func (c *segmentCursor) holds(k segKey) bool { return k != nil }
 
-// eachSegmentOf calls fn for every segment of a source, in import order
-// (the bysource index).
+// eachSegmentOf calls fn for every segment of a source, in import order:
+// the source record's run (schema 5), or the bysource index of an older
+// file (a merge reads older copies as they are).
 func (r records) eachSegmentOf(id SourceID, fn func(SegRef)) {
 	prefix := u64(uint64(id))
-	c := r.tx.Bucket(bktBySource).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		fn(SegRef(getU64(k[8:])))
+	if by := r.tx.Bucket(bktBySource); by != nil {
+		c := by.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			fn(SegRef(getU64(k[8:])))
+		}
+		return
+	}
+	sr, ok := r.sourceRecord(id)
+	if !ok {
+		return
+	}
+	if sr.Refs != nil {
+		for _, ref := range sr.Refs {
+			fn(ref)
+		}
+		return
+	}
+	for i := range sr.Segments {
+		fn(sr.First + SegRef(i))
 	}
 }
 
@@ -194,8 +210,20 @@ func (r records) segmentsOfCase(id CaseID) []SegRef {
 
 // firstOfSource and firstOfCase are the first segment of a source or a
 // case (0: none), by the bysource and bycase indexes.
-func (r records) firstOfSource(id SourceID) SegRef { return r.firstOf(bktBySource, uint64(id)) }
-func (r records) firstOfCase(id CaseID) SegRef     { return r.firstOf(bktByCase, uint64(id)) }
+func (r records) firstOfSource(id SourceID) SegRef {
+	if r.tx.Bucket(bktBySource) != nil {
+		return r.firstOf(bktBySource, uint64(id))
+	}
+	sr, ok := r.sourceRecord(id)
+	switch {
+	case !ok || sr.Segments == 0:
+		return 0
+	case sr.Refs != nil:
+		return sr.Refs[0]
+	}
+	return sr.First
+}
+func (r records) firstOfCase(id CaseID) SegRef { return r.firstOf(bktByCase, uint64(id)) }
 
 func (r records) firstOf(index []byte, id uint64) SegRef {
 	prefix := u64(id)

@@ -276,8 +276,9 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 	if q.Text != "" {
 		needle := strings.ToLower(q.Text)
 		out := refs[:0]
+		texts := rs.texts()
 		for _, r := range refs {
-			if containsFold(rs.text(r), needle) {
+			if containsFold(texts.get(r), needle) {
 				out = append(out, r)
 			}
 		}

@@ -3,6 +3,7 @@ package coding
 import (
 	"os"
 	"path/filepath"
+	"qcode/coding/codingtest/legacy"
 	"strconv"
 	"testing"
 
@@ -59,6 +60,9 @@ func TestMigrationBackupIsNotFollowed(t *testing.T) {
 	s, path := newProject(t)
 	importSurvey(t, s, "s")
 	s.update(func(tx *bolt.Tx) error {
+		if err := legacy.AsLayout4(tx); err != nil {
+			return err
+		}
 		for _, b := range [][]byte{bktByCode, bktByCoder, bktCounts} {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err

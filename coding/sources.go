@@ -60,11 +60,42 @@ type sourceRecord struct {
 	Hash     string      `json:"hash"`
 	Attrs    [][2]string `json:"attrs,omitempty"`
 	Segments int         `json:"segments"`
-	Prompts  int         `json:"prompts,omitempty"`
-	Imported time.Time   `json:"imported"`
+	// First is the SegRef of the first segment (schema 5): an import
+	// numbers its segments in one run, so the source's segments are First
+	// to First+Segments-1 (the bysource index of older files derived).
+	// Refs lists them instead in the one case they are not a run (a
+	// migrated file whose source was not: never made by qcode).
+	First    SegRef    `json:"first,omitempty"`
+	Refs     []SegRef  `json:"refs,omitempty"`
+	Prompts  int       `json:"prompts,omitempty"`
+	Imported time.Time `json:"imported"`
 	// Context is a []contextRecord, decoded only when asked for: listings
 	// read every source record, and a transcript's prompts are most of it.
 	Context json.RawMessage `json:"context,omitempty"`
+}
+
+// segmentRefs lists a source's segments in import (SegRef) order.
+func (sr *sourceRecord) segmentRefs() []SegRef {
+	if sr.Refs != nil {
+		return sr.Refs
+	}
+	out := make([]SegRef, sr.Segments)
+	for i := range out {
+		out[i] = sr.First + SegRef(i)
+	}
+	return out
+}
+
+// setSegments records a source's segments (sorted) as a schema-4 file's
+// bysource index listed them.
+func (sr *sourceRecord) setSegments(refs []SegRef) {
+	sr.Segments, sr.First, sr.Refs = len(refs), 0, nil
+	if len(refs) > 0 {
+		sr.First = refs[0]
+		if refs[len(refs)-1]-refs[0] != SegRef(len(refs)-1) {
+			sr.Refs = refs
+		}
+	}
 }
 
 // contextRecord is a ContextItem as the source record keeps it.
@@ -305,13 +336,9 @@ func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, []CaseID, 
 	carried := map[string][]carriedCoding{}
 	var cases []CaseID
 	segs := a.tx.Bucket(bktSegments)
-	texts := a.tx.Bucket(bktTexts)
-	c := a.tx.Bucket(bktBySource).Cursor()
-	prefix := u64(uint64(id))
-	var refs []SegRef
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		refs = append(refs, SegRef(getU64(k[8:])))
-	}
+	rs := recs(a.tx)
+	texts := rs.texts()
+	refs := rs.segmentsOf(id)
 	var drop []codingChange
 	for _, ref := range refs {
 		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
@@ -321,7 +348,7 @@ func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, []CaseID, 
 		if rec.caseID != 0 && !slices.Contains(cases, rec.caseID) {
 			cases = append(cases, rec.caseID)
 		}
-		text := string(texts.Get(u64(uint64(ref))))
+		text := string(texts.get(ref))
 		for _, k := range segCodings(a.tx, ref) {
 			carried[rec.id] = append(carried[rec.id], carriedCoding{key: k, state: codingAt(a.tx, k), text: text})
 			drop = append(drop, codingChange{k, nil})
@@ -367,10 +394,8 @@ func (a *action) speakersOf(old Source) (oldSpeakers, error) {
 		return out, nil
 	}
 	segs, cases := a.tx.Bucket(bktSegments), a.tx.Bucket(bktCases)
-	prefix := u64(uint64(old.ID))
-	c := a.tx.Bucket(bktBySource).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		rec, err := decodeSegment(segs.Get(k[8:]))
+	for _, ref := range recs(a.tx).segmentsOf(old.ID) {
+		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
 		if err != nil {
 			return out, err
 		}
@@ -420,9 +445,17 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		return nil, added{}, err
 	}
 	id := SourceID(seq)
+	segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
+	// The segments are numbered in one run after the highest number given
+	// (the bucket's sequence, set once at the end): the source record says
+	// where the run starts, which is all a source's index of segments needs.
+	base := SegRef(segs.Sequence())
 	srcRec := sourceRecord{Name: src.Name, File: src.File, Format: src.Format, Hash: src.Hash,
 		Segments: len(src.Segments), Imported: time.Now().UTC().Truncate(time.Second),
 		Context: encodeContext(src.Context)}
+	if len(src.Segments) > 0 {
+		srcRec.First = base + 1
+	}
 	for _, c := range src.Context {
 		if c.Kind == corpus.ContextPrompt {
 			srcRec.Prompts++
@@ -459,10 +492,8 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		}
 	}
 	seen := map[CaseID]bool{}
-	segs, texts := tx.Bucket(bktSegments), tx.Bucket(bktTexts)
 	segs.FillPercent, texts.FillPercent = 1.0, 1.0
-	bySource := tx.Bucket(bktBySource)
-	bySource.FillPercent = 1.0
+	chunks := newTextChunker(texts.Put)
 	refs := make([]SegRef, len(src.Segments))
 	// The name and case index entries are queued together, their keys in
 	// one arena: a queue entry and two keys per answer, 200,000 answers.
@@ -476,13 +507,11 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		if !utf8.ValidString(seg.Text) {
 			return nil, added{}, errorf(ErrInvalidInput, "%s: segment %s: text is not valid UTF-8", src.File, corpus.Excerpt(seg.ID))
 		}
-		n, err := segs.NextSequence()
-		if err != nil {
-			return nil, added{}, err
-		}
-		ref := SegRef(n)
+		ref := base + SegRef(i) + 1
+		n := uint64(ref)
 		refs[i] = ref
 		var caseID CaseID
+		var err error
 		if id, ok := old.joined[seg.Case]; ok && seg.Case != "" && tx.Bucket(bktCases).Get(u64(uint64(id))) != nil {
 			caseID = id
 		} else if seg.Case != "" {
@@ -505,15 +534,12 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		if err := segs.Put(key, r.encode()); err != nil {
 			return nil, added{}, err
 		}
-		if err := texts.Put(key, []byte(seg.Text)); err != nil {
+		if err := chunks.add(ref, seg.Text); err != nil {
 			return nil, added{}, err
 		}
 		start := len(arena)
 		arena = binary.BigEndian.AppendUint64(append(append(arena, seg.ID...), 0), uint64(ref))
 		names = append(names, rec{bktSegName, arena[start:len(arena):len(arena)], []byte{}})
-		if err := bySource.Put(pairKey(uint64(id), n), nil); err != nil {
-			return nil, added{}, err
-		}
 		if caseID != 0 {
 			start := len(arena)
 			arena = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(arena, uint64(caseID)), n)
@@ -525,6 +551,12 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	}
 	if opts.Progress != nil {
 		opts.Progress(len(src.Segments), len(src.Segments))
+	}
+	if err := chunks.flush(); err != nil {
+		return nil, added{}, err
+	}
+	if err := segs.SetSequence(uint64(base) + uint64(len(src.Segments))); err != nil {
+		return nil, added{}, err
 	}
 	a.laterAll(bktSegName, names)
 	a.laterAll(bktByCase, byCase)
@@ -582,10 +614,10 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 	if err := json.Unmarshal(v, &sr); err != nil {
 		return nil, errCorrupt
 	}
-	var refs []uint64
-	c := tx.Bucket(bktBySource).Cursor()
-	for k, _ := c.Seek(srcKey); k != nil && bytes.HasPrefix(k, srcKey); k, _ = c.Next() {
-		refs = append(refs, getU64(k[8:]))
+	segRefs := sr.segmentRefs()
+	refs := make([]uint64, len(segRefs))
+	for i, ref := range segRefs {
+		refs[i] = uint64(ref)
 	}
 	codings := tx.Bucket(bktCodings)
 	coded := 0
@@ -620,6 +652,12 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 			return nil, err
 		}
 	}
+	// The texts' chunks first: their keys are read before anything moves.
+	for _, k := range recs(tx).chunkKeys(segRefs) {
+		if err := take(bktTexts, k); err != nil {
+			return nil, err
+		}
+	}
 	segs := tx.Bucket(bktSegments)
 	for _, ref := range refs {
 		key := u64(ref)
@@ -628,8 +666,8 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 			return nil, err
 		}
 		for _, step := range []struct{ bucket, key []byte }{
-			{bktSegments, key}, {bktTexts, key}, {bktSegName, segNameKey(r.id, SegRef(ref))},
-			{bktBySource, pairKey(uint64(id), ref)}, {bktByCase, pairKey(uint64(r.caseID), ref)},
+			{bktSegments, key}, {bktSegName, segNameKey(r.id, SegRef(ref))},
+			{bktByCase, pairKey(uint64(r.caseID), ref)},
 		} {
 			if err := take(step.bucket, step.key); err != nil {
 				return nil, err
@@ -641,13 +679,78 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 
 // restoreSnapshot puts a source's records back, in key order.
 func restoreSnapshot(tx *bolt.Tx, snap []rec) error {
-	snap = slices.Clone(snap)
+	snap, err := snapshotAsSchema5(snap)
+	if err != nil {
+		return err
+	}
 	for i := range snap {
 		if snap[i].value == nil { // every snapshot record is a put
 			snap[i].value = []byte{}
 		}
 	}
 	return putSorted(tx, snap)
+}
+
+// snapshotAsSchema5 returns a copy of a source's snapshot in schema 5's
+// layout. A snapshot journaled by schema 4 (an import undone before the
+// file was migrated) holds the source's bysource entries and one raw text
+// per segment: its texts become chunks and its source record says where
+// its run of segments starts, as chunkTexts did for the file.
+func snapshotAsSchema5(snap []rec) ([]rec, error) {
+	legacy := slices.ContainsFunc(snap, func(r rec) bool { return bytes.Equal(r.bucket, bktBySource) })
+	if !legacy {
+		return slices.Clone(snap), nil
+	}
+	var out, texts []rec
+	var refs []SegRef
+	srcAt := -1
+	for _, r := range snap {
+		switch {
+		case bytes.Equal(r.bucket, bktBySource):
+			if len(r.key) != 16 {
+				return nil, errorf(errCorrupt, "a bysource key of %d bytes in the journal", len(r.key))
+			}
+			refs = append(refs, SegRef(getU64(r.key[8:])))
+			continue
+		case bytes.Equal(r.bucket, bktTexts):
+			texts = append(texts, r)
+			continue
+		case bytes.Equal(r.bucket, bktSources):
+			srcAt = len(out)
+		}
+		out = append(out, r)
+	}
+	if srcAt < 0 {
+		return nil, errorf(errCorrupt, "a source snapshot without its source in the journal")
+	}
+	slices.Sort(refs)
+	slices.SortFunc(texts, func(x, y rec) int { return bytes.Compare(x.key, y.key) })
+	chunks := newTextChunker(func(k, v []byte) error {
+		out = append(out, rec{bktTexts, k, v})
+		return nil
+	})
+	for _, t := range texts {
+		if len(t.key) != 8 {
+			return nil, errorf(errCorrupt, "a text key of %d bytes in the journal", len(t.key))
+		}
+		if err := chunks.add(SegRef(getU64(t.key)), string(t.value)); err != nil {
+			return nil, err
+		}
+	}
+	if err := chunks.flush(); err != nil {
+		return nil, err
+	}
+	var sr sourceRecord
+	if err := json.Unmarshal(out[srcAt].value, &sr); err != nil {
+		return nil, errorf(errCorrupt, "a source in the journal")
+	}
+	sr.setSegments(refs)
+	v, err := json.Marshal(sr)
+	if err != nil {
+		return nil, err
+	}
+	out[srcAt] = rec{bktSources, out[srcAt].key, v}
+	return out, nil
 }
 
 // segmentRecord is a segment as stored, without its text.

@@ -22,8 +22,9 @@ import (
 // bucket: it writes journal entries of format 2 (an import's codings as
 // compact runs) and may leave an action in FILE.wal, which a qcode of
 // schema 3 would read as damage, or miss; so such a qcode refuses the file
-// instead.
-const SchemaVersion = 4
+// instead. Version 5 stores texts in chunks and drops the bysource index
+// (see migrate.go).
+const SchemaVersion = 5
 
 // openTimeout is how long Open waits for another process to release the file.
 const openTimeout = time.Second
@@ -231,6 +232,15 @@ func open(path, readOnly string, vetNow bool) (*Store, error) {
 		return nil, err
 	}
 	version, err := s.identify()
+	if err == nil && version >= 4 && version < SchemaVersion && s.readOnly == "" {
+		// A write-ahead file left by a qcode of schema 4 follows the file as
+		// that qcode left it: apply it before the migration's commit moves
+		// the file on (its action touches no record the migration changes,
+		// and the storage layer reads the older layout).
+		if err = s.loadState(); err == nil {
+			err = s.recoverWAL()
+		}
+	}
 	if err == nil {
 		err = s.upgrade(version)
 	}

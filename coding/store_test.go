@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"qcode/coding/codingtest/legacy"
 	"sort"
 	"strings"
 	"testing"
@@ -229,6 +230,9 @@ func TestMigrateFromV0(t *testing.T) {
 	s.Apply("bob", refs[2], code(t, s, "Benefits/For the practitioner/Knowledge and skills"), Span{})
 	want := state(t, s)
 	s.update(func(tx *bolt.Tx) error {
+		if err := legacy.AsLayout4(tx); err != nil {
+			return err
+		}
 		for _, b := range [][]byte{bktByCode, bktByCoder, bktCounts} {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err

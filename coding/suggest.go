@@ -410,14 +410,15 @@ func (g *Suggester) Suggest(s *Store, refs []SegRef, top int) ([]SegmentSuggesti
 type segmentReader struct {
 	tx                    *bolt.Tx
 	question, qid, prompt *attrResolver
-	segs, texts           *forward
+	segs                  *forward
+	texts                 *textReader
 	id                    string // the last segment's ID
 }
 
 func newSegmentReader(tx *bolt.Tx) *segmentReader {
 	lookup := newAttrLookup(tx)
 	rs := recs(tx)
-	return &segmentReader{tx: tx, segs: rs.forwardSegments(), texts: rs.forwardTexts(),
+	return &segmentReader{tx: tx, segs: rs.forwardSegments(), texts: rs.texts(),
 		question: newAttrResolver(tx, lookup, "question"), qid: newAttrResolver(tx, lookup, "question_id"),
 		prompt: newAttrResolver(tx, lookup, "prompt")}
 }
@@ -500,9 +501,10 @@ func (s *Store) Similar(ref SegRef, n int) ([]SimilarSegment, error) {
 		var df []float64
 		var docs []doc
 		query := -1
+		texts := rs.texts()
 		for _, r := range rs.segmentsOf(rec.source) {
 			d := doc{ref: r}
-			for _, f := range suggest.Features(string(rs.text(r)), "", "") {
+			for _, f := range suggest.Features(string(texts.get(r)), "", "") {
 				id, ok := vocab[f.Key]
 				if !ok {
 					id = int32(len(df))

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -497,4 +499,37 @@ func FuzzDecodeWALRecord(f *testing.F) {
 			t.Errorf("%+v encoded and decoded again: %+v (%v)", got, again, err)
 		}
 	})
+}
+
+// TestSchema4PendingRecordAppliedBeforeTheMigration opens a project and the
+// write-ahead file a schema-4 qcode left with an action in it
+// (testdata/schema4/pending.qcode: pendingCopy run at commit f102dcc, the
+// last of schema 4). The record follows the file as that qcode left it, so
+// it is applied before the migration moves the file on: both of alice's
+// codings are there, the file is schema 5, one file is left and it checks.
+func TestSchema4PendingRecordAppliedBeforeTheMigration(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "pending.qcode")
+	copyFile(t, "testdata/schema4/pending.qcode", path)
+	copyFile(t, "testdata/schema4/pending.qcode.wal", path+".wal")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Replayed() != 1 || s.Meta().Schema != SchemaVersion {
+		t.Errorf("replayed %d, schema %d", s.Replayed(), s.Meta().Schema)
+	}
+	if got := codedBy(t, s, "alice"); !slices.Equal(got, []string{"base-1", "base-2"}) {
+		t.Errorf("alice's codings: %v, want base-1 and base-2", got)
+	}
+	if _, err := os.Stat(path + ".schema4.bak"); err != nil {
+		t.Errorf("no backup: %v", err)
+	}
+	s.Close()
+	if _, err := os.Stat(path + ".wal"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the WAL is still there: %v", err)
+	}
+	if rep, err := CheckFile(path); err != nil || !rep.OK() {
+		t.Errorf("check: %v %+v", err, rep.Problems)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"qcode/coding/codingtest/legacy"
 	"strings"
 	"testing"
 
@@ -329,7 +330,7 @@ func foreign(tb testing.TB, path string, metaKeys map[string]string) {
 	})
 }
 
-// AsSchema2 turns a closed project of schema 3 back into what a schema-2
+// AsSchema2 turns a closed project of the current schema back into what a schema-2
 // qcode wrote (no memos on targets), as a project left by an older qcode.
 func AsSchema2(t testing.TB, path string) {
 	t.Helper()
@@ -340,6 +341,9 @@ func AsSchema2(t testing.TB, path string) {
 	defer db.Close()
 	err = db.Update(func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket([]byte("targetmemos")); err != nil {
+			return err
+		}
+		if err := legacy.AsLayout4(tx); err != nil {
 			return err
 		}
 		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("2"))

@@ -1,0 +1,113 @@
+// Package legacy turns a project's records back into the layout older
+// schemas wrote, for tests of migrations and of merging older copies. It
+// reads and writes bbolt directly and imports nothing of qcode's, so that
+// package coding's own tests can use it.
+package legacy
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// AsLayout4 rewrites schema 5's records as schema 4 (and every older
+// schema) kept them: one raw text per segment number in texts, the
+// bysource index (source | segment → nil), and source records without
+// their run (first, refs). The schema_version key is the caller's.
+func AsLayout4(tx *bolt.Tx) error {
+	texts := tx.Bucket([]byte("texts"))
+	if texts == nil {
+		return errors.New("no texts bucket")
+	}
+	type kv struct{ k, v []byte }
+	var raw []kv
+	err := texts.ForEach(func(k, v []byte) error {
+		first := binary.BigEndian.Uint64(k)
+		n, w := binary.Uvarint(v)
+		if w <= 0 {
+			return fmt.Errorf("chunk %d does not read", first)
+		}
+		v = v[w:]
+		lens := make([]uint64, n)
+		for i := range lens {
+			l, w := binary.Uvarint(v)
+			if w <= 0 {
+				return fmt.Errorf("chunk %d does not read", first)
+			}
+			lens[i], v = l, v[w:]
+		}
+		for i, l := range lens {
+			raw = append(raw, kv{u64(first + uint64(i)), bytes.Clone(v[:l])})
+			v = v[l:]
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var by [][]byte
+	sources := tx.Bucket([]byte("sources"))
+	var rewrite []kv
+	err = sources.ForEach(func(k, v []byte) error {
+		var rec map[string]json.RawMessage
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return err
+		}
+		var first, segments uint64
+		var refs []uint64
+		json.Unmarshal(rec["first"], &first)
+		json.Unmarshal(rec["segments"], &segments)
+		json.Unmarshal(rec["refs"], &refs)
+		if refs == nil {
+			for i := uint64(0); i < segments; i++ {
+				refs = append(refs, first+i)
+			}
+		}
+		for _, ref := range refs {
+			by = append(by, append(bytes.Clone(k), u64(ref)...))
+		}
+		delete(rec, "first")
+		delete(rec, "refs")
+		nv, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		rewrite = append(rewrite, kv{bytes.Clone(k), nv})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range rewrite {
+		if err := sources.Put(r.k, r.v); err != nil {
+			return err
+		}
+	}
+	if err := tx.DeleteBucket([]byte("texts")); err != nil {
+		return err
+	}
+	if texts, err = tx.CreateBucket([]byte("texts")); err != nil {
+		return err
+	}
+	for _, r := range raw {
+		if err := texts.Put(r.k, r.v); err != nil {
+			return err
+		}
+	}
+	b, err := tx.CreateBucket([]byte("bysource"))
+	if err != nil {
+		return err
+	}
+	for _, k := range by {
+		if err := b.Put(k, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
