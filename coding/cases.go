@@ -71,6 +71,10 @@ type caseResolver struct {
 	in      *interner
 	ids     map[string]CaseID
 	created int
+	// The last name resolved: a survey lists a respondent's answers
+	// together (five lookups of one name in a map of 40,000, saved).
+	lastName string
+	lastID   CaseID
 }
 
 func newCaseResolver(a *action, in *interner) *caseResolver {
@@ -81,6 +85,9 @@ func newCaseResolver(a *action, in *interner) *caseResolver {
 // on it (journaled).
 func (cr *caseResolver) resolve(name string, attrs []Attribute) (CaseID, error) {
 	tx := cr.a.tx
+	if cr.lastID != 0 && name == cr.lastName && len(attrs) == 0 {
+		return cr.lastID, nil
+	}
 	id, ok := cr.ids[name]
 	if !ok {
 		if known, ok := recs(tx).caseEntry(name); ok {
@@ -97,6 +104,7 @@ func (cr *caseResolver) resolve(name string, attrs []Attribute) (CaseID, error) 
 		}
 		cr.ids[name] = id
 	}
+	cr.lastName, cr.lastID = name, id
 	if len(attrs) == 0 {
 		return id, nil
 	}

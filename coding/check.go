@@ -510,7 +510,7 @@ func (c *recordCheck) checkPairs(kind string, what fmt.Stringer, pairs []strPair
 
 func (c *recordCheck) checkSegments() {
 	texts := newTextsJoin(c)
-	byCase := newIndexJoin(c, bktByCase, 8)
+	byCase := newCaseRunsJoin(c)
 	names := c.bucket(bktSegName)
 	c.bucket(bktSegments).ForEach(func(k, v []byte) error {
 		c.nSegments++
@@ -534,7 +534,7 @@ func (c *recordCheck) checkSegments() {
 			c.add("texts", "%s: text missing or not UTF-8", what)
 		}
 		if r.caseID != 0 {
-			byCase.expect(pairKey(uint64(r.caseID), ref))
+			byCase.expect(r.caseID, SegRef(ref))
 		}
 		if names.Get(segNameKey(r.id, SegRef(ref))) == nil {
 			c.namesMissing++
@@ -981,5 +981,103 @@ func (t *textsJoin) before(ref SegRef) bool {
 func (t *textsJoin) finish() {
 	for t.k != nil {
 		t.step()
+	}
+}
+
+// caseRunsJoin walks the bycase runs of each case beside the segments (in
+// SegRef order): every segment of a case is in one run of it, and every
+// segment a run holds is of that case.
+type caseRunsJoin struct {
+	c      *recordCheck
+	b      *bolt.Bucket
+	groups map[CaseID]*runCursor
+}
+
+type runCursor struct {
+	cur  *bolt.Cursor
+	k, v []byte
+	run  caseRun
+	ok   bool   // the run at k reads
+	next SegRef // its first segment no segment record has claimed yet
+}
+
+func newCaseRunsJoin(c *recordCheck) *caseRunsJoin {
+	return &caseRunsJoin{c: c, b: c.bucket(bktByCase), groups: map[CaseID]*runCursor{}}
+}
+
+func (j *caseRunsJoin) load(id CaseID, g *runCursor) {
+	g.ok = false
+	if g.k == nil || len(g.k) != 16 || getU64(g.k) != uint64(id) {
+		g.k = nil // past the case's runs
+		return
+	}
+	n, ok := caseRunLen(g.v)
+	g.run = caseRun{id, SegRef(getU64(g.k[8:])), n}
+	g.next, g.ok = g.run.first, ok
+	if !ok {
+		j.c.add("bycase", "key %x: run length %x does not read", short(g.k), short(g.v))
+	}
+}
+
+// step leaves a run, reporting what of it no segment claimed.
+func (j *caseRunsJoin) step(id CaseID, g *runCursor) {
+	if g.ok && uint64(g.next-g.run.first) < g.run.n {
+		end := g.run.first + SegRef(g.run.n) - 1
+		j.c.add("bycase", "key %x: run of case %d holds segments %d…%d that are not the case's", short(g.k), id, g.next, end)
+	}
+	g.k, g.v = g.cur.Next()
+	j.load(id, g)
+}
+
+// expect says that segment ref is of case id.
+func (j *caseRunsJoin) expect(id CaseID, ref SegRef) {
+	g := j.groups[id]
+	if g == nil {
+		g = &runCursor{cur: j.b.Cursor()}
+		g.k, g.v = g.cur.Seek(u64(uint64(id)))
+		j.load(id, g)
+		j.groups[id] = g
+	}
+	for g.k != nil && (!g.ok || !(ref < g.run.first+SegRef(g.run.n))) {
+		if !g.ok && getU64(g.k[8:]) > uint64(ref) {
+			break
+		}
+		j.step(id, g)
+	}
+	if g.k == nil || !g.ok || ref < g.run.first {
+		j.c.add("bycase", "key %x: expected an entry, found none", short(pairKey(uint64(id), uint64(ref))))
+		return
+	}
+	if ref > g.next {
+		j.c.add("bycase", "key %x: run of case %d holds segments %d…%d that are not the case's", short(g.k), id, g.next, ref-1)
+	}
+	g.next = ref + 1
+}
+
+// finish reports what the walk left in each case's runs, and every run of
+// a case no segment has.
+func (j *caseRunsJoin) finish() {
+	for id, g := range j.groups {
+		for g.k != nil {
+			j.step(id, g)
+		}
+	}
+	cur := j.b.Cursor()
+	for k, _ := cur.First(); k != nil; {
+		if len(k) != 16 {
+			j.c.add("bycase", "key %x: want case and segment numbers", short(k))
+			k, _ = cur.Next()
+			continue
+		}
+		if j.groups[CaseID(getU64(k))] != nil {
+			next := nextPrefix(k[:8])
+			if next == nil {
+				break
+			}
+			k, _ = cur.Seek(next)
+			continue
+		}
+		j.c.add("bycase", "key %x: expected no such entry (no record has it), found one", short(k))
+		k, _ = cur.Next()
 	}
 }

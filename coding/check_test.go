@@ -70,6 +70,12 @@ func TestCheckNamesWhatIsWrong(t *testing.T) {
 		}},
 		{"texts", "overlaps the one before it", func(tx *bolt.Tx) error { return putChunk(tx, 2, "a") }},
 		{"bycase", "expected an entry, found none", func(tx *bolt.Tx) error { return tx.Bucket(bktByCase).Delete(first(tx, bktByCase)) }},
+		{"bycase", "holds segments 2…2 that are not the case's", func(tx *bolt.Tx) error {
+			return tx.Bucket(bktByCase).Put(first(tx, bktByCase), caseRunValue(2))
+		}},
+		{"bycase", "run length 00 does not read", func(tx *bolt.Tx) error {
+			return tx.Bucket(bktByCase).Put(first(tx, bktByCase), []byte{0})
+		}},
 		{"texts", "text missing", func(tx *bolt.Tx) error { return tx.Bucket(bktTexts).Delete(first(tx, bktTexts)) }},
 		{"casename", "no such case", func(tx *bolt.Tx) error { return tx.Bucket(bktCaseName).Put([]byte("Nobody"), u64(4242)) }},
 		{"strix", "no such string", func(tx *bolt.Tx) error { return tx.Bucket(bktStrIx).Put([]byte("stray"), u64(4242)) }},

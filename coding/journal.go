@@ -998,8 +998,18 @@ func (a *action) putRecordLater(bucket, key, value []byte) error {
 }
 
 func (a *action) putRecordAt(bucket, key, value []byte, later bool) error {
+	return a.putRecordOver(bucket, key, a.tx.Bucket(bucket).Get(key), value, later)
+}
+
+// putNewRecord is putRecord of a record the caller knows is not there (a
+// key from a bucket's sequence, a name it looked up): no lookup.
+func (a *action) putNewRecord(bucket, key, value []byte, later bool) error {
+	return a.putRecordOver(bucket, key, nil, value, later)
+}
+
+// putRecordOver journals and writes value over old, the key's value now.
+func (a *action) putRecordOver(bucket, key, old, value []byte, later bool) error {
 	b := a.tx.Bucket(bucket)
-	old := b.Get(key)
 	o := op{kind: opRecord, rawOp: &rawOp{bucket: bucket, rkey: append([]byte(nil), key...),
 		hadBefore: old != nil, rbefore: append([]byte(nil), old...),
 		hasAft: value != nil, rafter: append([]byte(nil), value...)}}

@@ -80,17 +80,6 @@ func (a *action) putSegment(ref SegRef, rec segmentRecord) error {
 	return a.putRecord(bktSegments, u64(uint64(ref)), rec.encode())
 }
 
-// moveSegmentCase moves a segment's bycase entry from one case (0: none)
-// to another, journaled.
-func (a *action) moveSegmentCase(ref SegRef, from, to CaseID) error {
-	if from != 0 {
-		if err := a.putRecord(bktByCase, pairKey(uint64(from), uint64(ref)), nil); err != nil {
-			return err
-		}
-	}
-	return a.putRecord(bktByCase, pairKey(uint64(to), uint64(ref)), []byte{})
-}
-
 // segmentValue is a segment record as stored, read in place by
 // scanSegmentRecord (nil when absent).
 func (r records) segmentValue(ref SegRef) []byte {
@@ -235,13 +224,20 @@ func (r records) firstOf(index []byte, id uint64) SegRef {
 }
 
 // eachSegmentOfCase calls fn for every segment of a case, in SegRef order
-// (the bycase index), while it returns true.
+// (the bycase index's runs), while it returns true.
 func (r records) eachSegmentOfCase(id CaseID, fn func(SegRef) bool) {
 	prefix := u64(uint64(id))
 	c := r.tx.Bucket(bktByCase).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if !fn(SegRef(getU64(k[8:]))) {
-			return
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		n, ok := caseRunLen(v)
+		if !ok || len(k) != 16 {
+			continue // check reports it
+		}
+		first := SegRef(getU64(k[8:]))
+		for i := range SegRef(n) {
+			if !fn(first + i) {
+				return
+			}
 		}
 	}
 }
@@ -465,11 +461,13 @@ func (a *action) addCase(name string) (CaseID, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Both records are new: the number was never given, and the caller
+	// found no case of that name (an import makes tens of thousands).
 	r := caseRecord{name: name}
-	if err := a.putRecord(bktCases, u64(seq), r.encode()); err != nil {
+	if err := a.putNewRecord(bktCases, u64(seq), r.encode(), false); err != nil {
 		return 0, err
 	}
-	if err := a.putRecordLater(bktCaseName, []byte(name), u64(seq)); err != nil {
+	if err := a.putNewRecord(bktCaseName, []byte(name), u64(seq), true); err != nil {
 		return 0, err
 	}
 	return CaseID(seq), nil

@@ -211,15 +211,11 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 	if len(src.Segments) == 0 {
 		return out, errorf(ErrInvalidInput, "%s: no segments to import", src.File)
 	}
-	seen := make(map[string]bool, len(src.Segments))
+	// An ID given twice is found by addSource, on its sorted name keys.
 	for i, seg := range src.Segments {
-		if seen[seg.ID] {
-			return out, errorf(ErrInvalidInput, "%s: segment ID %q appears twice", src.File, corpus.Excerpt(seg.ID))
-		}
 		if seg.ID == "" || strings.ContainsRune(seg.ID, 0) {
 			return out, errorf(ErrInvalidInput, "%s: segment %d has no usable ID", src.File, i+1)
 		}
-		seen[seg.ID] = true
 	}
 	desc := "import " + src.File
 	defer bulkGC()()
@@ -491,16 +487,17 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 			return nil, added{}, err
 		}
 	}
-	seen := map[CaseID]bool{}
+	seen, lastCase := map[CaseID]bool{}, CaseID(0)
 	segs.FillPercent, texts.FillPercent = 1.0, 1.0
 	chunks := newTextChunker(texts.Put)
 	refs := make([]SegRef, len(src.Segments))
-	// The name and case index entries are queued together, their keys in
-	// one arena: a queue entry and two keys per answer, 200,000 answers.
-	names, byCase := make([]rec, 0, len(src.Segments)), make([]rec, 0, len(src.Segments))
+	// The name index entries are queued, their keys in one arena: a queue
+	// entry and a key per answer, 200,000 answers; the case index's runs
+	// likewise.
+	names, byCase := make([]rec, 0, len(src.Segments)), newCaseRunBuilder(len(src.Segments))
 	arenaLen := 0
 	for _, seg := range src.Segments {
-		arenaLen += len(seg.ID) + 9 + 16
+		arenaLen += len(seg.ID) + 9
 	}
 	arena := make([]byte, 0, arenaLen) // never outgrown: its keys stay where they are
 	for i, seg := range src.Segments {
@@ -525,7 +522,9 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 				}
 			}
 		}
-		seen[caseID] = true
+		if caseID != lastCase { // consecutive answers of one case: counted once
+			seen[caseID], lastCase = true, caseID
+		}
 		r := segmentRecord{source: id, caseID: caseID, ordinal: i + 1, id: seg.ID}
 		if r.attrs, err = in.pairs(seg.Attributes); err != nil {
 			return nil, added{}, err
@@ -540,11 +539,7 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		start := len(arena)
 		arena = binary.BigEndian.AppendUint64(append(append(arena, seg.ID...), 0), uint64(ref))
 		names = append(names, rec{bktSegName, arena[start:len(arena):len(arena)], []byte{}})
-		if caseID != 0 {
-			start := len(arena)
-			arena = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(arena, uint64(caseID)), n)
-			byCase = append(byCase, rec{bktByCase, arena[start:len(arena):len(arena)], []byte{}})
-		}
+		byCase.add(ref, caseID)
 		if opts.Progress != nil && (i+1)%2048 == 0 {
 			opts.Progress(i+1, len(src.Segments))
 		}
@@ -558,8 +553,12 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	if err := segs.SetSequence(uint64(base) + uint64(len(src.Segments))); err != nil {
 		return nil, added{}, err
 	}
+	if id, ok := repeatedID(names); ok {
+		return nil, added{}, errorf(ErrInvalidInput, "%s: segment ID %q appears twice", src.File, corpus.Excerpt(id))
+	}
 	a.laterAll(bktSegName, names)
-	a.laterAll(bktByCase, byCase)
+	byCase.end()
+	a.laterAll(bktByCase, byCase.runs)
 	a.ops = append(a.ops, op{kind: opSourceAdd, rawOp: &rawOp{source: id}})
 	delete(seen, 0)
 	return refs, added{created: cases.created, cases: len(seen), prompts: srcRec.Prompts, source: id}, a.flushLater()
@@ -581,6 +580,22 @@ func mergeAttrs(base, extra []Attribute) []Attribute {
 		}
 	}
 	return out
+}
+
+// repeatedID sorts an import's segname entries (ID, 0, SegRef) and returns
+// an ID two of them share: a map of 200,000 IDs cost a tenth of an import,
+// and the entries are sorted for their writes anyway (most come sorted).
+func repeatedID(names []rec) (string, bool) {
+	if !slices.IsSortedFunc(names, func(x, y rec) int { return bytes.Compare(x.key, y.key) }) {
+		slices.SortFunc(names, func(x, y rec) int { return bytes.Compare(x.key, y.key) })
+	}
+	for i := 1; i < len(names); i++ {
+		prev, cur := names[i-1].key, names[i].key
+		if len(prev) == len(cur) && bytes.Equal(prev[:len(prev)-8], cur[:len(cur)-8]) {
+			return string(cur[:len(cur)-9]), true
+		}
+	}
+	return "", false
 }
 
 func segNameKey(id string, ref SegRef) []byte {
@@ -659,19 +674,26 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 		}
 	}
 	segs := tx.Bucket(bktSegments)
-	for _, ref := range refs {
-		key := u64(ref)
-		r, err := decodeSegment(segs.Get(key))
+	stored := make([]storedSegment, len(segRefs))
+	for i, ref := range segRefs {
+		r, err := decodeSegment(segs.Get(u64(uint64(ref))))
 		if err != nil {
+			return nil, fmt.Errorf("segment %d: %w", ref, err)
+		}
+		stored[i] = storedSegment{ref, r}
+	}
+	for _, k := range recs(tx).caseRunKeys(stored) {
+		if err := take(bktByCase, k); err != nil {
 			return nil, err
 		}
-		for _, step := range []struct{ bucket, key []byte }{
-			{bktSegments, key}, {bktSegName, segNameKey(r.id, SegRef(ref))},
-			{bktByCase, pairKey(uint64(r.caseID), ref)},
-		} {
-			if err := take(step.bucket, step.key); err != nil {
-				return nil, err
-			}
+	}
+	for _, s := range stored {
+		key := u64(uint64(s.ref))
+		if err := take(bktSegments, key); err != nil {
+			return nil, err
+		}
+		if err := take(bktSegName, segNameKey(s.rec.id, s.ref)); err != nil {
+			return nil, err
 		}
 	}
 	return snap, nil

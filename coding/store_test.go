@@ -1032,3 +1032,23 @@ func mustRefs(t *testing.T, s *Store, q SegmentQuery) []SegRef {
 	}
 	return refs
 }
+
+// TestImportRefusesAnIDTwice: segment IDs name segments (codings import,
+// the command line), so an import that gives one twice, wherever the two
+// are, is refused whole and leaves the project as it was.
+func TestImportRefusesAnIDTwice(t *testing.T) {
+	for _, at := range [][2]int{{0, 4}, {3, 4}, {0, 1}} {
+		s, _ := newProject(t)
+		before := dump(s)
+		src := survey("s")
+		src.Segments[at[1]].ID = src.Segments[at[0]].ID
+		_, err := s.ImportSource("lead", src, ImportOptions{})
+		want := fmt.Sprintf("s.csv: segment ID %q appears twice", src.Segments[at[0]].ID)
+		if !errors.Is(err, ErrInvalidInput) || err.Error() != want {
+			t.Errorf("IDs %d and %d the same: %v, want %q", at[0], at[1], err, want)
+		}
+		if dump(s) != before {
+			t.Errorf("IDs %d and %d the same: the project changed", at[0], at[1])
+		}
+	}
+}

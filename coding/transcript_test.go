@@ -3,6 +3,7 @@ package coding
 import (
 	"errors"
 	"fmt"
+	bolt "go.etcd.io/bbolt"
 	"slices"
 	"strings"
 	"testing"
@@ -268,5 +269,104 @@ func TestJoinUndoAcrossActors(t *testing.T) {
 	}
 	if ierr := checkInvariants(s); ierr != nil {
 		t.Fatal(ierr)
+	}
+}
+
+// TestCaseRunsSplitWhenASpeakerJoins: a survey lists a respondent's
+// answers together and a speaker may hold the floor for several turns, so
+// the bycase index keeps runs (records_caseruns.go). Joining one speaker of
+// a source to a named case moves segments out of the middle of runs: the
+// runs are cut around them, every case still lists exactly its segments,
+// check passes, and undo and redo give back the same bytes.
+func TestCaseRunsSplitWhenASpeakerJoins(t *testing.T) {
+	s, _ := newProject(t)
+	src := &corpus.Source{Name: "fg", File: "fg.md", Format: "md", Hash: "h", ScopedCases: true}
+	for i, sp := range []string{"P1", "P1", "P2", "P2", "P2", "P1", "P3", "P3"} {
+		src.Segments = append(src.Segments, corpus.Segment{ID: fmt.Sprintf("fg#%d", i+1), Case: sp,
+			Text: fmt.Sprintf("turn %d", i+1), Attributes: []corpus.Attribute{{Name: "speaker", Value: sp}}})
+	}
+	if _, err := s.ImportSource("lead", src, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	runs := func() int {
+		n := 0
+		s.view(func(tx *bolt.Tx) error { n = tx.Bucket(bktByCase).Stats().KeyN; return nil })
+		return n
+	}
+	if got := runs(); got != 4 { // P1 ×2, P2 ×3, P1, P3 ×2
+		t.Errorf("%d bycase entries, want 4 runs", got)
+	}
+	before := dump(s)
+	if _, err := s.ImportCases("bob", []corpus.Case{{Source: "fg", Speaker: "P2", Name: "Anna"}}); err != nil {
+		t.Fatal(err)
+	}
+	sameStrings(t, "joined", casesOf(t, s, "fg"), []string{"fg#1 → fg:P1", "fg#2 → fg:P1", "fg#3 → Anna", "fg#4 → Anna",
+		"fg#5 → Anna", "fg#6 → fg:P1", "fg#7 → fg:P3", "fg#8 → fg:P3"})
+	for name, want := range map[string][]string{"Anna": {"fg#3", "fg#4", "fg#5"}, "fg:P1": {"fg#1", "fg#2", "fg#6"}, "fg:P3": {"fg#7", "fg#8"}} {
+		segs, err := s.Segments(SegmentQuery{Case: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, seg := range segs {
+			got = append(got, seg.ID)
+		}
+		sameStrings(t, "case "+name, got, want)
+	}
+	if err := checkInvariants(s); err != nil {
+		t.Fatal(err)
+	}
+	after := dump(s)
+	if _, err := s.Undo("bob"); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(s); got != before {
+		t.Errorf("undo of the join:\n%s", diffLines(before, got))
+	}
+	if _, err := s.Redo("bob"); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(s); got != after {
+		t.Errorf("redo of the join:\n%s", diffLines(after, got))
+	}
+}
+
+// TestCaseRunCutInTheMiddle moves the middle segment of a run of five to
+// another case: the run becomes two around it.
+func TestCaseRunCutInTheMiddle(t *testing.T) {
+	s, _ := newProject(t)
+	src := &corpus.Source{Name: "sv", File: "sv.csv", Format: "csv", Hash: "h"}
+	for i := range 5 {
+		src.Segments = append(src.Segments, corpus.Segment{ID: fmt.Sprintf("Q%d", i+1), Case: "R1", Text: "answer"})
+	}
+	src.Segments = append(src.Segments, corpus.Segment{ID: "Q6", Case: "R2", Text: "answer"})
+	if _, err := s.ImportSource("lead", src, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	before := dump(s)
+	if _, err := s.act("lead", "move", func(a *action) error {
+		r2, _ := recs(a.tx).caseEntry("R2")
+		_, err := a.moveToCase([]SegRef{3}, r2)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var runs []string
+	s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktByCase).ForEach(func(k, v []byte) error {
+			n, _ := caseRunLen(v)
+			runs = append(runs, fmt.Sprintf("case %d: %d+%d", getU64(k), getU64(k[8:]), n))
+			return nil
+		})
+	})
+	sameStrings(t, "runs", runs, []string{"case 1: 1+2", "case 1: 4+2", "case 2: 3+1", "case 2: 6+1"})
+	if err := checkInvariants(s); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Undo("lead"); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(s); got != before {
+		t.Errorf("undo of the move:\n%s", diffLines(before, got))
 	}
 }

@@ -35,11 +35,16 @@ func Parse(name string, data []byte, opts Options) (*Source, error) {
 	if int64(len(data)) > lim.InputSize {
 		return nil, tooLarge(name, int64(len(data)), lim.InputSize)
 	}
+	// The file's hash (an import's identity) is taken on the other core
+	// while the file is parsed.
+	var hash string
+	hashed := make(chan struct{})
+	go func() { hash = hashOf(data); close(hashed) }()
+	defer func() { <-hashed }() // an error return leaves no goroutine behind
 	src := &Source{
 		Name:   printable.Strip(sourceName(name)),
 		File:   printable.Strip(name),
 		Format: format,
-		Hash:   hashOf(data),
 	}
 	switch format {
 	case "csv", "tsv", "xlsx":
@@ -63,6 +68,8 @@ func Parse(name string, data []byte, opts Options) (*Source, error) {
 	if format != "csv" && format != "tsv" && format != "xlsx" {
 		stripControls(src) // a sheet's cells were cleaned as read
 	}
+	<-hashed
+	src.Hash = hash
 	return src, nil
 }
 
