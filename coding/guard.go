@@ -152,6 +152,7 @@ func (s *Store) vet() {
 			s.setDamage(err)
 			return
 		}
+		s.tolerate(&head)
 		s.vetPages(f, head)
 	}
 	s.vetRecords()

@@ -73,6 +73,11 @@ type Store struct {
 	wal      *walFile
 	walOff   bool
 	replayed int
+	// torn is a meta page the preflight let pass as torn by the commit of
+	// the record in the write-ahead file (see tornCommit); recoverWAL
+	// accepts or refuses it. metaRewritten: the replay rewrote it.
+	torn          *tornMeta
+	metaRewritten bool
 
 	mu     sync.RWMutex
 	book   *Codebook          // the codebook, rebuilt after every change to codes
@@ -231,6 +236,9 @@ func open(path, readOnly string, vetNow bool) (*Store, error) {
 		return nil, err
 	}
 	version, err := s.identify()
+	if err == nil && s.torn != nil && version != SchemaVersion {
+		err = s.tornRefused() // a migration would commit over the torn page before the replay
+	}
 	if err == nil {
 		err = s.upgrade(version)
 	}
@@ -273,6 +281,10 @@ func (s *Store) preflight(vetNow bool) (fileHead, error) {
 			return head, asDamaged(s.path, err)
 		}
 		return head, fmt.Errorf("%s: %w", s.path, err)
+	}
+	if !vetNow && s.readOnly == "" {
+		s.torn = tornCommit(head, s.walPath())
+		s.tolerate(&head)
 	}
 	if vetNow || (head.meta.freelist == noFreelist && s.readOnly == "") {
 		s.vetPages(f, head)

@@ -1,0 +1,193 @@
+package codingtest
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"qcode/coding"
+)
+
+// The torn-commit states: what a power cut leaves when it falls while
+// bbolt writes the meta page of an action's commit, the action having
+// answered once its record was in FILE.wal. They are made from real
+// files: a session applies two codes, and after each commit (Flush) the
+// project file and its write-ahead file are copied as they are on disk;
+// a test then tears the newest meta page of a copy (Tears), so that the
+// copy holds everything the cut-off commit wrote (its pages, past the
+// older state's high-water mark and over its free pages) except a whole
+// meta page.
+
+// TornCode is the code the torn-commit session applies.
+const TornCode = "Barriers/Workload and time"
+
+// Snapshot is a project file and its write-ahead file as copied.
+type Snapshot struct {
+	File, WAL []byte
+}
+
+// TornFiles are the snapshots of one session and of a sibling session.
+type TornFiles struct {
+	// Base is the project before the session, cleanly closed (its newest
+	// meta page has a freelist).
+	Base []byte
+	// First is after the commit of the session's first action (alice codes
+	// S1-2), Second after its second (alice codes S1-1): each file's
+	// newest meta page is that commit's, its WAL holds that action.
+	First, Second Snapshot
+	// Sibling is the second action of another session on Base (alice
+	// codes S1-3, then S1-4): a record of the same transaction as
+	// Second's, made on another state.
+	Sibling Snapshot
+}
+
+// TornSession builds the snapshots in dir.
+func TornSession(tb testing.TB, dir string) *TornFiles {
+	tb.Helper()
+	base := filepath.Join(dir, "torn-base.qcode")
+	s, err := coding.Create(base, coding.CreateOptions{Codes: coding.PQTemplate()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := s.ImportSource("setup", Source(1, 40), coding.ImportOptions{}); err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	out := &TornFiles{Base: readAll(tb, base)}
+	session := func(name string, segs ...string) []Snapshot {
+		p := filepath.Join(dir, name+".qcode")
+		writeFile(tb, p, out.Base)
+		s, err := coding.Open(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer s.Close()
+		c, ok := s.Codebook().Lookup(TornCode)
+		if !ok {
+			tb.Fatal("no code " + TornCode)
+		}
+		var snaps []Snapshot
+		for _, seg := range segs {
+			ref, err := s.Resolve(seg)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			if _, err := s.Apply("alice", ref, c.ID, coding.Span{}); err != nil {
+				tb.Fatal(err)
+			}
+			if err := s.Flush(); err != nil {
+				tb.Fatal(err)
+			}
+			snaps = append(snaps, Snapshot{readAll(tb, p), readAll(tb, p+".wal")})
+		}
+		return snaps
+	}
+	snaps := session("torn-session", "S1-2", "S1-1")
+	out.First, out.Second = snaps[0], snaps[1]
+	out.Sibling = session("torn-sibling", "S1-3", "S1-4")[1]
+	return out
+}
+
+// Write puts a snapshot at path (and path.wal, or none when wal is nil).
+func Write(tb testing.TB, path string, file, wal []byte) {
+	tb.Helper()
+	writeFile(tb, path, file)
+	os.Remove(path + ".wal")
+	if wal != nil {
+		writeFile(tb, path+".wal", wal)
+	}
+}
+
+// MetaPage is one of bbolt's two meta pages as a test reads it.
+type MetaPage struct {
+	Valid      bool // magic, version and checksum hold
+	Txid, Pgid uint64
+}
+
+// Metas reads both meta pages of a file (page size 4096).
+func Metas(tb testing.TB, path string) [2]MetaPage {
+	tb.Helper()
+	var out [2]MetaPage
+	for i := range out {
+		p := readPage(tb, path, uint64(i))[16:]
+		h := fnv.New64a()
+		h.Write(p[:56])
+		out[i] = MetaPage{
+			Valid: binary.LittleEndian.Uint32(p) == 0xED0CDAED && binary.LittleEndian.Uint32(p[4:]) == 2 && binary.LittleEndian.Uint64(p[56:]) == h.Sum64(),
+			Pgid:  binary.LittleEndian.Uint64(p[40:]),
+			Txid:  binary.LittleEndian.Uint64(p[48:]),
+		}
+	}
+	return out
+}
+
+// Newest is the meta page bbolt uses (the valid one with the higher txid).
+func Newest(tb testing.TB, path string) int {
+	m := Metas(tb, path)
+	if !m[0].Valid || (m[1].Valid && m[1].Txid > m[0].Txid) {
+		return 1
+	}
+	return 0
+}
+
+// Tear is one way the write of a meta page can be cut off.
+type Tear struct {
+	Name string
+	// Apply makes the torn page from the page as written (written) and as
+	// it was before (old).
+	Apply func(written, old []byte) []byte
+}
+
+// Tears lists them.
+func Tears() []Tear {
+	return []Tear{
+		{"zeros (the block was never written)", func(w, _ []byte) []byte { return make([]byte, len(w)) }},
+		{"garbage", func(w, _ []byte) []byte {
+			b := make([]byte, len(w))
+			for i := range b {
+				b[i] = byte(i*131 + 7)
+			}
+			return b
+		}},
+		{"half written (new up to the page count, old from the txid on)", func(w, old []byte) []byte {
+			b := bytes.Clone(old)
+			copy(b, w[:16+48])
+			return b
+		}},
+	}
+}
+
+// TearMeta tears meta page id of the file at path; old is a file whose
+// page id is what the page held before the cut-off write.
+func TearMeta(tb testing.TB, path string, id int, old []byte, tear Tear) {
+	tb.Helper()
+	written := readPage(tb, path, uint64(id))
+	was := old[id*pageSize : (id+1)*pageSize]
+	writeAt(tb, path, uint64(id), 0, tear.Apply(written, was))
+}
+
+// OtherProjectWAL is a write-ahead file as another project's would be: the
+// same record, another project id in its header.
+func OtherProjectWAL(wal []byte) []byte {
+	b := bytes.Clone(wal)
+	for i := 9; i < 25; i++ {
+		b[i] ^= 0x5a
+	}
+	binary.BigEndian.PutUint32(b[25:], crc32.Checksum(b[:25], crc32.MakeTable(crc32.Castagnoli)))
+	return b
+}
+
+func readAll(tb testing.TB, path string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
