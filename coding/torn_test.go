@@ -42,9 +42,13 @@ func TestTornMetaWithPendingRecordRecovers(t *testing.T) {
 		snap  codingtest.Snapshot
 		old   []byte   // the file before the torn commit
 		acked []string // every answered action, by alice
+		// Where the torn commit wrote: pages past the older meta's
+		// high-water mark (the file grew), or pages below it, free in the
+		// older state (freed by the commit before, reused).
+		past, over bool
 	}{
-		{"first action of a session (the older meta has a freelist)", tf.First, tf.Base, []string{"S1-2"}},
-		{"second action of a session (the older meta is an action's commit)", tf.Second, tf.First.File, []string{"S1-1", "S1-2"}},
+		{"first action of a session (the older meta has a freelist)", tf.First, tf.Base, []string{"S1-2"}, true, false},
+		{"second action of a session (the older meta is an action's commit)", tf.Second, tf.First.File, []string{"S1-1", "S1-2"}, false, true},
 	} {
 		for _, tear := range codingtest.Tears() {
 			t.Run(c.name+"/"+tear.Name, func(t *testing.T) {
@@ -58,10 +62,12 @@ func TestTornMetaWithPendingRecordRecovers(t *testing.T) {
 				if metas[newest].Valid || !older.Valid || older.Txid+1 != written[newest].Txid {
 					t.Fatalf("the tear: %+v (was %+v)", metas, written)
 				}
-				// The file holds what the cut-off commit wrote: it is larger
-				// than the older meta page says.
-				if st, _ := os.Stat(path); st.Size() <= int64(older.Pgid)*4096 {
-					t.Errorf("file of %d bytes, the older meta says %d pages", st.Size(), older.Pgid)
+				// The file holds what the cut-off commit wrote: pages past the
+				// older meta's high-water mark, or over pages free in the older
+				// state (the checks below read that state whole).
+				below, past := codingtest.Rewritten(c.old, c.snap.File, older.Pgid)
+				if (past > 0) != c.past || (below > 0) != c.over || written[newest].Pgid < older.Pgid {
+					t.Errorf("the torn commit wrote %d pages below the older high-water mark (%d pages) and %d past it (its own: %d pages)", below, older.Pgid, past, written[newest].Pgid)
 				}
 
 				// Read-only: the record cannot be applied (as for any
@@ -141,71 +147,15 @@ func TestTornMetaWithPendingRecordRecovers(t *testing.T) {
 	}
 }
 
-// tornRefusals are the bad meta pages a torn commit does not account for:
-// made from the torn-commit session, each refused as today.
-func tornRefusals(tf *codingtest.TornFiles) []struct {
-	Name string
-	Want error // the refusal (ErrDamaged when nil), as before torn commits were recovered
-	Make func(t *testing.T, path string)
-} {
-	tear := codingtest.Tears()[0]
-	tornSecond := func(t *testing.T, path string, wal []byte) {
-		codingtest.Write(t, path, tf.Second.File, wal)
-		codingtest.TearMeta(t, path, codingtest.Newest(t, path), tf.First.File, tear)
-	}
-	return []struct {
-		Name string
-		Want error
-		Make func(t *testing.T, path string)
-	}{
-		{Name: "torn newest meta, no WAL", Make: func(t *testing.T, p string) { tornSecond(t, p, nil) }},
-		{Name: "torn newest meta of a session's first action, no WAL", Make: func(t *testing.T, p string) {
-			codingtest.Write(t, p, tf.First.File, nil)
-			codingtest.TearMeta(t, p, codingtest.Newest(t, p), tf.Base, tear)
-		}},
-		{Name: "torn newest meta, a WAL with no record (torn)", Make: func(t *testing.T, p string) {
-			w := bytes.Clone(tf.Second.WAL)
-			w[4096+8+3] ^= 0xff
-			tornSecond(t, p, w)
-		}},
-		{Name: "torn newest meta, the record the older state holds (applied)", Make: func(t *testing.T, p string) {
-			tornSecond(t, p, tf.First.WAL)
-		}},
-		{Name: "torn newest meta, a record of the same transaction made on another state", Make: func(t *testing.T, p string) {
-			tornSecond(t, p, tf.Sibling.WAL)
-		}},
-		{Name: "torn newest meta, a record two transactions on", Want: coding.ErrWAL, Make: func(t *testing.T, p string) {
-			codingtest.Write(t, p, tf.First.File, tf.Second.WAL)
-			codingtest.TearMeta(t, p, codingtest.Newest(t, p), tf.Base, tear)
-		}},
-		{Name: "torn newest meta, another project's WAL", Make: func(t *testing.T, p string) {
-			tornSecond(t, p, codingtest.OtherProjectWAL(tf.Second.WAL))
-		}},
-		{Name: "torn older meta, the record applied", Make: func(t *testing.T, p string) {
-			codingtest.Write(t, p, tf.Second.File, tf.Second.WAL)
-			codingtest.TearMeta(t, p, 1-codingtest.Newest(t, p), tf.First.File, tear)
-		}},
-		{Name: "both meta pages torn, a pending record", Want: coding.ErrNotProject, Make: func(t *testing.T, p string) {
-			codingtest.Write(t, p, tf.Second.File, tf.Second.WAL)
-			newest := codingtest.Newest(t, p)
-			codingtest.TearMeta(t, p, newest, tf.First.File, tear)
-			codingtest.TearMeta(t, p, 1-newest, tf.First.File, tear)
-		}},
-	}
-}
-
 func TestTornMetaRefusedOtherwise(t *testing.T) {
 	dir := t.TempDir()
 	tf := codingtest.TornSession(t, dir)
-	for i, c := range tornRefusals(tf) {
+	for i, c := range codingtest.TornRefusals(tf) {
 		t.Run(c.Name, func(t *testing.T) {
 			path := filepath.Join(dir, "refused", string(rune('a'+i)), "p.qcode")
 			os.MkdirAll(filepath.Dir(path), 0o700)
 			c.Make(t, path)
-			kind := coding.ErrDamaged
-			if c.Want != nil {
-				kind = c.Want
-			}
+			kind := c.Want
 			foreign := kind == coding.ErrNotProject
 			before, walBefore := readFile(t, path), readFile(t, path+".wal")
 

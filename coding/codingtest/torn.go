@@ -183,6 +183,25 @@ func OtherProjectWAL(wal []byte) []byte {
 	return b
 }
 
+// Rewritten counts the pages (past the meta pages) that differ between
+// two files: below page hwm, and from it on.
+func Rewritten(old, now []byte, hwm uint64) (below, past int) {
+	for id := 2; (id+1)*pageSize <= len(now); id++ {
+		var was []byte
+		if (id+1)*pageSize <= len(old) {
+			was = old[id*pageSize : (id+1)*pageSize]
+		}
+		if !bytes.Equal(now[id*pageSize:(id+1)*pageSize], was) {
+			if uint64(id) < hwm {
+				below++
+			} else {
+				past++
+			}
+		}
+	}
+	return below, past
+}
+
 func readAll(tb testing.TB, path string) []byte {
 	tb.Helper()
 	b, err := os.ReadFile(path)
@@ -190,4 +209,61 @@ func readAll(tb testing.TB, path string) []byte {
 		tb.Fatal(err)
 	}
 	return b
+}
+
+// TornRefusal is a bad meta page no torn commit accounts for, refused as
+// it was before torn commits were recovered.
+type TornRefusal struct {
+	Name string
+	Want error  // what the open is refused as (coding.ErrDamaged, ErrWAL, ErrNotProject)
+	Says string // what the command line's one line says
+	Make func(tb testing.TB, path string)
+}
+
+// TornRefusals lists them, made from the session's snapshots.
+func TornRefusals(tf *TornFiles) []TornRefusal {
+	tear := Tears()[0]
+	tornSecond := func(tb testing.TB, path string, wal []byte) {
+		Write(tb, path, tf.Second.File, wal)
+		TearMeta(tb, path, Newest(tb, path), tf.First.File, tear)
+	}
+	const damaged = "damaged project"
+	return []TornRefusal{
+		{"torn newest meta, no WAL", coding.ErrDamaged, damaged, func(tb testing.TB, p string) { tornSecond(tb, p, nil) }},
+		{"torn newest meta of a session's first action, no WAL", coding.ErrDamaged, damaged, func(tb testing.TB, p string) {
+			Write(tb, p, tf.First.File, nil)
+			TearMeta(tb, p, Newest(tb, p), tf.Base, tear)
+		}},
+		{"torn newest meta, a WAL whose record is torn", coding.ErrDamaged, damaged, func(tb testing.TB, p string) {
+			w := bytes.Clone(tf.Second.WAL)
+			w[4096+8+3] ^= 0xff
+			tornSecond(tb, p, w)
+		}},
+		{"torn newest meta, the record the older state holds (applied)", coding.ErrDamaged, damaged, func(tb testing.TB, p string) {
+			tornSecond(tb, p, tf.First.WAL)
+		}},
+		{"torn newest meta, a record of the same transaction made on another state", coding.ErrDamaged, damaged, func(tb testing.TB, p string) {
+			tornSecond(tb, p, tf.Sibling.WAL)
+		}},
+		// The older meta page has a freelist, so the page walk that finds
+		// the torn page runs after the open (writes are refused): the WAL's
+		// own refusal comes first, as it did.
+		{"torn newest meta, a record two transactions on", coding.ErrWAL, "does not follow", func(tb testing.TB, p string) {
+			Write(tb, p, tf.First.File, tf.Second.WAL)
+			TearMeta(tb, p, Newest(tb, p), tf.Base, tear)
+		}},
+		{"torn newest meta, another project's WAL", coding.ErrDamaged, damaged, func(tb testing.TB, p string) {
+			tornSecond(tb, p, OtherProjectWAL(tf.Second.WAL))
+		}},
+		{"torn older meta, the record applied", coding.ErrDamaged, damaged, func(tb testing.TB, p string) {
+			Write(tb, p, tf.Second.File, tf.Second.WAL)
+			TearMeta(tb, p, 1-Newest(tb, p), tf.First.File, tear)
+		}},
+		{"both meta pages torn, a pending record", coding.ErrNotProject, "not a qcode project", func(tb testing.TB, p string) {
+			Write(tb, p, tf.Second.File, tf.Second.WAL)
+			newest := Newest(tb, p)
+			TearMeta(tb, p, newest, tf.First.File, tear)
+			TearMeta(tb, p, 1-newest, tf.First.File, tear)
+		}},
+	}
 }
