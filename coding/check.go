@@ -170,6 +170,8 @@ func CheckFile(path string) (rep CheckReport, err error) {
 		return rep, nil
 	case err != nil:
 		return rep, err
+	case torn != nil && version != SchemaVersion:
+		return rep, nil // a writable open refuses the torn page (no migration before the replay): it is the problem
 	case version > SchemaVersion:
 		return rep, fmt.Errorf("%s: %w (schema %d; this qcode reads up to %d): upgrade qcode", path, ErrNewerSchema, version, SchemaVersion)
 	case version < SchemaVersion:

@@ -3,6 +3,7 @@ package codingtest
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"hash/fnv"
 	"os"
@@ -254,6 +255,13 @@ func TornRefusals(tf *TornFiles) []TornRefusal {
 		}},
 		{"torn newest meta, another project's WAL", coding.ErrDamaged, damaged, func(tb testing.TB, p string) {
 			tornSecond(tb, p, OtherProjectWAL(tf.Second.WAL))
+		}},
+		// A migration would commit over the torn page before the replay.
+		{"torn newest meta, a pending record, an older schema", coding.ErrDamaged, damaged, func(tb testing.TB, p string) {
+			tornSecond(tb, p, tf.Second.WAL)
+			key := []byte("schema_version")
+			b := bytes.ReplaceAll(readAll(tb, p), fmt.Appendf(key, "%d", coding.SchemaVersion), fmt.Appendf(key, "%d", coding.SchemaVersion-1))
+			writeFile(tb, p, b)
 		}},
 		{"torn older meta, the record applied", coding.ErrDamaged, damaged, func(tb testing.TB, p string) {
 			Write(tb, p, tf.Second.File, tf.Second.WAL)
