@@ -126,6 +126,20 @@ func CheckFile(path string) (rep CheckReport, err error) {
 	case err != nil:
 		return rep, fmt.Errorf("%s: %w", path, err)
 	}
+	// A meta page torn by the commit of the action kept in FILE.wal is no
+	// problem when that record is pending against the other meta page's
+	// state (the next writable open replays it, which rewrites the page):
+	// checkWAL confirms it, else the page is reported as any bad meta page.
+	torn := tornCommit(head, path+".wal")
+	tornOK := false
+	if torn != nil {
+		head.metaErrs = nil
+		defer func() {
+			if !tornOK {
+				found.add("meta", "%s", torn.err)
+			}
+		}()
+	}
 	var pages, buckets int
 	err = guarded(path, func() error {
 		pages, _, buckets = walkPages(f, head, found)
@@ -156,14 +170,20 @@ func CheckFile(path string) (rep CheckReport, err error) {
 		return rep, nil
 	case err != nil:
 		return rep, err
+	case torn != nil && version != SchemaVersion:
+		return rep, nil // a writable open refuses the torn page (no migration before the replay): it is the problem
 	case version > SchemaVersion:
 		return rep, fmt.Errorf("%s: %w (schema %d; this qcode reads up to %d): upgrade qcode", path, ErrNewerSchema, version, SchemaVersion)
 	case version < SchemaVersion:
 		return rep, fmt.Errorf("%s uses an older schema (%d): open it once for writing to upgrade it, then check it", path, version)
 	}
 	err = s.view(func(tx *bolt.Tx) error {
-		for e := range tx.Check() {
-			found.add("bbolt", "%v", e)
+		// bbolt's own check reads both meta pages as pages and panics on a
+		// torn one; with one, the page walk above is the check of the tree.
+		if torn == nil {
+			for e := range tx.Check() {
+				found.add("bbolt", "%v", e)
+			}
 		}
 		if !found.ok() {
 			return nil
@@ -171,7 +191,7 @@ func CheckFile(path string) (rep CheckReport, err error) {
 		c := &recordCheck{tx: tx, found: found}
 		c.run()
 		rep.Checked = append(rep.Checked, c.summary()...)
-		checkWAL(tx, path, found, &rep)
+		tornOK = checkWAL(tx, path, found, &rep, torn)
 		return nil
 	})
 	if err != nil {
@@ -183,8 +203,9 @@ func CheckFile(path string) (rep CheckReport, err error) {
 // checkWAL reads a write-ahead file beside the project, if any, and says
 // how it stands: an action kept there, not yet in the file, is no problem
 // (the next writable open applies it); one that does not follow the file
-// is.
-func checkWAL(tx *bolt.Tx, path string, found *findings, rep *CheckReport) {
+// is. A torn meta page (torn, or nil) is accounted for when the record is
+// pending against the state bbolt read (the other meta page's).
+func checkWAL(tx *bolt.Tx, path string, found *findings, rep *CheckReport, torn *tornMeta) (tornOK bool) {
 	var id string
 	if v := tx.Bucket(bktMeta).Get([]byte("project_id")); v != nil {
 		id = string(v)
@@ -193,12 +214,12 @@ func checkWAL(tx *bolt.Tx, path string, found *findings, rep *CheckReport) {
 	switch {
 	case err != nil:
 		found.add("wal", "%v", err)
-		return
+		return false
 	case w == nil:
-		return
+		return false
 	case w.rec == nil:
 		rep.Checked = append(rep.Checked, path+".wal holds no action (a write that never finished; the next writable open removes it)")
-		return
+		return false
 	}
 	pending, err := walState(tx, path, w)
 	switch {
@@ -206,9 +227,14 @@ func checkWAL(tx *bolt.Tx, path string, found *findings, rep *CheckReport) {
 		found.add("wal", "%v", err)
 	case pending:
 		rep.Checked = append(rep.Checked, fmt.Sprintf("1 action kept in %s.wal, not yet in the file (a qcode stopped before writing it; the next writable open applies it)", path))
+		if torn != nil && uint64(tx.ID()) == torn.txid {
+			rep.Checked = append(rep.Checked, fmt.Sprintf("bbolt's meta page %d is torn (the commit of that action was cut off): the file is read from the other one, and the next writable open applies the action and rewrites the page", torn.page))
+			return true
+		}
 	default:
 		rep.Checked = append(rep.Checked, path+".wal holds an action the file has (the next writable open removes it)")
 	}
+	return false
 }
 
 // count writes n with thousands separators.

@@ -155,6 +155,7 @@ func (s *Store) vet() {
 			s.setDamage(err)
 			return
 		}
+		s.tolerate(&head)
 		s.vetPages(f, head)
 	}
 	s.vetRecords()

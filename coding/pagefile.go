@@ -53,6 +53,10 @@ type boltMeta struct {
 	pgid     uint64 // high-water mark: pages in use, file pages beyond are spare
 	txid     uint64
 	err      string // why the page is invalid ("" when valid)
+	// torn: invalid as a write cut off leaves a page (its magic number,
+	// version or checksum fails), not a whole page that says something
+	// wrong.
+	torn bool
 }
 
 func parseMeta(page []byte) boltMeta {
@@ -71,11 +75,11 @@ func parseMeta(page []byte) boltMeta {
 	h.Write(b[:56])
 	switch {
 	case native.Uint32(b) != boltMagic:
-		m.err = "no bbolt magic number"
+		m.err, m.torn = "no bbolt magic number", true
 	case native.Uint32(b[4:]) != boltVersion:
-		m.err = fmt.Sprintf("bbolt format version %d", native.Uint32(b[4:]))
+		m.err, m.torn = fmt.Sprintf("bbolt format version %d", native.Uint32(b[4:])), true
 	case native.Uint64(b[56:]) != h.Sum64():
-		m.err = "checksum does not match"
+		m.err, m.torn = "checksum does not match", true
 	case m.pageSize < 512 || m.pageSize > 1<<24 || m.pageSize&(m.pageSize-1) != 0:
 		m.err = fmt.Sprintf("page size %d", m.pageSize)
 	}
@@ -87,7 +91,9 @@ type fileHead struct {
 	size     int64
 	pageSize int
 	meta     boltMeta // the one bbolt uses
+	slot     int      // its page: 0 or 1
 	metaErrs []string // invalid meta pages (bbolt falls back to the other one)
+	torn     int      // the one invalid meta page, when it is torn (see boltMeta), else -1
 	freeIDs  []uint64 // the freelist, when synced
 }
 
@@ -135,14 +141,20 @@ func readHead(f *os.File) (fileHead, error) {
 	case m0.err == "" && m1.err == "" && m0.pageSize != m1.pageSize:
 		m1.err = fmt.Sprintf("page size %d, meta page 0 says %d", m1.pageSize, m0.pageSize)
 	}
-	h.meta = m0
+	h.meta, h.torn = m0, -1
 	if m1.err == "" && (m0.err != "" || m1.txid > m0.txid) {
-		h.meta = m1
+		h.meta, h.slot = m1, 1
 	}
 	for i, m := range []boltMeta{m0, m1} {
 		if m.err != "" {
 			h.metaErrs = append(h.metaErrs, fmt.Sprintf("meta page %d: %s", i, m.err))
+			if m.torn && len(h.metaErrs) == 1 {
+				h.torn = i
+			}
 		}
+	}
+	if len(h.metaErrs) != 1 {
+		h.torn = -1
 	}
 	ps := uint64(h.pageSize)
 	m := h.meta

@@ -74,6 +74,11 @@ type Store struct {
 	wal      *walFile
 	walOff   bool
 	replayed int
+	// torn is a meta page the preflight let pass as torn by the commit of
+	// the record in the write-ahead file (see tornCommit); recoverWAL
+	// accepts or refuses it. metaRewritten: the replay rewrote it.
+	torn          *tornMeta
+	metaRewritten bool
 
 	mu     sync.RWMutex
 	book   *Codebook          // the codebook, rebuilt after every change to codes
@@ -232,14 +237,20 @@ func open(path, readOnly string, vetNow bool) (*Store, error) {
 		return nil, err
 	}
 	version, err := s.identify()
+	walDone := false
 	if err == nil && version >= 4 && version < SchemaVersion && s.readOnly == "" {
 		// A write-ahead file left by a qcode of schema 4 follows the file as
 		// that qcode left it: apply it before the migration's commit moves
 		// the file on (its action touches no record the migration changes,
-		// and the storage layer reads the older layout).
+		// and the storage layer reads the older layout). A meta page torn
+		// by that action's commit is recovered there too.
 		if err = s.loadState(); err == nil {
 			err = s.recoverWAL()
 		}
+		walDone = true
+	}
+	if err == nil && s.torn != nil && version != SchemaVersion && !walDone {
+		err = s.tornRefused() // a migration would commit over the torn page before the replay
 	}
 	if err == nil {
 		err = s.upgrade(version)
@@ -247,7 +258,7 @@ func open(path, readOnly string, vetNow bool) (*Store, error) {
 	if err == nil {
 		err = s.loadState()
 	}
-	if err == nil {
+	if err == nil && !walDone {
 		err = s.recoverWAL()
 	}
 	if err != nil {
@@ -283,6 +294,10 @@ func (s *Store) preflight(vetNow bool) (fileHead, error) {
 			return head, asDamaged(s.path, err)
 		}
 		return head, fmt.Errorf("%s: %w", s.path, err)
+	}
+	if !vetNow && s.readOnly == "" {
+		s.torn = tornCommit(head, s.walPath())
+		s.tolerate(&head)
 	}
 	if vetNow || (head.meta.freelist == noFreelist && s.readOnly == "") {
 		s.vetPages(f, head)

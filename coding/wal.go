@@ -337,9 +337,9 @@ type walRead struct {
 
 // readWAL reads the write-ahead file at path, if there is one (nil, nil
 // when not). It never follows a symlink. A file that is not a write-ahead
-// file, or belongs to another project or a newer qcode, is ErrWAL; a
-// header that was never written whole (a kill while the file was made) is
-// read as no record.
+// file, or belongs to another project (unless project is anyProject) or a
+// newer qcode, is ErrWAL; a header that was never written whole (a kill
+// while the file was made) is read as no record.
 func readWAL(path, project string) (*walRead, error) {
 	st, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -373,7 +373,7 @@ func readWAL(path, project string) (*walRead, error) {
 		return &walRead{}, nil // the header itself was torn: no record followed it
 	case head[8] != walVersion:
 		return nil, errorf(ErrWAL, "%s was written by a newer qcode (format %d): open the project with that qcode", path, head[8])
-	case hex.EncodeToString(head[9:25]) != project:
+	case project != anyProject && hex.EncodeToString(head[9:25]) != project:
 		return nil, errorf(ErrWAL, "%s belongs to another project (id %x, this one's is %s): move it away to open the project", path, head[9:25], project)
 	}
 	frame := make([]byte, walFrame)
@@ -395,6 +395,10 @@ func readWAL(path, project string) (*walRead, error) {
 	}
 	return &walRead{rec: rec, id: idOf(body)}, nil
 }
+
+// anyProject reads a write-ahead file of any project: before bbolt has
+// opened the file, which holds the project's id (see tornCommit).
+const anyProject = ""
 
 func allZero(b []byte) bool {
 	for _, c := range b {
@@ -641,9 +645,16 @@ func (s *Store) redoEntry(tx *bolt.Tx, r *walRecord) (*Codebook, error) {
 
 // recoverWAL applies the action a write-ahead file beside the project
 // holds and the file does not (a writable open), then removes the WAL. A
-// read-only store only says whether there is one (ErrPendingWAL).
+// read-only store only says whether there is one (ErrPendingWAL). A meta
+// page Open let pass as torn (s.torn) is accepted only here, when the
+// record is pending against the state bbolt opened, and rewritten by the
+// replay's commit; in every other case the file is refused as damaged, as
+// any file with a bad meta page is.
 func (s *Store) recoverWAL() error {
 	w, err := readWAL(s.walPath(), s.meta.ID)
+	if s.torn != nil && (err != nil || w == nil || w.rec == nil) {
+		return s.tornRefused()
+	}
 	if err != nil || w == nil {
 		return err
 	}
@@ -651,10 +662,19 @@ func (s *Store) recoverWAL() error {
 	if w.rec != nil {
 		if err := s.view(func(tx *bolt.Tx) (err error) {
 			pending, err = walState(tx, s.path, w)
+			if s.torn != nil && uint64(tx.ID()) != s.torn.txid {
+				pending = false // another writer came between the preflight and bbolt's lock
+			}
 			return err
 		}); err != nil {
+			if s.torn != nil {
+				return s.tornRefused()
+			}
 			return err
 		}
+	}
+	if s.torn != nil && (!pending || s.readOnly != "") {
+		return s.tornRefused()
 	}
 	if s.readOnly != "" {
 		if pending {
@@ -667,8 +687,92 @@ func (s *Store) recoverWAL() error {
 			return fmt.Errorf("%s: applying the action kept in %s: %w", s.path, s.walPath(), err)
 		}
 		s.replayed = 1
+		if s.torn != nil {
+			if err := s.tornRewritten(); err != nil {
+				return err
+			}
+		}
 	}
 	return removeWAL(s.walPath())
+}
+
+// tornMeta is a meta page torn by a power cut during the commit of the
+// action a write-ahead file holds (docs/design-notes.md, "A torn meta
+// page"). bbolt writes a commit's pages, syncs, then writes its meta page
+// to page txid mod 2 and syncs: a cut during that last write can leave the
+// page neither old nor new, while the other meta page, one transaction
+// older, and every page it points to are whole.
+type tornMeta struct {
+	page int    // 0 or 1
+	txid uint64 // the transaction of the other, valid, meta page
+	err  string // the page's entry in fileHead.metaErrs
+}
+
+// tornCommit says whether head's one bad meta page may be that of a
+// commit cut off after its action answered: the page is torn (magic,
+// version or checksum), it is the page the commit after the valid meta's
+// transaction writes, and the write-ahead file at walPath holds a record
+// made for that very transaction. Whether the record is this project's and
+// follows the valid meta's state is confirmed once bbolt has opened the
+// file on that page (recoverWAL, checkWAL); until then the walk of the
+// pages lets the torn page pass.
+func tornCommit(head fileHead, walPath string) *tornMeta {
+	if head.torn < 0 || uint64(head.torn) != (head.meta.txid+1)%2 {
+		return nil
+	}
+	w, err := readWAL(walPath, anyProject)
+	if err != nil || w == nil || w.rec == nil || w.rec.txid != head.meta.txid+1 {
+		return nil
+	}
+	return &tornMeta{page: head.torn, txid: head.meta.txid, err: head.metaErrs[0]}
+}
+
+// tolerate takes the torn meta page Open let pass out of a head read again
+// (the background vet), if it is still the same page of the same state.
+func (s *Store) tolerate(head *fileHead) {
+	if t := s.torn; t != nil && head.torn == t.page && head.meta.txid == t.txid {
+		head.metaErrs = nil
+	}
+}
+
+// tornRefused is the damage a torn meta page is when no pending record
+// accounts for it: what the walk of the pages would have reported.
+func (s *Store) tornRefused() error {
+	err := asDamaged(s.path, errorf(ErrDamaged, "meta: %s", s.torn.err))
+	s.setDamage(err)
+	return err
+}
+
+// tornRewritten checks, after the replay's commit, that both meta pages
+// are whole again, the torn one holding the replay's transaction (bbolt
+// writes transaction txid+1's meta to the torn page).
+func (s *Store) tornRewritten() error {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head, err := readHead(f)
+	if err == nil && (len(head.metaErrs) > 0 || head.slot != s.torn.page || head.meta.txid != s.torn.txid+1) {
+		err = errorf(ErrDamaged, "meta page %d was not rewritten by the replay (%v)", s.torn.page, head.metaErrs)
+	}
+	if err != nil {
+		err = asDamaged(s.path, err)
+		s.setDamage(err)
+		return err
+	}
+	s.metaRewritten = true
+	return nil
+}
+
+// MetaRewritten says which of bbolt's meta pages (0 or 1) Open found
+// torn and rewrote by replaying the action whose commit tore it (see
+// Replayed); ok is false when none.
+func (s *Store) MetaRewritten() (page int, ok bool) {
+	if !s.metaRewritten {
+		return 0, false
+	}
+	return s.torn.page, true
 }
 
 // replayPending replays a pending record in one synced transaction.

@@ -336,7 +336,11 @@ func (a *app) openWith(open func(string) (*coding.Store, error)) (*coding.Store,
 		return nil, a.noProject()
 	}
 	if err == nil && s.Replayed() > 0 {
-		a.note("applied the last action of a qcode that stopped before saving it (kept in %s.wal)", a.project)
+		if page, ok := s.MetaRewritten(); ok {
+			a.note("applied the last action of a qcode that stopped while saving it (kept in %s.wal); bbolt's meta page %d, torn by that stop, is rewritten", a.project, page)
+		} else {
+			a.note("applied the last action of a qcode that stopped before saving it (kept in %s.wal)", a.project)
+		}
 	}
 	return s, err
 }

@@ -22,7 +22,8 @@ coding, segment, source, case or code, and the journal: what it is on and
 its author exist), and the journal and undo stacks, and a write-ahead file
 beside it (FILE.wal: an action a qcode that stopped had saved there but
 not yet in the project is reported, not a problem; the next writable open
-applies it). What is wrong is listed on stdout (the first few of each kind,
+applies it; so is a meta page of bbolt torn by a power cut while that very
+action was written into the project). What is wrong is listed on stdout (the first few of each kind,
 then a count) and the exit status is 1; a sound file prints "ok: …".`,
 		Example: "  qcode check\n  qcode -p coder-copy.qcode check",
 		Args:    noArgs,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,6 +100,41 @@ func TestASchema4ProjectMigratesExactly(t *testing.T) {
 	mustQcode(t, "-p", p, "--coder", "lead", "redo")
 	mustQcode(t, "-p", p, "--coder", "lead", "redo")
 	segments("two redos", "segs4-redo.json")
+	if out := mustQcode(t, "-p", p, "check"); !strings.HasPrefix(out, "ok") {
+		t.Errorf("check: %s", out)
+	}
+}
+
+// TestTornSchema4ProjectRecoversThenMigrates: the project and write-ahead
+// file a schema-4 qcode left with an action in it
+// (coding/testdata/schema4/pending.qcode, see
+// TestSchema4PendingRecordAppliedBeforeTheMigration: copied before that
+// action's commit), and then the meta page that commit writes (the older
+// one) torn, as a power cut during the commit leaves it.
+// The first command applies the action (rewriting the page) on the file as
+// that qcode left it, then upgrades it: both of alice's codings are there
+// and the project checks.
+func TestTornSchema4ProjectRecoversThenMigrates(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "pending.qcode")
+	codingtest.CopyFile(t, "../../coding/testdata/schema4/pending.qcode", p)
+	codingtest.CopyFile(t, "../../coding/testdata/schema4/pending.qcode.wal", p+".wal")
+	page := 1 - codingtest.Newest(t, p)
+	old, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codingtest.TearMeta(t, p, page, old, codingtest.Tears()[0])
+	out, errs := mustQcodeErr(t, "-p", p, "codings", "export")
+	note := fmt.Sprintf("bbolt's meta page %d, torn by that stop, is rewritten", page)
+	if !strings.Contains(errs, note) || !strings.Contains(errs, "upgraded "+p) {
+		t.Errorf("stderr %q: want the torn page's note and the upgrade", errs)
+	}
+	if !strings.Contains(out, "base-1,") || !strings.Contains(out, "base-2,") {
+		t.Errorf("alice's two codings are not both there:\n%s", out)
+	}
+	if info := mustQcode(t, "-p", p, "info"); !strings.Contains(info, "schema 5") {
+		t.Errorf("info after the upgrade:\n%s", info)
+	}
 	if out := mustQcode(t, "-p", p, "check"); !strings.HasPrefix(out, "ok") {
 		t.Errorf("check: %s", out)
 	}
