@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -303,7 +304,7 @@ func createWAL(path, project string) (*walFile, error) {
 }
 
 // write puts a record in the slot after the header and syncs it.
-func (w *walFile) write(body []byte) error {
+func (w *walFile) write(body []byte, c *walClock) error {
 	buf := make([]byte, walFrame+len(body))
 	binary.BigEndian.PutUint32(buf, uint32(len(body)))
 	binary.BigEndian.PutUint32(buf[4:], crc32.Checksum(body, castagnoli))
@@ -311,7 +312,10 @@ func (w *walFile) write(body []byte) error {
 	if _, err := w.f.WriteAt(buf, walHeaderSize); err != nil {
 		return err
 	}
-	return fdatasync(w.f)
+	c.lap(phaseWrite)
+	err := fdatasync(w.f)
+	c.lap(phaseSync)
+	return err
 }
 
 // close closes the file and, when remove says so, removes it if the name
@@ -450,6 +454,44 @@ var (
 	testHookReplay       func()
 )
 
+// The parts of a logged action's time on the caller's path, for the
+// benchmark (testHookTimes).
+const (
+	phaseWait   = iota // the lock, and the previous action's commit
+	phaseTx            // the action in its transaction, its record captured
+	phaseEncode        // the record encoded and named (its SHA-256)
+	phaseWrite         // the record framed and written into the WAL
+	phaseSync          // the WAL's sync
+	walPhases
+)
+
+// testHookTimes, when a test sets it, is given where each logged action's
+// time went and its record's size; no clock is read otherwise.
+var testHookTimes func(d [walPhases]time.Duration, size int)
+
+// walClock splits a logged action's time into phases (testHookTimes).
+type walClock struct {
+	on   bool
+	last time.Time
+	d    [walPhases]time.Duration
+}
+
+func startClock() walClock {
+	if testHookTimes == nil {
+		return walClock{}
+	}
+	return walClock{on: true, last: time.Now()}
+}
+
+// lap adds the time since the last lap to phase p.
+func (c *walClock) lap(p int) {
+	if c.on {
+		now := time.Now()
+		c.d[p] += now.Sub(c.last)
+		c.last = now
+	}
+}
+
 // testHookLogged, when a test sets it, is given each logged transaction
 // and its record before the commit, and returns the transaction to commit
 // (the random test rolls it back and commits a replay of the record).
@@ -460,11 +502,13 @@ var testHookLogged func(s *Store, tx *bolt.Tx, r *walRecord, body []byte) (*bolt
 // or (r.large, or no WAL could be made) by a synced commit here. fn fills
 // r (kind, actor, entry). An action that changed nothing is rolled back.
 func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
+	clock := startClock()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if err := s.flushed(); err != nil {
 		return err
 	}
+	clock.lap(phaseWait)
 	var tx *bolt.Tx
 	var body []byte
 	err := s.guard(func() (err error) {
@@ -488,12 +532,16 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 		if r.large || s.walOff {
 			return nil
 		}
+		clock.lap(phaseTx)
 		if body = r.encode(); len(body) > walMaxRecord {
 			r.large, body = true, nil
 			return nil
 		}
-		return putApplied(tx, r.n, idOf(body))
+		id := idOf(body)
+		clock.lap(phaseEncode)
+		return putApplied(tx, r.n, id)
 	})
+	clock.lap(phaseTx)
 	if errors.Is(err, errNothingWritten) {
 		s.rollback(tx)
 		return nil
@@ -522,13 +570,17 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 	if s.walOff {
 		return s.commitNow(tx)
 	}
-	if err := s.wal.write(body); err != nil {
+	clock.lap(phaseTx)
+	if err := s.wal.write(body, &clock); err != nil {
 		s.rollback(tx)
 		return fmt.Errorf("%s: %w", s.walPath(), err)
 	}
 	c := &commitment{done: make(chan struct{})}
 	s.inflight.Store(c)
 	go s.commitLater(tx, c)
+	if clock.on {
+		testHookTimes(clock.d, walFrame+len(body))
+	}
 	return nil
 }
 
