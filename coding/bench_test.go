@@ -184,7 +184,7 @@ func BenchmarkApplyDurable(b *testing.B) {
 		for p, ds := range split {
 			parts = append(parts, fmt.Sprintf("%s %s", coding.WALPhases[p], median(ds)))
 		}
-		parts = append(parts, fmt.Sprintf("outside the WAL path %s", median(other)))
+		parts = append(parts, fmt.Sprintf("outside (Apply, act) %s", median(other)))
 		b.Logf("apply %s, where its time went (medians): %s", what, strings.Join(parts, " · "))
 	}
 	b.Logf("anchor: 4 KiB into the WAL's preallocated slot + its sync, back to back: median %s, p99 %s", median(raw), percentile(raw, 99))

@@ -457,11 +457,14 @@ var (
 // The parts of a logged action's time on the caller's path, for the
 // benchmark (testHookTimes).
 const (
-	phaseWait   = iota // the lock, and the previous action's commit
-	phaseTx            // the action in its transaction, its record captured
-	phaseEncode        // the record encoded and named (its SHA-256)
-	phaseWrite         // the record framed and written into the WAL
-	phaseSync          // the WAL's sync
+	phaseWait    = iota // the lock, and the previous action's commit
+	phaseBegin          // bbolt's write transaction begun
+	phaseAction         // the action's own reads and writes, its journal entry
+	phaseCapture        // what the record holds beside the entry (startOf, capture)
+	phaseEncode         // the record encoded and named (its SHA-256)
+	phaseWrite          // the record framed and written into the WAL
+	phaseSync           // the WAL's sync
+	phaseHandoff        // the commit handed to its goroutine
 	walPhases
 )
 
@@ -516,11 +519,15 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 			return err
 		}
 		s.db.AllocSize = growth(tx.Size())
+		clock.lap(phaseBegin)
 		start := startOf(tx)
+		clock.lap(phaseCapture)
 		if err := fn(tx); err != nil {
 			return err
 		}
+		clock.lap(phaseAction)
 		r.capture(tx, start)
+		clock.lap(phaseCapture)
 		if r.kind == walAction && r.entry == nil {
 			if st := tx.Stats(); st.GetNodeCount() == 0 {
 				return errNothingWritten // bbolt made no node to write: nothing to commit
@@ -532,7 +539,7 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 		if r.large || s.walOff {
 			return nil
 		}
-		clock.lap(phaseTx)
+		clock.lap(phaseAction)
 		if body = r.encode(); len(body) > walMaxRecord {
 			r.large, body = true, nil
 			return nil
@@ -541,7 +548,7 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 		clock.lap(phaseEncode)
 		return putApplied(tx, r.n, id)
 	})
-	clock.lap(phaseTx)
+	clock.lap(phaseAction)
 	if errors.Is(err, errNothingWritten) {
 		s.rollback(tx)
 		return nil
@@ -570,7 +577,7 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 	if s.walOff {
 		return s.commitNow(tx)
 	}
-	clock.lap(phaseTx)
+	clock.lap(phaseAction)
 	if err := s.wal.write(body, &clock); err != nil {
 		s.rollback(tx)
 		return fmt.Errorf("%s: %w", s.walPath(), err)
@@ -578,6 +585,7 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 	c := &commitment{done: make(chan struct{})}
 	s.inflight.Store(c)
 	go s.commitLater(tx, c)
+	clock.lap(phaseHandoff)
 	if clock.on {
 		testHookTimes(clock.d, walFrame+len(body))
 	}

@@ -7,7 +7,7 @@ import "time"
 
 // WALPhases names the parts of a logged action's time on the caller's
 // path, in the order WALTimes gives them.
-var WALPhases = [walPhases]string{"wait", "action tx", "encode", "write", "sync"}
+var WALPhases = [walPhases]string{"wait", "begin", "action", "capture", "encode", "write", "sync", "hand-off"}
 
 // WALTimes calls f after each logged action with where its time went
 // (by WALPhases) and its record's size in the WAL; stop ends that.
