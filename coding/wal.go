@@ -282,7 +282,7 @@ func createWAL(path, project string) (*walFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|noFollow|walSyncFlag, 0o600)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
 	if err != nil {
 		return nil, err
 	}
@@ -303,8 +303,7 @@ func createWAL(path, project string) (*walFile, error) {
 	return &walFile{f: f, path: path}, nil
 }
 
-// write puts a record in the slot after the header and syncs it (on
-// Linux the write itself syncs: walSyncFlag).
+// write puts a record in the slot after the header and syncs it.
 func (w *walFile) write(body []byte, c *walClock) error {
 	buf := make([]byte, walFrame+len(body))
 	binary.BigEndian.PutUint32(buf, uint32(len(body)))
@@ -314,7 +313,7 @@ func (w *walFile) write(body []byte, c *walClock) error {
 		return err
 	}
 	c.lap(phaseWrite)
-	err := syncRecord(w.f)
+	err := fdatasync(w.f)
 	c.lap(phaseSync)
 	return err
 }
@@ -463,8 +462,8 @@ const (
 	phaseAction         // the action's own reads and writes, its journal entry
 	phaseCapture        // what the record holds beside the entry (startOf, capture)
 	phaseEncode         // the record encoded and named (its SHA-256)
-	phaseWrite          // the record framed and written (on Linux synced by the write: walSyncFlag)
-	phaseSync           // the WAL's sync after the write (not on Linux)
+	phaseWrite          // the record framed and written into the WAL
+	phaseSync           // the WAL's sync
 	phaseHandoff        // the commit handed to its goroutine
 	walPhases
 )

@@ -13,10 +13,10 @@ import (
 // BenchmarkWALWrite times ways of making a WAL record durable on a file
 // made as createWAL makes it (4 KiB header, 64 KiB of zeros, synced), each
 // way in turn in one loop so that they share the machine's moments: the
-// record's bytes then fdatasync (the WAL's write before), the same padded
+// write the WAL makes (the record's bytes, then fdatasync), the same padded
 // to its 4 KiB block, O_DSYNC on the file instead of the separate sync
-// (the record, as the WAL writes it now on Linux; the block), and
-// O_DIRECT|O_DSYNC of the aligned block (no page cache). Each way is timed after a 5 ms pause and right after another
+// (record, block), and O_DIRECT|O_DSYNC of the aligned block (no page
+// cache). Each way is timed after a 5 ms pause and right after another
 // way's sync. pwritev2 with RWF_DSYNC was timed too (through
 // golang.org/x/sys/unix) and was no faster; docs/design-notes.md ("Durable
 // actions") has the figures. QCODE_WALDIR picks the directory (default:
@@ -56,7 +56,7 @@ func BenchmarkWALWrite(b *testing.B) {
 	direct := open("direct.wal", syscall.O_DIRECT|syscall.O_DSYNC)
 	small, block, dblock := make([]byte, record), make([]byte, 4096), aligned(4096)
 	ways := []way{
-		{"pwrite record + fdatasync", func(v byte) error {
+		{"pwrite record + fdatasync (today)", func(v byte) error {
 			small[0] = v
 			if _, err := plain.WriteAt(small, walHeaderSize); err != nil {
 				return err
@@ -70,7 +70,7 @@ func BenchmarkWALWrite(b *testing.B) {
 			}
 			return fdatasync(padded)
 		}},
-		{"O_DSYNC pwrite record (the WAL's)", func(v byte) error {
+		{"O_DSYNC pwrite record", func(v byte) error {
 			small[0] = v
 			_, err := dsync.WriteAt(small, walHeaderSize)
 			return err
