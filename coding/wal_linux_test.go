@@ -26,7 +26,7 @@ func BenchmarkWALWrite(b *testing.B) {
 	if dir == "" {
 		dir = b.TempDir()
 	}
-	const record = 107 // an Apply's record with its frame, as BenchmarkApplyDurable prints
+	const record = 99 // an Apply's record with its frame, as BenchmarkApplyDurable prints
 	open := func(name string, flag int) *os.File {
 		path := filepath.Join(dir, name)
 		os.Remove(path)
