@@ -56,7 +56,7 @@ func BenchmarkWALWrite(b *testing.B) {
 	direct := open("direct.wal", syscall.O_DIRECT|syscall.O_DSYNC)
 	small, block, dblock := make([]byte, record), make([]byte, 4096), aligned(4096)
 	ways := []way{
-		{"pwrite record + fdatasync (today)", func(v byte) error {
+		{"pwrite record + fdatasync (the WAL's)", func(v byte) error {
 			small[0] = v
 			if _, err := plain.WriteAt(small, walHeaderSize); err != nil {
 				return err
