@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -303,7 +304,7 @@ func createWAL(path, project string) (*walFile, error) {
 }
 
 // write puts a record in the slot after the header and syncs it.
-func (w *walFile) write(body []byte) error {
+func (w *walFile) write(body []byte, c *walClock) error {
 	buf := make([]byte, walFrame+len(body))
 	binary.BigEndian.PutUint32(buf, uint32(len(body)))
 	binary.BigEndian.PutUint32(buf[4:], crc32.Checksum(body, castagnoli))
@@ -311,7 +312,10 @@ func (w *walFile) write(body []byte) error {
 	if _, err := w.f.WriteAt(buf, walHeaderSize); err != nil {
 		return err
 	}
-	return fdatasync(w.f)
+	c.lap(phaseWrite)
+	err := fdatasync(w.f)
+	c.lap(phaseSync)
+	return err
 }
 
 // close closes the file and, when remove says so, removes it if the name
@@ -454,6 +458,47 @@ var (
 	testHookReplay       func()
 )
 
+// The parts of a logged action's time on the caller's path, for the
+// benchmark (testHookTimes).
+const (
+	phaseWait    = iota // the lock, and the previous action's commit
+	phaseBegin          // bbolt's write transaction begun
+	phaseAction         // the action's own reads and writes, its journal entry
+	phaseCapture        // what the record holds beside the entry (startOf, capture)
+	phaseEncode         // the record encoded and named (its SHA-256)
+	phaseWrite          // the record framed and written into the WAL
+	phaseSync           // the WAL's sync
+	phaseHandoff        // the commit handed to its goroutine
+	walPhases
+)
+
+// testHookTimes, when a test sets it, is given where each logged action's
+// time went and its record's size; no clock is read otherwise.
+var testHookTimes func(d [walPhases]time.Duration, size int)
+
+// walClock splits a logged action's time into phases (testHookTimes).
+type walClock struct {
+	on   bool
+	last time.Time
+	d    [walPhases]time.Duration
+}
+
+func startClock() walClock {
+	if testHookTimes == nil {
+		return walClock{}
+	}
+	return walClock{on: true, last: time.Now()}
+}
+
+// lap adds the time since the last lap to phase p.
+func (c *walClock) lap(p int) {
+	if c.on {
+		now := time.Now()
+		c.d[p] += now.Sub(c.last)
+		c.last = now
+	}
+}
+
 // testHookLogged, when a test sets it, is given each logged transaction
 // and its record before the commit, and returns the transaction to commit
 // (the random test rolls it back and commits a replay of the record).
@@ -464,11 +509,13 @@ var testHookLogged func(s *Store, tx *bolt.Tx, r *walRecord, body []byte) (*bolt
 // or (r.large, or no WAL could be made) by a synced commit here. fn fills
 // r (kind, actor, entry). An action that changed nothing is rolled back.
 func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
+	clock := startClock()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if err := s.flushed(); err != nil {
 		return err
 	}
+	clock.lap(phaseWait)
 	var tx *bolt.Tx
 	var body []byte
 	err := s.guard(func() (err error) {
@@ -476,11 +523,15 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 			return err
 		}
 		s.db.AllocSize = growth(tx.Size())
+		clock.lap(phaseBegin)
 		start := startOf(tx)
+		clock.lap(phaseCapture)
 		if err := fn(tx); err != nil {
 			return err
 		}
+		clock.lap(phaseAction)
 		r.capture(tx, start)
+		clock.lap(phaseCapture)
 		if r.kind == walAction && r.entry == nil {
 			if st := tx.Stats(); st.GetNodeCount() == 0 {
 				return errNothingWritten // bbolt made no node to write: nothing to commit
@@ -492,12 +543,16 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 		if r.large || s.walOff {
 			return nil
 		}
+		clock.lap(phaseAction)
 		if body = r.encode(); len(body) > walMaxRecord {
 			r.large, body = true, nil
 			return nil
 		}
-		return putApplied(tx, r.n, idOf(body))
+		id := idOf(body)
+		clock.lap(phaseEncode)
+		return putApplied(tx, r.n, id)
 	})
+	clock.lap(phaseAction)
 	if errors.Is(err, errNothingWritten) {
 		s.rollback(tx)
 		return nil
@@ -526,13 +581,18 @@ func (s *Store) logged(r *walRecord, fn func(tx *bolt.Tx) error) error {
 	if s.walOff {
 		return s.commitNow(tx)
 	}
-	if err := s.wal.write(body); err != nil {
+	clock.lap(phaseAction)
+	if err := s.wal.write(body, &clock); err != nil {
 		s.rollback(tx)
 		return fmt.Errorf("%s: %w", s.walPath(), err)
 	}
 	c := &commitment{done: make(chan struct{})}
 	s.inflight.Store(c)
 	go s.commitLater(tx, c)
+	clock.lap(phaseHandoff)
+	if clock.on {
+		testHookTimes(clock.d, walFrame+len(body))
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package coding
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // The write-ahead tests. An action answers once its record is in FILE.wal
@@ -473,6 +475,53 @@ func TestWALSessionLeavesOneFile(t *testing.T) {
 	}
 	if _, err := os.Lstat(path + ".wal"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the WAL is left after Close: %v", err)
+	}
+}
+
+// The benchmark's split of an action's time (testHookTimes) is given once
+// per action that goes through the WAL, with the size of the record in
+// the file, and never for an action that wrote nothing or committed with
+// no record (an import).
+func TestWALTimesOnePerLoggedAction(t *testing.T) {
+	s, path := newProject(t)
+	var calls []int
+	var last [walPhases]time.Duration
+	testHookTimes = func(d [walPhases]time.Duration, size int) { calls, last = append(calls, size), d }
+	defer func() { testHookTimes = nil }()
+	if _, err := s.ImportSource("setup", bigSource("base", 20), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 0 {
+		t.Fatalf("an import (synced, no record) was timed: %v", calls)
+	}
+	ref, _ := s.Resolve("base-1")
+	for i := 0; i < 2; i++ { // the second is a no-op: rolled back, not timed
+		if _, err := s.Apply("alice", ref, code(t, s, walCode), Span{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 1 {
+		t.Fatalf("timed %d actions, want 1: %v", len(calls), calls)
+	}
+	frame := make([]byte, walFrame)
+	f, err := os.Open(path + ".wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.ReadAt(frame, walHeaderSize); err != nil {
+		t.Fatal(err)
+	}
+	if want := walFrame + int(binary.BigEndian.Uint32(frame)); calls[0] != want {
+		t.Errorf("size %d, the record in the WAL is %d bytes with its frame", calls[0], want)
+	}
+	for p, d := range last {
+		if d < 0 || (d == 0 && p == phaseSync) {
+			t.Errorf("phase %d: %s", p, d)
+		}
 	}
 }
 
