@@ -2,7 +2,7 @@ package coding
 
 import (
 	"bytes"
-	"encoding/binary"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -498,15 +498,10 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	segs.FillPercent, texts.FillPercent = 1.0, 1.0
 	chunks := newTextChunker(texts.Put)
 	refs := make([]SegRef, len(src.Segments))
-	// The name index entries are queued, their keys in one arena: a queue
-	// entry and a key per answer, 200,000 answers; the case index's runs
-	// likewise.
-	names, byCase := make([]rec, 0, len(src.Segments)), newCaseRunBuilder(len(src.Segments))
-	arenaLen := 0
-	for _, seg := range src.Segments {
-		arenaLen += len(seg.ID) + 9
-	}
-	arena := make([]byte, 0, arenaLen) // never outgrown: its keys stay where they are
+	// The name and case index entries are queued, as runs where they can
+	// be (records_segnames.go, records_caseruns.go).
+	var names nameRunBuilder
+	byCase := newCaseRunBuilder(len(src.Segments))
 	for i, seg := range src.Segments {
 		if !utf8.ValidString(seg.Text) {
 			return nil, added{}, errorf(ErrInvalidInput, "%s: segment %s: text is not valid UTF-8", src.File, corpus.Excerpt(seg.ID))
@@ -543,9 +538,7 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		if err := chunks.add(ref, seg.Text); err != nil {
 			return nil, added{}, err
 		}
-		start := len(arena)
-		arena = binary.BigEndian.AppendUint64(append(append(arena, seg.ID...), 0), uint64(ref))
-		names = append(names, rec{bktSegName, arena[start:len(arena):len(arena)], []byte{}})
+		names.add(seg.ID, ref)
 		byCase.add(ref, caseID)
 		if opts.Progress != nil && (i+1)%2048 == 0 {
 			opts.Progress(i+1, len(src.Segments))
@@ -560,10 +553,11 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	if err := segs.SetSequence(uint64(base) + uint64(len(src.Segments))); err != nil {
 		return nil, added{}, err
 	}
-	if id, ok := repeatedID(names); ok {
+	if id, ok := repeatedID(src.Segments); ok {
 		return nil, added{}, errorf(ErrInvalidInput, "%s: segment ID %q appears twice", src.File, corpus.Excerpt(id))
 	}
-	a.laterAll(bktSegName, names)
+	names.end()
+	a.laterAll(bktSegName, names.recs)
 	byCase.end()
 	a.laterAll(bktByCase, byCase.runs)
 	a.ops = append(a.ops, op{kind: opSourceAdd, rawOp: &rawOp{source: id}})
@@ -589,17 +583,27 @@ func mergeAttrs(base, extra []Attribute) []Attribute {
 	return out
 }
 
-// repeatedID sorts an import's segname entries (ID, 0, SegRef) and returns
-// an ID two of them share: a map of 200,000 IDs cost a tenth of an import,
-// and the entries are sorted for their writes anyway (most come sorted).
-func repeatedID(names []rec) (string, bool) {
-	if !slices.IsSortedFunc(names, func(x, y rec) int { return bytes.Compare(x.key, y.key) }) {
-		slices.SortFunc(names, func(x, y rec) int { return bytes.Compare(x.key, y.key) })
+// repeatedID returns an ID two of an import's segments share. IDs in
+// order (shorter first, then byte order: R9 before R10) cannot repeat, and
+// most exports list them so; others are sorted (a map of 200,000 IDs cost
+// a tenth of an import).
+func repeatedID(segs []corpus.Segment) (string, bool) {
+	inOrder := true
+	for i := 1; i < len(segs) && inOrder; i++ {
+		a, b := segs[i-1].ID, segs[i].ID
+		inOrder = len(a) < len(b) || (len(a) == len(b) && a < b)
 	}
-	for i := 1; i < len(names); i++ {
-		prev, cur := names[i-1].key, names[i].key
-		if len(prev) == len(cur) && bytes.Equal(prev[:len(prev)-8], cur[:len(cur)-8]) {
-			return string(cur[:len(cur)-9]), true
+	if inOrder {
+		return "", false
+	}
+	ids := make([]string, len(segs))
+	for i, s := range segs {
+		ids[i] = s.ID
+	}
+	slices.Sort(ids)
+	for i := 1; i < len(ids); i++ {
+		if ids[i] == ids[i-1] {
+			return ids[i], true
 		}
 	}
 	return "", false
@@ -694,6 +698,13 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 			return nil, err
 		}
 	}
+	// The source's names: as its import wrote them (runs), and one by one
+	// as older files have them.
+	for _, r := range segmentNameRecs(stored) {
+		if err := take(bktSegName, r.key); err != nil {
+			return nil, err
+		}
+	}
 	for _, s := range stored {
 		key := u64(uint64(s.ref))
 		if err := take(bktSegments, key); err != nil {
@@ -732,6 +743,7 @@ func snapshotAsSchema5(snap []rec) ([]rec, error) {
 	}
 	var out, texts []rec
 	var refs []SegRef
+	var stored []storedSegment
 	srcAt := -1
 	for _, r := range snap {
 		switch {
@@ -744,6 +756,14 @@ func snapshotAsSchema5(snap []rec) ([]rec, error) {
 		case bytes.Equal(r.bucket, bktTexts):
 			texts = append(texts, r)
 			continue
+		case bytes.Equal(r.bucket, bktSegName):
+			continue // made again below, as runs
+		case bytes.Equal(r.bucket, bktSegments):
+			seg, err := decodeSegment(r.value)
+			if err != nil {
+				return nil, errorf(errCorrupt, "a segment in the journal")
+			}
+			stored = append(stored, storedSegment{SegRef(getU64(r.key)), seg})
 		case bytes.Equal(r.bucket, bktSources):
 			srcAt = len(out)
 		}
@@ -769,6 +789,8 @@ func snapshotAsSchema5(snap []rec) ([]rec, error) {
 	if err := chunks.flush(); err != nil {
 		return nil, err
 	}
+	slices.SortFunc(stored, func(x, y storedSegment) int { return cmp.Compare(x.ref, y.ref) })
+	out = append(out, segmentNameRecs(stored)...)
 	var sr sourceRecord
 	if err := json.Unmarshal(out[srcAt].value, &sr); err != nil {
 		return nil, errorf(errCorrupt, "a source in the journal")

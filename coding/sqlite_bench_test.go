@@ -67,6 +67,7 @@ func BenchmarkBesideSQLite(b *testing.B) {
 		codingtest.CopyFile(b, empty, project)
 		qRounds = append(qRounds, importInChild(b, project, answers))
 	}
+	os.Remove(db)
 	sqlAnswers := run(".mode csv\n.import " + answers + " answers\nCREATE UNIQUE INDEX answers_id ON answers(id);\n")
 	sqlCodings := run(".mode csv\n.import " + codings + " codings\nCREATE INDEX codings_segment ON codings(segment);\nCREATE INDEX codings_code ON codings(code);\n")
 	sqlReport := run(`SELECT c.code, a.role, count(DISTINCT a.id), count(DISTINCT a.respondent)

@@ -1,0 +1,7 @@
+package coding_test
+
+import "testing"
+
+func TestZZWriteAnswers(t *testing.T) {
+	writeAnswers(&testing.B{}, "/tmp/imp/bench.csv", 200_000)
+}
