@@ -496,12 +496,18 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	}
 	seen, lastCase := make(map[CaseID]bool, min(runs, 1<<16)), CaseID(0)
 	segs.FillPercent, texts.FillPercent = 1.0, 1.0
-	chunks := newTextChunker(texts.Put)
+	// What needs no transaction is made on the other core meanwhile: the
+	// texts' chunks, the names' entries (runs where they can be,
+	// records_segnames.go), a repeated ID.
+	prep := make(chan preparedImport, 1)
+	go func() { prep <- prepareImport(src.Segments, base) }()
+	defer func() {
+		if prep != nil {
+			<-prep // an action that failed leaves nothing behind
+		}
+	}()
 	refs := make([]SegRef, len(src.Segments))
-	// The name and case index entries are queued, as runs where they can
-	// be (records_segnames.go, records_caseruns.go).
-	var names nameRunBuilder
-	byCase := newCaseRunBuilder(len(src.Segments))
+	byCase := newCaseRunBuilder(runs)
 	for i, seg := range src.Segments {
 		if !utf8.ValidString(seg.Text) {
 			return nil, added{}, errorf(ErrInvalidInput, "%s: segment %s: text is not valid UTF-8", src.File, corpus.Excerpt(seg.ID))
@@ -535,10 +541,6 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		if err := segs.Put(key, r.encode()); err != nil {
 			return nil, added{}, err
 		}
-		if err := chunks.add(ref, seg.Text); err != nil {
-			return nil, added{}, err
-		}
-		names.add(seg.ID, ref)
 		byCase.add(ref, caseID)
 		if opts.Progress != nil && (i+1)%2048 == 0 {
 			opts.Progress(i+1, len(src.Segments))
@@ -547,17 +549,20 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	if opts.Progress != nil {
 		opts.Progress(len(src.Segments), len(src.Segments))
 	}
-	if err := chunks.flush(); err != nil {
-		return nil, added{}, err
-	}
 	if err := segs.SetSequence(uint64(base) + uint64(len(src.Segments))); err != nil {
 		return nil, added{}, err
 	}
-	if id, ok := repeatedID(src.Segments); ok {
-		return nil, added{}, errorf(ErrInvalidInput, "%s: segment ID %q appears twice", src.File, corpus.Excerpt(id))
+	p := <-prep
+	prep = nil
+	if p.repeated {
+		return nil, added{}, errorf(ErrInvalidInput, "%s: segment ID %q appears twice", src.File, corpus.Excerpt(p.id))
 	}
-	names.end()
-	a.laterAll(bktSegName, names.recs)
+	for _, c := range p.chunks {
+		if err := texts.Put(c.key, c.value); err != nil {
+			return nil, added{}, err
+		}
+	}
+	a.laterAll(bktSegName, p.names)
 	byCase.end()
 	a.laterAll(bktByCase, byCase.runs)
 	a.ops = append(a.ops, op{kind: opSourceAdd, rawOp: &rawOp{source: id}})
@@ -581,6 +586,35 @@ func mergeAttrs(base, extra []Attribute) []Attribute {
 		}
 	}
 	return out
+}
+
+// preparedImport is what an import makes of its segments without the
+// transaction.
+type preparedImport struct {
+	chunks, names []rec
+	id            string // an ID two segments share
+	repeated      bool
+}
+
+// prepareImport cuts the texts of segments numbered from base+1 into
+// chunks, makes their names' entries and looks for a repeated ID.
+func prepareImport(segs []corpus.Segment, base SegRef) preparedImport {
+	var p preparedImport
+	chunks := newTextChunker(func(k, v []byte) error {
+		p.chunks = append(p.chunks, rec{bktTexts, k, v})
+		return nil
+	})
+	var names nameRunBuilder
+	for i, seg := range segs {
+		ref := base + SegRef(i) + 1
+		_ = chunks.add(ref, seg.Text) // its put cannot fail
+		names.add(seg.ID, ref)
+	}
+	_ = chunks.flush()
+	names.end()
+	p.names = names.recs
+	p.id, p.repeated = repeatedID(segs)
+	return p
 }
 
 // repeatedID returns an ID two of an import's segments share. IDs in
