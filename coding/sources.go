@@ -3,6 +3,7 @@ package coding
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -483,6 +484,7 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		}
 	}
 	cases := newCaseResolverFor(a, in, min(runs, 1<<16)+len(src.Cases))
+	a.expect(2*min(runs, 1<<16), bktCaseName) // a new case is two records, its name queued
 	caseKey := func(label string) string {
 		if src.ScopedCases {
 			return scopedCase(src.Name, label)
@@ -494,7 +496,10 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 			return nil, added{}, err
 		}
 	}
-	seen, lastCase := make(map[CaseID]bool, min(runs, 1<<16)), CaseID(0)
+	// The cases the segments belong to, once per run of one case: counted
+	// at the end (a map of 40,000 cases cost 30 ms).
+	var seen []CaseID
+	lastCase := CaseID(0)
 	segs.FillPercent, texts.FillPercent = 1.0, 1.0
 	// What needs no transaction is made on the other core meanwhile: the
 	// texts' chunks, the names' entries (runs where they can be,
@@ -508,6 +513,8 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	}()
 	refs := make([]SegRef, len(src.Segments))
 	byCase := newCaseRunBuilder(runs)
+	// Outgrowing either buffer leaves what was cut from it where it is.
+	keyBuf, recBuf := make([]byte, 0, 8*len(src.Segments)), make([]byte, 0, 32*len(src.Segments))
 	for i, seg := range src.Segments {
 		if !utf8.ValidString(seg.Text) {
 			return nil, added{}, errorf(ErrInvalidInput, "%s: segment %s: text is not valid UTF-8", src.File, corpus.Excerpt(seg.ID))
@@ -530,15 +537,21 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 				}
 			}
 		}
-		if caseID != lastCase { // consecutive answers of one case: counted once
-			seen[caseID], lastCase = true, caseID
+		if caseID != lastCase && caseID != 0 {
+			seen, lastCase = append(seen, caseID), caseID
 		}
 		r := segmentRecord{source: id, caseID: caseID, ordinal: i + 1, id: seg.ID}
 		if r.attrs, err = in.pairs(seg.Attributes); err != nil {
 			return nil, added{}, err
 		}
-		key := u64(n)
-		if err := segs.Put(key, r.encode()); err != nil {
+		// Keys and records are cut from two buffers: bbolt keeps each
+		// until the commit, and 400,000 small allocations cost more.
+		start := len(keyBuf)
+		keyBuf = binary.BigEndian.AppendUint64(keyBuf, n)
+		key := keyBuf[start:len(keyBuf):len(keyBuf)]
+		start = len(recBuf)
+		recBuf = r.appendTo(recBuf)
+		if err := segs.Put(key, recBuf[start:len(recBuf):len(recBuf)]); err != nil {
 			return nil, added{}, err
 		}
 		byCase.add(ref, caseID)
@@ -566,8 +579,8 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	byCase.end()
 	a.laterAll(bktByCase, byCase.runs)
 	a.ops = append(a.ops, op{kind: opSourceAdd, rawOp: &rawOp{source: id}})
-	delete(seen, 0)
-	return refs, added{created: cases.created, cases: len(seen), prompts: srcRec.Prompts, source: id}, a.flushLater()
+	slices.Sort(seen)
+	return refs, added{created: cases.created, cases: len(slices.Compact(seen)), prompts: srcRec.Prompts, source: id}, a.flushLater()
 }
 
 // mergeAttrs returns base with extra's values set (extra wins on a name,
@@ -850,7 +863,12 @@ type segmentRecord struct {
 type strPair struct{ name, value uint64 }
 
 func (r *segmentRecord) encode() []byte {
-	w := make(wbuf, 0, 16+len(r.id)+4*len(r.attrs))
+	return r.appendTo(make([]byte, 0, 16+len(r.id)+4*len(r.attrs)))
+}
+
+// appendTo appends the record's encoding to b.
+func (r *segmentRecord) appendTo(b []byte) []byte {
+	w := wbuf(b)
 	w.byte(1)
 	w.uvarint(uint64(r.source))
 	w.uvarint(uint64(r.caseID))

@@ -41,14 +41,7 @@ func BenchmarkBesideSQLite(b *testing.B) {
 	run := func(script string) time.Duration {
 		cmd := exec.Command(sqlite, db)
 		cmd.Stdin = strings.NewReader(script)
-		cmd.Stdout = io.Discard
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		start := time.Now()
-		if err := cmd.Run(); err != nil {
-			b.Fatalf("sqlite3: %v: %s", err, stderr.String())
-		}
-		return time.Since(start)
+		return timed(b, cmd, "sqlite3")
 	}
 	// The answer import, five rounds, each into a new database and a new
 	// project, alternately: sqlite3 as a command, qcode as `qcode import`
@@ -138,11 +131,17 @@ func BenchmarkBesideSQLite(b *testing.B) {
 func importInChild(b *testing.B, project, answers string) time.Duration {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "QCODE_IMPORT_PROJECT="+project, "QCODE_IMPORT_ANSWERS="+answers)
+	return timed(b, cmd, "child import")
+}
+
+// timed runs a command, its output discarded, and returns its wall time.
+func timed(b *testing.B, cmd *exec.Cmd, what string) time.Duration {
+	cmd.Stdout = io.Discard
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		b.Fatalf("child import: %v: %s", err, stderr.String())
+		b.Fatalf("%s: %v: %s", what, err, stderr.String())
 	}
 	return time.Since(start)
 }
