@@ -1,0 +1,194 @@
+package coding
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"qcode/corpus"
+)
+
+// sizedSource is a source of n segments whose texts come from text(i),
+// its cases from kase(i) ("" for none).
+func sizedSource(name, hash string, n int, text func(int) string, kase func(int) string) *corpus.Source {
+	src := &corpus.Source{Name: name, File: name + ".csv", Format: "csv", Hash: hash}
+	for i := range n {
+		src.Segments = append(src.Segments, corpus.Segment{ID: fmt.Sprintf("%s-%d", name, i+1), Case: kase(i), Text: text(i)})
+	}
+	return src
+}
+
+// textsOf reads a source's segments' texts back, in import order.
+func textsOf(t *testing.T, s *Store, source string) []string {
+	t.Helper()
+	segs, err := s.Segments(SegmentQuery{Source: source})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, seg := range segs {
+		out = append(out, seg.Text)
+	}
+	return out
+}
+
+// TestChunkBoundaries imports sources whose segments fill chunks exactly,
+// overrun them by one, or are cut by size, with empty texts among them:
+// every text reads back, check passes after each action, and replacing,
+// undoing and redoing the import give back the same records.
+func TestChunkBoundaries(t *testing.T) {
+	short := func(i int) string { return fmt.Sprintf("answer %d", i) }
+	empty := func(i int) string {
+		if i%2 == 0 {
+			return ""
+		}
+		return short(i)
+	}
+	big := func(i int) string { return strings.Repeat(string(rune('a'+i%26)), textChunkBytes/4+i%3) }
+	exact := func(i int) string { return strings.Repeat("x", textChunkBytes/2) } // two fill a chunk's bytes exactly
+	huge := func(i int) string {
+		if i == 1 {
+			return strings.Repeat("h", 3*textChunkBytes)
+		}
+		return short(i)
+	}
+	none := func(int) string { return "" }
+	one := func(int) string { return "R" }
+	pairs := func(i int) string { return fmt.Sprintf("R%d", i/2) }
+	for _, tc := range []struct {
+		name string
+		n    int
+		text func(int) string
+		kase func(int) string
+	}{
+		{"one segment", 1, short, one},
+		{"one empty text", 1, none, none},
+		{"63", 63, short, pairs},
+		{"64", 64, short, one},
+		{"65", 65, empty, pairs},
+		{"128", 128, short, none},
+		{"129 empty", 129, none, one},
+		{"cut by size", 9, big, pairs},
+		{"bytes exact", 6, exact, one},
+		{"one huge", 4, huge, pairs},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := newProject(t)
+			if _, err := s.ImportSource("lead", survey("before"), ImportOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			start := dump(s)
+			src := sizedSource("s", "h1", tc.n, tc.text, tc.kase)
+			var want []string
+			for _, seg := range src.Segments {
+				want = append(want, seg.Text)
+			}
+			if _, err := s.ImportSource("lead", src, ImportOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ImportSource("lead", survey("after"), ImportOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			sameStrings(t, "texts", textsOf(t, s, "s"), want)
+			if err := checkInvariants(s); err != nil {
+				t.Fatal(err)
+			}
+			imported := dump(s)
+			// Replace it with one of a different size: the old chunks go,
+			// the new ones come, in one action.
+			src2 := sizedSource("s", "h2", tc.n+1, tc.text, tc.kase)
+			var want2 []string
+			for _, seg := range src2.Segments {
+				want2 = append(want2, seg.Text)
+			}
+			if _, err := s.ImportSource("lead", src2, ImportOptions{Replace: true}); err != nil {
+				t.Fatal(err)
+			}
+			sameStrings(t, "texts replaced", textsOf(t, s, "s"), want2)
+			if err := checkInvariants(s); err != nil {
+				t.Fatal(err)
+			}
+			replaced := dump(s)
+			if _, err := s.Undo("lead"); err != nil {
+				t.Fatal(err)
+			}
+			if got := dump(s); got != imported {
+				t.Fatalf("undo of the replace:\n%s", diffLines(imported, got))
+			}
+			if _, err := s.Redo("lead"); err != nil {
+				t.Fatal(err)
+			}
+			if got := dump(s); got != replaced {
+				t.Fatalf("redo of the replace:\n%s", diffLines(replaced, got))
+			}
+			for range 3 { // the replace, "after", the import
+				if _, err := s.Undo("lead"); err != nil {
+					t.Fatal(err)
+				}
+				if err := checkInvariants(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := dump(s); got != start {
+				t.Fatalf("undo of all:\n%s", diffLines(start, got))
+			}
+			for range 3 {
+				if _, err := s.Redo("lead"); err != nil {
+					t.Fatal(err)
+				}
+				if err := checkInvariants(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := dump(s); got != replaced {
+				t.Fatalf("redo of all:\n%s", diffLines(replaced, got))
+			}
+			sameStrings(t, "texts redone", textsOf(t, s, "s"), want2)
+		})
+	}
+}
+
+// TestDamagedRunLengthIsNotWalked: a bycase run whose length reaches past
+// every segment number ever given does not read (check reports it), so a
+// walk over the case's segments (a segment's context, an attribute edit,
+// the memo list) skips it instead of calling back for each of 2^40
+// numbers that are no segments.
+func TestDamagedRunLengthIsNotWalked(t *testing.T) {
+	s, path := newUncheckedProject(t)
+	if _, err := s.ImportSource("lead", sizedSource("s", "h", 6, func(i int) string { return "t" }, func(i int) string { return "R" }), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var id CaseID
+	for _, n := range []uint64{7, 1 << 40} { // the run 1…6 said to be one longer (7 was never given), and far longer
+		err := s.update(func(tx *bolt.Tx) error {
+			id, _ = recs(tx).caseEntry("R")
+			return tx.Bucket(bktByCase).Put(pairKey(uint64(id), 1), caseRunValue(n))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		s.view(func(tx *bolt.Tx) error {
+			recs(tx).eachSegmentOfCase(id, func(ref SegRef) bool {
+				calls++
+				return calls < 100
+			})
+			return nil
+		})
+		if calls != 0 {
+			t.Errorf("run of %d: walked %d segments, want none (the run does not read)", n, calls)
+		}
+	}
+	s.Close()
+	rep, err := CheckFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range rep.Problems {
+		got = append(got, p.Kind+": "+strings.Join(p.Examples, "; "))
+	}
+	sameStrings(t, "check", got, []string{"bycase: key 00000000000000010000000000000001: run of case 1 holds segments 7…1099511627776 that are not the case's"})
+}
