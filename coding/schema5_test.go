@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
+	"qcode/coding/codingtest/legacy"
 
 	"qcode/corpus"
 )
@@ -191,4 +192,73 @@ func TestDamagedRunLengthIsNotWalked(t *testing.T) {
 		got = append(got, p.Kind+": "+strings.Join(p.Examples, "; "))
 	}
 	sameStrings(t, "check", got, []string{"bycase: key 00000000000000010000000000000001: run of case 1 holds segments 7…1099511627776 that are not the case's"})
+}
+
+// TestMigrate4To5 turns a project back into schema 4's layout (texts one
+// per segment, the bysource index, and a bycase entry per segment, as
+// schema 4 wrote them) and opens it: the migration chunks the texts and
+// derives the source records' runs; the bycase entries stay runs of one.
+// Every text and every case's segments read as before, and check passes.
+func TestMigrate4To5(t *testing.T) {
+	s, path := newProject(t)
+	kase := func(i int) string { return fmt.Sprintf("R%d", i/3) } // runs of three
+	text := func(i int) string { return fmt.Sprintf("answer %d", i) }
+	for _, src := range []*corpus.Source{sizedSource("a", "ha", 70, text, kase), sizedSource("b", "hb", 2, text, kase)} {
+		if _, err := s.ImportSource("lead", src, ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantTexts := map[string][]string{"a": textsOf(t, s, "a"), "b": textsOf(t, s, "b")}
+	byCase := func(s *Store) []string {
+		var out []string
+		s.view(func(tx *bolt.Tx) error {
+			return tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
+				out = append(out, fmt.Sprint(getU64(k), recs(tx).segmentsOfCase(CaseID(getU64(k)))))
+				return nil
+			})
+		})
+		return out
+	}
+	wantCases := byCase(s)
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := legacy.AsLayout4(tx); err != nil {
+			return err
+		}
+		return tx.Bucket(bktMeta).Put([]byte("schema_version"), []byte("4"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := 0
+	s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktByCase).ForEach(func(k, v []byte) error {
+			entries++
+			if len(v) != 0 {
+				t.Errorf("schema 4's layout: bycase %x = %x, want an entry per segment, empty", k, v)
+			}
+			return nil
+		})
+	})
+	if entries != 72 {
+		t.Errorf("schema 4's layout: %d bycase entries, want 72", entries)
+	}
+	s.Close()
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	for name, want := range wantTexts {
+		sameStrings(t, "texts of "+name, textsOf(t, s2, name), want)
+	}
+	sameStrings(t, "cases", byCase(s2), wantCases)
+	if err := checkInvariants(s2); err != nil {
+		t.Fatal(err)
+	}
+	s2.view(func(tx *bolt.Tx) error {
+		if n := tx.Bucket(bktTexts).Stats().KeyN; n != 3 { // 64 + 6 of a, 2 of b
+			t.Errorf("%d texts chunks, want 3", n)
+		}
+		return nil
+	})
 }
