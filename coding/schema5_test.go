@@ -2,6 +2,7 @@ package coding
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -261,4 +262,56 @@ func TestMigrate4To5(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestSchema4SourceEditUndoneAfterTheMigration: the schema-4 qcode (commit
+// f102dcc) imported s.csv (three answers, two respondents), set
+// method=survey and then wave=2 on the source, undid the second and
+// compacted the file (testdata/schema4/attrs.qcode). Its journal holds the
+// source record before and after each edit as schema 4 kept it, without
+// the run of segments the migration puts in; undo and redo after the
+// migration must still set the attributes back and forth, keep the run,
+// and end where they began.
+func TestSchema4SourceEditUndoneAfterTheMigration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "attrs.qcode")
+	copyFile(t, "testdata/schema4/attrs.qcode", path)
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkWhenDone(t, s, path)
+	attrs := func(step string, want ...string) {
+		t.Helper()
+		srcs, err := s.Sources()
+		if err != nil || len(srcs) != 1 {
+			t.Fatalf("%s: %v %v", step, srcs, err)
+		}
+		var got []string
+		for _, a := range srcs[0].Attributes {
+			got = append(got, a.Name+"="+a.Value)
+		}
+		sameStrings(t, step, got, want)
+		sameStrings(t, step+": texts", textsOf(t, s, "s"), []string{"first answer", "second answer", "third"})
+		if err := checkInvariants(s); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	attrs("migrated", "method=survey")
+	migrated := dump(s)
+	for _, step := range []struct {
+		undo bool
+		want []string
+	}{{false, []string{"method=survey", "wave=2"}}, {true, []string{"method=survey"}}, {true, nil}, {false, []string{"method=survey"}}} {
+		what, do := "redo", s.Redo
+		if step.undo {
+			what, do = "undo", s.Undo
+		}
+		if _, err := do("lead"); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		attrs(what, step.want...)
+	}
+	if got := dump(s); got != migrated {
+		t.Errorf("back where it began:\n%s", diffLines(migrated, got))
+	}
 }

@@ -775,6 +775,30 @@ func snapshotAsSchema5(snap []rec) ([]rec, error) {
 	return out, nil
 }
 
+// sourceValueAsSchema5 is v, a source record as an action journaled it,
+// in schema 5's layout: a record journaled by schema 4 (an attribute set on
+// the source, undone or redone after the migration) has no run of segments
+// (First, Refs), and gets the one of the record now stored (cur; a run
+// never changes while the source is there). Anything else is v as it is.
+func sourceValueAsSchema5(v, cur []byte) []byte {
+	if len(v) == 0 || len(cur) == 0 || bytes.Contains(v, []byte(`"first":`)) {
+		return v
+	}
+	var sr, now sourceRecord
+	if json.Unmarshal(v, &sr) != nil || sr.Segments == 0 || sr.First != 0 || sr.Refs != nil {
+		return v
+	}
+	if json.Unmarshal(cur, &now) != nil || (now.First == 0 && now.Refs == nil) {
+		return v
+	}
+	sr.First, sr.Refs = now.First, now.Refs
+	out, err := json.Marshal(sr)
+	if err != nil {
+		return v
+	}
+	return out
+}
+
 // segmentRecord is a segment as stored, without its text.
 type segmentRecord struct {
 	source  SourceID
