@@ -921,6 +921,7 @@ type textsJoin struct {
 	n      SegRef
 	next   SegRef // the chunk's first ref not yet matched to a segment
 	source SourceID
+	held   bool // a segment's text was taken from the chunk (of source)
 	offs   []int
 	body   []byte
 	ok     bool // the chunk at k reads
@@ -935,7 +936,7 @@ func newTextsJoin(c *recordCheck) *textsJoin {
 
 // load reads the chunk at the cursor.
 func (t *textsJoin) load() {
-	t.ok, t.source = false, 0
+	t.ok, t.source, t.held = false, 0, false
 	if t.k == nil {
 		return
 	}
@@ -967,6 +968,9 @@ func (t *textsJoin) step() {
 	t.load()
 	if t.k != nil && len(t.k) == 8 && t.first < end {
 		t.c.add("texts", "chunk at segment %d overlaps the one before it", t.first)
+		if t.ok { // the refs both hold were matched there: the overlap says it
+			t.next = min(end, t.first+t.n)
+		}
 	}
 }
 
@@ -978,8 +982,8 @@ func (t *textsJoin) text(ref SegRef, source SourceID) []byte {
 	if t.k == nil || !t.ok || ref < t.first {
 		return nil
 	}
-	if t.next == t.first {
-		t.source = source
+	if !t.held {
+		t.source, t.held = source, true
 	} else if source != t.source {
 		t.c.add("texts", "chunk at segment %d holds texts of two sources (%d and %d)", t.first, t.source, source)
 	}
@@ -1033,6 +1037,11 @@ func newCaseRunsJoin(c *recordCheck) *caseRunsJoin {
 
 func (j *caseRunsJoin) load(id CaseID, g *runCursor) {
 	g.ok = false
+	// A key of the case's that is no run key (finish reports it) hides
+	// none of the runs after it.
+	for g.k != nil && len(g.k) != 16 && len(g.k) >= 8 && getU64(g.k) == uint64(id) {
+		g.k, g.v = g.cur.Next()
+	}
 	if g.k == nil || len(g.k) != 16 || getU64(g.k) != uint64(id) {
 		g.k = nil // past the case's runs
 		return
@@ -1051,8 +1060,18 @@ func (j *caseRunsJoin) step(id CaseID, g *runCursor) {
 		end := g.run.first + SegRef(g.run.n) - 1
 		j.c.add("bycase", "key %x: run of case %d holds segments %d…%d that are not the case's", short(g.k), id, g.next, end)
 	}
+	end := g.run.first + 1
+	if g.ok {
+		end = g.run.first + SegRef(g.run.n)
+	}
 	g.k, g.v = g.cur.Next()
 	j.load(id, g)
+	if g.k != nil && g.run.first < end {
+		j.c.add("bycase", "key %x: overlaps the run before it", short(g.k))
+		if g.ok { // the segments both hold were matched there: the overlap says it
+			g.next = min(end, g.run.first+SegRef(g.run.n))
+		}
+	}
 }
 
 // expect says that segment ref is of case id.

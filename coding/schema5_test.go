@@ -315,3 +315,110 @@ func TestSchema4SourceEditUndoneAfterTheMigration(t *testing.T) {
 		t.Errorf("back where it began:\n%s", diffLines(migrated, got))
 	}
 }
+
+// TestCheckTextsAndRunsExactly spoils the texts chunks and bycase runs of a
+// project (source a: 70 segments, chunks at 1 and 65, respondents R0…R23
+// with runs of three; source b: 3 segments without cases, chunk at 71)
+// and wants check's whole report: what is wrong, once, and nothing about
+// what is not (a chunk or run cut in two still reads).
+func TestCheckTextsAndRunsExactly(t *testing.T) {
+	seg := func(ref int, src string, i int) string {
+		return fmt.Sprintf("segment %d (%q)", ref, fmt.Sprintf("%s-%d", src, i))
+	}
+	texts := func(refs ...int) []string {
+		var out []string
+		for _, r := range refs {
+			out = append(out, fmt.Sprintf("answer %d", r-1))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		spoil func(tx *bolt.Tx) error
+		want  []string
+	}{
+		{"nothing", func(tx *bolt.Tx) error { return nil }, nil},
+		{"chunk 65 gone", func(tx *bolt.Tx) error { return tx.Bucket(bktTexts).Delete(u64(65)) }, []string{
+			"texts 6: " + seg(65, "a", 65) + ": text missing or not UTF-8; " + seg(66, "a", 66) + ": text missing or not UTF-8; " +
+				seg(67, "a", 67) + ": text missing or not UTF-8; " + seg(68, "a", 68) + ": text missing or not UTF-8; " + seg(69, "a", 69) + ": text missing or not UTF-8"}},
+		{"chunk 65 one text short", func(tx *bolt.Tx) error { return putChunk(tx, 65, texts(65, 66, 67, 68, 69)...) },
+			[]string{"texts 1: " + seg(70, "a", 70) + ": text missing or not UTF-8"}},
+		{"chunk 65 one text long", func(tx *bolt.Tx) error { return putChunk(tx, 65, texts(65, 66, 67, 68, 69, 70, 71)...) },
+			[]string{"texts 2: chunk at segment 65 holds texts of two sources (1 and 2); chunk at segment 71 overlaps the one before it"}},
+		{"chunk 1 in two", func(tx *bolt.Tx) error {
+			if err := tx.Bucket(bktTexts).Delete(u64(1)); err != nil {
+				return err
+			}
+			var a, b []int
+			for r := 1; r <= 64; r++ {
+				if r <= 32 {
+					a = append(a, r)
+				} else {
+					b = append(b, r)
+				}
+			}
+			if err := putChunk(tx, 1, texts(a...)...); err != nil {
+				return err
+			}
+			return putChunk(tx, 33, texts(b...)...)
+		}, nil},
+		{"a stray chunk", func(tx *bolt.Tx) error { return putChunk(tx, 90, "x", "y") },
+			[]string{"texts 1: chunk at segment 90 holds texts of 2 segments that do not exist (90…91)"}},
+		{"run of R0 one short", func(tx *bolt.Tx) error { return tx.Bucket(bktByCase).Put(pairKey(1, 1), caseRunValue(2)) },
+			[]string{"bycase 1: key 00000000000000010000000000000003: expected an entry, found none"}},
+		{"run of R0 one long", func(tx *bolt.Tx) error { return tx.Bucket(bktByCase).Put(pairKey(1, 1), caseRunValue(4)) },
+			[]string{"bycase 1: key 00000000000000010000000000000001: run of case 1 holds segments 4…4 that are not the case's"}},
+		{"run of R0 in two", func(tx *bolt.Tx) error {
+			if err := tx.Bucket(bktByCase).Put(pairKey(1, 1), caseRunValue(1)); err != nil {
+				return err
+			}
+			return tx.Bucket(bktByCase).Put(pairKey(1, 2), caseRunValue(2))
+		}, nil},
+		{"runs of R0 overlap", func(tx *bolt.Tx) error { return tx.Bucket(bktByCase).Put(pairKey(1, 2), caseRunValue(3)) },
+			[]string{"bycase 2: key 00000000000000010000000000000002: overlaps the run before it; key 00000000000000010000000000000002: run of case 1 holds segments 4…4 that are not the case's"}},
+		{"run of R1 gone", func(tx *bolt.Tx) error { return tx.Bucket(bktByCase).Delete(pairKey(2, 4)) },
+			[]string{"bycase 3: key 00000000000000020000000000000004: expected an entry, found none; key 00000000000000020000000000000005: expected an entry, found none; key 00000000000000020000000000000006: expected an entry, found none"}},
+		{"a run of no case", func(tx *bolt.Tx) error { return tx.Bucket(bktByCase).Put(pairKey(99, 4), caseRunValue(2)) },
+			[]string{"bycase 1: key 00000000000000630000000000000004: expected no such entry (no record has it), found one"}},
+		{"case R1 gone", func(tx *bolt.Tx) error { return tx.Bucket(bktCases).Delete(u64(2)) }, []string{
+			"casename 1: name \"R1\" → 0000000000000002: no such case",
+			"segments 3: " + seg(4, "a", 4) + ": case 2 does not exist; " + seg(5, "a", 5) + ": case 2 does not exist; " + seg(6, "a", 6) + ": case 2 does not exist"}},
+		{"a short key among R2's runs", func(tx *bolt.Tx) error { return tx.Bucket(bktByCase).Put(u64(3), caseRunValue(2)) },
+			[]string{"bycase 1: key 0000000000000003: want case and segment numbers"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.qcode")
+			s, err := Create(path, CreateOptions{Codes: PQTemplate()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := func(i int) string { return fmt.Sprintf("answer %d", i) }
+			if _, err := s.ImportSource("lead", sizedSource("a", "ha", 70, text, func(i int) string { return fmt.Sprintf("R%d", i/3) }), ImportOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ImportSource("lead", sizedSource("b", "hb", 3, text, func(int) string { return "" }), ImportOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			db, err := bolt.Open(path, 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Update(tc.spoil); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			rep, err := CheckFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range rep.Problems {
+				got = append(got, fmt.Sprintf("%s %d: %s", p.Kind, p.Count, strings.Join(p.Examples, "; ")))
+			}
+			sameStrings(t, "check", got, tc.want)
+		})
+	}
+}
