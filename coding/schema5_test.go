@@ -422,3 +422,71 @@ func TestCheckTextsAndRunsExactly(t *testing.T) {
 		})
 	}
 }
+
+// TestTextReaderInAnyOrder reads texts through one textReader in an order
+// that jumps back and forth across chunks and sources, past the last chunk
+// and into the gap an undone import leaves: each ref reads its own text,
+// and a ref no chunk holds reads nil.
+func TestTextReaderInAnyOrder(t *testing.T) {
+	s, _ := newProject(t)
+	text := func(src string) func(int) string { return func(i int) string { return fmt.Sprintf("%s %d", src, i+1) } }
+	noCase := func(int) string { return "" }
+	for _, src := range []*corpus.Source{sizedSource("a", "ha", 70, text("a"), noCase), sizedSource("b", "hb", 3, text("b"), noCase),
+		sizedSource("c", "hc", 2, text("c"), noCase)} {
+		if _, err := s.ImportSource("lead", src, ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := func(ref SegRef) string {
+		switch {
+		case ref >= 1 && ref <= 70:
+			return fmt.Sprintf("a %d", ref)
+		case ref >= 71 && ref <= 73:
+			return fmt.Sprintf("b %d", ref-70)
+		case ref >= 74 && ref <= 75:
+			return fmt.Sprintf("c %d", ref-73)
+		}
+		return "<nil>"
+	}
+	old := want
+	order := []SegRef{73, 1, 64, 65, 70, 71, 2, 75, 76, 1 << 40, 0, 66, 64, 63, 74, 72, 72}
+	read := func(step string, gone func(SegRef) bool) {
+		t.Helper()
+		var got, wanted []string
+		s.view(func(tx *bolt.Tx) error {
+			r := recs(tx).texts()
+			for _, ref := range order {
+				text := "<nil>"
+				if v := r.get(ref); v != nil {
+					text = string(v)
+				}
+				got = append(got, fmt.Sprintf("%d: %s", ref, text))
+				w := want(ref)
+				if gone(ref) {
+					w = "<nil>"
+				}
+				wanted = append(wanted, fmt.Sprintf("%d: %s", ref, w))
+			}
+			return nil
+		})
+		sameStrings(t, step, got, wanted)
+	}
+	read("all there", func(SegRef) bool { return false })
+	if _, err := s.Undo("lead"); err != nil { // c: the last chunk goes
+		t.Fatal(err)
+	}
+	read("c undone", func(ref SegRef) bool { return ref >= 74 })
+	if _, err := s.Redo("lead"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportSource("lead", sizedSource("a", "ha2", 1, text("a"), noCase), ImportOptions{Replace: true}); err != nil {
+		t.Fatal(err)
+	}
+	want = func(ref SegRef) string { // a's one new segment after the rest
+		if ref == 76 {
+			return "a 1"
+		}
+		return old(ref)
+	}
+	read("a replaced", func(ref SegRef) bool { return ref <= 70 })
+}
