@@ -166,8 +166,8 @@ func (r records) eachSegmentOf(id SourceID, fn func(SegRef)) {
 		return
 	}
 	sr, ok := r.sourceRecord(id)
-	if !ok {
-		return
+	if !ok || !sr.runWithin(r.tx.Bucket(bktSegments).Sequence()) {
+		return // check reports it
 	}
 	if sr.Refs != nil {
 		for _, ref := range sr.Refs {

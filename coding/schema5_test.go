@@ -1,6 +1,8 @@
 package coding
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -489,4 +491,52 @@ func TestTextReaderInAnyOrder(t *testing.T) {
 		return old(ref)
 	}
 	read("a replaced", func(ref SegRef) bool { return ref <= 70 })
+}
+
+// TestDamagedSourceRunIsNotWalked: a source record whose run of segments
+// reaches past the highest segment number ever given (a damaged
+// "segments": 1099511627776) is not walked — a walk would call back for
+// each number, a list of them take 8 TiB — and the import that replaces
+// it is refused as damage; check names the record.
+func TestDamagedSourceRunIsNotWalked(t *testing.T) {
+	s, path := newUncheckedProject(t)
+	if _, err := s.ImportSource("lead", sizedSource("s", "h", 3, func(i int) string { return "t" }, func(i int) string { return "" }), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{4, 1 << 40} {
+		err := s.update(func(tx *bolt.Tx) error {
+			sr, _ := recs(tx).sourceRecord(1)
+			sr.Segments = n
+			v, err := json.Marshal(sr)
+			if err != nil {
+				return err
+			}
+			return tx.Bucket(bktSources).Put(u64(1), v)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		s.view(func(tx *bolt.Tx) error {
+			recs(tx).eachSegmentOf(1, func(SegRef) { calls++ })
+			return nil
+		})
+		if calls != 0 {
+			t.Errorf("a source of %d segments: walked %d, want none (the run does not read)", n, calls)
+		}
+		_, err = s.ImportSource("lead", sizedSource("s", "h2", 1, func(i int) string { return "t" }, func(i int) string { return "" }), ImportOptions{Replace: true})
+		if !errors.Is(err, ErrDamaged) {
+			t.Errorf("a source of %d segments replaced: %v, want damage", n, err)
+		}
+	}
+	s.Close()
+	rep, err := CheckFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range rep.Problems {
+		got = append(got, p.Kind+": "+strings.Join(p.Examples, "; "))
+	}
+	sameStrings(t, "check", got, []string{"sources: source 1 says it has 1099511627776 segments, 3 segments say they are its"})
 }

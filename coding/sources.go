@@ -74,7 +74,23 @@ type sourceRecord struct {
 	Context json.RawMessage `json:"context,omitempty"`
 }
 
-// segmentRefs lists a source's segments in import (SegRef) order.
+// runWithin tells whether the record's run of segments lies within the
+// segment numbers given so far (given: the segments bucket's sequence). A
+// damaged count (say 2^40) does not: walking or listing it would call back
+// for, or allocate, every number. Check reports such a record.
+func (sr *sourceRecord) runWithin(given uint64) bool {
+	switch {
+	case sr.Refs != nil || sr.Segments == 0:
+		return true
+	case sr.Segments < 0 || sr.First == 0:
+		return false
+	}
+	n := uint64(sr.Segments)
+	return n <= given && uint64(sr.First)-1 <= given-n
+}
+
+// segmentRefs lists a source's segments in import (SegRef) order (a run
+// the caller found within the numbers given: runWithin).
 func (sr *sourceRecord) segmentRefs() []SegRef {
 	if sr.Refs != nil {
 		return sr.Refs
@@ -628,6 +644,9 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 	var sr sourceRecord
 	if err := json.Unmarshal(v, &sr); err != nil {
 		return nil, errCorrupt
+	}
+	if !sr.runWithin(tx.Bucket(bktSegments).Sequence()) {
+		return nil, errorf(errCorrupt, "source %d says it has %d segments from %d on, past the last one", id, sr.Segments, sr.First)
 	}
 	segRefs := sr.segmentRefs()
 	refs := make([]uint64, len(segRefs))
