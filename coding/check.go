@@ -470,6 +470,9 @@ func (c *recordCheck) checkSources() {
 		}
 		c.sources[SourceID(getU64(k))] = r.Hash
 		c.runs[SourceID(getU64(k))] = newSourceRun(&r)
+		if r.Refs != nil && (len(r.Refs) != r.Segments || !strictlyRising(r.Refs)) {
+			c.add("sources", "source %d lists %d segments (refs), not %d in rising order", getU64(k), len(r.Refs), r.Segments)
+		}
 		src := r.source(SourceID(getU64(k)))
 		prompts := 0
 		if err := src.decodeContext(); err != nil {
@@ -877,6 +880,17 @@ func nextPrefix(p []byte) []byte {
 	return nil
 }
 
+// strictlyRising tells whether refs rise, each after the one before: the
+// order a source's walks (eachSegmentOf) and its texts chunks rely on.
+func strictlyRising(refs []SegRef) bool {
+	for i := 1; i < len(refs); i++ {
+		if refs[i] <= refs[i-1] {
+			return false
+		}
+	}
+	return true
+}
+
 // sourceRun is what a source record says of its segments (schema 5: the
 // run First…First+Segments-1, or Refs), and how many segments said they
 // were the source's.
@@ -894,7 +908,6 @@ func newSourceRun(r *sourceRecord) *sourceRun {
 		for _, ref := range r.Refs {
 			run.refs[ref] = true
 		}
-		run.segments = len(r.Refs)
 	}
 	return run
 }

@@ -385,6 +385,15 @@ func TestCheckTextsAndRunsExactly(t *testing.T) {
 		{"case R1 gone", func(tx *bolt.Tx) error { return tx.Bucket(bktCases).Delete(u64(2)) }, []string{
 			"casename 1: name \"R1\" → 0000000000000002: no such case",
 			"segments 3: " + seg(4, "a", 4) + ": case 2 does not exist; " + seg(5, "a", 5) + ": case 2 does not exist; " + seg(6, "a", 6) + ": case 2 does not exist"}},
+		{"source a's refs out of order", func(tx *bolt.Tx) error {
+			return spoilSource(tx, 1, func(r *sourceRecord) { r.Refs = r.segmentRefs(); r.Refs[0], r.Refs[1] = 2, 1 })
+		},
+			[]string{"sources 1: source 1 lists 70 segments (refs), not 70 in rising order"}},
+		{"source a's refs one short", func(tx *bolt.Tx) error {
+			return spoilSource(tx, 1, func(r *sourceRecord) { r.Refs = r.segmentRefs()[1:] })
+		},
+			[]string{"sources 2: source 1 lists 69 segments (refs), not 70 in rising order; " + seg(1, "a", 1) + ": source 1's run of segments does not hold it"}},
+		{"source a's refs listed", func(tx *bolt.Tx) error { return spoilSource(tx, 1, func(r *sourceRecord) { r.Refs = r.segmentRefs() }) }, nil},
 		{"a short key among R2's runs", func(tx *bolt.Tx) error { return tx.Bucket(bktByCase).Put(u64(3), caseRunValue(2)) },
 			[]string{"bycase 1: key 0000000000000003: want case and segment numbers"}},
 	} {
@@ -539,4 +548,18 @@ func TestDamagedSourceRunIsNotWalked(t *testing.T) {
 		got = append(got, p.Kind+": "+strings.Join(p.Examples, "; "))
 	}
 	sameStrings(t, "check", got, []string{"sources: source 1 says it has 1099511627776 segments, 3 segments say they are its"})
+}
+
+// spoilSource rewrites a source record as spoil leaves it.
+func spoilSource(tx *bolt.Tx, id SourceID, spoil func(*sourceRecord)) error {
+	var r sourceRecord
+	if err := json.Unmarshal(tx.Bucket(bktSources).Get(u64(uint64(id))), &r); err != nil {
+		return err
+	}
+	spoil(&r)
+	v, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bktSources).Put(u64(uint64(id)), v)
 }
