@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"sort"
 	"sync/atomic"
 	"unicode/utf8"
@@ -263,7 +264,6 @@ type recordCheck struct {
 
 	nSegments, nCodings, nMemos, nJournal int
 	nMarks, nSamples                      int
-	namesMissing                          int // segments without their segname entry
 }
 
 func (c *recordCheck) summary() []string {
@@ -540,7 +540,7 @@ func (c *recordCheck) checkPairs(kind string, what fmt.Stringer, pairs []strPair
 func (c *recordCheck) checkSegments() {
 	texts := newTextsJoin(c)
 	byCase := newCaseRunsJoin(c)
-	names := c.bucket(bktSegName)
+	names := map[SourceID]*nameRunBuilder{}
 	c.bucket(bktSegments).ForEach(func(k, v []byte) error {
 		c.nSegments++
 		r, err := decodeSegment(v)
@@ -565,10 +565,12 @@ func (c *recordCheck) checkSegments() {
 		if r.caseID != 0 {
 			byCase.expect(r.caseID, SegRef(ref))
 		}
-		if names.Get(segNameKey(r.id, SegRef(ref))) == nil {
-			c.namesMissing++
-			c.add("segname", "%s: expected key %q+%x, found none", what, short([]byte(r.id)), k)
+		b := names[r.source]
+		if b == nil {
+			b = &nameRunBuilder{}
+			names[r.source] = b
 		}
+		b.add(r.id, SegRef(ref))
 		return nil
 	})
 	texts.finish()
@@ -578,28 +580,48 @@ func (c *recordCheck) checkSegments() {
 			c.add("sources", "source %d says it has %d segments, %d segments say they are its", id, run.segments, run.seen)
 		}
 	}
-	// Every segment found its entry; as many entries as that means no
-	// stray one, else look each entry's segment up.
-	n, cur := 0, names.Cursor()
-	for k, _ := cur.First(); k != nil; k, _ = cur.Next() {
-		n++
+	c.checkNames(names)
+}
+
+// checkNames holds the segname index to what each source's segments make
+// of it (runs of numbered IDs, other IDs one by one: records_segnames.go).
+func (c *recordCheck) checkNames(names map[SourceID]*nameRunBuilder) {
+	var want []rec
+	for _, b := range names {
+		b.end()
+		want = append(want, b.recs...)
 	}
-	if n == c.nSegments-c.namesMissing {
-		return
+	slices.SortFunc(want, func(x, y rec) int { return bytes.Compare(x.key, y.key) })
+	cur := c.bucket(bktSegName).Cursor()
+	k, v := cur.First()
+	for len(want) > 0 || k != nil {
+		switch {
+		case k == nil || (len(want) > 0 && bytes.Compare(want[0].key, k) < 0):
+			c.add("segname", "%s: expected key %x, found none", nameEntry(want[0].key), short(want[0].key))
+			want = want[1:]
+		case len(want) == 0 || bytes.Compare(k, want[0].key) < 0:
+			c.add("segname", "%s: no segment with that ID", nameEntry(k))
+			k, v = cur.Next()
+		default:
+			if !bytes.Equal(v, want[0].value) {
+				c.add("segname", "%s: holds %x, want %x", nameEntry(k), short(v), short(want[0].value))
+			}
+			want = want[1:]
+			k, v = cur.Next()
+		}
 	}
-	segs := c.bucket(bktSegments)
-	names.ForEach(func(k, v []byte) error {
-		i := bytes.IndexByte(k, 0)
-		if i < 0 || len(k) != i+9 {
-			c.add("segname", "key %x: want ID, 0, segment number", short(k))
-			return nil
-		}
-		r, err := decodeSegment(segs.Get(k[i+1:]))
-		if err != nil || r.id != string(k[:i]) {
-			c.add("segname", "%q → segment %d: no segment with that ID", short(k[:i]), getU64(k[i+1:]))
-		}
-		return nil
-	})
+}
+
+// nameEntry names a segname key in a finding.
+func nameEntry(k []byte) string {
+	i := bytes.IndexByte(k, 0)
+	switch {
+	case i >= 0 && len(k) == i+9:
+		return fmt.Sprintf("%q → segment %d", short(k[:i]), getU64(k[i+1:]))
+	case i >= 0 && len(k) == i+19 && k[i+1] == 0xFF:
+		return fmt.Sprintf("run %q from %d (%d digits) → segment %d", short(k[:i]), getU64(k[i+3:]), k[i+2], getU64(k[i+11:]))
+	}
+	return fmt.Sprintf("key %x", short(k))
 }
 
 func (c *recordCheck) checkCodings() {

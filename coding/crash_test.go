@@ -43,6 +43,13 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
+	if project := os.Getenv("QCODE_IMPORT_PROJECT"); project != "" {
+		if err := answersChild(project, os.Getenv("QCODE_IMPORT_ANSWERS")); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if project := os.Getenv("QCODE_RSS_PROJECT"); project != "" {
 		if err := rssChild(project, os.Getenv("QCODE_RSS_CODINGS")); err != nil {
 			fmt.Fprintln(os.Stderr, err)

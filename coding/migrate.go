@@ -134,11 +134,12 @@ func rebuildIndexes(tx *bolt.Tx) error {
 	return nil
 }
 
-// chunkTexts brings a schema-4 file's texts into chunks and its bysource
-// index into the source records (schema 5).
+// chunkTexts brings a schema-4 file's texts into chunks, its bysource
+// index into the source records and its segment names into runs (schema
+// 5).
 func chunkTexts(tx *bolt.Tx) error {
-	texts, by := tx.Bucket(bktTexts), tx.Bucket(bktBySource)
-	var chunks []rec
+	texts, by, segs := tx.Bucket(bktTexts), tx.Bucket(bktBySource), tx.Bucket(bktSegments)
+	var chunks, names []rec
 	put := func(k, v []byte) error {
 		chunks = append(chunks, rec{bktTexts, k, v})
 		return nil
@@ -166,11 +167,19 @@ func chunkTexts(tx *bolt.Tx) error {
 			refs = append(refs, SegRef(getU64(k[8:])))
 		}
 		chunker := newTextChunker(put)
+		var named nameRunBuilder
 		for _, ref := range refs {
 			if err := chunker.add(ref, string(texts.Get(u64(uint64(ref))))); err != nil {
 				return err
 			}
+			r, err := decodeSegment(segs.Get(u64(uint64(ref))))
+			if err != nil {
+				return fmt.Errorf("segment %d: %w", ref, err)
+			}
+			named.add(r.id, ref)
 		}
+		named.end()
+		names = append(names, named.recs...)
 		if err := chunker.flush(); err != nil {
 			return err
 		}
@@ -183,10 +192,15 @@ func chunkTexts(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	if err := tx.DeleteBucket(bktTexts); err != nil {
+	for _, name := range [][]byte{bktTexts, bktBySource, bktSegName} {
+		if err := tx.DeleteBucket(name); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.CreateBucket(bktSegName); err != nil {
 		return err
 	}
-	if err := tx.DeleteBucket(bktBySource); err != nil {
+	if err := putSorted(tx, names); err != nil {
 		return err
 	}
 	b, err := tx.CreateBucket(bktTexts)

@@ -249,20 +249,6 @@ func (r records) eachSegmentOfCase(id CaseID, fn func(SegRef) bool) {
 	}
 }
 
-// segmentsNamed lists the segments whose ID is id (one per source that
-// has it), by the segname index.
-func (r records) segmentsNamed(id string) []SegRef {
-	prefix := append([]byte(id), 0)
-	var out []SegRef
-	c := r.tx.Bucket(bktSegName).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if len(k) == len(prefix)+8 {
-			out = append(out, SegRef(getU64(k[len(prefix):])))
-		}
-	}
-	return out
-}
-
 // hasSource tells whether a source record is stored under id.
 func (r records) hasSource(id SourceID) bool {
 	return r.tx.Bucket(bktSources).Get(u64(uint64(id))) != nil

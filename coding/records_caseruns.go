@@ -111,8 +111,10 @@ type caseRunBuilder struct {
 	cur   caseRun
 }
 
-func newCaseRunBuilder(segments int) *caseRunBuilder {
-	return &caseRunBuilder{arena: make([]byte, 0, 16*segments)}
+// newCaseRunBuilder makes a builder for at most runs runs (an import
+// counts the runs of case names in its file).
+func newCaseRunBuilder(runs int) *caseRunBuilder {
+	return &caseRunBuilder{runs: make([]rec, 0, runs), arena: make([]byte, 0, 16*runs)}
 }
 
 // add puts segment ref in case id's run.

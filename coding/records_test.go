@@ -23,7 +23,7 @@ import (
 // layer").
 var bboltFiles = []string{
 	"records.go", "records_codings.go", "records_memos.go", "records_reviews.go", "records_texts.go",
-	"records_caseruns.go",
+	"records_caseruns.go", "records_segnames.go",
 	"store.go", "guard.go", "identity.go", "keys.go", "migrate.go", "check.go", "pagefile.go",
 	"compact.go", // compares two files record by record, raw, as check reads one
 	"journal.go", "batch.go", "codingsio.go", "codings_import.go", "sources.go", "project_import.go",

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"qcode/corpus"
 	"time"
 )
 
@@ -26,5 +27,24 @@ func rssChild(project, codings string) error {
 		return err
 	}
 	fmt.Println(time.Since(start).Round(time.Millisecond))
+	return s.Close()
+}
+
+// answersChild imports an answers CSV into project as `qcode import` does
+// (read and parse the file, open the project, import, close), in a
+// process of its own: BenchmarkBesideSQLite times it as it times sqlite3.
+func answersChild(project, answers string) error {
+	src, err := corpus.Read(answers, corpus.Options{TextCol: "answer", IDCol: "id", CaseCol: "respondent"})
+	if err != nil {
+		return err
+	}
+	s, err := Open(project)
+	if err != nil {
+		return err
+	}
+	if _, err := s.ImportSource("bench", src, ImportOptions{}); err != nil {
+		s.Close()
+		return err
+	}
 	return s.Close()
 }

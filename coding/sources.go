@@ -2,7 +2,7 @@ package coding
 
 import (
 	"bytes"
-	"encoding/binary"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -491,7 +491,14 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		}
 	}
 
-	cases := newCaseResolver(a, in)
+	// At most as many cases as runs of one case name in the file.
+	runs := 0
+	for i, seg := range src.Segments {
+		if i == 0 || seg.Case != src.Segments[i-1].Case {
+			runs++
+		}
+	}
+	cases := newCaseResolverFor(a, in, min(runs, 1<<16)+len(src.Cases))
 	caseKey := func(label string) string {
 		if src.ScopedCases {
 			return scopedCase(src.Name, label)
@@ -503,19 +510,20 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 			return nil, added{}, err
 		}
 	}
-	seen, lastCase := map[CaseID]bool{}, CaseID(0)
+	seen, lastCase := make(map[CaseID]bool, min(runs, 1<<16)), CaseID(0)
 	segs.FillPercent, texts.FillPercent = 1.0, 1.0
-	chunks := newTextChunker(texts.Put)
+	// What needs no transaction is made on the other core meanwhile: the
+	// texts' chunks, the names' entries (runs where they can be,
+	// records_segnames.go), a repeated ID.
+	prep := make(chan preparedImport, 1)
+	go func() { prep <- prepareImport(src.Segments, base) }()
+	defer func() {
+		if prep != nil {
+			<-prep // an action that failed leaves nothing behind
+		}
+	}()
 	refs := make([]SegRef, len(src.Segments))
-	// The name index entries are queued, their keys in one arena: a queue
-	// entry and a key per answer, 200,000 answers; the case index's runs
-	// likewise.
-	names, byCase := make([]rec, 0, len(src.Segments)), newCaseRunBuilder(len(src.Segments))
-	arenaLen := 0
-	for _, seg := range src.Segments {
-		arenaLen += len(seg.ID) + 9
-	}
-	arena := make([]byte, 0, arenaLen) // never outgrown: its keys stay where they are
+	byCase := newCaseRunBuilder(runs)
 	for i, seg := range src.Segments {
 		if !utf8.ValidString(seg.Text) {
 			return nil, added{}, errorf(ErrInvalidInput, "%s: segment %s: text is not valid UTF-8", src.File, corpus.Excerpt(seg.ID))
@@ -549,12 +557,6 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		if err := segs.Put(key, r.encode()); err != nil {
 			return nil, added{}, err
 		}
-		if err := chunks.add(ref, seg.Text); err != nil {
-			return nil, added{}, err
-		}
-		start := len(arena)
-		arena = binary.BigEndian.AppendUint64(append(append(arena, seg.ID...), 0), uint64(ref))
-		names = append(names, rec{bktSegName, arena[start:len(arena):len(arena)], []byte{}})
 		byCase.add(ref, caseID)
 		if opts.Progress != nil && (i+1)%2048 == 0 {
 			opts.Progress(i+1, len(src.Segments))
@@ -563,16 +565,20 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 	if opts.Progress != nil {
 		opts.Progress(len(src.Segments), len(src.Segments))
 	}
-	if err := chunks.flush(); err != nil {
-		return nil, added{}, err
-	}
 	if err := segs.SetSequence(uint64(base) + uint64(len(src.Segments))); err != nil {
 		return nil, added{}, err
 	}
-	if id, ok := repeatedID(names); ok {
-		return nil, added{}, errorf(ErrInvalidInput, "%s: segment ID %q appears twice", src.File, corpus.Excerpt(id))
+	p := <-prep
+	prep = nil
+	if p.repeated {
+		return nil, added{}, errorf(ErrInvalidInput, "%s: segment ID %q appears twice", src.File, corpus.Excerpt(p.id))
 	}
-	a.laterAll(bktSegName, names)
+	for _, c := range p.chunks {
+		if err := texts.Put(c.key, c.value); err != nil {
+			return nil, added{}, err
+		}
+	}
+	a.laterAll(bktSegName, p.names)
 	byCase.end()
 	a.laterAll(bktByCase, byCase.runs)
 	a.ops = append(a.ops, op{kind: opSourceAdd, rawOp: &rawOp{source: id}})
@@ -598,17 +604,56 @@ func mergeAttrs(base, extra []Attribute) []Attribute {
 	return out
 }
 
-// repeatedID sorts an import's segname entries (ID, 0, SegRef) and returns
-// an ID two of them share: a map of 200,000 IDs cost a tenth of an import,
-// and the entries are sorted for their writes anyway (most come sorted).
-func repeatedID(names []rec) (string, bool) {
-	if !slices.IsSortedFunc(names, func(x, y rec) int { return bytes.Compare(x.key, y.key) }) {
-		slices.SortFunc(names, func(x, y rec) int { return bytes.Compare(x.key, y.key) })
+// preparedImport is what an import makes of its segments without the
+// transaction.
+type preparedImport struct {
+	chunks, names []rec
+	id            string // an ID two segments share
+	repeated      bool
+}
+
+// prepareImport cuts the texts of segments numbered from base+1 into
+// chunks, makes their names' entries and looks for a repeated ID.
+func prepareImport(segs []corpus.Segment, base SegRef) preparedImport {
+	var p preparedImport
+	chunks := newTextChunker(func(k, v []byte) error {
+		p.chunks = append(p.chunks, rec{bktTexts, k, v})
+		return nil
+	})
+	var names nameRunBuilder
+	for i, seg := range segs {
+		ref := base + SegRef(i) + 1
+		_ = chunks.add(ref, seg.Text) // its put cannot fail
+		names.add(seg.ID, ref)
 	}
-	for i := 1; i < len(names); i++ {
-		prev, cur := names[i-1].key, names[i].key
-		if len(prev) == len(cur) && bytes.Equal(prev[:len(prev)-8], cur[:len(cur)-8]) {
-			return string(cur[:len(cur)-9]), true
+	_ = chunks.flush()
+	names.end()
+	p.names = names.recs
+	p.id, p.repeated = repeatedID(segs)
+	return p
+}
+
+// repeatedID returns an ID two of an import's segments share. IDs in
+// order (shorter first, then byte order: R9 before R10) cannot repeat, and
+// most exports list them so; others are sorted (a map of 200,000 IDs cost
+// a tenth of an import).
+func repeatedID(segs []corpus.Segment) (string, bool) {
+	inOrder := true
+	for i := 1; i < len(segs) && inOrder; i++ {
+		a, b := segs[i-1].ID, segs[i].ID
+		inOrder = len(a) < len(b) || (len(a) == len(b) && a < b)
+	}
+	if inOrder {
+		return "", false
+	}
+	ids := make([]string, len(segs))
+	for i, s := range segs {
+		ids[i] = s.ID
+	}
+	slices.Sort(ids)
+	for i := 1; i < len(ids); i++ {
+		if ids[i] == ids[i-1] {
+			return ids[i], true
 		}
 	}
 	return "", false
@@ -706,6 +751,13 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 			return nil, err
 		}
 	}
+	// The source's names: as its import wrote them (runs), and one by one
+	// as older files have them.
+	for _, r := range segmentNameRecs(stored) {
+		if err := take(bktSegName, r.key); err != nil {
+			return nil, err
+		}
+	}
 	for _, s := range stored {
 		key := u64(uint64(s.ref))
 		if err := take(bktSegments, key); err != nil {
@@ -744,6 +796,7 @@ func snapshotAsSchema5(snap []rec) ([]rec, error) {
 	}
 	var out, texts []rec
 	var refs []SegRef
+	var stored []storedSegment
 	srcAt := -1
 	for _, r := range snap {
 		switch {
@@ -756,6 +809,14 @@ func snapshotAsSchema5(snap []rec) ([]rec, error) {
 		case bytes.Equal(r.bucket, bktTexts):
 			texts = append(texts, r)
 			continue
+		case bytes.Equal(r.bucket, bktSegName):
+			continue // made again below, as runs
+		case bytes.Equal(r.bucket, bktSegments):
+			seg, err := decodeSegment(r.value)
+			if err != nil {
+				return nil, errorf(errCorrupt, "a segment in the journal")
+			}
+			stored = append(stored, storedSegment{SegRef(getU64(r.key)), seg})
 		case bytes.Equal(r.bucket, bktSources):
 			srcAt = len(out)
 		}
@@ -781,6 +842,8 @@ func snapshotAsSchema5(snap []rec) ([]rec, error) {
 	if err := chunks.flush(); err != nil {
 		return nil, err
 	}
+	slices.SortFunc(stored, func(x, y storedSegment) int { return cmp.Compare(x.ref, y.ref) })
+	out = append(out, segmentNameRecs(stored)...)
 	var sr sourceRecord
 	if err := json.Unmarshal(out[srcAt].value, &sr); err != nil {
 		return nil, errorf(errCorrupt, "a source in the journal")
@@ -864,6 +927,15 @@ type interner struct {
 	pending *action // queues new index entries (nil in read transactions)
 	cache   map[string]uint64
 	rev     map[uint64]string
+	// The pairs of the attributes last interned, by position: a sheet's
+	// rows repeat most of their neighbours' values (six map lookups an
+	// answer, 200,000 answers, saved).
+	last []lastPair
+}
+
+type lastPair struct {
+	attr Attribute
+	pair strPair
 }
 
 // newInterner interns within a read transaction, or within action a.
@@ -927,8 +999,12 @@ func (in *interner) str(id uint64) string {
 
 func (in *interner) pairs(attrs []Attribute) ([]strPair, error) {
 	out := make([]strPair, 0, len(attrs))
-	for _, a := range attrs {
+	for i, a := range attrs {
 		if a.Value == "" {
+			continue
+		}
+		if i < len(in.last) && in.last[i].attr == a {
+			out = append(out, in.last[i].pair)
 			continue
 		}
 		n, err := in.id(a.Name)
@@ -939,7 +1015,14 @@ func (in *interner) pairs(attrs []Attribute) ([]strPair, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, strPair{n, v})
+		p := strPair{n, v}
+		out = append(out, p)
+		if i < 16 {
+			for len(in.last) <= i {
+				in.last = append(in.last, lastPair{})
+			}
+			in.last[i] = lastPair{a, p}
+		}
 	}
 	return out, nil
 }

@@ -214,11 +214,24 @@ func (t *table) attributes(r tableRow, cols []int) []Attribute {
 }
 
 // idIndex checks that the values of an id column are present and unique.
+//
+// Exports mostly list ids in order (R1, R2 … R10, or A0000001 …): while
+// each id sorts after the one before (shorter first, then byte order), no
+// two can be the same and no map is needed. A map of 200,000 ids cost a
+// third of parsing a survey export; the first id out of order fills it
+// with those seen so far and it takes over.
 type idIndex struct {
-	at map[string]int // id → line or row it was first seen on
+	n    int
+	at   map[string]int // id → line or row it was first seen on; nil while in order
+	seen []idAt         // the ids while in order
 }
 
-func newIDIndex(n int) *idIndex { return &idIndex{at: make(map[string]int, n)} }
+type idAt struct {
+	id string
+	at int
+}
+
+func newIDIndex(n int) *idIndex { return &idIndex{n: n, seen: make([]idAt, 0, n)} }
 
 // add returns the row's id, or the error for an empty or repeated one.
 func (x *idIndex) add(t *table, r tableRow, col int) (string, error) {
@@ -226,11 +239,31 @@ func (x *idIndex) add(t *table, r tableRow, col int) (string, error) {
 	if id == "" {
 		return "", t.errorAt(r.at, "empty id in column %q", Excerpt(t.header[col]))
 	}
+	if x.at == nil {
+		if k := len(x.seen); k == 0 || idAfter(id, x.seen[k-1].id) {
+			x.seen = append(x.seen, idAt{id, r.at})
+			return id, nil
+		}
+		x.at = make(map[string]int, x.n)
+		for _, s := range x.seen {
+			x.at[s.id] = s.at
+		}
+		x.seen = nil
+	}
 	if prev, dup := x.at[id]; dup {
 		return "", t.errorAt(r.at, "duplicate id %q (also on %s)", Excerpt(id), t.where(prev))
 	}
 	x.at[id] = r.at
 	return id, nil
+}
+
+// idAfter tells whether id sorts after prev: longer, or as long and after
+// it byte by byte (so R10 follows R9).
+func idAfter(id, prev string) bool {
+	if len(id) != len(prev) {
+		return len(id) > len(prev)
+	}
+	return id > prev
 }
 
 // splitColumns cleans a --text-cols list: names are trimmed and empty ones

@@ -179,6 +179,10 @@ func TestSheetErrors(t *testing.T) {
 		{"dup.csv", "id,answer, answer \nA1,x,y\n", Options{TextCol: "answer"}, `dup.csv: line 1: duplicate column "answer" (columns 2 and 3)`},
 		{"nameless.csv", "id,,answer\nA1,,y\nA2,x,z\n", Options{TextCol: "answer"}, "nameless.csv: line 3: value in column 2, which has no header"},
 		{"dupid.csv", "id,answer\nR1,a\nR2,b\nR1,c\n", Options{TextCol: "answer", IDCol: "id"}, `dupid.csv: line 4: duplicate id "R1" (also on line 2)`},
+		// In order (R9 before R10), then out of order, then a repeat of an
+		// id seen while in order.
+		{"dupid.csv", "id,answer\nR9,a\nR10,b\nR2,c\nR10,d\n", Options{TextCol: "answer", IDCol: "id"}, `dupid.csv: line 5: duplicate id "R10" (also on line 3)`},
+		{"dupid.csv", "id,answer\nR9,a\nR10,b\nR10,c\n", Options{TextCol: "answer", IDCol: "id"}, `dupid.csv: line 4: duplicate id "R10" (also on line 3)`},
 		{"dupid.csv", "id,a,b\nR1,x,\nR1,,y\n", Options{TextCols: []string{"a", "b"}, IDCol: "id"}, `dupid.csv: line 3: duplicate id "R1" (also on line 2)`},
 		{"noid.csv", "id,answer\nR1,a\n ,b\n", Options{TextCol: "answer", IDCol: "id"}, `noid.csv: line 3: empty id in column "id"`},
 		{"header-only.csv", "id,answer\n", Options{TextCol: "answer"}, `header-only.csv: no answers in column "answer"`},
@@ -275,6 +279,27 @@ func TestColumnLetters(t *testing.T) {
 	for i, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 51: "AZ", 52: "BA", 701: "ZZ", 702: "AAA"} {
 		if got := columnLetters(i); got != want {
 			t.Errorf("columnLetters(%d) = %q, want %q", i, got, want)
+		}
+	}
+}
+
+// TestIDAfter: the order in which an id column is taken to be sorted, so
+// that no two of its ids can be the same.
+func TestIDAfter(t *testing.T) {
+	for _, tt := range []struct {
+		id, prev string
+		want     bool
+	}{
+		{"R2", "R1", true},
+		{"R10", "R9", true}, // longer sorts after
+		{"R9", "R10", false},
+		{"A0000002", "A0000001", true},
+		{"R1", "R1", false}, // the same id is not after itself
+		{"Q1", "R1", false},
+		{"", "R1", false},
+	} {
+		if got := idAfter(tt.id, tt.prev); got != tt.want {
+			t.Errorf("idAfter(%q, %q) = %v, want %v", tt.id, tt.prev, got, tt.want)
 		}
 	}
 }
