@@ -245,6 +245,19 @@ func TestMigrate4To5(t *testing.T) {
 	if entries != 72 {
 		t.Errorf("schema 4's layout: %d bycase entries, want 72", entries)
 	}
+	var names []string
+	s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktSegName).ForEach(func(k, v []byte) error {
+			if len(v) != 0 {
+				t.Errorf("schema 4's layout: segname %x = %x, want an entry per segment, empty", k, v)
+			}
+			names = append(names, fmt.Sprintf("%s %d", k[:len(k)-9], getU64(k[len(k)-8:])))
+			return nil
+		})
+	})
+	if len(names) != 72 || names[0] != "a-1 1" || names[71] != "b-2 72" {
+		t.Errorf("schema 4's layout: segname holds %d entries %q … , want 72, a-1 1 … b-2 72", len(names), names[:min(3, len(names))])
+	}
 	s.Close()
 	s2, err := Open(path)
 	if err != nil {
@@ -261,6 +274,14 @@ func TestMigrate4To5(t *testing.T) {
 	s2.view(func(tx *bolt.Tx) error {
 		if n := tx.Bucket(bktTexts).Stats().KeyN; n != 3 { // 64 + 6 of a, 2 of b
 			t.Errorf("%d texts chunks, want 3", n)
+		}
+		if n := tx.Bucket(bktSegName).Stats().KeyN; n != 3 { // a-1 … a-9, a-10 … a-70, b-1 … b-2
+			t.Errorf("%d segname entries, want 3 runs", n)
+		}
+		for _, id := range []string{"a-1", "a-70", "b-2"} {
+			if got := recs(tx).segmentsNamed(id); len(got) != 1 {
+				t.Errorf("segment %s: found %v", id, got)
+			}
 		}
 		return nil
 	})
