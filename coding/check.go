@@ -271,7 +271,7 @@ func (c *recordCheck) summary() []string {
 		fmt.Sprintf("%s sources, %s segments, %s cases, %s codes, %s coders, %s codings, %s memos, %s review marks, %s samples, %s journal entries",
 			count(len(c.sources)), count(c.nSegments), count(len(c.cases)), count(c.book.Len()), count(len(c.coders)),
 			count(c.nCodings), count(c.nMemos), count(c.nMarks), count(c.nSamples), count(c.nJournal)),
-		"every record reads; indexes (bycode, bycoder, memos, segname, bysource, bycase, texts, casename, strix, sourcehash, codername, bymarker), tallies, journal and undo stacks agree with the records",
+		"every record reads; indexes (bycode, bycoder, memos, segname, bycase, texts, casename, strix, sourcehash, codername, bymarker), the sources' runs of segments, tallies, journal and undo stacks agree with the records",
 	}
 }
 

@@ -584,3 +584,21 @@ func spoilSource(tx *bolt.Tx, id SourceID, spoil func(*sourceRecord)) error {
 	}
 	return tx.Bucket(bktSources).Put(u64(uint64(id)), v)
 }
+
+// TestCheckSaysWhatItChecked: a schema-5 file has no bysource index; check
+// says it held the sources' runs to their segments instead.
+func TestCheckSaysWhatItChecked(t *testing.T) {
+	s, path := newUncheckedProject(t)
+	if _, err := s.ImportSource("lead", survey("s"), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	rep, err := CheckFile(path)
+	if err != nil || !rep.OK() {
+		t.Fatal(err, rep.Problems)
+	}
+	want := "every record reads; indexes (bycode, bycoder, memos, segname, bycase, texts, casename, strix, sourcehash, codername, bymarker), the sources' runs of segments, tallies, journal and undo stacks agree with the records"
+	if got := rep.Checked[len(rep.Checked)-1]; got != want {
+		t.Errorf("check says %q, want %q", got, want)
+	}
+}
