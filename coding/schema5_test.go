@@ -1,9 +1,11 @@
 package coding
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -600,5 +602,57 @@ func TestCheckSaysWhatItChecked(t *testing.T) {
 	want := "every record reads; indexes (bycode, bycoder, memos, segname, bycase, texts, casename, strix, sourcehash, codername, bymarker), the sources' runs of segments, tallies, journal and undo stacks agree with the records"
 	if got := rep.Checked[len(rep.Checked)-1]; got != want {
 		t.Errorf("check says %q, want %q", got, want)
+	}
+}
+
+// TestMigrationRefusesAMissingText: a schema-4 file whose segment has no
+// text (damage) is not migrated into one where it reads as empty (check
+// would then find nothing): the open is refused as damage, the file left
+// as it was; an empty text is a text and migrates.
+func TestMigrationRefusesAMissingText(t *testing.T) {
+	for _, missing := range []bool{false, true} {
+		s, path := newUncheckedProject(t)
+		src := sizedSource("a", "ha", 3, func(i int) string { return []string{"one", "", "three"}[i] }, func(int) string { return "" })
+		if _, err := s.ImportSource("lead", src, ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		err := s.update(func(tx *bolt.Tx) error {
+			if err := legacy.AsLayout4(tx); err != nil {
+				return err
+			}
+			if missing {
+				if err := tx.Bucket(bktTexts).Delete(u64(3)); err != nil {
+					return err
+				}
+			}
+			return tx.Bucket(bktMeta).Put([]byte("schema_version"), []byte("4"))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		before, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s2, err := Open(path)
+		if !missing {
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameStrings(t, "texts", textsOf(t, s2, "a"), []string{"one", "", "three"})
+			s2.Close()
+			checkFile(t, path)
+			continue
+		}
+		if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "segment 3 has no text") {
+			t.Errorf("a schema-4 file with a text missing: %v, want damage naming segment 3", err)
+		}
+		if s2 != nil {
+			s2.Close()
+		}
+		if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+			t.Errorf("the refused migration changed the file")
+		}
 	}
 }
