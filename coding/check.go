@@ -271,7 +271,7 @@ func (c *recordCheck) summary() []string {
 		fmt.Sprintf("%s sources, %s segments, %s cases, %s codes, %s coders, %s codings, %s memos, %s review marks, %s samples, %s journal entries",
 			count(len(c.sources)), count(c.nSegments), count(len(c.cases)), count(c.book.Len()), count(len(c.coders)),
 			count(c.nCodings), count(c.nMemos), count(c.nMarks), count(c.nSamples), count(c.nJournal)),
-		"every record reads; indexes (bycode, bycoder, memos, segname, bysource, bycase, texts, casename, strix, sourcehash, codername, bymarker), tallies, journal and undo stacks agree with the records",
+		"every record reads; indexes (bycode, bycoder, memos, segname, bycase, texts, casename, strix, sourcehash, codername, bymarker), the sources' runs of segments, tallies, journal and undo stacks agree with the records",
 	}
 }
 
@@ -470,6 +470,9 @@ func (c *recordCheck) checkSources() {
 		}
 		c.sources[SourceID(getU64(k))] = r.Hash
 		c.runs[SourceID(getU64(k))] = newSourceRun(&r)
+		if r.Refs != nil && (len(r.Refs) != r.Segments || !strictlyRising(r.Refs)) {
+			c.add("sources", "source %d lists %d segments (refs), not %d in rising order", getU64(k), len(r.Refs), r.Segments)
+		}
 		src := r.source(SourceID(getU64(k)))
 		prompts := 0
 		if err := src.decodeContext(); err != nil {
@@ -899,6 +902,17 @@ func nextPrefix(p []byte) []byte {
 	return nil
 }
 
+// strictlyRising tells whether refs rise, each after the one before: the
+// order a source's walks (eachSegmentOf) and its texts chunks rely on.
+func strictlyRising(refs []SegRef) bool {
+	for i := 1; i < len(refs); i++ {
+		if refs[i] <= refs[i-1] {
+			return false
+		}
+	}
+	return true
+}
+
 // sourceRun is what a source record says of its segments (schema 5: the
 // run First…First+Segments-1, or Refs), and how many segments said they
 // were the source's.
@@ -916,7 +930,6 @@ func newSourceRun(r *sourceRecord) *sourceRun {
 		for _, ref := range r.Refs {
 			run.refs[ref] = true
 		}
-		run.segments = len(r.Refs)
 	}
 	return run
 }
@@ -943,6 +956,7 @@ type textsJoin struct {
 	n      SegRef
 	next   SegRef // the chunk's first ref not yet matched to a segment
 	source SourceID
+	held   bool // a segment's text was taken from the chunk (of source)
 	offs   []int
 	body   []byte
 	ok     bool // the chunk at k reads
@@ -957,7 +971,7 @@ func newTextsJoin(c *recordCheck) *textsJoin {
 
 // load reads the chunk at the cursor.
 func (t *textsJoin) load() {
-	t.ok, t.source = false, 0
+	t.ok, t.source, t.held = false, 0, false
 	if t.k == nil {
 		return
 	}
@@ -989,6 +1003,9 @@ func (t *textsJoin) step() {
 	t.load()
 	if t.k != nil && len(t.k) == 8 && t.first < end {
 		t.c.add("texts", "chunk at segment %d overlaps the one before it", t.first)
+		if t.ok { // the refs both hold were matched there: the overlap says it
+			t.next = min(end, t.first+t.n)
+		}
 	}
 }
 
@@ -1000,8 +1017,8 @@ func (t *textsJoin) text(ref SegRef, source SourceID) []byte {
 	if t.k == nil || !t.ok || ref < t.first {
 		return nil
 	}
-	if t.next == t.first {
-		t.source = source
+	if !t.held {
+		t.source, t.held = source, true
 	} else if source != t.source {
 		t.c.add("texts", "chunk at segment %d holds texts of two sources (%d and %d)", t.first, t.source, source)
 	}
@@ -1055,6 +1072,11 @@ func newCaseRunsJoin(c *recordCheck) *caseRunsJoin {
 
 func (j *caseRunsJoin) load(id CaseID, g *runCursor) {
 	g.ok = false
+	// A key of the case's that is no run key (finish reports it) hides
+	// none of the runs after it.
+	for g.k != nil && len(g.k) != 16 && len(g.k) >= 8 && getU64(g.k) == uint64(id) {
+		g.k, g.v = g.cur.Next()
+	}
 	if g.k == nil || len(g.k) != 16 || getU64(g.k) != uint64(id) {
 		g.k = nil // past the case's runs
 		return
@@ -1073,8 +1095,18 @@ func (j *caseRunsJoin) step(id CaseID, g *runCursor) {
 		end := g.run.first + SegRef(g.run.n) - 1
 		j.c.add("bycase", "key %x: run of case %d holds segments %d…%d that are not the case's", short(g.k), id, g.next, end)
 	}
+	end := g.run.first + 1
+	if g.ok {
+		end = g.run.first + SegRef(g.run.n)
+	}
 	g.k, g.v = g.cur.Next()
 	j.load(id, g)
+	if g.k != nil && g.run.first < end {
+		j.c.add("bycase", "key %x: overlaps the run before it", short(g.k))
+		if g.ok { // the segments both hold were matched there: the overlap says it
+			g.next = min(end, g.run.first+SegRef(g.run.n))
+		}
+	}
 }
 
 // expect says that segment ref is of case id.

@@ -739,13 +739,20 @@ func (a *action) replay(e *entry, undo bool) error {
 func (a *action) revert(o *op, undo bool) error {
 	switch o.kind {
 	case opRecord:
-		present, v := o.hasAft, o.rafter
-		if undo {
-			present, v = o.hadBefore, o.rbefore
-		}
 		b := a.tx.Bucket(o.bucket)
 		if b == nil {
 			return errorf(errCorrupt, "journal names bucket %q", o.bucket)
+		}
+		if bytes.Equal(o.bucket, bktSources) {
+			// An edit journaled by schema 4 holds the source record
+			// without its run of segments (First), which the migration
+			// added to the record: both states get the record's run.
+			cur := b.Get(o.rkey)
+			o.rbefore, o.rafter = sourceValueAsSchema5(o.rbefore, cur), sourceValueAsSchema5(o.rafter, cur)
+		}
+		present, v := o.hasAft, o.rafter
+		if undo {
+			present, v = o.hadBefore, o.rbefore
 		}
 		switch {
 		case bytes.Equal(o.bucket, bktCodes):

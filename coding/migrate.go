@@ -169,7 +169,11 @@ func chunkTexts(tx *bolt.Tx) error {
 		chunker := newTextChunker(put)
 		var named nameRunBuilder
 		for _, ref := range refs {
-			if err := chunker.add(ref, string(texts.Get(u64(uint64(ref))))); err != nil {
+			text := texts.Get(u64(uint64(ref)))
+			if text == nil { // damage: as an empty text in a chunk, check would find nothing
+				return errorf(errCorrupt, "segment %d has no text", ref)
+			}
+			if err := chunker.add(ref, string(text)); err != nil {
 				return err
 			}
 			r, err := decodeSegment(segs.Get(u64(uint64(ref))))

@@ -224,6 +224,10 @@ type randWorld struct {
 	done []doneAct
 	// suggesters per coder, following every action (LearnAction)
 	suggesters map[string]*Suggester
+	// texts of every import by its hash (checkTexts)
+	texts map[string][]string
+	// the storage layouts made so far (checkTexts)
+	reached map[string]bool
 }
 
 type doneAct struct {
@@ -275,6 +279,91 @@ func newSrc(name string, n int, hash string, scoped bool) *corpus.Source {
 		})
 	}
 	return src
+}
+
+// shape gives a random import what newSrc's never has: a speaker's or
+// respondent's consecutive segments (bycase runs longer than one) and a
+// text over textChunkBytes (a chunk cut by size), and notes its texts.
+func (w *randWorld) shape(src *corpus.Source) {
+	rng := w.rng
+	if rng.IntN(2) == 0 {
+		run := 2 + rng.IntN(3)
+		for i := range src.Segments {
+			label := fmt.Sprintf("P%d", (i/run)%3)
+			src.Segments[i].Case = label
+			src.Segments[i].Attributes[0].Value = label
+		}
+	}
+	if rng.IntN(4) == 0 {
+		i := rng.IntN(len(src.Segments))
+		src.Segments[i].Text += strings.Repeat(" and more words", textChunkBytes/15+rng.IntN(200))
+	}
+	w.noteTexts(src)
+}
+
+// noteTexts keeps an import's texts by its hash (unique in this world),
+// for checkTexts.
+func (w *randWorld) noteTexts(src *corpus.Source) {
+	if w.texts == nil {
+		w.texts = map[string][]string{}
+	}
+	for _, seg := range src.Segments {
+		w.texts[src.Hash] = append(w.texts[src.Hash], seg.Text)
+	}
+}
+
+// checkTexts reads every segment's text as searches and listings do (in
+// SegRef order, through one textReader) and compares it with what its
+// import gave (sources this world imported through ImportSource).
+func (w *randWorld) checkTexts() error {
+	if w.reached == nil {
+		w.reached = map[string]bool{}
+	}
+	return w.s.view(func(tx *bolt.Tx) error {
+		rs := recs(tx)
+		texts := rs.texts()
+		srcs, err := readSources(tx)
+		if err != nil {
+			return err
+		}
+		hash := map[SourceID]string{}
+		for _, src := range srcs {
+			hash[src.ID] = src.Hash
+		}
+		tx.Bucket(bktTexts).ForEach(func(k, v []byte) error {
+			offs, body, _ := decodeTextChunk(v, nil)
+			switch {
+			case len(offs) == textChunkSegments+1:
+				w.reached["a chunk of 64 segments"] = true
+			case len(body) >= textChunkBytes && len(offs) > 2:
+				w.reached["a chunk of several segments cut by size"] = true
+			}
+			return nil
+		})
+		tx.Bucket(bktByCase).ForEach(func(k, v []byte) error {
+			if n, _ := caseRunLen(v); n > 1 {
+				w.reached["a bycase run of several segments"] = true
+			}
+			return nil
+		})
+		return tx.Bucket(bktSegments).ForEach(func(k, v []byte) error {
+			r, err := decodeSegment(v)
+			if err != nil {
+				return err
+			}
+			want, ok := w.texts[hash[r.source]]
+			if !ok {
+				return nil // imported otherwise (TestRandomImportProject)
+			}
+			if r.ordinal < 1 || r.ordinal > len(want) {
+				return fmt.Errorf("segment %d: ordinal %d of an import of %d", getU64(k), r.ordinal, len(want))
+			}
+			if got := texts.get(SegRef(getU64(k))); string(got) != want[r.ordinal-1] {
+				return fmt.Errorf("segment %d: text %q, want %q", getU64(k), corpus.Excerpt(string(got)), corpus.Excerpt(want[r.ordinal-1]))
+			}
+			return nil
+		})
+	})
 }
 
 // attrStep is one random attribute action: rename a value, rename a name,
@@ -500,7 +589,12 @@ func (w *randWorld) step(withUndo bool, actor string) {
 		} else {
 			w.nsrc++
 		}
-		src := newSrc(name, 2+rng.IntN(3), fmt.Sprintf("h%d", rng.Int()), rng.IntN(2) == 0)
+		n := 2 + rng.IntN(3)
+		if rng.IntN(5) == 0 { // several texts chunks: 64 segments or more
+			n = 60 + rng.IntN(75)
+		}
+		src := newSrc(name, n, fmt.Sprintf("h%d", rng.Int()), rng.IntN(2) == 0)
+		w.shape(src)
 		what = fmt.Sprintf("%s import %s replace=%v n=%d scoped=%v", actor, name, replace, len(src.Segments), src.ScopedCases)
 		var r ImportResult
 		r, err = w.s.ImportSource(actor, src, ImportOptions{Replace: replace})
@@ -648,6 +742,9 @@ func (w *randWorld) step(withUndo bool, actor string) {
 	if ierr := checkInvariants(w.s); ierr != nil {
 		w.t.Fatalf("invariant broken after step %d:\n%s\n--- log:\n%s", len(w.log), ierr, strings.Join(w.log, "\n"))
 	}
+	if terr := w.checkTexts(); terr != nil {
+		w.t.Fatalf("texts after step %d:\n%s\n--- log:\n%s", len(w.log), terr, strings.Join(w.log, "\n"))
+	}
 	if cerr := checkConsensus(w.s); cerr != nil {
 		w.t.Fatalf("consensus differs from its rule after step %d:\n%s\n--- log:\n%s", len(w.log), cerr, strings.Join(w.log, "\n"))
 	}
@@ -704,13 +801,16 @@ func newWorld(t *testing.T, seed uint64) *randWorld {
 		t.Fatal(err)
 	}
 	checkWhenDone(t, s, path)
-	if _, err := s.ImportSource("qcode-demo", newSrc("base", 4, "base", false), ImportOptions{}); err != nil {
+	base := newSrc("base", 4, "base", false)
+	if _, err := s.ImportSource("qcode-demo", base, ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if os.Getenv("NOREPLAY") == "" {
 		checkReplays(t)
 	}
-	return &randWorld{t: t, s: s, rng: rand.New(rand.NewPCG(seed, seed)), coders: []string{"alice", "bob", "carol"}}
+	w := &randWorld{t: t, s: s, rng: rand.New(rand.NewPCG(seed, seed)), coders: []string{"alice", "bob", "carol"}}
+	w.noteTexts(base)
+	return w
 }
 
 func seeds() int {
@@ -758,6 +858,30 @@ func TestRandomWithUndo(t *testing.T) {
 				w.step(true, "")
 			}
 		})
+	}
+}
+
+// TestRandomReachesEveryLayout: the random sequences make every layout of
+// texts and bycase that schema 5 has (a chunk of 64 segments, a chunk cut
+// by size, a case's run of several segments), and checkInvariants (check's
+// record checks) and checkTexts pass on each. Sequences as
+// TestRandomWithUndo's, until each layout was made (seeds 0 to 2 do).
+func TestRandomReachesEveryLayout(t *testing.T) {
+	layouts := []string{"a chunk of 64 segments", "a chunk of several segments cut by size", "a bycase run of several segments"}
+	reached := map[string]bool{}
+	for seed := uint64(0); seed < 8 && len(reached) < len(layouts); seed++ {
+		w := newWorld(t, seed+10000)
+		for i := 0; i < 60; i++ {
+			w.step(true, "")
+		}
+		for l := range w.reached {
+			reached[l] = true
+		}
+	}
+	for _, l := range layouts {
+		if !reached[l] {
+			t.Errorf("no random sequence of eight made %s", l)
+		}
 	}
 }
 

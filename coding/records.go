@@ -166,8 +166,8 @@ func (r records) eachSegmentOf(id SourceID, fn func(SegRef)) {
 		return
 	}
 	sr, ok := r.sourceRecord(id)
-	if !ok {
-		return
+	if !ok || !sr.runWithin(r.tx.Bucket(bktSegments).Sequence()) {
+		return // check reports it
 	}
 	if sr.Refs != nil {
 		for _, ref := range sr.Refs {
@@ -228,12 +228,19 @@ func (r records) firstOf(index []byte, id uint64) SegRef {
 func (r records) eachSegmentOfCase(id CaseID, fn func(SegRef) bool) {
 	prefix := u64(uint64(id))
 	c := r.tx.Bucket(bktByCase).Cursor()
+	// A run reaching past the highest segment number ever given does not
+	// read either: a damaged length would have the walk call fn for up to
+	// 2^64 numbers that are no segments.
+	given := r.tx.Bucket(bktSegments).Sequence()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		n, ok := caseRunLen(v)
 		if !ok || len(k) != 16 {
 			continue // check reports it
 		}
 		first := SegRef(getU64(k[8:]))
+		if first == 0 || n > given || uint64(first)-1 > given-n {
+			continue // check reports it
+		}
 		for i := range SegRef(n) {
 			if !fn(first + i) {
 				return

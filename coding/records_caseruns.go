@@ -22,13 +22,15 @@ func caseRunValue(n uint64) []byte {
 	return binary.AppendUvarint(nil, n)
 }
 
-// caseRunLen decodes a run's length (ok false: it does not read).
+// caseRunLen decodes a run's length (ok false: it does not read, or is
+// not as caseRunValue writes it: one as a uvarint, or a uvarint in more
+// bytes than it needs).
 func caseRunLen(v []byte) (uint64, bool) {
 	if len(v) == 0 {
 		return 1, true
 	}
 	n, w := binary.Uvarint(v)
-	return n, w == len(v) && n >= 2
+	return n, w == len(v) && n >= 2 && minimalUvarint(v, w)
 }
 
 // caseRun is one entry of the bycase index.

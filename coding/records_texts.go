@@ -78,27 +78,39 @@ func (t *textChunker) flush() error {
 
 // decodeTextChunk reads a chunk's text lengths into offs (the start of each
 // text in body and the end of the last: len(offs) = count+1). ok is false
-// when the chunk does not read (lengths that overrun it or leave bytes).
+// when the chunk does not read (lengths that overrun it or leave bytes), or
+// is not as textChunker writes it: a number in more bytes than it needs,
+// texts that reach textChunkBytes before the last one (the writer cuts the
+// chunk there). What reads is then exactly what the writer wrote for its
+// texts (FuzzDecodeTextChunk), and check sees any other bytes.
 func decodeTextChunk(v []byte, offs []int) (_ []int, body []byte, ok bool) {
 	n, w := binary.Uvarint(v)
-	if w <= 0 || n == 0 || n > textChunkSegments {
+	if w <= 0 || n == 0 || n > textChunkSegments || !minimalUvarint(v, w) {
 		return offs, nil, false
 	}
 	v = v[w:]
 	offs = append(offs[:0], 0)
 	for i := uint64(0); i < n; i++ {
 		l, w := binary.Uvarint(v)
-		if w <= 0 || l > uint64(len(v)) {
+		if w <= 0 || l > uint64(len(v)) || !minimalUvarint(v, w) {
 			return offs[:0], nil, false
 		}
 		v = v[w:]
 		offs = append(offs, offs[i]+int(l))
+		if i+1 < n && offs[i+1] >= textChunkBytes {
+			return offs[:0], nil, false
+		}
 	}
 	if offs[n] != len(v) {
 		return offs[:0], nil, false
 	}
 	return offs, v, true
 }
+
+// minimalUvarint tells whether the uvarint of w bytes at the start of v is
+// written in as few bytes as binary.AppendUvarint writes it (a last byte
+// of zero after a continuation byte adds nothing).
+func minimalUvarint(v []byte, w int) bool { return w == 1 || v[w-1] != 0 }
 
 // textReader reads texts by SegRef. It keeps the last chunk it read, so
 // refs asked in rising order (a walk) cost a seek per chunk; any other

@@ -75,7 +75,23 @@ type sourceRecord struct {
 	Context json.RawMessage `json:"context,omitempty"`
 }
 
-// segmentRefs lists a source's segments in import (SegRef) order.
+// runWithin tells whether the record's run of segments lies within the
+// segment numbers given so far (given: the segments bucket's sequence). A
+// damaged count (say 2^40) does not: walking or listing it would call back
+// for, or allocate, every number. Check reports such a record.
+func (sr *sourceRecord) runWithin(given uint64) bool {
+	switch {
+	case sr.Refs != nil || sr.Segments == 0:
+		return true
+	case sr.Segments < 0 || sr.First == 0:
+		return false
+	}
+	n := uint64(sr.Segments)
+	return n <= given && uint64(sr.First)-1 <= given-n
+}
+
+// segmentRefs lists a source's segments in import (SegRef) order (a run
+// the caller found within the numbers given: runWithin).
 func (sr *sourceRecord) segmentRefs() []SegRef {
 	if sr.Refs != nil {
 		return sr.Refs
@@ -687,6 +703,9 @@ func (a *action) removeSource(id SourceID) ([]rec, error) {
 	if err := json.Unmarshal(v, &sr); err != nil {
 		return nil, errCorrupt
 	}
+	if !sr.runWithin(tx.Bucket(bktSegments).Sequence()) {
+		return nil, errorf(errCorrupt, "source %d says it has %d segments from %d on, past the last one", id, sr.Segments, sr.First)
+	}
 	segRefs := sr.segmentRefs()
 	refs := make([]uint64, len(segRefs))
 	for i, ref := range segRefs {
@@ -849,6 +868,30 @@ func snapshotAsSchema5(snap []rec) ([]rec, error) {
 	}
 	out[srcAt] = rec{bktSources, out[srcAt].key, v}
 	return out, nil
+}
+
+// sourceValueAsSchema5 is v, a source record as an action journaled it,
+// in schema 5's layout: a record journaled by schema 4 (an attribute set on
+// the source, undone or redone after the migration) has no run of segments
+// (First, Refs), and gets the one of the record now stored (cur; a run
+// never changes while the source is there). Anything else is v as it is.
+func sourceValueAsSchema5(v, cur []byte) []byte {
+	if len(v) == 0 || len(cur) == 0 || bytes.Contains(v, []byte(`"first":`)) {
+		return v
+	}
+	var sr, now sourceRecord
+	if json.Unmarshal(v, &sr) != nil || sr.Segments == 0 || sr.First != 0 || sr.Refs != nil {
+		return v
+	}
+	if json.Unmarshal(cur, &now) != nil || (now.First == 0 && now.Refs == nil) {
+		return v
+	}
+	sr.First, sr.Refs = now.First, now.Refs
+	out, err := json.Marshal(sr)
+	if err != nil {
+		return v
+	}
+	return out
 }
 
 // segmentRecord is a segment as stored, without its text.

@@ -16,8 +16,9 @@ func (a *app) checkCommand() *cobra.Command {
 		Short: "Verify the project file: pages, indexes, tallies and journal",
 		Long: `Verify the project file without changing it: bbolt's meta pages and every
 page of its trees, bbolt's own consistency check, every record, every index
-(bycode, bycoder, memos, segname, bysource, bycase, texts, casename, strix,
-sourcehash, codername) and tally against the records, every memo (on a
+(bycode, bycoder, memos, segname, bycase, texts, casename, strix,
+sourcehash, codername) and tally against the records, each source's run
+of segments against its segments, every memo (on a
 coding, segment, source, case or code, and the journal: what it is on and
 its author exist), and the journal and undo stacks, and a write-ahead file
 beside it (FILE.wal: an action a qcode that stopped had saved there but

@@ -16,8 +16,10 @@ import (
 
 // AsLayout4 rewrites schema 5's records as schema 4 (and every older
 // schema) kept them: one raw text per segment number in texts, the
-// bysource index (source | segment → nil), and source records without
-// their run (first, refs). The schema_version key is the caller's.
+// bysource index (source | segment → nil), source records without their
+// run (first, refs), and a bycase entry per segment (case | segment → nil)
+// and a segname entry per segment (ID | 0x00 | segment → nil) instead of
+// runs. The schema_version key is the caller's.
 func AsLayout4(tx *bolt.Tx) error {
 	texts := tx.Bucket([]byte("texts"))
 	if texts == nil {
@@ -98,6 +100,12 @@ func AsLayout4(tx *bolt.Tx) error {
 			return err
 		}
 	}
+	if err := splitCaseRuns(tx.Bucket([]byte("bycase"))); err != nil {
+		return err
+	}
+	if err := splitNameRuns(tx.Bucket([]byte("segname"))); err != nil {
+		return err
+	}
 	b, err := tx.CreateBucket([]byte("bysource"))
 	if err != nil {
 		return err
@@ -105,6 +113,77 @@ func AsLayout4(tx *bolt.Tx) error {
 	for _, k := range by {
 		if err := b.Put(k, nil); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// splitCaseRuns rewrites each bycase run (case | first → length as a
+// uvarint, empty: one) as the entries of one segment each it stands for.
+func splitCaseRuns(b *bolt.Bucket) error {
+	if b == nil {
+		return errors.New("no bycase bucket")
+	}
+	var runs [][2][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		if len(v) > 0 {
+			runs = append(runs, [2][]byte{bytes.Clone(k), bytes.Clone(v)})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		n, w := binary.Uvarint(r[1])
+		if w != len(r[1]) || len(r[0]) != 16 {
+			return fmt.Errorf("bycase %x = %x does not read", r[0], r[1])
+		}
+		first := binary.BigEndian.Uint64(r[0][8:])
+		for i := uint64(0); i < n; i++ {
+			if err := b.Put(append(bytes.Clone(r[0][:8]), u64(first+i)...), []byte{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// splitNameRuns rewrites each segname run (prefix | 0x00 0xFF | digits(1)
+// | first number(8) | first segment(8) → count as a uvarint) as the
+// entries of one segment each it stands for (ID | 0x00 | segment → nil),
+// the ID being the prefix and the number in digits digits.
+func splitNameRuns(b *bolt.Bucket) error {
+	if b == nil {
+		return errors.New("no segname bucket")
+	}
+	var runs [][2][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		if i := bytes.IndexByte(k, 0); i >= 0 && len(k) == i+19 && k[i+1] == 0xFF {
+			runs = append(runs, [2][]byte{bytes.Clone(k), bytes.Clone(v)})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		k := r[0]
+		i := bytes.IndexByte(k, 0)
+		prefix, digits := k[:i], int(k[i+2])
+		n, first := binary.BigEndian.Uint64(k[i+3:]), binary.BigEndian.Uint64(k[i+11:])
+		count, w := binary.Uvarint(r[1])
+		if w != len(r[1]) {
+			return fmt.Errorf("segname %x = %x does not read", k, r[1])
+		}
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+		for j := uint64(0); j < count; j++ {
+			id := fmt.Sprintf("%s%0*d", prefix, digits, n+j)
+			if err := b.Put(append(append([]byte(id), 0), u64(first+j)...), []byte{}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
