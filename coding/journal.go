@@ -781,6 +781,20 @@ func (a *action) revert(o *op, undo bool) error {
 				name, _ := memoAbout(a.tx, nil, memoCaseByte, id)
 				return errorf(ErrConflict, "case %q has memos written since; delete them first", corpus.Excerpt(name))
 			}
+			// A case another action gave attributes since (a colleague's
+			// cases sheet) would take them with it: the undo of the import
+			// that made it, then its redo, lost them.
+			gone := o.rafter
+			if !undo {
+				gone = o.rbefore
+			}
+			if cur := b.Get(o.rkey); cur != nil && !bytes.Equal(cur, gone) {
+				name := ""
+				if r, err := decodeCase(cur); err == nil {
+					name = CaseDisplay(r.name)
+				}
+				return errorf(ErrConflict, "case %q was given attributes by a later action; undo that first", corpus.Excerpt(name))
+			}
 		case bytes.Equal(o.bucket, bktCaseName) && !present:
 			if id := b.Get(o.rkey); id != nil && a.caseSegments(CaseID(getU64(id))) > 0 {
 				return nil // the case stays, and so does its name
