@@ -246,6 +246,7 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 		var oldCases []CaseID
 		if old != nil {
 			out.Replaced = true
+			a.desc = "replace " + src.File // the journal's name for it, as the result's
 			if speakers, err = a.speakersOf(*old); err != nil {
 				return err
 			}
@@ -291,9 +292,6 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 		return a.removeEmptyCases(oldCases)
 	})
 	out.ActionResult = res
-	if err == nil && out.Replaced {
-		out.Desc = "replace " + src.File
-	}
 	return out, err
 }
 

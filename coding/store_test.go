@@ -1052,3 +1052,27 @@ func TestImportRefusesAnIDTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestReplaceIsJournaledAsAReplace: the journal (qcode log, the undo
+// message) names a replacing import as what it did.
+func TestReplaceIsJournaledAsAReplace(t *testing.T) {
+	s, _ := newProject(t)
+	first, err := s.ImportSource("lead", survey("s"), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := survey("s")
+	again.Hash = "hash-s-2"
+	again.Segments[0].Text = "Career progression, a pay rise and study leave"
+	res, err := s.ImportSource("lead", again, ImportOptions{Replace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Desc != "import s.csv" || res.Desc != "replace s.csv" || !res.Replaced {
+		t.Errorf("descriptions %q then %q (replaced %v)", first.Desc, res.Desc, res.Replaced)
+	}
+	undone, err := s.Undo("lead")
+	if err != nil || undone.Desc != "replace s.csv" {
+		t.Errorf("undo: %q, %v", undone.Desc, err)
+	}
+}
