@@ -131,7 +131,10 @@ func (f *caseFinder) one(name string, fits []string, label bool) (CaseID, error)
 // get is the case stored under name exactly (0: none).
 func (f *caseFinder) get(name string) CaseID {
 	if id, ok := f.added[name]; ok {
-		return id
+		if recs(f.tx).hasCase(id) {
+			return id
+		}
+		delete(f.added, name) // made, then removed by a join in the same sheet
 	}
 	id, _ := f.names.get(name)
 	return id

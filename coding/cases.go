@@ -75,6 +75,10 @@ type caseResolver struct {
 	// together (five lookups of one name in a map of 40,000, saved).
 	lastName string
 	lastID   CaseID
+	// deleted is the action's count of removed cases when the caches were
+	// last known good: a join in a cases sheet may remove a case named
+	// earlier in the same sheet.
+	deleted int
 }
 
 func newCaseResolver(a *action, in *interner) *caseResolver {
@@ -91,6 +95,10 @@ func newCaseResolverFor(a *action, in *interner, n int) *caseResolver {
 // on it (journaled).
 func (cr *caseResolver) resolve(name string, attrs []Attribute) (CaseID, error) {
 	tx := cr.a.tx
+	if cr.deleted != cr.a.casesDeleted {
+		clear(cr.ids)
+		cr.lastID, cr.deleted = 0, cr.a.casesDeleted
+	}
 	if cr.lastID != 0 && name == cr.lastName && len(attrs) == 0 {
 		return cr.lastID, nil
 	}

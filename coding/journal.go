@@ -410,6 +410,9 @@ type action struct {
 	// record: what it put refers to memory that does not outlive the call
 	// (another file's map, in a merge).
 	commitHere bool
+	// casesDeleted counts the cases the action removed, so that what
+	// cached a case by name (caseResolver) knows to look again.
+	casesDeleted int
 }
 
 // ActionResult reports what an action did.

@@ -471,8 +471,16 @@ func (a *action) putCase(id CaseID, r caseRecord) error {
 	return a.putRecord(bktCases, u64(uint64(id)), r.encode())
 }
 
-// deleteCase removes a case record and its name entry, journaled.
+// deleteCase removes a case record and its name entry, journaled. A case
+// made by this action has its name entry still queued: the queue is
+// written first, so that the entry is there to remove.
 func (a *action) deleteCase(id CaseID, name string) error {
+	if len(a.pending[string(bktCaseName)]) > 0 {
+		if err := a.flushLater(); err != nil {
+			return err
+		}
+	}
+	a.casesDeleted++
 	if err := a.putRecord(bktCaseName, []byte(name), nil); err != nil {
 		return err
 	}

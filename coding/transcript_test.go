@@ -370,3 +370,30 @@ func TestCaseRunCutInTheMiddle(t *testing.T) {
 		t.Errorf("undo of the move:\n%s", diffLines(before, got))
 	}
 }
+
+// TestCasesSheetNamesACaseItEmptiedEarlier: a sheet joins P1 to Anna, then
+// to Ben (Anna, now empty, goes), then P2 to Anna: Anna is made again,
+// not taken from what the sheet made and removed (which ended in "a
+// record does not read" and nothing saved). Undo gives back the bytes.
+func TestCasesSheetNamesACaseItEmptiedEarlier(t *testing.T) {
+	s, _ := newProject(t)
+	importNotes(t, s, "fg2.md", fg2Text, corpus.Options{})
+	before := dump(s)
+	if _, err := s.ImportCases("bob", []corpus.Case{
+		{Source: "fg2", Speaker: "P1", Name: "Anna"},
+		{Source: "fg2", Speaker: "P1", Name: "Ben"},
+		{Source: "fg2", Speaker: "P2", Name: "Anna"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sameStrings(t, "cases", casesOf(t, s, "fg2"), []string{"fg2#3 → Ben", "fg2#4 → Anna", "fg2#6 → Ben"})
+	if err := checkInvariants(s); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Undo("bob"); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(s); got != before {
+		t.Errorf("undo of the sheet:\n%s", diffLines(before, got))
+	}
+}
