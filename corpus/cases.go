@@ -40,7 +40,7 @@ func ParseCases(name string, data []byte, opts Options) ([]Case, error) {
 	if int64(len(data)) > lim.InputSize {
 		return nil, tooLarge(name, int64(len(data)), lim.InputSize)
 	}
-	t, err := readTable(name, format, data, opts.Sheet, lim)
+	t, err := readTable(name, format, data, false, opts.Sheet, lim)
 	if err != nil {
 		return nil, err
 	}

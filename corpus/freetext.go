@@ -35,7 +35,7 @@ func FreeTextColumns(path string, opts Options) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := readTable(name, format, data, opts.Sheet, opts.Limits.orDefault())
+	t, err := readTable(name, format, data, false, opts.Sheet, opts.Limits.orDefault())
 	if err != nil {
 		return nil, err
 	}

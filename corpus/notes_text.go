@@ -14,8 +14,8 @@ import (
 const msgNoText = "no text to code (only headings and front matter)"
 
 // readTextNotes reads TXT or Markdown notes: front matter, then lines.
-func readTextNotes(src *Source, data []byte, opts Options, lim Limits) error {
-	text, problem := decodeText(data)
+func readTextNotes(src *Source, data []byte, owned bool, opts Options, lim Limits) error {
+	text, problem := decodeText(data, owned)
 	if problem != "" {
 		return &InputError{File: src.File, Msg: problem}
 	}

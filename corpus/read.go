@@ -21,12 +21,18 @@ func Read(path string, opts Options) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(filepath.Base(path), data, opts)
+	return parse(filepath.Base(path), data, true, opts)
 }
 
 // Parse is Read for bytes already in memory (the embedded demo survey,
 // fuzzing): name is the file's base name, extension included.
 func Parse(name string, data []byte, opts Options) (*Source, error) {
+	return parse(name, data, false, opts)
+}
+
+// parse is Parse; owned says data is the caller's to give up (Read's
+// buffer), so that the text read from it need not be a copy.
+func parse(name string, data []byte, owned bool, opts Options) (*Source, error) {
 	format, err := formatOf(name)
 	if err != nil {
 		return nil, err
@@ -48,7 +54,7 @@ func Parse(name string, data []byte, opts Options) (*Source, error) {
 	}
 	switch format {
 	case "csv", "tsv", "xlsx":
-		t, err := readTable(name, format, data, opts.Sheet, lim)
+		t, err := readTable(name, format, data, owned, opts.Sheet, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -58,7 +64,7 @@ func Parse(name string, data []byte, opts Options) (*Source, error) {
 			return nil, err
 		}
 	case "txt", "md":
-		err = readTextNotes(src, data, opts, lim)
+		err = readTextNotes(src, data, owned, opts, lim)
 	case "docx":
 		err = readDOCXNotes(src, data, opts, lim)
 	}

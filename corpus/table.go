@@ -141,11 +141,11 @@ func columnLetters(i int) string {
 }
 
 // readTable reads a sheet of any supported format.
-func readTable(name, format string, data []byte, sheet string, lim Limits) (*table, error) {
+func readTable(name, format string, data []byte, owned bool, sheet string, lim Limits) (*table, error) {
 	if format == "xlsx" {
 		return readXLSX(name, data, sheet, lim)
 	}
-	text, problem := decodeText(data)
+	text, problem := decodeText(data, owned)
 	if problem != "" {
 		return nil, &InputError{File: name, Msg: problem}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -27,7 +28,11 @@ var (
 // with a BOM (or without one when the zero bytes leave no doubt), and falls
 // back to Windows-1252, which is what spreadsheets on Windows write when they
 // say "ANSI". It returns msgEmpty or msgBinary as the reason a file is not text.
-func decodeText(data []byte) (text string, problem string) {
+//
+// owned says the caller gives data up (Read's own buffer, never written
+// again): the text is then data itself, not a copy of it (a 40 MB export
+// was copied once more, and the copy's pages faulted in).
+func decodeText(data []byte, owned bool) (text string, problem string) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return "", msgEmpty
 	}
@@ -52,12 +57,17 @@ func decodeText(data []byte) (text string, problem string) {
 		if err != nil {
 			return "", msgBinary
 		}
-		data = b
+		data, owned = b, true
 	}
 	if looksBinary(data) {
 		return "", msgBinary
 	}
-	text = strings.TrimPrefix(string(data), "\uFEFF")
+	if owned {
+		text = unsafe.String(unsafe.SliceData(data), len(data))
+	} else {
+		text = string(data)
+	}
+	text = strings.TrimPrefix(text, "\uFEFF")
 	text = normaliseNewlines(text)
 	if strings.TrimSpace(text) == "" {
 		return "", msgEmpty

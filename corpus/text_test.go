@@ -55,9 +55,11 @@ func TestDecodeText(t *testing.T) {
 		{"a\fb\vc\td", "a\fb\vc\td", ""},
 	}
 	for _, tt := range tests {
-		got, problem := decodeText([]byte(tt.in))
-		if got != tt.want || problem != tt.problem {
-			t.Errorf("decodeText(%q) = %q, %q; want %q, %q", tt.in, got, problem, tt.want, tt.problem)
+		for _, owned := range []bool{false, true} { // the text copied, or read in place
+			got, problem := decodeText([]byte(tt.in), owned)
+			if got != tt.want || problem != tt.problem {
+				t.Errorf("decodeText(%q, owned %v) = %q, %q; want %q, %q", tt.in, owned, got, problem, tt.want, tt.problem)
+			}
 		}
 	}
 }
