@@ -109,7 +109,10 @@ func segmentNameRecs(segs []storedSegment) []rec {
 // has it), by the segname index: entries of the ID itself, and runs of
 // its prefix that hold its number.
 func (r records) segmentsNamed(id string) []SegRef {
-	prefix := append([]byte(id), 0)
+	// Keys are built on the stack: a codings import looks up every
+	// segment it names.
+	var buf, rbuf [96]byte
+	prefix := append(append(buf[:0], id...), 0)
 	var out []SegRef
 	c := r.tx.Bucket(bktSegName).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -121,8 +124,8 @@ func (r records) segmentsNamed(id string) []SegRef {
 	if !ok {
 		return out
 	}
-	runs := nameRunPrefix(p, digits)
-	k, v := c.Seek(binary.BigEndian.AppendUint64(bytes.Clone(runs), n+1))
+	runs := append(append(rbuf[:0], p...), 0, 0xFF, byte(digits))
+	k, v := c.Seek(binary.BigEndian.AppendUint64(runs, n+1))
 	if k == nil {
 		k, v = c.Last()
 	} else {
