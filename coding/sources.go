@@ -228,7 +228,7 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 	if len(src.Segments) == 0 {
 		return out, errorf(ErrInvalidInput, "%s: no segments to import", src.File)
 	}
-	// An ID given twice is found by addSource, on its sorted name keys.
+	// An ID given twice is found by addSource (repeatedID, on the other core).
 	for i, seg := range src.Segments {
 		if seg.ID == "" || strings.ContainsRune(seg.ID, 0) {
 			return out, errorf(ErrInvalidInput, "%s: segment %d has no usable ID", src.File, i+1)
