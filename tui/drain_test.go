@@ -370,3 +370,35 @@ func TestReloadKeepsWhereTheUserMovedSince(t *testing.T) {
 		t.Errorf("after f u j the cursor is on %q, want R004", id)
 	}
 }
+
+// TestAProgramThatEndsOnItsOwnStillSavesItsQueue: Bubble Tea ends on its
+// own when its input ends (a closed terminal can end it before the
+// hang-up's signal is read). What the screen showed — the write sent, which
+// no command started, and the two queued — is saved when Run finishes,
+// in order; before, they were counted "not saved" (exit 1, a coding lost).
+func TestAProgramThatEndsOnItsOwnStillSavesItsQueue(t *testing.T) {
+	s := newProject(t)
+	h := newHeld(t, s, 80, 24)
+	h.press("2j2j2") // three writes: one sent (its command held), two queued
+	if n := h.m.finishQueue(); n != 0 {
+		t.Errorf("%d counted unsaved", n)
+	}
+	if got := codings(t, s); len(got) != 3 {
+		t.Errorf("store %v, want the three codings", got)
+	}
+}
+
+// TestAbandonedQueueIsNotRunAfterTheProgram: q q q leaves the queue; Run
+// must not save it behind the user's back.
+func TestAbandonedQueueIsNotRunAfterTheProgram(t *testing.T) {
+	s := newProject(t)
+	h := newHeld(t, s, 80, 24)
+	h.press("2j2j2")
+	h.pressQuits("qqq")
+	if n := h.m.finishQueue(); n != 3 {
+		t.Errorf("%d counted unsaved, want 3", n)
+	}
+	if got := codings(t, s); len(got) != 0 {
+		t.Errorf("store %v, want nothing", got)
+	}
+}

@@ -62,8 +62,9 @@ type Model struct {
 	width, height int
 	bodyW, bodyH  int // the views' rectangle, above the status line
 
-	writes  []write // waiting for the one in flight
-	writing bool
+	writes   []write // waiting for the one in flight
+	writing  bool
+	inFlight write // the write sent
 	flight  *flight   // the write sent, shared with the command running it
 	quit    quitState // how far quitting has been asked while writes were queued
 	lost    int       // actions lost while a signal drained the queue

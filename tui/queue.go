@@ -175,7 +175,7 @@ func onSegment(what, id string) string {
 
 // send hands a write to a command that runs it.
 func (m *Model) send(w write) tea.Cmd {
-	m.writing = true
+	m.writing, m.inFlight = true, w
 	m.flight.sent()
 	return writeCmd(m.c.store, m.c.proj.who, m.c.proj.showAll, m.c.opts.WriteGate, m.c.opts.Saved, m.flight, w)
 }

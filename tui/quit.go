@@ -134,6 +134,42 @@ func (m *Model) unsaved() int {
 	return n
 }
 
+// finishQueue is unsaved for a program that has ended: when it ended on
+// its own, the user not having asked to leave the queue (Bubble Tea stops
+// when its input ends, which on a closed terminal can come before the
+// hang-up's signal is read), it runs what was left — the write sent, if no
+// command started it, then the queue in order, until one fails — and
+// counts what it could not save.
+func (m *Model) finishQueue() int {
+	if m.quit.abandons() || (!m.writing && len(m.writes) == 0) {
+		return m.unsaved()
+	}
+	state := m.flight.end()
+	n := m.lost
+	queue := m.writes
+	if m.writing {
+		switch state {
+		case flightSent: // never started: it runs here
+			queue = append([]write{m.inFlight}, queue...)
+		case flightFailed: // the queue after a failed write is dropped
+			return n + 1 + len(queue)
+		}
+	}
+	for i, w := range queue {
+		if m.c.opts.WriteGate != nil {
+			m.c.opts.WriteGate()
+		}
+		if _, err := perform(m.c.store, m.c.proj.who, w.req); err != nil {
+			return n + len(queue) - i
+		}
+		if m.c.opts.Saved != nil {
+			m.c.opts.Saved()
+		}
+	}
+	m.writes, m.writing = nil, false
+	return n
+}
+
 // flight is the write sent to the store, shared by the model and the
 // command that runs it, so that when the program ends with a write sent
 // Run can tell whether it reached the store. Bubble Tea does not wait for
@@ -186,7 +222,11 @@ func (f *flight) finish(saved bool) {
 
 // stop keeps any write not yet started from starting, waits for one
 // running, and tells whether the last write sent reached the store.
-func (f *flight) stop() bool {
+func (f *flight) stop() bool { return f.end() == flightSaved }
+
+// end is stop, telling how the last write sent ended (flightSent: it never
+// started, and now never will).
+func (f *flight) end() flightState {
 	f.mu.Lock()
 	f.stopped = true
 	state, done := f.state, f.done
@@ -197,7 +237,7 @@ func (f *flight) stop() bool {
 		state = f.state
 		f.mu.Unlock()
 	}
-	return state == flightSaved
+	return state
 }
 
 // relaySignals hands SIGTERM, SIGHUP and SIGINT to the program as messages

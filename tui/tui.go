@@ -36,7 +36,7 @@ func Run(s *coding.Store, opts Options) error {
 		defer relay(p, opts.Stop, opts.Events)()
 	}
 	_, err := p.Run()
-	n := m.unsaved() // waits for a write still running
+	n := m.finishQueue() // waits for a write still running
 	m.savePlace()
 	if n > 0 {
 		if err != nil {
