@@ -64,10 +64,10 @@ type Model struct {
 
 	writes   []write // waiting for the one in flight
 	writing  bool
-	inFlight write // the write sent
-	flight  *flight   // the write sent, shared with the command running it
-	quit    quitState // how far quitting has been asked while writes were queued
-	lost    int       // actions lost while a signal drained the queue
+	inFlight write     // the write sent
+	flight   *flight   // the write sent, shared with the command running it
+	quit     quitState // how far quitting has been asked while writes were queued
+	lost     int       // actions lost while a signal drained the queue
 
 	place placeState                           // the segment saved as the coder's place
 	seen  uint64                               // the store's generation last read (watch.go)
