@@ -1,6 +1,10 @@
 package tui
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
 	"slices"
 	"strings"
 	"syscall"
@@ -400,5 +404,24 @@ func TestAbandonedQueueIsNotRunAfterTheProgram(t *testing.T) {
 	}
 	if got := codings(t, s); len(got) != 0 {
 		t.Errorf("store %v, want nothing", got)
+	}
+}
+
+// TestTerminalGone: the program's end on a closed terminal is a hang-up,
+// not an error to print; anything else still is.
+func TestTerminalGone(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		gone bool
+	}{
+		{fmt.Errorf("%w: %w", tea.ErrProgramKilled, &os.PathError{Op: "read", Path: "/dev/ptmx", Err: syscall.EIO}), true},
+		{fmt.Errorf("%w: %w", tea.ErrProgramKilled, io.EOF), true},
+		{tea.ErrProgramKilled, false},
+		{errors.New("disk full"), false},
+		{nil, false},
+	} {
+		if got := terminalGone(c.err); got != c.gone {
+			t.Errorf("terminalGone(%v) = %v, want %v", c.err, got, c.gone)
+		}
 	}
 }

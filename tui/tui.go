@@ -13,7 +13,10 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"syscall"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -44,5 +47,15 @@ func Run(s *coding.Store, opts Options) error {
 		}
 		return UnsavedError{N: n}
 	}
+	if terminalGone(err) {
+		return nil // a hang-up: everything is saved, and nobody is left to tell
+	}
 	return err
+}
+
+// terminalGone tells whether the program ended because its terminal went
+// away (reading a closed pseudo-terminal fails with EIO, or ends), which
+// is a hang-up that came in through the input before its signal.
+func terminalGone(err error) bool {
+	return errors.Is(err, syscall.EIO) || errors.Is(err, io.EOF)
 }
