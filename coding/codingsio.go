@@ -194,6 +194,7 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 	// memory.
 	var chunks [][]codingRow
 	rows := make([]codingRow, 0, 1024)
+	estimated := false
 	seen := seenSpellings{codes: map[string]bool{}, coders: map[string]bool{}}
 	for {
 		rec, err := cr.Read()
@@ -215,6 +216,21 @@ func parseCodingRows(file string, r io.Reader) ([]codingRow, error) {
 			return nil, fmt.Errorf("%s: line %d: %w", file, line, err)
 		}
 		row.line = line
+		if len(rows) == cap(rows) {
+			if sized, ok := r.(interface{ Size() int64 }); ok && len(chunks) == 0 && !estimated {
+				// The rows so far tell how many the file holds: one slice
+				// sized for them all spares joining the chunks (a copy of
+				// 100 MB of rows, with the collector's write barriers, cost
+				// a million-row import 0.7 s).
+				estimated = true
+				if at := cr.InputOffset(); at > 0 {
+					want := int(float64(sized.Size())/float64(at)*float64(len(rows))*1.05) + 1024
+					if want > cap(rows) {
+						rows = append(make([]codingRow, 0, want), rows...)
+					}
+				}
+			}
+		}
 		if len(rows) == cap(rows) {
 			chunks = append(chunks, rows)
 			rows = make([]codingRow, 0, min(2*cap(rows), 1<<16))

@@ -1,9 +1,7 @@
 package coding
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"qcode/corpus"
 	"time"
 )
@@ -17,13 +15,13 @@ func rssChild(project, codings string) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(codings)
+	f, err := corpus.OpenInput(codings, 0) // as `qcode codings import` reads it
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	start := time.Now()
-	if _, err := s.ImportCodings("bench", codings, bufio.NewReader(f)); err != nil {
+	if _, err := s.ImportCodings("bench", codings, f); err != nil {
 		return err
 	}
 	fmt.Println(time.Since(start).Round(time.Millisecond))

@@ -91,12 +91,12 @@ func BenchmarkBesideSQLite(b *testing.B) {
 	codingtest.CopyFile(b, filepath.Join(dir, "bench.qcode"), rssProject)
 	beforeCodings := filepath.Join(dir, "before-codings.qcode")
 	codingtest.CopyFile(b, filepath.Join(dir, "bench.qcode"), beforeCodings)
-	f, err := os.Open(codings)
+	f, err := corpus.OpenInput(codings, 0) // as `qcode codings import` reads it
 	if err != nil {
 		b.Fatal(err)
 	}
 	start = time.Now()
-	if _, err := s.ImportCodings("bench", codings, bufio.NewReader(f)); err != nil {
+	if _, err := s.ImportCodings("bench", codings, f); err != nil {
 		b.Fatal(err)
 	}
 	qCodings := time.Since(start)
@@ -155,13 +155,13 @@ func importCodingsOnce(b *testing.B, project, codings string) time.Duration {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	f, err := os.Open(codings)
+	f, err := corpus.OpenInput(codings, 0) // as `qcode codings import` reads it
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer f.Close()
 	start := time.Now()
-	if _, err := s.ImportCodings("bench", codings, bufio.NewReader(f)); err != nil {
+	if _, err := s.ImportCodings("bench", codings, f); err != nil {
 		b.Fatal(err)
 	}
 	return time.Since(start)
@@ -237,7 +237,7 @@ func writeAnswers(b testing.TB, path string, n int) []string {
 }
 
 // writeCodings writes n distinct codings of the answers by 8 coders.
-func writeCodings(b *testing.B, path string, ids []string, n int) {
+func writeCodings(b testing.TB, path string, ids []string, n int) {
 	var leaves []string
 	book := coding.PQTemplate()
 	var walk func(prefix string, specs []coding.CodeSpec)

@@ -18,6 +18,9 @@ import (
 // file over the cap. The checks run on the opened descriptor, so a file
 // swapped after them cannot be read instead; and the reader fails rather
 // than return more than maxSize bytes, should the file grow while read.
+//
+// The reader also has a Size() int64 method, the file's size when it was
+// opened, so that what parses it can size its rows ahead.
 func OpenInput(path string, maxSize int64) (io.ReadCloser, error) {
 	in, err := openInput(path, maxSize)
 	if err != nil {
@@ -113,6 +116,9 @@ func (in *input) Read(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// Size is the file's size when it was opened.
+func (in *input) Size() int64 { return in.size }
 
 func (in *input) grew() error {
 	return &InputError{File: in.name, Msg: "grew past the input limit of " + SizeText(in.max) + " while being read", Err: ErrTooLarge}
