@@ -1,7 +1,9 @@
 package coding
 
 import (
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -60,5 +62,39 @@ func TestReadCodingsKeepsTheReadersError(t *testing.T) {
 	_, err := ReadCodings("dir/c.csv", r)
 	if err == nil || err.Error() != grew.Error() {
 		t.Errorf("got %v, want %v", err, grew)
+	}
+}
+
+// sizedReader is a reader that says how big it is, as corpus.OpenInput's
+// does — or says wrongly.
+type sizedReader struct {
+	io.Reader
+	size int64
+}
+
+func (r sizedReader) Size() int64 { return r.size }
+
+// TestCodingRowsSizedAhead: rows read into one slice sized from the
+// first thousand and the file's size come out as rows read in chunks do,
+// whether the size says too much, too little or the truth.
+func TestCodingRowsSizedAhead(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("segment,code,coder\n")
+	for i := range 5000 {
+		fmt.Fprintf(&b, "R%d,Barriers/Workload and time,%s\n", i+1, strings.Repeat("a", 1+i%7))
+	}
+	text := b.String()
+	want, err := parseCodingRows("c.csv", strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int64{int64(len(text)), 10, int64(len(text)) * 50} {
+		got, err := parseCodingRows("c.csv", sizedReader{strings.NewReader(text), size})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) || len(got) != 5000 || got[4999].line != 5001 {
+			t.Errorf("size %d: %d rows, want the 5000 read in chunks", size, len(got))
+		}
 	}
 }
