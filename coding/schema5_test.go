@@ -188,15 +188,7 @@ func TestDamagedRunLengthIsNotWalked(t *testing.T) {
 		}
 	}
 	s.Close()
-	rep, err := CheckFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, p := range rep.Problems {
-		got = append(got, p.Kind+": "+strings.Join(p.Examples, "; "))
-	}
-	sameStrings(t, "check", got, []string{"bycase: key 00000000000000010000000000000001: run of case 1 holds segments 7…1099511627776 that are not the case's"})
+	sameStrings(t, "check", checkFindings(t, path, false), []string{"bycase: key 00000000000000010000000000000001: run of case 1 holds segments 7…1099511627776 that are not the case's"})
 }
 
 // TestMigrate4To5 turns a project back into schema 4's layout (texts one
@@ -444,15 +436,7 @@ func TestCheckTextsAndRunsExactly(t *testing.T) {
 				t.Fatal(err)
 			}
 			db.Close()
-			rep, err := CheckFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, p := range rep.Problems {
-				got = append(got, fmt.Sprintf("%s %d: %s", p.Kind, p.Count, strings.Join(p.Examples, "; ")))
-			}
-			sameStrings(t, "check", got, tc.want)
+			sameStrings(t, "check", checkFindings(t, path, true), tc.want)
 		})
 	}
 }
@@ -562,15 +546,7 @@ func TestDamagedSourceRunIsNotWalked(t *testing.T) {
 		}
 	}
 	s.Close()
-	rep, err := CheckFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, p := range rep.Problems {
-		got = append(got, p.Kind+": "+strings.Join(p.Examples, "; "))
-	}
-	sameStrings(t, "check", got, []string{"sources: source 1 says it has 1099511627776 segments, 3 segments say they are its"})
+	sameStrings(t, "check", checkFindings(t, path, false), []string{"sources: source 1 says it has 1099511627776 segments, 3 segments say they are its"})
 }
 
 // spoilSource rewrites a source record as spoil leaves it.
@@ -655,4 +631,23 @@ func TestMigrationRefusesAMissingText(t *testing.T) {
 			t.Errorf("the refused migration changed the file")
 		}
 	}
+}
+
+// checkFindings is what check says is wrong with the file at path, a line
+// a kind ("kind: examples", or "kind count: examples" with counts).
+func checkFindings(t *testing.T, path string, counts bool) []string {
+	t.Helper()
+	rep, err := CheckFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, p := range rep.Problems {
+		kind := p.Kind
+		if counts {
+			kind = fmt.Sprintf("%s %d", p.Kind, p.Count)
+		}
+		out = append(out, kind+": "+strings.Join(p.Examples, "; "))
+	}
+	return out
 }
