@@ -117,18 +117,7 @@ func TestChunkBoundaries(t *testing.T) {
 				t.Fatal(err)
 			}
 			replaced := dump(s)
-			if _, err := s.Undo("lead"); err != nil {
-				t.Fatal(err)
-			}
-			if got := dump(s); got != imported {
-				t.Fatalf("undo of the replace:\n%s", diffLines(imported, got))
-			}
-			if _, err := s.Redo("lead"); err != nil {
-				t.Fatal(err)
-			}
-			if got := dump(s); got != replaced {
-				t.Fatalf("redo of the replace:\n%s", diffLines(replaced, got))
-			}
+			undoRedoExact(t, s, "lead", "the replace", imported)
 			for range 3 { // the replace, "after", the import
 				if _, err := s.Undo("lead"); err != nil {
 					t.Fatal(err)

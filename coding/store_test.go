@@ -1076,3 +1076,23 @@ func TestReplaceIsJournaledAsAReplace(t *testing.T) {
 		t.Errorf("undo: %q, %v", undone.Desc, err)
 	}
 }
+
+// undoRedoExact undoes actor's last action, which must give back before
+// (the dump from before it), and redoes it, which must give back what it
+// made.
+func undoRedoExact(t *testing.T, s *Store, actor, what, before string) {
+	t.Helper()
+	after := dump(s)
+	if _, err := s.Undo(actor); err != nil {
+		t.Fatalf("undo of %s: %v", what, err)
+	}
+	if got := dump(s); got != before {
+		t.Fatalf("undo of %s:\n%s", what, diffLines(before, got))
+	}
+	if _, err := s.Redo(actor); err != nil {
+		t.Fatalf("redo of %s: %v", what, err)
+	}
+	if got := dump(s); got != after {
+		t.Fatalf("redo of %s:\n%s", what, diffLines(after, got))
+	}
+}

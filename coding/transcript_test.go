@@ -316,19 +316,7 @@ func TestCaseRunsSplitWhenASpeakerJoins(t *testing.T) {
 	if err := checkInvariants(s); err != nil {
 		t.Fatal(err)
 	}
-	after := dump(s)
-	if _, err := s.Undo("bob"); err != nil {
-		t.Fatal(err)
-	}
-	if got := dump(s); got != before {
-		t.Errorf("undo of the join:\n%s", diffLines(before, got))
-	}
-	if _, err := s.Redo("bob"); err != nil {
-		t.Fatal(err)
-	}
-	if got := dump(s); got != after {
-		t.Errorf("redo of the join:\n%s", diffLines(after, got))
-	}
+	undoRedoExact(t, s, "bob", "the join", before)
 }
 
 // TestCaseRunCutInTheMiddle moves the middle segment of a run of five to
