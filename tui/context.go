@@ -38,6 +38,31 @@ func contextCmd(s *coding.Store, ref coding.SegRef, n int) tea.Cmd {
 	}
 }
 
+// wrapParagraphs word-wraps text, paragraph by paragraph, to w cells.
+func wrapParagraphs(text string, w int) []string {
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		lines = append(lines, strings.Split(ansi.Wordwrap(para, max(1, w), " "), "\n")...)
+	}
+	return lines
+}
+
+// readingWindow draws a passage read in its context (the passage and
+// quote lists' reading mode): the title, text from line scroll on in room
+// lines, and the keys at the foot, with what is left below.
+func readingWindow(st *styles, title string, text []string, scroll, room, w, h int, keys string) string {
+	lines := []string{title, ""}
+	end := min(len(text), scroll+room)
+	lines = append(lines, text[min(scroll, end):end]...)
+	for len(lines) < h-1 {
+		lines = append(lines, "")
+	}
+	if more := len(text) - end; more > 0 {
+		keys = "↓ " + plural(more, "more line", "more lines") + " (j/k) · " + keys
+	}
+	return strings.Join(append(lines[:max(0, h-1)], st.Dim.Render(ansi.Truncate(keys, w, "…"))), "\n")
+}
+
 // contextKey names a context read: a passage, with so many turns.
 type contextKey struct {
 	ref coding.SegRef
@@ -52,10 +77,7 @@ type contextKey struct {
 func contextLines(st *styles, cx *coding.SegmentContext, body []string, w int) []string {
 	var out []string
 	wrap := func(prefix, text string) []string {
-		var lines []string
-		for _, para := range strings.Split(printable.String(text), "\n") {
-			lines = append(lines, strings.Split(ansi.Wordwrap(para, max(1, w-ansi.StringWidth(prefix)), " "), "\n")...)
-		}
+		lines := wrapParagraphs(printable.String(text), w-ansi.StringWidth(prefix))
 		for i := range lines {
 			lines[i] = st.Dim.Render(ansi.Truncate(prefix+lines[i], w, "…"))
 			if i == 0 {

@@ -323,10 +323,7 @@ func (pl *passageList) readLines() []string {
 		return nil
 	}
 	w, _ := pl.inner()
-	var body []string
-	for _, para := range strings.Split(seg.Text, "\n") {
-		body = append(body, strings.Split(ansi.Wordwrap(para, max(1, w-2), " "), "\n")...)
-	}
+	body := wrapParagraphs(seg.Text, w-2)
 	out := []string{pl.c.st.Bold.Render(ansi.Truncate(pl.label(seg), w, "…"))}
 	if codes := pl.codesOf(seg); codes != "" {
 		out = append(out, pl.c.st.Dim.Render(ansi.Truncate("■ "+codes, w, "…")))
@@ -336,17 +333,7 @@ func (pl *passageList) readLines() []string {
 
 func (pl *passageList) renderReading(w, h int) string {
 	st := pl.c.st
-	text := pl.readLines()
 	head := fmt.Sprintf(" · %d of %d · %s either side", pl.cursor+1, len(pl.segs), plural(pl.turns, "turn", "turns"))
-	lines := []string{st.OverlayTitle.Render("Passage") + st.Dim.Render(ansi.Truncate(head, max(1, w-9), "…")), ""}
-	end := min(len(text), pl.scroll+pl.readRoom())
-	lines = append(lines, text[min(pl.scroll, end):end]...)
-	for len(lines) < h-1 {
-		lines = append(lines, "")
-	}
-	note := "+/- context · g go to it · esc back"
-	if more := len(text) - end; more > 0 {
-		note = "↓ " + plural(more, "more line", "more lines") + " (j/k) · " + note
-	}
-	return strings.Join(append(lines[:max(0, h-1)], st.Dim.Render(ansi.Truncate(note, w, "…"))), "\n")
+	title := st.OverlayTitle.Render("Passage") + st.Dim.Render(ansi.Truncate(head, max(1, w-9), "…"))
+	return readingWindow(st, title, pl.readLines(), pl.scroll, pl.readRoom(), w, h, "+/- context · g go to it · esc back")
 }

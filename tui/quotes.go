@@ -290,10 +290,7 @@ func (ql *quoteList) readLines() []string {
 		star = "★ "
 	}
 	out := []string{star + ansi.Truncate(ql.codeLine(q), w-2, "…"), ""}
-	var body []string
-	for _, para := range strings.Split("“"+q.Text+"”", "\n") {
-		body = append(body, strings.Split(ansi.Wordwrap(para, max(1, w-2), " "), "\n")...)
-	}
+	body := wrapParagraphs("“"+q.Text+"”", w-2)
 	out = append(out, contextLines(st, ql.ctx[contextKey{q.Ref, ql.turns}], body, w)...)
 	if q.Attribution != "" {
 		out = append(out, "", st.Dim.Render(ansi.Truncate("("+q.Attribution+")", w, "…")))
@@ -303,17 +300,7 @@ func (ql *quoteList) readLines() []string {
 
 func (ql *quoteList) renderReading(w, h int) string {
 	st := ql.c.st
-	text := ql.readLines()
 	title := st.OverlayTitle.Render("Quote") + st.Dim.Render(ansi.Truncate(fmt.Sprintf(" · %d of %d · %s", ql.cursor+1, len(ql.quotes), ql.path), max(1, w-6), "…"))
-	lines := []string{title, ""}
-	end := min(len(text), ql.scroll+ql.readRoom())
-	lines = append(lines, text[min(ql.scroll, end):end]...)
-	for len(lines) < h-1 {
-		lines = append(lines, "")
-	}
-	note := fmt.Sprintf("+/- context (%d either side) · s star as a report quote · esc back to the list", ql.turns)
-	if more := len(text) - end; more > 0 {
-		note = "↓ " + plural(more, "more line", "more lines") + " (j/k) · " + note
-	}
-	return strings.Join(append(lines[:max(0, h-1)], st.Dim.Render(ansi.Truncate(note, w, "…"))), "\n")
+	keys := fmt.Sprintf("+/- context (%d either side) · s star as a report quote · esc back to the list", ql.turns)
+	return readingWindow(st, title, ql.readLines(), ql.scroll, ql.readRoom(), w, h, keys)
 }
