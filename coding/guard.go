@@ -48,6 +48,12 @@ func (s *Store) update(fn func(*bolt.Tx) error) error {
 			return fn(tx)
 		})
 	})
+	return s.committed(err)
+}
+
+// committed notes a commit's end: the session wrote (Close then writes the
+// freelist), or the file is damaged and takes no more writes.
+func (s *Store) committed(err error) error {
 	switch {
 	case err == nil:
 		s.wrote.Store(true)

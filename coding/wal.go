@@ -602,14 +602,7 @@ var errNothingWritten = errors.New("nothing written")
 
 // commitNow commits tx with bbolt's syncs, here.
 func (s *Store) commitNow(tx *bolt.Tx) error {
-	err := s.guard(tx.Commit)
-	switch {
-	case err == nil:
-		s.wrote.Store(true)
-	case errors.Is(err, ErrDamaged):
-		s.setDamage(err)
-	}
-	return err
+	return s.committed(s.guard(tx.Commit))
 }
 
 // commitLater commits an answered action's transaction (see logged).
