@@ -354,6 +354,6 @@ func unitSet(tx *bolt.Tx, source string, where []AttrCondition) (agreement.Bitse
 	if err != nil {
 		return nil, err
 	}
-	rs.eachSegmentOf(src.ID, func(ref SegRef) { set.Set(int(ref)) })
+	rs.eachSegmentOf(&src, func(ref SegRef) { set.Set(int(ref)) })
 	return set, nil
 }

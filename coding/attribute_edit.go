@@ -435,7 +435,7 @@ func (s *Store) SetAttribute(actor string, on AttributeTarget, name, value strin
 				return err
 			}
 			out.Sources++
-			out.Overridden = e.overridden(recs(a.tx).segmentsOf(src.ID), name, true)
+			out.Overridden = e.overridden(recs(a.tx).segmentsOf(&src), name, true)
 			return e.putSource(src.ID, next)
 		}
 		id, err := newCaseFinder(a.tx, e.in).find(on.Case)

@@ -211,7 +211,7 @@ func (f *caseFinder) speakerRefs(src Source, label string) []SegRef {
 	}
 	rs := recs(f.tx)
 	var exact, folded []SegRef
-	for _, ref := range rs.segmentsOf(src.ID) {
+	for _, ref := range rs.segmentsOf(&src) {
 		rec, err := rs.segment(ref)
 		if err != nil {
 			continue

@@ -233,7 +233,7 @@ func (cx *contextReader) sourceTurns(src *Source) (*sourceTurns, error) {
 	used := map[int]bool{}
 	rs := recs(cx.tx)
 	texts := rs.texts()
-	for _, ref := range rs.segmentsOf(src.ID) {
+	for _, ref := range rs.segmentsOf(src) {
 		rec, err := cx.segment(ref)
 		if err != nil {
 			return nil, err

@@ -65,7 +65,7 @@ func (s *Store) Document(source SourceID, coders []CoderID) (Document, error) {
 		if err := doc.Source.decodeContext(); err != nil {
 			return err
 		}
-		refs := recs(tx).segmentsOf(source)
+		refs := recs(tx).segmentsOf(&doc.Source)
 		segs, err := s.load(tx, refs, coders)
 		if err != nil {
 			return err

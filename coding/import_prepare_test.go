@@ -128,7 +128,7 @@ func TestImportBuffersOutgrown(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		refs := rs.segmentsOf(src.ID)
+		refs := rs.segmentsOf(&src)
 		if len(refs) != 5000 {
 			return fmt.Errorf("%d segments", len(refs))
 		}

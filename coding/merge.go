@@ -514,7 +514,7 @@ func (a *action) matchSources(otx *bolt.Tx, fm *FileMerge) (map[SegRef]segMatch,
 	out := map[SegRef]segMatch{}
 	taken := map[SegRef]bool{} // each segment here receives one incoming segment
 	for _, src := range theirs {
-		osegs, err := recs(otx).sourceSegments(src.ID)
+		osegs, err := recs(otx).sourceSegments(&src)
 		if err != nil {
 			return nil, err
 		}
@@ -555,7 +555,7 @@ func (a *action) matchSources(otx *bolt.Tx, fm *FileMerge) (map[SegRef]segMatch,
 		} else {
 			fm.Matched++
 		}
-		hsegs, err := recs(tx).sourceSegments(here.ID)
+		hsegs, err := recs(tx).sourceSegments(&here)
 		if err != nil {
 			return nil, err
 		}

@@ -118,7 +118,7 @@ func (s *Store) ExportProject() (*ProjectExport, error) {
 			if err := src.decodeContext(); err != nil {
 				return err
 			}
-			segs, err := rs.sourceSegments(src.ID)
+			segs, err := rs.sourceSegments(&src)
 			if err != nil {
 				return err
 			}

@@ -140,7 +140,7 @@ func sourceSet(tx *bolt.Tx, name string) (refSet, error) {
 	}
 	rs := recs(tx)
 	set := newRefSet(rs.maxSegment())
-	rs.eachSegmentOf(src.ID, set.add)
+	rs.eachSegmentOf(&src, set.add)
 	return set, nil
 }
 

@@ -154,37 +154,39 @@ func (c *segmentCursor) next() (segKey, []byte) {
 func (c *segmentCursor) holds(k segKey) bool { return k != nil }
 
 // eachSegmentOf calls fn for every segment of a source, in import order:
-// the source record's run (schema 5), or the bysource index of an older
-// file (a merge reads older copies as they are).
-func (r records) eachSegmentOf(id SourceID, fn func(SegRef)) {
-	prefix := u64(uint64(id))
+// the run its record holds (schema 5), or the bysource index of an older
+// file (a merge reads older copies as they are). The source is one already
+// read (readSources, findSource): its record, whose context may be large,
+// is not decoded again.
+func (r records) eachSegmentOf(src *Source, fn func(SegRef)) {
 	if by := r.tx.Bucket(bktBySource); by != nil {
+		prefix := u64(uint64(src.ID))
 		c := by.Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			fn(SegRef(getU64(k[8:])))
 		}
 		return
 	}
-	sr, ok := r.sourceRecord(id)
-	if !ok || !sr.runWithin(r.tx.Bucket(bktSegments).Sequence()) {
+	if !src.run.within(r.tx.Bucket(bktSegments).Sequence()) {
 		return // check reports it
 	}
-	if sr.Refs != nil {
-		for _, ref := range sr.Refs {
-			fn(ref)
-		}
-		return
+	src.run.each(fn)
+}
+
+// source reads one source's record (false: none, or it does not read).
+func (r records) source(id SourceID) (Source, bool) {
+	sr, ok := r.sourceRecord(id)
+	if !ok {
+		return Source{}, false
 	}
-	for i := range sr.Segments {
-		fn(sr.First + SegRef(i))
-	}
+	return sr.source(id), true
 }
 
 // segmentsOf and segmentsOfCase list a source's segments in import order
 // and a case's in SegRef order.
-func (r records) segmentsOf(id SourceID) []SegRef {
+func (r records) segmentsOf(src *Source) []SegRef {
 	var out []SegRef
-	r.eachSegmentOf(id, func(ref SegRef) { out = append(out, ref) })
+	r.eachSegmentOf(src, func(ref SegRef) { out = append(out, ref) })
 	return out
 }
 
@@ -203,14 +205,11 @@ func (r records) firstOfSource(id SourceID) SegRef {
 	if r.tx.Bucket(bktBySource) != nil {
 		return r.firstOf(bktBySource, uint64(id))
 	}
-	sr, ok := r.sourceRecord(id)
-	switch {
-	case !ok || sr.Segments == 0:
+	src, ok := r.source(id)
+	if !ok || !src.run.within(r.tx.Bucket(bktSegments).Sequence()) {
 		return 0
-	case sr.Refs != nil:
-		return sr.Refs[0]
 	}
-	return sr.First
+	return src.run.start()
 }
 func (r records) firstOfCase(id CaseID) SegRef { return r.firstOf(bktByCase, uint64(id)) }
 
@@ -292,11 +291,11 @@ type storedSegment struct {
 }
 
 // sourceSegments lists a source's segment records in import order.
-func (r records) sourceSegments(id SourceID) ([]storedSegment, error) {
+func (r records) sourceSegments(src *Source) ([]storedSegment, error) {
 	var out []storedSegment
 	segs := r.tx.Bucket(bktSegments)
 	var err error
-	r.eachSegmentOf(id, func(ref SegRef) {
+	r.eachSegmentOf(src, func(ref SegRef) {
 		if err != nil {
 			return
 		}

@@ -63,7 +63,7 @@ func TestSegmentNamesAsRuns(t *testing.T) {
 		entries = tx.Bucket(bktSegName).Stats().KeyN
 		for _, src := range []string{"a", "b", "c", "d"} {
 			srcID, _ := findSource(tx, src)
-			refs := recs(tx).segmentsOf(srcID.ID)
+			refs := recs(tx).segmentsOf(&srcID)
 			for i, id := range ids[src] {
 				want[id] = append(want[id], refs[i])
 			}

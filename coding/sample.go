@@ -407,7 +407,7 @@ func population(tx *bolt.Tx, sources []string) ([]string, [][]SegRef, error) {
 	names := make([]string, len(chosen))
 	groups := make([][]SegRef, len(chosen))
 	for i, src := range chosen {
-		segs, err := recs(tx).sourceSegments(src.ID)
+		segs, err := recs(tx).sourceSegments(&src)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -161,7 +161,7 @@ func (s *Store) selectRefs(tx *bolt.Tx, q SegmentQuery) ([]SegRef, error) {
 		if err != nil {
 			return nil, err
 		}
-		refs = rs.segmentsOf(src.ID)
+		refs = rs.segmentsOf(&src)
 	} else {
 		c := rs.segments()
 		for sk, _ := c.first(); c.holds(sk); sk, _ = c.next() {

@@ -52,6 +52,7 @@ type Source struct {
 	Prompts int
 
 	rawContext json.RawMessage
+	run        segmentRun // where its segments are, as its record says
 }
 
 type sourceRecord struct {
@@ -75,32 +76,68 @@ type sourceRecord struct {
 	Context json.RawMessage `json:"context,omitempty"`
 }
 
-// runWithin tells whether the record's run of segments lies within the
-// segment numbers given so far (given: the segments bucket's sequence). A
-// damaged count (say 2^40) does not: walking or listing it would call back
-// for, or allocate, every number. Check reports such a record.
-func (sr *sourceRecord) runWithin(given uint64) bool {
-	switch {
-	case sr.Refs != nil || sr.Segments == 0:
-		return true
-	case sr.Segments < 0 || sr.First == 0:
-		return false
-	}
-	n := uint64(sr.Segments)
-	return n <= given && uint64(sr.First)-1 <= given-n
+// segmentRun is where a source's segments are (schema 5): first to
+// first+n-1, or refs when a migrated source's were not one run.
+type segmentRun struct {
+	first SegRef
+	n     int
+	refs  []SegRef
 }
+
+func (sr *sourceRecord) run() segmentRun { return segmentRun{sr.First, sr.Segments, sr.Refs} }
+
+// runWithin tells whether the record's run of segments lies within the
+// segment numbers given so far (see segmentRun.within).
+func (sr *sourceRecord) runWithin(given uint64) bool { return sr.run().within(given) }
 
 // segmentRefs lists a source's segments in import (SegRef) order (a run
 // the caller found within the numbers given: runWithin).
 func (sr *sourceRecord) segmentRefs() []SegRef {
-	if sr.Refs != nil {
-		return sr.Refs
-	}
-	out := make([]SegRef, sr.Segments)
-	for i := range out {
-		out[i] = sr.First + SegRef(i)
-	}
+	var out []SegRef
+	sr.run().each(func(ref SegRef) { out = append(out, ref) })
 	return out
+}
+
+// within tells whether the run lies within the segment numbers given so
+// far (given: the segments bucket's sequence). A damaged count (say 2^40)
+// does not: walking or listing it would call back for, or allocate, every
+// number. Check reports such a record.
+func (r segmentRun) within(given uint64) bool {
+	switch {
+	case r.refs != nil || r.n == 0:
+		return true
+	case r.n < 0 || r.first == 0:
+		return false
+	}
+	n := uint64(r.n)
+	return n <= given && uint64(r.first)-1 <= given-n
+}
+
+// start is the run's first segment (0: it has none).
+func (r segmentRun) start() SegRef {
+	switch {
+	case r.refs != nil:
+		if len(r.refs) == 0 {
+			return 0
+		}
+		return r.refs[0]
+	case r.n == 0:
+		return 0
+	}
+	return r.first
+}
+
+// each calls fn for each segment of the run, in SegRef order.
+func (r segmentRun) each(fn func(SegRef)) {
+	if r.refs != nil {
+		for _, ref := range r.refs {
+			fn(ref)
+		}
+		return
+	}
+	for i := range r.n {
+		fn(r.first + SegRef(i))
+	}
 }
 
 // setSegments records a source's segments (sorted) as a schema-4 file's
@@ -154,7 +191,7 @@ func (src *Source) decodeContext() error {
 
 func (r sourceRecord) source(id SourceID) Source {
 	s := Source{ID: id, Name: r.Name, File: r.File, Format: r.Format, Hash: r.Hash, Segments: r.Segments,
-		Prompts: r.Prompts, Imported: r.Imported, rawContext: r.Context}
+		Prompts: r.Prompts, Imported: r.Imported, rawContext: r.Context, run: r.run()}
 	for _, a := range r.Attrs {
 		s.Attributes = append(s.Attributes, Attribute{Name: a[0], Value: a[1]})
 	}
@@ -250,7 +287,7 @@ func (s *Store) ImportSource(actor string, src *corpus.Source, opts ImportOption
 			if speakers, err = a.speakersOf(*old); err != nil {
 				return err
 			}
-			if carried, oldCases, err = a.dropSource(old.ID); err != nil {
+			if carried, oldCases, err = a.dropSource(old); err != nil {
 				return err
 			}
 		}
@@ -343,13 +380,14 @@ func (c carriedCoding) fits(text string) bool {
 
 // dropSource removes a source for a replace: its codings (journaled one by
 // one) and then its records (journaled as a snapshot).
-func (a *action) dropSource(id SourceID) (map[string][]carriedCoding, []CaseID, error) {
+func (a *action) dropSource(old *Source) (map[string][]carriedCoding, []CaseID, error) {
+	id := old.ID
 	carried := map[string][]carriedCoding{}
 	var cases []CaseID
 	segs := a.tx.Bucket(bktSegments)
 	rs := recs(a.tx)
 	texts := rs.texts()
-	refs := rs.segmentsOf(id)
+	refs := rs.segmentsOf(old)
 	var drop []codingChange
 	for _, ref := range refs {
 		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
@@ -405,7 +443,7 @@ func (a *action) speakersOf(old Source) (oldSpeakers, error) {
 		return out, nil
 	}
 	segs, cases := a.tx.Bucket(bktSegments), a.tx.Bucket(bktCases)
-	for _, ref := range recs(a.tx).segmentsOf(old.ID) {
+	for _, ref := range recs(a.tx).segmentsOf(&old) {
 		rec, err := decodeSegment(segs.Get(u64(uint64(ref))))
 		if err != nil {
 			return out, err

@@ -501,8 +501,12 @@ func (s *Store) Similar(ref SegRef, n int) ([]SimilarSegment, error) {
 		var df []float64
 		var docs []doc
 		query := -1
+		src, ok := rs.source(rec.source)
+		if !ok {
+			return errorf(errCorrupt, "source %d of segment %d", rec.source, ref)
+		}
 		texts := rs.texts()
-		for _, r := range rs.segmentsOf(rec.source) {
+		for _, r := range rs.segmentsOf(&src) {
 			d := doc{ref: r}
 			for _, f := range suggest.Features(string(texts.get(r)), "", "") {
 				id, ok := vocab[f.Key]
