@@ -62,13 +62,6 @@ func (r records) segment(ref SegRef) (segmentRecord, error) {
 	return decodeSegment(r.tx.Bucket(bktSegments).Get(u64(uint64(ref))))
 }
 
-// segmentAndText reads a segment record and its text (valid for the
-// transaction's life) with one key.
-func (r records) segmentAndText(ref SegRef) (segmentRecord, []byte, error) {
-	rec, err := decodeSegment(r.tx.Bucket(bktSegments).Get(u64(uint64(ref))))
-	return rec, r.texts().get(ref), err
-}
-
 // text is a segment's text, valid for the transaction's life (nil when
 // absent).
 // One text is one seek; a loop over many refs keeps a textReader.

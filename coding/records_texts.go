@@ -128,8 +128,7 @@ type textReader struct {
 // texts reads segment texts in this transaction.
 func (r records) texts() *textReader {
 	b := r.tx.Bucket(bktTexts)
-	return &textReader{b: b, c: b.Cursor(), legacy: r.tx.Bucket(bktBySource) != nil,
-		key: make([]byte, 8), offs: make([]int, 0, textChunkSegments+1)}
+	return &textReader{b: b, c: b.Cursor(), legacy: r.tx.Bucket(bktBySource) != nil, key: make([]byte, 8)}
 }
 
 // get is a segment's text, valid for the transaction's life (nil when

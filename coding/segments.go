@@ -543,8 +543,10 @@ func (s *Store) load(tx *bolt.Tx, refs []SegRef, coders []CoderID) ([]Segment, e
 	sourceNames := map[SourceID]string{}
 	caseNames := map[CaseID]string{}
 	anyMarks := rs.anyMarks() // most projects have none: spare a seek per segment
+	texts := rs.texts()       // neighbours share a chunk: one seek for many
 	for _, ref := range refs {
-		rec, text, err := rs.segmentAndText(ref)
+		rec, err := rs.segment(ref)
+		text := texts.get(ref)
 		if err != nil {
 			return nil, fmt.Errorf("segment %d: %w", ref, err)
 		}
