@@ -140,10 +140,6 @@ func rebuildIndexes(tx *bolt.Tx) error {
 func chunkTexts(tx *bolt.Tx) error {
 	texts, by, segs := tx.Bucket(bktTexts), tx.Bucket(bktBySource), tx.Bucket(bktSegments)
 	var chunks, names []rec
-	put := func(k, v []byte) error {
-		chunks = append(chunks, rec{bktTexts, k, v})
-		return nil
-	}
 	type source struct {
 		key []byte
 		rec sourceRecord
@@ -166,27 +162,19 @@ func chunkTexts(tx *bolt.Tx) error {
 		for k, _ := c.Seek(s.key); k != nil && bytes.HasPrefix(k, s.key); k, _ = c.Next() {
 			refs = append(refs, SegRef(getU64(k[8:])))
 		}
-		chunker := newTextChunker(put)
-		var named nameRunBuilder
-		for _, ref := range refs {
-			text := texts.Get(u64(uint64(ref)))
-			if text == nil { // damage: as an empty text in a chunk, check would find nothing
-				return errorf(errCorrupt, "segment %d has no text", ref)
-			}
-			if err := chunker.add(ref, string(text)); err != nil {
-				return err
-			}
+		stored := make([]storedSegment, len(refs))
+		for i, ref := range refs {
 			r, err := decodeSegment(segs.Get(u64(uint64(ref))))
 			if err != nil {
 				return fmt.Errorf("segment %d: %w", ref, err)
 			}
-			named.add(r.id, ref)
+			stored[i] = storedSegment{ref, r}
 		}
-		named.end()
-		names = append(names, named.recs...)
-		if err := chunker.flush(); err != nil {
+		cs, ns, err := layout5(stored, func(ref SegRef) []byte { return texts.Get(u64(uint64(ref))) })
+		if err != nil {
 			return err
 		}
+		chunks, names = append(chunks, cs...), append(names, ns...)
 		s.rec.setSegments(refs)
 		v, err := json.Marshal(s.rec)
 		if err != nil {
@@ -219,4 +207,28 @@ func chunkTexts(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// layout5 is what schema 5 keeps of one source's segments (in SegRef
+// order) beside their records: its texts in chunks and its names as runs.
+// A segment with no text is damage (an empty text in a chunk would hide
+// it from check).
+func layout5(segs []storedSegment, text func(SegRef) []byte) (chunks, names []rec, err error) {
+	chunker := newTextChunker(func(k, v []byte) error {
+		chunks = append(chunks, rec{bktTexts, k, v})
+		return nil
+	})
+	for _, s := range segs {
+		t := text(s.ref)
+		if t == nil {
+			return nil, nil, errorf(errCorrupt, "segment %d has no text", s.ref)
+		}
+		if err := chunker.add(s.ref, string(t)); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := chunker.flush(); err != nil {
+		return nil, nil, err
+	}
+	return chunks, segmentNameRecs(segs), nil
 }

@@ -875,24 +875,19 @@ func snapshotAsSchema5(snap []rec) ([]rec, error) {
 		return nil, errorf(errCorrupt, "a source snapshot without its source in the journal")
 	}
 	slices.Sort(refs)
-	slices.SortFunc(texts, func(x, y rec) int { return bytes.Compare(x.key, y.key) })
-	chunks := newTextChunker(func(k, v []byte) error {
-		out = append(out, rec{bktTexts, k, v})
-		return nil
-	})
+	textOf := map[SegRef][]byte{}
 	for _, t := range texts {
 		if len(t.key) != 8 {
 			return nil, errorf(errCorrupt, "a text key of %d bytes in the journal", len(t.key))
 		}
-		if err := chunks.add(SegRef(getU64(t.key)), string(t.value)); err != nil {
-			return nil, err
-		}
-	}
-	if err := chunks.flush(); err != nil {
-		return nil, err
+		textOf[SegRef(getU64(t.key))] = t.value
 	}
 	slices.SortFunc(stored, func(x, y storedSegment) int { return cmp.Compare(x.ref, y.ref) })
-	out = append(out, segmentNameRecs(stored)...)
+	chunks, names, err := layout5(stored, func(ref SegRef) []byte { return textOf[ref] })
+	if err != nil {
+		return nil, err
+	}
+	out = append(append(out, chunks...), names...)
 	var sr sourceRecord
 	if err := json.Unmarshal(out[srcAt].value, &sr); err != nil {
 		return nil, errorf(errCorrupt, "a source in the journal")
