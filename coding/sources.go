@@ -689,8 +689,7 @@ func prepareImport(segs []corpus.Segment, base SegRef) preparedImport {
 func repeatedID(segs []corpus.Segment) (string, bool) {
 	inOrder := true
 	for i := 1; i < len(segs) && inOrder; i++ {
-		a, b := segs[i-1].ID, segs[i].ID
-		inOrder = len(a) < len(b) || (len(a) == len(b) && a < b)
+		inOrder = corpus.IDAfter(segs[i].ID, segs[i-1].ID)
 	}
 	if inOrder {
 		return "", false

@@ -240,7 +240,7 @@ func (x *idIndex) add(t *table, r tableRow, col int) (string, error) {
 		return "", t.errorAt(r.at, "empty id in column %q", Excerpt(t.header[col]))
 	}
 	if x.at == nil {
-		if k := len(x.seen); k == 0 || idAfter(id, x.seen[k-1].id) {
+		if k := len(x.seen); k == 0 || IDAfter(id, x.seen[k-1].id) {
 			x.seen = append(x.seen, idAt{id, r.at})
 			return id, nil
 		}
@@ -257,9 +257,10 @@ func (x *idIndex) add(t *table, r tableRow, col int) (string, error) {
 	return id, nil
 }
 
-// idAfter tells whether id sorts after prev: longer, or as long and after
-// it byte by byte (so R10 follows R9).
-func idAfter(id, prev string) bool {
+// IDAfter tells whether id sorts after prev: longer, or as long and after
+// it byte by byte (so R10 follows R9). IDs each after the one before
+// cannot repeat: what an import checks before it looks for a repeat.
+func IDAfter(id, prev string) bool {
 	if len(id) != len(prev) {
 		return len(id) > len(prev)
 	}

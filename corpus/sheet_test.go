@@ -298,8 +298,8 @@ func TestIDAfter(t *testing.T) {
 		{"Q1", "R1", false},
 		{"", "R1", false},
 	} {
-		if got := idAfter(tt.id, tt.prev); got != tt.want {
-			t.Errorf("idAfter(%q, %q) = %v, want %v", tt.id, tt.prev, got, tt.want)
+		if got := IDAfter(tt.id, tt.prev); got != tt.want {
+			t.Errorf("IDAfter(%q, %q) = %v, want %v", tt.id, tt.prev, got, tt.want)
 		}
 	}
 }
