@@ -81,13 +81,9 @@ type caseResolver struct {
 	deleted int
 }
 
-func newCaseResolver(a *action, in *interner) *caseResolver {
-	return &caseResolver{a: a, in: in, ids: map[string]CaseID{}}
-}
-
-// newCaseResolverFor is newCaseResolver sized for about n names (growing
-// a map of 40,000 names cost an answer import 30 ms).
-func newCaseResolverFor(a *action, in *interner, n int) *caseResolver {
+// newCaseResolver resolves names for action a; n is about how many it
+// will meet (growing a map of 40,000 names cost an answer import 30 ms).
+func newCaseResolver(a *action, in *interner, n int) *caseResolver {
 	return &caseResolver{a: a, in: in, ids: make(map[string]CaseID, n)}
 }
 
@@ -243,7 +239,7 @@ type caseMatcher struct {
 
 func newCaseMatcher(a *action) (*caseMatcher, error) {
 	in := newInterner(a.tx, a)
-	return &caseMatcher{a: a, in: in, cr: newCaseResolver(a, in), find: newCaseFinder(a.tx, in)}, nil
+	return &caseMatcher{a: a, in: in, cr: newCaseResolver(a, in, 0), find: newCaseFinder(a.tx, in)}, nil
 }
 
 // byName finds the case an id names, as every command finds one

@@ -127,7 +127,7 @@ func (s *Store) ImportProject(actor string, p *ProjectImport) (ProjectImportResu
 		if err := a.mergeSpecs(p.Codes, &out.Codes); err != nil {
 			return fmt.Errorf("%s: codebook: %w", p.File, err)
 		}
-		cases := newCaseResolver(a, newInterner(a.tx, a))
+		cases := newCaseResolver(a, newInterner(a.tx, a), 0)
 		for _, c := range p.Cases {
 			if _, err := cases.resolve(c.Name, c.Attributes); err != nil {
 				return fmt.Errorf("%s: case %q: %w", p.File, corpus.Excerpt(CaseDisplay(c.Name)), err)
