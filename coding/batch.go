@@ -378,10 +378,10 @@ func (a *action) later(bucket, key, value []byte) {
 	a.pending[string(bucket)] = append(a.pending[string(bucket)], rec{bucket, key, value})
 }
 
-// expect makes room for n more journaled records, about to be written: n
+// reserve makes room for n more journaled records, about to be written: n
 // operations, and n queued records of bucket (an import makes tens of
 // thousands of cases; growing the slices a case at a time cost 20 ms).
-func (a *action) expect(n int, bucket []byte) {
+func (a *action) reserve(n int, bucket []byte) {
 	a.ops = slices.Grow(a.ops, n)
 	if a.pending == nil {
 		a.pending = map[string][]rec{}

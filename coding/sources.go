@@ -536,7 +536,7 @@ func (a *action) addSource(src *corpus.Source, opts ImportOptions, old oldSpeake
 		}
 	}
 	cases := newCaseResolver(a, in, min(runs, 1<<16)+len(src.Cases))
-	a.expect(2*min(runs, 1<<16), bktCaseName) // a new case is two records, its name queued
+	a.reserve(2*min(runs, 1<<16), bktCaseName) // a new case is two records, its name queued
 	caseKey := func(label string) string {
 		if src.ScopedCases {
 			return scopedCase(src.Name, label)
